@@ -1,0 +1,67 @@
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from './errors.ts';
+import { newRouter, type AppDeps } from './http/env.ts';
+import { requestContext, sessionAuth } from './http/middleware.ts';
+import { authRoutes } from './routes/auth.ts';
+import { codebookRoutes } from './routes/codebook.ts';
+import { codingRoutes } from './routes/codings.ts';
+import { exportRoutes } from './routes/export.ts';
+import { healthRoutes } from './routes/health.ts';
+import { itemRoutes } from './routes/items.ts';
+import { projectRoutes } from './routes/projects.ts';
+
+/** Maps any thrown value to our error body; logs each error once, here. */
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
+    if (err.status === 400) return new AppError('BAD_REQUEST', err.message || 'bad request');
+    return new AppError('INTERNAL', err.message, undefined, { cause: err });
+  }
+  return new AppError('INTERNAL', 'internal error', undefined, { cause: err });
+}
+
+/** The API: every route under /api. Built from its dependencies, so tests build their own. */
+export function createApp(deps: AppDeps) {
+  const app = newRouter();
+  app.use('*', requestContext(deps));
+  app.use('/api/*', async (c, next) => {
+    // The import route streams and counts its own (larger) body.
+    if (c.req.path.endsWith('/import')) return next();
+    return bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE', `the request body is larger than ${deps.config.maxBodyBytes} bytes`);
+      },
+    })(c, next);
+  });
+  app.use('/api/*', sessionAuth(deps));
+
+  const routes = app
+    .route('/api/health', healthRoutes(deps))
+    .route('/api/auth', authRoutes(deps))
+    .route('/api/projects', projectRoutes(deps))
+    .route('/api/projects', codebookRoutes(deps))
+    .route('/api/projects', itemRoutes(deps))
+    .route('/api/projects', codingRoutes(deps))
+    .route('/api/projects', exportRoutes(deps));
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Concord API', version: '0.1.0', description: 'Collaborative coding of media items, with reliability.' },
+  });
+
+  app.notFound((c) => c.json(new AppError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toBody(c.get('requestId')), 404));
+  app.onError((err, c) => {
+    const appError = toAppError(err);
+    const logger = c.get('logger') ?? deps.logger;
+    if (appError.status >= 500) logger.error({ err, path: c.req.path }, 'unhandled error');
+    else logger.debug({ code: appError.code, path: c.req.path }, appError.message);
+    return c.json(appError.toBody(c.get('requestId')), appError.status);
+  });
+  return routes;
+}
+
+export type App = ReturnType<typeof createApp>;
+export type AppType = App;

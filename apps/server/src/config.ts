@@ -1,0 +1,86 @@
+/**
+ * The only module that reads the environment. Everything else receives a Config.
+ * Invalid variables fail the start with one line per problem.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.url().optional(),
+  CONCORD_DATA_DIR: z.string().default('./data'),
+  CONCORD_DEMO: bool.default(true),
+  CONCORD_DEMO_PASSWORD: z.string().min(8).optional(),
+  REDIS_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CONCORD_TRUST_PROXY: bool.default(false),
+  CONCORD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  CONCORD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  CONCORD_MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  CONCORD_WEB_BUILD_DIR: z.string().optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  demo: { enabled: boolean; password: string | undefined };
+  redisUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  sessionTtlMs: number;
+  maxBodyBytes: number;
+  maxImportBytes: number;
+  /** Where the SvelteKit adapter-node build lives; null serves the API only. */
+  webBuildDir: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const DEFAULT_WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../../web/build');
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.resolve(e.CONCORD_DATA_DIR) },
+    demo: { enabled: e.CONCORD_DEMO, password: e.CONCORD_DEMO_PASSWORD },
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.CONCORD_TRUST_PROXY,
+    sessionTtlMs: e.CONCORD_SESSION_TTL_HOURS * 3600_000,
+    maxBodyBytes: e.CONCORD_MAX_BODY_BYTES,
+    maxImportBytes: e.CONCORD_MAX_IMPORT_BYTES,
+    webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
+  };
+}
+
+/** Reads process.env; call once, at startup. */
+export function loadConfig(): Config {
+  // eslint-disable-next-line no-restricted-properties -- this is the one place env is read
+  return parseConfig(process.env);
+}
+
+/** A config for tests: in-memory PGlite, no demo, API only, quiet logs. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...parseConfig({ CONCORD_DEMO: '0', LOG_LEVEL: 'silent', CONCORD_WEB_BUILD_DIR: 'none' }), ...overrides };
+}

@@ -1,0 +1,27 @@
+import { createDb, migrate, type Database } from '@concord/db';
+import type { Config } from './config.ts';
+import type { AppDeps } from './http/env.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMemoryRateLimiter } from './services/auth/rate-limiter.ts';
+
+/** Failed sign-ins allowed per account and per address in the window. */
+export const LOGIN_FAILURES_ALLOWED = 10;
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
+export interface Deps extends AppDeps {
+  close(): Promise<void>;
+}
+
+/** Opens the database (migrating it) and builds every collaborator from the config. */
+export async function createDeps(config: Config, options: { logger?: Logger; database?: Database } = {}): Promise<Deps> {
+  const logger = options.logger ?? createLogger(config);
+  const database = options.database ?? (await createDb(config.database));
+  await migrate(database);
+  return {
+    config,
+    database,
+    logger,
+    loginLimiter: createMemoryRateLimiter({ limit: LOGIN_FAILURES_ALLOWED, windowMs: LOGIN_WINDOW_MS }),
+    close: () => database.close(),
+  };
+}

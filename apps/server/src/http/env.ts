@@ -1,0 +1,56 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Database } from '@concord/db';
+import type { ErrorDetail } from '@concord/shared';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { AppError } from '../errors.ts';
+import type { Actor, ServiceContext } from '../services/context.ts';
+import type { RateLimiter } from '../services/auth/rate-limiter.ts';
+
+/** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  loginLimiter: RateLimiter;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    actor: Actor | null;
+    sessionToken: string | null;
+  };
+}
+
+interface ZodIssueLike {
+  path: PropertyKey[];
+  message: string;
+}
+
+export function issuesToDetails(issues: readonly ZodIssueLike[]): ErrorDetail[] {
+  return issues.map((i) => ({
+    path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
+    message: i.message,
+  }));
+}
+
+/** A router whose validation failures become our 400 error body. */
+export function newRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const details = issuesToDetails(result.error.issues);
+        const first = details[0];
+        const where = first?.path?.length ? `${first.path.join('.')}: ` : '';
+        throw new AppError('VALIDATION_FAILED', `invalid ${result.target}: ${where}${first?.message ?? 'invalid input'}`, details);
+      }
+    },
+  });
+}
+
+/** The service context for this request. */
+export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger') };
+}

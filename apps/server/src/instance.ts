@@ -1,0 +1,38 @@
+/**
+ * First-start duties: seed the demo study on an empty database, or tell the
+ * operator how to create the first owner. Nothing gets a default password.
+ */
+import type { Deps } from './deps.ts';
+import { isDemoSeeded, resetDemoPasswords, seedDemo, DEMO_ACCOUNTS } from './demo/seed.ts';
+import { generatePassword } from './services/auth/password.ts';
+import { countUsers } from './services/auth/users.ts';
+
+export async function prepareInstance(deps: Deps): Promise<void> {
+  const { config, database, logger } = deps;
+  const ctx = { db: database.db, actor: null, logger };
+  const users = await countUsers(ctx);
+  if (config.demo.enabled) {
+    if (users === 0) {
+      const password = config.demo.password ?? generatePassword();
+      const started = performance.now();
+      await seedDemo(database.db, logger, password);
+      logger.info({ ms: Math.round(performance.now() - started) }, 'demo study seeded');
+      process.stdout.write(
+        `\nDemo study ready. Sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}\n` +
+          `with the password: ${password}${config.demo.password ? ' (from CONCORD_DEMO_PASSWORD)' : ''}\n\n`,
+      );
+    } else if (config.demo.password && (await isDemoSeeded(database.db))) {
+      await resetDemoPasswords(database.db, config.demo.password);
+      logger.info('demo account passwords set from CONCORD_DEMO_PASSWORD');
+    } else if (await isDemoSeeded(database.db)) {
+      process.stdout.write('\nDemo accounts: the password was printed at first start; set CONCORD_DEMO_PASSWORD to choose a new one.\n\n');
+    }
+    return;
+  }
+  if (users === 0) {
+    process.stdout.write(
+      '\nNo account exists yet. Create the first owner in the browser at /setup,\n' +
+        'or run: pnpm concord user create --email you@example.org --owner\n\n',
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { startConcord } from './server.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const running = await startConcord(config);
+running.deps.logger.info({ url: running.url, db: running.deps.database.kind }, 'concord started');
+process.stdout.write(`Concord is running at ${running.url} (database: ${running.deps.database.kind})\n`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    running.deps.logger.info({ signal }, 'shutting down');
+    void running.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,72 @@
+import { createRoute } from '@hono/zod-openapi';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { changePasswordInput, loginInput, okSchema, setupInput, setupStatusSchema, userSchema } from '@concord/shared';
+import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { clientIp, isHttps } from '../http/middleware.ts';
+import { changePassword, login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import { countUsers, getMe, setupFirstOwner } from '../services/auth/users.ts';
+import { errors, jsonBody, jsonContent } from './schemas.ts';
+
+const meSchema = userSchema.extend({ mustChangePassword: z.boolean() });
+
+const routes = {
+  login: createRoute({
+    method: 'post',
+    path: '/login',
+    summary: 'Sign in; sets the session cookie',
+    request: { body: jsonBody(loginInput) },
+    responses: { 200: jsonContent(z.object({ user: meSchema })), ...errors, 429: errors[400] },
+  }),
+  logout: createRoute({ method: 'post', path: '/logout', summary: 'Sign out', responses: { 200: jsonContent(okSchema) } }),
+  me: createRoute({ method: 'get', path: '/me', summary: 'The signed-in user', responses: { 200: jsonContent(meSchema), ...errors } }),
+  password: createRoute({
+    method: 'post',
+    path: '/password',
+    summary: 'Change password (ends other sessions)',
+    request: { body: jsonBody(changePasswordInput) },
+    responses: { 200: jsonContent(okSchema), ...errors },
+  }),
+  setupStatus: createRoute({ method: 'get', path: '/setup', summary: 'Whether the first owner must be created', responses: { 200: jsonContent(setupStatusSchema) } }),
+  setup: createRoute({
+    method: 'post',
+    path: '/setup',
+    summary: 'Create the first owner (only on an empty instance)',
+    request: { body: jsonBody(setupInput) },
+    responses: { 201: jsonContent(z.object({ user: userSchema })), ...errors, 409: errors[400] },
+  }),
+};
+
+export function authRoutes(deps: AppDeps) {
+  const { config } = deps;
+  return newRouter()
+    .openapi(routes.login, async (c) => {
+      const input = c.req.valid('json');
+      const session = await login(serviceContext(deps, c), { limiter: deps.loginLimiter, sessionTtlMs: config.sessionTtlMs }, {
+        ...input,
+        ip: clientIp(c, config.trustProxy),
+        userAgent: c.req.header('user-agent') ?? null,
+      });
+      setCookie(c, SESSION_COOKIE, session.token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: isHttps(c, config.trustProxy),
+        path: '/',
+        expires: session.expiresAt,
+      });
+      return c.json({ user: session.user }, 200);
+    })
+    .openapi(routes.logout, async (c) => {
+      const token = c.get('sessionToken');
+      if (token) await logout(serviceContext(deps, c), token);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true as const }, 200);
+    })
+    .openapi(routes.me, async (c) => c.json(await getMe(serviceContext(deps, c)), 200))
+    .openapi(routes.password, async (c) => {
+      await changePassword(serviceContext(deps, c), { ...c.req.valid('json'), currentToken: c.get('sessionToken') });
+      return c.json({ ok: true as const }, 200);
+    })
+    .openapi(routes.setupStatus, async (c) => c.json({ needsSetup: (await countUsers(serviceContext(deps, c))) === 0, demo: config.demo.enabled }, 200))
+    .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner(serviceContext(deps, c), c.req.valid('json')) }, 201));
+}

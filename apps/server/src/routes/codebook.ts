@@ -1,0 +1,70 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { codebookInput, codebookSchema, fieldDeleteInput, fieldKeySchema, fieldUpdateInput } from '@concord/shared';
+import { AppError } from '../errors.ts';
+import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { deleteField, getCodebook, listCodebookVersions, replaceCodebook, upsertField } from '../services/codebook/codebook.ts';
+import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
+
+const conflict = { 409: errors[400] };
+const versionSchema = z.object({ version: z.number(), note: z.string(), createdBy: z.string().nullable(), createdAt: z.string(), current: z.boolean() });
+
+const routes = {
+  get: createRoute({
+    method: 'get',
+    path: '/{projectId}/codebook',
+    summary: 'The current codebook, or ?version=N',
+    request: { params: projectParams, query: z.object({ version: z.coerce.number().int().min(1).optional() }) },
+    responses: { 200: jsonContent(codebookSchema), ...errors },
+  }),
+  versions: createRoute({
+    method: 'get',
+    path: '/{projectId}/codebook/versions',
+    request: { params: projectParams },
+    responses: { 200: jsonContent(z.array(versionSchema)), ...errors },
+  }),
+  replace: createRoute({
+    method: 'put',
+    path: '/{projectId}/codebook',
+    summary: 'Replace all fields (a new version when coded fields change)',
+    request: { params: projectParams, body: jsonBody(codebookInput.extend({ baseVersion: z.number().int().min(1) })) },
+    responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
+  }),
+  putField: createRoute({
+    method: 'put',
+    path: '/{projectId}/codebook/fields/{key}',
+    summary: 'Create or change one field (a new version when the field has codings)',
+    request: { params: projectParams.extend({ key: fieldKeySchema }), body: jsonBody(fieldUpdateInput) },
+    responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
+  }),
+  deleteField: createRoute({
+    method: 'delete',
+    path: '/{projectId}/codebook/fields/{key}',
+    request: { params: projectParams.extend({ key: fieldKeySchema }), query: fieldDeleteInput },
+    responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
+  }),
+};
+
+export function codebookRoutes(deps: AppDeps) {
+  return newRouter()
+    .openapi(routes.get, async (c) =>
+      c.json(await getCodebook(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query').version), 200),
+    )
+    .openapi(routes.versions, async (c) => c.json(await listCodebookVersions(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.replace, async (c) =>
+      c.json(await replaceCodebook(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200),
+    )
+    .openapi(routes.putField, async (c) => {
+      const { projectId, key } = c.req.valid('param');
+      const input = c.req.valid('json');
+      if (input.field.key !== key) {
+        throw new AppError('VALIDATION_FAILED', `the field's key "${input.field.key}" does not match the URL's "${key}"`);
+      }
+      return c.json(await upsertField(serviceContext(deps, c), projectId, input), 200);
+    })
+    .openapi(routes.deleteField, async (c) => {
+      const { projectId, key } = c.req.valid('param');
+      return c.json(await deleteField(serviceContext(deps, c), projectId, { key, baseVersion: c.req.valid('query').baseVersion }), 200);
+    });
+}
+

@@ -1,0 +1,79 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { assignmentInput, assignmentResultSchema, assignmentSchema, codingSchema, codingsUpsertInput } from '@concord/shared';
+import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { createRound, listAssignments } from '../services/assignments/assignments.ts';
+import { getMyCodings, listItemCodings, saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
+import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
+
+const conflict = { 409: errors[400] };
+
+const routes = {
+  createRound: createRoute({
+    method: 'post',
+    path: '/{projectId}/assignments',
+    summary: 'Assign items to coders in a new round (k coders per item, or a p% reliability sample), reproducible from a seed',
+    request: { params: projectParams, body: jsonBody(assignmentInput) },
+    responses: { 201: jsonContent(assignmentResultSchema), ...errors },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/{projectId}/assignments',
+    summary: "Assignments: a coder's own; all for managers",
+    request: { params: projectParams, query: z.object({ coder: z.string().optional(), item: z.string().optional() }) },
+    responses: { 200: jsonContent(z.array(assignmentSchema)), ...errors },
+  }),
+  itemCodings: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}/codings',
+    summary: "The item's codings the caller may see (own always; others only as the phase allows)",
+    request: { params: itemParams },
+    responses: { 200: jsonContent(z.array(codingSchema)), ...errors },
+  }),
+  mine: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}/codings/me',
+    request: { params: itemParams },
+    responses: { 200: jsonContent(z.array(codingSchema)), ...errors },
+  }),
+  save: createRoute({
+    method: 'put',
+    path: '/{projectId}/items/{itemId}/codings/me',
+    summary: 'Save draft values (null clears a field)',
+    request: { params: itemParams, body: jsonBody(codingsUpsertInput) },
+    responses: { 200: jsonContent(z.array(codingSchema)), ...errors, ...conflict },
+  }),
+  submit: createRoute({
+    method: 'post',
+    path: '/{projectId}/items/{itemId}/codings/me/submit',
+    summary: 'Submit own codings; the item is revealed when its last coder submits',
+    request: { params: itemParams },
+    responses: { 200: jsonContent(z.object({ revealed: z.boolean() })), ...errors, ...conflict },
+  }),
+};
+
+export function codingRoutes(deps: AppDeps) {
+  return newRouter()
+    .openapi(routes.createRound, async (c) =>
+      c.json(await createRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
+    )
+    .openapi(routes.list, async (c) =>
+      c.json(await listAssignments(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
+    )
+    .openapi(routes.itemCodings, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await listItemCodings(serviceContext(deps, c), projectId, itemId), 200);
+    })
+    .openapi(routes.mine, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await getMyCodings(serviceContext(deps, c), projectId, itemId), 200);
+    })
+    .openapi(routes.save, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await saveMyCodings(serviceContext(deps, c), projectId, itemId, c.req.valid('json').values), 200);
+    })
+    .openapi(routes.submit, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await submitMyCodings(serviceContext(deps, c), projectId, itemId), 200);
+    });
+}

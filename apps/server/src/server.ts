@@ -1,0 +1,80 @@
+/**
+ * One process serves everything: /api goes to the Hono app, every other path to the
+ * SvelteKit (adapter-node) handler. Used by main.ts and by tests that need a real
+ * server on a real port.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import type { Database } from '@concord/db';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createDeps, type Deps } from './deps.ts';
+import { prepareInstance } from './instance.ts';
+import type { Logger } from './logger.ts';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: Deps;
+  server: Server;
+  close(): Promise<void>;
+}
+
+async function loadWebHandler(webBuildDir: string | null, logger: Logger): Promise<NodeHandler | null> {
+  if (!webBuildDir) return null;
+  const file = path.join(webBuildDir, 'handler.js');
+  if (!existsSync(file)) {
+    logger.warn({ webBuildDir }, 'no web build found: serving the API only (run `pnpm build`)');
+    return null;
+  }
+  const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
+  return mod.handler;
+}
+
+export async function startConcord(config: Config, options: { database?: Database; logger?: Logger } = {}): Promise<RunningServer> {
+  const deps = await createDeps(config, options);
+  await prepareInstance(deps);
+  const app = createApp(deps);
+  const api = getRequestListener(app.fetch);
+  const web = await loadWebHandler(config.webBuildDir, deps.logger);
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || !web) {
+      void api(req, res);
+      return;
+    }
+    web(req, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    deps,
+    server,
+    close() {
+      closing ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await deps.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { assignments, items, projectMembers, rounds } from '@concord/db';
+import { newId, type Assignment, type AssignmentInput } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import { authorize, can } from '../authz.ts';
+import { inTransaction, iso, type ServiceContext } from '../context.ts';
+import { planAssignments } from './sampling.ts';
+
+export async function createRound(ctx: ServiceContext, projectId: string, input: AssignmentInput) {
+  const { actor } = await authorize(ctx, projectId, 'assignments.manage');
+  const members = await ctx.db
+    .select({ userId: projectMembers.userId })
+    .from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), inArray(projectMembers.userId, input.coderIds)));
+  const memberIds = new Set(members.map((m) => m.userId));
+  const strangers = input.coderIds.filter((id) => !memberIds.has(id));
+  if (strangers.length) throw new AppError('VALIDATION_FAILED', `not members of this project: ${strangers.join(', ')}`);
+  if (input.mode.type === 'k' && input.mode.k > memberIds.size) {
+    throw new AppError('VALIDATION_FAILED', `k = ${input.mode.k} but only ${memberIds.size} coders were given`);
+  }
+
+  const where = [eq(items.projectId, projectId)];
+  if (input.incidentId) where.push(eq(items.incidentId, input.incidentId));
+  if (input.itemIds) where.push(inArray(items.id, input.itemIds.length ? input.itemIds : ['']));
+  const itemRows = await ctx.db.select({ id: items.id }).from(items).where(and(...where));
+  if (input.itemIds && itemRows.length !== new Set(input.itemIds).size) {
+    throw new AppError('VALIDATION_FAILED', 'some item ids are not items of this project');
+  }
+  if (!itemRows.length) throw new AppError('VALIDATION_FAILED', 'no items to assign');
+
+  const plan = planAssignments(
+    itemRows.map((r) => r.id),
+    input.coderIds,
+    input.mode,
+    input.seed,
+  );
+  return inTransaction(ctx, async (tx) => {
+    const roundId = newId('round');
+    await tx.db.insert(rounds).values({
+      id: roundId,
+      projectId,
+      name: input.roundName,
+      params: { mode: input.mode, seed: input.seed, coderIds: input.coderIds, incidentId: input.incidentId ?? null, itemCount: itemRows.length },
+      createdBy: actor.userId,
+    });
+    const perCoder: Record<string, number> = Object.fromEntries(input.coderIds.map((id) => [id, 0]));
+    let inserted = 0;
+    for (let i = 0; i < plan.length; i += 2000) {
+      const rows = await tx.db
+        .insert(assignments)
+        .values(plan.slice(i, i + 2000).map((p) => ({ id: newId('assignment'), projectId, roundId, ...p })))
+        .onConflictDoNothing()
+        .returning({ coderId: assignments.coderId });
+      inserted += rows.length;
+      for (const r of rows) perCoder[r.coderId] = (perCoder[r.coderId] ?? 0) + 1;
+    }
+    return { roundId, assignments: inserted, perCoder };
+  });
+}
+
+/** Coders see their own assignments; managers see everyone's. */
+export async function listAssignments(ctx: ServiceContext, projectId: string, filter: { coder?: string | undefined; item?: string | undefined }): Promise<Assignment[]> {
+  const { actor, role } = await authorize(ctx, projectId, 'assignments.read');
+  const where = [eq(assignments.projectId, projectId)];
+  if (!can(role, 'assignments.manage')) where.push(eq(assignments.coderId, actor.userId));
+  if (filter.coder) where.push(eq(assignments.coderId, filter.coder));
+  if (filter.item) where.push(eq(assignments.itemId, filter.item));
+  const rows = await ctx.db.select().from(assignments).where(and(...where)).orderBy(asc(assignments.createdAt), asc(assignments.id));
+  return rows.map((r) => ({ id: r.id, itemId: r.itemId, coderId: r.coderId, roundId: r.roundId, submittedAt: iso(r.submittedAt) }));
+}

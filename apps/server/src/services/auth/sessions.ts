@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, ne } from 'drizzle-orm';
+import { sessions, users } from '@concord/db';
+import type { ChangePasswordInput, LoginInput } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import type { Actor, ServiceContext } from '../context.ts';
+import { requireActor } from '../authz.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { toUser } from './users.ts';
+
+export const SESSION_COOKIE = 'concord_session';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export interface LoginDeps {
+  limiter: RateLimiter;
+  sessionTtlMs: number;
+}
+
+/**
+ * Checks the password, rate-limited per account and per address, and opens a session.
+ * Unknown emails cost the same time as wrong passwords.
+ */
+export async function login(
+  ctx: ServiceContext,
+  deps: LoginDeps,
+  input: LoginInput & { ip: string; userAgent: string | null },
+) {
+  const keys = [`email:${input.email}`, `ip:${input.ip}`];
+  for (const key of keys) {
+    const verdict = deps.limiter.check(key);
+    if (!verdict.allowed) {
+      throw new AppError('RATE_LIMITED', `too many failed sign-ins; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s`);
+    }
+  }
+  const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await DUMMY_HASH));
+  if (!user || !ok) {
+    for (const key of keys) deps.limiter.fail(key);
+    throw new AppError('UNAUTHENTICATED', 'wrong email or password');
+  }
+  deps.limiter.reset(`email:${input.email}`);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
+  await ctx.db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId: user.id,
+    expiresAt,
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 500) ?? null,
+  });
+  return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
+}
+
+export async function resolveSession(ctx: Pick<ServiceContext, 'db'>, token: string): Promise<Actor | null> {
+  const [row] = await ctx.db
+    .select({ userId: users.id, isAdmin: users.isAdmin })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
+  return row ?? null;
+}
+
+export async function logout(ctx: ServiceContext, token: string): Promise<void> {
+  await ctx.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** Changes the password and ends every other session of the user. */
+export async function changePassword(ctx: ServiceContext, input: ChangePasswordInput & { currentToken: string | null }) {
+  const actor = requireActor(ctx);
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, actor.userId));
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new AppError('FORBIDDEN', 'the current password is wrong');
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw new AppError('VALIDATION_FAILED', 'the new password must differ from the current one');
+  }
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: new Date() })
+    .where(eq(users.id, user.id));
+  const keep = input.currentToken ? hashToken(input.currentToken) : '';
+  await ctx.db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keep)));
+}

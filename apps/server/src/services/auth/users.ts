@@ -1,0 +1,52 @@
+import { count, eq } from 'drizzle-orm';
+import { users } from '@concord/db';
+import { newId, type SetupInput, type User } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import { iso, type ServiceContext } from '../context.ts';
+import { requireActor } from '../authz.ts';
+import { hashPassword } from './password.ts';
+
+type UserRow = typeof users.$inferSelect;
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, isAdmin: row.isAdmin, createdAt: iso(row.createdAt)! };
+}
+
+export async function countUsers(ctx: ServiceContext): Promise<number> {
+  const [row] = await ctx.db.select({ n: count() }).from(users);
+  return row?.n ?? 0;
+}
+
+/** Inserts a user; the caller has already decided it may. Email conflicts are 409. */
+export async function insertUser(
+  ctx: ServiceContext,
+  input: { email: string; name: string; password: string; isAdmin?: boolean; mustChangePassword?: boolean },
+): Promise<User> {
+  const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+  if (existing) throw new AppError('CONFLICT', `a user with email ${input.email} already exists`);
+  const [row] = await ctx.db
+    .insert(users)
+    .values({
+      id: newId('user'),
+      email: input.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      isAdmin: input.isAdmin ?? false,
+      mustChangePassword: input.mustChangePassword ?? false,
+    })
+    .returning();
+  return toUser(row!);
+}
+
+/** First-run setup: creates the first owner, only while no user exists. */
+export async function setupFirstOwner(ctx: ServiceContext, input: SetupInput): Promise<User> {
+  if ((await countUsers(ctx)) > 0) throw new AppError('CONFLICT', 'setup is already done');
+  return insertUser(ctx, { ...input, isAdmin: true });
+}
+
+export async function getMe(ctx: ServiceContext): Promise<User & { mustChangePassword: boolean }> {
+  const actor = requireActor(ctx);
+  const [row] = await ctx.db.select().from(users).where(eq(users.id, actor.userId));
+  if (!row) throw new AppError('UNAUTHENTICATED', 'sign in first');
+  return { ...toUser(row), mustChangePassword: row.mustChangePassword };
+}

@@ -1,0 +1,81 @@
+/**
+ * The one authorization layer. Every verb starts by asking it; routes and socket
+ * handlers never check roles themselves.
+ */
+import { and, eq } from 'drizzle-orm';
+import { projectMembers } from '@concord/db';
+import type { Action, Phase, Role } from '@concord/shared';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import type { Actor, ServiceContext } from './context.ts';
+
+const ALL: readonly Role[] = ['owner', 'methodologist', 'editor', 'coder'];
+const MANAGERS: readonly Role[] = ['owner', 'methodologist', 'editor'];
+
+export const POLICY: Record<Action, readonly Role[]> = {
+  'project.read': ALL,
+  'project.update': ['owner'],
+  'project.delete': ['owner'],
+  'members.read': ALL,
+  'members.manage': ['owner'],
+  'codebook.read': ALL,
+  'codebook.edit': ['owner', 'methodologist'],
+  'incidents.manage': ['owner', 'editor'],
+  'items.read': ALL,
+  'items.write': ['owner', 'editor'],
+  'items.import': ['owner', 'editor'],
+  'assignments.read': ALL,
+  'assignments.manage': ['owner', 'methodologist', 'editor'],
+  'codings.writeOwn': ALL,
+  'codings.readRevealed': MANAGERS,
+  'phase.manage': ['owner', 'editor'],
+  'adjudications.write': ['owner', 'editor'],
+  'comments.write': ALL,
+  'export.read': MANAGERS,
+};
+
+export function can(role: Role, action: Action): boolean {
+  return POLICY[action].includes(role);
+}
+
+export function requireActor(ctx: ServiceContext): Actor {
+  if (!ctx.actor) throw new AppError('UNAUTHENTICATED', 'sign in first');
+  return ctx.actor;
+}
+
+export async function projectRole(ctx: ServiceContext, projectId: string, userId: string): Promise<Role | null> {
+  const [row] = await ctx.db
+    .select({ role: projectMembers.role })
+    .from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+  return row?.role ?? null;
+}
+
+/**
+ * Resolves the caller's role in the project and checks the action.
+ * Non-members get 404, not 403: a project's existence is itself private.
+ */
+export async function authorize(ctx: ServiceContext, projectId: string, action: Action): Promise<{ actor: Actor; role: Role }> {
+  const actor = requireActor(ctx);
+  const role = await projectRole(ctx, projectId, actor.userId);
+  if (!role) throw notFound('project');
+  if (!can(role, action)) throw forbidden(`a ${role} may not ${action.replace('.', ' ')}`);
+  return { actor, role };
+}
+
+/**
+ * Blind coding: who may see coder `coderId`'s values on an item.
+ * - independent: only that coder;
+ * - joint: every participant (the item's coders and the project's managers);
+ * - revealed: managers and the item's coders.
+ */
+export function mayReadCodingsOf(input: {
+  viewerId: string;
+  viewerRole: Role;
+  viewerIsItemCoder: boolean;
+  coderId: string;
+  phase: Phase;
+}): boolean {
+  if (input.viewerId === input.coderId) return true;
+  if (input.phase === 'independent') return false;
+  return input.viewerIsItemCoder || can(input.viewerRole, 'codings.readRevealed');
+}

@@ -1,0 +1,141 @@
+/**
+ * Versioned codebooks. A version whose fields already have codings is frozen for
+ * those fields: changing or removing one creates version N+1, and codings keep the
+ * version they were made under. Changes that touch no coded field edit in place.
+ */
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { codebookFields, codebooks, codebookVersions, codings } from '@concord/db';
+import { newId, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
+import { AppError, notFound } from '../../errors.ts';
+import { authorize } from '../authz.ts';
+import { inTransaction, iso, type ServiceContext } from '../context.ts';
+import { audit } from '../audit.ts';
+
+type CodebookRow = typeof codebooks.$inferSelect;
+
+async function codebookOf(ctx: ServiceContext, projectId: string, lock = false): Promise<CodebookRow> {
+  const query = ctx.db.select().from(codebooks).where(eq(codebooks.projectId, projectId));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw notFound('codebook');
+  return row;
+}
+
+async function versionRow(ctx: ServiceContext, codebookId: string, version: number) {
+  const [row] = await ctx.db
+    .select()
+    .from(codebookVersions)
+    .where(and(eq(codebookVersions.codebookId, codebookId), eq(codebookVersions.version, version)));
+  if (!row) throw notFound(`codebook version ${version}`);
+  return row;
+}
+
+export async function fieldsOfVersion(ctx: ServiceContext, versionId: string): Promise<FieldDefinition[]> {
+  const rows = await ctx.db
+    .select({ definition: codebookFields.definition })
+    .from(codebookFields)
+    .where(eq(codebookFields.versionId, versionId))
+    .orderBy(asc(codebookFields.position));
+  return rows.map((r) => r.definition);
+}
+
+/** The current version (or `version`) of a project's codebook, without authorization: for other verbs. */
+export async function loadCodebook(ctx: ServiceContext, projectId: string, version?: number): Promise<Codebook> {
+  const cb = await codebookOf(ctx, projectId);
+  const v = await versionRow(ctx, cb.id, version ?? cb.currentVersion);
+  return { id: cb.id, projectId, name: cb.name, version: v.version, versionId: v.id, fields: await fieldsOfVersion(ctx, v.id) };
+}
+
+export async function getCodebook(ctx: ServiceContext, projectId: string, version?: number): Promise<Codebook> {
+  await authorize(ctx, projectId, 'codebook.read');
+  return loadCodebook(ctx, projectId, version);
+}
+
+export async function listCodebookVersions(ctx: ServiceContext, projectId: string) {
+  await authorize(ctx, projectId, 'codebook.read');
+  const cb = await codebookOf(ctx, projectId);
+  const rows = await ctx.db
+    .select()
+    .from(codebookVersions)
+    .where(eq(codebookVersions.codebookId, cb.id))
+    .orderBy(desc(codebookVersions.version));
+  return rows.map((r) => ({ version: r.version, note: r.note, createdBy: r.createdBy, createdAt: iso(r.createdAt)!, current: r.version === cb.currentVersion }));
+}
+
+const same = (a: FieldDefinition | undefined, b: FieldDefinition | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Applies `change` to the current fields. `baseVersion` is the version the editor saw:
+ * a stale one is a 409, so two editors never overwrite each other silently.
+ */
+async function mutateCodebook(
+  ctx: ServiceContext,
+  projectId: string,
+  baseVersion: number,
+  change: (fields: FieldDefinition[]) => { fields: FieldDefinition[]; name?: string; note: string },
+): Promise<Codebook> {
+  await authorize(ctx, projectId, 'codebook.edit');
+  return inTransaction(ctx, async (tx) => {
+    const cb = await codebookOf(tx, projectId, true);
+    if (cb.currentVersion !== baseVersion) {
+      throw new AppError('VERSION_CONFLICT', `the codebook is at version ${cb.currentVersion}, not ${baseVersion}; reload and retry`);
+    }
+    const current = await versionRow(tx, cb.id, cb.currentVersion);
+    const before = await fieldsOfVersion(tx, current.id);
+    const next = change(before);
+    const beforeByKey = new Map(before.map((f) => [f.key, f]));
+    const nextByKey = new Map(next.fields.map((f) => [f.key, f]));
+    const touched = [...beforeByKey.keys()].filter((k) => !same(beforeByKey.get(k), nextByKey.get(k)));
+    const [coded] = touched.length
+      ? await tx.db
+          .select({ n: count() })
+          .from(codings)
+          .where(and(eq(codings.codebookVersionId, current.id), inArray(codings.fieldKey, touched)))
+      : [{ n: 0 }];
+    let versionId = current.id;
+    let version = current.version;
+    if ((coded?.n ?? 0) > 0) {
+      version = current.version + 1;
+      versionId = newId('codebookVersion');
+      await tx.db.insert(codebookVersions).values({ id: versionId, codebookId: cb.id, version, note: next.note, createdBy: tx.actor!.userId });
+      await tx.db.update(codebooks).set({ currentVersion: version }).where(eq(codebooks.id, cb.id));
+    } else {
+      await tx.db.delete(codebookFields).where(eq(codebookFields.versionId, versionId));
+      await tx.db.update(codebookVersions).set({ note: next.note }).where(eq(codebookVersions.id, versionId));
+    }
+    if (next.fields.length) {
+      await tx.db.insert(codebookFields).values(
+        next.fields.map((f, position) => ({ id: newId('field'), versionId, key: f.key, position, type: f.type, definition: f })),
+      );
+    }
+    if (next.name !== undefined) await tx.db.update(codebooks).set({ name: next.name }).where(eq(codebooks.id, cb.id));
+    await audit(tx, {
+      projectId,
+      entity: 'codebook',
+      entityId: cb.id,
+      action: version === current.version ? 'edit' : 'new_version',
+      before: { version: current.version, fields: before },
+      after: { version, fields: next.fields, note: next.note },
+    });
+    return { id: cb.id, projectId, name: next.name ?? cb.name, version, versionId, fields: next.fields };
+  });
+}
+
+export function replaceCodebook(ctx: ServiceContext, projectId: string, input: CodebookInput & { baseVersion: number }) {
+  return mutateCodebook(ctx, projectId, input.baseVersion, () => ({ fields: input.fields, name: input.name, note: 'codebook replaced' }));
+}
+
+/** Creates the field, or replaces the field with the same key in place (keeping its position). */
+export function upsertField(ctx: ServiceContext, projectId: string, input: { baseVersion: number; field: FieldDefinition }) {
+  return mutateCodebook(ctx, projectId, input.baseVersion, (fields) => {
+    const at = fields.findIndex((f) => f.key === input.field.key);
+    if (at === -1) return { fields: [...fields, input.field], note: `added field "${input.field.key}"` };
+    return { fields: fields.map((f, i) => (i === at ? input.field : f)), note: `changed field "${input.field.key}"` };
+  });
+}
+
+export function deleteField(ctx: ServiceContext, projectId: string, input: { baseVersion: number; key: string }) {
+  return mutateCodebook(ctx, projectId, input.baseVersion, (fields) => {
+    if (!fields.some((f) => f.key === input.key)) throw notFound(`field "${input.key}"`);
+    return { fields: fields.filter((f) => f.key !== input.key), note: `removed field "${input.key}"` };
+  });
+}

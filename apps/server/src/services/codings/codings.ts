@@ -1,0 +1,173 @@
+/**
+ * A coder's own codings of an item, and who may read whose. Blind coding is enforced
+ * here: other coders' values leave the server only when mayReadCodingsOf says so.
+ */
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { assignments, codebookVersions, codings, items } from '@concord/db';
+import { checkValue, newId, type Coding, type CodingValue, type ErrorDetail, type Role } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import { authorize, mayReadCodingsOf } from '../authz.ts';
+import { inTransaction, iso, type ServiceContext } from '../context.ts';
+import { audit } from '../audit.ts';
+import { loadCodebook } from '../codebook/codebook.ts';
+import { loadItem } from '../items/items.ts';
+
+type CodingRow = typeof codings.$inferSelect;
+
+async function versionNumbers(ctx: ServiceContext, rows: CodingRow[]): Promise<Map<string, number>> {
+  const ids = [...new Set(rows.map((r) => r.codebookVersionId))];
+  if (!ids.length) return new Map();
+  const versions = await ctx.db.select({ id: codebookVersions.id, version: codebookVersions.version }).from(codebookVersions).where(inArray(codebookVersions.id, ids));
+  return new Map(versions.map((v) => [v.id, v.version]));
+}
+
+async function toCodings(ctx: ServiceContext, rows: CodingRow[]): Promise<Coding[]> {
+  const versions = await versionNumbers(ctx, rows);
+  return rows.map((r) => ({
+    itemId: r.itemId,
+    coderId: r.coderId,
+    fieldKey: r.fieldKey,
+    codebookVersion: versions.get(r.codebookVersionId)!,
+    value: r.value,
+    status: r.status,
+    updatedAt: iso(r.updatedAt)!,
+    submittedAt: iso(r.submittedAt),
+  }));
+}
+
+async function assignmentOf(ctx: ServiceContext, itemId: string, coderId: string) {
+  const [row] = await ctx.db.select().from(assignments).where(and(eq(assignments.itemId, itemId), eq(assignments.coderId, coderId)));
+  return row ?? null;
+}
+
+async function ownRows(ctx: ServiceContext, itemId: string, coderId: string) {
+  return ctx.db
+    .select()
+    .from(codings)
+    .where(and(eq(codings.itemId, itemId), eq(codings.coderId, coderId)))
+    .orderBy(asc(codings.fieldKey));
+}
+
+export async function getMyCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<Coding[]> {
+  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
+  await loadItem(ctx, projectId, itemId);
+  return toCodings(ctx, await ownRows(ctx, itemId, actor.userId));
+}
+
+/**
+ * Saves draft values (null clears a field back to missing). Only assigned coders
+ * code an item; submitted codings and revealed items are frozen.
+ */
+export async function saveMyCodings(
+  ctx: ServiceContext,
+  projectId: string,
+  itemId: string,
+  values: Record<string, CodingValue | null>,
+): Promise<Coding[]> {
+  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
+  const item = await loadItem(ctx, projectId, itemId);
+  const assignment = await assignmentOf(ctx, itemId, actor.userId);
+  if (!assignment) throw new AppError('FORBIDDEN', 'you are not assigned to this item');
+  if (assignment.submittedAt) throw new AppError('CONFLICT', 'you already submitted this item; its codings are final');
+  if (item.phase === 'revealed') throw new AppError('CONFLICT', 'this item is revealed; its codings are frozen');
+
+  const codebook = await loadCodebook(ctx, projectId);
+  const fields = new Map(codebook.fields.map((f) => [f.key, f]));
+  const problems: ErrorDetail[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const field = fields.get(key);
+    if (!field) problems.push({ path: ['values', key], message: `unknown field "${key}"` });
+    else if (value !== null) {
+      const message = checkValue(field, value);
+      if (message) problems.push({ path: ['values', key], message });
+    }
+  }
+  if (problems.length) throw new AppError('VALIDATION_FAILED', 'some values do not fit the codebook', problems);
+
+  await inTransaction(ctx, async (tx) => {
+    const existing = new Map((await ownRows(tx, itemId, actor.userId)).map((r) => [r.fieldKey, r]));
+    for (const [fieldKey, value] of Object.entries(values)) {
+      const before = existing.get(fieldKey);
+      if (value === null) {
+        if (!before) continue;
+        await tx.db.delete(codings).where(eq(codings.id, before.id));
+      } else if (before) {
+        if (JSON.stringify(before.value) === JSON.stringify(value) && before.codebookVersionId === codebook.versionId) continue;
+        await tx.db
+          .update(codings)
+          .set({ value, codebookVersionId: codebook.versionId, updatedAt: new Date() })
+          .where(eq(codings.id, before.id));
+      } else {
+        await tx.db.insert(codings).values({
+          id: newId('coding'),
+          projectId,
+          itemId,
+          coderId: actor.userId,
+          fieldKey,
+          codebookVersionId: codebook.versionId,
+          value,
+        });
+      }
+      await audit(tx, {
+        projectId,
+        entity: 'coding',
+        entityId: `${itemId}:${actor.userId}:${fieldKey}`,
+        action: value === null ? 'clear' : before ? 'update' : 'create',
+        before: before ? { value: before.value, version: before.codebookVersionId } : null,
+        after: value === null ? null : { value, version: codebook.versionId },
+      });
+    }
+  });
+  return toCodings(ctx, await ownRows(ctx, itemId, actor.userId));
+}
+
+/**
+ * Submits the coder's codings of an item. Required fields must be coded (N/A counts).
+ * When the last assigned coder submits, an item in independent phase is revealed.
+ */
+export async function submitMyCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<{ revealed: boolean }> {
+  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
+  await loadItem(ctx, projectId, itemId);
+  const assignment = await assignmentOf(ctx, itemId, actor.userId);
+  if (!assignment) throw new AppError('FORBIDDEN', 'you are not assigned to this item');
+  if (assignment.submittedAt) throw new AppError('CONFLICT', 'you already submitted this item');
+  const codebook = await loadCodebook(ctx, projectId);
+  const rows = await ownRows(ctx, itemId, actor.userId);
+  const coded = new Set(rows.map((r) => r.fieldKey));
+  const missing = codebook.fields.filter((f) => f.required && !coded.has(f.key));
+  if (missing.length) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `required fields are not coded: ${missing.map((f) => f.key).join(', ')}`,
+      missing.map((f) => ({ path: ['values', f.key], message: `"${f.label}" is required` })),
+    );
+  }
+  return inTransaction(ctx, async (tx) => {
+    const now = new Date();
+    await tx.db.update(codings).set({ status: 'submitted', submittedAt: now }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
+    await tx.db.update(assignments).set({ submittedAt: now }).where(eq(assignments.id, assignment.id));
+    for (const r of rows) {
+      await audit(tx, { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted' } });
+    }
+    const pending = await tx.db.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.itemId, itemId), isNull(assignments.submittedAt)));
+    if (pending.length > 0) return { revealed: false };
+    const revealed = await tx.db
+      .update(items)
+      .set({ phase: 'revealed', revealedAt: now, updatedAt: now })
+      .where(and(eq(items.id, itemId), eq(items.phase, 'independent')))
+      .returning({ id: items.id });
+    return { revealed: revealed.length > 0 };
+  });
+}
+
+/** Every coding of the item that the caller may see right now. */
+export async function listItemCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<Coding[]> {
+  const { actor, role } = await authorize(ctx, projectId, 'items.read');
+  const item = await loadItem(ctx, projectId, itemId);
+  const viewerIsItemCoder = (await assignmentOf(ctx, itemId, actor.userId)) !== null;
+  const rows = await ctx.db.select().from(codings).where(eq(codings.itemId, itemId)).orderBy(asc(codings.coderId), asc(codings.fieldKey));
+  const visible = rows.filter((r) =>
+    mayReadCodingsOf({ viewerId: actor.userId, viewerRole: role as Role, viewerIsItemCoder, coderId: r.coderId, phase: item.phase }),
+  );
+  return toCodings(ctx, visible);
+}

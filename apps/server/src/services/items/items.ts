@@ -1,0 +1,114 @@
+import { and, asc, count, eq, exists, ilike, or, type SQL } from 'drizzle-orm';
+import { assignments, items } from '@concord/db';
+import { newId, type Item, type ItemInput, type ItemListQuery, type Phase } from '@concord/shared';
+import { notFound } from '../../errors.ts';
+import { authorize } from '../authz.ts';
+import { iso, type ServiceContext } from '../context.ts';
+import { assertIncidentInProject } from './incidents.ts';
+
+type ItemRow = typeof items.$inferSelect;
+
+export function toItem(r: ItemRow): Item {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    externalId: r.externalId,
+    title: r.title,
+    url: r.url,
+    platform: r.platform,
+    author: r.author,
+    publishedAt: iso(r.publishedAt),
+    language: r.language,
+    body: r.body,
+    reach: r.reach,
+    likes: r.likes,
+    shares: r.shares,
+    comments: r.comments,
+    incidentId: r.incidentId,
+    phase: r.phase,
+    createdAt: iso(r.createdAt)!,
+  };
+}
+
+/** An item of the project, or 404 (never another project's item). */
+export async function loadItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<ItemRow> {
+  const [row] = await ctx.db.select().from(items).where(and(eq(items.id, itemId), eq(items.projectId, projectId)));
+  if (!row) throw notFound('item');
+  return row;
+}
+
+export async function listItems(ctx: ServiceContext, projectId: string, query: ItemListQuery): Promise<{ items: Item[]; total: number }> {
+  await authorize(ctx, projectId, 'items.read');
+  const where: SQL[] = [eq(items.projectId, projectId)];
+  if (query.incident) where.push(eq(items.incidentId, query.incident));
+  if (query.phase) where.push(eq(items.phase, query.phase));
+  if (query.coder) {
+    where.push(
+      exists(
+        ctx.db
+          .select({ one: assignments.id })
+          .from(assignments)
+          .where(and(eq(assignments.itemId, items.id), eq(assignments.coderId, query.coder))),
+      ),
+    );
+  }
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where.push(or(ilike(items.title, pattern), ilike(items.body, pattern), ilike(items.author, pattern))!);
+  }
+  const condition = and(...where);
+  const [rows, [total]] = await Promise.all([
+    ctx.db.select().from(items).where(condition).orderBy(asc(items.seq)).limit(query.limit).offset(query.offset),
+    ctx.db.select({ n: count() }).from(items).where(condition),
+  ]);
+  return { items: rows.map(toItem), total: total?.n ?? 0 };
+}
+
+export async function getItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<Item> {
+  await authorize(ctx, projectId, 'items.read');
+  return toItem(await loadItem(ctx, projectId, itemId));
+}
+
+const toDate = (value: string | null) => (value ? new Date(value) : null);
+
+function updateValues(input: Partial<ItemInput>) {
+  const { publishedAt, ...rest } = input;
+  return publishedAt === undefined ? rest : { ...rest, publishedAt: toDate(publishedAt) };
+}
+
+export async function createItem(ctx: ServiceContext, projectId: string, input: ItemInput): Promise<Item> {
+  await authorize(ctx, projectId, 'items.write');
+  if (input.incidentId) await assertIncidentInProject(ctx, projectId, input.incidentId);
+  const [row] = await ctx.db.insert(items).values({ id: newId('item'), projectId, ...input, publishedAt: toDate(input.publishedAt) }).returning();
+  return toItem(row!);
+}
+
+export async function updateItem(ctx: ServiceContext, projectId: string, itemId: string, input: Partial<ItemInput>): Promise<Item> {
+  await authorize(ctx, projectId, 'items.write');
+  await loadItem(ctx, projectId, itemId);
+  if (input.incidentId) await assertIncidentInProject(ctx, projectId, input.incidentId);
+  const [row] = await ctx.db
+    .update(items)
+    .set({ ...updateValues(input), updatedAt: new Date() })
+    .where(eq(items.id, itemId))
+    .returning();
+  return toItem(row!);
+}
+
+export async function deleteItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<void> {
+  await authorize(ctx, projectId, 'items.write');
+  await loadItem(ctx, projectId, itemId);
+  await ctx.db.delete(items).where(eq(items.id, itemId));
+}
+
+/** Editors open a joint session, reveal, or send an item back to independent coding. */
+export async function setItemPhase(ctx: ServiceContext, projectId: string, itemId: string, phase: Phase): Promise<Item> {
+  await authorize(ctx, projectId, 'phase.manage');
+  await loadItem(ctx, projectId, itemId);
+  const [row] = await ctx.db
+    .update(items)
+    .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
+    .where(eq(items.id, itemId))
+    .returning();
+  return toItem(row!);
+}

@@ -1,0 +1,154 @@
+/**
+ * The shared authorization matrix: every project route x (anonymous, non-member,
+ * coder, editor, methodologist, owner). Anonymous gets 401, a non-member 404 (a
+ * project's existence is private), a member whose role lacks the action 403.
+ * A route missing from the matrix fails the last test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '@concord/shared';
+import { actorOf, createHarness, createProjectFixture, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { saveMyCodings } from '../src/services/codings/codings.ts';
+
+interface RouteCase {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** OpenAPI-style template, checked against the document for coverage. */
+  template: string;
+  allowed: readonly Role[];
+  ok: number;
+  body?: (f: ProjectFixture) => unknown;
+  query?: string;
+  contentType?: string;
+}
+
+const ALL = ROLES;
+const MANAGERS: Role[] = ['owner', 'methodologist', 'editor'];
+const OWNER_EDITOR: Role[] = ['owner', 'editor'];
+const OWNER_METHODOLOGIST: Role[] = ['owner', 'methodologist'];
+
+const item = { title: 'New item', platform: 'twitter' };
+
+const CASES: RouteCase[] = [
+  { method: 'GET', template: '/api/projects/{projectId}', allowed: ALL, ok: 200 },
+  { method: 'PATCH', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200, body: () => ({ name: 'Renamed' }) },
+  { method: 'DELETE', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/members', allowed: ALL, ok: 200 },
+  { method: 'POST', template: '/api/projects/{projectId}/members', allowed: ['owner'], ok: 201, body: () => ({ email: `new-${Math.random()}@test.concord`, role: 'coder' }) },
+  { method: 'PATCH', template: '/api/projects/{projectId}/members/{userId}', allowed: ['owner'], ok: 200, body: () => ({ role: 'editor' }) },
+  { method: 'DELETE', template: '/api/projects/{projectId}/members/{userId}', allowed: ['owner'], ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/codebook', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/codebook/versions', allowed: ALL, ok: 200 },
+  {
+    method: 'PUT',
+    template: '/api/projects/{projectId}/codebook',
+    allowed: OWNER_METHODOLOGIST,
+    ok: 200,
+    body: () => ({ name: 'CB', baseVersion: 1, fields: [{ key: 'x', label: 'X', type: 'text' }] }),
+  },
+  {
+    method: 'PUT',
+    template: '/api/projects/{projectId}/codebook/fields/{key}',
+    allowed: OWNER_METHODOLOGIST,
+    ok: 200,
+    body: () => ({ baseVersion: 1, field: { key: 'notes', label: 'Notes v2', type: 'text' } }),
+  },
+  { method: 'DELETE', template: '/api/projects/{projectId}/codebook/fields/{key}', allowed: OWNER_METHODOLOGIST, ok: 200, query: '?baseVersion=1' },
+  { method: 'GET', template: '/api/projects/{projectId}/items', allowed: ALL, ok: 200 },
+  { method: 'POST', template: '/api/projects/{projectId}/items', allowed: OWNER_EDITOR, ok: 201, body: () => item },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}', allowed: ALL, ok: 200 },
+  { method: 'PATCH', template: '/api/projects/{projectId}/items/{itemId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ title: 'Edited' }) },
+  { method: 'DELETE', template: '/api/projects/{projectId}/items/{itemId}', allowed: OWNER_EDITOR, ok: 200 },
+  { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/phase', allowed: OWNER_EDITOR, ok: 200, body: () => ({ phase: 'joint' }) },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/import',
+    allowed: OWNER_EDITOR,
+    ok: 201,
+    body: () => 'title,platform\nImported post,facebook\n',
+    contentType: 'text/csv',
+  },
+  { method: 'GET', template: '/api/projects/{projectId}/incidents', allowed: ALL, ok: 200 },
+  { method: 'POST', template: '/api/projects/{projectId}/incidents', allowed: OWNER_EDITOR, ok: 201, body: () => ({ name: 'Election' }) },
+  { method: 'PATCH', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ description: 'd' }) },
+  { method: 'DELETE', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/assignments',
+    allowed: MANAGERS,
+    ok: 201,
+    body: (f) => ({ roundName: 'r2', coderIds: [f.members.owner.userId], mode: { type: 'k', k: 1 }, seed: 3 }),
+  },
+  { method: 'GET', template: '/api/projects/{projectId}/assignments', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/codings', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/codings/me', allowed: ALL, ok: 200 },
+  // Only the assigned coder may code the item; other roles pass the role check and are refused as unassigned (403).
+  { method: 'PUT', template: '/api/projects/{projectId}/items/{itemId}/codings/me', allowed: ['coder'], ok: 200, body: () => ({ values: { impact: 1 } }) },
+  { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/codings/me/submit', allowed: ['coder'], ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/codings.csv', allowed: MANAGERS, ok: 200 },
+];
+
+let h: Harness;
+let members: Record<Role, Session>;
+let stranger: Session;
+
+beforeAll(async () => {
+  h = await createHarness();
+  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
+  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  stranger = await signUp(h, 'stranger');
+});
+afterAll(() => h.close());
+
+function pathOf(c: RouteCase, f: ProjectFixture) {
+  return (
+    c.template
+      .replace('{projectId}', f.projectId)
+      .replace('{itemId}', f.itemId)
+      .replace('{incidentId}', f.incidentId)
+      .replace('{userId}', f.members.coder.userId)
+      .replace('{key}', 'notes') + (c.query ?? '')
+  );
+}
+
+async function call(c: RouteCase, who: Session | null) {
+  const f = await createProjectFixture(h, members);
+  // The coder has coded the required fields, so a permitted submit succeeds.
+  await saveMyCodings(h.ctx(actorOf(members.coder)), f.projectId, f.itemId, { frame: 'security', impact: -2 });
+  const body = c.body?.(f);
+  const res = await h.request(who, c.method, pathOf(c, f), body, c.contentType ? { 'content-type': c.contentType } : {});
+  return res;
+}
+
+describe.each(CASES)('$method $template', (c) => {
+  it('refuses anonymous callers with 401', async () => {
+    const res = await call(c, null);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers non-members with 404, hiding the project', async () => {
+    const res = await call(c, stranger);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  it.each(ROLES)('as %s', async (role) => {
+    const res = await call(c, members[role]);
+    if (c.allowed.includes(role)) expect(res.status, await res.clone().text()).toBe(c.ok);
+    else {
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('FORBIDDEN');
+    }
+  });
+});
+
+describe('matrix coverage', () => {
+  it('covers every project route in the OpenAPI document', async () => {
+    const doc = (await (await h.request(null, 'GET', '/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/api/projects/{projectId}'))
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+      .sort();
+    const covered = CASES.map((c) => `${c.method} ${c.template}`).sort();
+    expect(covered).toEqual(documented);
+  });
+});

@@ -1,0 +1,133 @@
+import { bigserial, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import type { CodingStatus, CodingValue } from '@concord/shared';
+import { timestamptz } from './columns.ts';
+import { users } from './accounts.ts';
+import { codebookVersions, projects } from './projects.ts';
+import { items } from './items.ts';
+
+/** A reliability round: one assignment run, with the parameters that reproduce it. */
+export const rounds = pgTable('rounds', {
+  id: text('id').primaryKey(),
+  projectId: text('project_id')
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    coderId: text('coder_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roundId: text('round_id').references(() => rounds.id, { onDelete: 'set null' }),
+    submittedAt: timestamptz('submitted_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [unique('assignments_item_coder_uq').on(t.itemId, t.coderId), index('assignments_coder_idx').on(t.projectId, t.coderId)],
+);
+
+export const codings = pgTable(
+  'codings',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    coderId: text('coder_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    fieldKey: text('field_key').notNull(),
+    /** The codebook version the value was coded under; later versions never rewrite it. */
+    codebookVersionId: text('codebook_version_id')
+      .notNull()
+      .references(() => codebookVersions.id),
+    value: jsonb('value').$type<CodingValue>().notNull(),
+    status: text('status').$type<CodingStatus>().notNull().default('draft'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    submittedAt: timestamptz('submitted_at'),
+  },
+  (t) => [
+    unique('codings_item_coder_field_uq').on(t.itemId, t.coderId, t.fieldKey),
+    index('codings_project_field_idx').on(t.projectId, t.fieldKey),
+  ],
+);
+
+/** The consensus (gold) value for an item's field. Never overwrites codings. */
+export const adjudications = pgTable(
+  'adjudications',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    fieldKey: text('field_key').notNull(),
+    codebookVersionId: text('codebook_version_id')
+      .notNull()
+      .references(() => codebookVersions.id),
+    value: jsonb('value').$type<CodingValue | null>(),
+    rationale: text('rationale').notNull().default(''),
+    status: text('status').$type<'decided' | 'reopened'>().notNull().default('decided'),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamptz('decided_at').notNull().defaultNow(),
+  },
+  (t) => [unique('adjudications_item_field_uq').on(t.itemId, t.fieldKey)],
+);
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    /** Set when the comment discusses one field (a disagreement thread). */
+    fieldKey: text('field_key'),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],
+);
+
+export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership';
+
+/**
+ * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE, so history
+ * cannot be rewritten even by a bug in the server.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    projectId: text('project_id').notNull(),
+    actorId: text('actor_id'),
+    entity: text('entity').$type<AuditEntity>().notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: timestamptz('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_project_idx').on(t.projectId, t.at)],
+);

@@ -1,0 +1,4 @@
+export * from './accounts.ts';
+export * from './projects.ts';
+export * from './items.ts';
+export * from './coding.ts';

@@ -1,0 +1,69 @@
+import { bigint, bigserial, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import type { Phase, Platform } from '@concord/shared';
+import { timestamptz } from './columns.ts';
+import { users } from './accounts.ts';
+import { projects } from './projects.ts';
+
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('incidents_name_uq').on(t.projectId, t.name)],
+);
+
+export const imports = pgTable('imports', {
+  id: text('id').primaryKey(),
+  projectId: text('project_id')
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  format: text('format').$type<'csv' | 'json'>().notNull(),
+  filename: text('filename'),
+  rowCount: bigint('row_count', { mode: 'number' }).notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const items = pgTable(
+  'items',
+  {
+    id: text('id').primaryKey(),
+    /** Insertion order: lists and exports keep the order of the imported file. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    incidentId: text('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
+    externalId: text('external_id'),
+    title: text('title').notNull(),
+    url: text('url'),
+    platform: text('platform').$type<Platform>(),
+    author: text('author'),
+    publishedAt: timestamptz('published_at'),
+    language: text('language'),
+    body: text('body').notNull().default(''),
+    reach: bigint('reach', { mode: 'number' }),
+    likes: bigint('likes', { mode: 'number' }),
+    shares: bigint('shares', { mode: 'number' }),
+    comments: bigint('comments', { mode: 'number' }),
+    /** The import row as it arrived, so nothing of an Airtable export is lost. */
+    raw: jsonb('raw').$type<Record<string, string>>(),
+    importId: text('import_id').references(() => imports.id, { onDelete: 'set null' }),
+    phase: text('phase').$type<Phase>().notNull().default('independent'),
+    revealedAt: timestamptz('revealed_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('items_project_idx').on(t.projectId, t.seq),
+    index('items_incident_idx').on(t.incidentId),
+    uniqueIndex('items_external_id_uq').on(t.projectId, t.externalId).where(sql`${t.externalId} is not null`),
+  ],
+);

@@ -1,0 +1,52 @@
+/**
+ * The one error vocabulary of Concord. Every HTTP error body, socket ack and
+ * Yjs close reason uses these codes; the server maps each to a status once.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'VERSION_CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'IMPORT_FAILED',
+  'SETUP_REQUIRED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  IMPORT_FAILED: 400,
+  SETUP_REQUIRED: 409,
+  INTERNAL: 500,
+};
+
+/** One problem found in the input, e.g. a CSV row or a JSON path. */
+export interface ErrorDetail {
+  path?: (string | number)[];
+  row?: number;
+  column?: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details?: ErrorDetail[];
+    requestId?: string;
+  };
+}

@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './ids.ts';
+export * from './roles.ts';
+export * from './schemas/index.ts';
+export type * from './realtime.ts';

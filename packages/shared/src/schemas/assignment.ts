@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Overlap sampling. `k`: every item goes to k coders (balanced).
+ * `sample`: a p% reliability sample goes to every listed coder, the rest to one coder each.
+ * Both are reproducible from `seed`.
+ */
+export const assignmentInput = z.object({
+  roundName: z.string().trim().min(1).max(200),
+  coderIds: z.array(z.string()).min(1).max(500),
+  itemIds: z.array(z.string()).max(100_000).optional(),
+  incidentId: z.string().optional(),
+  mode: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('k'), k: z.number().int().min(1).max(100) }),
+    z.object({ type: z.literal('sample'), percent: z.number().min(0).max(100) }),
+  ]),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+export type AssignmentInput = z.infer<typeof assignmentInput>;
+
+export const assignmentResultSchema = z.object({
+  roundId: z.string(),
+  assignments: z.number().int(),
+  perCoder: z.record(z.string(), z.number().int()),
+});
+
+export const assignmentSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  coderId: z.string(),
+  roundId: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+});
+export type Assignment = z.infer<typeof assignmentSchema>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }));
+
+/** NIST SP 800-63B: length matters, composition rules do not. */
+export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(256);
+
+export const loginInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1).max(256),
+});
+export type LoginInput = z.infer<typeof loginInput>;
+
+export const setupInput = z.object({
+  email: emailSchema,
+  name: z.string().trim().min(1).max(200),
+  password: passwordSchema,
+});
+export type SetupInput = z.infer<typeof setupInput>;
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const setupStatusSchema = z.object({ needsSetup: z.boolean(), demo: z.boolean() });

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+export const FIELD_TYPES = ['single_choice', 'multiple_choice', 'ordinal', 'number', 'text'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+const codeSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(120)
+  .regex(/^[^|]+$/, 'must not contain "|" (it separates set values in exports)');
+
+export const optionSchema = z.object({
+  value: codeSchema,
+  label: z.string().trim().min(1).max(300),
+  /** Value of the parent option, for hierarchical (parent/child) frames. */
+  parent: codeSchema.nullable().default(null),
+  help: z.string().max(2000).default(''),
+});
+export type FieldOption = z.infer<typeof optionSchema>;
+
+export const scalePointSchema = z.object({
+  value: z.number().int().min(-1000).max(1000),
+  label: z.string().trim().min(1).max(300),
+});
+export type ScalePoint = z.infer<typeof scalePointSchema>;
+
+export const fieldKeySchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lowercase letters, digits and _ , starting with a letter');
+
+const fieldBase = z.object({
+  key: fieldKeySchema,
+  label: z.string().trim().min(1).max(300),
+  help: z.string().max(4000).default(''),
+  required: z.boolean().default(false),
+  /** Whether "not applicable" may be chosen; N/A is a value, distinct from missing. */
+  allowNa: z.boolean().default(false),
+});
+
+export const fieldDefinitionSchema = z
+  .discriminatedUnion('type', [
+    fieldBase.extend({ type: z.literal('single_choice'), options: z.array(optionSchema).min(1).max(500) }),
+    fieldBase.extend({ type: z.literal('multiple_choice'), options: z.array(optionSchema).min(1).max(500) }),
+    fieldBase.extend({ type: z.literal('ordinal'), scale: z.array(scalePointSchema).min(2).max(101) }),
+    fieldBase.extend({
+      type: z.literal('number'),
+      min: z.number().nullable().default(null),
+      max: z.number().nullable().default(null),
+      integer: z.boolean().default(false),
+    }),
+    fieldBase.extend({ type: z.literal('text'), maxLength: z.number().int().min(1).max(100_000).default(10_000) }),
+  ])
+  .superRefine((field, ctx) => {
+    if (field.type === 'single_choice' || field.type === 'multiple_choice') {
+      const values = new Set<string>();
+      for (const [i, o] of field.options.entries()) {
+        if (values.has(o.value)) {
+          ctx.addIssue({ code: 'custom', path: ['options', i, 'value'], message: `duplicate option "${o.value}"` });
+        }
+        values.add(o.value);
+      }
+      for (const [i, o] of field.options.entries()) {
+        if (o.parent !== null && (!values.has(o.parent) || o.parent === o.value)) {
+          ctx.addIssue({ code: 'custom', path: ['options', i, 'parent'], message: `unknown parent option "${o.parent}"` });
+        }
+      }
+    }
+    if (field.type === 'ordinal') {
+      const seen = new Set<number>();
+      for (const [i, p] of field.scale.entries()) {
+        if (seen.has(p.value)) ctx.addIssue({ code: 'custom', path: ['scale', i, 'value'], message: `duplicate scale point ${p.value}` });
+        seen.add(p.value);
+      }
+    }
+    if (field.type === 'number' && field.min !== null && field.max !== null && field.min > field.max) {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: 'min must not exceed max' });
+    }
+  });
+export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
+export type FieldDefinitionInput = z.input<typeof fieldDefinitionSchema>;
+
+export const codebookInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  fields: z.array(fieldDefinitionSchema).max(200).superRefine((fields, ctx) => {
+    const keys = new Set<string>();
+    for (const [i, f] of fields.entries()) {
+      if (keys.has(f.key)) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `duplicate field key "${f.key}"` });
+      keys.add(f.key);
+    }
+  }),
+});
+export type CodebookInput = z.infer<typeof codebookInput>;
+
+export const codebookSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  versionId: z.string(),
+  fields: z.array(fieldDefinitionSchema),
+});
+export type Codebook = z.infer<typeof codebookSchema>;
+
+/** Editing one field: the client says which version it edited, so stale edits get 409. */
+export const fieldUpdateInput = z.object({
+  baseVersion: z.number().int().min(1),
+  field: fieldDefinitionSchema,
+});
+export const fieldCreateInput = fieldUpdateInput;
+export const fieldDeleteInput = z.object({ baseVersion: z.coerce.number().int().min(1) });
