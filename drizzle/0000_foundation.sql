@@ -100,7 +100,7 @@ CREATE TABLE "items" (
 	"likes" bigint,
 	"shares" bigint,
 	"comments" bigint,
-	"raw" jsonb,
+	"raw" json,
 	"import_id" text,
 	"phase" text DEFAULT 'independent' NOT NULL,
 	"revealed_at" timestamp with time zone,

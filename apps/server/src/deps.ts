@@ -4,8 +4,9 @@ import type { AppDeps } from './http/env.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMemoryRateLimiter } from './services/auth/rate-limiter.ts';
 
-/** Failed sign-ins allowed per account and per address in the window. */
-export const LOGIN_FAILURES_ALLOWED = 10;
+/** Failed sign-ins allowed per account, and per address (higher: offices share one NAT address), in the window. */
+export const LOGIN_FAILURES_PER_ACCOUNT = 10;
+export const LOGIN_FAILURES_PER_ADDRESS = 50;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export interface Deps extends AppDeps {
@@ -21,7 +22,10 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     config,
     database,
     logger,
-    loginLimiter: createMemoryRateLimiter({ limit: LOGIN_FAILURES_ALLOWED, windowMs: LOGIN_WINDOW_MS }),
+    loginLimiters: {
+      account: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ACCOUNT, windowMs: LOGIN_WINDOW_MS }),
+      address: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS }),
+    },
     close: () => database.close(),
   };
 }

@@ -3,7 +3,8 @@
  * operator how to create the first owner. Nothing gets a default password.
  */
 import type { Deps } from './deps.ts';
-import { isDemoSeeded, resetDemoPasswords, seedDemo, DEMO_ACCOUNTS } from './demo/seed.ts';
+import { DEMO_ACCOUNTS, isDemoSeeded } from './demo/accounts.ts';
+import { resetDemoPasswords, seedDemo } from './demo/seed.ts';
 import { generatePassword } from './services/auth/password.ts';
 import { countUsers } from './services/auth/users.ts';
 

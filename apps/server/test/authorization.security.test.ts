@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { saveMyCodings } from '../src/services/codings/codings.ts';
 
 interface RouteCase {
@@ -122,13 +122,13 @@ describe.each(CASES)('$method $template', (c) => {
   it('refuses anonymous callers with 401', async () => {
     const res = await call(c, null);
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('UNAUTHENTICATED');
+    expect((await json<{ error: { code: string } }>(res)).error.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers non-members with 404, hiding the project', async () => {
     const res = await call(c, stranger);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('NOT_FOUND');
+    expect((await json<{ error: { code: string } }>(res)).error.code).toBe('NOT_FOUND');
   });
 
   it.each(ROLES)('as %s', async (role) => {
@@ -136,7 +136,7 @@ describe.each(CASES)('$method $template', (c) => {
     if (c.allowed.includes(role)) expect(res.status, await res.clone().text()).toBe(c.ok);
     else {
       expect(res.status).toBe(403);
-      expect((await res.json()).error.code).toBe('FORBIDDEN');
+      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('FORBIDDEN');
     }
   });
 });

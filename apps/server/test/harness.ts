@@ -49,7 +49,7 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
     database,
     config,
     close: () => deps.close(),
-    request(session, method, path, body, headers = {}) {
+    async request(session, method, path, body, headers = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
       if (session) (init.headers as Record<string, string>).cookie = session.cookie;
       if (body !== undefined) {
@@ -66,7 +66,7 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
 }
 
 let counter = 0;
-export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}@test.concord`;
+export const uniqueEmail = (label: string) => `${label.toLowerCase()}-${Date.now().toString(36)}-${(counter++).toString(36)}@test.concord`;
 
 /** Creates a user and signs them in through the real login route. */
 export async function signUp(h: Harness, label: string, options: { isAdmin?: boolean } = {}): Promise<Session> {

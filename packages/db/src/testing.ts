@@ -1,7 +1,7 @@
 /**
- * Test databases: PGlite in memory by default; a fresh, uniquely named PostgreSQL
- * database when TEST_DATABASE_URL is set (dropped on close). Either way the real
- * migrations run, so tests see exactly the production schema.
+ * Test databases: PGlite in memory by default; with CONCORD_TEST_TARGET=postgres (the
+ * `test:pg` scripts) a fresh, uniquely named database on TEST_DATABASE_URL, dropped on
+ * close. Either way the real migrations run, so tests see the production schema.
  */
 import postgres from 'postgres';
 import { createDb, type Database } from './client.ts';
@@ -14,8 +14,16 @@ export interface TestDatabase extends Database {
   reopen(): Promise<Database>;
 }
 
+function resolveTestDatabaseUrl(env: Record<string, string | undefined>): string | undefined {
+  if (env.CONCORD_TEST_TARGET !== 'postgres') return undefined;
+  if (env.TEST_DATABASE_URL) return env.TEST_DATABASE_URL;
+  if (env.CI === 'true') throw new Error('CONCORD_TEST_TARGET=postgres needs TEST_DATABASE_URL (CI must run the PostgreSQL lane)');
+  console.warn('\n\n*** TEST_DATABASE_URL is not set: the PostgreSQL lane runs on PGlite instead. Set it to test on PostgreSQL. ***\n\n');
+  return undefined;
+}
+
 // eslint-disable-next-line no-restricted-properties -- test harness: the one env read outside config.ts
-export const testDatabaseUrl: string | undefined = process.env.TEST_DATABASE_URL || undefined;
+export const testDatabaseUrl: string | undefined = resolveTestDatabaseUrl(process.env);
 
 export async function createTestDb(options: { dataDir?: string } = {}): Promise<TestDatabase> {
   if (!testDatabaseUrl) {

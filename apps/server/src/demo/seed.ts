@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { users } from '@concord/db';
-import type { CodingValue, Role } from '@concord/shared';
+import type { CodingValue } from '@concord/shared';
 import type { Logger } from '../logger.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
 import type { Db } from '@concord/db';
@@ -20,18 +20,10 @@ import { importItems } from '../services/import/import-items.ts';
 import { listItems } from '../services/items/items.ts';
 import { addMember } from '../services/projects/members.ts';
 import { createProject } from '../services/projects/projects.ts';
+import { DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PROJECT_NAME } from './accounts.ts';
 import { DEMO_CODEBOOK } from './codebook.ts';
 import { DEMO_ITEMS, INCIDENT_ARREST, INCIDENT_ELECTION, type DemoTruth } from './items.ts';
 
-export const DEMO_DOMAIN = 'demo.concord';
-export const DEMO_ACCOUNTS: { email: string; name: string; role: Role }[] = [
-  { email: `owner@${DEMO_DOMAIN}`, name: 'Olga Owner', role: 'owner' },
-  { email: `editor@${DEMO_DOMAIN}`, name: 'Erlan Editor', role: 'editor' },
-  { email: `coder1@${DEMO_DOMAIN}`, name: 'Aida Coder', role: 'coder' },
-  { email: `coder2@${DEMO_DOMAIN}`, name: 'Bolat Coder', role: 'coder' },
-  { email: `coder3@${DEMO_DOMAIN}`, name: 'Dana Coder', role: 'coder' },
-];
-export const DEMO_PROJECT_NAME = 'Unfreedom Monitor: Kazakhstan 2022';
 const DEMO_SEED = 2022;
 
 const FRAME_PARENTS = new Map(
@@ -58,7 +50,7 @@ function codeItem(truth: DemoTruth, platform: string, random: () => number): Rec
   if (random() < 0.15 || sources.size === 0) sources.add(pick(ALL_SOURCES));
   return {
     narrative_frames: [...frames].sort(),
-    civic_impact: nudge(truth.impact, -3, 3, 0.62),
+    civic_impact: nudge(truth.impact, -3, 3, 0.45),
     dimension: random() < 0.8 ? truth.dimension : pick(DIMENSIONS),
     element: random() < 0.72 ? truth.element : pick(ELEMENTS),
     platform: random() < 0.93 ? platform : pick(['news', 'facebook', 'twitter', 'instagram', 'telegram', 'report']),
@@ -68,11 +60,6 @@ function codeItem(truth: DemoTruth, platform: string, random: () => number): Rec
 }
 
 const as = (db: Db, logger: Logger, actor: Actor): ServiceContext => ({ db, logger, actor });
-
-export async function isDemoSeeded(db: Db): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email));
-  return row !== undefined;
-}
 
 /** Sets every demo account's password (used when CONCORD_DEMO_PASSWORD is given on a later start). */
 export async function resetDemoPasswords(db: Db, password: string): Promise<void> {

@@ -5,14 +5,14 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
-import type { RateLimiter } from '../services/auth/rate-limiter.ts';
+import type { LoginLimiters } from '../services/auth/sessions.ts';
 
 /** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
 export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
-  loginLimiter: RateLimiter;
+  loginLimiters: LoginLimiters;
 }
 
 export interface AppEnv {

@@ -5,7 +5,7 @@ import { changePasswordInput, loginInput, okSchema, setupInput, setupStatusSchem
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { clientIp, isHttps } from '../http/middleware.ts';
 import { changePassword, login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
-import { countUsers, getMe, setupFirstOwner } from '../services/auth/users.ts';
+import { getMe, setupFirstOwner, setupStatus } from '../services/auth/users.ts';
 import { errors, jsonBody, jsonContent } from './schemas.ts';
 
 const meSchema = userSchema.extend({ mustChangePassword: z.boolean() });
@@ -42,7 +42,7 @@ export function authRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.login, async (c) => {
       const input = c.req.valid('json');
-      const session = await login(serviceContext(deps, c), { limiter: deps.loginLimiter, sessionTtlMs: config.sessionTtlMs }, {
+      const session = await login(serviceContext(deps, c), { limiters: deps.loginLimiters, sessionTtlMs: config.sessionTtlMs }, {
         ...input,
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
@@ -67,6 +67,6 @@ export function authRoutes(deps: AppDeps) {
       await changePassword(serviceContext(deps, c), { ...c.req.valid('json'), currentToken: c.get('sessionToken') });
       return c.json({ ok: true as const }, 200);
     })
-    .openapi(routes.setupStatus, async (c) => c.json({ needsSetup: (await countUsers(serviceContext(deps, c))) === 0, demo: config.demo.enabled }, 200))
+    .openapi(routes.setupStatus, async (c) => c.json(await setupStatus(serviceContext(deps, c), config.demo.enabled), 200))
     .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner(serviceContext(deps, c), c.req.valid('json')) }, 201));
 }

@@ -37,4 +37,9 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
-export const setupStatusSchema = z.object({ needsSetup: z.boolean(), demo: z.boolean() });
+export const setupStatusSchema = z.object({
+  needsSetup: z.boolean(),
+  demo: z.boolean(),
+  /** The demo accounts' emails (never their password), when the demo study is in this database. */
+  demoAccounts: z.array(z.string()),
+});

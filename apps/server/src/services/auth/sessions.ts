@@ -13,8 +13,13 @@ export const SESSION_COOKIE = 'concord_session';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+export interface LoginLimiters {
+  account: RateLimiter;
+  address: RateLimiter;
+}
+
 export interface LoginDeps {
-  limiter: RateLimiter;
+  limiters: LoginLimiters;
   sessionTtlMs: number;
 }
 
@@ -27,9 +32,12 @@ export async function login(
   deps: LoginDeps,
   input: LoginInput & { ip: string; userAgent: string | null },
 ) {
-  const keys = [`email:${input.email}`, `ip:${input.ip}`];
-  for (const key of keys) {
-    const verdict = deps.limiter.check(key);
+  const buckets = [
+    [deps.limiters.account, input.email],
+    [deps.limiters.address, input.ip],
+  ] as const;
+  for (const [limiter, key] of buckets) {
+    const verdict = limiter.check(key);
     if (!verdict.allowed) {
       throw new AppError('RATE_LIMITED', `too many failed sign-ins; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s`);
     }
@@ -37,10 +45,10 @@ export async function login(
   const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await DUMMY_HASH));
   if (!user || !ok) {
-    for (const key of keys) deps.limiter.fail(key);
+    for (const [limiter, key] of buckets) limiter.fail(key);
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   }
-  deps.limiter.reset(`email:${input.email}`);
+  deps.limiters.account.reset(input.email);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
   await ctx.db.insert(sessions).values({

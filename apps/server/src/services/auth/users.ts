@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { requireActor } from '../authz.ts';
 import { hashPassword } from './password.ts';
+import { DEMO_ACCOUNTS, isDemoSeeded } from '../../demo/accounts.ts';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -22,13 +23,15 @@ export async function insertUser(
   ctx: ServiceContext,
   input: { email: string; name: string; password: string; isAdmin?: boolean; mustChangePassword?: boolean },
 ): Promise<User> {
-  const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-  if (existing) throw new AppError('CONFLICT', `a user with email ${input.email} already exists`);
+  // Emails are stored lower-cased whatever the caller passed, so sign-in is case-insensitive.
+  const email = input.email.trim().toLowerCase();
+  const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (existing) throw new AppError('CONFLICT', `a user with email ${email} already exists`);
   const [row] = await ctx.db
     .insert(users)
     .values({
       id: newId('user'),
-      email: input.email,
+      email,
       name: input.name,
       passwordHash: await hashPassword(input.password),
       isAdmin: input.isAdmin ?? false,
@@ -36,6 +39,13 @@ export async function insertUser(
     })
     .returning();
   return toUser(row!);
+}
+
+/** Whether the first owner must still be created, and the demo accounts to show on the sign-in page. */
+export async function setupStatus(ctx: ServiceContext, demoEnabled: boolean) {
+  const needsSetup = (await countUsers(ctx)) === 0;
+  const demoAccounts = demoEnabled && (await isDemoSeeded(ctx.db)) ? DEMO_ACCOUNTS.map((a) => a.email) : [];
+  return { needsSetup, demo: demoEnabled, demoAccounts };
 }
 
 /** First-run setup: creates the first owner, only while no user exists. */

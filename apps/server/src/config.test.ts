@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.ts';
+
+describe('parseConfig', () => {
+  it('defaults to PGlite in ./data with the demo on port 3000', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', database: { kind: 'pglite', dataDir: path.resolve('data') }, demo: { enabled: true } });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, and reads flags', () => {
+    const config = parseConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', CONCORD_DEMO: '0', CONCORD_TRUST_PROXY: 'true', PORT: '0' });
+    expect(config).toMatchObject({ port: 0, database: { kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/db' }, demo: { enabled: false }, trustProxy: true });
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      parseConfig({ PORT: 'eighty', CONCORD_DEMO: 'maybe', DATABASE_URL: 'not a url' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONCORD_DEMO', 'DATABASE_URL', 'PORT']);
+    }
+  });
+});

@@ -1,0 +1,8 @@
+import { api, unwrap } from '$lib/api.ts';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ fetch, url }) => {
+  // The form works without this; it only adds the demo hint and the setup link.
+  const status = await unwrap(api(url.origin, fetch).api.auth.setup.$get()).catch(() => null);
+  return { status };
+};

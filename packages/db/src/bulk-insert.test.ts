@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { bulkInsert } from './bulk-insert.ts';
+import { items, projects } from './schema/index.ts';
+import { createTestDb, type TestDatabase } from './testing.ts';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDb();
+  await database.db.insert(projects).values({ id: 'prj_bulk', name: 'bulk' });
+});
+afterAll(() => database.close());
+
+describe(`bulkInsert`, () => {
+  it('keeps quotes, commas, newlines, empty strings, nulls, numbers, dates and JSON intact', async () => {
+    await database.db.transaction(async (tx) => {
+      await bulkInsert(tx as never, items, [
+        { id: 'itm_1', projectId: 'prj_bulk', title: 'Name, with "quotes"', body: 'line one\nline two', reach: 12, publishedAt: new Date('2022-01-05T10:00:00Z'), raw: { Headline: 'a "b", c' } },
+        { id: 'itm_2', projectId: 'prj_bulk', title: 'x', body: '', reach: null, publishedAt: null, raw: null },
+      ]);
+    });
+    const rows = await database.db.select().from(items).where(eq(items.projectId, 'prj_bulk')).orderBy(asc(items.seq));
+    expect(rows.map((r) => r.id)).toEqual(['itm_1', 'itm_2']);
+    expect(rows[0]).toMatchObject({ title: 'Name, with "quotes"', body: 'line one\nline two', reach: 12, raw: { Headline: 'a "b", c' } });
+    expect(rows[0]!.publishedAt?.toISOString()).toBe('2022-01-05T10:00:00.000Z');
+    expect(rows[1]).toMatchObject({ body: '', reach: null, publishedAt: null, raw: null });
+  });
+
+  it('rolls back with the transaction it runs in, and fails whole on a bad row', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, items, [{ id: 'itm_3', projectId: 'prj_bulk', title: 'y' }]);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, items, [
+          { id: 'itm_4', projectId: 'prj_bulk', title: 'z' },
+          { id: 'itm_5', projectId: 'prj_missing', title: 'z' },
+        ]);
+      }),
+    ).rejects.toThrow();
+    const ids = (await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, 'prj_bulk'))).map((r) => r.id);
+    expect(ids.sort()).toEqual(['itm_1', 'itm_2']);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ReliabilityError } from './errors.ts';
+import { forEachCsvRow, parseReliabilityCsv } from './parse.ts';
+
+function errorOf(f: () => unknown): ReliabilityError {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof ReliabilityError) return error;
+    throw error;
+  }
+  throw new Error('expected a ReliabilityError');
+}
+
+describe('parseReliabilityCsv', () => {
+  it('reads the wide layout with BOM, CRLF, blank lines, quotes and trimming', () => {
+    const { data, units } = parseReliabilityCsv('\uFEFFunit, A ,B\r\n1, a ,"b"\r\n\r\n2,"x, ""y""",a\n3,,\n', { keepUnitIds: true });
+    expect(data.coders).toEqual(['A', 'B']);
+    expect(units).toEqual(['1', '2', '3']);
+    expect(data.categories).toEqual(['a', 'b', 'x, "y"']);
+    expect(Array.from(data.values)).toEqual([0, 1, 2, 0, -1, -1]);
+  });
+
+  it('reads bytes and strings alike, including non-ASCII labels', () => {
+    const text = 'unit,A,B\n1,é,ü\n2,ü,ü\n';
+    const fromText = parseReliabilityCsv(text, {});
+    const fromBytes = parseReliabilityCsv(new TextEncoder().encode(text), {});
+    expect(fromBytes.data).toEqual(fromText.data);
+    expect(fromText.data.categories).toEqual(['é', 'ü']);
+  });
+
+  it('orders numeric labels numerically and keeps a declared order', () => {
+    expect(parseReliabilityCsv('u,A,B\n1,10,9\n2,2,1\n', {}).data.categories).toEqual(['1', '2', '9', '10']);
+    expect(parseReliabilityCsv('u,A,B\n1,b,a\n', { categories: ['b', 'a', 'c'] }).data.categories).toEqual(['b', 'a', 'c']);
+  });
+
+  it('reads set values; a lone | is the empty set', () => {
+    const { data } = parseReliabilityCsv('u,A,B\n1,a|b,b| a\n2,|,c\n3,,a\n', { sets: true });
+    expect(data.categories).toEqual(['a', 'b', 'c']);
+    expect(data.sets.map((s) => Array.from(s))).toEqual([[0, 1], [], [2], [0]]);
+    expect(Array.from(data.values)).toEqual([0, 0, 1, 2, -1, 3]);
+  });
+
+  it('reads the long layout by header names in any order', () => {
+    const { data, units } = parseReliabilityCsv('value,coder,unit\na,A,u1\nb,B,u1\na,B,u2\n', { layout: 'long' });
+    expect(units).toEqual(['u1', 'u2']);
+    expect(data.coders).toEqual(['A', 'B']);
+    expect(Array.from(data.values)).toEqual([0, 1, -1, 0]);
+  });
+
+  it('reports positions in errors', () => {
+    expect(errorOf(() => parseReliabilityCsv('u,A,B\n1,a,b\n2,a\n', {}))).toMatchObject({ code: 'RAGGED_ROW', line: 3, column: 3 });
+    expect(errorOf(() => parseReliabilityCsv('u,A,B\n1,a,b\n2,a,b,c\n', {}))).toMatchObject({ code: 'RAGGED_ROW', line: 3, column: 4 });
+    expect(errorOf(() => parseReliabilityCsv('u,A,B\n1,"a\n', {}))).toMatchObject({ code: 'UNTERMINATED_QUOTE', line: 2 });
+    expect(errorOf(() => parseReliabilityCsv('', {}))).toMatchObject({ code: 'EMPTY_INPUT' });
+    expect(errorOf(() => parseReliabilityCsv('u,A,B\n1,a,b\n2,"q",z\n', { categories: ['a', 'b', 'q'] }))).toMatchObject({
+      code: 'UNKNOWN_CATEGORY',
+      line: 3,
+      column: 3,
+    });
+  });
+
+  it('counts lines inside quoted fields', () => {
+    expect(errorOf(() => parseReliabilityCsv('u,A,B\n1,"multi\nline",b\n2,a\n', {}))).toMatchObject({ line: 4 });
+  });
+});
+
+describe('forEachCsvRow', () => {
+  it('yields records with their starting line', () => {
+    const seen: [string[], number][] = [];
+    forEachCsvRow('a,b\n\n"c\nd",e\r\nf', (fields, line) => seen.push([[...fields], line]));
+    expect(seen).toEqual([[['a', 'b'], 1], [['c\nd', 'e'], 3], [['f'], 5]]);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * Runs the real Concord server as a child process (`node --import tsx apps/server/src/main.ts`),
+ * exactly as an operator starts it, on a random port and a temporary PGlite data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SERVER_MAIN = path.resolve(E2E_DIR, '../apps/server/src/main.ts');
+const WEB_HANDLER = path.resolve(E2E_DIR, '../apps/web/build/handler.js');
+const READY_LINE = /Concord is running at (http:\/\/\S+)/;
+const START_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+export const TEST_DEMO_PASSWORD = 'e2e-demo-password';
+
+/** Variables from the developer's shell that would point the child at other services. */
+const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_WEB_BUILD_DIR'];
+
+export interface StartOptions {
+  /** Extra variables for the server; they win over the defaults below. */
+  env?: Record<string, string>;
+  /** Reuse a data directory (a restart); by default a fresh temporary one is created. */
+  dataDir?: string;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ServerProcess {
+  url: string;
+  dataDir: string;
+  pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit; escalates to SIGKILL after 20 s. */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+  /** Starts a new process on the same data directory and environment (after stop()). */
+  restart(): Promise<ServerProcess>;
+  /** Kills the process if it still runs and deletes the data directory when the helper created it. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Browser tests need the built web app; without it the server serves only the API.
+ * Fail with the fix instead of on a JSON 404 page. (turbo's `test` task builds it first.)
+ */
+export function assertWebBuilt(): void {
+  if (!existsSync(WEB_HANDLER)) throw new Error(`no web build at ${WEB_HANDLER}: run \`pnpm --filter @concord/web build\` first`);
+}
+
+// A safety net for crashed test runs: no server process outlives the test process.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+function childEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of INHERITED_BUT_IGNORED) delete env[name];
+  return {
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CONCORD_DATA_DIR: dataDir,
+    CONCORD_DEMO_PASSWORD: TEST_DEMO_PASSWORD,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+function waitForExit(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'concord-e2e-')));
+  return launch(dataDir, options.env ?? {}, !options.dataDir);
+}
+
+async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDataDir: boolean): Promise<ServerProcess> {
+  // cwd is this package, so `--import tsx` resolves to our own pinned tsx.
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN], {
+    cwd: E2E_DIR,
+    env: childEnv(dataDir, extraEnv),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const exited = waitForExit(child).then((exit) => {
+    live.delete(child);
+    return exit;
+  });
+
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms. Output:\n${output}`));
+    }, START_TIMEOUT_MS);
+    const onData = () => {
+      const match = READY_LINE.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((exit) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited before it was ready (code ${exit.code}, signal ${exit.signal}). Output:\n${output}`));
+    });
+  });
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return exited;
+  };
+
+  return {
+    url,
+    dataDir,
+    pid: child.pid!,
+    output: () => output,
+    stop,
+    async restart() {
+      if (live.has(child)) throw new Error('stop() the server before restarting it');
+      return launch(dataDir, extraEnv, ownsDataDir);
+    },
+    async dispose() {
+      await stop('SIGKILL');
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
