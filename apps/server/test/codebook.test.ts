@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, asc, eq } from 'drizzle-orm';
+import { auditLog } from '@concord/db';
 import { ROLES, type Codebook, type Coding, type Role } from '@concord/shared';
 import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
@@ -100,12 +102,11 @@ describe('codebook versioning', () => {
   it('records every codebook change in the audit log, which cannot be rewritten', async () => {
     const f = await createProjectFixture(h, members);
     await putField(f, 1, impactField('Z'), 'impact');
-    const { auditLog } = await import('@concord/db');
-    const { and, eq } = await import('drizzle-orm');
     const rows = await h.deps.database.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.projectId, f.projectId), eq(auditLog.entity, 'codebook')));
+      .where(and(eq(auditLog.projectId, f.projectId), eq(auditLog.entity, 'codebook')))
+      .orderBy(asc(auditLog.id));
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.at(-1)).toMatchObject({ actorId: members.methodologist.userId, action: 'edit' });
     await expect(h.deps.database.db.update(auditLog).set({ action: 'forged' }).where(eq(auditLog.projectId, f.projectId))).rejects.toThrow();

@@ -26,6 +26,21 @@ describe(`bulkInsert`, () => {
     expect(rows[1]).toMatchObject({ body: '', reach: null, publishedAt: null, raw: null });
   });
 
+  it('still enforces unique constraints when references are verified, and restores FK checks after', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, items, [{ id: 'itm_1', projectId: 'prj_bulk', title: 'duplicate id' }], { referencesVerified: true });
+      }),
+    ).rejects.toThrow();
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, items, [{ id: 'itm_6', projectId: 'prj_bulk', title: 'ok' }], { referencesVerified: true });
+        await tx.insert(items).values({ id: 'itm_7', projectId: 'prj_missing', title: 'dangling' });
+      }),
+    ).rejects.toThrow();
+    expect(await database.db.select().from(items).where(eq(items.id, 'itm_6'))).toEqual([]);
+  });
+
   it('rolls back with the transaction it runs in, and fails whole on a bad row', async () => {
     await expect(
       database.db.transaction(async (tx) => {

@@ -15,6 +15,7 @@ interface PgliteLike {
 
 /** 1,000 rows x ~20 columns stays well under PostgreSQL's 65,535 bind parameters. */
 const INSERT_BATCH = 1000;
+const COPY_CHUNK = 10_000;
 
 function csvValue(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -29,7 +30,17 @@ function pgliteClient(db: Db): PgliteLike | null {
   return client && typeof client.query === 'function' && typeof client.exec === 'function' && client.unsafe === undefined ? (client as PgliteLike) : null;
 }
 
-export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$inferInsert'][]): Promise<void> {
+export interface BulkInsertOptions {
+  /**
+   * The caller has verified, in this same transaction, that every referenced row exists.
+   * On PGlite (one connection, so nothing can delete them concurrently) the per-row
+   * foreign-key triggers are then skipped for this transaction, which halves COPY time.
+   * Unique and NOT NULL constraints are still enforced.
+   */
+  referencesVerified?: boolean;
+}
+
+export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$inferInsert'][], options: BulkInsertOptions = {}): Promise<void> {
   if (!rows.length) return;
   const pglite = pgliteClient(db);
   if (!pglite) {
@@ -37,12 +48,20 @@ export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$
     return;
   }
   const columns = getTableColumns(table);
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k in columns);
-  let csv = '';
-  for (const row of rows) {
-    const record = row as Record<string, unknown>;
-    csv += `${keys.map((k) => csvValue(record[k])).join(',')}\n`;
-  }
+  const present = new Set<string>();
+  for (const row of rows) for (const k of Object.keys(row)) present.add(k);
+  const keys = [...present].filter((k) => k in columns);
   const names = keys.map((k) => `"${columns[k]!.name}"`).join(', ');
-  await pglite.query(`COPY "${getTableName(table)}" (${names}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+  const statement = `COPY "${getTableName(table)}" (${names}) FROM '/dev/blob' WITH (FORMAT csv)`;
+  if (options.referencesVerified) await pglite.exec('SET LOCAL session_replication_role = replica');
+  // Chunks bound the CSV text and PGlite's copy of it; one COPY per chunk, same transaction.
+  for (let i = 0; i < rows.length; i += COPY_CHUNK) {
+    let csv = '';
+    for (const row of rows.slice(i, i + COPY_CHUNK)) {
+      const record = row as Record<string, unknown>;
+      csv += `${keys.map((k) => csvValue(record[k])).join(',')}\n`;
+    }
+    await pglite.query(statement, [], { blob: new Blob([csv]) });
+  }
+  if (options.referencesVerified) await pglite.exec('SET LOCAL session_replication_role = origin');
 }

@@ -69,10 +69,10 @@ export async function resetDemoPasswords(db: Db, password: string): Promise<void
 }
 
 export async function seedDemo(db: Db, logger: Logger, password: string): Promise<{ projectId: string }> {
-  const system = as(db, logger, null as unknown as Actor);
+  const system: ServiceContext = { db, logger, actor: null };
   const accounts = new Map<string, Actor>();
   for (const a of DEMO_ACCOUNTS) {
-    const user = await insertUser({ ...system, actor: null }, { email: a.email, name: a.name, password, isAdmin: a.role === 'owner' });
+    const user = await insertUser(system, { email: a.email, name: a.name, password, isAdmin: a.role === 'owner' });
     accounts.set(a.email, { userId: user.id, isAdmin: user.isAdmin });
   }
   const actor = (who: string) => accounts.get(`${who}@${DEMO_DOMAIN}`)!;

@@ -155,6 +155,8 @@ export async function importItems(ctx: ServiceContext, projectId: string, source
         incidentId: incidentName ? incidentIds.get(incidentName)! : null,
         ...item,
       })),
+      // The project was authorized above; the import row and every incident were read or written in this transaction.
+      { referencesVerified: true },
     );
     return { importId, inserted: out.items.length, incidentsCreated };
   });
