@@ -10,6 +10,10 @@ import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { reliabilityRoutes } from './routes/reliability.ts';
+import { disagreementRoutes } from './routes/disagreements.ts';
+import { adjudicationRoutes } from './routes/adjudications.ts';
+import { commentRoutes } from './routes/comments.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -45,7 +49,11 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', codebookRoutes(deps))
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', codingRoutes(deps))
-    .route('/api/projects', exportRoutes(deps));
+    .route('/api/projects', exportRoutes(deps))
+    .route('/api/projects', reliabilityRoutes(deps))
+    .route('/api/projects', disagreementRoutes(deps))
+    .route('/api/projects', adjudicationRoutes(deps))
+    .route('/api/projects', commentRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -40,7 +40,24 @@ export interface Config {
   maxImportBytes: number;
   /** Where the SvelteKit adapter-node build lives; null serves the API only. */
   webBuildDir: string | null;
+  /** Limits of live-document connections (`/yjs`); over a limit the connection is closed, never the process. */
+  collab: CollabLimits;
 }
+
+export interface CollabLimits {
+  /** Largest y-websocket message accepted. */
+  maxMessageBytes: number;
+  /** Largest document (approximate encoded size); updates that would pass it are refused. */
+  maxDocBytes: number;
+  /** Sustained messages per second per connection (bursts up to twice as many). */
+  maxMessagesPerSecond: number;
+}
+
+export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
+  maxMessageBytes: 1024 * 1024,
+  maxDocBytes: 16 * 1024 * 1024,
+  maxMessagesPerSecond: 60,
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -71,6 +88,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: e.CONCORD_MAX_BODY_BYTES,
     maxImportBytes: e.CONCORD_MAX_IMPORT_BYTES,
     webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
+    collab: DEFAULT_COLLAB_LIMITS,
   };
 }
 

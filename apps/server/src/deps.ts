@@ -1,4 +1,5 @@
 import { createDb, migrate, type Database } from '@concord/db';
+import { createRooms, type Rooms } from './collab/rooms.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -10,6 +11,8 @@ export const LOGIN_FAILURES_PER_ADDRESS = 50;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export interface Deps extends AppDeps {
+  /** The live-document rooms (the services see them as `CollabDocs`). */
+  collab: Rooms;
   close(): Promise<void>;
 }
 
@@ -18,6 +21,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const logger = options.logger ?? createLogger(config);
   const database = options.database ?? (await createDb(config.database));
   await migrate(database);
+  const collab = createRooms({ db: database.db, logger, limits: config.collab });
   return {
     config,
     database,
@@ -26,6 +30,10 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       account: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ACCOUNT, windowMs: LOGIN_WINDOW_MS }),
       address: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS }),
     },
-    close: () => database.close(),
+    collab,
+    async close() {
+      await collab.close();
+      await database.close();
+    },
   };
 }

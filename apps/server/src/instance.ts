@@ -16,7 +16,7 @@ export async function prepareInstance(deps: Deps): Promise<void> {
     if (users === 0) {
       const password = config.demo.password ?? generatePassword();
       const started = performance.now();
-      await seedDemo(database.db, logger, password);
+      await seedDemo(database.db, logger, password, deps.collab);
       logger.info({ ms: Math.round(performance.now() - started) }, 'demo study seeded');
       process.stdout.write(
         `\nDemo study ready. Sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}\n` +

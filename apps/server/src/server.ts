@@ -1,6 +1,6 @@
 /**
- * One process serves everything: /api goes to the Hono app, every other path to the
- * SvelteKit (adapter-node) handler. Used by main.ts and by tests that need a real
+ * One process serves everything: /api goes to the Hono app, WebSocket upgrades under /yjs/
+ * to the live documents, every other path to the SvelteKit (adapter-node) handler. Used by main.ts and by tests that need a real
  * server on a real port.
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import type { Database } from '@concord/db';
 import { createApp } from './app.ts';
+import { createCollabEndpoint } from './collab/ws-endpoint.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
 import { prepareInstance } from './instance.ts';
@@ -55,6 +56,9 @@ export async function startConcord(config: Config, options: { database?: Databas
       res.end('not found');
     });
   });
+  const collab = createCollabEndpoint({ database: deps.database, logger: deps.logger, rooms: deps.collab, limits: config.collab });
+  // Only /yjs/ upgrades are ours; other paths are left to their own listeners (socket.io).
+  server.on('upgrade', (req, socket, head) => void collab.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -70,6 +74,9 @@ export async function startConcord(config: Config, options: { database?: Databas
     server,
     close() {
       closing ??= (async () => {
+        collab.close();
+        // Live connections first: their rooms flush while the database is still open.
+        await deps.collab.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await deps.close();

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@concord/shared';
 import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
-import { saveMyCodings } from '../src/services/codings/codings.ts';
+import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,6 +18,8 @@ interface RouteCase {
   body?: (f: ProjectFixture) => unknown;
   query?: string;
   contentType?: string;
+  /** Brings the fixture to the state the route needs (e.g. a revealed item). */
+  setup?: (f: ProjectFixture) => Promise<void>;
 }
 
 const ALL = ROLES;
@@ -84,7 +86,37 @@ const CASES: RouteCase[] = [
   { method: 'PUT', template: '/api/projects/{projectId}/items/{itemId}/codings/me', allowed: ['coder'], ok: 200, body: () => ({ values: { impact: 1 } }) },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/codings/me/submit', allowed: ['coder'], ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/codings.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/reliability', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  { method: 'GET', template: '/api/projects/{projectId}/disagreements', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/adjudications', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'PUT',
+    template: '/api/projects/{projectId}/items/{itemId}/adjudications/{fieldKey}',
+    allowed: OWNER_EDITOR,
+    ok: 200,
+    body: () => ({ value: -1, rationale: 'consensus after discussion' }),
+    setup: reveal,
+  },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/items/{itemId}/adjudications/{fieldKey}/reopen',
+    allowed: OWNER_EDITOR,
+    ok: 200,
+    setup: async (f) => {
+      await reveal(f);
+      await adjudicate(h.ctx(actorOf(members.owner)), f.projectId, f.itemId, 'impact', { value: -2, rationale: 'as coded' });
+    },
+  },
+  { method: 'GET', template: '/api/projects/{projectId}/export/gold.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 200 },
+  { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 201, body: () => ({ body: 'Is this satire?', fieldKey: 'frame' }) },
 ];
+
+/** The fixture's only coder submits, which reveals the item. */
+async function reveal(f: ProjectFixture) {
+  const res = await h.request(members.coder, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me/submit`);
+  if (res.status !== 200) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
+}
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -105,6 +137,7 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{itemId}', f.itemId)
       .replace('{incidentId}', f.incidentId)
       .replace('{userId}', f.members.coder.userId)
+      .replace('{fieldKey}', 'impact')
       .replace('{key}', 'notes') + (c.query ?? '')
   );
 }
@@ -112,7 +145,9 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
 async function call(c: RouteCase, who: Session | null) {
   const f = await createProjectFixture(h, members);
   // The coder has coded the required fields, so a permitted submit succeeds.
-  await saveMyCodings(h.ctx(actorOf(members.coder)), f.projectId, f.itemId, { frame: 'security', impact: -2 });
+  const saved = await h.request(members.coder, 'PUT', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`, { values: { frame: 'security', impact: -2 } });
+  if (saved.status !== 200) throw new Error(`save failed: ${saved.status} ${await saved.text()}`);
+  await c.setup?.(f);
   const body = c.body?.(f);
   const res = await h.request(who, c.method, pathOf(c, f), body, c.contentType ? { 'content-type': c.contentType } : {});
   return res;

@@ -17,7 +17,7 @@ const sessions: Record<string, Session> = {};
 
 beforeAll(async () => {
   h = await createHarness();
-  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD));
+  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
   for (const a of DEMO_ACCOUNTS) {
     const res = await h.request(null, 'POST', '/api/auth/login', { email: a.email, password: PASSWORD });
     expect(res.status).toBe(200);

@@ -3,3 +3,4 @@ export * from './ids.ts';
 export * from './roles.ts';
 export * from './schemas/index.ts';
 export type * from './realtime.ts';
+export * from './collab.ts';

@@ -18,14 +18,18 @@ export const ACTIONS = [
   'items.read',
   'items.write',
   'items.import',
+  'itemDoc.write',
   'assignments.read',
   'assignments.manage',
   'codings.writeOwn',
   'codings.readRevealed',
   'phase.manage',
+  'adjudications.read',
   'adjudications.write',
   'comments.write',
   'export.read',
+  'reliability.read',
+  'disagreements.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

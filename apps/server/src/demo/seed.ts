@@ -10,6 +10,9 @@ import type { CodingValue } from '@concord/shared';
 import type { Logger } from '../logger.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
 import type { Db } from '@concord/db';
+import type { CollabDocs } from '../services/collab/docs.ts';
+import { createRooms } from '../collab/rooms.ts';
+import { DEFAULT_COLLAB_LIMITS } from '../config.ts';
 import { mulberry32 } from '../services/assignments/sampling.ts';
 import { createRound } from '../services/assignments/assignments.ts';
 import { insertUser } from '../services/auth/users.ts';
@@ -59,7 +62,7 @@ function codeItem(truth: DemoTruth, platform: string, random: () => number): Rec
   };
 }
 
-const as = (db: Db, logger: Logger, actor: Actor): ServiceContext => ({ db, logger, actor });
+
 
 /** Sets every demo account's password (used when CONCORD_DEMO_PASSWORD is given on a later start). */
 export async function resetDemoPasswords(db: Db, password: string): Promise<void> {
@@ -68,7 +71,22 @@ export async function resetDemoPasswords(db: Db, password: string): Promise<void
   }
 }
 
-export async function seedDemo(db: Db, logger: Logger, password: string): Promise<{ projectId: string }> {
+/**
+ * Codings are written through the coders' live documents: pass the server's registry
+ * (`deps.collab`), or a private one is used for the duration of the seed.
+ */
+export async function seedDemo(db: Db, logger: Logger, password: string, collab?: CollabDocs): Promise<{ projectId: string }> {
+  if (collab) return seedDemoWith(db, logger, password, collab);
+  const rooms = createRooms({ db, logger, limits: DEFAULT_COLLAB_LIMITS });
+  try {
+    return await seedDemoWith(db, logger, password, rooms);
+  } finally {
+    await rooms.close();
+  }
+}
+
+async function seedDemoWith(db: Db, logger: Logger, password: string, collab: CollabDocs): Promise<{ projectId: string }> {
+  const as = (db: Db, logger: Logger, actor: Actor): ServiceContext => ({ db, logger, actor, collab });
   const system: ServiceContext = { db, logger, actor: null };
   const accounts = new Map<string, Actor>();
   for (const a of DEMO_ACCOUNTS) {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
 import type { LoginLimiters } from '../services/auth/sessions.ts';
+import type { CollabDocs } from '../services/collab/docs.ts';
 
 /** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   database: Database;
   logger: Logger;
   loginLimiters: LoginLimiters;
+  /** The live-document registry, as the services see it (write-through, access changes). */
+  collab: CollabDocs;
 }
 
 export interface AppEnv {
@@ -52,5 +55,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger') };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab };
 }

@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { changePasswordInput, loginInput, okSchema, setupInput, setupStatusSchema, userSchema } from '@concord/shared';
+import { changePasswordInput, loginInput, okSchema, setupInput, setupStatusSchema, userSchema, wsTokenSchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { clientIp, isHttps } from '../http/middleware.ts';
 import { changePassword, login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import { getMe, setupFirstOwner, setupStatus } from '../services/auth/users.ts';
+import { issueWsToken } from '../services/auth/ws-tokens.ts';
 import { errors, jsonBody, jsonContent } from './schemas.ts';
 
 const meSchema = userSchema.extend({ mustChangePassword: z.boolean() });
@@ -26,6 +27,12 @@ const routes = {
     summary: 'Change password (ends other sessions)',
     request: { body: jsonBody(changePasswordInput) },
     responses: { 200: jsonContent(okSchema), ...errors },
+  }),
+  wsToken: createRoute({
+    method: 'post',
+    path: '/ws-token',
+    summary: 'A short-lived token for live-document connections (`/yjs/<doc>?token=…`) from clients without the cookie',
+    responses: { 201: jsonContent(wsTokenSchema), ...errors },
   }),
   setupStatus: createRoute({ method: 'get', path: '/setup', summary: 'Whether the first owner must be created', responses: { 200: jsonContent(setupStatusSchema) } }),
   setup: createRoute({
@@ -67,6 +74,7 @@ export function authRoutes(deps: AppDeps) {
       await changePassword(serviceContext(deps, c), { ...c.req.valid('json'), currentToken: c.get('sessionToken') });
       return c.json({ ok: true as const }, 200);
     })
+    .openapi(routes.wsToken, async (c) => c.json(await issueWsToken(serviceContext(deps, c)), 201))
     .openapi(routes.setupStatus, async (c) => c.json(await setupStatus(serviceContext(deps, c), config.demo.enabled), 200))
     .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner(serviceContext(deps, c), c.req.valid('json')) }, 201));
 }

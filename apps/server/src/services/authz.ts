@@ -23,14 +23,19 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'items.read': ALL,
   'items.write': ['owner', 'editor'],
   'items.import': ['owner', 'editor'],
+  /** The item's live document (annotations, memos, discussion): coders and editors write, everyone reads. */
+  'itemDoc.write': ['owner', 'editor', 'coder'],
   'assignments.read': ALL,
   'assignments.manage': ['owner', 'methodologist', 'editor'],
   'codings.writeOwn': ALL,
   'codings.readRevealed': MANAGERS,
   'phase.manage': ['owner', 'editor'],
+  'adjudications.read': MANAGERS,
   'adjudications.write': ['owner', 'editor'],
   'comments.write': ALL,
   'export.read': MANAGERS,
+  'reliability.read': MANAGERS,
+  'disagreements.read': MANAGERS,
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -78,4 +83,25 @@ export function mayReadCodingsOf(input: {
   if (input.viewerId === input.coderId) return true;
   if (input.phase === 'independent') return false;
   return input.viewerIsItemCoder || can(input.viewerRole, 'codings.readRevealed');
+}
+
+/**
+ * Blind coding for discussion threads. While an item is independent, a comment by one
+ * of its coders may carry values, so only its author and managers who do not code the
+ * item see it; comments by anyone else (say, an editor clarifying the codebook) are
+ * visible to every member. From the joint phase on, every comment is visible.
+ */
+export function mayReadCommentOf(input: {
+  viewerId: string;
+  viewerRole: Role;
+  viewerIsItemCoder: boolean;
+  /** null when the author's account is gone: treated as a coder, to stay on the safe side. */
+  authorId: string | null;
+  authorIsItemCoder: boolean;
+  phase: Phase;
+}): boolean {
+  if (input.phase !== 'independent') return true;
+  if (input.authorId !== null && input.authorId === input.viewerId) return true;
+  if (input.authorId !== null && !input.authorIsItemCoder) return true;
+  return can(input.viewerRole, 'codings.readRevealed') && !input.viewerIsItemCoder;
 }

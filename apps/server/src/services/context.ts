@@ -1,5 +1,6 @@
 import type { Db } from '@concord/db';
 import type { Logger } from '../logger.ts';
+import type { CollabDocs } from './collab/docs.ts';
 
 export interface Actor {
   userId: string;
@@ -11,6 +12,8 @@ export interface ServiceContext {
   db: Db;
   actor: Actor | null;
   logger: Logger;
+  /** The live documents (absent in contexts that never write codings, e.g. the CLI). */
+  collab?: CollabDocs;
 }
 
 /** Runs `fn` in one transaction; the context it gets writes through that transaction. */

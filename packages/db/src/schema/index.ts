@@ -2,3 +2,4 @@ export * from './accounts.ts';
 export * from './projects.ts';
 export * from './items.ts';
 export * from './coding.ts';
+export * from './collab.ts';

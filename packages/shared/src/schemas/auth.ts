@@ -43,3 +43,7 @@ export const setupStatusSchema = z.object({
   /** The demo accounts' emails (never their password), when the demo study is in this database. */
   demoAccounts: z.array(z.string()),
 });
+
+/** A short-lived token for `ws://HOST/yjs/<doc>?token=…`, for clients that cannot send the session cookie. */
+export const wsTokenSchema = z.object({ token: z.string(), expiresAt: z.string() });
+export type WsToken = z.infer<typeof wsTokenSchema>;

@@ -62,6 +62,7 @@ describe('formatValue', () => {
     expect(formatValue(['terrorists', 'security'])).toBe('security|terrorists');
     expect(formatValue(NA)).toBe('NA');
     expect(formatValue(null)).toBe('');
+    expect(formatValue([])).toBe('|');
     expect(formatValue(-3)).toBe('-3');
   });
 

@@ -52,11 +52,14 @@ export function checkValue(field: FieldDefinition, value: CodingValue): string |
   }
 }
 
-/** The cell text of a value in CSV exports: set values joined with "|", N/A as "NA". */
+/**
+ * The cell text of a value in CSV exports: set values joined with "|", the empty set as
+ * a lone "|" (an empty cell is missing), N/A as "NA"; as `concord reliability` reads them.
+ */
 export function formatValue(value: CodingValue | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (isNa(value)) return 'NA';
-  if (Array.isArray(value)) return [...value].sort().join('|');
+  if (Array.isArray(value)) return value.length ? [...value].sort().join('|') : '|';
   return String(value);
 }
 

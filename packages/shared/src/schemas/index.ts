@@ -5,3 +5,4 @@ export * from './coding.ts';
 export * from './project.ts';
 export * from './item.ts';
 export * from './assignment.ts';
+export * from './review.ts';

@@ -4,13 +4,14 @@
  */
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { assignments, codebookVersions, codings, items } from '@concord/db';
-import { checkValue, newId, type Coding, type CodingValue, type ErrorDetail, type Role } from '@concord/shared';
+import { checkValue, type Coding, type CodingValue, type ErrorDetail, type Role } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { authorize, mayReadCodingsOf } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { audit } from '../audit.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadItem } from '../items/items.ts';
+import type { CollabDocs } from '../collab/docs.ts';
 
 type CodingRow = typeof codings.$inferSelect;
 
@@ -54,6 +55,11 @@ export async function getMyCodings(ctx: ServiceContext, projectId: string, itemI
   return toCodings(ctx, await ownRows(ctx, itemId, actor.userId));
 }
 
+function collabOf(ctx: ServiceContext): CollabDocs {
+  if (!ctx.collab) throw new AppError('INTERNAL', 'codings are written through the live documents, which this context lacks');
+  return ctx.collab;
+}
+
 /**
  * Saves draft values (null clears a field back to missing). Only assigned coders
  * code an item; submitted codings and revealed items are frozen.
@@ -84,40 +90,9 @@ export async function saveMyCodings(
   }
   if (problems.length) throw new AppError('VALIDATION_FAILED', 'some values do not fit the codebook', problems);
 
-  await inTransaction(ctx, async (tx) => {
-    const existing = new Map((await ownRows(tx, itemId, actor.userId)).map((r) => [r.fieldKey, r]));
-    for (const [fieldKey, value] of Object.entries(values)) {
-      const before = existing.get(fieldKey);
-      if (value === null) {
-        if (!before) continue;
-        await tx.db.delete(codings).where(eq(codings.id, before.id));
-      } else if (before) {
-        if (JSON.stringify(before.value) === JSON.stringify(value) && before.codebookVersionId === codebook.versionId) continue;
-        await tx.db
-          .update(codings)
-          .set({ value, codebookVersionId: codebook.versionId, updatedAt: new Date() })
-          .where(eq(codings.id, before.id));
-      } else {
-        await tx.db.insert(codings).values({
-          id: newId('coding'),
-          projectId,
-          itemId,
-          coderId: actor.userId,
-          fieldKey,
-          codebookVersionId: codebook.versionId,
-          value,
-        });
-      }
-      await audit(tx, {
-        projectId,
-        entity: 'coding',
-        entityId: `${itemId}:${actor.userId}:${fieldKey}`,
-        action: value === null ? 'clear' : before ? 'update' : 'create',
-        before: before ? { value: before.value, version: before.codebookVersionId } : null,
-        after: value === null ? null : { value, version: codebook.versionId },
-      });
-    }
-  });
+  // One write path: the change goes into the coder's live document, which persists it and
+  // projects it onto the codings rows (with the audit entries) in one transaction.
+  await collabOf(ctx).writeCodingValues({ itemId, coderId: actor.userId, values });
   return toCodings(ctx, await ownRows(ctx, itemId, actor.userId));
 }
 
@@ -142,7 +117,7 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
       missing.map((f) => ({ path: ['values', f.key], message: `"${f.label}" is required` })),
     );
   }
-  return inTransaction(ctx, async (tx) => {
+  const result = await inTransaction(ctx, async (tx) => {
     const now = new Date();
     await tx.db.update(codings).set({ status: 'submitted', submittedAt: now }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
     await tx.db.update(assignments).set({ submittedAt: now }).where(eq(assignments.id, assignment.id));
@@ -158,6 +133,9 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
       .returning({ id: items.id });
     return { revealed: revealed.length > 0 };
   });
+  // The coder's document is frozen now, and a reveal opens the others' documents.
+  await ctx.collab?.itemAccessChanged(itemId);
+  return result;
 }
 
 /** Every coding of the item that the caller may see right now. */

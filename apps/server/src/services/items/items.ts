@@ -110,5 +110,7 @@ export async function setItemPhase(ctx: ServiceContext, projectId: string, itemI
     .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
     .where(eq(items.id, itemId))
     .returning();
+  // Open live documents follow the new phase: readers who lost access are disconnected.
+  await ctx.collab?.itemAccessChanged(itemId);
   return toItem(row!);
 }

@@ -1,0 +1,130 @@
+/**
+ * One authenticated WebSocket on one document: enforces the per-connection limits, decodes
+ * frames into protocol messages and hands them to its room. Closing uses the shared close
+ * codes, with a reason.
+ */
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { COLLAB_CLOSE_CODES, type CollabCloseCode } from '@concord/shared';
+import type { CollabLimits } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Actor } from '../services/context.ts';
+import type { DocAccess } from '../services/collab/access.ts';
+import { encodeAwarenessEntries, filterAwarenessUpdate } from './awareness-filter.ts';
+import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, ProtocolError } from './protocol.ts';
+import type { Room } from './room.ts';
+
+/** A peer that cannot keep up (its send buffer passes this) is disconnected; it resyncs on reconnect. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** WebSocket close reasons are limited to 123 bytes. */
+const MAX_REASON_CHARS = 120;
+
+export class Connection {
+  /** Awareness client ids this connection has announced (removed when it closes). */
+  readonly clientIds = new Set<number>();
+  alive = true;
+  closed = false;
+  messages = 0;
+  private tokens: number;
+  private refilledAt = performance.now();
+  readonly openedAt = performance.now();
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly actor: Actor,
+    public access: DocAccess,
+    readonly room: Room,
+    private readonly limits: CollabLimits,
+    readonly logger: Logger,
+  ) {
+    this.tokens = limits.maxMessagesPerSecond * 2;
+  }
+
+  /** First messages: the server's state vector and the current presence. */
+  start(): void {
+    this.send(encodeSyncStep1(this.room.doc));
+    this.sendAwarenessStates();
+  }
+
+  receive(data: Uint8Array): void {
+    if (this.closed) return;
+    this.messages++;
+    if (data.byteLength > this.limits.maxMessageBytes) {
+      this.close('PAYLOAD_TOO_LARGE', `message larger than ${this.limits.maxMessageBytes} bytes`);
+      return;
+    }
+    if (!this.takeToken()) {
+      this.close('RATE_LIMITED', `more than ${this.limits.maxMessagesPerSecond} messages per second`);
+      return;
+    }
+    try {
+      const message = decodeMessage(data);
+      switch (message.type) {
+        case 'syncStep1':
+          this.send(encodeSyncStep2(this.room.doc, message.stateVector));
+          return;
+        case 'syncStep2':
+        case 'update':
+          this.room.applyClientUpdate(this, message.update);
+          return;
+        case 'awareness':
+          this.applyAwareness(message.update);
+          return;
+        case 'queryAwareness':
+          this.sendAwarenessStates();
+          return;
+      }
+    } catch (err) {
+      if (err instanceof ProtocolError) this.close('BAD_REQUEST', err.message);
+      else {
+        this.logger.error({ err }, 'live document message failed');
+        this.close('INTERNAL', 'internal error');
+      }
+    }
+  }
+
+  private applyAwareness(update: Uint8Array): void {
+    const entries = filterAwarenessUpdate(update, this.actor.userId);
+    const own = entries.filter((e) => this.clientIds.has(e.clientId) || !this.room.awarenessOwner(e.clientId));
+    for (const e of own) this.clientIds.add(e.clientId);
+    if (own.length) applyAwarenessUpdate(this.room.awareness, encodeAwarenessEntries(own), this);
+  }
+
+  private sendAwarenessStates(): void {
+    const states = this.room.awareness.getStates();
+    if (states.size) this.send(encodeAwareness(encodeAwarenessUpdate(this.room.awareness, [...states.keys()])));
+  }
+
+  /** Read-only connections may send updates that change nothing (every client's first sync step 2). */
+  isNoOp(update: Uint8Array): boolean {
+    return Y.snapshotContainsUpdate(Y.snapshot(this.room.doc), update);
+  }
+
+  send(data: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close('INTERNAL', 'the connection cannot keep up');
+      return;
+    }
+    this.ws.send(data);
+  }
+
+  close(code: CollabCloseCode, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const level = code === 'INTERNAL' ? 'warn' : 'debug';
+    this.logger[level]({ doc: this.access.name, userId: this.actor.userId, code, reason }, 'live document connection closed by the server');
+    this.ws.close(COLLAB_CLOSE_CODES[code], `${code}: ${reason}`.slice(0, MAX_REASON_CHARS));
+  }
+
+  private takeToken(): boolean {
+    const now = performance.now();
+    const rate = this.limits.maxMessagesPerSecond;
+    this.tokens = Math.min(rate * 2, this.tokens + ((now - this.refilledAt) / 1000) * rate);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The y-websocket wire protocol as data: inbound frames decode into a discriminated union
+ * (or a ProtocolError), outbound frames are built here. Message types 0 (sync) and 1
+ * (awareness) carry Yjs payloads; 3 asks for the awareness states.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+const SYNC_STEP_1 = 0;
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+
+export type InboundMessage =
+  | { type: 'syncStep1'; stateVector: Uint8Array }
+  | { type: 'syncStep2'; update: Uint8Array }
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'queryAwareness' };
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+/** Decodes one frame; anything malformed, unknown or with trailing bytes is a ProtocolError. */
+export function decodeMessage(data: Uint8Array): InboundMessage {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const messageType = decoding.readVarUint(decoder);
+    let message: InboundMessage;
+    if (messageType === MESSAGE_SYNC) {
+      const step = decoding.readVarUint(decoder);
+      const payload = decoding.readVarUint8Array(decoder);
+      if (step === SYNC_STEP_1) message = { type: 'syncStep1', stateVector: payload };
+      else if (step === SYNC_STEP_2) message = { type: 'syncStep2', update: payload };
+      else if (step === SYNC_UPDATE) message = { type: 'update', update: payload };
+      else throw new ProtocolError(`unknown sync step ${step}`);
+    } else if (messageType === MESSAGE_AWARENESS) {
+      message = { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+    } else if (messageType === MESSAGE_QUERY_AWARENESS) {
+      message = { type: 'queryAwareness' };
+    } else {
+      throw new ProtocolError(`unknown message type ${messageType}`);
+    }
+    if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after the message');
+    if (message.type === 'syncStep1') Y.decodeStateVector(message.stateVector);
+    if (message.type === 'syncStep2' || message.type === 'update') Y.decodeUpdate(message.update);
+    return message;
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    throw new ProtocolError(`malformed message: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, SYNC_STEP_1);
+  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, SYNC_STEP_2);
+  encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector));
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, SYNC_UPDATE);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,239 @@
+/**
+ * One live document in memory: its Y.Doc, its presence, its connections, and the write
+ * pipeline. Updates from clients (and from the server's own REST write path) are applied
+ * at once, persisted in batches (one transaction each, started on the next turn of the
+ * event loop) and relayed to the other connections only after their batch commits.
+ */
+import * as Y from 'yjs';
+import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { CODING_DOC, type CodingValue, type DocName } from '@concord/shared';
+import type { Db } from '@concord/db';
+import type { CollabLimits } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { persistDocBatch } from '../services/collab/persist.ts';
+import { codingRowValues } from '../services/collab/projection.ts';
+import { appendDocUpdates, compactDoc, loadDocUpdates } from '../services/collab/store.ts';
+import type { Connection } from './connection.ts';
+import { encodeAwareness, encodeUpdate } from './protocol.ts';
+
+/** Compact the log into the snapshot after this many persisted updates (and when the room unloads). */
+export const COMPACT_EVERY_UPDATES = 500;
+
+interface Deferred {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Where a change to the Y.Doc came from. Only `client` and `server` changes are persisted;
+ * `load` (snapshot and log replay) never is, so nothing is stored twice.
+ */
+export type Origin = { kind: 'load' } | { kind: 'client'; connection: Connection } | { kind: 'server'; userId: string; done: Deferred };
+
+const isOrigin = (value: unknown): value is Origin => typeof value === 'object' && value !== null && 'kind' in value;
+
+interface Pending {
+  update: Uint8Array;
+  origin: Exclude<Origin, { kind: 'load' }>;
+}
+
+export interface RoomEnv {
+  db: Db;
+  logger: Logger;
+  limits: CollabLimits;
+  /** Called once when the room can no longer be trusted (a batch failed): the registry forgets it. */
+  onBroken(room: Room): void;
+}
+
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness: Awareness;
+  readonly connections = new Set<Connection>();
+  readonly itemId: string;
+  /** Approximate encoded size: the stored size at load plus every update since. */
+  private approxBytes = 0;
+  private tailCount = 0;
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private broken: unknown = null;
+  private readonly warned = new Set<string>();
+  private readonly ctx: ServiceContext;
+
+  private constructor(
+    readonly name: string,
+    readonly target: DocName,
+    private readonly env: RoomEnv,
+  ) {
+    this.itemId = target.itemId;
+    this.ctx = { db: env.db, actor: null, logger: env.logger };
+    this.awareness = new Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      const changed = [...added, ...updated, ...removed];
+      // Sent to every connection, the sender too: y-websocket counts it as a sign of life.
+      const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
+      for (const c of this.connections) c.send(message);
+    });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (!isOrigin(origin) || origin.kind === 'load') return;
+      this.approxBytes += update.byteLength;
+      this.pending.push({ update, origin });
+      this.scheduleFlush();
+    });
+  }
+
+  /** Loads snapshot + log. A coding document without history starts from the coder's existing rows. */
+  static async load(name: string, target: DocName, env: RoomEnv): Promise<Room> {
+    const room = new Room(name, target, env);
+    const stored = await loadDocUpdates(room.ctx, name);
+    Y.transact(room.doc, () => stored.updates.forEach((u) => Y.applyUpdate(room.doc, u)), { kind: 'load' } satisfies Origin);
+    room.approxBytes = stored.bytes;
+    room.tailCount = stored.tailCount;
+    if (target.kind === 'coding' && stored.updates.length === 0) {
+      const values = await codingRowValues(room.ctx, target.itemId, target.coderId);
+      if (Object.keys(values).length) {
+        const map = room.doc.getMap(CODING_DOC.values);
+        Y.transact(room.doc, () => Object.entries(values).forEach(([k, v]) => map.set(k, v)), { kind: 'load' } satisfies Origin);
+        const seed = Y.encodeStateAsUpdate(room.doc);
+        await appendDocUpdates(room.ctx, { docName: name, itemId: target.itemId, updates: [seed] });
+        room.approxBytes = seed.byteLength;
+        room.tailCount = 1;
+      }
+    }
+    return room;
+  }
+
+  get isBroken(): boolean {
+    return this.broken !== null;
+  }
+
+  awarenessOwner(clientId: number): Connection | null {
+    for (const c of this.connections) if (c.clientIds.has(clientId)) return c;
+    return null;
+  }
+
+  join(connection: Connection): void {
+    this.connections.add(connection);
+    connection.start();
+  }
+
+  leave(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    if (connection.clientIds.size) removeAwarenessStates(this.awareness, [...connection.clientIds], null);
+  }
+
+  /** An update from a connection: refused (and the connection closed) when it may not write or the document is full. */
+  applyClientUpdate(connection: Connection, update: Uint8Array): void {
+    if (this.broken) return;
+    if (connection.access.mode === 'read') {
+      if (connection.isNoOp(update)) return;
+      const readOnly = connection.access.readOnly ?? { code: 'FORBIDDEN', reason: 'read-only connection' };
+      connection.close(readOnly.code, `read-only: ${readOnly.reason}`);
+      return;
+    }
+    if (this.approxBytes + update.byteLength > this.env.limits.maxDocBytes) {
+      connection.close('PAYLOAD_TOO_LARGE', `the document would pass ${this.env.limits.maxDocBytes} bytes`);
+      return;
+    }
+    Y.applyUpdate(this.doc, update, { kind: 'client', connection } satisfies Origin);
+  }
+
+  /** The REST write path: sets or clears a coder's values; resolves once persisted and relayed. */
+  writeCodingValues(userId: string, values: Record<string, CodingValue | null>): Promise<void> {
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise<void>((resolve, reject) => {
+      const origin: Origin = { kind: 'server', userId, done: { resolve, reject } };
+      const map = this.doc.getMap(CODING_DOC.values);
+      const before = this.pending.length;
+      Y.transact(
+        this.doc,
+        () => {
+          for (const [key, value] of Object.entries(values)) {
+            if (value === null) map.delete(key);
+            else if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
+          }
+        },
+        origin,
+      );
+      if (this.pending.length === before) resolve();
+    });
+  }
+
+  /** Resolves when every change so far is persisted (rejects if a batch failed). */
+  async flushed(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.broken) throw this.broken;
+  }
+
+  /** Merges the log into the snapshot (when there is a log). */
+  async compact(): Promise<void> {
+    if (this.tailCount === 0 || this.broken) return;
+    try {
+      const { bytes } = await compactDoc(this.ctx, { docName: this.name, itemId: this.itemId });
+      this.tailCount = 0;
+      this.approxBytes = bytes;
+    } catch (err) {
+      // The log is intact; the next compaction retries.
+      this.env.logger.warn({ err, doc: this.name }, 'live document compaction failed');
+    }
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flushLoop())
+      .finally(() => {
+        this.flushing = null;
+        if (this.pending.length && !this.broken) this.scheduleFlush();
+      });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length && !this.broken) {
+      const batch = this.pending.splice(0);
+      // The values after exactly this batch: every applied change is in it.
+      const values = this.target.kind === 'coding' ? this.doc.getMap(CODING_DOC.values).toJSON() : {};
+      try {
+        const { invalid } = await persistDocBatch(this.ctx, { name: this.name, doc: this.target, updates: batch.map((p) => p.update), codingValues: () => values });
+        for (const i of invalid) {
+          const key = `${i.fieldKey}=${JSON.stringify(values[i.fieldKey])}`;
+          if (this.warned.has(key)) continue;
+          this.warned.add(key);
+          this.env.logger.warn({ doc: this.name, fieldKey: i.fieldKey, problem: i.message }, 'coding document value not projected');
+        }
+      } catch (err) {
+        this.fail(err, batch);
+        return;
+      }
+      this.tailCount += batch.length;
+      for (const p of batch) {
+        const message = encodeUpdate(p.update);
+        for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(message);
+        if (p.origin.kind === 'server') p.origin.done.resolve();
+      }
+      if (this.tailCount >= COMPACT_EVERY_UPDATES) await this.compact();
+    }
+  }
+
+  /**
+   * A batch could not be stored: the in-memory document is ahead of the database, so it is
+   * dropped. Connections are closed (clients still hold their changes and resend them on
+   * reconnect, unless the document is frozen) and waiting writers get the error.
+   */
+  private fail(err: unknown, batch: Pending[]): void {
+    this.broken = err;
+    const code = err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'FORBIDDEN') ? err.code : 'INTERNAL';
+    if (code === 'INTERNAL') this.env.logger.error({ err, doc: this.name }, 'live document batch could not be stored');
+    for (const p of [...batch, ...this.pending.splice(0)]) if (p.origin.kind === 'server') p.origin.done.reject(err);
+    const reason = err instanceof AppError && code !== 'INTERNAL' ? err.message : 'the change could not be stored; reconnect';
+    for (const c of this.connections) c.close(code, reason);
+    this.env.onBroken(this);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The registry of live documents, created by createDeps() and closed on shutdown. A room is
+ * loaded once however many connections ask at the same time, and unloaded (flushed, then
+ * compacted) when its last user leaves; a room being unloaded is waited for, never reused.
+ */
+import { once } from 'node:events';
+import type { Db } from '@concord/db';
+import { codingDocName, type CodingValue, type DocName } from '@concord/shared';
+import type { CollabLimits } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { resolveDocAccess } from '../services/collab/access.ts';
+import type { CollabDocs } from '../services/collab/docs.ts';
+import type { Connection } from './connection.ts';
+import { Room } from './room.ts';
+
+/** Connections that do not answer a ping within this interval are dropped. */
+export const HEARTBEAT_MS = 30_000;
+/** On shutdown, how long clients get to answer the close frame. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
+interface Entry {
+  ready: Promise<Room>;
+  refs: number;
+  unloading: Promise<void> | null;
+}
+
+export interface Lease {
+  room: Room;
+  /** Idempotent. */
+  release(): void;
+}
+
+export interface Rooms extends CollabDocs {
+  acquire(name: string, target: DocName): Promise<Lease>;
+  /** Every open connection, for the heartbeat and for shutdown. */
+  readonly connections: Set<Connection>;
+  openRooms(): number;
+  /** Closes every connection (4500: clients reconnect to the next server), flushes and unloads every room. */
+  close(): Promise<void>;
+}
+
+export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits }): Rooms {
+  const { db, logger, limits } = options;
+  const entries = new Map<string, Entry>();
+  const connections = new Set<Connection>();
+  let closing: Promise<void> | null = null;
+
+  const env = {
+    db,
+    logger,
+    limits,
+    onBroken(room: Room) {
+      // New connections load a fresh room; this one is destroyed when its last lease is released.
+      const entry = entries.get(room.name);
+      if (entry && !entry.unloading) entries.delete(room.name);
+    },
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const c of connections) {
+      if (!c.alive) c.ws.terminate();
+      else {
+        c.alive = false;
+        c.ws.ping();
+      }
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  function unload(name: string, entry: Entry): Promise<void> {
+    entry.unloading = (async () => {
+      const room = await entry.ready;
+      try {
+        await room.flushed();
+        await room.compact();
+      } catch {
+        // A failed batch was already logged and its room dropped; nothing more to store.
+      } finally {
+        room.destroy();
+        if (entries.get(name) === entry) entries.delete(name);
+      }
+    })();
+    return entry.unloading;
+  }
+
+  async function acquire(name: string, target: DocName): Promise<Lease> {
+    if (closing) throw new AppError('INTERNAL', 'the server is shutting down');
+    for (;;) {
+      let entry = entries.get(name);
+      if (entry?.unloading) {
+        await entry.unloading;
+        continue;
+      }
+      if (!entry) {
+        const created: Entry = { ready: Room.load(name, target, env), refs: 0, unloading: null };
+        created.ready.catch(() => {
+          if (entries.get(name) === created) entries.delete(name);
+        });
+        entries.set(name, created);
+        entry = created;
+      }
+      entry.refs++;
+      const current = entry;
+      let room: Room;
+      try {
+        room = await current.ready;
+      } catch (err) {
+        current.refs--;
+        throw err;
+      }
+      let released = false;
+      return {
+        room,
+        release() {
+          if (released) return;
+          released = true;
+          current.refs--;
+          if (current.refs === 0 && !current.unloading && entries.get(name) === current) void unload(name, current);
+          else if (current.refs === 0 && entries.get(name) !== current && !current.unloading) room.destroy();
+        },
+      };
+    }
+  }
+
+  return {
+    acquire,
+    connections,
+    openRooms: () => entries.size,
+
+    async writeCodingValues({ itemId, coderId, values }: { itemId: string; coderId: string; values: Record<string, CodingValue | null> }) {
+      const lease = await acquire(codingDocName(itemId, coderId), { kind: 'coding', itemId, coderId });
+      try {
+        await lease.room.writeCodingValues(coderId, values);
+      } finally {
+        lease.release();
+      }
+    },
+
+    async itemAccessChanged(itemId: string) {
+      const affected = [...connections].filter((c) => c.room.itemId === itemId && !c.closed);
+      await Promise.all(
+        affected.map(async (c) => {
+          try {
+            c.access = await resolveDocAccess({ db, actor: c.actor, logger }, c.access.name);
+          } catch (err) {
+            if (err instanceof AppError && (err.code === 'FORBIDDEN' || err.code === 'UNAUTHENTICATED')) c.close(err.code, err.message);
+            else {
+              logger.error({ err, doc: c.access.name }, 'live document access re-check failed');
+              c.close('INTERNAL', 'access could not be re-checked');
+            }
+          }
+        }),
+      );
+    },
+
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        for (const c of connections) c.close('INTERNAL', 'the server is shutting down');
+        const sockets = [...connections].map((c) => (c.ws.readyState === c.ws.CLOSED ? null : once(c.ws, 'close')));
+        await Promise.all([...entries.entries()].map(([name, e]) => e.unloading ?? unload(name, e)));
+        // Give clients a moment to complete the close handshake, then drop what is left.
+        const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+        await Promise.race([Promise.all(sockets), grace]);
+        for (const c of connections) c.ws.terminate();
+      })();
+      return closing;
+    },
+  };
+}

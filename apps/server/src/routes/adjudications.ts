@@ -1,0 +1,63 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { adjudicationInput, adjudicationListQuery, adjudicationSchema, fieldKeySchema } from '@concord/shared';
+import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { adjudicate } from '../services/adjudications/adjudicate.ts';
+import { listAdjudications } from '../services/adjudications/list-adjudications.ts';
+import { reopenAdjudication } from '../services/adjudications/reopen-adjudication.ts';
+import { exportGoldCsv } from '../services/export/gold-export.ts';
+import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
+
+const conflict = { 409: errors[400] };
+const decisionParams = itemParams.extend({ fieldKey: fieldKeySchema });
+
+const routes = {
+  decide: createRoute({
+    method: 'put',
+    path: '/{projectId}/items/{itemId}/adjudications/{fieldKey}',
+    summary: "Record (or revise) the consensus value of a revealed item's field, with a rationale; codings are never changed",
+    request: { params: decisionParams, body: jsonBody(adjudicationInput) },
+    responses: { 200: jsonContent(adjudicationSchema), ...errors, ...conflict },
+  }),
+  reopen: createRoute({
+    method: 'post',
+    path: '/{projectId}/items/{itemId}/adjudications/{fieldKey}/reopen',
+    summary: 'Reopen a decision; it leaves the gold dataset until decided again',
+    request: { params: decisionParams },
+    responses: { 200: jsonContent(adjudicationSchema), ...errors, ...conflict },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/{projectId}/adjudications',
+    summary: 'Adjudications: the gold dataset (status=decided, the default), reopened ones, or all',
+    request: { params: projectParams, query: adjudicationListQuery },
+    responses: { 200: jsonContent(z.array(adjudicationSchema)), ...errors },
+  }),
+  goldCsv: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/gold.csv',
+    summary: 'The gold dataset of revealed items: long (one decision per row, with rationale) or wide (a column per field)',
+    request: { params: projectParams, query: z.object({ layout: z.enum(['long', 'wide']).default('long') }) },
+    responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors },
+  }),
+};
+
+export function adjudicationRoutes(deps: AppDeps) {
+  return newRouter()
+    .openapi(routes.decide, async (c) => {
+      const { projectId, itemId, fieldKey } = c.req.valid('param');
+      return c.json(await adjudicate(serviceContext(deps, c), projectId, itemId, fieldKey, c.req.valid('json')), 200);
+    })
+    .openapi(routes.reopen, async (c) => {
+      const { projectId, itemId, fieldKey } = c.req.valid('param');
+      return c.json(await reopenAdjudication(serviceContext(deps, c), projectId, itemId, fieldKey), 200);
+    })
+    .openapi(routes.list, async (c) =>
+      c.json(await listAdjudications(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
+    )
+    .openapi(routes.goldCsv, async (c) => {
+      const { layout } = c.req.valid('query');
+      const csv = await exportGoldCsv(serviceContext(deps, c), c.req.valid('param').projectId, { layout });
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="gold-${layout}.csv"` });
+    });
+}

@@ -1,0 +1,53 @@
+import { adjudications } from '@concord/db';
+import { checkValue, newId, type Adjudication, type AdjudicationInput } from '@concord/shared';
+import { eq } from 'drizzle-orm';
+import { AppError, notFound } from '../../errors.ts';
+import { audit } from '../audit.ts';
+import { authorize } from '../authz.ts';
+import { loadCodebook } from '../codebook/codebook.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
+import { loadItem } from '../items/items.ts';
+import { adjudicationOf, auditState, toAdjudication } from './adjudication-row.ts';
+
+/**
+ * Records the consensus (gold) value of an item's field, with its rationale, or revises
+ * it. Only on revealed items, so a decision never precedes independent coding; checked
+ * against the current codebook. Codings are never touched: the reliability data stay
+ * as the coders left them.
+ */
+export async function adjudicate(ctx: ServiceContext, projectId: string, itemId: string, fieldKey: string, input: AdjudicationInput): Promise<Adjudication> {
+  const { actor } = await authorize(ctx, projectId, 'adjudications.write');
+  const item = await loadItem(ctx, projectId, itemId);
+  const codebook = await loadCodebook(ctx, projectId);
+  const field = codebook.fields.find((f) => f.key === fieldKey);
+  if (!field) throw notFound(`field "${fieldKey}"`);
+  if (item.phase !== 'revealed') {
+    throw new AppError('CONFLICT', `the item is in the ${item.phase} phase; adjudicate once it is revealed`);
+  }
+  const problem = input.value === null ? null : checkValue(field, input.value);
+  if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ path: ['value'], message: problem }]);
+
+  return inTransaction(ctx, async (tx) => {
+    const before = await adjudicationOf(tx, itemId, fieldKey, true);
+    const decision = {
+      value: input.value,
+      rationale: input.rationale,
+      status: 'decided' as const,
+      codebookVersionId: codebook.versionId,
+      decidedBy: actor.userId,
+      decidedAt: new Date(),
+    };
+    const [after] = before
+      ? await tx.db.update(adjudications).set(decision).where(eq(adjudications.id, before.id)).returning()
+      : await tx.db.insert(adjudications).values({ id: newId('adjudication'), projectId, itemId, fieldKey, ...decision }).returning();
+    await audit(tx, {
+      projectId,
+      entity: 'adjudication',
+      entityId: `${itemId}:${fieldKey}`,
+      action: before ? 'revise' : 'decide',
+      before: auditState(before),
+      after: auditState(after!),
+    });
+    return toAdjudication(after!, codebook.version);
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Who may open which live document, and whether they may write it. The transport asks
+ * here before sending any content and again when an item's phase changes.
+ */
+import { eq } from 'drizzle-orm';
+import { assignments, items } from '@concord/db';
+import { parseDocName, type DocName, type Phase, type Role } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import { can, mayReadCodingsOf, projectRole, requireActor } from '../authz.ts';
+import type { ServiceContext } from '../context.ts';
+
+export interface DocAccess {
+  name: string;
+  doc: DocName;
+  projectId: string;
+  itemId: string;
+  phase: Phase;
+  role: Role;
+  /** `read`: the connection receives the document; its updates are refused. */
+  mode: 'read' | 'write';
+  /** Why a read connection may not write: FORBIDDEN (not theirs) or CONFLICT (frozen). */
+  readOnly: { code: 'FORBIDDEN' | 'CONFLICT'; reason: string } | null;
+}
+
+// One answer for unknown names, unknown items and other projects: existence stays private.
+const noSuchDocument = () => new AppError('FORBIDDEN', 'no such document, or you may not open it');
+
+export async function resolveDocAccess(ctx: ServiceContext, name: string): Promise<DocAccess> {
+  const actor = requireActor(ctx);
+  const doc = parseDocName(name);
+  if (!doc) throw noSuchDocument();
+  const [item] = await ctx.db.select({ projectId: items.projectId, phase: items.phase }).from(items).where(eq(items.id, doc.itemId));
+  if (!item) throw noSuchDocument();
+  const role = await projectRole(ctx, item.projectId, actor.userId);
+  if (!role) throw noSuchDocument();
+  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role };
+
+  if (doc.kind === 'item') {
+    if (!can(role, 'items.read')) throw noSuchDocument();
+    return can(role, 'itemDoc.write')
+      ? { ...base, mode: 'write', readOnly: null }
+      : { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role} may not write the item document` } };
+  }
+
+  const assigned = await ctx.db
+    .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt })
+    .from(assignments)
+    .where(eq(assignments.itemId, doc.itemId));
+  const coder = assigned.find((a) => a.coderId === doc.coderId);
+  if (!coder) throw noSuchDocument();
+  const viewerIsItemCoder = assigned.some((a) => a.coderId === actor.userId);
+  if (!mayReadCodingsOf({ viewerId: actor.userId, viewerRole: role, viewerIsItemCoder, coderId: doc.coderId, phase: item.phase })) {
+    throw noSuchDocument();
+  }
+  if (actor.userId !== doc.coderId || !can(role, 'codings.writeOwn')) {
+    return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: "only its coder writes a coding document" } };
+  }
+  const frozen = codingFrozenReason(item.phase, coder.submittedAt);
+  return frozen ? { ...base, mode: 'read', readOnly: { code: 'CONFLICT', reason: frozen } } : { ...base, mode: 'write', readOnly: null };
+}
+
+/** Submitted codings and revealed items are frozen. */
+export function codingFrozenReason(phase: Phase, submittedAt: Date | null): string | null {
+  if (submittedAt) return 'these codings are submitted; they are final';
+  if (phase === 'revealed') return 'this item is revealed; its codings are frozen';
+  return null;
+}

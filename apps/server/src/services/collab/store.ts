@@ -1,0 +1,63 @@
+/**
+ * Durable live documents: an append-only update log plus one compacted snapshot per
+ * document. Loading = snapshot + the document's log rows; compaction merges the log into
+ * the snapshot and deletes exactly the rows it merged (one compactor per document at a
+ * time), so a row that commits late, with a lower id, is never skipped.
+ */
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { docSnapshots, docUpdates } from '@concord/db';
+import type { ServiceContext } from '../context.ts';
+
+export interface StoredDoc {
+  /** The snapshot first (when there is one), then the tail in log order. */
+  updates: Uint8Array[];
+  /** Log rows not yet merged into the snapshot. */
+  tailCount: number;
+  bytes: number;
+}
+
+export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<StoredDoc> {
+  const [snapshot] = await ctx.db.select({ state: docSnapshots.state }).from(docSnapshots).where(eq(docSnapshots.docName, docName));
+  const tail = await ctx.db
+    .select({ update: docUpdates.update })
+    .from(docUpdates)
+    .where(eq(docUpdates.docName, docName))
+    .orderBy(asc(docUpdates.id));
+  const updates = [...(snapshot ? [snapshot.state] : []), ...tail.map((r) => r.update)];
+  return { updates, tailCount: tail.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
+}
+
+/** Appends updates to the log (in the caller's transaction). */
+export async function appendDocUpdates(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string; updates: Uint8Array[] }): Promise<void> {
+  if (!input.updates.length) return;
+  await ctx.db.insert(docUpdates).values(input.updates.map((update) => ({ docName: input.docName, itemId: input.itemId, update })));
+}
+
+/** Merges the snapshot and the log into a new snapshot and deletes the merged rows. */
+export async function compactDoc(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string }): Promise<{ merged: number; bytes: number }> {
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`doc:${input.docName}`}))`);
+    const [snapshot] = await tx.select({ state: docSnapshots.state, upTo: docSnapshots.upTo }).from(docSnapshots).where(eq(docSnapshots.docName, input.docName));
+    const tail = await tx
+      .select({ id: docUpdates.id, update: docUpdates.update })
+      .from(docUpdates)
+      .where(eq(docUpdates.docName, input.docName))
+      .orderBy(asc(docUpdates.id));
+    if (!tail.length) return { merged: 0, bytes: snapshot?.state.byteLength ?? 0 };
+    // Through a Y.Doc rather than mergeUpdates, so deleted content is garbage-collected.
+    const doc = new Y.Doc();
+    if (snapshot) Y.applyUpdate(doc, snapshot.state);
+    for (const row of tail) Y.applyUpdate(doc, row.update);
+    const state = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    const upTo = Math.max(snapshot?.upTo ?? 0, tail[tail.length - 1]!.id);
+    await tx
+      .insert(docSnapshots)
+      .values({ docName: input.docName, itemId: input.itemId, state, upTo })
+      .onConflictDoUpdate({ target: docSnapshots.docName, set: { state, upTo, updatedAt: new Date() } });
+    const ids = tail.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 1000) await tx.delete(docUpdates).where(inArray(docUpdates.id, ids.slice(i, i + 1000)));
+    return { merged: tail.length, bytes: state.byteLength };
+  });
+}

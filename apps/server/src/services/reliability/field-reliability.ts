@@ -1,0 +1,176 @@
+/**
+ * The reliability of one codebook field: the coefficient that fits its type, with a
+ * bootstrap interval, and the kappa family and per-level alphas beside it. Pure: takes
+ * the field's matrix, returns the report row. Metric and level names are the CLI's.
+ *
+ * | field type | main coefficient | others |
+ * |---|---|---|
+ * | ordinal scale | alpha, ordinal | Cohen (2 coders) / Fleiss kappa, AC1, quadratic-weighted kappa and AC2; nominal alpha with N/A |
+ * | single choice | alpha, nominal | Cohen / Fleiss kappa, AC1; alpha per hierarchy level |
+ * | multiple choice | alpha, MASI | multi-valued alpha, Jaccard alpha; MASI alpha per hierarchy level |
+ * | number | alpha, interval | as ordinal, on the observed values |
+ * | text | none | none |
+ */
+import {
+  alphaByHierarchyLevel,
+  bootstrapAlpha,
+  cohenKappa,
+  fleissKappa,
+  fromRows,
+  fromSetRows,
+  gwetAC,
+  krippendorffAlpha,
+  multiValuedAlpha,
+  setAlpha,
+  type AgreementResult,
+  type AlphaLevel,
+  type BootstrapResult,
+  type ReliabilityData,
+  type WeightScheme,
+} from '@concord/reliability';
+import { RELIABLE_ALPHA, TENTATIVE_ALPHA, type Coefficient, type FieldDefinition, type FieldReliability } from '@concord/shared';
+import { declaredCategories, labelRows, setRows, type CellCounts, type FieldMatrix } from './field-matrix.ts';
+
+export const CONFIDENCE = 0.95;
+const BOOTSTRAP_FIXED = { confidence: CONFIDENCE, thresholds: [RELIABLE_ALPHA, TENTATIVE_ALPHA] };
+
+export interface BootstrapSettings {
+  replicates: number;
+  seed: number;
+}
+
+interface Scalar {
+  value: number | null;
+  reason: string | null;
+}
+
+const coefficient = (c: Partial<Coefficient> & Pick<Coefficient, 'metric'> & Scalar & { n_pairable: number }): Coefficient => ({
+  level: null,
+  weights: null,
+  depth: null,
+  note: null,
+  ...c,
+});
+
+function agreement(metric: string, weights: WeightScheme, r: AgreementResult): Coefficient {
+  return coefficient({ metric, weights, value: r.value, reason: r.reason, n_pairable: r.nPairableUnits });
+}
+
+/** Cohen's kappa (two coders) or Fleiss' kappa, and Gwet's AC1/AC2, for each weighting. */
+function kappaFamily(data: ReliabilityData, schemes: readonly WeightScheme[]): Coefficient[] {
+  const out: Coefficient[] = [];
+  for (const weights of schemes) {
+    out.push(data.nCoders === 2 ? agreement('cohen-kappa', weights, cohenKappa({ data, weights })) : agreement('fleiss-kappa', weights, fleissKappa({ data, weights })));
+    out.push(agreement('gwet-ac', weights, gwetAC({ data, weights })));
+  }
+  return out;
+}
+
+function parentsOf(field: FieldDefinition): Map<string, string> | null {
+  if (field.type !== 'single_choice' && field.type !== 'multiple_choice') return null;
+  const parents = new Map(field.options.flatMap((o) => (o.parent === null ? [] : [[o.value, o.parent] as const])));
+  return parents.size ? parents : null;
+}
+
+function probability(boot: BootstrapResult | null, threshold: number): number | null {
+  return boot?.probabilityBelow.find((p) => p.threshold === threshold)?.probability ?? null;
+}
+
+interface Main {
+  metric: string;
+  level: string;
+  alpha: { value: number | null; reason: string | null; nPairable: number; percentAgreement: number | null };
+  boot: BootstrapResult | null;
+  others: Coefficient[];
+  counts: CellCounts;
+}
+
+function singleValued(field: FieldDefinition, m: FieldMatrix, level: AlphaLevel, bootstrap: BootstrapSettings | null): Main {
+  const nominal = level === 'nominal';
+  const { rows, counts } = labelRows(field, m, nominal);
+  const data = fromRows({ rows, categories: declaredCategories(field, nominal && field.allowNa), coders: m.coders });
+  const alpha = krippendorffAlpha({ data, level });
+  const boot = bootstrap ? bootstrapAlpha({ data, level, ...bootstrap, ...BOOTSTRAP_FIXED }) : null;
+  const others = kappaFamily(data, nominal ? ['unweighted'] : ['unweighted', 'quadratic']);
+  const parents = parentsOf(field);
+  if (parents) {
+    for (const l of alphaByHierarchyLevel({ data, parentOf: parents })) {
+      others.push(coefficient({ metric: 'krippendorff-alpha', level: 'nominal', depth: l.depth, value: l.alpha.value, reason: l.alpha.reason, n_pairable: l.alpha.nPairable }));
+    }
+  }
+  if (!nominal && counts.na > 0) {
+    // N/A is no point of the scale; whether coders agree on applicability shows here.
+    const withNa = labelRows(field, m, true);
+    const categories = field.type === 'ordinal' ? declaredCategories(field, true) : undefined;
+    const a = krippendorffAlpha({ data: fromRows({ rows: withNa.rows, categories, coders: m.coders }), level: 'nominal' });
+    others.push(coefficient({ metric: 'krippendorff-alpha', level: 'nominal', value: a.value, reason: a.reason, n_pairable: a.nPairable, note: 'N/A as a category' }));
+  }
+  return { metric: 'krippendorff-alpha', level, alpha, boot, others, counts };
+}
+
+function setValued(field: FieldDefinition, m: FieldMatrix, bootstrap: BootstrapSettings | null): Main {
+  const { rows, counts } = setRows(field, m);
+  const data = fromSetRows({ rows, categories: declaredCategories(field), coders: m.coders });
+  const alpha = setAlpha({ data, distance: 'masi' });
+  const boot = bootstrap ? bootstrapAlpha({ data, setDistance: 'masi', ...bootstrap, ...BOOTSTRAP_FIXED }) : null;
+  const mv = multiValuedAlpha({ data });
+  const jaccard = setAlpha({ data, distance: 'jaccard' });
+  const others = [
+    coefficient({ metric: 'multi-valued-alpha', level: 'nominal', value: mv.value, reason: mv.reason, n_pairable: mv.nPairable, note: 'Krippendorff & Craggs 2016' }),
+    coefficient({ metric: 'krippendorff-alpha', level: 'jaccard', value: jaccard.value, reason: jaccard.reason, n_pairable: jaccard.nPairable }),
+  ];
+  const parents = parentsOf(field);
+  if (parents) {
+    for (const l of alphaByHierarchyLevel({ data, parentOf: parents, setDistance: 'masi' })) {
+      others.push(coefficient({ metric: 'krippendorff-alpha', level: 'masi', depth: l.depth, value: l.alpha.value, reason: l.alpha.reason, n_pairable: l.alpha.nPairable }));
+    }
+  }
+  return { metric: 'krippendorff-alpha', level: 'masi', alpha, boot, others, counts };
+}
+
+export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstrap: BootstrapSettings | null): FieldReliability {
+  const base = {
+    key: field.key,
+    label: field.label,
+    type: field.type,
+    n_units: m.units.length,
+    n_coders: m.coders.length,
+  };
+  const empty = {
+    ...base,
+    metric: null,
+    level: null,
+    value: null,
+    ci: null,
+    n_pairable: 0,
+    missing: m.cells.filter((c) => c === undefined).length,
+    na: 0,
+    excluded: 0,
+    percent_agreement: null,
+    p_below_800: null,
+    p_below_667: null,
+    others: [],
+  };
+  if (field.type === 'text') return { ...empty, reason: 'text fields have no agreement coefficient' };
+  if (m.coders.length < 2) {
+    return { ...empty, metric: 'krippendorff-alpha', reason: `reliability requires at least two coders, got ${m.coders.length}` };
+  }
+  const main =
+    field.type === 'multiple_choice'
+      ? setValued(field, m, bootstrap)
+      : singleValued(field, m, field.type === 'ordinal' ? 'ordinal' : field.type === 'number' ? 'interval' : 'nominal', bootstrap);
+  return {
+    ...base,
+    metric: main.metric,
+    level: main.level,
+    value: main.alpha.value,
+    ci: main.boot ? { low: main.boot.low, high: main.boot.high, level: main.boot.confidence } : null,
+    n_pairable: main.alpha.nPairable,
+    ...main.counts,
+    percent_agreement: main.alpha.percentAgreement,
+    p_below_800: probability(main.boot, RELIABLE_ALPHA),
+    p_below_667: probability(main.boot, TENTATIVE_ALPHA),
+    reason: main.alpha.reason,
+    others: main.others,
+  };
+}

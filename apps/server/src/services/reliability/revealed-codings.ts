@@ -1,0 +1,98 @@
+/**
+ * The data behind reliability and the disagreement inbox: submitted codings of revealed
+ * items only (the rows of the codings export), never adjudications, never anything of
+ * an item in the independent or joint phase. No authorization here: callers authorize first.
+ */
+import { and, asc, eq, exists, inArray, or, type SQL } from 'drizzle-orm';
+import { assignments, codings, incidents, items, projectMembers, rounds, users } from '@concord/db';
+import type { CodingValue, ErrorDetail } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+
+export interface RevealedCoding {
+  itemId: string;
+  externalId: string | null;
+  title: string;
+  incidentId: string | null;
+  coderId: string;
+  email: string;
+  name: string;
+  fieldKey: string;
+  value: CodingValue;
+}
+
+export interface RevealedFilters {
+  field?: string | undefined;
+  incident?: string | undefined;
+  round?: string | undefined;
+  coderIds?: string[] | undefined;
+}
+
+/** Checks that the incident, round and coders named in a query belong to the project; coders may be named by id or email. */
+export async function resolveReviewFilters(
+  ctx: ServiceContext,
+  projectId: string,
+  query: { incident?: string | undefined; round?: string | undefined; coders?: string[] | undefined },
+): Promise<Omit<RevealedFilters, 'field'>> {
+  const problems: ErrorDetail[] = [];
+  if (query.incident) {
+    const [row] = await ctx.db.select({ id: incidents.id }).from(incidents).where(and(eq(incidents.id, query.incident), eq(incidents.projectId, projectId)));
+    if (!row) problems.push({ path: ['incident'], message: `unknown incident "${query.incident}"` });
+  }
+  if (query.round) {
+    const [row] = await ctx.db.select({ id: rounds.id }).from(rounds).where(and(eq(rounds.id, query.round), eq(rounds.projectId, projectId)));
+    if (!row) problems.push({ path: ['round'], message: `unknown round "${query.round}"` });
+  }
+  let coderIds: string[] | undefined;
+  if (query.coders?.length) {
+    const names = query.coders.map((c) => c.toLowerCase());
+    const found = await ctx.db
+      .select({ id: users.id, email: users.email })
+      .from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(and(eq(projectMembers.projectId, projectId), or(inArray(users.id, query.coders), inArray(users.email, names))));
+    coderIds = [];
+    for (const [i, name] of query.coders.entries()) {
+      const member = found.find((f) => f.id === name || f.email === names[i]);
+      if (member) coderIds.push(member.id);
+      else problems.push({ path: ['coders', i], message: `"${name}" is not a member of this project` });
+    }
+  }
+  if (problems.length) throw new AppError('VALIDATION_FAILED', problems.map((p) => p.message).join('; '), problems);
+  return { incident: query.incident, round: query.round, coderIds };
+}
+
+/** Ordered as the export orders them: by item (import order), coder email, field key. */
+export async function loadRevealedCodings(ctx: ServiceContext, projectId: string, filters: RevealedFilters): Promise<RevealedCoding[]> {
+  const where: SQL[] = [eq(codings.projectId, projectId), eq(codings.status, 'submitted'), eq(items.phase, 'revealed')];
+  if (filters.field) where.push(eq(codings.fieldKey, filters.field));
+  if (filters.incident) where.push(eq(items.incidentId, filters.incident));
+  if (filters.coderIds) where.push(inArray(codings.coderId, filters.coderIds));
+  if (filters.round) {
+    where.push(
+      exists(
+        ctx.db
+          .select({ one: assignments.id })
+          .from(assignments)
+          .where(and(eq(assignments.itemId, codings.itemId), eq(assignments.coderId, codings.coderId), eq(assignments.roundId, filters.round))),
+      ),
+    );
+  }
+  return ctx.db
+    .select({
+      itemId: items.id,
+      externalId: items.externalId,
+      title: items.title,
+      incidentId: items.incidentId,
+      coderId: codings.coderId,
+      email: users.email,
+      name: users.name,
+      fieldKey: codings.fieldKey,
+      value: codings.value,
+    })
+    .from(codings)
+    .innerJoin(items, eq(items.id, codings.itemId))
+    .innerJoin(users, eq(users.id, codings.coderId))
+    .where(and(...where))
+    .orderBy(asc(items.seq), asc(users.email), asc(codings.fieldKey));
+}

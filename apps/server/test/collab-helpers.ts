@@ -1,0 +1,181 @@
+/**
+ * Live-document test helpers: a real server (startConcord on port 0) over a database that
+ * survives restarts, real y-websocket providers and raw ws clients, and `eventually` for
+ * retried assertions (no sleeps).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Database } from '@concord/db';
+import { createTestDb, type TestDatabase } from '@concord/db/testing';
+import { ROLES, type Role } from '@concord/shared';
+import { createApp } from '../src/app.ts';
+import { testConfig, type Config } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { startConcord, type RunningServer } from '../src/server.ts';
+import { createProjectFixture, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+
+/** Retries `fn` until it stops throwing, or rethrows its last error after `timeoutMs`. */
+export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/**
+ * A test database that can be opened by one server after another: PGlite on a temporary
+ * directory (closed between servers), or a fresh PostgreSQL database on the test:pg lane.
+ */
+export interface TestStore {
+  open(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestStore(): Promise<TestStore> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'concord-collab-'));
+  const db: TestDatabase = await createTestDb({ dataDir: dir });
+  if (db.label === 'pglite') await db.close();
+  return {
+    open: () => db.reopen(),
+    async dispose() {
+      if (db.label !== 'pglite') await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CollabServer {
+  server: RunningServer;
+  /** The test harness API (signUp, fixtures) on this server's deps. */
+  h: Harness;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startCollabServer(store: TestStore, overrides: Partial<Config> = {}): Promise<CollabServer> {
+  const database = await store.open();
+  const config = testConfig({ port: 0, ...overrides });
+  const logger = createLogger(config);
+  const server = await startConcord(config, { database, logger });
+  const app = createApp(server.deps);
+  const h: Harness = {
+    app,
+    deps: server.deps,
+    database: database as TestDatabase,
+    config,
+    close: () => server.close(),
+    async request(session, method, urlPath, body, headers = {}) {
+      const init: RequestInit = { method, headers: { ...headers, ...(session ? { cookie: session.cookie } : {}) } };
+      if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+      return app.request(urlPath, init);
+    },
+    ctx: (actor) => ({ db: server.deps.database.db, actor, logger, collab: server.deps.collab }),
+  };
+  return { server, h, wsUrl: `ws://127.0.0.1:${server.port}/yjs`, close: () => server.close() };
+}
+
+export interface Team {
+  members: Record<Role, Session>;
+  coderB: Session;
+  outsider: Session;
+}
+
+export async function createTeam(h: Harness): Promise<Team> {
+  const sessions = await Promise.all(ROLES.map((r) => signUp(h, r)));
+  const members = Object.fromEntries(ROLES.map((r, i) => [r, sessions[i]!])) as Record<Role, Session>;
+  return { members, coderB: await signUp(h, 'coderB'), outsider: await signUp(h, 'outsider') };
+}
+
+/** A project with one item assigned to the team's coder and coderB. */
+export const createFixture = (h: Harness, team: Team): Promise<ProjectFixture> => createProjectFixture(h, team.members, { extraCoders: [team.coderB] });
+
+export type Credentials = { cookie: string } | { token: string } | null;
+
+function socketClass(credentials: Credentials) {
+  const cookie = credentials && 'cookie' in credentials ? credentials.cookie : null;
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, cookie ? { headers: { cookie } } : {});
+    }
+  };
+}
+
+export interface Client {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  closes: { code: number; reason: string }[];
+  destroy(): void;
+}
+
+/** A stock y-websocket provider, authenticated by cookie or token. */
+export function connectClient(wsUrl: string, docName: string, credentials: Credentials, doc = new Y.Doc()): Client {
+  const closes: { code: number; reason: string }[] = [];
+  const provider = new WebsocketProvider(wsUrl, docName, doc, {
+    WebSocketPolyfill: socketClass(credentials) as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    params: credentials && 'token' in credentials ? { token: credentials.token } : {},
+  });
+  provider.on('connection-close', (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason });
+  });
+  return {
+    doc,
+    provider,
+    closes,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export interface RawClient {
+  ws: WebSocket;
+  received: Uint8Array[];
+  opened: Promise<void>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A bare ws client: records every frame the server sends and how the connection ended. */
+export function connectRaw(wsUrl: string, docName: string, credentials: Credentials): RawClient {
+  const query = credentials && 'token' in credentials ? `?token=${encodeURIComponent(credentials.token)}` : '';
+  const ws = new WebSocket(`${wsUrl}/${docName}${query}`, credentials && 'cookie' in credentials ? { headers: { cookie: credentials.cookie } } : {});
+  const received: Uint8Array[] = [];
+  ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return { ws, received, opened, closed };
+}
+
+/** A seeded PRNG (mulberry32); tests print their seed and accept `CONCORD_TEST_SEED` to replay one. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed to replay (CONCORD_TEST_SEED, passed in by the test file), or a fresh one. */
+export function testSeed(replay: string | undefined): number {
+  const fromEnv = Number(replay);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31);
+}

@@ -1,0 +1,169 @@
+/**
+ * Live documents, who may open what: authentication before any content, blind coding on
+ * coding documents (refused with 4403 before a single sync message), read-only readers,
+ * phase changes applied to open connections, and presence stripped to its allow-list.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
+import { json, type ProjectFixture } from './harness.ts';
+import {
+  connectClient,
+  connectRaw,
+  createFixture,
+  createTeam,
+  createTestStore,
+  eventually,
+  startCollabServer,
+  type Client,
+  type CollabServer,
+  type Team,
+  type TestStore,
+} from './collab-helpers.ts';
+
+let store: TestStore;
+let s: CollabServer;
+let team: Team;
+let f: ProjectFixture;
+const clients: Client[] = [];
+const client = (...args: Parameters<typeof connectClient>) => {
+  const c = connectClient(...args);
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  store = await createTestStore();
+  s = await startCollabServer(store);
+  team = await createTeam(s.h);
+  f = await createFixture(s.h, team);
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await s?.close();
+  await store?.dispose();
+});
+
+describe('authentication', () => {
+  it('closes a connection without cookie or token with 4401, before any message', async () => {
+    const raw = connectRaw(s.wsUrl, itemDocName(f.itemId), null);
+    expect((await raw.closed).code).toBe(COLLAB_CLOSE_CODES.UNAUTHENTICATED);
+    expect(raw.received).toEqual([]);
+  });
+
+  it('refuses a bad token with 4401 and accepts one from POST /api/auth/ws-token', async () => {
+    const bad = connectRaw(s.wsUrl, itemDocName(f.itemId), { token: 'not-a-token' });
+    expect((await bad.closed).code).toBe(COLLAB_CLOSE_CODES.UNAUTHENTICATED);
+    const res = await s.h.request(team.members.coder, 'POST', '/api/auth/ws-token');
+    expect(res.status).toBe(201);
+    const { token } = await json<{ token: string }>(res);
+    const c = client(s.wsUrl, itemDocName(f.itemId), { token });
+    await eventually(() => expect(c.provider.synced).toBe(true));
+    expect((await s.h.request(null, 'POST', '/api/auth/ws-token')).status).toBe(401);
+  });
+
+  it('answers 4403 alike for non-members, malformed names and unknown items', async () => {
+    for (const name of [itemDocName(f.itemId), 'item:nope', `item:itm_${'a'.repeat(16)}`, `coding:${f.itemId}:usr_${'b'.repeat(16)}`]) {
+      const creds = name === itemDocName(f.itemId) ? { cookie: team.outsider.cookie } : { cookie: team.members.coder.cookie };
+      const raw = connectRaw(s.wsUrl, name, creds);
+      const closed = await raw.closed;
+      expect(closed.code, name).toBe(COLLAB_CLOSE_CODES.FORBIDDEN);
+      expect(raw.received, name).toEqual([]);
+    }
+  });
+});
+
+describe('item documents', () => {
+  it('lets members co-edit live; a methodologist reads but is closed on writing', async () => {
+    const coder = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
+    const editor = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
+    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'which frame?' }]);
+    await eventually(() => {
+      expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 0, to: 4, frame: 'security' }]);
+      expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(1);
+    });
+    const methodologist = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.methodologist.cookie });
+    await eventually(() => expect(methodologist.doc.getArray(ITEM_DOC.annotations).length).toBe(1));
+    methodologist.doc.getArray(ITEM_DOC.discussion).push([{ text: 'sneaky' }]);
+    await eventually(() => expect(methodologist.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    // The refused write reached nobody.
+    const late = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
+    await eventually(() => expect(late.provider.synced).toBe(true));
+    expect(late.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([{ text: 'which frame?' }]);
+  });
+
+  it('strips presence to user and focused field, with the authenticated user id', async () => {
+    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
+    const b = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.coderB.cookie });
+    a.provider.awareness.setLocalState({
+      user: { id: 'usr_someoneelse00000', name: 'Ana', color: '#ff0000', secret: 'x' },
+      focus: { fieldKey: 'impact', value: 3 },
+      values: { impact: 3 },
+      typing: 'protesters_terrorists',
+    });
+    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toBeDefined());
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
+      user: { id: team.members.coder.userId, name: 'Ana', color: '#ff0000' },
+      focus: { fieldKey: 'impact' },
+    });
+  });
+});
+
+describe('coding documents: blind coding', () => {
+  it("refuses coder B on coder A's document during the independent phase, before any sync message", async () => {
+    const a = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    a.doc.getMap(CODING_DOC.values).set('impact', -2);
+    a.provider.awareness.setLocalState({ user: { name: 'A', color: '#00ff00' }, focus: { fieldKey: 'impact' } });
+    await eventually(async () => {
+      const mine = await json<{ fieldKey: string; value: unknown }[]>(await s.h.request(team.members.coder, 'GET', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`));
+      expect(mine.map((c) => [c.fieldKey, c.value])).toEqual([['impact', -2]]);
+    });
+    for (const who of [team.coderB, team.members.editor, team.members.owner]) {
+      const raw = connectRaw(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: who.cookie });
+      expect((await raw.closed).code).toBe(COLLAB_CLOSE_CODES.FORBIDDEN);
+      expect(raw.received).toEqual([]);
+    }
+    // B's presence on the shared item document never shows A's values either (checked above),
+    // and B's own coding document is B's alone.
+    const b = client(s.wsUrl, codingDocName(f.itemId, team.coderB.userId), { cookie: team.coderB.cookie });
+    await eventually(() => expect(b.provider.synced).toBe(true));
+    expect(b.doc.getMap(CODING_DOC.values).toJSON()).toEqual({});
+  });
+
+  it('lets B read (not write) after the reveal, and closes readers who lose access', async () => {
+    const aDoc = codingDocName(f.itemId, team.members.coder.userId);
+    // Joint session: B may read A's document live.
+    expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'joint' })).status).toBe(200);
+    const reader = client(s.wsUrl, aDoc, { cookie: team.coderB.cookie });
+    await eventually(() => expect(reader.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
+    // Back to independent: the open reader is closed.
+    expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
+    await eventually(() => expect(reader.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+
+    // Revealed: B reads A's values; B's writes are dropped and B is closed.
+    expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'revealed' })).status).toBe(200);
+    const b = client(s.wsUrl, aDoc, { cookie: team.coderB.cookie });
+    await eventually(() => expect(b.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
+    b.doc.getMap(CODING_DOC.values).set('impact', 3);
+    await eventually(() => expect(b.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    const check = client(s.wsUrl, aDoc, { cookie: team.members.coder.cookie });
+    await eventually(() => expect(check.provider.synced).toBe(true));
+    expect(check.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2);
+    const rows = await json<{ coderId: string; fieldKey: string; value: unknown }[]>(
+      await s.h.request(team.members.editor, 'GET', `/api/projects/${f.projectId}/items/${f.itemId}/codings`),
+    );
+    expect(rows.filter((r) => r.coderId === team.members.coder.userId).map((r) => r.value)).toEqual([-2]);
+    // The revealed item is frozen for its own coder too.
+    check.doc.getMap(CODING_DOC.values).set('impact', 1);
+    await eventually(() => expect(check.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.CONFLICT));
+  });
+});
+
+describe('documents as data', () => {
+  it('keeps a Y.Map of values per coding document', () => {
+    const doc = new Y.Doc();
+    doc.getMap(CODING_DOC.values).set('impact', 1);
+    expect(doc.getMap(CODING_DOC.values).toJSON()).toEqual({ impact: 1 });
+  });
+});

@@ -1,0 +1,266 @@
+/**
+ * Reliability, the disagreement inbox and adjudication on the seeded demo study, through
+ * the real routes. The reliability numbers must equal the library's and the CLI's on the
+ * exported wide CSV; adjudication must leave the codings export byte-identical.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { asc, eq } from 'drizzle-orm';
+import { auditLog } from '@concord/db';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alphaByHierarchyLevel, fleissKappa, gwetAC, multiValuedAlpha, parseReliabilityCsv } from '@concord/reliability';
+import { runReliabilityCli } from '@concord/reliability/cli';
+import { ROLES, type Adjudication, type Disagreement, type FieldDefinition, type ReliabilityReport, type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, signUp, type Harness, type Session } from './harness.ts';
+import { DEMO_ACCOUNTS } from '../src/demo/accounts.ts';
+import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+
+const PASSWORD = 'demo password for tests';
+let h: Harness;
+let projectId: string;
+let tmp: string;
+const demo: Record<string, Session> = {};
+
+beforeAll(async () => {
+  h = await createHarness();
+  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
+  for (const a of DEMO_ACCOUNTS) {
+    const res = await h.request(null, 'POST', '/api/auth/login', { email: a.email, password: PASSWORD });
+    demo[a.email.split('@')[0]!] = { userId: '', email: a.email, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'concord-review-'));
+});
+afterAll(async () => {
+  rmSync(tmp, { recursive: true, force: true });
+  await h.close();
+});
+
+const api = (path: string) => `/api/projects/${projectId}${path}`;
+const wideCsv = async (field: string) => (await h.request(demo.editor!, 'GET', api(`/export/codings.csv?layout=wide&field=${field}`))).text();
+
+async function cli(csv: string, args: string[]) {
+  const file = join(tmp, `${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(file, csv);
+  let out = '';
+  let err = '';
+  const code = await runReliabilityCli([file, ...args, '--json'], { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  expect(code, err).toBe(0);
+  return JSON.parse(out) as { metric: string; level: string | null; value: number | null; n_units: number; n_coders: number; n_pairable: number; ci: unknown };
+}
+
+const fieldOf = (key: string) => DEMO_CODEBOOK.fields.find((f) => f.key === key) as FieldDefinition;
+const categoriesOf = (f: FieldDefinition, withNa: boolean) =>
+  f.type === 'ordinal' ? f.scale.map((p) => String(p.value)) : f.type === 'single_choice' || f.type === 'multiple_choice' ? [...f.options.map((o) => o.value), ...(withNa && f.allowNa ? ['NA'] : [])] : [];
+
+describe('reliability API', () => {
+  let report: ReliabilityReport;
+  let elapsedMs: number;
+
+  beforeAll(async () => {
+    const started = performance.now();
+    const res = await h.request(demo.owner!, 'GET', api('/reliability'));
+    elapsedMs = performance.now() - started;
+    expect(res.status).toBe(200);
+    report = await json<ReliabilityReport>(res);
+  });
+
+  it('reports every codebook field, text fields without a coefficient, on the 24 revealed items only', () => {
+    expect(report.fields.map((f) => f.key)).toEqual(DEMO_CODEBOOK.fields.map((f) => f.key));
+    for (const f of report.fields.filter((r) => r.type === 'text')) expect(f).toMatchObject({ metric: null, value: null });
+    const coded = report.fields.filter((f) => f.type !== 'text');
+    for (const f of coded) expect(f).toMatchObject({ n_units: 24, n_coders: 3, metric: 'krippendorff-alpha' });
+    expect(report.bootstrap).toEqual({ replicates: 1000, seed: 1 });
+    // The default 1,000-replicate bootstrap on all seven coded fields; a generous bound, the figure is printed.
+    console.info(`reliability API on the demo study: ${elapsedMs.toFixed(0)} ms`);
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it.each([
+    ['civic_impact', ['--level', 'ordinal']],
+    ['popularity', ['--level', 'ordinal']],
+    ['dimension', ['--level', 'nominal']],
+    ['element', ['--level', 'nominal']],
+    ['platform', ['--level', 'nominal']],
+    ['narrative_frames', ['--distance', 'masi']],
+    ['sources', ['--distance', 'masi']],
+  ] as const)('gives for %s exactly what `concord reliability` gives on the wide export', async (key, levelArgs) => {
+    const field = fieldOf(key);
+    const row = report.fields.find((f) => f.key === key)!;
+    const categories = categoriesOf(field, true).join(',');
+    const out = await cli(await wideCsv(key), [...levelArgs, '--categories', categories, '--bootstrap', '1000', '--seed', '1']);
+    expect({ metric: row.metric, level: row.level, value: row.value, ci: row.ci, n_units: row.n_units, n_coders: row.n_coders, n_pairable: row.n_pairable }).toEqual({
+      metric: out.metric,
+      level: out.level,
+      value: out.value,
+      ci: out.ci,
+      n_units: out.n_units,
+      n_coders: out.n_coders,
+      n_pairable: out.n_pairable,
+    });
+    expect(row.value).not.toBeNull();
+    expect(row.ci!.low!).toBeLessThanOrEqual(row.value!);
+    expect(row.ci!.high!).toBeGreaterThanOrEqual(row.value!);
+    expect(row.p_below_800).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives the kappa family and the per-level alphas the library gives on the same export', async () => {
+    const impact = report.fields.find((f) => f.key === 'civic_impact')!;
+    const impactData = parseReliabilityCsv(await wideCsv('civic_impact'), { categories: categoriesOf(fieldOf('civic_impact'), false) }).data;
+    const other = (metric: string, weights: string) => impact.others.find((o) => o.metric === metric && o.weights === weights)?.value;
+    expect(other('fleiss-kappa', 'unweighted')).toBe(fleissKappa({ data: impactData }).value);
+    expect(other('fleiss-kappa', 'quadratic')).toBe(fleissKappa({ data: impactData, weights: 'quadratic' }).value);
+    expect(other('gwet-ac', 'quadratic')).toBe(gwetAC({ data: impactData, weights: 'quadratic' }).value);
+    expect((await cli(await wideCsv('civic_impact'), ['--metric', 'gwet-ac', '--weights', 'linear', '--categories', categoriesOf(fieldOf('civic_impact'), false).join(',')])).value).toBe(
+      gwetAC({ data: impactData, weights: 'linear' }).value,
+    );
+
+    const frames = report.fields.find((f) => f.key === 'narrative_frames')!;
+    const frameField = fieldOf('narrative_frames');
+    const framesData = parseReliabilityCsv(await wideCsv('narrative_frames'), { sets: true, categories: categoriesOf(frameField, true) }).data;
+    expect(frames.others.find((o) => o.metric === 'multi-valued-alpha')?.value).toBe(multiValuedAlpha({ data: framesData }).value);
+    const parents = new Map(frameField.type === 'multiple_choice' ? frameField.options.flatMap((o) => (o.parent ? [[o.value, o.parent] as const] : [])) : []);
+    const levels = alphaByHierarchyLevel({ data: framesData, parentOf: parents });
+    expect(frames.others.filter((o) => o.depth !== null).map((o) => [o.depth, o.value])).toEqual(levels.map((l) => [l.depth, l.alpha.value]));
+    expect(levels[0]!.alpha.value!).toBeGreaterThan(levels[1]!.alpha.value!);
+  });
+
+  it('is reproducible, and filters by field, incident and coders', async () => {
+    const again = await json<ReliabilityReport>(await h.request(demo.owner!, 'GET', api('/reliability')));
+    expect(again.fields).toEqual(report.fields);
+
+    const one = await json<ReliabilityReport>(await h.request(demo.owner!, 'GET', api('/reliability?field=civic_impact&bootstrap=0')));
+    expect(one.fields).toHaveLength(1);
+    expect(one.fields[0]).toMatchObject({ value: report.fields.find((f) => f.key === 'civic_impact')!.value, ci: null, p_below_800: null });
+
+    const incidents = await json<{ id: string }[]>(await h.request(demo.owner!, 'GET', api('/incidents')));
+    const byIncident = await json<ReliabilityReport>(await h.request(demo.owner!, 'GET', api(`/reliability?field=civic_impact&incident=${incidents[0]!.id}&bootstrap=0`)));
+    expect(byIncident.fields[0]!.n_units).toBe(12);
+
+    const pair = `coder1@demo.concord,${report.coders.find((c) => c.email.startsWith('coder2'))!.id}`;
+    const two = await json<ReliabilityReport>(await h.request(demo.owner!, 'GET', api(`/reliability?field=dimension&coders=${pair}&bootstrap=0`)));
+    expect(two.coders.map((c) => c.email)).toEqual(['coder1@demo.concord', 'coder2@demo.concord']);
+    const csv = await wideCsv('dimension');
+    const data = parseReliabilityCsv(csv, { categories: categoriesOf(fieldOf('dimension'), true) }).data;
+    const kappa = two.fields[0]!.others.find((o) => o.metric === 'cohen-kappa');
+    const cliKappa = await cli(csv.split('\r\n').map((line) => line.split(',').slice(0, 3).join(',')).join('\n'), ['--metric', 'cohen-kappa', '--categories', categoriesOf(fieldOf('dimension'), true).join(',')]);
+    expect(data.coders.slice(0, 2)).toEqual(['coder1@demo.concord', 'coder2@demo.concord']);
+    expect(kappa?.value).toBe(cliKappa.value);
+  });
+});
+
+describe('disagreement inbox', () => {
+  it('lists revealed disagreements of the demo, most severe first, never a blind item', async () => {
+    const res = await h.request(demo.editor!, 'GET', api('/disagreements'));
+    expect(res.status).toBe(200);
+    const { disagreements, total } = await json<{ disagreements: Disagreement[]; total: number }>(res);
+    expect(total).toBeGreaterThan(20);
+    const blind = await json<{ items: { id: string }[] }>(await h.request(demo.editor!, 'GET', api('/items?phase=independent&limit=100')));
+    const blindIds = new Set(blind.items.map((i) => i.id));
+    expect(disagreements.some((d) => blindIds.has(d.itemId))).toBe(false);
+    for (let i = 1; i < disagreements.length; i++) expect(disagreements[i - 1]!.severity).toBeGreaterThanOrEqual(disagreements[i]!.severity);
+    for (const d of disagreements) {
+      expect(d.values.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(d.values.map((v) => JSON.stringify(v.value))).size).toBeGreaterThan(1);
+      expect(['subtext', 'context', 'reactions']).not.toContain(d.fieldKey);
+    }
+    const impact = await json<{ disagreements: Disagreement[] }>(await h.request(demo.editor!, 'GET', api('/disagreements?field=civic_impact&coder=coder3@demo.concord')));
+    expect(impact.disagreements.length).toBeGreaterThan(0);
+    for (const d of impact.disagreements) {
+      expect(d.fieldKey).toBe('civic_impact');
+      expect(d.values.some((v) => v.email === 'coder3@demo.concord')).toBe(true);
+      const scores = d.values.map((v) => v.value as number);
+      expect(d.severity).toBeCloseTo((Math.max(...scores) - Math.min(...scores)) / 6, 12);
+    }
+  });
+
+  it('ranks by the field distance: far scale points, then different parents, then parent against child', async () => {
+    const roles = await Promise.all(ROLES.map((r) => signUp(h, r)));
+    const members = Object.fromEntries(ROLES.map((r, i) => [r, roles[i]!])) as Record<Role, Session>;
+    const coderB = await signUp(h, 'coderB');
+    const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
+    const item = async (title: string) => {
+      const res = await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/items`, { title });
+      const id = (await json<{ id: string }>(res)).id;
+      await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/assignments`, {
+        roundName: title,
+        coderIds: [members.coder.userId, coderB.userId],
+        itemIds: [id],
+        mode: { type: 'k', k: 2 },
+        seed: 1,
+      });
+      return id;
+    };
+    const code = async (itemId: string, a: Record<string, unknown>, b: Record<string, unknown>) => {
+      for (const [s, values] of [[members.coder, a], [coderB, b]] as const) {
+        expect((await h.request(s, 'PUT', `/api/projects/${f.projectId}/items/${itemId}/codings/me`, { values })).status).toBe(200);
+        expect((await h.request(s, 'POST', `/api/projects/${f.projectId}/items/${itemId}/codings/me/submit`)).status).toBe(200);
+      }
+    };
+    const far = await item('far');
+    const near = await item('near');
+    await code(f.itemId, { frame: 'security', impact: 0 }, { frame: 'protesters_terrorists', impact: 0 });
+    await code(far, { frame: 'leader', impact: -3 }, { frame: 'leader', impact: 3 });
+    await code(near, { frame: 'security', impact: -1 }, { frame: 'leader', impact: 0 });
+    const { disagreements } = await json<{ disagreements: Disagreement[] }>(await h.request(members.editor, 'GET', `/api/projects/${f.projectId}/disagreements`));
+    expect(disagreements.map((d) => [d.itemId, d.fieldKey, d.severity])).toEqual([
+      [far, 'impact', 1],
+      [near, 'frame', 1],
+      [f.itemId, 'frame', 0.5],
+      [near, 'impact', 1 / 6],
+    ]);
+  });
+});
+
+describe('adjudication', () => {
+  it('records a decision and a revision, reopens, keeps every step in the audit log, and never touches the codings', async () => {
+    const longBefore = await (await h.request(demo.editor!, 'GET', api('/export/codings.csv?layout=long'))).text();
+    const wideBefore = await wideCsv('civic_impact');
+    const reliabilityBefore = await (await h.request(demo.owner!, 'GET', api('/reliability?bootstrap=200'))).text();
+    const { disagreements } = await json<{ disagreements: Disagreement[] }>(await h.request(demo.editor!, 'GET', api('/disagreements?field=civic_impact&limit=2')));
+    const [first, second] = disagreements;
+    const url = (d: Disagreement) => api(`/items/${d.itemId}/adjudications/civic_impact`);
+
+    const decided = await h.request(demo.editor!, 'PUT', url(first!), { value: 1, rationale: 'The post mocks the official line.' });
+    expect(decided.status).toBe(200);
+    expect(await json<Adjudication>(decided)).toMatchObject({ itemId: first!.itemId, fieldKey: 'civic_impact', value: 1, status: 'decided', codebookVersion: 1 });
+    const revised = await json<Adjudication>(await h.request(demo.owner!, 'PUT', url(first!), { value: 2, rationale: 'Second reading: clearly beneficial.' }));
+    expect(revised).toMatchObject({ value: 2, status: 'decided' });
+    expect((await h.request(demo.editor!, 'PUT', url(second!), { value: -2, rationale: 'Consensus.' })).status).toBe(200);
+    const reopened = await h.request(demo.editor!, 'POST', `${url(second!)}/reopen`);
+    expect(await json<Adjudication>(reopened)).toMatchObject({ status: 'reopened', value: -2 });
+
+    expect(await (await h.request(demo.editor!, 'GET', api('/export/codings.csv?layout=long'))).text()).toBe(longBefore);
+    expect(await wideCsv('civic_impact')).toBe(wideBefore);
+    expect(await (await h.request(demo.owner!, 'GET', api('/reliability?bootstrap=200'))).text()).toBe(reliabilityBefore);
+
+    const gold = await json<Adjudication[]>(await h.request(demo.owner!, 'GET', api('/adjudications')));
+    expect(gold.map((a) => [a.itemId, a.value])).toEqual([[first!.itemId, 2]]);
+    const all = await json<Adjudication[]>(await h.request(demo.owner!, 'GET', api('/adjudications?status=all')));
+    expect(all).toHaveLength(2);
+    const csv = await (await h.request(demo.owner!, 'GET', api('/export/gold.csv'))).text();
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('unit,external_id,field,value,rationale,decided_by,decided_at,codebook_version');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`${first!.itemId},`);
+    expect(lines[1]).toContain(',civic_impact,2,Second reading: clearly beneficial.,owner@demo.concord,');
+    const wideGold = await (await h.request(demo.owner!, 'GET', api('/export/gold.csv?layout=wide'))).text();
+    expect(wideGold.split('\r\n')[0]).toBe(`unit,external_id,${DEMO_CODEBOOK.fields.map((f) => f.key).join(',')}`);
+
+    const inbox = await json<{ disagreements: Disagreement[] }>(await h.request(demo.editor!, 'GET', api('/disagreements?field=civic_impact&status=open')));
+    expect(inbox.disagreements.some((d) => d.itemId === first!.itemId)).toBe(false);
+    expect(inbox.disagreements.some((d) => d.itemId === second!.itemId)).toBe(true);
+
+    const steps = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.entity, 'adjudication')).orderBy(asc(auditLog.id));
+    expect(steps.map((s) => [s.entityId, s.action])).toEqual([
+      [`${first!.itemId}:civic_impact`, 'decide'],
+      [`${first!.itemId}:civic_impact`, 'revise'],
+      [`${second!.itemId}:civic_impact`, 'decide'],
+      [`${second!.itemId}:civic_impact`, 'reopen'],
+    ]);
+    expect(steps[0]!.before).toBeNull();
+    expect(steps[1]).toMatchObject({ before: { value: 1, status: 'decided' }, after: { value: 2, status: 'decided' } });
+    expect(steps[3]).toMatchObject({ before: { status: 'decided' }, after: { status: 'reopened', value: -2 } });
+  });
+});

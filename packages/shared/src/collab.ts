@@ -1,0 +1,82 @@
+import type { ErrorCode } from './errors.ts';
+
+/**
+ * The live co-coding contract (Yjs over the y-websocket protocol at `/yjs/<docName>`):
+ * document names, document shape, close codes and the awareness allow-list.
+ * Server and web import these; nothing here depends on Yjs itself.
+ */
+
+export const COLLAB_PATH_PREFIX = '/yjs/';
+/** Query parameter carrying a token from `POST /api/auth/ws-token` (clients that cannot send the cookie). */
+export const COLLAB_TOKEN_PARAM = 'token';
+/** How long a ws token may be used to open connections. */
+export const WS_TOKEN_TTL_MS = 60_000;
+
+export type DocName = { kind: 'item'; itemId: string } | { kind: 'coding'; itemId: string; coderId: string };
+
+const ID = /^[a-z]{3}_[a-z2-7]{16}$/;
+
+/** The shared document of an item: annotations, memos, discussion. */
+export const itemDocName = (itemId: string) => `item:${itemId}`;
+/** One coder's values on an item. */
+export const codingDocName = (itemId: string, coderId: string) => `coding:${itemId}:${coderId}`;
+
+export function formatDocName(doc: DocName): string {
+  return doc.kind === 'item' ? itemDocName(doc.itemId) : codingDocName(doc.itemId, doc.coderId);
+}
+
+/** Parses a document name; null for anything that is not exactly one of the two shapes. */
+export function parseDocName(name: string): DocName | null {
+  const parts = name.split(':');
+  if (parts[0] === 'item' && parts.length === 2 && ID.test(parts[1]!)) return { kind: 'item', itemId: parts[1]! };
+  if (parts[0] === 'coding' && parts.length === 3 && ID.test(parts[1]!) && ID.test(parts[2]!)) {
+    return { kind: 'coding', itemId: parts[1]!, coderId: parts[2]! };
+  }
+  return null;
+}
+
+/** Root types of an item document. */
+export const ITEM_DOC = {
+  /** Y.Array of annotation objects (span, frame, author). */
+  annotations: 'annotations',
+  /** Y.Map of memo id → memo. */
+  memos: 'memos',
+  /** Y.Array of discussion messages. */
+  discussion: 'discussion',
+} as const;
+
+/** Root types of a coding document. */
+export const CODING_DOC = {
+  /** Y.Map of field key → CodingValue (plain JSON, replaced whole). A missing key is a missing value. */
+  values: 'values',
+} as const;
+
+/**
+ * WebSocket close codes. They reuse the error vocabulary; 44xx codes are permanent
+ * (y-websocket does not reconnect), 4500 is transient (it does).
+ */
+export const COLLAB_CLOSE_CODES = {
+  BAD_REQUEST: 4400,
+  UNAUTHENTICATED: 4401,
+  FORBIDDEN: 4403,
+  CONFLICT: 4409,
+  PAYLOAD_TOO_LARGE: 4413,
+  RATE_LIMITED: 4429,
+  INTERNAL: 4500,
+} as const satisfies Partial<Record<ErrorCode, number>>;
+
+export type CollabCloseCode = keyof typeof COLLAB_CLOSE_CODES;
+
+/**
+ * Presence: the only awareness fields the server relays. Everything else a client puts
+ * in its awareness state is stripped, so presence can never carry coded values; `user.id`
+ * is overwritten with the authenticated user's id.
+ */
+export interface AwarenessState {
+  user?: { id: string; name: string; color: string };
+  /** The codebook field (or item part) the user is on; never its value. */
+  focus?: { fieldKey: string } | null;
+}
+export const AWARENESS_NAME_MAX = 80;
+export const AWARENESS_COLOR = /^#[0-9a-fA-F]{6}$/;
+export const AWARENESS_FIELD_KEY = /^[a-z][a-z0-9_]{0,63}$/;

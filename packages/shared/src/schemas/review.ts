@@ -1,0 +1,155 @@
+/**
+ * The review side of a study: reliability reports, the disagreement inbox,
+ * adjudications (the gold dataset) and discussion comments.
+ */
+import { z } from 'zod';
+import { FIELD_TYPES, fieldKeySchema } from './codebook.ts';
+import { codingValueSchema } from './coding.ts';
+
+/** Krippendorff's conventional thresholds (Content Analysis, 2004, p. 241). */
+export const RELIABLE_ALPHA = 0.8;
+export const TENTATIVE_ALPHA = 0.667;
+export const MAX_BOOTSTRAP_REPLICATES = 5000;
+
+const idList = z
+  .string()
+  .max(5000)
+  .optional()
+  .transform((s) => (s ? [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))] : undefined));
+
+export const reliabilityQuery = z.object({
+  field: fieldKeySchema.optional(),
+  incident: z.string().max(100).optional(),
+  round: z.string().max(100).optional(),
+  /** Coder ids or emails, comma-separated. */
+  coders: idList,
+  /** Bootstrap replicates for the CI of the main coefficient; 0 skips the bootstrap. */
+  bootstrap: z.coerce.number().int().min(0).max(MAX_BOOTSTRAP_REPLICATES).default(1000),
+  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+export type ReliabilityQuery = z.infer<typeof reliabilityQuery>;
+
+export const confidenceIntervalSchema = z.object({ low: z.number().nullable(), high: z.number().nullable(), level: z.number() });
+
+/** One coefficient; `metric`, `level` and `weights` use the names of `concord reliability --json`. */
+export const coefficientSchema = z.object({
+  metric: z.string(),
+  level: z.string().nullable(),
+  weights: z.string().nullable(),
+  /** Hierarchy depth (1 = top-level options) for alpha per level of a hierarchical field. */
+  depth: z.number().int().nullable(),
+  value: z.number().nullable(),
+  reason: z.string().nullable(),
+  n_pairable: z.number().int(),
+  note: z.string().nullable(),
+});
+export type Coefficient = z.infer<typeof coefficientSchema>;
+
+export const fieldReliabilitySchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(FIELD_TYPES),
+  /** Null for text fields, which have no coefficient. */
+  metric: z.string().nullable(),
+  level: z.string().nullable(),
+  value: z.number().nullable(),
+  ci: confidenceIntervalSchema.nullable(),
+  n_units: z.number().int(),
+  n_coders: z.number().int(),
+  n_pairable: z.number().int(),
+  /** Unit x coder cells without a submitted value. */
+  missing: z.number().int(),
+  /** N/A values (a category for choice fields; left out of ordinal and interval coefficients). */
+  na: z.number().int(),
+  /** Values that no longer fit the current codebook (coded under an older version), left out. */
+  excluded: z.number().int(),
+  percent_agreement: z.number().nullable(),
+  p_below_800: z.number().nullable(),
+  p_below_667: z.number().nullable(),
+  reason: z.string().nullable(),
+  others: z.array(coefficientSchema),
+});
+export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
+
+export const reliabilityReportSchema = z.object({
+  codebookVersion: z.number().int(),
+  bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
+  coders: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() })),
+  fields: z.array(fieldReliabilitySchema),
+});
+export type ReliabilityReport = z.infer<typeof reliabilityReportSchema>;
+
+export const disagreementQuery = z.object({
+  field: fieldKeySchema.optional(),
+  incident: z.string().max(100).optional(),
+  coder: z.string().max(320).optional(),
+  /** open: not adjudicated (or reopened); decided: adjudicated; all (default). */
+  status: z.enum(['open', 'decided', 'all']).default('all'),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type DisagreementQuery = z.infer<typeof disagreementQuery>;
+
+export const ADJUDICATION_STATUSES = ['decided', 'reopened'] as const;
+export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
+
+export const disagreementSchema = z.object({
+  itemId: z.string(),
+  externalId: z.string().nullable(),
+  title: z.string(),
+  incidentId: z.string().nullable(),
+  fieldKey: z.string(),
+  fieldType: z.enum(FIELD_TYPES),
+  /** Largest distance between two coders' values, 0..1 (the ranking key). */
+  severity: z.number(),
+  /** Mean distance over coder pairs, 0..1. */
+  meanDistance: z.number(),
+  values: z.array(z.object({ coderId: z.string(), email: z.string(), name: z.string(), value: codingValueSchema })),
+  adjudication: z.object({ status: z.enum(ADJUDICATION_STATUSES), value: codingValueSchema.nullable() }).nullable(),
+});
+export type Disagreement = z.infer<typeof disagreementSchema>;
+
+export const disagreementListSchema = z.object({ disagreements: z.array(disagreementSchema), total: z.number().int() });
+
+export const adjudicationInput = z.object({
+  /** The consensus value; null records that the field has no value for this item. */
+  value: codingValueSchema.nullable(),
+  rationale: z.string().trim().min(1, 'give a rationale for the decision').max(10_000),
+});
+export type AdjudicationInput = z.infer<typeof adjudicationInput>;
+
+export const adjudicationSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  fieldKey: z.string(),
+  value: codingValueSchema.nullable(),
+  rationale: z.string(),
+  status: z.enum(ADJUDICATION_STATUSES),
+  codebookVersion: z.number().int(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string(),
+});
+export type Adjudication = z.infer<typeof adjudicationSchema>;
+
+export const adjudicationListQuery = z.object({
+  status: z.enum(['decided', 'reopened', 'all']).default('decided'),
+  field: fieldKeySchema.optional(),
+});
+
+export const commentInput = z.object({
+  body: z.string().trim().min(1).max(10_000),
+  /** The field under discussion (a disagreement thread); omit for the item as a whole. */
+  fieldKey: fieldKeySchema.nullable().default(null),
+});
+export type CommentInput = z.infer<typeof commentInput>;
+
+export const commentSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  fieldKey: z.string().nullable(),
+  authorId: z.string().nullable(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  createdAt: z.string(),
+});
+export type Comment = z.infer<typeof commentSchema>;
