@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 
 interface RouteCase {
@@ -124,8 +124,7 @@ let stranger: Session;
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
   stranger = await signUp(h, 'stranger');
 });
 afterAll(() => h.close());

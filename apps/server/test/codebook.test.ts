@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
-import { ROLES, type Codebook, type Coding, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { type Codebook, type Coding, type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
 });
 afterAll(() => h.close());
 

@@ -3,8 +3,8 @@
  * values, nor do managers; after the last submission the item is revealed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Coding, type Item, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { type Coding, type Item, type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -18,8 +18,7 @@ const exportLong = async () => (await h.request(members.editor, 'GET', `/api/pro
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
   coderB = await signUp(h, 'coderB');
   f = await createProjectFixture(h, members, { extraCoders: [coderB] });
 });

@@ -17,6 +17,7 @@ import { testConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startConcord, type RunningServer } from '../src/server.ts';
 import { createProjectFixture, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { mulberry32 } from '../src/services/assignments/sampling.ts';
 
 /** Retries `fn` until it stops throwing, or rethrows its last error after `timeoutMs`. */
 export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
@@ -162,17 +163,8 @@ export function connectRaw(wsUrl: string, docName: string, credentials: Credenti
   return { ws, received, opened, closed };
 }
 
-/** A seeded PRNG (mulberry32); tests print their seed and accept `CONCORD_TEST_SEED` to replay one. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG; tests print their seed and accept `CONCORD_TEST_SEED` to replay one. */
+export const seededRandom = mulberry32;
 
 /** The seed to replay (CONCORD_TEST_SEED, passed in by the test file), or a fresh one. */
 export function testSeed(replay: string | undefined): number {

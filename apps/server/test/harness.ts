@@ -4,7 +4,7 @@
  * gets its own database; tests inside a file create uniquely named data.
  */
 import { createTestDb, type TestDatabase } from '@concord/db/testing';
-import { newId, type CodebookInput, type Role } from '@concord/shared';
+import { newId, ROLES, type CodebookInput, type Role } from '@concord/shared';
 import { createApp, type App } from '../src/app.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
@@ -76,6 +76,12 @@ export async function signUp(h: Harness, label: string, options: { isAdmin?: boo
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   return { userId: user.id, email, cookie };
+}
+
+/** One signed-in user per project role, for fixtures. */
+export async function signUpTeam(h: Harness): Promise<Record<Role, Session>> {
+  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
+  return { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
 }
 
 export const actorOf = (s: Session): Actor => ({ userId: s.userId, isAdmin: false });

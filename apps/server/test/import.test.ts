@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -12,8 +12,7 @@ interface ErrorBody {
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
   f = await createProjectFixture(h, members);
 });
 afterAll(() => h.close());

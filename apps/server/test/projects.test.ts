@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Item, type Member, type Project, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type Session } from './harness.ts';
+import { type Item, type Member, type Project, type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
 });
 afterAll(() => h.close());
 

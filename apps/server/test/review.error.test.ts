@@ -1,7 +1,7 @@
 /** Bad input to reliability, the inbox, adjudication and comments: 4xx with the error body, nothing written. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -9,8 +9,7 @@ let f: ProjectFixture;
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
   f = await createProjectFixture(h, members);
 });
 afterAll(() => h.close());

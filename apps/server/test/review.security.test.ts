@@ -4,8 +4,8 @@
  * inbox; discussion threads do not leak coders' values while an item is independent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Comment, type Disagreement, type ReliabilityReport, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { type Comment, type Disagreement, type ReliabilityReport, type Role } from '@concord/shared';
+import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -13,8 +13,7 @@ let coderB: Session;
 
 beforeAll(async () => {
   h = await createHarness();
-  const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
-  members = { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+  members = await signUpTeam(h);
   coderB = await signUp(h, 'coderB');
 });
 afterAll(() => h.close());

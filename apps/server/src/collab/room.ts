@@ -1,8 +1,9 @@
 /**
  * One live document in memory: its Y.Doc, its presence, its connections, and the write
  * pipeline. Updates from clients (and from the server's own REST write path) are applied
- * at once, persisted in batches (one transaction each, started on the next turn of the
- * event loop) and relayed to the other connections only after their batch commits.
+ * at once, persisted in batches (started on the next turn of the event loop; item
+ * documents share one commit per turn through the ItemLog, coding documents get one
+ * transaction each) and relayed to the other connections only after their batch commits.
  */
 import * as Y from 'yjs';
 import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
@@ -16,6 +17,7 @@ import { persistDocBatch } from '../services/collab/persist.ts';
 import { codingRowValues } from '../services/collab/projection.ts';
 import { appendDocUpdates, compactDoc, loadDocUpdates } from '../services/collab/store.ts';
 import type { Connection } from './connection.ts';
+import type { ItemLog } from './item-log.ts';
 import { encodeAwareness, encodeUpdate } from './protocol.ts';
 
 /** Compact the log into the snapshot after this many persisted updates (and when the room unloads). */
@@ -43,6 +45,8 @@ export interface RoomEnv {
   db: Db;
   logger: Logger;
   limits: CollabLimits;
+  /** Where item documents' batches are committed (together with other rooms' batches). */
+  itemLog: ItemLog;
   /** Called once when the room can no longer be trusted (a batch failed): the registry forgets it. */
   onBroken(room: Room): void;
 }
@@ -201,7 +205,11 @@ export class Room {
       // The values after exactly this batch: every applied change is in it.
       const values = this.target.kind === 'coding' ? this.doc.getMap(CODING_DOC.values).toJSON() : {};
       try {
-        const { invalid } = await persistDocBatch(this.ctx, { name: this.name, doc: this.target, updates: batch.map((p) => p.update), codingValues: () => values });
+        const updates = batch.map((p) => p.update);
+        const { invalid } =
+          this.target.kind === 'item'
+            ? await this.env.itemLog.append({ name: this.name, itemId: this.itemId, updates }).then(() => ({ invalid: [] }))
+            : await persistDocBatch(this.ctx, { name: this.name, doc: this.target, updates, codingValues: () => values });
         for (const i of invalid) {
           const key = `${i.fieldKey}=${JSON.stringify(values[i.fieldKey])}`;
           if (this.warned.has(key)) continue;

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.ts';
 import { resolveDocAccess } from '../services/collab/access.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { Connection } from './connection.ts';
+import { createItemLog } from './item-log.ts';
 import { Room } from './room.ts';
 
 /** Connections that do not answer a ping within this interval are dropped. */
@@ -50,6 +51,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     db,
     logger,
     limits,
+    itemLog: createItemLog({ db, actor: null, logger }),
     onBroken(room: Room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
       const entry = entries.get(room.name);

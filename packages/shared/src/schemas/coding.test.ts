@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldDefinitionSchema, type FieldDefinition } from './codebook.ts';
-import { checkValue, codingValueSchema, formatValue, NA } from './coding.ts';
+import { codingValueSchema } from './coding.ts';
+import { checkValue, formatValue, NA } from '../values.ts';
 import { newId } from '../ids.ts';
 
 const field = (input: unknown): FieldDefinition => fieldDefinitionSchema.parse(input);

@@ -10,7 +10,7 @@ import { AppError } from '../../errors.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { codingFrozenReason } from './access.ts';
 import { projectCodingValues, type InvalidValue } from './projection.ts';
-import { appendDocUpdates } from './store.ts';
+import { APPEND_CHUNK, appendDocUpdateRows, appendDocUpdates } from './store.ts';
 
 export async function persistDocBatch(
   ctx: ServiceContext,
@@ -40,4 +40,23 @@ export async function persistDocBatch(
       values: input.codingValues(),
     });
   });
+}
+
+export interface ItemDocBatch {
+  name: string;
+  itemId: string;
+  updates: Uint8Array[];
+}
+
+/**
+ * The batches of several item documents in one commit (group commit): item documents need
+ * no checks beyond the connection's access, so they share one INSERT (one transaction when
+ * there are more than APPEND_CHUNK rows) instead of one transaction per document per batch.
+ */
+export async function persistItemDocBatches(ctx: ServiceContext, batches: ItemDocBatch[]): Promise<void> {
+  const rows = batches.flatMap((b) => b.updates.map((update) => ({ docName: b.name, itemId: b.itemId, update })));
+  if (!rows.length) return;
+  // One INSERT statement is atomic by itself; BEGIN/COMMIT around it cost PGlite ~2.5 ms per commit.
+  if (rows.length <= APPEND_CHUNK) await appendDocUpdateRows(ctx, rows);
+  else await inTransaction(ctx, (tx) => appendDocUpdateRows(tx, rows));
 }

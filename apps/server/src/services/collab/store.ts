@@ -34,6 +34,14 @@ export async function appendDocUpdates(ctx: Pick<ServiceContext, 'db'>, input: {
   await ctx.db.insert(docUpdates).values(input.updates.map((update) => ({ docName: input.docName, itemId: input.itemId, update })));
 }
 
+/** Rows per INSERT statement (3 bind parameters each, far below PostgreSQL's 65,535). */
+export const APPEND_CHUNK = 1000;
+
+/** Appends the updates of several documents to the log, in order: one statement per APPEND_CHUNK rows (in the caller's transaction when there are more). */
+export async function appendDocUpdateRows(ctx: Pick<ServiceContext, 'db'>, rows: { docName: string; itemId: string; update: Uint8Array }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += APPEND_CHUNK) await ctx.db.insert(docUpdates).values(rows.slice(i, i + APPEND_CHUNK));
+}
+
 /** Merges the snapshot and the log into a new snapshot and deletes the merged rows. */
 export async function compactDoc(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string }): Promise<{ merged: number; bytes: number }> {
   return ctx.db.transaction(async (tx) => {

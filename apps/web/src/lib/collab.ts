@@ -1,0 +1,104 @@
+/**
+ * Live documents in the browser: a Y.Doc synced over y-websocket at `/yjs/<docName>`
+ * (the session cookie authenticates), optionally kept in IndexedDB for offline work.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { COLLAB_CLOSE_CODES, COLLAB_PATH_PREFIX } from '@concord/shared';
+
+export type SyncState = 'connecting' | 'saved' | 'syncing' | 'offline' | 'closed';
+
+export interface LiveDoc {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Why the server closed the connection for good (4xxx), if it did. */
+  refusal: { code: number; reason: string } | null;
+  destroy(): void;
+}
+
+export interface LiveDocOptions {
+  /** Keep the document in IndexedDB (own coding documents only). */
+  persist?: boolean;
+  onState?: (state: SyncState) => void;
+  onRefused?: (refusal: { code: number; reason: string }) => void;
+}
+
+export function collabUrl(location: Location | URL): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${COLLAB_PATH_PREFIX.replace(/\/$/, '')}`;
+}
+
+const PERMANENT = new Set<number>(Object.values(COLLAB_CLOSE_CODES).filter((c) => c !== COLLAB_CLOSE_CODES.INTERNAL));
+
+export function openLiveDoc(docName: string, options: LiveDocOptions = {}): LiveDoc {
+  const doc = new Y.Doc();
+  const persistence = options.persist ? new IndexeddbPersistence(docName, doc) : null;
+  const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true });
+  const live: LiveDoc = { doc, provider, refusal: null, destroy };
+
+  // Local changes not yet handed to the socket: "Syncing…" until the send buffer drains.
+  let pending = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last: SyncState | null = null;
+
+  const compute = (): SyncState => {
+    if (live.refusal) return 'closed';
+    if (!navigator.onLine) return 'offline';
+    if (!provider.wsconnected) return provider.wsconnecting && last !== 'offline' && last !== 'saved' && last !== 'syncing' ? 'connecting' : 'offline';
+    if (!provider.synced) return 'syncing';
+    if (pending) return (provider.ws?.bufferedAmount ?? 0) > 0 ? 'syncing' : 'saved';
+    return 'saved';
+  };
+  const update = () => {
+    const next = compute();
+    if (next === 'saved') pending = false;
+    if (next !== last) {
+      last = next;
+      options.onState?.(next);
+    }
+    // Watch the send buffer drain while there is unsent work.
+    clearTimeout(timer);
+    if (pending && next === 'syncing') timer = setTimeout(update, 100);
+  };
+
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin === provider || origin === persistence) return;
+    pending = true;
+    update();
+  };
+  doc.on('update', onUpdate);
+  provider.on('status', update);
+  provider.on('sync', update);
+  provider.on('connection-close', (event) => {
+    if (event && PERMANENT.has(event.code)) {
+      live.refusal = { code: event.code, reason: event.reason };
+      options.onRefused?.(live.refusal);
+    }
+    update();
+  });
+  // The browser knows before the socket times out (y-websocket waits 30 s for silence):
+  // go offline at once, and reconnect as soon as the network is back.
+  const onOffline = () => {
+    provider.disconnect();
+    update();
+  };
+  const onOnline = () => {
+    if (!live.refusal) provider.connect();
+    update();
+  };
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+  update();
+
+  function destroy() {
+    clearTimeout(timer);
+    window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
+    doc.off('update', onUpdate);
+    provider.destroy();
+    void persistence?.destroy();
+    doc.destroy();
+  }
+  return live;
+}
