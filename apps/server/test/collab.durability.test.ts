@@ -63,7 +63,7 @@ afterAll(async () => {
 
 describe('durability', () => {
   it('keeps every edit across a restart on the same database, compacted on unload', async () => {
-    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
+    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
     const text = a.doc.getText('memo');
     for (let i = 0; i < 20; i++) text.insert(text.length, `line ${i}\n`);
     a.doc.getArray(ITEM_DOC.annotations).push([{ from: 1, to: 2, frame: 'leader' }]);
@@ -190,7 +190,7 @@ describe('bad input', () => {
     closeClients();
     await s.close();
     s = await startCollabServer(store, { collab: { maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
-    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
+    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
     await eventually(() => expect(a.provider.synced).toBe(true));
     a.doc.getText('big').insert(0, 'x'.repeat(40 * 1024));
     await eventually(() => expect(a.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.PAYLOAD_TOO_LARGE));

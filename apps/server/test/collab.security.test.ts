@@ -74,14 +74,30 @@ describe('authentication', () => {
 });
 
 describe('item documents', () => {
-  it('lets members co-edit live; a methodologist reads but is closed on writing', async () => {
+  it('keeps coders read-only on the shared item document while the item is coded blind', async () => {
+    const editor = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
+    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'read the whole thread first' }]);
+    const coder = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
+    await eventually(() => expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(1));
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
+    await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    // The blind coder's annotation reached nobody.
+    const other = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.coderB.cookie });
+    await eventually(() => expect(other.provider.synced).toBe(true));
+    expect(other.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
+    expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
+  });
+
+  it('lets members co-edit live in a joint session; a methodologist reads but is closed on writing', async () => {
+    const setPhase = (phase: string) => s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase });
+    expect((await setPhase('joint')).status).toBe(200);
     const coder = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
     const editor = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
     coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
     editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'which frame?' }]);
     await eventually(() => {
       expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 0, to: 4, frame: 'security' }]);
-      expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(1);
+      expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(2);
     });
     const methodologist = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.methodologist.cookie });
     await eventually(() => expect(methodologist.doc.getArray(ITEM_DOC.annotations).length).toBe(1));
@@ -90,7 +106,14 @@ describe('item documents', () => {
     // The refused write reached nobody.
     const late = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
     await eventually(() => expect(late.provider.synced).toBe(true));
-    expect(late.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([{ text: 'which frame?' }]);
+    // Concurrent inserts are ordered by Yjs client id, so compare as a set.
+    const discussion = late.doc.getArray<{ text: string }>(ITEM_DOC.discussion).toJSON() as { text: string }[];
+    expect(discussion.map((d) => d.text).sort()).toEqual(['read the whole thread first', 'which frame?']);
+    // Back to blind coding: the open coder connection becomes read-only again.
+    expect((await setPhase('independent')).status).toBe(200);
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 5, to: 9, frame: 'leader' }]);
+    await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    expect(editor.doc.getArray(ITEM_DOC.annotations).length).toBe(1);
   });
 
   it('strips presence to user and focused field, with the authenticated user id', async () => {

@@ -37,6 +37,11 @@ beforeAll(async () => {
   s = await startCollabServer(store);
   team = await createTeam(s.h);
   fixtures = [await createFixture(s.h, team), await createFixture(s.h, team)];
+  // Coders write the shared item documents in joint sessions (during blind coding only editors do).
+  for (const f of fixtures) {
+    const res = await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'joint' });
+    expect(res.status).toBe(200);
+  }
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();

@@ -37,9 +37,15 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
 
   if (doc.kind === 'item') {
     if (!can(role, 'items.read')) throw noSuchDocument();
-    return can(role, 'itemDoc.write')
-      ? { ...base, mode: 'write', readOnly: null }
-      : { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role} may not write the item document` } };
+    if (!can(role, 'itemDoc.write')) {
+      return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role} may not write the item document` } };
+    }
+    // A coder's annotations are codes: while the item is coded blind, only managers write
+    // the shared document, so nothing of one coder's reading reaches another before reveal.
+    if (item.phase === 'independent' && !can(role, 'codings.readRevealed')) {
+      return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: 'during independent coding only editors write the shared item document' } };
+    }
+    return { ...base, mode: 'write', readOnly: null };
   }
 
   const assigned = await ctx.db
