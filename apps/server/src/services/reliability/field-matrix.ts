@@ -54,14 +54,18 @@ export interface CellCounts {
 }
 
 /**
- * The matrix as rows of labels for `fromRows` (single-valued fields). N/A becomes "NA"
- * when `naAsCategory`, else missing (ordinal and interval levels: N/A is no scale point).
+ * Walks the matrix once, counting missing, excluded (no longer valid under the codebook)
+ * and N/A cells, and turns each cell into what the measure reads.
  */
-export function labelRows(field: FieldDefinition, m: FieldMatrix, naAsCategory: boolean): { rows: (string | null)[][]; counts: CellCounts } {
+function mapCells<T>(
+  field: FieldDefinition,
+  m: FieldMatrix,
+  cell: { na: () => T | null; value: (v: Exclude<CodingValue, { na: true }>) => T },
+): { rows: (T | null)[][]; counts: CellCounts } {
   const counts: CellCounts = { missing: 0, na: 0, excluded: 0 };
-  const rows: (string | null)[][] = [];
+  const rows: (T | null)[][] = [];
   for (let u = 0; u < m.units.length; u++) {
-    const row: (string | null)[] = [];
+    const row: (T | null)[] = [];
     for (let c = 0; c < m.coders.length; c++) {
       const v = m.cells[u * m.coders.length + c];
       if (v === undefined) {
@@ -72,34 +76,23 @@ export function labelRows(field: FieldDefinition, m: FieldMatrix, naAsCategory: 
         row.push(null);
       } else if (isNa(v)) {
         counts.na++;
-        row.push(naAsCategory ? NA_LABEL : null);
-      } else row.push(String(v));
+        row.push(cell.na());
+      } else row.push(cell.value(v));
     }
     rows.push(row);
   }
   return { rows, counts };
 }
 
+/**
+ * The matrix as rows of labels for `fromRows` (single-valued fields). N/A becomes "NA"
+ * when `naAsCategory`, else missing (ordinal and interval levels: N/A is no scale point).
+ */
+export function labelRows(field: FieldDefinition, m: FieldMatrix, naAsCategory: boolean): { rows: (string | null)[][]; counts: CellCounts } {
+  return mapCells(field, m, { na: () => (naAsCategory ? NA_LABEL : null), value: (v) => String(v) });
+}
+
 /** The matrix as rows of label sets for `fromSetRows` (multiple choice); N/A is the set {"NA"}. */
 export function setRows(field: FieldDefinition, m: FieldMatrix): { rows: (string[] | null)[][]; counts: CellCounts } {
-  const counts: CellCounts = { missing: 0, na: 0, excluded: 0 };
-  const rows: (string[] | null)[][] = [];
-  for (let u = 0; u < m.units.length; u++) {
-    const row: (string[] | null)[] = [];
-    for (let c = 0; c < m.coders.length; c++) {
-      const v = m.cells[u * m.coders.length + c];
-      if (v === undefined) {
-        counts.missing++;
-        row.push(null);
-      } else if (checkValue(field, v) !== null) {
-        counts.excluded++;
-        row.push(null);
-      } else if (isNa(v)) {
-        counts.na++;
-        row.push([NA_LABEL]);
-      } else row.push(Array.isArray(v) ? [...v].sort() : [String(v)]);
-    }
-    rows.push(row);
-  }
-  return { rows, counts };
+  return mapCells(field, m, { na: () => [NA_LABEL], value: (v) => (Array.isArray(v) ? [...v].sort() : [String(v)]) });
 }
