@@ -12,4 +12,5 @@ export interface ServerToClientEvents {
 
 export interface ClientToServerEvents {
   'project:join': (e: { projectId: string }, ack: (r: { ok: true } | { ok: false; code: string }) => void) => void;
+  'project:leave': (e: { projectId: string }) => void;
 }

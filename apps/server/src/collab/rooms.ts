@@ -125,6 +125,23 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     }
   }
 
+  /** Re-resolves access for each connection: a lost right closes it, a narrower one downgrades it. */
+  async function recheck(affected: Connection[]): Promise<void> {
+    await Promise.all(
+      affected.map(async (c) => {
+        try {
+          c.access = await resolveDocAccess({ db, actor: c.actor, logger }, c.access.name);
+        } catch (err) {
+          if (err instanceof AppError && (err.code === 'FORBIDDEN' || err.code === 'UNAUTHENTICATED')) c.close(err.code, err.message);
+          else {
+            logger.error({ err, doc: c.access.name }, 'live document access re-check failed');
+            c.close('INTERNAL', 'access could not be re-checked');
+          }
+        }
+      }),
+    );
+  }
+
   return {
     acquire,
     connections,
@@ -139,21 +156,12 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
       }
     },
 
-    async itemAccessChanged(itemId: string) {
-      const affected = [...connections].filter((c) => c.room.itemId === itemId && !c.closed);
-      await Promise.all(
-        affected.map(async (c) => {
-          try {
-            c.access = await resolveDocAccess({ db, actor: c.actor, logger }, c.access.name);
-          } catch (err) {
-            if (err instanceof AppError && (err.code === 'FORBIDDEN' || err.code === 'UNAUTHENTICATED')) c.close(err.code, err.message);
-            else {
-              logger.error({ err, doc: c.access.name }, 'live document access re-check failed');
-              c.close('INTERNAL', 'access could not be re-checked');
-            }
-          }
-        }),
-      );
+    itemAccessChanged(itemId: string) {
+      return recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed));
+    },
+
+    memberAccessChanged({ projectId, userId }: { projectId: string; userId: string }) {
+      return recheck([...connections].filter((c) => c.actor.userId === userId && c.access.projectId === projectId && !c.closed));
     },
 
     close() {

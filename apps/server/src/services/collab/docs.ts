@@ -13,4 +13,6 @@ export interface CollabDocs {
   writeCodingValues(input: { itemId: string; coderId: string; values: Record<string, CodingValue | null> }): Promise<void>;
   /** An item's phase or assignments changed: open connections to its documents are re-checked. */
   itemAccessChanged(itemId: string): Promise<void>;
+  /** A member's role changed or they left the project: their open connections to its documents are re-checked. */
+  memberAccessChanged(input: { projectId: string; userId: string }): Promise<void>;
 }

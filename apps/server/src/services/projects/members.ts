@@ -84,6 +84,7 @@ export async function updateMemberRole(ctx: ServiceContext, projectId: string, u
       .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
     await audit(tx, { projectId, entity: 'membership', entityId: userId, action: 'update', before: { role: before }, after: { role } });
   });
+  await ctx.collab?.memberAccessChanged({ projectId, userId });
 }
 
 export async function removeMember(ctx: ServiceContext, projectId: string, userId: string): Promise<void> {
@@ -96,4 +97,6 @@ export async function removeMember(ctx: ServiceContext, projectId: string, userI
     await tx.db.delete(projectMembers).where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
     await audit(tx, { projectId, entity: 'membership', entityId: userId, action: 'remove', before: { role: before } });
   });
+  // Open live documents are closed at once, not at their next reconnect.
+  await ctx.collab?.memberAccessChanged({ projectId, userId });
 }
