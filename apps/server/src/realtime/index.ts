@@ -80,11 +80,11 @@ export function createRealtime(server: HttpServer, deps: Deps): Realtime {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
   });
 
-  let redis: Redis[] = [];
+  let redis: { pub: Redis; sub: Redis } | null = null;
   if (config.redisUrl) {
     const pub = connectRedis(config.redisUrl, 'socket.io-pub', logger);
     const sub = connectRedis(config.redisUrl, 'socket.io-sub', logger);
-    redis = [pub, sub];
+    redis = { pub, sub };
     io.adapter(createAdapter(pub, sub, { key: `${config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));
   }
 
@@ -187,9 +187,10 @@ export function createRealtime(server: HttpServer, deps: Deps): Realtime {
       // Not io.close(): it also closes the http.Server and waits for it, which startConcord does itself.
       // Local sockets only: with the Redis adapter, io.disconnectSockets() would reach every process.
       io.local.disconnectSockets(true);
-      await io.of('/').adapter.close();
       io.engine.close();
-      await Promise.all(redis.map((r) => r.quit().catch(() => r.disconnect())));
+      // The Redis adapter's own close() unsubscribes without waiting for the replies (they would
+      // reject once the connection is gone); quitting the connections ends its subscriptions too.
+      if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
     },
   };
 }
