@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMemoryRateLimiter } from './services/auth/rate-limiter.ts';
+import { createDomainEvents } from './services/events.ts';
 
 /** Failed sign-ins allowed per account, and per address (higher: offices share one NAT address), in the window. */
 export const LOGIN_FAILURES_PER_ACCOUNT = 10;
@@ -31,6 +32,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       address: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS }),
     },
     collab,
+    events: createDomainEvents(logger),
     async close() {
       await collab.close();
       await database.close();

@@ -1,6 +1,6 @@
 /**
  * One process serves everything: /api goes to the Hono app, WebSocket upgrades under /yjs/
- * to the live documents, every other path to the SvelteKit (adapter-node) handler. Used by main.ts and by tests that need a real
+ * to the live documents, /socket.io to the project rooms (realtime/), every other path to the SvelteKit (adapter-node) handler. Used by main.ts and by tests that need a real
  * server on a real port.
  */
 import { existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
 import { prepareInstance } from './instance.ts';
 import type { Logger } from './logger.ts';
+import { createRealtime, type Realtime } from './realtime/index.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -24,6 +25,8 @@ export interface RunningServer {
   port: number;
   deps: Deps;
   server: Server;
+  /** socket.io project rooms at /socket.io. */
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,8 @@ export async function startConcord(config: Config, options: { database?: Databas
   const collab = createCollabEndpoint({ database: deps.database, logger: deps.logger, rooms: deps.collab, limits: config.collab });
   // Only /yjs/ upgrades are ours; other paths are left to their own listeners (socket.io).
   server.on('upgrade', (req, socket, head) => void collab.handleUpgrade(req, socket, head));
+  // socket.io at /socket.io on the same server (it leaves /yjs upgrades alone: destroyUpgrade off).
+  const realtime = createRealtime(server, deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -72,8 +77,10 @@ export async function startConcord(config: Config, options: { database?: Databas
     port,
     deps,
     server,
+    realtime,
     close() {
       closing ??= (async () => {
+        await realtime.close();
         collab.close();
         // Live connections first: their rooms flush while the database is still open.
         await deps.collab.close();

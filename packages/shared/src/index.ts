@@ -3,5 +3,5 @@ export * from './ids.ts';
 export * from './roles.ts';
 export * from './schemas/index.ts';
 export * from './values.ts';
-export type * from './realtime.ts';
+export * from './realtime.ts';
 export * from './collab.ts';

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
 import type { LoginLimiters } from '../services/auth/sessions.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
+import type { DomainEvents } from '../services/events.ts';
 
 /** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   loginLimiters: LoginLimiters;
   /** The live-document registry, as the services see it (write-through, access changes). */
   collab: CollabDocs;
+  /** The domain event bus: verbs publish, the socket.io project rooms subscribe. */
+  events: DomainEvents;
 }
 
 export interface AppEnv {
@@ -55,5 +58,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events };
 }

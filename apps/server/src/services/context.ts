@@ -1,6 +1,7 @@
 import type { Db } from '@concord/db';
 import type { Logger } from '../logger.ts';
 import type { CollabDocs } from './collab/docs.ts';
+import { bufferedPublisher, type EventPublisher } from './events.ts';
 
 export interface Actor {
   userId: string;
@@ -14,11 +15,19 @@ export interface ServiceContext {
   logger: Logger;
   /** The live documents (absent in contexts that never write codings, e.g. the CLI). */
   collab?: CollabDocs;
+  /** Domain events (absent where nobody listens, e.g. the CLI). Publish after the change is committed. */
+  events?: EventPublisher;
 }
 
-/** Runs `fn` in one transaction; the context it gets writes through that transaction. */
+/**
+ * Runs `fn` in one transaction; the context it gets writes through that transaction.
+ * Events published inside reach `ctx.events` only after the commit (none on a rollback).
+ */
 export async function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
-  return ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx as unknown as Db }));
+  const events = bufferedPublisher(ctx.events);
+  const result = await ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx as unknown as Db, events }));
+  events.flush();
+  return result;
 }
 
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);

@@ -1,7 +1,8 @@
 /**
  * Project events in the browser: one socket.io connection per tab (the session cookie
  * authenticates), joined to the room of every project a page listens to. Pages use only
- * `onProjectEvent`; the connection and the room membership are managed here.
+ * `onProjectEvent` (and `enterItem` for the presence list); the connection, the room
+ * membership and re-joining after a reconnect or a role change are managed here.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@concord/shared';
@@ -13,10 +14,31 @@ type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 let socket: ProjectSocket | null = null;
 /** How many listeners each joined project has: the room is left when the last one goes. */
 const listeners = new Map<string, number>();
+/** Projects whose join the server acknowledged on the current connection. */
+const joined = new Set<string>();
+/** The item this tab has open per project (sent once the project is joined). */
+const presence = new Map<string, string | null>();
+/** The last presence list per project, handed to listeners that arrive later. */
+const lastPresence = new Map<string, Payload<'project:presence'>>();
+
+function sendPresence(s: ProjectSocket, projectId: string): void {
+  if (!joined.has(projectId) || !presence.has(projectId)) return;
+  s.emit('presence:set', { projectId, itemId: presence.get(projectId) ?? null });
+}
 
 function join(s: ProjectSocket, projectId: string): void {
   s.emit('project:join', { projectId }, (r) => {
-    if (!r.ok) console.warn(`project events refused for ${projectId}: ${r.code}`);
+    if (!r.ok) {
+      console.warn(`project events refused for ${projectId}: ${r.code}`);
+      return;
+    }
+    // The page may have stopped listening while the join was on its way.
+    if (!listeners.has(projectId)) {
+      s.emit('project:leave', { projectId });
+      return;
+    }
+    joined.add(projectId);
+    sendPresence(s, projectId);
   });
 }
 
@@ -25,36 +47,83 @@ function connection(): ProjectSocket {
   const s: ProjectSocket = io({ path: '/socket.io', withCredentials: true });
   // Rooms do not survive a reconnect (possibly to another server process): join again.
   s.on('connect', () => {
+    joined.clear();
     for (const projectId of listeners.keys()) join(s, projectId);
   });
+  s.on('disconnect', () => joined.clear());
+  // A role change or removal: the server took this socket out of the project's rooms.
+  // Join again: a member with a new role is placed by it, a removed one is refused.
+  s.on('project:removed', ({ projectId }) => {
+    joined.delete(projectId);
+    lastPresence.delete(projectId);
+    if (listeners.has(projectId)) join(s, projectId);
+  });
+  s.on('project:presence', (e) => lastPresence.set(e.projectId, e));
   socket = s;
   return s;
 }
 
-/**
- * Calls `handler` for each `event` of `projectId` until the returned function is called.
- * Events of other projects the tab listens to are filtered out here.
- */
-export function onProjectEvent<E extends EventName>(projectId: string, event: E, handler: (payload: Payload<E>) => void): () => void {
-  const s = connection();
+function retain(s: ProjectSocket, projectId: string): void {
   const count = listeners.get(projectId) ?? 0;
   listeners.set(projectId, count + 1);
   if (count === 0 && s.connected) join(s, projectId);
+}
+
+function release(s: ProjectSocket, projectId: string): void {
+  const left = (listeners.get(projectId) ?? 1) - 1;
+  if (left > 0) {
+    listeners.set(projectId, left);
+    return;
+  }
+  listeners.delete(projectId);
+  lastPresence.delete(projectId);
+  if (joined.delete(projectId)) s.emit('project:leave', { projectId });
+}
+
+/**
+ * Calls `handler` for each `event` of `projectId` until the returned function is called.
+ * Events of other projects the tab listens to are filtered out here. A `project:presence`
+ * listener also gets the last list right away, when there is one.
+ */
+export function onProjectEvent<E extends EventName>(projectId: string, event: E, handler: (payload: Payload<E>) => void): () => void {
+  const s = connection();
+  retain(s, projectId);
   const listener = (payload: Payload<E>) => {
     if ((payload as { projectId?: string }).projectId === projectId) handler(payload);
   };
   // socket.io's typed `on` cannot relate a generic event name to its listener; the cast is local.
   (s as unknown as Socket).on(event as string, listener as (...args: unknown[]) => void);
+  if (event === 'project:presence') {
+    const last = lastPresence.get(projectId);
+    if (last) queueMicrotask(() => listener(last as Payload<E>));
+  }
   let active = true;
   return () => {
     if (!active) return;
     active = false;
     (s as unknown as Socket).off(event as string, listener as (...args: unknown[]) => void);
-    const left = (listeners.get(projectId) ?? 1) - 1;
-    if (left > 0) listeners.set(projectId, left);
-    else {
-      listeners.delete(projectId);
-      s.emit('project:leave', { projectId });
+    release(s, projectId);
+  };
+}
+
+/**
+ * Puts this tab on `itemId` in the project's presence list until the returned function is
+ * called (then the tab is on no item). Only the item id is shared, never values.
+ */
+export function enterItem(projectId: string, itemId: string): () => void {
+  const s = connection();
+  retain(s, projectId);
+  presence.set(projectId, itemId);
+  sendPresence(s, projectId);
+  let active = true;
+  return () => {
+    if (!active) return;
+    active = false;
+    if (presence.get(projectId) === itemId) {
+      presence.set(projectId, null);
+      sendPresence(s, projectId);
+      presence.delete(projectId);
     }
+    release(s, projectId);
   };
 }

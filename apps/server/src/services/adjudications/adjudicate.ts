@@ -48,6 +48,7 @@ export async function adjudicate(ctx: ServiceContext, projectId: string, itemId:
       before: auditState(before),
       after: auditState(after!),
     });
+    tx.events?.publish({ type: 'adjudication.changed', projectId, itemId, fieldKey, status: 'decided' });
     return toAdjudication(after!, codebook.version);
   });
 }

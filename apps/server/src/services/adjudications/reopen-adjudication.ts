@@ -21,6 +21,7 @@ export async function reopenAdjudication(ctx: ServiceContext, projectId: string,
     if (before.status === 'reopened') throw new AppError('CONFLICT', `the adjudication of "${fieldKey}" is already reopened`);
     const [after] = await tx.db.update(adjudications).set({ status: 'reopened' }).where(eq(adjudications.id, before.id)).returning();
     await audit(tx, { projectId, entity: 'adjudication', entityId: `${itemId}:${fieldKey}`, action: 'reopen', before: auditState(before), after: auditState(after!) });
+    tx.events?.publish({ type: 'adjudication.changed', projectId, itemId, fieldKey, status: 'reopened' });
     return toAdjudication(after!, await versionNumber(tx, after!.codebookVersionId));
   });
 }

@@ -125,13 +125,19 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
       await audit(tx, { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted' } });
     }
     const pending = await tx.db.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.itemId, itemId), isNull(assignments.submittedAt)));
-    if (pending.length > 0) return { revealed: false };
-    const revealed = await tx.db
-      .update(items)
-      .set({ phase: 'revealed', revealedAt: now, updatedAt: now })
-      .where(and(eq(items.id, itemId), eq(items.phase, 'independent')))
-      .returning({ id: items.id });
-    return { revealed: revealed.length > 0 };
+    const revealed =
+      pending.length === 0 &&
+      (
+        await tx.db
+          .update(items)
+          .set({ phase: 'revealed', revealedAt: now, updatedAt: now })
+          .where(and(eq(items.id, itemId), eq(items.phase, 'independent')))
+          .returning({ id: items.id })
+      ).length > 0;
+    // Published when the transaction commits.
+    tx.events?.publish({ type: 'coding.submitted', projectId, itemId, coderId: actor.userId, revealed });
+    if (revealed) tx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: 'independent', to: 'revealed' });
+    return { revealed };
   });
   // The coder's document is frozen now, and a reveal opens the others' documents.
   await ctx.collab?.itemAccessChanged(itemId);

@@ -22,7 +22,7 @@ export async function addComment(ctx: ServiceContext, projectId: string, itemId:
     .values({ id: newId('comment'), projectId, itemId, fieldKey: input.fieldKey, authorId: actor.userId, body: input.body })
     .returning();
   const [author] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
-  return {
+  const comment: Comment = {
     id: row!.id,
     itemId,
     fieldKey: row!.fieldKey,
@@ -31,4 +31,7 @@ export async function addComment(ctx: ServiceContext, projectId: string, itemId:
     body: row!.body,
     createdAt: row!.createdAt.toISOString(),
   };
+  // Who hears of it is decided by the subscriber with the same rule as listComments.
+  ctx.events?.publish({ type: 'comment.added', projectId, itemId, comment });
+  return comment;
 }

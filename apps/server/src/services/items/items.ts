@@ -104,7 +104,7 @@ export async function deleteItem(ctx: ServiceContext, projectId: string, itemId:
 /** Editors open a joint session, reveal, or send an item back to independent coding. */
 export async function setItemPhase(ctx: ServiceContext, projectId: string, itemId: string, phase: Phase): Promise<Item> {
   await authorize(ctx, projectId, 'phase.manage');
-  await loadItem(ctx, projectId, itemId);
+  const before = await loadItem(ctx, projectId, itemId);
   const [row] = await ctx.db
     .update(items)
     .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
@@ -112,5 +112,6 @@ export async function setItemPhase(ctx: ServiceContext, projectId: string, itemI
     .returning();
   // Open live documents follow the new phase: readers who lost access are disconnected.
   await ctx.collab?.itemAccessChanged(itemId);
+  if (before.phase !== phase) ctx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: before.phase, to: phase });
   return toItem(row!);
 }

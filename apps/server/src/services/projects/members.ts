@@ -85,6 +85,7 @@ export async function updateMemberRole(ctx: ServiceContext, projectId: string, u
     await audit(tx, { projectId, entity: 'membership', entityId: userId, action: 'update', before: { role: before }, after: { role } });
   });
   await ctx.collab?.memberAccessChanged({ projectId, userId });
+  ctx.events?.publish({ type: 'member.accessChanged', projectId, userId });
 }
 
 export async function removeMember(ctx: ServiceContext, projectId: string, userId: string): Promise<void> {
@@ -99,4 +100,5 @@ export async function removeMember(ctx: ServiceContext, projectId: string, userI
   });
   // Open live documents are closed at once, not at their next reconnect.
   await ctx.collab?.memberAccessChanged({ projectId, userId });
+  ctx.events?.publish({ type: 'member.accessChanged', projectId, userId });
 }

@@ -1,0 +1,196 @@
+/**
+ * socket.io project rooms at `/socket.io`, on the same http.Server as the API and /yjs.
+ * Authentication (the session cookie, or `auth: { token }` from POST /api/auth/ws-token)
+ * happens in the handshake; joining a project asks authz. Domain events from the bus are
+ * mapped to emits in events.ts (the blind-coding reasoning lives there). With REDIS_URL the
+ * Redis adapter carries rooms, emits and fetchSockets across processes.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server, type Socket } from 'socket.io';
+import type { Redis } from 'ioredis';
+import {
+  presenceSetSchema,
+  projectRefSchema,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type RealtimeAck,
+  type ServerToClientEvents,
+  type SocketData,
+} from '@concord/shared';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { connectRedis } from '../redis.ts';
+import { authorize } from '../services/authz.ts';
+import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import { getMe } from '../services/auth/users.ts';
+import { resolveWsToken } from '../services/auth/ws-tokens.ts';
+import type { Actor, ServiceContext } from '../services/context.ts';
+import { getItem } from '../services/items/items.ts';
+import { deliver, type ConcordIo } from './events.ts';
+import { createPresence } from './presence.ts';
+import { allProjectRooms, projectRooms, rooms } from './rooms.ts';
+
+type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Largest inbound socket.io message; our payloads are a few ids. Over it engine.io closes the connection. */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+export interface Realtime {
+  io: ConcordIo;
+  /** Resolves when delivered events and presence broadcasts queued so far are sent (tests). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+function refusal(code: ErrorCode): Error & { data: { code: ErrorCode } } {
+  return Object.assign(new Error(code), { data: { code } });
+}
+
+function ackOf(ack: unknown): (r: RealtimeAck) => void {
+  return typeof ack === 'function' ? (r) => (ack as (r: RealtimeAck) => void)(r) : () => {};
+}
+
+function codeOf(err: unknown): ErrorCode {
+  return err instanceof AppError ? err.code : 'INTERNAL';
+}
+
+export function createRealtime(server: HttpServer, deps: Deps): Realtime {
+  const { logger, config } = deps;
+  const io: ConcordIo = new Server(server, {
+    path: '/socket.io',
+    // Upgrades on other paths (/yjs) belong to our own upgrade listener: engine.io must not close them.
+    destroyUpgrade: false,
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+  });
+
+  let redis: { pub: Redis; sub: Redis } | null = null;
+  if (config.redisUrl) {
+    const pub = connectRedis(config.redisUrl, 'socket.io-pub', logger);
+    const sub = connectRedis(config.redisUrl, 'socket.io-sub', logger);
+    redis = { pub, sub };
+    io.adapter(createAdapter(pub, sub, { key: `${config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));
+  }
+
+  const serverCtx: ServiceContext = { db: deps.database.db, actor: null, logger, collab: deps.collab };
+  const ctxOf = (actor: Actor): ServiceContext => ({ ...serverCtx, actor });
+  const presence = createPresence(io, logger);
+
+  io.use((socket, next) => {
+    void (async () => {
+      const token = socket.handshake.auth?.token;
+      const cookie = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
+      let actor: Actor | null = null;
+      if (typeof token === 'string' && token.length > 0 && token.length <= 200) actor = await resolveWsToken(serverCtx, token);
+      else if (token === undefined && cookie) actor = await resolveSession(serverCtx, cookie);
+      if (!actor) return next(refusal('UNAUTHENTICATED'));
+      const me = await getMe(ctxOf(actor));
+      socket.data = { userId: actor.userId, displayName: me.name, presence: {} };
+      next();
+    })().catch((err: unknown) => {
+      logger.warn({ err }, 'socket.io authentication failed');
+      next(refusal(err instanceof AppError ? err.code : 'INTERNAL'));
+    });
+  });
+
+  io.on('connection', (socket: ConcordSocket) => {
+    const actor: Actor = { userId: socket.data.userId, isAdmin: false };
+    const ctx = ctxOf(actor);
+    void socket.join(rooms.user(actor.userId));
+    const joined = (projectId: string) => socket.rooms.has(rooms.project(projectId));
+
+    /** Every handler: parse first, answer with an ack (when the client asked for one), never throw. */
+    function handle<S extends typeof projectRefSchema | typeof presenceSetSchema>(
+      event: keyof ClientToServerEvents,
+      schema: S,
+      fn: (input: ReturnType<S['parse']>) => Promise<void>,
+    ) {
+      socket.on(event, (payload: unknown, ack?: unknown) => {
+        const reply = ackOf(ack);
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) return reply({ ok: false, code: 'VALIDATION_FAILED' });
+        fn(parsed.data as ReturnType<S['parse']>).then(
+          () => reply({ ok: true }),
+          (err: unknown) => {
+            const code = codeOf(err);
+            if (code === 'INTERNAL') logger.error({ err, event }, 'socket.io handler failed');
+            reply({ ok: false, code });
+          },
+        );
+      });
+    }
+
+    handle('project:join', projectRefSchema, async ({ projectId }) => {
+      // Non-members and unknown projects get the same NOT_FOUND (authorize).
+      const { role } = await authorize(ctx, projectId, 'project.read');
+      if (socket.disconnected) return;
+      for (const room of allProjectRooms(projectId, actor.userId)) void socket.leave(room);
+      void socket.join(projectRooms(projectId, actor.userId, role));
+      socket.data.presence[projectId] = null;
+      presence.changed(projectId);
+    });
+
+    handle('project:leave', projectRefSchema, async ({ projectId }) => {
+      if (!joined(projectId)) return;
+      for (const room of allProjectRooms(projectId, actor.userId)) void socket.leave(room);
+      delete socket.data.presence[projectId];
+      presence.changed(projectId);
+    });
+
+    handle('presence:set', presenceSetSchema, async ({ projectId, itemId }) => {
+      if (!joined(projectId)) throw new AppError('NOT_FOUND', 'join the project first');
+      // The item must be one the member may read in this project (404 otherwise).
+      if (itemId !== null) await getItem(ctx, projectId, itemId);
+      if (!joined(projectId)) return;
+      socket.data.presence[projectId] = itemId;
+      presence.changed(projectId);
+    });
+
+    socket.on('disconnect', () => {
+      // The socket has left its rooms by now: the lists are recomputed without it.
+      for (const projectId of Object.keys(socket.data.presence)) presence.changed(projectId);
+    });
+  });
+
+  const pending = new Set<Promise<void>>();
+  const unsubscribe = deps.events.subscribe((event) => {
+    const run = deliver({ io, ctx: serverCtx, logger, onMemberLeft: (projectId) => presence.changed(projectId) }, event).finally(() => pending.delete(run));
+    pending.add(run);
+    return run;
+  });
+
+  return {
+    io,
+    async idle() {
+      await deps.events.idle();
+      while (pending.size) await Promise.all([...pending]);
+      await presence.idle();
+    },
+    async close() {
+      unsubscribe();
+      // Not io.close(): it also closes the http.Server and waits for it, which startConcord does itself.
+      // Local sockets only: with the Redis adapter, io.disconnectSockets() would reach every process.
+      io.local.disconnectSockets(true);
+      io.engine.close();
+      // The Redis adapter's own close() unsubscribes without waiting for the replies (they would
+      // reject once the connection is gone); quitting the connections ends its subscriptions too.
+      if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Live project events in Chromium against the real server with the demo study: the project
+ * page shows who has which item open (presence over socket.io), and a coder's page shows a
+ * toast when an editor reveals an item she codes.
+ */
+import { createApiClient } from '@concord/server/client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+
+const DEMO = (who: string) => `${who}@demo.concord`;
+const chromiumPath = findChromium();
+
+describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let projectId: string;
+  const cookies: Record<string, string> = {};
+  const names: Record<string, string> = {};
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  const client = (who: string) => createApiClient(server.url, { headers: { cookie: cookies[who]! } });
+  const project = (who: string) => client(who).api.projects[':projectId'];
+
+  async function ok<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
+    const r = await res;
+    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
+    return r.json();
+  }
+
+  async function signIn(who: string): Promise<void> {
+    const res = await fetch(new URL('/api/auth/login', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO(who), password: TEST_DEMO_PASSWORD }),
+    });
+    if (!res.ok) throw new Error(`login ${who}: ${res.status}`);
+    cookies[who] = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+    names[who] = (await ok(client(who).api.auth.me.$get())).name;
+  }
+
+  async function openAs(who: string, path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    contexts.push(context);
+    const [name, value] = cookies[who]!.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
+    await page.goto(new URL(path, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    return page;
+  }
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
+    browser = await launchChromium(chromiumPath!);
+    for (const who of ['coder1', 'editor']) await signIn(who);
+    projectId = (await ok(client('coder1').api.projects.$get()))[0]!.id;
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('shows who is on an item, and a toast when an editor reveals an item the coder codes', async () => {
+    const param = { projectId };
+    const mine = new Set((await ok(project('coder1').assignments.$get({ param, query: {} }))).map((a) => a.itemId));
+    const { items } = await ok(project('coder1').items.$get({ param, query: { phase: 'independent', limit: '100' } }));
+    const item = items.find((i) => mine.has(i.id));
+    expect(item, 'the demo study has an independent item coded by coder1').toBeDefined();
+
+    const coderPage = await openAs('coder1', `/projects/${projectId}?phase=independent`);
+    // The editor opens the item: coder1's project page shows it next to the item's row.
+    await openAs('editor', `/projects/${projectId}/items/${item!.id}`);
+    const row = coderPage.locator('tr', { has: coderPage.locator(`a[href$="/items/${item!.id}"]`) });
+    await row.getByTestId('presence').getByText(`Open now by ${names.editor}`).waitFor();
+
+    await ok(project('editor').items[':itemId'].phase.$post({ param: { projectId, itemId: item!.id }, json: { phase: 'revealed' } }));
+    const toast = coderPage.getByTestId('notifications').getByText(`Revealed: “${item!.title}”`, { exact: false });
+    await toast.waitFor();
+    await expect(coderPage.getByTestId('notifications').getAttribute('aria-live')).resolves.toBe('polite');
+    expect(pageErrors).toEqual([]);
+  });
+});
