@@ -17,6 +17,7 @@ const envSchema = z.object({
   CONCORD_DEMO: bool.default(true),
   CONCORD_DEMO_PASSWORD: z.string().min(8).optional(),
   REDIS_URL: z.url().optional(),
+  CONCORD_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - (at most 64)').default('concord'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONCORD_TRUST_PROXY: bool.default(false),
   CONCORD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
@@ -33,6 +34,8 @@ export interface Config {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   demo: { enabled: boolean; password: string | undefined };
   redisUrl: string | undefined;
+  /** Prefix of every Redis channel (two deployments, or two tests, can share one Redis). */
+  redisPrefix: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
   sessionTtlMs: number;
@@ -82,6 +85,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : { kind: 'pglite', dataDir: path.resolve(e.CONCORD_DATA_DIR) },
     demo: { enabled: e.CONCORD_DEMO, password: e.CONCORD_DEMO_PASSWORD },
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.CONCORD_REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.CONCORD_TRUST_PROXY,
     sessionTtlMs: e.CONCORD_SESSION_TTL_HOURS * 3600_000,
