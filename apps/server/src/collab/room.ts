@@ -217,14 +217,16 @@ export class Room {
 
   /**
    * Whether a connection may set a presence client id: one it announced, or a new one. An id
-   * announced through another process stays its user's (a client that reconnects here from a
-   * process that died keeps its id).
+   * announced through another process stays there, except for a newer state from the same
+   * user (a client that reconnected here from a process that died keeps its id). y-websocket
+   * clients echo every state they learn; echoes carry no newer clock and are dropped.
    */
-  mayClaimPresence(connection: Connection, clientId: number): boolean {
+  mayClaimPresence(connection: Connection, clientId: number, clock: number): boolean {
     if (connection.clientIds.has(clientId)) return true;
     if (this.awarenessOwner(clientId)) return false;
     const remoteUser = this.remoteClients.get(clientId);
-    return remoteUser === undefined || remoteUser === connection.actor.userId;
+    if (remoteUser === undefined) return true;
+    return remoteUser === connection.actor.userId && clock > (this.awareness.meta.get(clientId)?.clock ?? -1);
   }
 
   /** Removes the presence of every connection here (shutdown: the other processes drop it too). */
