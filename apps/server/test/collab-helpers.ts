@@ -173,11 +173,12 @@ export function testSeed(replay: string | undefined): number {
 }
 
 /**
- * The Redis for scale-out tests: REDIS_URL, default redis://127.0.0.1:6379. Unreachable: a
- * loud notice and null (the caller skips), unless CI=true, where it throws.
+ * The Redis for scale-out tests: REDIS_URL, default redis://127.0.0.1:6379 (the test file
+ * passes its environment in). Unreachable: a loud notice and null (the caller skips),
+ * unless CI=true, where it throws.
  */
-export async function testRedisUrl(): Promise<string | null> {
-  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+export async function testRedisUrl(env: { REDIS_URL?: string; CI?: string }): Promise<string | null> {
+  const url = env.REDIS_URL || 'redis://127.0.0.1:6379';
   const { Redis } = await import('ioredis');
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
   probe.on('error', () => {});
@@ -187,7 +188,7 @@ export async function testRedisUrl(): Promise<string | null> {
     return url;
   } catch (err) {
     const message = `Redis at ${url} is unreachable (${err instanceof Error ? err.message : String(err)})`;
-    if (process.env.CI === 'true') throw new Error(`${message}: CI must run the scale-out tests`);
+    if (env.CI === 'true') throw new Error(`${message}: CI must run the scale-out tests`, { cause: err });
     console.warn(`\n\n*** ${message}: the scale-out tests are SKIPPED. Start redis-server or set REDIS_URL. ***\n\n`);
     return null;
   } finally {

@@ -32,7 +32,7 @@ import {
   type TestStore,
 } from './collab-helpers.ts';
 
-const redisUrl = await testRedisUrl();
+const redisUrl = await testRedisUrl(process.env);
 // Two instances, eight sign-ins and three fixtures; slow when the shared machine is busy.
 const SETUP_TIMEOUT_MS = 240_000;
 
