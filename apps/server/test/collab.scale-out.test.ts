@@ -12,7 +12,8 @@ import * as Y from 'yjs';
 import { codings, docUpdates, type Database } from '@concord/db';
 import { testDatabaseUrl } from '@concord/db/testing';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
-import { compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
+import { Redis } from 'ioredis';
+import { appendDocUpdates, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
 import { storedCodingValues } from '../src/services/collab/persist.ts';
 import type { ProjectFixture, Session } from './harness.ts';
 import {
@@ -251,6 +252,35 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     expect(res.status).toBe(200);
     await eventually(() => expect(member.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     member.provider.disconnect();
+  });
+
+  it('re-reads the stored state when its Redis connection comes back (pub/sub loses what is published meanwhile)', async () => {
+    const f = fixtures[1]!;
+    const name = itemDocName(f.itemId);
+    const onB = client(b, name, team.members.owner);
+    await eventually(() => expect(onB.provider.synced).toBe(true));
+    // An update that is stored but was never published: only the re-read can bring it to B.
+    const extra = new Y.Doc();
+    extra.getMap('resync').set('stored', 'while B was away');
+    await appendDocUpdates({ db: db() }, { docName: name, itemId: f.itemId, updates: [Y.encodeStateAsUpdate(extra)] });
+    extra.destroy();
+    // Cut B's subscriber connection (only that one, found by its name); ioredis reconnects.
+    const admin = new Redis(redisUrl!);
+    try {
+      const list = String(await admin.call('CLIENT', 'LIST'));
+      const line = list.split('\n').find((l) => l.includes(`name=concord:collab-sub:${b.server.deps.fanout.instanceId} `));
+      const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
+      expect(id, 'B subscribes under its own connection name').toBeDefined();
+      await admin.call('CLIENT', 'KILL', 'ID', id!);
+    } finally {
+      admin.disconnect();
+    }
+    await eventually(() => expect(onB.doc.getMap('resync').get('stored')).toBe('while B was away'));
+    // And the fan-out works again: an edit through A reaches B's client.
+    const onA = client(a, name, team.members.editor);
+    await eventually(() => expect(onA.provider.synced).toBe(true));
+    onA.doc.getMap('resync').set('through A', 'after the reconnect');
+    await eventually(() => expect(onB.doc.getMap('resync').get('through A')).toBe('after the reconnect'));
   });
 
   it('drops the presence of a stopped instance\'s clients on the other instance at once', async () => {

@@ -100,8 +100,9 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
   const { url, prefix, logger } = options;
   const instanceId = newInstanceId();
   const log = logger.child({ component: 'collab-fanout', instanceId });
-  const pub: Redis = connectRedis(url, 'collab-pub', log);
-  const sub: Redis = connectRedis(url, 'collab-sub', log);
+  // Named per instance (CLIENT LIST shows which process a connection belongs to).
+  const pub: Redis = connectRedis(url, `collab-pub:${instanceId}`, log);
+  const sub: Redis = connectRedis(url, `collab-sub:${instanceId}`, log);
   const controlChannel = `${prefix}:yjs-control`;
   const docChannel = (name: string) => `${prefix}:yjs:${name}`;
   const handlers = new Map<string, (message: DocMessage) => void>();
@@ -199,14 +200,20 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
         resolve();
       }, CONTROL_ACK_TIMEOUT_MS);
       timer.unref();
+      // Not awaited by itself: while Redis is down the command waits in ioredis's queue, and the timeout still ends the wait.
+      pub.publish(controlChannel, JSON.stringify({ ...message, origin: instanceId, id } satisfies ControlEnvelope)).then(
+        (receivers) => {
+          // Every subscriber received it, this process included.
+          pending.expected = receivers - 1;
+          if (pending.received >= pending.expected) resolve();
+        },
+        (err: unknown) => {
+          log.error({ err, message }, 'live-document access change could not be sent to the other processes');
+          resolve();
+        },
+      );
       try {
-        const receivers = await pub.publish(controlChannel, JSON.stringify({ ...message, origin: instanceId, id } satisfies ControlEnvelope));
-        // Every subscriber received it, this process included.
-        pending.expected = receivers - 1;
-        if (pending.received >= pending.expected) resolve();
         await done;
-      } catch (err) {
-        log.error({ err, message }, 'live-document access change could not be sent to the other processes');
       } finally {
         clearTimeout(timer);
         pendingAcks.delete(id);

@@ -190,7 +190,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
       closing ??= (async () => {
         clearInterval(heartbeat);
         // The other processes drop this one's presence now, not when it times out.
-        for (const c of connections) c.room.dropLocalPresence();
+        for (const room of new Set([...connections].map((c) => c.room))) room.dropLocalPresence();
         for (const c of connections) c.close('INTERNAL', 'the server is shutting down');
         const sockets = [...connections].map((c) => (c.ws.readyState === c.ws.CLOSED ? null : once(c.ws, 'close')));
         await Promise.all([...entries.entries()].map(([name, e]) => e.unloading ?? unload(name, e)));
