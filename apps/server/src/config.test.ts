@@ -13,6 +13,15 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({ port: 0, database: { kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/db' }, demo: { enabled: false }, trustProxy: true });
   });
 
+  it('reads REDIS_URL and the channel prefix (default concord), and refuses a prefix with spaces', () => {
+    expect(parseConfig({})).toMatchObject({ redisUrl: undefined, redisPrefix: 'concord' });
+    expect(parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', CONCORD_REDIS_PREFIX: 'site-a:prod' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'site-a:prod',
+    });
+    expect(() => parseConfig({ CONCORD_REDIS_PREFIX: 'has space' })).toThrow(ConfigError);
+  });
+
   it('lists every bad variable at once', () => {
     try {
       parseConfig({ PORT: 'eighty', CONCORD_DEMO: 'maybe', DATABASE_URL: 'not a url' });

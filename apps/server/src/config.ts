@@ -17,7 +17,7 @@ const envSchema = z.object({
   CONCORD_DEMO: bool.default(true),
   CONCORD_DEMO_PASSWORD: z.string().min(8).optional(),
   REDIS_URL: z.url().optional(),
-  CONCORD_REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/).default('concord'),
+  CONCORD_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - (at most 64)').default('concord'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONCORD_TRUST_PROXY: bool.default(false),
   CONCORD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),

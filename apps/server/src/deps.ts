@@ -1,4 +1,5 @@
 import { createDb, migrate, type Database } from '@concord/db';
+import { createLocalFanout, createRedisFanout, type Fanout } from './collab/fanout.ts';
 import { createRooms, type Rooms } from './collab/rooms.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
@@ -14,6 +15,8 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 export interface Deps extends AppDeps {
   /** The live-document rooms (the services see them as `CollabDocs`). */
   collab: Rooms;
+  /** Live-document fan-out between processes (Redis with REDIS_URL, else a no-op). */
+  fanout: Fanout;
   close(): Promise<void>;
 }
 
@@ -22,7 +25,14 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const logger = options.logger ?? createLogger(config);
   const database = options.database ?? (await createDb(config.database));
   await migrate(database);
-  const collab = createRooms({ db: database.db, logger, limits: config.collab });
+  if (config.redisUrl && database.kind === 'pglite') {
+    // PGlite lives in one process: a second process would open its own copy of the data.
+    logger.warn(
+      'REDIS_URL is set but the database is embedded PGlite, which only one process can open: scale-out needs DATABASE_URL (PostgreSQL). Running as a single process with Redis fan-out.',
+    );
+  }
+  const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : createLocalFanout();
+  const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout });
   return {
     config,
     database,
@@ -33,8 +43,10 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     },
     collab,
     events: createDomainEvents(logger),
+    fanout,
     async close() {
       await collab.close();
+      await fanout.close();
       await database.close();
     },
   };

@@ -171,3 +171,30 @@ export function testSeed(replay: string | undefined): number {
   const fromEnv = Number(replay);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31);
 }
+
+/**
+ * The Redis for scale-out tests: REDIS_URL, default redis://127.0.0.1:6379 (the test file
+ * passes its environment in). Unreachable: a loud notice and null (the caller skips),
+ * unless CI=true, where it throws.
+ */
+export async function testRedisUrl(env: { REDIS_URL?: string; CI?: string }): Promise<string | null> {
+  const url = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const { Redis } = await import('ioredis');
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return url;
+  } catch (err) {
+    const message = `Redis at ${url} is unreachable (${err instanceof Error ? err.message : String(err)})`;
+    if (env.CI === 'true') throw new Error(`${message}: CI must run the scale-out tests`, { cause: err });
+    console.warn(`\n\n*** ${message}: the scale-out tests are SKIPPED. Start redis-server or set REDIS_URL. ***\n\n`);
+    return null;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** A channel prefix of its own, so tests (and developers' servers) on one Redis never hear each other. */
+export const uniqueRedisPrefix = (label: string) => `concord-test:${label}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;

@@ -38,6 +38,22 @@ export interface AwarenessEntry {
 
 /** Decodes an awareness update and rewrites every state; throws ProtocolError on malformed input. */
 export function filterAwarenessUpdate(update: Uint8Array, userId: string): AwarenessEntry[] {
+  return decodeAndSanitize(update, () => userId);
+}
+
+/**
+ * Presence from another server process: it was filtered there (with the user id its
+ * connection authenticated); it is rewritten again here with that id, so whatever arrives on
+ * the channel holds nothing beyond the allow-list. States without a user id are dropped.
+ */
+export function filterRemoteAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  return decodeAndSanitize(update, (state) => {
+    const user = isObject(state) && isObject(state.user) ? state.user : {};
+    return typeof user.id === 'string' && user.id.length > 0 ? user.id : null;
+  });
+}
+
+function decodeAndSanitize(update: Uint8Array, userIdOf: (state: unknown) => string | null): AwarenessEntry[] {
   try {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
@@ -46,7 +62,12 @@ export function filterAwarenessUpdate(update: Uint8Array, userId: string): Aware
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const state: unknown = JSON.parse(decoding.readVarString(decoder));
-      entries.push({ clientId, clock, state: sanitizeAwarenessState(state, userId) });
+      if (state === null) {
+        entries.push({ clientId, clock, state: null });
+        continue;
+      }
+      const userId = userIdOf(state);
+      if (userId !== null) entries.push({ clientId, clock, state: sanitizeAwarenessState(state, userId) });
     }
     if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after the awareness update');
     return entries;

@@ -86,7 +86,7 @@ export class Connection {
 
   private applyAwareness(update: Uint8Array): void {
     const entries = filterAwarenessUpdate(update, this.actor.userId);
-    const own = entries.filter((e) => this.clientIds.has(e.clientId) || !this.room.awarenessOwner(e.clientId));
+    const own = entries.filter((e) => this.room.mayClaimPresence(this, e.clientId, e.clock));
     for (const e of own) this.clientIds.add(e.clientId);
     if (own.length) applyAwarenessUpdate(this.room.awareness, encodeAwarenessEntries(own), this);
   }

@@ -4,19 +4,26 @@
  * at once, persisted in batches (started on the next turn of the event loop; item
  * documents share one commit per turn through the ItemLog, coding documents get one
  * transaction each) and relayed to the other connections only after their batch commits.
+ *
+ * With several processes (fanout.ts), a committed batch is then published on the document's
+ * channel; the other processes apply it with the `remote` origin, which is never persisted
+ * again (the sender stored it), and relay it to their own connections. Presence goes the
+ * same way, filtered before it leaves and again when it arrives.
  */
 import * as Y from 'yjs';
-import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { CODING_DOC, type CodingValue, type DocName } from '@concord/shared';
 import type { Db } from '@concord/db';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { persistDocBatch } from '../services/collab/persist.ts';
+import { persistDocBatch, seedCodingDoc } from '../services/collab/persist.ts';
 import { codingRowValues } from '../services/collab/projection.ts';
-import { appendDocUpdates, compactDoc, loadDocUpdates } from '../services/collab/store.ts';
+import { compactDoc, loadDocUpdates } from '../services/collab/store.ts';
+import { encodeAwarenessEntries, filterRemoteAwarenessUpdate } from './awareness-filter.ts';
 import type { Connection } from './connection.ts';
+import type { DocChannel, DocMessage, Fanout } from './fanout.ts';
 import type { ItemLog } from './item-log.ts';
 import { encodeAwareness, encodeUpdate } from './protocol.ts';
 
@@ -30,15 +37,24 @@ interface Deferred {
 
 /**
  * Where a change to the Y.Doc came from. Only `client` and `server` changes are persisted;
- * `load` (snapshot and log replay) never is, so nothing is stored twice.
+ * `load` (snapshot and log replay) and `remote` (another process's persisted batch, or the
+ * stored state re-read after a Redis reconnect) never are, so nothing is stored twice.
  */
-export type Origin = { kind: 'load' } | { kind: 'client'; connection: Connection } | { kind: 'server'; userId: string; done: Deferred };
+export type Origin =
+  | { kind: 'load' }
+  | { kind: 'remote' }
+  | { kind: 'client'; connection: Connection }
+  | { kind: 'server'; userId: string; done: Deferred };
+
+const REMOTE: Origin = { kind: 'remote' };
+/** The awareness origin of presence from other processes (not published again). */
+const REMOTE_PRESENCE = Symbol('remote presence');
 
 const isOrigin = (value: unknown): value is Origin => typeof value === 'object' && value !== null && 'kind' in value;
 
 interface Pending {
   update: Uint8Array;
-  origin: Exclude<Origin, { kind: 'load' }>;
+  origin: Exclude<Origin, { kind: 'load' } | { kind: 'remote' }>;
 }
 
 export interface RoomEnv {
@@ -49,6 +65,8 @@ export interface RoomEnv {
   itemLog: ItemLog;
   /** Called once when the room can no longer be trusted (a batch failed): the registry forgets it. */
   onBroken(room: Room): void;
+  /** The other processes serving documents (a no-op with one process). */
+  fanout: Fanout;
 }
 
 export class Room {
@@ -64,6 +82,9 @@ export class Room {
   private broken: unknown = null;
   private readonly warned = new Set<string>();
   private readonly ctx: ServiceContext;
+  private channel: DocChannel | null = null;
+  /** Presence client ids announced through other processes, with their user ids. */
+  private readonly remoteClients = new Map<number, string>();
 
   private constructor(
     readonly name: string,
@@ -74,39 +95,115 @@ export class Room {
     this.ctx = { db: env.db, actor: null, logger: env.logger };
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
-    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
+      const update = encodeAwarenessUpdate(this.awareness, changed);
       // Sent to every connection, the sender too: y-websocket counts it as a sign of life.
-      const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
+      const message = encodeAwareness(update);
       for (const c of this.connections) c.send(message);
+      if (origin === REMOTE_PRESENCE) {
+        for (const id of removed) this.remoteClients.delete(id);
+        return;
+      }
+      for (const id of changed) this.remoteClients.delete(id);
+      this.channel?.publish({ type: 'awareness', update });
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (!isOrigin(origin) || origin.kind === 'load') return;
       this.approxBytes += update.byteLength;
+      if (origin.kind === 'remote') {
+        // Already stored by the process it came from (or read from the store): relay only.
+        const message = encodeUpdate(update);
+        for (const c of this.connections) c.send(message);
+        return;
+      }
       this.pending.push({ update, origin });
       this.scheduleFlush();
     });
   }
 
-  /** Loads snapshot + log. A coding document without history starts from the coder's existing rows. */
+  /**
+   * Loads snapshot + log. A coding document without history starts from the coder's existing
+   * rows. The document's channel is subscribed first: what other processes publish during the
+   * load is kept and applied after it (Yjs updates are idempotent).
+   */
   static async load(name: string, target: DocName, env: RoomEnv): Promise<Room> {
     const room = new Room(name, target, env);
-    const stored = await loadDocUpdates(room.ctx, name);
-    Y.transact(room.doc, () => stored.updates.forEach((u) => Y.applyUpdate(room.doc, u)), { kind: 'load' } satisfies Origin);
-    room.approxBytes = stored.bytes;
-    room.tailCount = stored.tailCount;
-    if (target.kind === 'coding' && stored.updates.length === 0) {
-      const values = await codingRowValues(room.ctx, target.itemId, target.coderId);
-      if (Object.keys(values).length) {
-        const map = room.doc.getMap(CODING_DOC.values);
-        Y.transact(room.doc, () => Object.entries(values).forEach(([k, v]) => map.set(k, v)), { kind: 'load' } satisfies Origin);
-        const seed = Y.encodeStateAsUpdate(room.doc);
-        await appendDocUpdates(room.ctx, { docName: name, itemId: target.itemId, updates: [seed] });
-        room.approxBytes = seed.byteLength;
-        room.tailCount = 1;
+    let early: DocMessage[] | null = [];
+    room.channel = await env.fanout.openDoc(name, (message) => (early ? early.push(message) : room.receive(message)));
+    try {
+      const stored = await loadDocUpdates(room.ctx, name);
+      room.applyLoaded(stored.updates);
+      room.approxBytes = stored.bytes;
+      room.tailCount = stored.tailCount;
+      if (target.kind === 'coding' && stored.updates.length === 0) {
+        const values = await codingRowValues(room.ctx, target.itemId, target.coderId);
+        if (Object.keys(values).length) {
+          const { seeded, stored: late } = await seedCodingDoc(room.ctx, {
+            name,
+            itemId: target.itemId,
+            seed() {
+              const scratch = new Y.Doc();
+              const map = scratch.getMap(CODING_DOC.values);
+              Y.transact(scratch, () => Object.entries(values).forEach(([k, v]) => map.set(k, v)));
+              const seed = Y.encodeStateAsUpdate(scratch);
+              scratch.destroy();
+              return seed;
+            },
+          });
+          // Another process may have seeded (or written) it meanwhile: then its state is loaded.
+          const updates = seeded ? [seeded] : late;
+          room.applyLoaded(updates);
+          room.approxBytes = updates.reduce((n, u) => n + u.byteLength, 0);
+          room.tailCount = updates.length;
+        }
       }
+    } catch (err) {
+      room.destroy();
+      throw err;
     }
+    for (const message of early) room.receive(message);
+    early = null;
+    room.channel.publish({ type: 'hello' });
     return room;
+  }
+
+  private applyLoaded(updates: Uint8Array[]): void {
+    Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, u)), { kind: 'load' } satisfies Origin);
+  }
+
+  /** A message from another process on this document's channel. */
+  private receive(message: DocMessage): void {
+    if (this.broken) return;
+    try {
+      if (message.type === 'update') Y.applyUpdate(this.doc, message.update, REMOTE);
+      else if (message.type === 'awareness') {
+        // Filtered by its sender; filtered again here, so no value can arrive through presence.
+        const entries = filterRemoteAwarenessUpdate(message.update);
+        for (const e of entries) if (e.state?.user && !this.awarenessOwner(e.clientId)) this.remoteClients.set(e.clientId, e.state.user.id);
+        const accepted = entries.filter((e) => !this.awarenessOwner(e.clientId));
+        if (accepted.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), REMOTE_PRESENCE);
+      } else {
+        // A process opened the document: tell it who is here.
+        const local = [...this.connections].flatMap((c) => [...c.clientIds]).filter((id) => this.awareness.getStates().has(id));
+        if (local.length) this.channel?.publish({ type: 'awareness', update: encodeAwarenessUpdate(this.awareness, local) });
+      }
+    } catch (err) {
+      this.env.logger.error({ err, doc: this.name }, 'fan-out message could not be applied');
+    }
+  }
+
+  /**
+   * After a Redis reconnect: updates published meanwhile were lost, so the stored state is
+   * applied again (only what this process lacks changes anything and is relayed), and the
+   * other processes are asked for their presence.
+   */
+  async resync(): Promise<void> {
+    if (this.broken) return;
+    const stored = await loadDocUpdates(this.ctx, this.name);
+    if (this.broken) return;
+    Y.transact(this.doc, () => stored.updates.forEach((u) => Y.applyUpdate(this.doc, u)), REMOTE);
+    this.channel?.publish({ type: 'hello' });
   }
 
   get isBroken(): boolean {
@@ -116,6 +213,26 @@ export class Room {
   awarenessOwner(clientId: number): Connection | null {
     for (const c of this.connections) if (c.clientIds.has(clientId)) return c;
     return null;
+  }
+
+  /**
+   * Whether a connection may set a presence client id: one it announced, or a new one. An id
+   * announced through another process stays there, except for a newer state from the same
+   * user (a client that reconnected here from a process that died keeps its id). y-websocket
+   * clients echo every state they learn; echoes carry no newer clock and are dropped.
+   */
+  mayClaimPresence(connection: Connection, clientId: number, clock: number): boolean {
+    if (connection.clientIds.has(clientId)) return true;
+    if (this.awarenessOwner(clientId)) return false;
+    const remoteUser = this.remoteClients.get(clientId);
+    if (remoteUser === undefined) return true;
+    return remoteUser === connection.actor.userId && clock > (this.awareness.meta.get(clientId)?.clock ?? -1);
+  }
+
+  /** Removes the presence of every connection here (shutdown: the other processes drop it too). */
+  dropLocalPresence(): void {
+    const ids = [...this.connections].flatMap((c) => [...c.clientIds]);
+    if (ids.length) removeAwarenessStates(this.awareness, ids, null);
   }
 
   join(connection: Connection): void {
@@ -185,6 +302,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.channel?.close();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -209,7 +327,7 @@ export class Room {
         const { invalid } =
           this.target.kind === 'item'
             ? await this.env.itemLog.append({ name: this.name, itemId: this.itemId, updates }).then(() => ({ invalid: [] }))
-            : await persistDocBatch(this.ctx, { name: this.name, doc: this.target, updates, codingValues: () => values });
+            : await persistDocBatch(this.ctx, { name: this.name, doc: this.target, updates, codingValues: () => values, fromStore: this.env.fanout.shared });
         for (const i of invalid) {
           const key = `${i.fieldKey}=${JSON.stringify(values[i.fieldKey])}`;
           if (this.warned.has(key)) continue;
@@ -221,6 +339,8 @@ export class Room {
         return;
       }
       this.tailCount += batch.length;
+      // Stored: now the other processes may have it (they never store it again).
+      this.channel?.publish({ type: 'update', update: batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update)) });
       for (const p of batch) {
         const message = encodeUpdate(p.update);
         for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(message);

@@ -2,6 +2,8 @@
  * The registry of live documents, created by createDeps() and closed on shutdown. A room is
  * loaded once however many connections ask at the same time, and unloaded (flushed, then
  * compacted) when its last user leaves; a room being unloaded is waited for, never reused.
+ * Access re-checks run here and, through the fan-out's control channel, on every other
+ * process serving documents, before they resolve.
  */
 import { once } from 'node:events';
 import type { Db } from '@concord/db';
@@ -12,6 +14,7 @@ import type { Logger } from '../logger.ts';
 import { resolveDocAccess } from '../services/collab/access.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { Connection } from './connection.ts';
+import { createLocalFanout, type ControlMessage, type Fanout } from './fanout.ts';
 import { createItemLog } from './item-log.ts';
 import { Room } from './room.ts';
 
@@ -41,8 +44,10 @@ export interface Rooms extends CollabDocs {
   close(): Promise<void>;
 }
 
-export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits }): Rooms {
+/** `fanout` defaults to one process (no fan-out), e.g. for the demo seed outside a server. */
+export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout }): Rooms {
   const { db, logger, limits } = options;
+  const fanout = options.fanout ?? createLocalFanout();
   const entries = new Map<string, Entry>();
   const connections = new Set<Connection>();
   let closing: Promise<void> | null = null;
@@ -51,6 +56,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     db,
     logger,
     limits,
+    fanout,
     itemLog: createItemLog({ db, actor: null, logger }),
     onBroken(room: Room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
@@ -142,6 +148,22 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     );
   }
 
+  const localItemAccessChanged = (itemId: string) => recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed));
+  const localMemberAccessChanged = ({ projectId, userId }: { projectId: string; userId: string }) =>
+    recheck([...connections].filter((c) => c.actor.userId === userId && c.access.projectId === projectId && !c.closed));
+
+  fanout.onControl((message: ControlMessage) =>
+    message.type === 'itemAccessChanged' ? localItemAccessChanged(message.itemId) : localMemberAccessChanged(message),
+  );
+  fanout.onResync(() => {
+    for (const entry of entries.values()) {
+      if (entry.unloading) continue;
+      void entry.ready
+        .then((room) => room.resync())
+        .catch((err: unknown) => logger.error({ err }, 'live document could not be re-read after a redis reconnect'));
+    }
+  });
+
   return {
     acquire,
     connections,
@@ -156,17 +178,19 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
       }
     },
 
-    itemAccessChanged(itemId: string) {
-      return recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed));
+    async itemAccessChanged(itemId: string) {
+      await Promise.all([localItemAccessChanged(itemId), fanout.broadcast({ type: 'itemAccessChanged', itemId })]);
     },
 
-    memberAccessChanged({ projectId, userId }: { projectId: string; userId: string }) {
-      return recheck([...connections].filter((c) => c.actor.userId === userId && c.access.projectId === projectId && !c.closed));
+    async memberAccessChanged({ projectId, userId }: { projectId: string; userId: string }) {
+      await Promise.all([localMemberAccessChanged({ projectId, userId }), fanout.broadcast({ type: 'memberAccessChanged', projectId, userId })]);
     },
 
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
+        // The other processes drop this one's presence now, not when it times out.
+        for (const room of new Set([...connections].map((c) => c.room))) room.dropLocalPresence();
         for (const c of connections) c.close('INTERNAL', 'the server is shutting down');
         const sockets = [...connections].map((c) => (c.ws.readyState === c.ws.CLOSED ? null : once(c.ws, 'close')));
         await Promise.all([...entries.entries()].map(([name, e]) => e.unloading ?? unload(name, e)));

@@ -2,19 +2,33 @@
  * One persisted batch of a live document: the frozen check, the log append and (for coding
  * documents) the codings projection, in one transaction. Nothing of a batch is relayed to
  * other clients before this commits.
+ *
+ * With several server processes (`fromStore`), a process's Y.Doc may lack another process's
+ * latest batch, so the projected values are computed from the stored state (snapshot + log,
+ * this batch included) under the document's advisory lock: the last commit always projects
+ * the merged document.
  */
 import { and, eq } from 'drizzle-orm';
+import * as Y from 'yjs';
 import { assignments, items } from '@concord/db';
-import type { DocName } from '@concord/shared';
+import { CODING_DOC, type DocName } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { codingFrozenReason } from './access.ts';
 import { projectCodingValues, type InvalidValue } from './projection.ts';
-import { APPEND_CHUNK, appendDocUpdateRows, appendDocUpdates } from './store.ts';
+import { APPEND_CHUNK, appendDocUpdateRows, appendDocUpdates, loadDocUpdates, lockDoc } from './store.ts';
 
 export async function persistDocBatch(
   ctx: ServiceContext,
-  input: { name: string; doc: DocName; updates: Uint8Array[]; codingValues: () => Record<string, unknown> },
+  input: {
+    name: string;
+    doc: DocName;
+    updates: Uint8Array[];
+    /** The values after this batch in the caller's Y.Doc (one process: it holds every update). */
+    codingValues: () => Record<string, unknown>;
+    /** Project the stored state instead (several processes write the document). */
+    fromStore?: boolean;
+  },
 ): Promise<{ invalid: InvalidValue[] }> {
   const { doc } = input;
   return inTransaction(ctx, async (tx) => {
@@ -22,6 +36,8 @@ export async function persistDocBatch(
       await appendDocUpdates(tx, { docName: input.name, itemId: doc.itemId, updates: input.updates });
       return { invalid: [] };
     }
+    // Before any other lock, so compaction and the other processes' batches of this document queue here.
+    if (input.fromStore) await lockDoc(tx, input.name);
     // Lock the assignment so a concurrent submit either precedes this batch (and freezes it) or follows it.
     const [assignment] = await tx.db
       .select({ submittedAt: assignments.submittedAt })
@@ -33,12 +49,44 @@ export async function persistDocBatch(
     const frozen = codingFrozenReason(item.phase, assignment.submittedAt);
     if (frozen) throw new AppError('CONFLICT', frozen);
     await appendDocUpdates(tx, { docName: input.name, itemId: doc.itemId, updates: input.updates });
+    const values = input.fromStore ? await storedCodingValues(tx, input.name) : input.codingValues();
     return projectCodingValues({ ...tx, actor: { userId: doc.coderId, isAdmin: false } }, {
       projectId: item.projectId,
       itemId: doc.itemId,
       coderId: doc.coderId,
-      values: input.codingValues(),
+      values,
     });
+  });
+}
+
+/** A coding document's values as stored (snapshot + log), read in the caller's transaction. */
+export async function storedCodingValues(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<Record<string, unknown>> {
+  const stored = await loadDocUpdates(ctx, docName);
+  const doc = new Y.Doc();
+  try {
+    Y.transact(doc, () => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
+    return doc.getMap(CODING_DOC.values).toJSON();
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * The first state of a coding document without history, seeded from the coder's rows: stored
+ * once, under the document's lock, so two processes opening it at the same time agree on one
+ * seed. Returns the stored updates when the document turned out to have history after all.
+ */
+export async function seedCodingDoc(
+  ctx: ServiceContext,
+  input: { name: string; itemId: string; seed: () => Uint8Array | null },
+): Promise<{ seeded: Uint8Array | null; stored: Uint8Array[] }> {
+  return inTransaction(ctx, async (tx) => {
+    await lockDoc(tx, input.name);
+    const stored = await loadDocUpdates(tx, input.name);
+    if (stored.updates.length) return { seeded: null, stored: stored.updates };
+    const seed = input.seed();
+    if (seed) await appendDocUpdates(tx, { docName: input.name, itemId: input.itemId, updates: [seed] });
+    return { seeded: seed, stored: [] };
   });
 }
 

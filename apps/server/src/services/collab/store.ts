@@ -2,7 +2,8 @@
  * Durable live documents: an append-only update log plus one compacted snapshot per
  * document. Loading = snapshot + the document's log rows; compaction merges the log into
  * the snapshot and deletes exactly the rows it merged (one compactor per document at a
- * time), so a row that commits late, with a lower id, is never skipped.
+ * time, across processes: `lockDoc`), so a row that commits late, with a lower id, or that
+ * another process appends meanwhile, is never skipped.
  */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
@@ -42,10 +43,19 @@ export async function appendDocUpdateRows(ctx: Pick<ServiceContext, 'db'>, rows:
   for (let i = 0; i < rows.length; i += APPEND_CHUNK) await ctx.db.insert(docUpdates).values(rows.slice(i, i + APPEND_CHUNK));
 }
 
+/**
+ * Serializes the transactions that read a document's whole stored state (compaction, the
+ * projection with several writers, the first seed) per document and across processes: a
+ * transaction-level advisory lock on a hash of the name, released at commit or rollback.
+ */
+export async function lockDoc(tx: Pick<ServiceContext, 'db'>, docName: string): Promise<void> {
+  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`doc:${docName}`}))`);
+}
+
 /** Merges the snapshot and the log into a new snapshot and deletes the merged rows. */
 export async function compactDoc(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string }): Promise<{ merged: number; bytes: number }> {
   return ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`doc:${input.docName}`}))`);
+    await lockDoc({ db: tx as unknown as ServiceContext['db'] }, input.docName);
     const [snapshot] = await tx.select({ state: docSnapshots.state, upTo: docSnapshots.upTo }).from(docSnapshots).where(eq(docSnapshots.docName, input.docName));
     const tail = await tx
       .select({ id: docUpdates.id, update: docUpdates.update })

@@ -1,0 +1,256 @@
+/**
+ * Fan-out of live documents between server processes. Without REDIS_URL there is one
+ * process and nothing to fan out (`createLocalFanout`). With it (`createRedisFanout`), every
+ * loaded document has a Redis pub/sub channel `<prefix>:yjs:<docName>` carrying its persisted
+ * updates and its (already filtered) presence, and one channel `<prefix>:yjs-control`
+ * carries access re-checks to every process. Each process has an instance id; every message
+ * carries its sender's, and a process ignores its own.
+ *
+ * Redis pub/sub is at-most-once: after a reconnect (messages may have been lost) the
+ * `onResync` handlers run, and rooms re-read their stored state from the database.
+ */
+import { hostname } from 'node:os';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { connectRedis } from '../redis.ts';
+
+export type DocMessage =
+  /** A batch of updates, published only after it was persisted by its sender. */
+  | { type: 'update'; update: Uint8Array }
+  /** An awareness update (states already rewritten by awareness-filter.ts; removals have state null). */
+  | { type: 'awareness'; update: Uint8Array }
+  /** The sender opened the document: the others answer with their connections' presence. */
+  | { type: 'hello' };
+
+export type ControlMessage = { type: 'itemAccessChanged'; itemId: string } | { type: 'memberAccessChanged'; projectId: string; userId: string };
+
+export interface DocChannel {
+  /** Fire and forget: persistence never waits for Redis. */
+  publish(message: DocMessage): void;
+  /** Unsubscribes (idempotent). */
+  close(): void;
+}
+
+export interface Fanout {
+  readonly instanceId: string;
+  /** True when other processes may serve the same documents (so the database, not memory, is the merged truth). */
+  readonly shared: boolean;
+  /** Subscribes to a document's channel; resolves once subscribed, so nothing published afterwards is missed. */
+  openDoc(name: string, onMessage: (message: DocMessage) => void): Promise<DocChannel>;
+  /** Runs the control handler of every other process; resolves once each acknowledged (or after CONTROL_ACK_TIMEOUT_MS). */
+  broadcast(message: ControlMessage): Promise<void>;
+  /** The handler for control messages from other processes (one; set by the rooms registry). */
+  onControl(handler: (message: ControlMessage) => Promise<void>): void;
+  /** Called after the connection to Redis was lost and restored. */
+  onResync(handler: () => void): void;
+  close(): Promise<void>;
+}
+
+/** How long a control broadcast waits for the other processes' acknowledgements. */
+export const CONTROL_ACK_TIMEOUT_MS = 5_000;
+/** How long opening a document waits for the subscription before going on (a reconnect resyncs it). */
+const SUBSCRIBE_TIMEOUT_MS = 5_000;
+
+export const newInstanceId = (): string => `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
+
+/** One process: no channels, no Redis. */
+export function createLocalFanout(): Fanout {
+  const channel: DocChannel = { publish() {}, close() {} };
+  return {
+    instanceId: newInstanceId(),
+    shared: false,
+    openDoc: () => Promise.resolve(channel),
+    broadcast: () => Promise.resolve(),
+    onControl() {},
+    onResync() {},
+    close: () => Promise.resolve(),
+  };
+}
+
+const DOC_TYPES = ['update', 'awareness', 'hello'] as const;
+
+export function encodeDocMessage(origin: string, message: DocMessage): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, origin);
+  encoding.writeVarUint(encoder, DOC_TYPES.indexOf(message.type));
+  encoding.writeVarUint8Array(encoder, message.type === 'hello' ? new Uint8Array() : message.update);
+  return encoding.toUint8Array(encoder);
+}
+
+export function decodeDocMessage(data: Uint8Array): { origin: string; message: DocMessage } {
+  const decoder = decoding.createDecoder(data);
+  const origin = decoding.readVarString(decoder);
+  const type = DOC_TYPES[decoding.readVarUint(decoder)];
+  const payload = decoding.readVarUint8Array(decoder);
+  if (!type) throw new Error('unknown fan-out message type');
+  return { origin, message: type === 'hello' ? { type } : { type, update: payload } };
+}
+
+type ControlEnvelope = { origin: string; id: string } & (ControlMessage | { type: 'ack'; to: string });
+
+interface PendingAck {
+  received: number;
+  expected: number;
+  resolve(): void;
+}
+
+export function createRedisFanout(options: { url: string; prefix: string; logger: Logger }): Fanout {
+  const { url, prefix, logger } = options;
+  const instanceId = newInstanceId();
+  const log = logger.child({ component: 'collab-fanout', instanceId });
+  // Named per instance (CLIENT LIST shows which process a connection belongs to).
+  const pub: Redis = connectRedis(url, `collab-pub:${instanceId}`, log);
+  const sub: Redis = connectRedis(url, `collab-sub:${instanceId}`, log);
+  const controlChannel = `${prefix}:yjs-control`;
+  const docChannel = (name: string) => `${prefix}:yjs:${name}`;
+  const handlers = new Map<string, (message: DocMessage) => void>();
+  const pendingAcks = new Map<string, PendingAck>();
+  let controlHandler: (message: ControlMessage) => Promise<void> = () => Promise.resolve();
+  const resyncHandlers: (() => void)[] = [];
+  let wasReady = false;
+  let closed = false;
+  let nextId = 0;
+
+  const publish = (channel: string, data: Uint8Array | string) => {
+    pub.publish(channel, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).catch((err: unknown) => {
+      if (!closed) log.warn({ err, channel }, 'fan-out publish failed');
+    });
+  };
+
+  sub.on('ready', () => {
+    // ioredis re-subscribes by itself; whatever was published meanwhile is gone.
+    if (wasReady && !closed) {
+      log.warn('redis reconnected: re-reading live documents from the database');
+      for (const h of resyncHandlers) h();
+    }
+    wasReady = true;
+  });
+
+  async function onControlMessage(envelope: ControlEnvelope): Promise<void> {
+    if (envelope.type === 'ack') {
+      if (envelope.to !== instanceId) return;
+      const pending = pendingAcks.get(envelope.id);
+      if (!pending) return;
+      pending.received++;
+      if (pending.received >= pending.expected) pending.resolve();
+      return;
+    }
+    try {
+      const { origin: _o, id: _i, ...message } = envelope;
+      await controlHandler(message);
+    } finally {
+      publish(controlChannel, JSON.stringify({ type: 'ack', origin: instanceId, id: envelope.id, to: envelope.origin } satisfies ControlEnvelope));
+    }
+  }
+
+  sub.on('messageBuffer', (channelBuffer: Buffer, data: Buffer) => {
+    const channel = channelBuffer.toString();
+    try {
+      if (channel === controlChannel) {
+        const envelope = JSON.parse(data.toString()) as ControlEnvelope;
+        if (envelope.origin !== instanceId) void onControlMessage(envelope).catch((err: unknown) => log.error({ err }, 'control message failed'));
+        return;
+      }
+      const handler = handlers.get(channel);
+      if (!handler) return;
+      const { origin, message } = decodeDocMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (origin !== instanceId) handler(message);
+    } catch (err) {
+      log.error({ err, channel }, 'malformed fan-out message dropped');
+    }
+  });
+
+  const subscribed = withTimeout(sub.subscribe(controlChannel), log, controlChannel);
+
+  return {
+    instanceId,
+    shared: true,
+
+    async openDoc(name, onMessage) {
+      const channel = docChannel(name);
+      handlers.set(channel, onMessage);
+      await withTimeout(sub.subscribe(channel), log, channel);
+      let open = true;
+      return {
+        publish(message) {
+          if (open) publish(channel, encodeDocMessage(instanceId, message));
+        },
+        close() {
+          if (!open) return;
+          open = false;
+          // A newer room of the same document may already listen here: leave it alone.
+          if (handlers.get(channel) !== onMessage) return;
+          handlers.delete(channel);
+          if (!closed) sub.unsubscribe(channel).catch((err: unknown) => log.debug({ err, channel }, 'unsubscribe failed'));
+        },
+      };
+    },
+
+    async broadcast(message) {
+      await subscribed;
+      const id = `${instanceId}#${nextId++}`;
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      const pending: PendingAck = { received: 0, expected: Infinity, resolve };
+      pendingAcks.set(id, pending);
+      const timer = setTimeout(() => {
+        log.warn({ message, acknowledged: pending.received, expected: pending.expected }, 'not every process acknowledged a live-document access change in time');
+        resolve();
+      }, CONTROL_ACK_TIMEOUT_MS);
+      timer.unref();
+      // Not awaited by itself: while Redis is down the command waits in ioredis's queue, and the timeout still ends the wait.
+      pub.publish(controlChannel, JSON.stringify({ ...message, origin: instanceId, id } satisfies ControlEnvelope)).then(
+        (receivers) => {
+          // Every subscriber received it, this process included.
+          pending.expected = receivers - 1;
+          if (pending.received >= pending.expected) resolve();
+        },
+        (err: unknown) => {
+          log.error({ err, message }, 'live-document access change could not be sent to the other processes');
+          resolve();
+        },
+      );
+      try {
+        await done;
+      } finally {
+        clearTimeout(timer);
+        pendingAcks.delete(id);
+      }
+    },
+
+    onControl(handler) {
+      controlHandler = handler;
+    },
+
+    onResync(handler) {
+      resyncHandlers.push(handler);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const p of pendingAcks.values()) p.resolve();
+      // QUIT goes after every queued publish (presence removals of this process's clients).
+      await Promise.all([pub, sub].map((r) => r.quit().then(() => undefined, () => r.disconnect())));
+    },
+  };
+}
+
+async function withTimeout(subscription: Promise<unknown>, log: Logger, channel: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), SUBSCRIBE_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    const result = await Promise.race([subscription, timeout]);
+    // ioredis keeps the subscription queued; when Redis is back, the resync repairs what was missed.
+    if (result === 'timeout') log.warn({ channel }, 'redis subscription not confirmed in time; going on');
+  } catch (err) {
+    log.warn({ err, channel }, 'redis subscription failed; going on');
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * Scale-out: two server instances (two startConcord in this process, each with its own
+ * database pool and its own Redis connections) serve the same documents through one
+ * database and a real Redis. On the PostgreSQL lane they share one fresh database; on the
+ * PGlite lane they share the one PGlite instance (PGlite cannot be opened twice). Each run
+ * uses its own channel prefix. Without a reachable Redis the suite is skipped loudly
+ * (failed with CI=true).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, inArray } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { codings, docUpdates, type Database } from '@concord/db';
+import { testDatabaseUrl } from '@concord/db/testing';
+import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
+import { Redis } from 'ioredis';
+import { appendDocUpdates, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
+import { storedCodingValues } from '../src/services/collab/persist.ts';
+import type { ProjectFixture, Session } from './harness.ts';
+import {
+  connectClient,
+  createFixture,
+  createTeam,
+  createTestStore,
+  eventually,
+  seededRandom,
+  startCollabServer,
+  testRedisUrl,
+  testSeed,
+  uniqueRedisPrefix,
+  type Client,
+  type CollabServer,
+  type Team,
+  type TestStore,
+} from './collab-helpers.ts';
+
+const redisUrl = await testRedisUrl(process.env);
+// Two instances, eight sign-ins and three fixtures; slow when the shared machine is busy.
+const SETUP_TIMEOUT_MS = 240_000;
+
+/** One database for both instances: two pools on PostgreSQL, the same instance on PGlite (closed by the first). */
+async function sharedStore(): Promise<TestStore> {
+  const base = await createTestStore();
+  let pglite: Database | null = null;
+  return {
+    async open() {
+      if (testDatabaseUrl) return base.open();
+      if (pglite) return { ...pglite, close: () => Promise.resolve() };
+      pglite = await base.open();
+      return pglite;
+    },
+    dispose: () => base.dispose(),
+  };
+}
+
+const contentOf = (doc: Y.Doc) => ({
+  text: doc.getText('memo').toString(),
+  annotations: doc.getArray(ITEM_DOC.annotations).toJSON(),
+  memos: doc.getMap(ITEM_DOC.memos).toJSON(),
+});
+
+describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { timeout: 120_000 }, () => {
+  let store: TestStore;
+  let a: CollabServer;
+  let b: CollabServer;
+  let team: Team;
+  let fixtures: ProjectFixture[];
+  const clients: Client[] = [];
+  const client = (server: CollabServer, docName: string, who: Session) => {
+    const c = connectClient(server.wsUrl, docName, { cookie: who.cookie });
+    clients.push(c);
+    return c;
+  };
+  const db = () => a.server.deps.database.db;
+  const storedRows = (names: string[]) => db().select({ docName: docUpdates.docName, update: docUpdates.update }).from(docUpdates).where(inArray(docUpdates.docName, names));
+
+  beforeAll(async () => {
+    store = await sharedStore();
+    const overrides = { redisUrl: redisUrl!, redisPrefix: uniqueRedisPrefix('collab') };
+    a = await startCollabServer(store, overrides);
+    b = await startCollabServer(store, overrides);
+    expect(a.server.deps.fanout.instanceId).not.toBe(b.server.deps.fanout.instanceId);
+    team = await createTeam(a.h);
+    fixtures = [await createFixture(a.h, team), await createFixture(a.h, team), await createFixture(a.h, team)];
+    // Joint sessions: coders write the shared item documents and see each other's coding documents.
+    for (const f of fixtures) {
+      const res = await a.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'joint' });
+      expect(res.status).toBe(200);
+    }
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    // B first: on PGlite, A owns the shared instance.
+    await b?.close();
+    await a?.close();
+    await store?.dispose();
+  }, SETUP_TIMEOUT_MS);
+
+  it('converges after seeded random edits from clients split across both instances (2 documents), storing each update once', async () => {
+    const seed = testSeed(process.env.CONCORD_TEST_SEED);
+    console.log(`scale-out convergence seed: ${seed} (replay with CONCORD_TEST_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const people: [CollabServer, Session][] = [
+      [a, team.members.coder],
+      [b, team.coderB],
+      [b, team.members.editor],
+      [a, team.members.owner],
+    ];
+    const names = fixtures.slice(0, 2).map((f) => itemDocName(f.itemId));
+    const docs = names.map((name) => people.map(([server, who]) => client(server, name, who)));
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+
+    for (let round = 0; round < 6; round++) {
+      for (const peers of docs) {
+        for (const peer of peers) {
+          if (random() < 0.15) peer.provider.disconnect();
+          const edits = 1 + Math.floor(random() * 10);
+          for (let i = 0; i < edits; i++) {
+            const text = peer.doc.getText('memo');
+            const op = random();
+            if (op < 0.45) text.insert(Math.floor(random() * (text.length + 1)), pick(['a', 'frame ', 'ZZ', '\n']));
+            else if (op < 0.6 && text.length > 0) {
+              const at = Math.floor(random() * text.length);
+              text.delete(at, Math.min(text.length - at, 1 + Math.floor(random() * 3)));
+            } else if (op < 0.8) peer.doc.getArray(ITEM_DOC.annotations).push([{ from: Math.floor(random() * 50), frame: pick(['security', 'leader']) }]);
+            else peer.doc.getMap(ITEM_DOC.memos).set(pick(['m1', 'm2', 'm3']), { text: pick(['x', 'y', 'z']), round });
+          }
+          if (!peer.provider.wsconnected && random() < 0.7) peer.provider.connect();
+        }
+      }
+    }
+    for (const peers of docs) for (const peer of peers) if (!peer.provider.shouldConnect) peer.provider.connect();
+    for (const peers of docs) {
+      await eventually(() => {
+        const first = contentOf(peers[0]!.doc);
+        for (const peer of peers.slice(1)) expect(contentOf(peer.doc), `seed ${seed}`).toEqual(first);
+        for (const peer of peers) expect(peer.closes, `seed ${seed}`).toEqual([]);
+      }, 30_000);
+    }
+    expect(contentOf(docs[0]![0]!.doc)).not.toEqual(contentOf(docs[1]![0]!.doc));
+
+    // The database holds the merged document, and no update twice.
+    for (const [i, name] of names.entries()) {
+      const stored = new Y.Doc();
+      for (const u of (await loadDocUpdates({ db: db() }, name)).updates) Y.applyUpdate(stored, u);
+      expect(contentOf(stored), `seed ${seed}`).toEqual(contentOf(docs[i]![0]!.doc));
+    }
+    const rows = await storedRows(names);
+    const distinct = new Set(rows.map((r) => `${r.docName}:${Buffer.from(r.update).toString('base64')}`));
+    expect(distinct.size).toBe(rows.length);
+
+    // One edit through A and one through B: exactly two more rows, although both instances applied both.
+    const [onA, onB] = [docs[0]![0]!, docs[0]![1]!];
+    const before = (await storedRows([names[0]!])).length;
+    onA.doc.getText('memo').insert(0, 'from A ');
+    await eventually(() => expect(onB.doc.getText('memo').toString()).toMatch(/^from A /));
+    onB.doc.getText('memo').insert(0, 'from B ');
+    await eventually(() => expect(onA.doc.getText('memo').toString()).toMatch(/^from B from A /));
+    await eventually(async () => expect((await storedRows([names[0]!])).length).toBe(before + 2));
+  });
+
+  it('carries presence across instances, filtered, and removes it when the connection leaves', async () => {
+    const name = itemDocName(fixtures[1]!.itemId);
+    const speaker = client(a, name, team.members.coder);
+    const listener = client(b, name, team.coderB);
+    await eventually(() => expect(speaker.provider.synced && listener.provider.synced).toBe(true));
+    // Values typed into presence never travel, on any instance.
+    speaker.provider.awareness.setLocalState({ user: { name: 'Coder', color: '#112233', id: 'forged' }, focus: { fieldKey: 'frame' }, values: { frame: 'security' } });
+    const id = speaker.doc.clientID;
+    await eventually(() =>
+      expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: { id: team.members.coder.userId, name: 'Coder', color: '#112233' }, focus: { fieldKey: 'frame' } }),
+    );
+    speaker.provider.destroy();
+    await eventually(() => expect(listener.provider.awareness.getStates().has(id)).toBe(false), 5_000);
+  });
+
+  it('keeps the codings rows equal to the merged coding document when both instances write it concurrently, while both compact', async () => {
+    const seed = testSeed(process.env.CONCORD_TEST_SEED);
+    console.log(`scale-out projection seed: ${seed} (replay with CONCORD_TEST_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const f = fixtures[0]!;
+    const name = codingDocName(f.itemId, team.members.coder.userId);
+    const candidates: Record<string, unknown[]> = {
+      frame: ['security', 'protesters_terrorists', 'leader', { na: true }, 'not-an-option'],
+      impact: [-3, -1, 0, 2, 3, 9],
+      notes: ['a memo', 'another memo', 42],
+      bogus_field: ['x'],
+    };
+    const keys = Object.keys(candidates);
+    // The same coder in two tabs, each on another instance.
+    const tabs = [client(a, name, team.members.coder), client(b, name, team.members.coder)];
+    await eventually(() => expect(tabs.every((t) => t.provider.synced)).toBe(true));
+    const compactions: Promise<unknown>[] = [];
+    for (let round = 0; round < 8; round++) {
+      for (const tab of tabs) {
+        const values = tab.doc.getMap(CODING_DOC.values);
+        for (let i = 0; i < 1 + Math.floor(random() * 4); i++) {
+          const key = keys[Math.floor(random() * keys.length)]!;
+          if (random() < 0.2) values.delete(key);
+          else values.set(key, candidates[key]![Math.floor(random() * candidates[key]!.length)]);
+        }
+      }
+      // Concurrent compaction from both instances must not lose what the other appends.
+      for (const s of [a, b]) compactions.push(compactDoc({ db: s.server.deps.database.db }, { docName: name, itemId: f.itemId }));
+      // One turn of the event loop between rounds (not a timed wait): batches of both instances interleave.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(compactions);
+    await eventually(() => expect(tabs[0]!.doc.getMap(CODING_DOC.values).toJSON()).toEqual(tabs[1]!.doc.getMap(CODING_DOC.values).toJSON()), 20_000);
+    const merged = tabs[0]!.doc.getMap(CODING_DOC.values).toJSON();
+    const expected = Object.fromEntries(
+      Object.entries(merged).filter(([key, value]) => key !== 'bogus_field' && value !== 'not-an-option' && value !== 9 && value !== 42),
+    );
+    const rows = async () =>
+      Object.fromEntries(
+        (
+          await db()
+            .select({ fieldKey: codings.fieldKey, value: codings.value })
+            .from(codings)
+            .where(and(eq(codings.itemId, f.itemId), eq(codings.coderId, team.members.coder.userId)))
+        ).map((r) => [r.fieldKey, r.value]),
+      );
+    await eventually(async () => expect(await rows(), `seed ${seed}`).toEqual(expected), 20_000);
+    expect(await storedCodingValues({ db: db() }, name), `seed ${seed}`).toEqual(merged);
+  });
+
+  it('re-checks access on every instance: a phase change through A downgrades and closes connections held by B', async () => {
+    const f = fixtures[1]!;
+    const writer = client(b, itemDocName(f.itemId), team.members.coder);
+    const reader = client(b, codingDocName(f.itemId, team.members.coder.userId), team.coderB);
+    await eventually(() => expect(writer.provider.synced && reader.provider.synced).toBe(true));
+    const onB = () => [...b.server.deps.collab.connections].find((c) => c.access.name === itemDocName(f.itemId) && c.actor.userId === team.members.coder.userId && !c.closed);
+    expect(onB()?.access.mode).toBe('write');
+
+    const res = await a.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'independent' });
+    expect(res.status).toBe(200);
+    // The phase change returned after B re-checked: B's connection is read-only already.
+    expect(onB()?.access.mode).toBe('read');
+    // Blind again: coderB no longer reads the coder's values, on B either.
+    await eventually(() => expect(reader.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    reader.provider.disconnect();
+    // The downgraded writer is closed by its next change.
+    writer.doc.getText('memo').insert(0, 'blind? ');
+    await eventually(() => expect(writer.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    writer.provider.disconnect();
+  });
+
+  it('closes a removed member\'s connections held by the other instance', async () => {
+    const f = fixtures[2]!;
+    const member = client(b, itemDocName(f.itemId), team.coderB);
+    await eventually(() => expect(member.provider.synced).toBe(true));
+    const res = await a.h.request(team.members.owner, 'DELETE', `/api/projects/${f.projectId}/members/${team.coderB.userId}`);
+    expect(res.status).toBe(200);
+    await eventually(() => expect(member.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    member.provider.disconnect();
+  });
+
+  it('re-reads the stored state when its Redis connection comes back (pub/sub loses what is published meanwhile)', async () => {
+    const f = fixtures[1]!;
+    const name = itemDocName(f.itemId);
+    const onB = client(b, name, team.members.owner);
+    await eventually(() => expect(onB.provider.synced).toBe(true));
+    // An update that is stored but was never published: only the re-read can bring it to B.
+    const extra = new Y.Doc();
+    extra.getMap('resync').set('stored', 'while B was away');
+    await appendDocUpdates({ db: db() }, { docName: name, itemId: f.itemId, updates: [Y.encodeStateAsUpdate(extra)] });
+    extra.destroy();
+    // Cut B's subscriber connection (only that one, found by its name); ioredis reconnects.
+    const admin = new Redis(redisUrl!);
+    try {
+      const list = String(await admin.call('CLIENT', 'LIST'));
+      const line = list.split('\n').find((l) => l.includes(`name=concord:collab-sub:${b.server.deps.fanout.instanceId} `));
+      const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
+      expect(id, 'B subscribes under its own connection name').toBeDefined();
+      await admin.call('CLIENT', 'KILL', 'ID', id!);
+    } finally {
+      admin.disconnect();
+    }
+    await eventually(() => expect(onB.doc.getMap('resync').get('stored')).toBe('while B was away'));
+    // And the fan-out works again: an edit through A reaches B's client.
+    const onA = client(a, name, team.members.editor);
+    await eventually(() => expect(onA.provider.synced).toBe(true));
+    onA.doc.getMap('resync').set('through A', 'after the reconnect');
+    await eventually(() => expect(onB.doc.getMap('resync').get('through A')).toBe('after the reconnect'));
+  });
+
+  it('drops the presence of a stopped instance\'s clients on the other instance at once', async () => {
+    const name = itemDocName(fixtures[0]!.itemId);
+    const onA = client(a, name, team.members.editor);
+    const onB = client(b, name, team.members.owner);
+    onA.provider.awareness.setLocalStateField('user', { name: 'Editor', color: '#445566' });
+    const id = onA.doc.clientID;
+    await eventually(() => expect(onB.provider.awareness.getStates().get(id)).toMatchObject({ user: { id: team.members.editor.userId, name: 'Editor' } }));
+    onA.provider.shouldConnect = false;
+    await a.close();
+    // Well before y-protocols' 30 s presence timeout.
+    await eventually(() => expect(onB.provider.awareness.getStates().has(id)).toBe(false), 5_000);
+  });
+});
