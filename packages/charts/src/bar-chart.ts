@@ -47,7 +47,7 @@ export function barChart(input: BarChartInput): string {
   let y = 24;
   body += `<text x="12" y="${y}" font-size="16" font-weight="600" class="chart-title">${escapeXml(input.title)}</text>`;
   y += 8;
-  const noteLines = wrapLabel(input.note ?? input.description, Math.floor((width - 24) / 6.2), 4);
+  const noteLines = wrapLabel(input.note ?? input.description, Math.floor((width - 24) / 6.2), 8);
   y += LINE_HEIGHT;
   body += textLines(noteLines, 12, y, 'fill="#444444" class="note"', LINE_HEIGHT);
   y += (noteLines.length - 1) * LINE_HEIGHT + 10;
@@ -57,7 +57,7 @@ export function barChart(input: BarChartInput): string {
     y += 12;
     body += '<g class="legend">';
     for (const [i, s] of series.entries()) {
-      const label = wrapLabel(s.name, 40, 1)[0] ?? '';
+      const label = wrapLabel(s.name, 90, 1)[0] ?? '';
       if (x > 12 && x + 24 + label.length * 6.5 > width - 12) {
         x = 12;
         y += 18;

@@ -37,7 +37,7 @@ export function tableChart(input: TableInput): string {
   const colX = [12, ...Array.from({ length: n - 1 }, (_, i) => 12 + firstWidth + (i + 1) * numericWidth)];
   let y = 24;
   let body = `<text x="12" y="${y}" font-size="16" font-weight="600" class="chart-title">${escapeXml(input.title)}</text>`;
-  const noteLines = wrapLabel(input.note ?? input.description, Math.floor((width - 24) / 6.2), 4);
+  const noteLines = wrapLabel(input.note ?? input.description, Math.floor((width - 24) / 6.2), 8);
   y += 22;
   body += textLines(noteLines, 12, y, 'fill="#444444" class="note"', ROW_LINE);
   y += (noteLines.length - 1) * ROW_LINE + 18;

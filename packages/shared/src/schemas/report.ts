@@ -80,7 +80,7 @@ export type ChartData = z.infer<typeof chartDataSchema>;
 
 /** The counting rule every chart follows, stated on each chart. */
 export const CHART_COUNTING_RULE =
-  "Each revealed item counts once per bar, with its adjudicated (gold) value where an editor decided one; otherwise the value more than half of its coders submitted (all coders agreeing is the usual case); for multiple choice, each option more than half of its coders selected. Items without such a value (no majority, N/A, or decided as no value) are left out.";
+  'Each revealed item counts once per bar with its adjudicated (gold) value where an editor decided one, else the value more than half of its coders submitted (multiple choice: each option more than half selected); items without one (no majority, N/A, decided as no value) are left out.';
 
 export interface ExportFile {
   id: string;
