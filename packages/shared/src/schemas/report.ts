@@ -68,6 +68,7 @@ export const chartDataSchema = z.object({
   /** What is counted and how (the counting rule), also printed on the chart. */
   description: z.string(),
   fieldKey: z.string(),
+  fieldLabel: z.string(),
   codebookVersion: z.number().int(),
   /** Bars (or table rows), in codebook order; `parent` is set for child frames in the table. */
   categories: z.array(z.object({ key: z.string(), label: z.string(), parent: z.string().nullable() })),

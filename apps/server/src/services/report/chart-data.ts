@@ -102,7 +102,7 @@ export async function getChartData(ctx: ServiceContext, projectId: string, chart
   ].filter((s) => s.key !== 'none' || s.pool.length > 0);
 
   const summary = `${countNoun(itemsSummary.counted, 'item')} of ${itemsSummary.revealed} revealed counted, ${itemsSummary.excluded} left out.`;
-  const base = { chart, fieldKey: field.key, codebookVersion: codebook.version, items: itemsSummary };
+  const base = { chart, fieldKey: field.key, fieldLabel: field.label, codebookVersion: codebook.version, items: itemsSummary };
   const describe = (what: string, extra = '') => `${what}. ${summary} ${CHART_COUNTING_RULE}${extra}`;
 
   if (field.type === 'ordinal') {

@@ -10,7 +10,7 @@ export function chartSvg(data: ChartData): string {
       id: data.chart,
       title: data.title,
       description: data.description,
-      columns: ['Narrative frame', 'Items'],
+      columns: [data.fieldLabel, 'Items'],
       rows: data.categories.map((c, i) => ({ cells: [c.label, String(data.series[0]?.values[i] ?? 0)], indent: depth.get(c.key) ?? 0, strong: c.parent === null })),
     });
   }
