@@ -108,6 +108,18 @@ const CASES: RouteCase[] = [
     },
   },
   { method: 'GET', template: '/api/projects/{projectId}/export/gold.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/irr.csv', allowed: MANAGERS, ok: 200, query: '?field=impact' },
+  { method: 'GET', template: '/api/projects/{projectId}/export/krippendorffsalpha.csv', allowed: MANAGERS, ok: 200, query: '?field=impact' },
+  { method: 'GET', template: '/api/projects/{projectId}/export/tidycomm.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/spss-kalpha.csv', allowed: MANAGERS, ok: 200, query: '?field=impact' },
+  { method: 'GET', template: '/api/projects/{projectId}/export/spss-kalpha.sps', allowed: MANAGERS, ok: 200, query: '?field=impact' },
+  { method: 'GET', template: '/api/projects/{projectId}/export/codebook.json', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/codebook.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/discussion.csv', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/discussion.json', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
+  // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
+  { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 201, body: () => ({ body: 'Is this satire?', fieldKey: 'frame' }) },
 ];
@@ -137,7 +149,8 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{incidentId}', f.incidentId)
       .replace('{userId}', f.members.coder.userId)
       .replace('{fieldKey}', 'impact')
-      .replace('{key}', 'notes') + (c.query ?? '')
+      .replace('{key}', 'notes')
+      .replace('{chart}', 'parent-frames.svg') + (c.query ?? '')
   );
 }
 

@@ -1,26 +1,134 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { discussionExportSchema, perFieldExportQuery } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { exportCodebookCsv, exportCodebookJson } from '../services/export/codebook-export.ts';
 import { exportCodingsCsv } from '../services/export/codings-export.ts';
+import { discussionCsv, loadDiscussion } from '../services/export/discussion-export.ts';
+import { exportRMatrixCsv, exportSpssKalphaCsv, exportSpssKalphaSyntax } from '../services/export/matrix-exports.ts';
+import { exportTidycommCsv } from '../services/export/tidycomm-export.ts';
 import { errors, projectParams } from './schemas.ts';
 
-const codingsCsv = createRoute({
-  method: 'get',
-  path: '/{projectId}/export/codings.csv',
-  summary: 'Submitted codings of revealed items: long (unit,coder,field,value) or wide (one field; a column per coder)',
-  request: {
-    params: projectParams,
-    query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: z.string().max(100).optional() }),
-  },
-  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors },
-});
+const file = (type: string, description: string) => ({ 200: { content: { [type]: { schema: z.string() } }, description }, ...errors });
+const csv = (description: string) => file('text/csv', description);
+const download = (type: string, name: string) => ({ 'content-type': type, 'content-disposition': `attachment; filename="${name}"` });
+const CSV = 'text/csv; charset=utf-8';
+
+const routes = {
+  codingsCsv: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/codings.csv',
+    summary: 'Submitted codings of revealed items: long (unit,coder,field,value) or wide (one field; a column per coder)',
+    request: {
+      params: projectParams,
+      query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: z.string().max(100).optional() }),
+    },
+    responses: csv('CSV'),
+  }),
+  irr: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/irr.csv',
+    summary: 'R irr layout: one field as a units x coders matrix of numeric codes (NA = missing); irr::kripp.alpha(t(as.matrix(d[, -1])))',
+    request: { params: projectParams, query: perFieldExportQuery },
+    responses: csv('CSV for read.csv'),
+  }),
+  krippendorffsalpha: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/krippendorffsalpha.csv',
+    summary: 'R krippendorffsalpha layout (the irr matrix): krippendorffs.alpha(as.matrix(d[, -1]), level = "ordinal")',
+    request: { params: projectParams, query: perFieldExportQuery },
+    responses: csv('CSV for read.csv'),
+  }),
+  tidycomm: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/tidycomm.csv',
+    summary: 'R tidycomm layout: one row per unit and coder, a column per coded field; tidycomm::test_icr(d, unit, coder)',
+    request: { params: projectParams },
+    responses: csv('CSV for read.csv'),
+  }),
+  spssData: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/spss-kalpha.csv',
+    summary: 'SPSS KALPHA data: one field, units in rows, coders c1..cN in columns, numeric codes, empty = missing',
+    request: { params: projectParams, query: perFieldExportQuery },
+    responses: csv('CSV for GET DATA'),
+  }),
+  spssSyntax: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/spss-kalpha.sps',
+    summary: 'SPSS syntax for the KALPHA data file: GET DATA, coder and value labels, the KALPHA call',
+    request: { params: projectParams, query: perFieldExportQuery },
+    responses: file('text/plain', 'SPSS syntax'),
+  }),
+  codebookJson: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/codebook.json',
+    summary: 'The current codebook version as canonical JSON (sorted keys): {name, version, fields}',
+    request: { params: projectParams },
+    responses: file('application/json', 'JSON'),
+  }),
+  codebookCsv: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/codebook.csv',
+    summary: 'The codebook as CSV: one row per option or scale point (with parent and numeric code), N/A, number and text fields',
+    request: { params: projectParams },
+    responses: csv('CSV'),
+  }),
+  discussionCsv: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/discussion.csv',
+    summary: 'Comments and every adjudication step (decide, revise, reopen) of revealed items, with who, when, value and rationale',
+    request: { params: projectParams },
+    responses: csv('CSV'),
+  }),
+  discussionJson: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/discussion.json',
+    summary: 'The discussion export as JSON: {entries: [...]}',
+    request: { params: projectParams },
+    responses: { 200: { content: { 'application/json': { schema: discussionExportSchema } }, description: 'JSON' }, ...errors },
+  }),
+};
 
 export function exportRoutes(deps: AppDeps) {
-  return newRouter().openapi(codingsCsv, async (c) => {
-    const { projectId } = c.req.valid('param');
-    const query = c.req.valid('query');
-    const csv = await exportCodingsCsv(serviceContext(deps, c), projectId, query);
-    const name = `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`;
-    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
-  });
+  return newRouter()
+    .openapi(routes.codingsCsv, async (c) => {
+      const { projectId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const body = await exportCodingsCsv(serviceContext(deps, c), projectId, query);
+      return c.body(body, 200, download(CSV, `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`));
+    })
+    .openapi(routes.irr, async (c) => {
+      const { field } = c.req.valid('query');
+      return c.body(await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), 200, download(CSV, `irr-${field}.csv`));
+    })
+    .openapi(routes.krippendorffsalpha, async (c) => {
+      const { field } = c.req.valid('query');
+      return c.body(await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), 200, download(CSV, `krippendorffsalpha-${field}.csv`));
+    })
+    .openapi(routes.tidycomm, async (c) =>
+      c.body(await exportTidycommCsv(serviceContext(deps, c), c.req.valid('param').projectId), 200, download(CSV, 'tidycomm.csv')),
+    )
+    .openapi(routes.spssData, async (c) => {
+      const { field } = c.req.valid('query');
+      return c.body(await exportSpssKalphaCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), 200, download(CSV, `spss-kalpha-${field}.csv`));
+    })
+    .openapi(routes.spssSyntax, async (c) => {
+      const { field } = c.req.valid('query');
+      const body = await exportSpssKalphaSyntax(serviceContext(deps, c), c.req.valid('param').projectId, field);
+      return c.body(body, 200, download('text/plain; charset=utf-8', `spss-kalpha-${field}.sps`));
+    })
+    .openapi(routes.codebookJson, async (c) =>
+      c.body(await exportCodebookJson(serviceContext(deps, c), c.req.valid('param').projectId), 200, download('application/json; charset=utf-8', 'codebook.json')),
+    )
+    .openapi(routes.codebookCsv, async (c) =>
+      c.body(await exportCodebookCsv(serviceContext(deps, c), c.req.valid('param').projectId), 200, download(CSV, 'codebook.csv')),
+    )
+    .openapi(routes.discussionCsv, async (c) =>
+      c.body(discussionCsv(await loadDiscussion(serviceContext(deps, c), c.req.valid('param').projectId)), 200, download(CSV, 'discussion.csv')),
+    )
+    .openapi(routes.discussionJson, async (c) => {
+      const entries = await loadDiscussion(serviceContext(deps, c), c.req.valid('param').projectId);
+      return c.json({ entries }, 200, { 'content-disposition': 'attachment; filename="discussion.json"' });
+    });
 }

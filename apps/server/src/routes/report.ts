@@ -1,0 +1,52 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { chartDataSchema, chartParams, chartQuery, reportQuery, reportSchema, type ChartId } from '@concord/shared';
+import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { getChartData } from '../services/report/chart-data.ts';
+import { chartSvg } from '../services/report/chart-svg.ts';
+import { getReport } from '../services/report/get-report.ts';
+import { reportMarkdown } from '../services/report/report-markdown.ts';
+import { errors, projectParams } from './schemas.ts';
+
+const routes = {
+  report: createRoute({
+    method: 'get',
+    path: '/{projectId}/report',
+    summary: 'Reliability report: methods paragraph and table row per field, codebook version, SHA-256 of data and codebook; ?format=md downloads Markdown',
+    request: { params: projectParams, query: reportQuery },
+    responses: {
+      200: { content: { 'application/json': { schema: reportSchema }, 'text/markdown': { schema: z.string() } }, description: 'the report' },
+      ...errors,
+    },
+  }),
+  chart: createRoute({
+    method: 'get',
+    path: '/{projectId}/charts/{chart}',
+    summary: 'Counts for a chart of the seed report (parent-frames, platforms, frames-by-incident, frames-table, impact-by-incident); add .svg for the drawing',
+    request: { params: chartParams, query: chartQuery },
+    responses: {
+      200: { content: { 'application/json': { schema: chartDataSchema }, 'image/svg+xml': { schema: z.string() } }, description: 'chart data or SVG' },
+      ...errors,
+    },
+  }),
+};
+
+export function reportRoutes(deps: AppDeps) {
+  return newRouter()
+    .openapi(routes.report, async (c) => {
+      const { format, ...query } = c.req.valid('query');
+      const report = await getReport(serviceContext(deps, c), c.req.valid('param').projectId, query);
+      if (format === 'md') {
+        return c.body(reportMarkdown(report), 200, { 'content-type': 'text/markdown; charset=utf-8', 'content-disposition': 'attachment; filename="reliability-report.md"' });
+      }
+      return c.json(report, 200);
+    })
+    .openapi(routes.chart, async (c) => {
+      const { projectId, chart } = c.req.valid('param');
+      const svg = chart.endsWith('.svg');
+      const id = (svg ? chart.slice(0, -'.svg'.length) : chart) as ChartId;
+      const data = await getChartData(serviceContext(deps, c), projectId, id, c.req.valid('query'));
+      if (svg) return c.body(chartSvg(data), 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'content-disposition': `inline; filename="${id}.svg"` });
+      return c.json(data, 200);
+    });
+}

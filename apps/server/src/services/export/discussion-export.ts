@@ -1,0 +1,92 @@
+/**
+ * The discussion and the decisions of revealed items, "what Airtable loses in its CSV
+ * export": every comment and every step of every adjudication (decide, revise, reopen,
+ * from the audit log) with who, when, the value and the rationale, in item order, then time.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { auditLog, comments, items, users } from '@concord/db';
+import { formatValue, type CodingValue, type DiscussionEntry } from '@concord/shared';
+import { authorize } from '../authz.ts';
+import { iso, type ServiceContext } from '../context.ts';
+import { csvLine } from './csv.ts';
+
+interface DecisionState {
+  value?: CodingValue | null;
+  rationale?: string;
+  status?: string;
+}
+
+export async function loadDiscussion(ctx: ServiceContext, projectId: string): Promise<DiscussionEntry[]> {
+  await authorize(ctx, projectId, 'export.read');
+  const revealed = await ctx.db
+    .select({ id: items.id, seq: items.seq, externalId: items.externalId, title: items.title })
+    .from(items)
+    .where(and(eq(items.projectId, projectId), eq(items.phase, 'revealed')));
+  const itemById = new Map(revealed.map((i) => [i.id, i]));
+  const entries: (DiscussionEntry & { seq: number })[] = [];
+  if (revealed.length) {
+    const commentRows = await ctx.db
+      .select({ row: comments, email: users.email, name: users.name })
+      .from(comments)
+      .leftJoin(users, eq(users.id, comments.authorId))
+      .where(and(eq(comments.projectId, projectId), inArray(comments.itemId, [...itemById.keys()])));
+    for (const { row, email, name } of commentRows) {
+      const item = itemById.get(row.itemId)!;
+      entries.push({
+        seq: item.seq,
+        kind: 'comment',
+        itemId: row.itemId,
+        externalId: item.externalId,
+        itemTitle: item.title,
+        fieldKey: row.fieldKey,
+        at: iso(row.createdAt)!,
+        byEmail: email ?? null,
+        byName: name ?? null,
+        text: row.body,
+        value: null,
+        status: null,
+      });
+    }
+  }
+  const steps = await ctx.db
+    .select({ row: auditLog, email: users.email, name: users.name })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(eq(auditLog.projectId, projectId), eq(auditLog.entity, 'adjudication')))
+    .orderBy(asc(auditLog.id));
+  for (const { row, email, name } of steps) {
+    // entityId is "<itemId>:<fieldKey>" (services/adjudications).
+    const sep = row.entityId.indexOf(':');
+    const item = itemById.get(row.entityId.slice(0, sep));
+    if (!item || !['decide', 'revise', 'reopen'].includes(row.action)) continue;
+    const after = (row.after ?? {}) as DecisionState;
+    entries.push({
+      seq: item.seq,
+      kind: row.action as 'decide' | 'revise' | 'reopen',
+      itemId: item.id,
+      externalId: item.externalId,
+      itemTitle: item.title,
+      fieldKey: row.entityId.slice(sep + 1),
+      at: iso(row.at)!,
+      byEmail: email ?? null,
+      byName: name ?? null,
+      text: after.rationale ?? '',
+      value: after.value === undefined ? null : formatValue(after.value),
+      status: after.status ?? null,
+    });
+  }
+  // Stable: item order, then time; a comment and a decision at the same instant keep insertion order.
+  entries.sort((a, b) => a.seq - b.seq || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return entries.map(({ seq: _seq, ...e }) => e);
+}
+
+export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status'] as const;
+
+export function discussionCsv(entries: DiscussionEntry[]): string {
+  return (
+    csvLine([...DISCUSSION_CSV_COLUMNS]) +
+    entries
+      .map((e) => csvLine([e.kind, e.itemId, e.externalId ?? '', e.itemTitle, e.fieldKey ?? '', e.at, e.byEmail ?? '', e.byName ?? '', e.text, e.value ?? '', e.status ?? '']))
+      .join('')
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * Units x coders matrices of numeric codes (see codes.ts) for R and SPSS:
+ * - R irr: `d <- read.csv("irr-KEY.csv"); irr::kripp.alpha(t(as.matrix(d[, -1])), method = "ordinal")`
+ *   (kripp.alpha wants coders in rows, hence t(); kappam.fleiss, agree and icc take it as is);
+ * - R krippendorffsalpha: the same file, `krippendorffs.alpha(as.matrix(d[, -1]), level = "ordinal")`;
+ * - SPSS KALPHA (Hayes & Krippendorff 2007): the matrix with coders as c1..cN and an empty
+ *   cell for missing, plus a syntax file that reads it, labels coders and values, and calls KALPHA.
+ * Missing is `NA` in the R files (read.csv's default) and empty in the SPSS file.
+ */
+import type { FieldDefinition } from '@concord/shared';
+import type { ServiceContext } from '../context.ts';
+import type { FieldMatrix } from '../reliability/field-matrix.ts';
+import { assertNumericField, codeTable, numericCode } from './codes.ts';
+import { csvLine } from './csv.ts';
+import { loadFieldExport } from './field-data.ts';
+
+function matrixCsv(field: FieldDefinition, m: FieldMatrix, header: string[], missing: string): string {
+  let out = csvLine(['unit', ...header]);
+  for (const [u, unit] of m.units.entries()) {
+    const cells = m.coders.map((_, c) => {
+      const code = numericCode(field, m.cells[u * m.coders.length + c]);
+      return code === null ? missing : String(code);
+    });
+    out += csvLine([unit, ...cells]);
+  }
+  return out;
+}
+
+/** R irr and krippendorffsalpha: the same matrix (units in rows, a column per coder email). */
+export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<string> {
+  const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
+  assertNumericField(field);
+  return matrixCsv(field, matrix, matrix.coders, 'NA');
+}
+
+const spssVar = (i: number) => `c${i + 1}`;
+
+export async function exportSpssKalphaCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<string> {
+  const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
+  assertNumericField(field);
+  return matrixCsv(field, matrix, matrix.coders.map((_, i) => spssVar(i)), '');
+}
+
+const spssString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** KALPHA's level: 1 nominal, 2 ordinal, 3 interval. */
+const KALPHA_LEVEL = { single_choice: 1, ordinal: 2, number: 3 } as const;
+
+export async function exportSpssKalphaSyntax(ctx: ServiceContext, projectId: string, fieldKey: string, bootstrap = 1000): Promise<string> {
+  const { field, matrix, codebookVersion } = await loadFieldExport(ctx, projectId, fieldKey);
+  assertNumericField(field);
+  const vars = matrix.coders.map((_, i) => spssVar(i));
+  const format = field.type === 'number' && !field.integer ? 'F12.4' : 'F8.0';
+  const level = KALPHA_LEVEL[field.type as keyof typeof KALPHA_LEVEL];
+  const lines = [
+    `* Concord: Krippendorff's alpha for field "${field.key}" (${field.label}), codebook version ${codebookVersion}.`,
+    `* Data: spss-kalpha-${field.key}.csv (submitted codings of revealed items; units in rows, coders in columns; empty = missing).`,
+    '* First run the KALPHA macro (kalpha.sps, A. F. Hayes: https://afhayes.com) in this session.',
+    `GET DATA /TYPE=TXT /FILE='spss-kalpha-${field.key}.csv' /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS=',' /QUALIFIER='"'`,
+    `  /ARRANGEMENT=DELIMITED /FIRSTCASE=2 /VARIABLES=unit A64 ${vars.map((v) => `${v} ${format}`).join(' ')}.`,
+    'DATASET NAME concord.',
+  ];
+  if (vars.length) {
+    lines.push(`VARIABLE LABELS ${matrix.coders.map((email, i) => `${vars[i]} ${spssString(email)}`).join('\n  ')}.`);
+    const codes = codeTable(field);
+    if (codes.length) lines.push(`VALUE LABELS ${vars.join(' ')}\n  ${codes.map((c) => `${c.code} ${spssString(c.label)}`).join('\n  ')}.`);
+    lines.push(`KALPHA judges = ${vars.join(' ')}/level = ${level}/detail = 0/boot = ${bootstrap}.`);
+  } else lines.push('* No submitted codings of revealed items yet: nothing to compute.');
+  return `${lines.join('\n')}\n`;
+}

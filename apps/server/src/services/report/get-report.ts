@@ -1,0 +1,48 @@
+/**
+ * The reliability report: per field, the methods paragraph and the table row, built from
+ * the reliability service's numbers (never recomputed here), the codebook version, and a
+ * hash of the data and codebook (data-hash.ts).
+ */
+import { eq } from 'drizzle-orm';
+import { projects } from '@concord/db';
+import type { Report } from '@concord/shared';
+import { notFound } from '../../errors.ts';
+import { authorize } from '../authz.ts';
+import type { ServiceContext } from '../context.ts';
+import { loadCodebook } from '../codebook/codebook.ts';
+import { codebookJson } from '../export/codebook-export.ts';
+import { exportCodingsCsv } from '../export/codings-export.ts';
+import { getReliability } from '../reliability/get-reliability.ts';
+import { dataHash, hashCovers } from './data-hash.ts';
+import { fieldParagraph, fieldRow, methodsStatement } from './methods-text.ts';
+
+export async function getReport(ctx: ServiceContext, projectId: string, query: { bootstrap: number; seed: number }): Promise<Report> {
+  await authorize(ctx, projectId, 'reliability.read');
+  const [project] = await ctx.db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, projectId));
+  if (!project) throw notFound('project');
+  const reliability = await getReliability(ctx, projectId, {
+    bootstrap: query.bootstrap,
+    seed: query.seed,
+    field: undefined,
+    incident: undefined,
+    round: undefined,
+    coders: undefined,
+  });
+  const codebook = await loadCodebook(ctx, projectId);
+  const longCsv = await exportCodingsCsv(ctx, projectId, { layout: 'long' });
+  return {
+    project,
+    codebook: { name: codebook.name, version: reliability.codebookVersion },
+    bootstrap: reliability.bootstrap,
+    methods: methodsStatement({
+      items: Math.max(0, ...reliability.fields.map((f) => f.n_units)),
+      coders: reliability.coders.length,
+      codebookName: codebook.name,
+      codebookVersion: reliability.codebookVersion,
+      bootstrap: reliability.bootstrap,
+    }),
+    coders: reliability.coders.map((c) => ({ email: c.email, name: c.name })),
+    fields: reliability.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, paragraph: fieldParagraph(f), row: fieldRow(f), reliability: f })),
+    hash: { algorithm: 'sha256', value: dataHash(longCsv, codebookJson(codebook)), covers: hashCovers(projectId, codebook.version) },
+  };
+}

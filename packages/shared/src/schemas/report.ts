@@ -1,0 +1,136 @@
+/**
+ * Reports and exports: the reliability report (methods paragraphs, tables, data hash),
+ * the charts of the seed report, and the catalogue of export files.
+ */
+import { z } from 'zod';
+import { FIELD_TYPES, fieldKeySchema } from './codebook.ts';
+import { fieldReliabilitySchema, MAX_BOOTSTRAP_REPLICATES } from './review.ts';
+
+export const reportQuery = z.object({
+  /** json (default) or md, a Markdown file to download. */
+  format: z.enum(['json', 'md']).default('json'),
+  bootstrap: z.coerce.number().int().min(0).max(MAX_BOOTSTRAP_REPLICATES).default(1000),
+  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+export type ReportQuery = z.infer<typeof reportQuery>;
+
+export const reportFieldSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(FIELD_TYPES),
+  /** The sentence to paste into a methods section; null for fields without a coefficient. */
+  paragraph: z.string().nullable(),
+  /** The table row, formatted (APA: no leading zero for coefficients). */
+  row: z.object({
+    coefficient: z.string(),
+    value: z.string(),
+    ci: z.string(),
+    n: z.string(),
+    coders: z.string(),
+    missing: z.string(),
+    pBelow800: z.string(),
+  }),
+  /** The numbers, exactly as `GET …/reliability` gives them. */
+  reliability: fieldReliabilitySchema,
+});
+export type ReportField = z.infer<typeof reportFieldSchema>;
+
+export const reportSchema = z.object({
+  project: z.object({ id: z.string(), name: z.string() }),
+  codebook: z.object({ name: z.string(), version: z.number().int() }),
+  bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
+  /** Stated once: what the data are, how the intervals were computed. */
+  methods: z.string(),
+  coders: z.array(z.object({ email: z.string(), name: z.string() })),
+  fields: z.array(reportFieldSchema),
+  hash: z.object({
+    algorithm: z.literal('sha256'),
+    value: z.string(),
+    /** How to recompute it from the exports. */
+    covers: z.string(),
+  }),
+});
+export type Report = z.infer<typeof reportSchema>;
+
+export const CHART_IDS = ['parent-frames', 'platforms', 'frames-by-incident', 'frames-table', 'impact-by-incident'] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+export const chartParams = z.object({
+  projectId: z.string().max(100),
+  /** A chart id, with `.svg` for the drawing instead of the data. */
+  chart: z.string().regex(new RegExp(`^(${CHART_IDS.join('|')})(\\.svg)?$`), `one of ${CHART_IDS.join(', ')}, optionally with .svg`),
+});
+export const chartQuery = z.object({ field: fieldKeySchema.optional() });
+
+export const chartDataSchema = z.object({
+  chart: z.enum(CHART_IDS),
+  title: z.string(),
+  /** What is counted and how (the counting rule), also printed on the chart. */
+  description: z.string(),
+  fieldKey: z.string(),
+  fieldLabel: z.string(),
+  codebookVersion: z.number().int(),
+  /** Bars (or table rows), in codebook order; `parent` is set for child frames in the table. */
+  categories: z.array(z.object({ key: z.string(), label: z.string(), parent: z.string().nullable() })),
+  /** One series (items) or one per incident; `values` follow `categories`. */
+  series: z.array(z.object({ key: z.string(), label: z.string(), values: z.array(z.number().int()) })),
+  /** Revealed items considered, items with a value counted, items left out. */
+  items: z.object({ revealed: z.number().int(), counted: z.number().int(), excluded: z.number().int() }),
+});
+export type ChartData = z.infer<typeof chartDataSchema>;
+
+/** The counting rule every chart follows, stated on each chart. */
+export const CHART_COUNTING_RULE =
+  'Each revealed item counts once per bar with its adjudicated (gold) value where an editor decided one, else the value more than half of its coders submitted (multiple choice: each option more than half selected); items without one (no majority, N/A, decided as no value) are left out.';
+
+export interface ExportFile {
+  id: string;
+  /** Path under /api/projects/:id/. */
+  path: string;
+  label: string;
+  /** The file needs ?field=KEY (one field per file). */
+  perField: boolean;
+  /** Field types the export can lay out (per-field exports). */
+  fieldTypes?: readonly (typeof FIELD_TYPES)[number][];
+}
+
+const SINGLE_VALUED = ['single_choice', 'ordinal', 'number'] as const;
+
+/** Every download of the report page, in one place (the server documents the same routes). */
+export const EXPORT_FILES: readonly ExportFile[] = [
+  { id: 'codings-long', path: 'export/codings.csv?layout=long', label: 'Codings, long (unit, coder, field, value)', perField: false },
+  { id: 'codings-wide', path: 'export/codings.csv?layout=wide', label: 'Codings, wide (a column per coder; concord reliability)', perField: true },
+  { id: 'irr', path: 'export/irr.csv', label: 'R irr (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },
+  { id: 'krippendorffsalpha', path: 'export/krippendorffsalpha.csv', label: 'R krippendorffsalpha (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },
+  { id: 'tidycomm', path: 'export/tidycomm.csv', label: 'R tidycomm (unit, coder, a column per field)', perField: false },
+  { id: 'spss-kalpha-data', path: 'export/spss-kalpha.csv', label: 'SPSS KALPHA data (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },
+  { id: 'spss-kalpha-syntax', path: 'export/spss-kalpha.sps', label: 'SPSS KALPHA syntax (value labels, KALPHA call)', perField: true, fieldTypes: SINGLE_VALUED },
+  { id: 'gold-long', path: 'export/gold.csv?layout=long', label: 'Gold dataset, long (decisions with rationale)', perField: false },
+  { id: 'gold-wide', path: 'export/gold.csv?layout=wide', label: 'Gold dataset, wide (a column per field)', perField: false },
+  { id: 'codebook-json', path: 'export/codebook.json', label: 'Codebook (JSON)', perField: false },
+  { id: 'codebook-csv', path: 'export/codebook.csv', label: 'Codebook (CSV, one row per option)', perField: false },
+  { id: 'discussion-csv', path: 'export/discussion.csv', label: 'Discussion and decisions (CSV)', perField: false },
+  { id: 'discussion-json', path: 'export/discussion.json', label: 'Discussion and decisions (JSON)', perField: false },
+];
+
+export const discussionEntrySchema = z.object({
+  /** comment, or a decision step: decide, revise, reopen. */
+  kind: z.enum(['comment', 'decide', 'revise', 'reopen']),
+  itemId: z.string(),
+  externalId: z.string().nullable(),
+  itemTitle: z.string(),
+  fieldKey: z.string().nullable(),
+  at: z.string(),
+  byEmail: z.string().nullable(),
+  byName: z.string().nullable(),
+  /** The comment, or the decision's rationale. */
+  text: z.string(),
+  /** The decided value as exported (formatValue); null for comments. */
+  value: z.string().nullable(),
+  /** The decision's status after this step; null for comments. */
+  status: z.string().nullable(),
+});
+export type DiscussionEntry = z.infer<typeof discussionEntrySchema>;
+export const discussionExportSchema = z.object({ entries: z.array(discussionEntrySchema) });
+
+export const perFieldExportQuery = z.object({ field: fieldKeySchema });

@@ -1,0 +1,122 @@
+/**
+ * The report page in Chromium on the demo study: a methodologist opens it from the
+ * project page, reads the civic impact methods paragraph with the reliability API's
+ * value, downloads the Markdown report, an R export and a chart as PNG, and sees the
+ * parent-frames chart with one bar per parent frame.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@concord/server/client';
+import type { ChartData, ReliabilityReport } from '@concord/shared';
+import type { Browser, Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const METHODOLOGIST = 'maya.methods@demo.concord';
+const NEW_PASSWORD = 'methodologist password 1';
+const chromiumPath = findChromium();
+
+async function login(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(new URL('/api/auth/login', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+}
+
+/** APA: two decimals, no leading zero. */
+const apa = (v: number) => `${v < 0 ? '-' : ''}${Math.abs(v).toFixed(2).replace(/^0\./, '.')}`;
+
+describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let projectId: string;
+  let cookie: string;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const apiGet = async (path: string) => {
+    const res = await fetch(new URL(`/api/projects/${projectId}${path}`, server.url), { headers: { cookie } });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const contentOf = async (download: Download) => readFile((await download.path())!);
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
+    browser = await launchChromium(chromiumPath!);
+    // The demo has no methodologist: the owner adds one, who sets a password of their own.
+    const owner = createApiClient(server.url, { headers: { cookie: await login(server.url, 'owner@demo.concord', TEST_DEMO_PASSWORD) } });
+    projectId = (await (await owner.api.projects.$get()).json())[0]!.id;
+    const added = await owner.api.projects[':projectId'].members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist', name: 'Maya Methods' } });
+    if (added.status !== 201) throw new Error(`add member: ${added.status}`);
+    const { oneTimePassword } = await added.json();
+    const first = await login(server.url, METHODOLOGIST, oneTimePassword!);
+    const changed = await createApiClient(server.url, { headers: { cookie: first } }).api.auth.password.$post({ json: { currentPassword: oneTimePassword!, newPassword: NEW_PASSWORD } });
+    if (!changed.ok) throw new Error(`password: ${changed.status}`);
+    cookie = await login(server.url, METHODOLOGIST, NEW_PASSWORD);
+
+    const context = await browser.newContext({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true });
+    const [name, value] = cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('opens from the project page and shows the civic impact paragraph with the API value', async () => {
+    await page.goto(new URL(`/projects/${projectId}`, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.getByRole('link', { name: 'Reliability report, exports and charts' }).click();
+    await page.getByRole('heading', { name: 'Reliability report', level: 1 }).waitFor();
+
+    const reliability = (await (await apiGet('/reliability')).json()) as ReliabilityReport;
+    const impact = reliability.fields.find((f) => f.key === 'civic_impact')!;
+    const paragraph = await page.locator('p[data-field="civic_impact"]').innerText();
+    expect(paragraph).toBe(
+      `Krippendorff's alpha (ordinal) for civic impact score was ${apa(impact.value!)}, 95% CI [${apa(impact.ci!.low!)}, ${apa(impact.ci!.high!)}], 24 items, 3 coders, 0% missing.`,
+    );
+    await expect(page.locator('tr[data-field="civic_impact"] td').nth(1).innerText()).resolves.toBe(apa(impact.value!));
+    await page.screenshot({ path: `${ARTIFACTS}report-page.png`, fullPage: true });
+  });
+
+  it('downloads the Markdown report and the R irr export', async () => {
+    const [md] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="markdown"]').click()]);
+    expect(md.suggestedFilename()).toBe('reliability-report.md');
+    const markdown = (await contentOf(md)).toString('utf8');
+    expect(markdown).toContain(await page.locator('p[data-field="civic_impact"]').innerText());
+    expect(markdown).toContain(`SHA-256: \`${await page.locator('[data-hash]').innerText()}\``);
+
+    // The irr export's field list starts with the first single-valued field: civic impact.
+    await expect(page.locator('#field-irr').inputValue()).resolves.toBe('civic_impact');
+    const [irr] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="irr"]').click()]);
+    expect(irr.suggestedFilename()).toBe('irr-civic_impact.csv');
+    const csv = (await contentOf(irr)).toString('utf8');
+    expect(csv).toBe(await (await apiGet('/export/irr.csv?field=civic_impact')).text());
+    expect(csv.split('\r\n')[0]).toBe('unit,coder1@demo.concord,coder2@demo.concord,coder3@demo.concord');
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(25);
+  });
+
+  it('draws the parent-frames chart with one bar per parent frame, and saves it as PNG', async () => {
+    const data = (await (await apiGet('/charts/parent-frames')).json()) as ChartData;
+    const chart = page.locator('figure[data-chart="parent-frames"]');
+    await expect(chart.locator('svg[role="img"] g.bar').count()).resolves.toBe(data.categories.length);
+    expect(data.categories.length).toBe(5);
+    // SVG text has no innerText: read its text content.
+    const numbers = await chart.locator('svg g.bar text.value').allTextContents();
+    expect(numbers.map(Number)).toEqual(data.series[0]!.values);
+
+    const [png] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('parent-frames.png');
+    const bytes = await contentOf(png);
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.length).toBeGreaterThan(2000);
+    expect(pageErrors).toEqual([]);
+  });
+});
