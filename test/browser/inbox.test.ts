@@ -3,7 +3,7 @@
  * study: the editor opens the inbox from the project page, finds it ranked as the API ranks
  * it, moves with j/k and opens one with Enter, sees every coder's value beside the item,
  * posts a comment mentioning a coder, records a consensus value with a rationale and finds
- * it in the audit trail; the mentioned coder sees the comment (and no decision form), and
+ * it in the audit trail, then goes on to the next open one with j; the mentioned coder sees the comment (and no decision form), and
  * the editor opens a joint session from the inbox.
  */
 import { mkdir } from 'node:fs/promises';
@@ -148,6 +148,12 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     expect(gold.find((a) => a.itemId === first.itemId && a.fieldKey === first.fieldKey)?.value).toEqual(detail.coders[0]!.value);
     await page.screenshot({ path: `${ARTIFACTS}inbox-detail-editor.png`, fullPage: true });
     target = { itemId: first.itemId, fieldKey: first.fieldKey, coder: mentioned };
+
+    // Decided, it left the open inbox: j goes on with the first open disagreement.
+    const next = api.disagreements[1]!;
+    await page.getByRole('link', { name: /Next open/ }).waitFor();
+    await page.keyboard.press('j');
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/disagreements/${next.itemId}/${next.fieldKey}`);
     expect(pageErrors).toEqual([]);
   });
 

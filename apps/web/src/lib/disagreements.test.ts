@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleOf, inboxApiQuery, mentionParts, moveSelection, parseInboxFilters, severityPercent } from './disagreements.ts';
+import { handleOf, inboxApiQuery, inboxNeighbours, mentionParts, moveSelection, parseInboxFilters, severityPercent } from './disagreements.ts';
 
 describe('inbox filters', () => {
   it('read the URL, default to open, and leave empty filters out of the API query', () => {
@@ -37,5 +37,19 @@ describe('severity and mentions', () => {
     ]);
     expect(mentionParts('plain', members)).toEqual([{ text: 'plain', userId: null }]);
     expect(handleOf(members[0]!)).toBe('coder1');
+  });
+});
+
+describe('previous and next in the inbox', () => {
+  const order = [
+    { itemId: 'a', fieldKey: 'x' },
+    { itemId: 'a', fieldKey: 'y' },
+    { itemId: 'b', fieldKey: 'x' },
+  ];
+  it('walks the inbox order, and after a decision took the row out, goes on with the first open one', () => {
+    expect(inboxNeighbours(order, 'a', 'y')).toEqual({ prev: order[0], next: order[2], inList: true });
+    expect(inboxNeighbours(order, 'a', 'x')).toEqual({ prev: null, next: order[1], inList: true });
+    expect(inboxNeighbours(order, 'c', 'x')).toEqual({ prev: null, next: order[0], inList: false });
+    expect(inboxNeighbours([], 'c', 'x')).toEqual({ prev: null, next: null, inList: false });
   });
 });

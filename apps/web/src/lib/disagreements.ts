@@ -73,3 +73,18 @@ export function mentionParts(body: string, members: readonly { userId: string; e
 export function handleOf(member: { email: string; name: string }): string {
   return memberHandles(member)[0] ?? member.name;
 }
+
+/**
+ * The previous and next disagreement around (itemId, fieldKey) in the inbox order. When it
+ * is no longer in the list (just decided, under the "open" filter), next is the list's
+ * first row and there is no previous.
+ */
+export function inboxNeighbours(
+  order: readonly { itemId: string; fieldKey: string }[],
+  itemId: string,
+  fieldKey: string,
+): { prev: { itemId: string; fieldKey: string } | null; next: { itemId: string; fieldKey: string } | null; inList: boolean } {
+  const i = order.findIndex((d) => d.itemId === itemId && d.fieldKey === fieldKey);
+  if (i === -1) return { prev: null, next: order[0] ?? null, inList: false };
+  return { prev: order[i - 1] ?? null, next: order[i + 1] ?? null, inList: true };
+}
