@@ -108,6 +108,7 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     const maxSeverity = Math.max(...api.disagreements.map((d) => d.severity));
     expect(shown[0]!.severity).toBe(maxSeverity);
     await expect(rows.first().locator('.number').innerText()).resolves.toBe(String(Math.round(maxSeverity * 100)));
+    await page.screenshot({ path: `${ARTIFACTS}inbox-editor.png` });
 
     // j, j, k selects the first row again; Enter opens it.
     await page.keyboard.press('j');
