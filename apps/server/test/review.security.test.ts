@@ -1,6 +1,6 @@
 /**
- * Review features and blind coding: coders never reach reliability, the inbox or the
- * gold dataset; nothing of an item that is not revealed shows in reliability or in the
+ * Review features and blind coding: coders never reach reliability or the gold dataset
+ * (the inbox shows them only their own revealed items: disagreements.security.test.ts); nothing of an item that is not revealed shows in reliability or in the
  * inbox; discussion threads do not leak coders' values while an item is independent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ const impact = async (f: ProjectFixture) =>
   (await json<ReliabilityReport>(await h.request(members.methodologist, 'GET', `${base(f)}/reliability?field=impact&bootstrap=0`))).fields[0]!;
 
 describe('coders', () => {
-  it.each(['/reliability', '/disagreements', '/adjudications', '/export/gold.csv'])('get 403 with the error body for %s', async (path) => {
+  it.each(['/reliability', '/adjudications', '/export/gold.csv'])('get 403 with the error body for %s', async (path) => {
     const f = await createProjectFixture(h, members);
     const res = await h.request(members.coder, 'GET', `${base(f)}${path}`);
     expect(res.status).toBe(403);

@@ -6,3 +6,4 @@ export * from './values.ts';
 export * from './realtime.ts';
 export * from './collab.ts';
 export * from './report-format.ts';
+export * from './mentions.ts';

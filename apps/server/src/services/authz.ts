@@ -35,7 +35,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'comments.write': ALL,
   'export.read': MANAGERS,
   'reliability.read': MANAGERS,
-  'disagreements.read': MANAGERS,
+  /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
+  'disagreements.read': ALL,
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -104,4 +105,22 @@ export function mayReadCommentOf(input: {
   if (input.authorId !== null && input.authorId === input.viewerId) return true;
   if (input.authorId !== null && !input.authorIsItemCoder) return true;
   return can(input.viewerRole, 'codings.readRevealed') && !input.viewerIsItemCoder;
+}
+
+/**
+ * Which disagreements a member may see once `disagreements.read` passed: managers every
+ * one; anyone else only those of items assigned to them (whose revealed codings they may
+ * read, see mayReadCodingsOf).
+ */
+export function disagreementScope(role: Role, userId: string): { kind: 'all' } | { kind: 'assigned'; coderId: string } {
+  return can(role, 'codings.readRevealed') ? { kind: 'all' } : { kind: 'assigned', coderId: userId };
+}
+
+/**
+ * One disagreement in full (every coder's value): never while the item is independent;
+ * afterwards to managers and the item's coders, as mayReadCodingsOf allows.
+ */
+export function mayReadDisagreement(input: { viewerRole: Role; viewerIsItemCoder: boolean; phase: Phase }): boolean {
+  if (input.phase === 'independent') return false;
+  return input.viewerIsItemCoder || can(input.viewerRole, 'codings.readRevealed');
 }

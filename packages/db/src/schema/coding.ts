@@ -105,6 +105,8 @@ export const comments = pgTable(
     fieldKey: text('field_key'),
     authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
     body: text('body').notNull(),
+    /** User ids named by `@handle` in the body, resolved against the members when posted. */
+    mentions: jsonb('mentions').$type<string[]>().notNull().default([]),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],

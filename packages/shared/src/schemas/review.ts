@@ -3,8 +3,9 @@
  * adjudications (the gold dataset) and discussion comments.
  */
 import { z } from 'zod';
-import { FIELD_TYPES, fieldKeySchema } from './codebook.ts';
-import { codingValueSchema } from './coding.ts';
+import { FIELD_TYPES, fieldDefinitionSchema, fieldKeySchema } from './codebook.ts';
+import { CODING_STATUSES, codingValueSchema } from './coding.ts';
+import { itemSchema } from './item.ts';
 
 /** Krippendorff's conventional thresholds (Content Analysis, 2004, p. 241). */
 export const RELIABLE_ALPHA = 0.8;
@@ -145,11 +146,59 @@ export type CommentInput = z.infer<typeof commentInput>;
 
 export const commentSchema = z.object({
   id: z.string(),
+  projectId: z.string(),
   itemId: z.string(),
   fieldKey: z.string().nullable(),
   authorId: z.string().nullable(),
   authorName: z.string().nullable(),
   body: z.string(),
+  /** Members named by `@handle` in the body (see mentions.ts), in order of first mention. */
+  mentions: z.array(z.string()),
   createdAt: z.string(),
 });
 export type Comment = z.infer<typeof commentSchema>;
+
+/** One step of a decision, from the audit log: who decided, reopened or revised what, when, and why. */
+export const adjudicationStepSchema = z.object({
+  action: z.string(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  value: codingValueSchema.nullable(),
+  rationale: z.string(),
+  status: z.enum(ADJUDICATION_STATUSES),
+  /** The value before this step (null for the first decision). */
+  previousValue: codingValueSchema.nullable(),
+});
+export type AdjudicationStep = z.infer<typeof adjudicationStepSchema>;
+
+/**
+ * One disagreement in full: the item, the field, every assigned coder's value and notes
+ * (their text fields on the item: memos such as subtext and context), the decision and
+ * its history. `severity` is null when the item is not in the inbox (a joint session, or
+ * the values agree).
+ */
+export const disagreementDetailSchema = z.object({
+  item: itemSchema,
+  field: fieldDefinitionSchema,
+  codebookVersion: z.number().int(),
+  severity: z.number().nullable(),
+  meanDistance: z.number().nullable(),
+  coders: z.array(
+    z.object({
+      coderId: z.string(),
+      email: z.string(),
+      name: z.string(),
+      /** Null: no value for this field. */
+      value: codingValueSchema.nullable(),
+      status: z.enum(CODING_STATUSES).nullable(),
+      submittedAt: z.string().nullable(),
+      notes: z.array(z.object({ fieldKey: z.string(), label: z.string(), text: z.string() })),
+    }),
+  ),
+  adjudication: adjudicationSchema.nullable(),
+  history: z.array(adjudicationStepSchema),
+  /** Whether the caller may record or reopen the decision (editors and owners). */
+  canAdjudicate: z.boolean(),
+});
+export type DisagreementDetail = z.infer<typeof disagreementDetailSchema>;

@@ -19,11 +19,13 @@ export async function loadItemComments(ctx: ServiceContext, itemId: string): Pro
     .orderBy(asc(comments.createdAt), asc(comments.id));
   return rows.map(({ row, authorName }) => ({
     id: row.id,
+    projectId: row.projectId,
     itemId: row.itemId,
     fieldKey: row.fieldKey,
     authorId: row.authorId,
     authorName: authorName ?? null,
     body: row.body,
+    mentions: row.mentions,
     createdAt: iso(row.createdAt)!,
   }));
 }

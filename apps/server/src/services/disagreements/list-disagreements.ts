@@ -1,28 +1,60 @@
-import { eq } from 'drizzle-orm';
-import { adjudications } from '@concord/db';
-import type { Disagreement, DisagreementQuery } from '@concord/shared';
+import { and, eq } from 'drizzle-orm';
+import { adjudications, assignments } from '@concord/db';
+import type { Codebook, Disagreement, DisagreementQuery } from '@concord/shared';
 import { AppError } from '../../errors.ts';
-import { authorize } from '../authz.ts';
+import { authorize, disagreementScope } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadRevealedCodings, resolveReviewFilters, type RevealedCoding } from '../reliability/revealed-codings.ts';
 import { fieldDistance, spread } from './severity.ts';
 
+export type RankedDisagreement = Disagreement & { order: number; position: number };
+
 /**
  * The disagreement inbox: every (item, field) of a revealed item where the submitted
  * values differ, most severe first (see severity.ts), each coder's value beside it.
  * Text fields are left out (free text always differs). Filters: field, incident, and
- * coder (disagreements that coder takes part in).
+ * coder (disagreements that coder takes part in). A coder sees only the disagreements
+ * of items assigned to them (authz disagreementScope).
  */
 export async function listDisagreements(ctx: ServiceContext, projectId: string, query: DisagreementQuery): Promise<{ disagreements: Disagreement[]; total: number }> {
-  await authorize(ctx, projectId, 'disagreements.read');
+  const { actor, role } = await authorize(ctx, projectId, 'disagreements.read');
   const codebook = await loadCodebook(ctx, projectId);
   if (query.field && !codebook.fields.some((f) => f.key === query.field)) {
     throw new AppError('VALIDATION_FAILED', `unknown field "${query.field}"`, [{ path: ['field'], message: `unknown field "${query.field}"` }]);
   }
   const filters = await resolveReviewFilters(ctx, projectId, { incident: query.incident, coders: query.coder ? [query.coder] : undefined });
-  const coderId = filters.coderIds?.[0];
-  const rows = await loadRevealedCodings(ctx, projectId, { field: query.field, incident: filters.incident });
+  const scope = disagreementScope(role, actor.userId);
+  let itemIds: Set<string> | undefined;
+  if (scope.kind === 'assigned') {
+    const mine = await ctx.db
+      .select({ itemId: assignments.itemId })
+      .from(assignments)
+      .where(and(eq(assignments.projectId, projectId), eq(assignments.coderId, scope.coderId)));
+    itemIds = new Set(mine.map((a) => a.itemId));
+  }
+  const found = (await rankDisagreements(ctx, projectId, codebook, { field: query.field, incident: filters.incident, coderId: filters.coderIds?.[0], itemIds })).filter((d) => {
+    const isDecided = d.adjudication?.status === 'decided';
+    return !((query.status === 'open' && isDecided) || (query.status === 'decided' && !isDecided));
+  });
+  const page = found.slice(query.offset, query.offset + query.limit).map(({ order: _o, position: _p, ...d }) => d);
+  return { disagreements: page, total: found.length };
+}
+
+/**
+ * Every disagreement of revealed items, ranked: severity, then mean distance, then item
+ * order, then codebook order. Internal: callers authorize (and scope) first. Number
+ * fields without bounds are scaled to the range observed over the revealed codings the
+ * filters keep, so callers pass the same filters to get the same severities.
+ */
+export async function rankDisagreements(
+  ctx: ServiceContext,
+  projectId: string,
+  codebook: Codebook,
+  filters: { field?: string | undefined; incident?: string | undefined; coderId?: string | undefined; itemIds?: Set<string> | undefined },
+): Promise<RankedDisagreement[]> {
+  const coderId = filters.coderId;
+  const rows = await loadRevealedCodings(ctx, projectId, { field: filters.field, incident: filters.incident });
   const decided = await ctx.db
     .select({ itemId: adjudications.itemId, fieldKey: adjudications.fieldKey, status: adjudications.status, value: adjudications.value })
     .from(adjudications)
@@ -48,7 +80,7 @@ export async function listDisagreements(ctx: ServiceContext, projectId: string, 
     }),
   );
 
-  const found: (Disagreement & { order: number; position: number })[] = [];
+  const found: RankedDisagreement[] = [];
   const itemOrder = new Map<string, number>();
   for (const [key, group] of groups) {
     const first = group[0]!;
@@ -57,11 +89,10 @@ export async function listDisagreements(ctx: ServiceContext, projectId: string, 
     const entry = fields.get(first.fieldKey);
     if (!entry || entry.field.type === 'text' || group.length < 2) continue;
     if (coderId && !group.some((g) => g.coderId === coderId)) continue;
+    if (filters.itemIds && !filters.itemIds.has(first.itemId)) continue;
     const { max, mean } = spread(group.map((g) => g.value), distances.get(first.fieldKey)!);
     if (max === 0) continue;
     const decision = decisions.get(key);
-    const isDecided = decision?.status === 'decided';
-    if ((query.status === 'open' && isDecided) || (query.status === 'decided' && !isDecided)) continue;
     found.push({
       itemId: first.itemId,
       externalId: first.externalId,
@@ -78,6 +109,5 @@ export async function listDisagreements(ctx: ServiceContext, projectId: string, 
     });
   }
   found.sort((a, b) => b.severity - a.severity || b.meanDistance - a.meanDistance || a.order - b.order || a.position - b.position);
-  const page = found.slice(query.offset, query.offset + query.limit).map(({ order: _o, position: _p, ...d }) => d);
-  return { disagreements: page, total: found.length };
+  return found;
 }

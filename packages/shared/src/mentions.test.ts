@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { memberHandles, mentionHandles, resolveMentions } from './mentions.ts';
+
+const members = [
+  { userId: 'u1', email: 'coder1@demo.concord', name: 'Aida Coder' },
+  { userId: 'u2', email: 'Dana.K@demo.concord', name: 'Dana Coder' },
+  { userId: 'u3', email: 'editor@demo.concord', name: 'Erlan Editor' },
+];
+
+describe('mentions', () => {
+  it('reads handles after a boundary, drops a sentence-ending dot, ignores email addresses', () => {
+    expect(mentionHandles('@coder1 and @Dana.K. see mail to x@demo.concord (@erlaneditor)')).toEqual(['coder1', 'dana.k', 'erlaneditor']);
+    expect(mentionHandles('no mention, a@b and @ alone')).toEqual([]);
+    expect(mentionHandles('@coder1 @CODER1')).toEqual(['coder1']);
+  });
+
+  it("names a member by the email's local part or the display name without spaces", () => {
+    expect(memberHandles(members[1]!)).toEqual(['dana.k', 'danacoder']);
+    expect(resolveMentions('@AidaCoder, @dana.k and @editor: is this satire? @nobody', members)).toEqual(['u1', 'u2', 'u3']);
+    expect(resolveMentions('@coder1 @aidacoder', members)).toEqual(['u1']);
+  });
+});

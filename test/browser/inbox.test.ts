@@ -1,0 +1,209 @@
+/**
+ * The disagreement inbox and adjudication in Chromium against the real server with the demo
+ * study: the editor opens the inbox from the project page, finds it ranked as the API ranks
+ * it, moves with j/k and opens one with Enter, sees every coder's value beside the item,
+ * posts a comment mentioning a coder, records a consensus value with a rationale and finds
+ * it in the audit trail, then goes on to the next open one with j; the mentioned coder sees the comment (and no decision form), and
+ * the editor opens a joint session from the inbox.
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@concord/server/client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const DEMO = (who: string) => `${who}@demo.concord`;
+
+const chromiumPath = findChromium();
+
+interface Account {
+  id: string;
+  name: string;
+  cookie: string;
+}
+
+describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let projectId: string;
+  /** Whether this build serves socket.io (the live thread); decided once the server runs. */
+  const accounts: Record<string, Account> = {};
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  /** The disagreement the editor works on, and the coder mentioned there. */
+  let target: { itemId: string; fieldKey: string; coder: string } | null = null;
+
+  const client = (who: string) => createApiClient(server.url, { headers: { cookie: accounts[who]!.cookie } });
+  const project = (who: string) => client(who).api.projects[':projectId'];
+
+  async function ok<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
+    const r = await res;
+    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
+    return r.json();
+  }
+
+  async function signIn(who: string): Promise<void> {
+    const res = await fetch(new URL('/api/auth/login', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO(who), password: TEST_DEMO_PASSWORD }),
+    });
+    if (!res.ok) throw new Error(`login ${who}: ${res.status}`);
+    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+    const me = await ok(createApiClient(server.url, { headers: { cookie } }).api.auth.me.$get());
+    accounts[who] = { id: me.id, name: me.name, cookie };
+  }
+
+  async function openAs(who: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    contexts.push(context);
+    const [name, value] = accounts[who]!.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
+    return page;
+  }
+
+  async function open(page: Page, path: string) {
+    await page.goto(new URL(path, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+  }
+
+  const whoIs = (id: string) => Object.entries(accounts).find(([, a]) => a.id === id)?.[0];
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
+    browser = await launchChromium(chromiumPath!);
+    for (const who of ['coder1', 'coder2', 'coder3', 'editor']) await signIn(who);
+    projectId = (await ok(client('editor').api.projects.$get()))[0]!.id;
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('editor: ranked inbox, j/k and Enter, side by side values, a comment with a mention, a decision in the audit trail', async () => {
+    const page = await openAs('editor');
+    await open(page, `/projects/${projectId}`);
+    await page.getByRole('link', { name: 'Disagreements' }).click();
+    await page.getByRole('heading', { name: 'Disagreements', level: 1 }).waitFor();
+
+    // Ranked as the API ranks the open disagreements (the page's default filter).
+    const api = await ok(project('editor').disagreements.$get({ param: { projectId }, query: { status: 'open' } }));
+    expect(api.disagreements.length).toBeGreaterThan(1);
+    const rows = page.locator('table.inbox tbody tr');
+    await expect(rows.count()).resolves.toBe(api.disagreements.length);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => ({ item: tr.dataset.item, field: tr.dataset.field, severity: Number(tr.dataset.severity) })));
+    expect(shown).toEqual(api.disagreements.map((d) => ({ item: d.itemId, field: d.fieldKey, severity: d.severity })));
+    const maxSeverity = Math.max(...api.disagreements.map((d) => d.severity));
+    expect(shown[0]!.severity).toBe(maxSeverity);
+    await expect(rows.first().locator('.number').innerText()).resolves.toBe(String(Math.round(maxSeverity * 100)));
+    await page.screenshot({ path: `${ARTIFACTS}inbox-editor.png` });
+
+    // j, j, k selects the first row again; Enter opens it.
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect(rows.nth(1).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.keyboard.press('k');
+    await expect(rows.nth(0).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.keyboard.press('Enter');
+    const first = api.disagreements[0]!;
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/disagreements/${first.itemId}/${first.fieldKey}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+
+    const detail = await ok(project('editor').items[':itemId'].disagreements[':fieldKey'].$get({ param: { projectId, itemId: first.itemId, fieldKey: first.fieldKey } }));
+    await page.getByRole('heading', { name: detail.item.title, level: 2 }).waitFor();
+    for (const c of detail.coders) {
+      await expect(page.locator(`.coder[data-coder="${c.coderId}"] .value`).getAttribute('data-value')).resolves.toBe(JSON.stringify(c.value));
+    }
+
+    // A comment mentioning one of the coders, through the mention helper.
+    const mentioned = whoIs(detail.coders[0]!.coderId)!;
+    expect(mentioned).toMatch(/^coder/);
+    const body = page.getByLabel('Comment', { exact: true });
+    await body.fill('Is this satire or support? ');
+    await page.getByRole('button', { name: `@${mentioned}`, exact: true }).click();
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const comment = page.locator('.thread .comment').filter({ hasText: 'Is this satire or support?' });
+    await comment.locator('.mention', { hasText: `@${mentioned}` }).waitFor();
+    const thread = await ok(project('editor').items[':itemId'].comments.$get({ param: { projectId, itemId: first.itemId }, query: { field: first.fieldKey } }));
+    expect(thread.find((c) => c.body.startsWith('Is this satire'))?.mentions).toEqual([accounts[mentioned]!.id]);
+
+    // The consensus: the mentioned coder's value, with a rationale.
+    await page.getByRole('button', { name: `Take ${detail.coders[0]!.name}'s value` }).click();
+    await page.getByLabel(/Rationale/).fill('The coders agreed the post reports the official line without endorsing it.');
+    await page.getByRole('button', { name: 'Record the decision' }).click();
+    const step = page.locator('.trail li[data-action="decide"]');
+    await step.filter({ hasText: 'The coders agreed the post reports the official line' }).filter({ hasText: accounts.editor!.name }).waitFor();
+    const gold = await ok(project('editor').adjudications.$get({ param: { projectId }, query: {} }));
+    expect(gold.find((a) => a.itemId === first.itemId && a.fieldKey === first.fieldKey)?.value).toEqual(detail.coders[0]!.value);
+    await page.screenshot({ path: `${ARTIFACTS}inbox-detail-editor.png`, fullPage: true });
+    target = { itemId: first.itemId, fieldKey: first.fieldKey, coder: mentioned };
+
+    // Decided, it left the open inbox: j goes on with the first open disagreement.
+    const next = api.disagreements[1]!;
+    await page.getByRole('link', { name: /Next open/ }).waitFor();
+    await page.keyboard.press('j');
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/disagreements/${next.itemId}/${next.fieldKey}`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("coder: sees the comment that mentions her and the decision, but no decision form", async () => {
+    expect(target).not.toBeNull();
+    const { itemId, fieldKey, coder } = target!;
+    const page = await openAs(coder);
+    await open(page, `/projects/${projectId}/disagreements/${itemId}/${fieldKey}`);
+    const comment = page.locator('.thread .comment').filter({ hasText: 'Is this satire or support?' });
+    await comment.getByText('mentions you').waitFor();
+    await page.locator('.trail li[data-action="decide"]').waitFor();
+    await page.getByText('Editors record the consensus value').waitFor();
+    await expect(page.locator('form.decide').count()).resolves.toBe(0);
+
+    // Her inbox: only the items she codes, as the API gives them to her.
+    const mine = await ok(project(coder).disagreements.$get({ param: { projectId }, query: { status: 'all' } }));
+    await open(page, `/projects/${projectId}/disagreements?status=all`);
+    await expect(page.locator('table.inbox tbody tr').count()).resolves.toBe(mine.disagreements.length);
+    await page.screenshot({ path: `${ARTIFACTS}inbox-coder.png`, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('live: a comment posted by the editor appears on the coder\'s open page without a reload', async () => {
+    const { itemId, fieldKey, coder } = target!;
+    const page = await openAs(coder);
+    await open(page, `/projects/${projectId}/disagreements/${itemId}/${fieldKey}`);
+    await page.locator('.thread .comment').first().waitFor();
+    const text = `Live question for @${coder}: does the caption change the reading?`;
+    await ok(project('editor').items[':itemId'].comments.$post({ param: { projectId, itemId }, json: { body: text, fieldKey } }));
+    await page.locator('.thread .comment').filter({ hasText: 'does the caption change the reading?' }).getByText('mentions you').waitFor({ timeout: 5000 });
+    await page.getByText(/You were mentioned by/).waitFor();
+  });
+
+  it('editor: opens a joint session on a picked disagreement; its coder finds the way into the session', async () => {
+    const page = await openAs('editor');
+    await open(page, `/projects/${projectId}/disagreements`);
+    const rows = page.locator('table.inbox tbody tr');
+    const row = rows.first();
+    const itemId = (await row.getAttribute('data-item'))!;
+    await row.locator('input[type="checkbox"]').check();
+    await page.getByRole('button', { name: /Open a joint session on 1 item/ }).click();
+    await page.getByText('Joint session open on 1 item').waitFor();
+    const item = await ok(project('editor').items[':itemId'].$get({ param: { projectId, itemId } }));
+    expect(item.phase).toBe('joint');
+
+    const coders = await ok(project('editor').assignments.$get({ param: { projectId }, query: { item: itemId } }));
+    const coder = whoIs(coders[0]!.coderId)!;
+    const coderPage = await openAs(coder);
+    await open(coderPage, `/projects/${projectId}/disagreements`);
+    await coderPage.getByRole('link', { name: `Join the session: ${item.title}` }).click();
+    await coderPage.waitForURL((url) => url.pathname === `/projects/${projectId}/items/${itemId}`);
+    await coderPage.getByRole('heading', { name: item.title, level: 1 }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
