@@ -84,6 +84,18 @@ describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
     const toast = coderPage.getByTestId('notifications').getByText(`Revealed: “${item!.title}”`, { exact: false });
     await toast.waitFor();
     await expect(coderPage.getByTestId('notifications').getAttribute('aria-live')).resolves.toBe('polite');
+
+    // A mention gets its own toast, which leads to the field's thread.
+    const fieldKey = 'civic_impact';
+    await ok(
+      project('editor').items[':itemId'].comments.$post({
+        param: { projectId, itemId: item!.id },
+        json: { body: 'Could @coder1 say why this is harmful?', fieldKey },
+      }),
+    );
+    const mention = coderPage.getByTestId('notifications').getByRole('link', { name: `${names.editor} mentioned you on “${item!.title}”.` });
+    await mention.waitFor();
+    await expect(mention.getAttribute('href')).resolves.toBe(`/projects/${projectId}/disagreements/${item!.id}/${fieldKey}`);
     expect(pageErrors).toEqual([]);
   });
 });
