@@ -7,9 +7,13 @@
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
  *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379]
  *
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
+ * --processes 2: scale-out; that many server processes on the same database (needs
+ * --database-url) and Redis, the clients of every document spread over them round-robin,
+ * so most deliveries cross Redis. `servers` then lists each process's RSS and CPU.
  *
  * Latency = per (edit, receiving client): from the sender's transaction to the receiver's
  * integration (send timestamp embedded in the edit; same process, same clock). Every edit
@@ -37,6 +41,8 @@ const { values: flags } = parseArgs({
     'server-cpus': { type: 'string' },
     'database-url': { type: 'string' },
     'max-seconds': { type: 'string', default: '120' },
+    processes: { type: 'string', default: '1' },
+    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -50,6 +56,8 @@ const RATE = num('rate', 0.1, 50);
 const DURATION_S = num('duration', 1, 600);
 const DRAIN_S = num('drain', 1, 120);
 const MAX_SECONDS = num('max-seconds', 10, 1800);
+const PROCESSES = num('processes', 1, 8);
+if (PROCESSES > 1 && !flags['database-url']) throw new Error('--processes above 1 needs --database-url (PGlite is one process only)');
 const PASSWORD = 'realtime bench password';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLK_TCK = 100;
@@ -73,11 +81,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-let server: ChildProcess | null = null;
+const servers: ChildProcess[] = [];
 let dataDir: string | null = null;
 
 async function startServer(): Promise<{ baseUrl: string; pid: number; output: () => string }> {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'concord-realtime-'));
+  dataDir ??= await mkdtemp(path.join(tmpdir(), 'concord-realtime-'));
   const port = await freePort();
   const node = [process.execPath, '--import', 'tsx', 'apps/server/src/main.ts'];
   const cpus = flags['server-cpus'];
@@ -90,13 +98,14 @@ async function startServer(): Promise<{ baseUrl: string; pid: number; output: ()
       PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
       ...(flags['database-url'] ? { DATABASE_URL: flags['database-url'] } : {}),
+      ...(PROCESSES > 1 ? { REDIS_URL: flags['redis-url'], CONCORD_REDIS_PREFIX: `concord-bench:${process.pid}` } : {}),
       CONCORD_DEMO: '0',
       LOG_LEVEL: 'warn',
       CONCORD_WEB_BUILD_DIR: 'none',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  server = child;
+  servers.push(child);
   let out = '';
   const append = (d: Buffer) => {
     out = (out + d.toString()).slice(-20_000);
@@ -121,9 +130,13 @@ async function startServer(): Promise<{ baseUrl: string; pid: number; output: ()
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  server = null;
-  if (child && child.exitCode === null && child.signalCode === null) {
+  await Promise.all(servers.splice(0).map(stopOne));
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  dataDir = null;
+}
+
+async function stopOne(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     const res = await Promise.race([exited.then(() => 'ok'), sleep(5_000).then(() => 'timeout')]);
@@ -132,13 +145,11 @@ async function stopServer(): Promise<void> {
       await exited;
     }
   }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  dataDir = null;
 }
 
 // The watchdog: whatever happens, the run ends and the server dies.
 const watchdog = setTimeout(() => {
-  server?.kill('SIGKILL');
+  for (const child of servers) child.kill('SIGKILL');
   process.stderr.write(`realtime bench: watchdog after ${MAX_SECONDS} s\n`);
   process.exit(1);
 }, MAX_SECONDS * 1000);
@@ -273,22 +284,28 @@ const round = (n: number | null, d = 1) => (n === null ? null : Number(n.toFixed
 
 async function main() {
   const started = now();
-  const { baseUrl, pid } = await startServer();
-  const rss: number[] = [];
+  const starts = [];
+  for (let i = 0; i < PROCESSES; i++) starts.push(await startServer());
+  const { baseUrl } = starts[0]!;
+  const pids = starts.map((s) => s.pid);
+  const rss: number[][] = pids.map(() => []);
   const sampler = setInterval(() => {
-    void procSample(pid).then((s) => {
-      if (s) rss.push(s.rssMb);
-    });
+    for (const [i, pid] of pids.entries()) {
+      void procSample(pid).then((s) => {
+        if (s) rss[i]!.push(s.rssMb);
+      });
+    }
   }, 250);
+  const sampleAll = () => Promise.all(pids.map(procSample));
   try {
     const { cookie, docNames } = await setUp(baseUrl);
-    const idle = await procSample(pid);
-    const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/yjs`;
+    const idle = await sampleAll();
+    const wsUrls = starts.map((s) => `${s.baseUrl.replace(/^http/, 'ws')}/yjs`);
 
     // Connect, a bounded number at a time.
     const tConnect = now();
     const docs: Client[][] = [];
-    for (let d = 0; d < DOCS; d++) docs.push(Array.from({ length: CLIENTS }, (_, c) => connect(wsUrl, docNames[d]!, cookie, c)));
+    for (let d = 0; d < DOCS; d++) docs.push(Array.from({ length: CLIENTS }, (_, c) => connect(wsUrls[c % PROCESSES]!, docNames[d]!, cookie, c)));
     const clients = docs.flat();
     const syncTimes = await Promise.race([
       Promise.all(clients.map((c) => c.synced)),
@@ -300,7 +317,7 @@ async function main() {
 
     // Edit phase: every client at RATE edits/s, starts staggered over one period.
     const period = 1000 / RATE;
-    const cpu0 = await procSample(pid);
+    const cpu0 = await sampleAll();
     const tEdit = now();
     const stops: (() => void)[] = [];
     const timers = clients.map((c) =>
@@ -314,7 +331,7 @@ async function main() {
     timers.forEach(clearTimeout);
     stops.forEach((stop) => stop());
     const editS = (now() - tEdit) / 1000;
-    const cpu1 = await procSample(pid);
+    const cpu1 = await sampleAll();
     const sent = clients.reduce((n, c) => n + c.sent, 0);
 
     // Drain: until every client has every other client's last edit, or the drain timeout.
@@ -323,7 +340,7 @@ async function main() {
     while (!complete() && now() - tDrain < DRAIN_S * 1000) await sleep(50);
     const drainMs = now() - tDrain;
     measuring = false;
-    const cpu2 = await procSample(pid);
+    const cpu2 = await sampleAll();
 
     // Convergence: same state vector and same content on every client of a doc.
     let converged = 0;
@@ -335,7 +352,14 @@ async function main() {
     const expected = sent * (CLIENTS - 1);
     const sorted = [...latencies].sort((a, b) => a - b);
     const syncSorted = [...syncTimes].sort((a, b) => a - b);
-    const ticks = (a: typeof cpu0, b: typeof cpu0) => (a && b ? b.cpuTicks - a.cpuTicks : 0);
+    const ticks = (a: Awaited<ReturnType<typeof procSample>>, b: Awaited<ReturnType<typeof procSample>>) => (a && b ? b.cpuTicks - a.cpuTicks : 0);
+    const perServer = pids.map((pid, i) => ({
+      pid,
+      rssIdleMb: round(idle[i]?.rssMb ?? null),
+      rssPeakMb: round(rss[i]!.length ? Math.max(...rss[i]!) : null),
+      cpuEditPct: round((ticks(cpu0[i]!, cpu1[i]!) / CLK_TCK / editS) * 100),
+      cpuDrainS: round(ticks(cpu1[i]!, cpu2[i]!) / CLK_TCK, 2),
+    }));
     const closes = clients.flatMap((c) => c.closes);
 
     for (const c of clients) c.provider.destroy();
@@ -349,6 +373,7 @@ async function main() {
       durationS: DURATION_S,
       serverCpus: flags['server-cpus'] ?? null,
       database: flags['database-url'] ? 'postgres' : 'pglite',
+      processes: PROCESSES,
       connect: { allSyncedS: round(connectS, 2), syncedP50Ms: round(quantile(syncSorted, 0.5)), syncedP95Ms: round(quantile(syncSorted, 0.95)) },
       latencyMs: {
         samples: sorted.length,
@@ -360,13 +385,8 @@ async function main() {
       edits: { sent, editsPerSec: round(sent / editS), expectedDeliveries: expected, delivered, deliveredPerSec: round(delivered / (editS + drainMs / 1000)), undelivered: expected - delivered - skipped, coalesced: skipped },
       drainMs: Math.round(drainMs),
       convergence: { ok: converged === DOCS && delivered + skipped === expected, converged, docs: DOCS },
-      server: {
-        pid,
-        rssIdleMb: round(idle?.rssMb ?? null),
-        rssPeakMb: round(rss.length ? Math.max(...rss) : null),
-        cpuEditPct: round((ticks(cpu0, cpu1) / CLK_TCK / editS) * 100),
-        cpuDrainS: round(ticks(cpu1, cpu2) / CLK_TCK, 2),
-      },
+      server: perServer[0],
+      ...(PROCESSES > 1 ? { servers: perServer } : {}),
       closes: closes.length,
       loadavg: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).map(Number),
       wallS: round((now() - started) / 1000),
