@@ -16,7 +16,7 @@ import { startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../h
 import { freshPostgres, reachableRedis, type FreshDatabase } from '../helpers/services.ts';
 
 const redisUrl = await reachableRedis();
-const database = redisUrl ? freshPostgres() : null;
+const database = redisUrl ? await freshPostgres() : null;
 /** The array each client appends its own numbered tokens to. */
 const TOKENS = 'scale-out-tokens';
 
@@ -142,7 +142,7 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
     await proxy?.close();
     await a?.dispose();
     await b?.dispose();
-    db?.drop();
+    await db?.drop();
   });
 
   it('converges with clients on both processes, survives SIGKILL of one of them mid-edit, and keeps every edit after a restart', async () => {
@@ -190,6 +190,6 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
       }
     }
     // Each update was stored by the process that received it, and only there.
-    expect(db.query(`select count(*) - count(distinct (doc_name, md5(update))) from doc_updates`)).toBe('0');
+    expect(await db.query(`select count(*) - count(distinct (doc_name, md5(update))) from doc_updates`)).toBe('0');
   });
 });

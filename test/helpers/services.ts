@@ -1,12 +1,11 @@
 /**
  * PostgreSQL and Redis for multi-process tests. A fresh database is created on
- * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) with `psql` and dropped
- * afterwards; Redis is REDIS_URL (default redis://127.0.0.1:6379). When either is
+ * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and dropped afterwards; Redis is REDIS_URL (default redis://127.0.0.1:6379). When either is
  * unreachable the caller gets null and a loud notice, except with CI=true, where it throws
  * (as packages/db/src/testing.ts does for TEST_DATABASE_URL).
  */
-import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import postgres from 'postgres';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -18,35 +17,37 @@ function unavailable(what: string, why: string): null {
   return null;
 }
 
-function psql(url: string, statement: string): { ok: boolean; output: string } {
-  const result = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', statement], { encoding: 'utf8', timeout: 30_000 });
-  if (result.error) return { ok: false, output: result.error.message };
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
-}
-
 export interface FreshDatabase {
   url: string;
-  /** Runs one statement and returns its rows as text (psql's unaligned output). */
-  query(statement: string): string;
-  drop(): void;
+  /** Runs one statement and returns the first column of the first row as text. */
+  query(statement: string): Promise<string>;
+  drop(): Promise<void>;
 }
 
-export function freshPostgres(): FreshDatabase | null {
+export async function freshPostgres(): Promise<FreshDatabase | null> {
   const base = process.env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL;
   const name = `concord_e2e_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const created = psql(base, `create database "${name}"`);
-  if (!created.ok) return unavailable(`PostgreSQL at ${base}`, created.output || 'psql failed');
+  const admin = postgres(base, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } catch (err) {
+    await admin.end({ timeout: 1 }).catch(() => {});
+    return unavailable(`PostgreSQL at ${base}`, err instanceof Error ? err.message : String(err));
+  }
   const url = new URL(base);
   url.pathname = `/${name}`;
+  const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
   return {
     url: url.toString(),
-    query(statement) {
-      const result = psql(url.toString(), statement);
-      if (!result.ok) throw new Error(`psql: ${result.output}`);
-      return result.output;
+    async query(statement) {
+      const rows = await sql.unsafe(statement);
+      const first = rows[0] as Record<string, unknown> | undefined;
+      return first ? String(Object.values(first)[0]) : '';
     },
-    drop() {
-      psql(base, `drop database if exists "${name}" with (force)`);
+    async drop() {
+      await sql.end({ timeout: 5 });
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end({ timeout: 5 });
     },
   };
 }
