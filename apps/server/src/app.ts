@@ -14,6 +14,8 @@ import { reliabilityRoutes } from './routes/reliability.ts';
 import { disagreementRoutes } from './routes/disagreements.ts';
 import { adjudicationRoutes } from './routes/adjudications.ts';
 import { commentRoutes } from './routes/comments.ts';
+import { inviteRoutes } from './routes/invites.ts';
+import { assignmentRoutes } from './routes/assignments.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -53,7 +55,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', reliabilityRoutes(deps))
     .route('/api/projects', disagreementRoutes(deps))
     .route('/api/projects', adjudicationRoutes(deps))
-    .route('/api/projects', commentRoutes(deps));
+    .route('/api/projects', commentRoutes(deps))
+    .route('/api/projects', assignmentRoutes(deps))
+    .route('/api/invites', inviteRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -5,3 +5,4 @@ export * from './schemas/index.ts';
 export * from './values.ts';
 export type * from './realtime.ts';
 export * from './collab.ts';
+export * from './codebook-diff.ts';
