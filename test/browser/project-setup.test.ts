@@ -121,6 +121,33 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('lays the setup pages out without sideways scrolling at 200% zoom, in the dark scheme too', async () => {
+    expect(projectId).not.toBe('');
+    // 200% zoom of a 1280 px wide window is a 640 CSS px viewport.
+    const zoomed = await browser.newContext({ viewport: { width: 640, height: 800 }, deviceScaleFactor: 2, colorScheme: 'dark' });
+    try {
+      const p = await zoomed.newPage();
+      const errors: string[] = [];
+      p.on('pageerror', (err) => errors.push(err.message));
+      await open(p, '/login');
+      await p.getByLabel('Email').fill(OWNER);
+      await p.getByLabel('Password').fill(TEST_DEMO_PASSWORD);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      for (const section of ['', '/codebook', '/members', '/assignments']) {
+        await open(p, `/projects/${projectId}${section}`);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `sideways overflow on ${section || 'items'}`).toBeLessThanOrEqual(0);
+      }
+      await open(p, `/projects/${projectId}/codebook`);
+      await expect(p.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).resolves.toBe(true);
+      await p.screenshot({ path: `${ARTIFACTS}codebook-editor-dark-200.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await zoomed.close();
+    }
+  });
+
   it('(b) invites a new email; the one-time link sets a password and lands in the project, and fails the second time', async () => {
     expect(projectId).not.toBe('');
     await open(page, `/projects/${projectId}/members`);

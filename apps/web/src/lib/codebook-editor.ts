@@ -114,7 +114,13 @@ export function parentCandidates(options: readonly FieldOption[], value: string)
   for (const o of options) if (o.parent !== null) children.set(o.parent, [...(children.get(o.parent) ?? []), o.value]);
   const below = new Set<string>([value]);
   const stack = [value];
-  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) if (!below.has(c)) (below.add(c), stack.push(c));
+  while (stack.length) {
+    for (const c of children.get(stack.pop()!) ?? []) {
+      if (below.has(c)) continue;
+      below.add(c);
+      stack.push(c);
+    }
+  }
   return options.filter((o) => !below.has(o.value));
 }
 
