@@ -92,7 +92,7 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
   it('editor: ranked inbox, j/k and Enter, side by side values, a comment with a mention, a decision in the audit trail', async () => {
     const page = await openAs('editor');
     await open(page, `/projects/${projectId}`);
-    await page.getByRole('link', { name: 'Disagreements' }).click();
+    await page.getByRole('navigation', { name: /^Sections of/ }).getByRole('link', { name: 'Disagreements' }).click();
     await page.getByRole('heading', { name: 'Disagreements', level: 1 }).waitFor();
 
     // Ranked as the API ranks the open disagreements (the page's default filter).

@@ -73,7 +73,7 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
   it('opens from the project page and shows the civic impact paragraph with the API value', async () => {
     await page.goto(new URL(`/projects/${projectId}`, server.url).href);
     await page.locator('body[data-hydrated="true"]').waitFor();
-    await page.getByRole('link', { name: 'Reliability report, exports and charts' }).click();
+    await page.getByRole('navigation', { name: /^Sections of/ }).getByRole('link', { name: 'Report' }).click();
     await page.getByRole('heading', { name: 'Reliability report', level: 1 }).waitFor();
 
     const reliability = (await (await apiGet('/reliability')).json()) as ReliabilityReport;

@@ -15,6 +15,8 @@ import { disagreementRoutes } from './routes/disagreements.ts';
 import { adjudicationRoutes } from './routes/adjudications.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { reportRoutes } from './routes/report.ts';
+import { inviteRoutes } from './routes/invites.ts';
+import { assignmentRoutes } from './routes/assignments.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -55,7 +57,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', disagreementRoutes(deps))
     .route('/api/projects', adjudicationRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
-    .route('/api/projects', reportRoutes(deps));
+    .route('/api/projects', reportRoutes(deps))
+    .route('/api/projects', assignmentRoutes(deps))
+    .route('/api/invites', inviteRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

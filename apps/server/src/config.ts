@@ -21,6 +21,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONCORD_TRUST_PROXY: bool.default(false),
   CONCORD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  CONCORD_INVITE_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
   CONCORD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   CONCORD_MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
@@ -39,6 +40,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
   sessionTtlMs: number;
+  /** How long a one-time invitation link stays valid. */
+  inviteTtlMs: number;
   maxBodyBytes: number;
   maxImportBytes: number;
   /** Where the SvelteKit adapter-node build lives; null serves the API only. */
@@ -89,6 +92,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.CONCORD_TRUST_PROXY,
     sessionTtlMs: e.CONCORD_SESSION_TTL_HOURS * 3600_000,
+    inviteTtlMs: e.CONCORD_INVITE_TTL_HOURS * 3600_000,
     maxBodyBytes: e.CONCORD_MAX_BODY_BYTES,
     maxImportBytes: e.CONCORD_MAX_IMPORT_BYTES,
     webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),

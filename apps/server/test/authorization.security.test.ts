@@ -35,6 +35,7 @@ const CASES: RouteCase[] = [
   { method: 'DELETE', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/members', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/members', allowed: ['owner'], ok: 201, body: () => ({ email: `new-${Math.random()}@test.concord`, role: 'coder' }) },
+  { method: 'POST', template: '/api/projects/{projectId}/invites', allowed: ['owner'], ok: 201, body: () => ({ email: `invited-${Math.random()}@test.concord`, role: 'coder' }) },
   { method: 'PATCH', template: '/api/projects/{projectId}/members/{userId}', allowed: ['owner'], ok: 200, body: () => ({ role: 'editor' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/members/{userId}', allowed: ['owner'], ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/codebook', allowed: ALL, ok: 200 },
@@ -80,6 +81,14 @@ const CASES: RouteCase[] = [
     body: (f) => ({ roundName: 'r2', coderIds: [f.members.owner.userId], mode: { type: 'k', k: 1 }, seed: 3 }),
   },
   { method: 'GET', template: '/api/projects/{projectId}/assignments', allowed: ALL, ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/assignments/preview',
+    allowed: MANAGERS,
+    ok: 200,
+    body: (f) => ({ roundName: 'r2', coderIds: [f.members.owner.userId], mode: { type: 'k', k: 1 }, seed: 3 }),
+  },
+  { method: 'GET', template: '/api/projects/{projectId}/assignments/workload', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/codings', allowed: ALL, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/codings/me', allowed: ALL, ok: 200 },
   // Only the assigned coder may code the item; other roles pass the role check and are refused as unassigned (403).

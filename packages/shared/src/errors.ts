@@ -13,13 +13,17 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
   'IMPORT_FAILED',
+  /** A one-time link (invitation) that was already used. */
+  'LINK_USED',
+  /** A one-time link (invitation) past its expiry. */
+  'LINK_EXPIRED',
   'SETUP_REQUIRED',
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500> = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
@@ -30,6 +34,8 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 |
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   IMPORT_FAILED: 400,
+  LINK_USED: 410,
+  LINK_EXPIRED: 410,
   SETUP_REQUIRED: 409,
   INTERNAL: 500,
 };

@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   adjudication: 'adj',
   comment: 'cmt',
   import: 'imp',
+  invite: 'ivt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

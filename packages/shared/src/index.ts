@@ -7,3 +7,4 @@ export * from './realtime.ts';
 export * from './collab.ts';
 export * from './report-format.ts';
 export * from './mentions.ts';
+export * from './codebook-diff.ts';

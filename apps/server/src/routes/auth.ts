@@ -1,9 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { changePasswordInput, loginInput, okSchema, setupInput, setupStatusSchema, userSchema, wsTokenSchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { clientIp, isHttps } from '../http/middleware.ts';
+import { clientIp } from '../http/middleware.ts';
+import { setSessionCookie } from '../http/session-cookie.ts';
 import { changePassword, login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import { getMe, setupFirstOwner, setupStatus } from '../services/auth/users.ts';
 import { issueWsToken } from '../services/auth/ws-tokens.ts';
@@ -54,13 +55,7 @@ export function authRoutes(deps: AppDeps) {
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
       });
-      setCookie(c, SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: isHttps(c, config.trustProxy),
-        path: '/',
-        expires: session.expiresAt,
-      });
+      setSessionCookie(c, config, session);
       return c.json({ user: session.user }, 200);
     })
     .openapi(routes.logout, async (c) => {

@@ -1,13 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { codebookInput, codebookSchema, fieldDeleteInput, fieldKeySchema, fieldUpdateInput } from '@concord/shared';
+import { codebookReplaceInput, codebookSchema, codebookVersionSchema, fieldDeleteInput, fieldKeySchema, fieldUpdateInput } from '@concord/shared';
 import { AppError } from '../errors.ts';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { deleteField, getCodebook, listCodebookVersions, replaceCodebook, upsertField } from '../services/codebook/codebook.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const conflict = { 409: errors[400] };
-const versionSchema = z.object({ version: z.number(), note: z.string(), createdBy: z.string().nullable(), createdAt: z.string(), current: z.boolean() });
 
 const routes = {
   get: createRoute({
@@ -21,13 +20,13 @@ const routes = {
     method: 'get',
     path: '/{projectId}/codebook/versions',
     request: { params: projectParams },
-    responses: { 200: jsonContent(z.array(versionSchema)), ...errors },
+    responses: { 200: jsonContent(z.array(codebookVersionSchema)), ...errors },
   }),
   replace: createRoute({
     method: 'put',
     path: '/{projectId}/codebook',
-    summary: 'Replace all fields (a new version when coded fields change)',
-    request: { params: projectParams, body: jsonBody(codebookInput.extend({ baseVersion: z.number().int().min(1) })) },
+    summary: 'Replace all fields (a new version when coded fields change, or with newVersion: true); the version note lists the changes',
+    request: { params: projectParams, body: jsonBody(codebookReplaceInput) },
     responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
   }),
   putField: createRoute({

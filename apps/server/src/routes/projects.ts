@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput } from '@concord/shared';
+import { inviteInput, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { inviteMember } from '../services/projects/invites.ts';
 import { addMember, listMembers, removeMember, updateMemberRole } from '../services/projects/members.ts';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../services/projects/projects.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
@@ -38,6 +39,13 @@ const routes = {
     request: { params: projectParams, body: jsonBody(memberInput) },
     responses: { 201: jsonContent(z.object({ member: memberSchema, oneTimePassword: z.string().nullable() })), ...errors, 409: errors[400] },
   }),
+  invite: createRoute({
+    method: 'post',
+    path: '/{projectId}/invites',
+    summary: 'Invite by email: an unknown email gets an account and a one-time link (`/invite/<token>`) for the owner to pass on',
+    request: { params: projectParams, body: jsonBody(inviteInput) },
+    responses: { 201: jsonContent(inviteResultSchema), ...errors, 409: errors[400] },
+  }),
   updateMember: createRoute({
     method: 'patch',
     path: '/{projectId}/members/{userId}',
@@ -67,6 +75,9 @@ export function projectRoutes(deps: AppDeps) {
     .openapi(routes.members, async (c) => c.json(await listMembers(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.addMember, async (c) =>
       c.json(await addMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
+    )
+    .openapi(routes.invite, async (c) =>
+      c.json(await inviteMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json'), { ttlMs: deps.config.inviteTtlMs }), 201),
     )
     .openapi(routes.updateMember, async (c) => {
       const { projectId, userId } = c.req.valid('param');

@@ -74,3 +74,29 @@ export const codebookFields = pgTable(
   },
   (t) => [unique('codebook_fields_key_uq').on(t.versionId, t.key)],
 );
+
+/**
+ * One-time invitation links: an owner invites an email without an account; the invitee opens
+ * `/invite/<token>` once, before `expiresAt`, to set a password. Only the token's SHA-256 is stored.
+ */
+export const invites = pgTable(
+  'invites',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The account created for the invitee (no usable password until the link is used). */
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The project the invitation came from (its page is where the invitee lands). */
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    /** Set once, when the link is used (or revoked by a newer link for the same account). */
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('invites_user_idx').on(t.userId)],
+);

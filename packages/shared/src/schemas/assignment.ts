@@ -32,3 +32,21 @@ export const assignmentSchema = z.object({
   submittedAt: z.string().nullable(),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;
+
+/** What `assignmentInput` would create, without writing: the same plan as applying it with the same seed. */
+export const assignmentPreviewSchema = z.object({
+  items: z.number().int(),
+  /** New assignments (pairs the coder already has are skipped, as on apply). */
+  assignments: z.number().int(),
+  alreadyAssigned: z.number().int(),
+  perCoder: z.record(z.string(), z.number().int()),
+});
+export type AssignmentPreview = z.infer<typeof assignmentPreviewSchema>;
+
+/** Each coder's load over all rounds. */
+export const workloadRowSchema = z.object({
+  coderId: z.string(),
+  assigned: z.number().int(),
+  submitted: z.number().int(),
+});
+export type WorkloadRow = z.infer<typeof workloadRowSchema>;

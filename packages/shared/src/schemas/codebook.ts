@@ -92,6 +92,23 @@ export const codebookInput = z.object({
 });
 export type CodebookInput = z.infer<typeof codebookInput>;
 
+/** Replacing all fields: `baseVersion` is the version edited (stale is 409); `newVersion` always records a version. */
+export const codebookReplaceInput = codebookInput.extend({
+  baseVersion: z.number().int().min(1),
+  /** Record the change as version N+1 even when no coded field changed (the editor does, so every save is listed). */
+  newVersion: z.boolean().default(false),
+});
+export type CodebookReplaceInput = z.infer<typeof codebookReplaceInput>;
+
+export const codebookVersionSchema = z.object({
+  version: z.number(),
+  note: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  current: z.boolean(),
+});
+export type CodebookVersion = z.infer<typeof codebookVersionSchema>;
+
 export const codebookSchema = z.object({
   id: z.string(),
   projectId: z.string(),

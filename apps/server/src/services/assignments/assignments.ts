@@ -1,13 +1,13 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { assignments, items, projectMembers, rounds } from '@concord/db';
-import { newId, type Assignment, type AssignmentInput } from '@concord/shared';
+import { newId, type Assignment, type AssignmentInput, type AssignmentPreview, type WorkloadRow } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { authorize, can } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { planAssignments } from './sampling.ts';
 
-export async function createRound(ctx: ServiceContext, projectId: string, input: AssignmentInput) {
-  const { actor } = await authorize(ctx, projectId, 'assignments.manage');
+/** The plan of a round (who codes which item), checked against the project; no writes. */
+async function planRound(ctx: ServiceContext, projectId: string, input: AssignmentInput) {
   const members = await ctx.db
     .select({ userId: projectMembers.userId })
     .from(projectMembers)
@@ -34,6 +34,46 @@ export async function createRound(ctx: ServiceContext, projectId: string, input:
     input.mode,
     input.seed,
   );
+  return { itemRows, plan };
+}
+
+/**
+ * Dry run of `createRound`: the same plan (same seed, same result), counted per coder,
+ * without the pairs that already exist (apply skips those too).
+ */
+export async function previewRound(ctx: ServiceContext, projectId: string, input: AssignmentInput): Promise<AssignmentPreview> {
+  await authorize(ctx, projectId, 'assignments.manage');
+  const { itemRows, plan } = await planRound(ctx, projectId, input);
+  const existing = await ctx.db
+    .select({ itemId: assignments.itemId, coderId: assignments.coderId })
+    .from(assignments)
+    .where(and(eq(assignments.projectId, projectId), inArray(assignments.coderId, input.coderIds)));
+  const taken = new Set(existing.map((a) => `${a.itemId} ${a.coderId}`));
+  const perCoder: Record<string, number> = Object.fromEntries(input.coderIds.map((id) => [id, 0]));
+  let fresh = 0;
+  for (const p of plan) {
+    if (taken.has(`${p.itemId} ${p.coderId}`)) continue;
+    fresh++;
+    perCoder[p.coderId] = (perCoder[p.coderId] ?? 0) + 1;
+  }
+  return { items: itemRows.length, assignments: fresh, alreadyAssigned: plan.length - fresh, perCoder };
+}
+
+/** Each member's assignments over all rounds, and how many they submitted (managers only). */
+export async function workload(ctx: ServiceContext, projectId: string): Promise<WorkloadRow[]> {
+  await authorize(ctx, projectId, 'assignments.manage');
+  const rows = await ctx.db
+    .select({ coderId: assignments.coderId, assigned: count(), submitted: count(assignments.submittedAt) })
+    .from(assignments)
+    .where(eq(assignments.projectId, projectId))
+    .groupBy(assignments.coderId)
+    .orderBy(asc(assignments.coderId));
+  return rows.map((r) => ({ coderId: r.coderId, assigned: Number(r.assigned), submitted: Number(r.submitted) }));
+}
+
+export async function createRound(ctx: ServiceContext, projectId: string, input: AssignmentInput) {
+  const { actor } = await authorize(ctx, projectId, 'assignments.manage');
+  const { itemRows, plan } = await planRound(ctx, projectId, input);
   return inTransaction(ctx, async (tx) => {
     const roundId = newId('round');
     await tx.db.insert(rounds).values({

@@ -49,16 +49,26 @@ export async function login(
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   }
   deps.limiters.account.reset(input.email);
+  const { token, expiresAt } = await openSession(ctx, user.id, { sessionTtlMs: deps.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
+  return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
+}
+
+/** A new session for a user whose identity the caller has established (password, one-time link). */
+export async function openSession(
+  ctx: Pick<ServiceContext, 'db'>,
+  userId: string,
+  input: { sessionTtlMs: number; ip: string; userAgent: string | null },
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
+  const expiresAt = new Date(Date.now() + input.sessionTtlMs);
   await ctx.db.insert(sessions).values({
     tokenHash: hashToken(token),
-    userId: user.id,
+    userId,
     expiresAt,
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 500) ?? null,
   });
-  return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
+  return { token, expiresAt };
 }
 
 export async function resolveSession(ctx: Pick<ServiceContext, 'db'>, token: string): Promise<Actor | null> {

@@ -5,7 +5,7 @@
  */
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { codebookFields, codebooks, codebookVersions, codings } from '@concord/db';
-import { newId, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
+import { describeDiff, diffCodebooks, newId, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
 import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
@@ -71,7 +71,7 @@ async function mutateCodebook(
   ctx: ServiceContext,
   projectId: string,
   baseVersion: number,
-  change: (fields: FieldDefinition[]) => { fields: FieldDefinition[]; name?: string; note: string },
+  change: (fields: FieldDefinition[]) => { fields: FieldDefinition[]; name?: string; note: string; newVersion?: boolean },
 ): Promise<Codebook> {
   await authorize(ctx, projectId, 'codebook.edit');
   return inTransaction(ctx, async (tx) => {
@@ -93,7 +93,7 @@ async function mutateCodebook(
       : [{ n: 0 }];
     let versionId = current.id;
     let version = current.version;
-    if ((coded?.n ?? 0) > 0) {
+    if ((coded?.n ?? 0) > 0 || next.newVersion) {
       version = current.version + 1;
       versionId = newId('codebookVersion');
       await tx.db.insert(codebookVersions).values({ id: versionId, codebookId: cb.id, version, note: next.note, createdBy: tx.actor!.userId });
@@ -120,8 +120,16 @@ async function mutateCodebook(
   });
 }
 
-export function replaceCodebook(ctx: ServiceContext, projectId: string, input: CodebookInput & { baseVersion: number }) {
-  return mutateCodebook(ctx, projectId, input.baseVersion, () => ({ fields: input.fields, name: input.name, note: 'codebook replaced' }));
+/**
+ * Replaces all fields. The version note says what changed (`describeDiff`). `newVersion`
+ * records the change as version N+1 even when no coded field changed (the codebook editor
+ * asks for it, so every save is listed with its changes).
+ */
+export function replaceCodebook(ctx: ServiceContext, projectId: string, input: CodebookInput & { baseVersion: number; newVersion?: boolean }) {
+  return mutateCodebook(ctx, projectId, input.baseVersion, (before) => {
+    const what = describeDiff(diffCodebooks(before, input.fields));
+    return { fields: input.fields, name: input.name, note: what.length ? what.join('; ') : 'no field changed', newVersion: input.newVersion ?? false };
+  });
 }
 
 /** Creates the field, or replaces the field with the same key in place (keeping its position). */

@@ -1,5 +1,5 @@
-import { and, asc, count, eq } from 'drizzle-orm';
-import { projectMembers, users } from '@concord/db';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { invites, projectMembers, users } from '@concord/db';
 import type { Member, Role } from '@concord/shared';
 import type { z } from 'zod';
 import type { memberInput } from '@concord/shared';
@@ -12,12 +12,21 @@ import { insertUser } from '../auth/users.ts';
 
 export async function listMembers(ctx: ServiceContext, projectId: string): Promise<Member[]> {
   await authorize(ctx, projectId, 'members.read');
-  return ctx.db
+  const rows = await ctx.db
     .select({ userId: users.id, email: users.email, name: users.name, role: projectMembers.role })
     .from(projectMembers)
     .innerJoin(users, eq(users.id, projectMembers.userId))
     .where(eq(projectMembers.projectId, projectId))
     .orderBy(asc(users.email));
+  const links = rows.length
+    ? await ctx.db
+        .select({ userId: invites.userId, usedAt: invites.usedAt })
+        .from(invites)
+        .where(inArray(invites.userId, rows.map((r) => r.userId)))
+    : [];
+  const invited = new Set(links.map((l) => l.userId));
+  const accepted = new Set(links.filter((l) => l.usedAt !== null).map((l) => l.userId));
+  return rows.map((r) => ({ ...r, invitePending: invited.has(r.userId) && !accepted.has(r.userId) }));
 }
 
 /**

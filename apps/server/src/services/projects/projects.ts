@@ -1,11 +1,61 @@
-import { and, count, desc, eq } from 'drizzle-orm';
-import { codebooks, codebookVersions, items, projectMembers, projects } from '@concord/db';
-import { newId, type Project } from '@concord/shared';
+import { and, count, countDistinct, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { assignments, codebookFields, codebooks, codebookVersions, codings, items, projectMembers, projects } from '@concord/db';
+import { ACTIONS, newId, type Action, type Project, type ProjectProgress, type ProjectTemplate, type Role } from '@concord/shared';
 import type { z } from 'zod';
-import type { projectInput, projectUpdateInput } from '@concord/shared';
-import { authorize, requireActor } from '../authz.ts';
+import type { projectUpdateInput } from '@concord/shared';
+import { authorize, can, requireActor } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { audit } from '../audit.ts';
+import { DEMO_CODEBOOK } from '../../demo/codebook.ts';
+
+const actionsOf = (role: Role): Action[] => ACTIONS.filter((a) => can(role, a));
+
+/** Per project: items, items with any coding, items with a submitted assignment, revealed items. */
+async function progressOf(ctx: ServiceContext, projectIds: string[]): Promise<Map<string, ProjectProgress>> {
+  const out = new Map<string, ProjectProgress>(projectIds.map((id) => [id, { items: 0, coded: 0, submitted: 0, revealed: 0 }]));
+  if (!projectIds.length) return out;
+  const [itemRows, revealedRows, codedRows, submittedRows] = await Promise.all([
+    ctx.db.select({ projectId: items.projectId, n: count() }).from(items).where(inArray(items.projectId, projectIds)).groupBy(items.projectId),
+    ctx.db
+      .select({ projectId: items.projectId, n: count() })
+      .from(items)
+      .where(and(inArray(items.projectId, projectIds), eq(items.phase, 'revealed')))
+      .groupBy(items.projectId),
+    ctx.db
+      .select({ projectId: codings.projectId, n: countDistinct(codings.itemId) })
+      .from(codings)
+      .where(inArray(codings.projectId, projectIds))
+      .groupBy(codings.projectId),
+    ctx.db
+      .select({ projectId: assignments.projectId, n: countDistinct(assignments.itemId) })
+      .from(assignments)
+      .where(and(inArray(assignments.projectId, projectIds), isNotNull(assignments.submittedAt)))
+      .groupBy(assignments.projectId),
+  ]);
+  const put = (rows: { projectId: string; n: number }[], key: keyof ProjectProgress) => {
+    for (const r of rows) out.get(r.projectId)![key] = Number(r.n);
+  };
+  put(itemRows, 'items');
+  put(revealedRows, 'revealed');
+  put(codedRows, 'coded');
+  put(submittedRows, 'submitted');
+  return out;
+}
+
+type ProjectRow = { id: string; name: string; description: string; createdAt: Date };
+
+function toProject(row: ProjectRow, role: Role, progress: ProjectProgress): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: iso(row.createdAt)!,
+    role,
+    itemCount: progress.items,
+    progress,
+    actions: actionsOf(role),
+  };
+}
 
 export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
   const actor = requireActor(ctx);
@@ -21,34 +71,51 @@ export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
     .innerJoin(projects, eq(projects.id, projectMembers.projectId))
     .where(eq(projectMembers.userId, actor.userId))
     .orderBy(desc(projects.createdAt));
-  const counts = await ctx.db
-    .select({ projectId: items.projectId, n: count() })
-    .from(items)
-    .innerJoin(projectMembers, and(eq(projectMembers.projectId, items.projectId), eq(projectMembers.userId, actor.userId)))
-    .groupBy(items.projectId);
-  const byProject = new Map(counts.map((c) => [c.projectId, c.n]));
-  return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)!, itemCount: byProject.get(r.id) ?? 0 }));
+  const progress = await progressOf(
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toProject(r, r.role, progress.get(r.id)!));
 }
 
 export async function getProject(ctx: ServiceContext, projectId: string): Promise<Project> {
   const { role } = await authorize(ctx, projectId, 'project.read');
   const [row] = await ctx.db.select().from(projects).where(eq(projects.id, projectId));
-  const [c] = await ctx.db.select({ n: count() }).from(items).where(eq(items.projectId, projectId));
-  return { id: row!.id, name: row!.name, description: row!.description, createdAt: iso(row!.createdAt)!, role, itemCount: c?.n ?? 0 };
+  const progress = await progressOf(ctx, [projectId]);
+  return toProject(row!, role, progress.get(projectId)!);
 }
 
-/** Any signed-in user may start a project; they become its owner, with an empty codebook v1. */
-export async function createProject(ctx: ServiceContext, input: z.infer<typeof projectInput>): Promise<Project> {
+/**
+ * Any signed-in user may start a project; they become its owner, with codebook v1:
+ * empty, or the Civic Media Observatory scheme of the demo study (`template: 'cmo'`).
+ */
+export async function createProject(
+  ctx: ServiceContext,
+  input: { name: string; description?: string | undefined; template?: ProjectTemplate | undefined },
+): Promise<Project> {
   const actor = requireActor(ctx);
   return inTransaction(ctx, async (tx) => {
     const id = newId('project');
-    const [row] = await tx.db.insert(projects).values({ id, ...input, createdBy: actor.userId }).returning();
+    const [row] = await tx.db
+      .insert(projects)
+      .values({ id, name: input.name, description: input.description ?? '', createdBy: actor.userId })
+      .returning();
     await tx.db.insert(projectMembers).values({ projectId: id, userId: actor.userId, role: 'owner' });
     await audit(tx, { projectId: id, entity: 'membership', entityId: actor.userId, action: 'add', after: { role: 'owner' } });
     const codebookId = newId('codebook');
-    await tx.db.insert(codebooks).values({ id: codebookId, projectId: id, name: `${input.name} codebook` });
-    await tx.db.insert(codebookVersions).values({ id: newId('codebookVersion'), codebookId, version: 1, note: 'created', createdBy: actor.userId });
-    return { id, name: row!.name, description: row!.description, createdAt: iso(row!.createdAt)!, role: 'owner' as const, itemCount: 0 };
+    const fromTemplate = input.template === 'cmo';
+    await tx.db.insert(codebooks).values({ id: codebookId, projectId: id, name: fromTemplate ? DEMO_CODEBOOK.name : `${input.name} codebook` });
+    const versionId = newId('codebookVersion');
+    await tx.db
+      .insert(codebookVersions)
+      .values({ id: versionId, codebookId, version: 1, note: fromTemplate ? 'created from the Civic Media Observatory template' : 'created', createdBy: actor.userId });
+    if (fromTemplate) {
+      await tx.db
+        .insert(codebookFields)
+        .values(DEMO_CODEBOOK.fields.map((f, position) => ({ id: newId('field'), versionId, key: f.key, position, type: f.type, definition: f })));
+      await audit(tx, { projectId: id, entity: 'codebook', entityId: codebookId, action: 'create', after: { version: 1, template: 'cmo', fields: DEMO_CODEBOOK.fields } });
+    }
+    return toProject(row!, 'owner', { items: 0, coded: 0, submitted: 0, revealed: 0 });
   });
 }
 

@@ -1,0 +1,163 @@
+/**
+ * Pure helpers of the codebook editor: new fields, type changes, reordering, option renames
+ * that keep child frames attached, and validation with the shared schema (the same rules the
+ * server applies). No DOM here, so they are unit-tested directly.
+ */
+import { codebookInput, FIELD_TYPES, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
+
+export const TYPE_LABELS: Record<FieldType, string> = {
+  single_choice: 'Single choice',
+  multiple_choice: 'Multiple choice (frames)',
+  ordinal: 'Ordinal scale',
+  number: 'Number',
+  text: 'Text',
+};
+export { FIELD_TYPES };
+
+/** A field key from a label: lowercase ASCII letters, digits and _, starting with a letter, unique among `taken`. */
+export function keyFromLabel(label: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  let base = label
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 50);
+  if (!/^[a-z]/.test(base)) base = `field${base ? `_${base}` : ''}`;
+  let key = base;
+  for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
+  return key;
+}
+
+export function defaultScale(): ScalePoint[] {
+  return [-3, -2, -1, 0, 1, 2, 3].map((value) => ({ value, label: value === 0 ? 'Neutral' : value < 0 ? `Harmful (${value})` : `Beneficial (+${value})` }));
+}
+
+const option = (value: string, label: string): FieldOption => ({ value, label, parent: null, help: '' });
+
+/** A new field of `type`, with a unique key and the minimum the schema needs (two options, a scale). */
+export function blankField(type: FieldType, taken: Iterable<string>): FieldDefinition {
+  const key = keyFromLabel(`new ${type.replace('_', ' ')}`, taken);
+  const base = { key, label: TYPE_LABELS[type], help: '', required: false, allowNa: false };
+  switch (type) {
+    case 'single_choice':
+    case 'multiple_choice':
+      return { ...base, type, options: [option('option_1', 'Option 1'), option('option_2', 'Option 2')] };
+    case 'ordinal':
+      return { ...base, type, scale: defaultScale() };
+    case 'number':
+      return { ...base, type, min: null, max: null, integer: false };
+    case 'text':
+      return { ...base, type, maxLength: 10_000 };
+  }
+}
+
+/**
+ * The field as another type: key, label, help, required and N/A are kept; options survive
+ * a switch between single and multiple choice, and become scale points (and back) by position.
+ */
+export function changeType(field: FieldDefinition, type: FieldType): FieldDefinition {
+  if (field.type === type) return field;
+  const { key, label, help, required, allowNa } = field;
+  const fresh = blankField(type, []);
+  const base = { key, label, help, required, allowNa };
+  if ((type === 'single_choice' || type === 'multiple_choice') && (field.type === 'single_choice' || field.type === 'multiple_choice')) {
+    return { ...base, type, options: field.options.map((o) => ({ ...o })) };
+  }
+  if ((type === 'single_choice' || type === 'multiple_choice') && field.type === 'ordinal') {
+    return { ...base, type, options: field.scale.map((p) => option(`p${p.value < 0 ? `m${-p.value}` : p.value}`, p.label)) };
+  }
+  if (type === 'ordinal' && (field.type === 'single_choice' || field.type === 'multiple_choice') && field.options.length >= 2) {
+    return { ...base, type, scale: field.options.map((o, i) => ({ value: i + 1, label: o.label })) };
+  }
+  return { ...fresh, ...base, type } as FieldDefinition;
+}
+
+/** `list` with the element at `from` moved to `to` (both clamped); a new array. */
+export function move<T>(list: readonly T[], from: number, to: number): T[] {
+  const out = [...list];
+  if (from < 0 || from >= out.length) return out;
+  const target = Math.max(0, Math.min(out.length - 1, to));
+  const [item] = out.splice(from, 1);
+  out.splice(target, 0, item!);
+  return out;
+}
+
+/** A fresh option value not used by `options`. */
+export function newOptionValue(options: readonly FieldOption[]): string {
+  const used = new Set(options.map((o) => o.value));
+  let n = options.length + 1;
+  while (used.has(`option_${n}`)) n++;
+  return `option_${n}`;
+}
+
+/** A scale point value one above the largest (or 1). */
+export function newScaleValue(scale: readonly ScalePoint[]): number {
+  return scale.length ? Math.max(...scale.map((p) => p.value)) + 1 : 1;
+}
+
+/** Options after `from` was renamed `to`: children that pointed at it follow. */
+export function renameOption(options: readonly FieldOption[], from: string, to: string): FieldOption[] {
+  return options.map((o) => ({ ...o, value: o.value === from ? to : o.value, parent: o.parent === from ? to : o.parent }));
+}
+
+/** Options without `value`; its children move up to its own parent. */
+export function removeOption(options: readonly FieldOption[], value: string): FieldOption[] {
+  const gone = options.find((o) => o.value === value);
+  return options.filter((o) => o.value !== value).map((o) => (o.parent === value ? { ...o, parent: gone?.parent ?? null } : o));
+}
+
+/** The options `value` may have as parent: any other option that is not its descendant (no cycles). */
+export function parentCandidates(options: readonly FieldOption[], value: string): FieldOption[] {
+  const children = new Map<string, string[]>();
+  for (const o of options) if (o.parent !== null) children.set(o.parent, [...(children.get(o.parent) ?? []), o.value]);
+  const below = new Set<string>([value]);
+  const stack = [value];
+  while (stack.length) {
+    for (const c of children.get(stack.pop()!) ?? []) {
+      if (below.has(c)) continue;
+      below.add(c);
+      stack.push(c);
+    }
+  }
+  return options.filter((o) => !below.has(o.value));
+}
+
+export interface Problem {
+  /** Index of the field, or null for the codebook as a whole. */
+  field: number | null;
+  message: string;
+}
+
+/** Checks the codebook with the shared schema; each problem names its field and where in it. */
+export function validateCodebook(name: string, fields: readonly FieldDefinition[]): Problem[] {
+  const result = codebookInput.safeParse({ name, fields });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const [top, index, ...rest] = issue.path;
+    if (top !== 'fields' || typeof index !== 'number') return { field: null, message: `${top === 'name' ? 'Codebook name' : 'Codebook'}: ${issue.message}` };
+    const f = fields[index];
+    const where = describePath(f, rest);
+    return { field: index, message: `${f ? `"${f.label || f.key}"` : `Field ${index + 1}`}${where ? ` ${where}` : ''}: ${issue.message}` };
+  });
+}
+
+function describePath(field: FieldDefinition | undefined, path: readonly PropertyKey[]): string {
+  const [part, i, prop] = path;
+  if ((part === 'options' || part === 'scale') && typeof i === 'number') {
+    const what = part === 'options' ? 'option' : 'scale point';
+    return `${what} ${i + 1}${typeof prop === 'string' ? ` (${prop})` : ''}`;
+  }
+  if (typeof part === 'string') return `(${part})`;
+  return field ? '' : '';
+}
+
+/** Deep copy of fields (the editor edits its own copy, never the loaded data). */
+export function cloneFields(fields: readonly FieldDefinition[]): FieldDefinition[] {
+  return JSON.parse(JSON.stringify(fields)) as FieldDefinition[];
+}
+
+export function sameFields(a: readonly FieldDefinition[], b: readonly FieldDefinition[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
