@@ -87,6 +87,7 @@ const CASES: RouteCase[] = [
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/codings/me/submit', allowed: ['coder'], ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/codings.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/reliability', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  { method: 'GET', template: '/api/projects/{projectId}/reliability/fields/{fieldKey}', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
   { method: 'GET', template: '/api/projects/{projectId}/disagreements', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/adjudications', allowed: MANAGERS, ok: 200 },
   {

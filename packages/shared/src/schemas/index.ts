@@ -6,3 +6,4 @@ export * from './project.ts';
 export * from './item.ts';
 export * from './assignment.ts';
 export * from './review.ts';
+export * from './reliability.ts';
