@@ -24,6 +24,8 @@ const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CON
 export interface StartOptions {
   /** Extra variables for the server; they win over the defaults below. */
   env?: Record<string, string>;
+  /** How long the start (migrations, demo seed) may take; the demo seed is slow on a loaded machine. */
+  startTimeoutMs?: number;
   /** Reuse a data directory (a restart); by default a fresh temporary one is created. */
   dataDir?: string;
 }
@@ -84,10 +86,10 @@ function waitForExit(child: ChildProcess): Promise<Exit> {
 
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'concord-e2e-')));
-  return launch(dataDir, options.env ?? {}, !options.dataDir);
+  return launch(dataDir, options.env ?? {}, !options.dataDir, options.startTimeoutMs ?? START_TIMEOUT_MS);
 }
 
-async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDataDir: boolean): Promise<ServerProcess> {
+async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDataDir: boolean, startTimeoutMs: number): Promise<ServerProcess> {
   // cwd is this package, so `--import tsx` resolves to our own pinned tsx.
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN], {
     cwd: E2E_DIR,
@@ -107,8 +109,8 @@ async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDat
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms. Output:\n${output}`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`the server did not start within ${startTimeoutMs} ms. Output:\n${output}`));
+    }, startTimeoutMs);
     const onData = () => {
       const match = READY_LINE.exec(output);
       if (!match) return;
@@ -144,7 +146,7 @@ async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDat
     stop,
     async restart() {
       if (live.has(child)) throw new Error('stop() the server before restarting it');
-      return launch(dataDir, extraEnv, ownsDataDir);
+      return launch(dataDir, extraEnv, ownsDataDir, startTimeoutMs);
     },
     async dispose() {
       await stop('SIGKILL');

@@ -1,6 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { reliabilityQuery, reliabilityReportSchema } from '@concord/shared';
+import { fieldDrilldownParams, fieldDrilldownQuery, fieldDrilldownSchema, reliabilityQuery, reliabilityReportSchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { createReliabilityCache } from '../services/reliability/cache.ts';
+import { getFieldDrilldown } from '../services/reliability/get-field-drilldown.ts';
 import { getReliability } from '../services/reliability/get-reliability.ts';
 import { errors, jsonContent, projectParams } from './schemas.ts';
 
@@ -12,8 +14,22 @@ const report = createRoute({
   responses: { 200: jsonContent(reliabilityReportSchema), ...errors },
 });
 
+const drilldown = createRoute({
+  method: 'get',
+  path: '/{projectId}/reliability/fields/{fieldKey}',
+  summary:
+    "One field's reliability in detail: per value (alpha of the value against the rest, prevalence), per coder pair (agreement, Cohen's kappa, alpha), each coder against the rest, per incident and over rounds or weeks, with a prevalence-paradox warning; same filters and data as /reliability",
+  request: { params: fieldDrilldownParams, query: fieldDrilldownQuery },
+  responses: { 200: jsonContent(fieldDrilldownSchema), ...errors },
+});
+
 export function reliabilityRoutes(deps: AppDeps) {
-  return newRouter().openapi(report, async (c) =>
-    c.json(await getReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
-  );
+  // One cache per app; entries are keyed by the project's data version, so they never go stale.
+  const cache = createReliabilityCache();
+  return newRouter()
+    .openapi(report, async (c) => c.json(await getReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
+    .openapi(drilldown, async (c) => {
+      const { projectId, fieldKey } = c.req.valid('param');
+      return c.json(await getFieldDrilldown(serviceContext(deps, c), projectId, fieldKey, c.req.valid('query'), { cache }), 200);
+    });
 }

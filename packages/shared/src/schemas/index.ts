@@ -7,3 +7,4 @@ export * from './item.ts';
 export * from './assignment.ts';
 export * from './review.ts';
 export * from './report.ts';
+export * from './reliability.ts';

@@ -46,6 +46,23 @@ export const coefficientSchema = z.object({
 });
 export type Coefficient = z.infer<typeof coefficientSchema>;
 
+/** Percent agreement at or above this with the coefficient below TENTATIVE_ALPHA: the prevalence ("kappa") paradox. */
+export const PARADOX_AGREEMENT = 0.8;
+
+/**
+ * High agreement, low coefficient: one value dominates, so the agreement expected by chance
+ * is high and the few disagreements weigh heavily (Feinstein & Cicchetti 1990).
+ */
+export const prevalenceWarningSchema = z.object({
+  percent_agreement: z.number(),
+  value: z.number(),
+  /** The most frequent value (for set fields: the option present most often) and its share of the coded values. */
+  top_value: z.string().nullable(),
+  top_share: z.number().nullable(),
+  message: z.string(),
+});
+export type PrevalenceWarning = z.infer<typeof prevalenceWarningSchema>;
+
 export const fieldReliabilitySchema = z.object({
   key: z.string(),
   label: z.string(),
@@ -69,6 +86,8 @@ export const fieldReliabilitySchema = z.object({
   p_below_667: z.number().nullable(),
   reason: z.string().nullable(),
   others: z.array(coefficientSchema),
+  /** Set when percent agreement is at least .80 but the coefficient is below .667. */
+  prevalence_warning: prevalenceWarningSchema.nullable(),
 });
 export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
 
@@ -76,6 +95,8 @@ export const reliabilityReportSchema = z.object({
   codebookVersion: z.number().int(),
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
   coders: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() })),
+  /** The project's rounds (oldest first), for the round filter. */
+  rounds: z.array(z.object({ id: z.string(), name: z.string() })),
   fields: z.array(fieldReliabilitySchema),
 });
 export type ReliabilityReport = z.infer<typeof reliabilityReportSchema>;

@@ -21,14 +21,24 @@ import {
   gwetAC,
   krippendorffAlpha,
   multiValuedAlpha,
+  pairableCounts,
   setAlpha,
   type AgreementResult,
   type AlphaLevel,
   type BootstrapResult,
   type ReliabilityData,
+  type SetReliabilityData,
   type WeightScheme,
 } from '@concord/reliability';
-import { RELIABLE_ALPHA, TENTATIVE_ALPHA, type Coefficient, type FieldDefinition, type FieldReliability } from '@concord/shared';
+import {
+  PARADOX_AGREEMENT,
+  RELIABLE_ALPHA,
+  TENTATIVE_ALPHA,
+  type Coefficient,
+  type FieldDefinition,
+  type FieldReliability,
+  type PrevalenceWarning,
+} from '@concord/shared';
 import { declaredCategories, labelRows, setRows, type CellCounts, type FieldMatrix } from './field-matrix.ts';
 
 export const CONFIDENCE = 0.95;
@@ -85,10 +95,27 @@ interface Main {
   counts: CellCounts;
 }
 
-function singleValued(field: FieldDefinition, m: FieldMatrix, level: AlphaLevel, bootstrap: BootstrapSettings | null): Main {
+/** The field's matrix as the main coefficient reads it: categories in codebook order, N/A as the level requires. */
+export type FieldData =
+  | { kind: 'single'; data: ReliabilityData; level: AlphaLevel; counts: CellCounts }
+  | { kind: 'sets'; data: SetReliabilityData; counts: CellCounts };
+
+/** Null for text fields, which have no coefficient. */
+export function fieldData(field: FieldDefinition, m: FieldMatrix): FieldData | null {
+  if (field.type === 'text') return null;
+  if (field.type === 'multiple_choice') {
+    const { rows, counts } = setRows(field, m);
+    return { kind: 'sets', data: fromSetRows({ rows, categories: declaredCategories(field), coders: m.coders }), counts };
+  }
+  const level: AlphaLevel = field.type === 'ordinal' ? 'ordinal' : field.type === 'number' ? 'interval' : 'nominal';
   const nominal = level === 'nominal';
   const { rows, counts } = labelRows(field, m, nominal);
-  const data = fromRows({ rows, categories: declaredCategories(field, nominal && field.allowNa), coders: m.coders });
+  return { kind: 'single', data: fromRows({ rows, categories: declaredCategories(field, nominal && field.allowNa), coders: m.coders }), level, counts };
+}
+
+function singleValued(field: FieldDefinition, m: FieldMatrix, d: Extract<FieldData, { kind: 'single' }>, bootstrap: BootstrapSettings | null): Main {
+  const { data, level, counts } = d;
+  const nominal = level === 'nominal';
   const alpha = krippendorffAlpha({ data, level });
   const boot = bootstrap ? bootstrapAlpha({ data, level, ...bootstrap, ...BOOTSTRAP_FIXED }) : null;
   const others = kappaFamily(data, nominal ? ['unweighted'] : ['unweighted', 'quadratic']);
@@ -108,9 +135,8 @@ function singleValued(field: FieldDefinition, m: FieldMatrix, level: AlphaLevel,
   return { metric: 'krippendorff-alpha', level, alpha, boot, others, counts };
 }
 
-function setValued(field: FieldDefinition, m: FieldMatrix, bootstrap: BootstrapSettings | null): Main {
-  const { rows, counts } = setRows(field, m);
-  const data = fromSetRows({ rows, categories: declaredCategories(field), coders: m.coders });
+function setValued(field: FieldDefinition, d: Extract<FieldData, { kind: 'sets' }>, bootstrap: BootstrapSettings | null): Main {
+  const { data, counts } = d;
   const alpha = setAlpha({ data, distance: 'masi' });
   const boot = bootstrap ? bootstrapAlpha({ data, setDistance: 'masi', ...bootstrap, ...BOOTSTRAP_FIXED }) : null;
   const mv = multiValuedAlpha({ data });
@@ -126,6 +152,57 @@ function setValued(field: FieldDefinition, m: FieldMatrix, bootstrap: BootstrapS
     }
   }
   return { metric: 'krippendorff-alpha', level: 'masi', alpha, boot, others, counts };
+}
+
+/**
+ * Pairable values per value of the field: for single-valued data the coincidence margins n_c;
+ * for sets, how many pairable coded sets contain each option (out of all pairable sets).
+ */
+export function valueCounts(d: FieldData): { counts: number[]; total: number } {
+  if (d.kind === 'single') {
+    const p = pairableCounts(d.data, d.data.categories.length);
+    return { counts: Array.from(p.counts), total: p.nPairable };
+  }
+  const bySet = pairableCounts(d.data, d.data.sets.length);
+  const counts = d.data.categories.map(() => 0);
+  bySet.counts.forEach((n, set) => {
+    for (const c of d.data.sets[set] ?? []) counts[c] = (counts[c] ?? 0) + n;
+  });
+  return { counts, total: bySet.nPairable };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const dec = (x: number) => x.toFixed(3).replace(/^(-?)0\./, '$1.');
+
+/**
+ * The prevalence ("kappa") paradox: high percent agreement with a low coefficient happens
+ * when one value dominates, since chance agreement is then high too (Feinstein & Cicchetti 1990).
+ */
+export function prevalenceWarning(d: FieldData, value: number | null, agreement: number | null): PrevalenceWarning | null {
+  if (value === null || agreement === null || agreement < PARADOX_AGREEMENT || value >= TENTATIVE_ALPHA) return null;
+  const { counts, total } = valueCounts(d);
+  let top = -1;
+  counts.forEach((n, c) => {
+    if (top < 0 || n > (counts[top] ?? 0)) top = c;
+  });
+  const topValue = top >= 0 && total > 0 ? (d.data.categories[top] ?? null) : null;
+  const topShare = topValue === null ? null : (counts[top] ?? 0) / total;
+  const dominance =
+    topValue === null || topShare === null
+      ? 'the values are concentrated on few categories'
+      : d.kind === 'sets'
+        ? `"${topValue}" is in ${pct(topShare)} of the coded sets`
+        : `"${topValue}" is ${pct(topShare)} of the values`;
+  return {
+    percent_agreement: agreement,
+    value,
+    top_value: topValue,
+    top_share: topShare,
+    message:
+      `Coders agree on ${pct(agreement)} of pairs, yet alpha is ${dec(value)}: ${dominance}, so agreement expected by chance is high ` +
+      'and the few disagreements weigh heavily (the prevalence or "kappa" paradox, Feinstein & Cicchetti 1990). ' +
+      'Read the per-value alphas and report the prevalence and Gwet\'s AC1 beside alpha.',
+  };
 }
 
 export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstrap: BootstrapSettings | null): FieldReliability {
@@ -150,15 +227,14 @@ export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstr
     p_below_800: null,
     p_below_667: null,
     others: [],
+    prevalence_warning: null,
   };
   if (field.type === 'text') return { ...empty, reason: 'text fields have no agreement coefficient' };
   if (m.coders.length < 2) {
     return { ...empty, metric: 'krippendorff-alpha', reason: `reliability requires at least two coders, got ${m.coders.length}` };
   }
-  const main =
-    field.type === 'multiple_choice'
-      ? setValued(field, m, bootstrap)
-      : singleValued(field, m, field.type === 'ordinal' ? 'ordinal' : field.type === 'number' ? 'interval' : 'nominal', bootstrap);
+  const d = fieldData(field, m)!;
+  const main = d.kind === 'sets' ? setValued(field, d, bootstrap) : singleValued(field, m, d, bootstrap);
   return {
     ...base,
     metric: main.metric,
@@ -172,5 +248,6 @@ export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstr
     p_below_667: probability(main.boot, TENTATIVE_ALPHA),
     reason: main.alpha.reason,
     others: main.others,
+    prevalence_warning: prevalenceWarning(d, main.alpha.value, main.alpha.percentAgreement),
   };
 }

@@ -6,35 +6,46 @@ import { loadCodebook } from '../codebook/codebook.ts';
 import { fieldMatrix, type FieldCell } from './field-matrix.ts';
 import { fieldReliability } from './field-reliability.ts';
 import { loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
+import { cachedReliability, type ReliabilityCache } from './cache.ts';
+import { projectRounds } from './project-lists.ts';
+
+export interface ReliabilityOptions {
+  /** Results per data version (see cache.ts); absent: always computed. */
+  cache?: ReliabilityCache | undefined;
+}
 
 /**
  * Reliability per field of the current codebook, on submitted codings of revealed items
  * (pre-adjudication: adjudications never enter), optionally for one field, incident,
  * round or set of coders. The same numbers as `concord reliability` on the wide export.
  */
-export async function getReliability(ctx: ServiceContext, projectId: string, query: ReliabilityQuery): Promise<ReliabilityReport> {
+export async function getReliability(ctx: ServiceContext, projectId: string, query: ReliabilityQuery, options: ReliabilityOptions = {}): Promise<ReliabilityReport> {
   await authorize(ctx, projectId, 'reliability.read');
   const codebook = await loadCodebook(ctx, projectId);
   if (query.field && !codebook.fields.some((f) => f.key === query.field)) {
     throw new AppError('VALIDATION_FAILED', `unknown field "${query.field}"`, [{ path: ['field'], message: `unknown field "${query.field}"` }]);
   }
   const filters = await resolveReviewFilters(ctx, projectId, query);
-  const rows = await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field });
-  const byField = new Map<string, FieldCell[]>();
-  const coders = new Map<string, { id: string; email: string; name: string }>();
-  for (const r of rows) {
-    if (!byField.has(r.fieldKey)) byField.set(r.fieldKey, []);
-    byField.get(r.fieldKey)!.push({ unit: r.itemId, coder: r.email, value: r.value });
-    coders.set(r.email, { id: r.coderId, email: r.email, name: r.name });
-  }
-  const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
-  const fields: FieldReliability[] = codebook.fields
-    .filter((f) => !query.field || f.key === query.field)
-    .map((f) => fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap));
-  return {
-    codebookVersion: codebook.version,
-    bootstrap: { replicates: query.bootstrap, seed: query.seed },
-    coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
-    fields,
-  };
+  const key = ['report', query.field ?? null, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
+  return cachedReliability(ctx, options.cache, projectId, key, async () => {
+    const rows = await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field });
+    const byField = new Map<string, FieldCell[]>();
+    const coders = new Map<string, { id: string; email: string; name: string }>();
+    for (const r of rows) {
+      if (!byField.has(r.fieldKey)) byField.set(r.fieldKey, []);
+      byField.get(r.fieldKey)!.push({ unit: r.itemId, coder: r.email, value: r.value });
+      coders.set(r.email, { id: r.coderId, email: r.email, name: r.name });
+    }
+    const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
+    const fields: FieldReliability[] = codebook.fields
+      .filter((f) => !query.field || f.key === query.field)
+      .map((f) => fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap));
+    return {
+      codebookVersion: codebook.version,
+      bootstrap: { replicates: query.bootstrap, seed: query.seed },
+      coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
+      rounds: await projectRounds(ctx, projectId),
+      fields,
+    };
+  });
 }

@@ -3,7 +3,7 @@
  * items only (the rows of the codings export), never adjudications, never anything of
  * an item in the independent or joint phase. No authorization here: callers authorize first.
  */
-import { and, asc, eq, exists, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { assignments, codings, incidents, items, projectMembers, rounds, users } from '@concord/db';
 import type { CodingValue, ErrorDetail } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -19,6 +19,9 @@ export interface RevealedCoding {
   name: string;
   fieldKey: string;
   value: CodingValue;
+  /** The round of the coder's assignment to the item (null without one). */
+  roundId: string | null;
+  revealedAt: Date | null;
 }
 
 export interface RevealedFilters {
@@ -68,16 +71,8 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
   if (filters.field) where.push(eq(codings.fieldKey, filters.field));
   if (filters.incident) where.push(eq(items.incidentId, filters.incident));
   if (filters.coderIds) where.push(inArray(codings.coderId, filters.coderIds));
-  if (filters.round) {
-    where.push(
-      exists(
-        ctx.db
-          .select({ one: assignments.id })
-          .from(assignments)
-          .where(and(eq(assignments.itemId, codings.itemId), eq(assignments.coderId, codings.coderId), eq(assignments.roundId, filters.round))),
-      ),
-    );
-  }
+  // The joined assignment is the coder's for this item (see the join below).
+  if (filters.round) where.push(eq(assignments.roundId, filters.round));
   return ctx.db
     .select({
       itemId: items.id,
@@ -89,10 +84,14 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       name: users.name,
       fieldKey: codings.fieldKey,
       value: codings.value,
+      roundId: assignments.roundId,
+      revealedAt: items.revealedAt,
     })
     .from(codings)
     .innerJoin(items, eq(items.id, codings.itemId))
     .innerJoin(users, eq(users.id, codings.coderId))
+    // At most one assignment per (item, coder): a unique constraint.
+    .leftJoin(assignments, and(eq(assignments.itemId, codings.itemId), eq(assignments.coderId, codings.coderId)))
     .where(and(...where))
     .orderBy(asc(items.seq), asc(users.email), asc(codings.fieldKey));
 }

@@ -1,0 +1,42 @@
+import type { FieldDrilldown, FieldDrilldownQuery } from '@concord/shared';
+import { notFound } from '../../errors.ts';
+import { authorize } from '../authz.ts';
+import type { ServiceContext } from '../context.ts';
+import { loadCodebook } from '../codebook/codebook.ts';
+import { cachedReliability } from './cache.ts';
+import { fieldDrilldown } from './field-drilldown.ts';
+import type { ReliabilityOptions } from './get-reliability.ts';
+import { projectIncidents, projectRounds } from './project-lists.ts';
+import { loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
+
+/**
+ * One field of the current codebook in detail (see field-drilldown.ts), on the same data
+ * and with the same filters as `getReliability`; its `field` row equals that report's.
+ */
+export async function getFieldDrilldown(
+  ctx: ServiceContext,
+  projectId: string,
+  fieldKey: string,
+  query: FieldDrilldownQuery,
+  options: ReliabilityOptions = {},
+): Promise<FieldDrilldown> {
+  await authorize(ctx, projectId, 'reliability.read');
+  const codebook = await loadCodebook(ctx, projectId);
+  const field = codebook.fields.find((f) => f.key === fieldKey);
+  if (!field) throw notFound(`field "${fieldKey}"`);
+  const filters = await resolveReviewFilters(ctx, projectId, query);
+  const key = ['field', fieldKey, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
+  return cachedReliability(ctx, options.cache, projectId, key, async () => {
+    const rows = await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey });
+    const [incidentRows, roundRows] = await Promise.all([projectIncidents(ctx, projectId), projectRounds(ctx, projectId)]);
+    const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
+    const coders = new Map(rows.map((r) => [r.email, { id: r.coderId, email: r.email, name: r.name }]));
+    return {
+      codebookVersion: codebook.version,
+      bootstrap: { replicates: query.bootstrap, seed: query.seed },
+      coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
+      rounds: roundRows,
+      ...fieldDrilldown(field, rows, { incidents: incidentRows, rounds: roundRows }, bootstrap),
+    };
+  });
+}

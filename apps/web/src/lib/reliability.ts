@@ -1,0 +1,107 @@
+/**
+ * Presentation of reliability numbers: Krippendorff's verdicts, number formats, the
+ * dashboard's filters in the URL, and the axis of interval bars.
+ */
+import { RELIABLE_ALPHA, TENTATIVE_ALPHA, type Coefficient, type FieldReliability } from '@concord/shared';
+
+/** `depends()` key of the reliability pages: invalidated when project events say the data changed. */
+export const RELIABILITY_DEPENDENCY = 'concord:reliability';
+/** Events often come in bursts (a coder submits a batch): one refetch after the burst. */
+export const LIVE_REFETCH_MS = 400;
+
+export type VerdictKey = 'reliable' | 'tentative' | 'unreliable' | 'none';
+
+/** Krippendorff (2004, p. 241): rely on alpha >= .800; draw tentative conclusions from >= .667. */
+export function verdict(value: number | null): { key: VerdictKey; label: string } {
+  if (value === null) return { key: 'none', label: 'undefined' };
+  if (value >= RELIABLE_ALPHA) return { key: 'reliable', label: 'reliable' };
+  if (value >= TENTATIVE_ALPHA) return { key: 'tentative', label: 'tentative' };
+  return { key: 'unreliable', label: 'unreliable' };
+}
+
+/** A coefficient as methods sections print it: three decimals, no leading zero (.812, −.045, 1.000). */
+export function coef(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  const text = Math.abs(value).toFixed(digits).replace(/^0\./, '.');
+  return value < 0 && Number(text) !== 0 ? `−${text}` : text;
+}
+
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`;
+}
+
+/** The name of a row's main coefficient: "alpha (ordinal)", "alpha (MASI)". */
+export function metricName(f: Pick<FieldReliability, 'metric' | 'level'>): string {
+  if (f.metric === null) return 'none';
+  const name = f.metric === 'krippendorff-alpha' ? 'α' : f.metric;
+  return f.level ? `${name} (${f.level === 'masi' ? 'MASI' : f.level})` : name;
+}
+
+/** Cohen's (two coders) or Fleiss' kappa, and Gwet's AC1, unweighted, from a row's `others`. */
+export function kappaOf(others: readonly Coefficient[]): Coefficient | null {
+  return others.find((o) => (o.metric === 'cohen-kappa' || o.metric === 'fleiss-kappa') && o.weights === 'unweighted') ?? null;
+}
+
+export function ac1Of(others: readonly Coefficient[]): Coefficient | null {
+  return others.find((o) => o.metric === 'gwet-ac' && o.weights === 'unweighted') ?? null;
+}
+
+export interface ReliabilityFilters {
+  incident: string;
+  round: string;
+  /** Coder emails (or ids). */
+  coders: string[];
+}
+
+export function parseReliabilityFilters(params: URLSearchParams): ReliabilityFilters {
+  const coders = (params.get('coders') ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return { incident: params.get('incident') ?? '', round: params.get('round') ?? '', coders: [...new Set(coders)] };
+}
+
+/** The API query for the filters (empty ones left out). */
+export function reliabilityApiQuery(f: ReliabilityFilters): { incident?: string; round?: string; coders?: string } {
+  return {
+    ...(f.incident ? { incident: f.incident } : {}),
+    ...(f.round ? { round: f.round } : {}),
+    ...(f.coders.length ? { coders: f.coders.join(',') } : {}),
+  };
+}
+
+/** The filters as a URL search ("" when none), so that filtered views can be linked. */
+export function reliabilitySearch(f: ReliabilityFilters): string {
+  const params = new URLSearchParams(reliabilityApiQuery(f));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The axis of interval bars: 0..1, or -1..1 when anything shown is negative. */
+export function axisDomain(values: readonly (number | null | undefined)[]): [number, number] {
+  return values.some((v) => v !== null && v !== undefined && v < 0) ? [-1, 1] : [0, 1];
+}
+
+/** x in the domain mapped to 0..width, clamped (bootstrap bounds can reach below -1). */
+export function scaleX(x: number, domain: readonly [number, number], width: number): number {
+  const [lo, hi] = domain;
+  return (Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo) * width;
+}
+
+/** Calls `fn` once `ms` after the last of a burst of calls (live refetches after many events). */
+export function debounce(fn: () => void, ms: number): { call(): void; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    call() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The reliability dashboard in Chromium against the real server with the demo study: a
+ * methodologist sees civic impact's alpha exactly as the API gives it, opens its drill-down,
+ * and sees the dashboard update without a reload (socket.io project events) when a coder's
+ * submission reveals another item.
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@concord/server/client';
+import type { Codebook, CodingValue, FieldDefinition } from '@concord/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const METHODOLOGIST = 'methodologist@dashboard.test';
+const METHODOLOGIST_PASSWORD = 'a methodologist password 42';
+/** How long the live update may take: the refetch debounce plus a recomputation on a loaded machine. */
+const LIVE_MS = 15_000;
+/** Seeding the demo study at start takes over 90 s when the shared 2-core machine is busy. */
+const SERVER_START_MS = 240_000;
+
+const chromiumPath = findChromium();
+
+interface AnyResponse {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+type OkBody<R extends AnyResponse> = Awaited<ReturnType<Extract<R, { ok: true }>['json']>>;
+
+/** The first choice of every field: a complete, valid coding for a submit. */
+function someValues(codebook: Codebook): Record<string, CodingValue> {
+  const value = (f: FieldDefinition): CodingValue => {
+    switch (f.type) {
+      case 'single_choice':
+        return f.options[0]!.value;
+      case 'multiple_choice':
+        return [f.options[0]!.value];
+      case 'ordinal':
+        return f.scale[0]!.value;
+      case 'number':
+        return f.min ?? 0;
+      case 'text':
+        return 'coded in the dashboard test';
+    }
+  };
+  return Object.fromEntries(codebook.fields.map((f) => [f.key, value(f)]));
+}
+
+/** The dashboard's number format (three decimals, no leading zero). */
+const coef = (v: number) => (v < 0 ? '−' : '') + Math.abs(v).toFixed(3).replace(/^0\./, '.');
+
+describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let projectId: string;
+  const cookies: Record<string, string> = {};
+  const pageErrors: string[] = [];
+
+  const client = (who: string) => createApiClient(server.url, { headers: { cookie: cookies[who]! } });
+  const project = (who: string) => client(who).api.projects[':projectId'];
+
+  /** The 2xx body (typed from the route's success response), or a thrown error with the API's answer. */
+  async function ok<R extends AnyResponse>(res: Promise<R>): Promise<OkBody<R>> {
+    const r = await res;
+    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
+    return (await r.json()) as OkBody<R>;
+  }
+
+  async function signIn(email: string, password: string): Promise<string> {
+    const res = await fetch(new URL('/api/auth/login', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (!res.ok) throw new Error(`login ${email}: ${res.status}`);
+    return res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+  }
+
+  const civicImpactApi = async () =>
+    (await ok(project('methodologist').reliability.$get({ param: { projectId }, query: {} }))).fields.find((f) => f.key === 'civic_impact')!;
+  const row = (key: string) => page.locator(`table.reliability tr[data-field="${key}"]`);
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServerProcess({ env: { CONCORD_DEMO: '1' }, startTimeoutMs: SERVER_START_MS });
+    browser = await launchChromium(chromiumPath!);
+    for (const who of ['owner', 'coder2', 'coder3']) cookies[who] = await signIn(`${who}@demo.concord`, TEST_DEMO_PASSWORD);
+    projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
+    // The demo has no methodologist: the owner adds one, who sets a password at first sign-in.
+    const added = await ok(project('owner').members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist' } }));
+    const first = await signIn(METHODOLOGIST, added.oneTimePassword!);
+    await ok(createApiClient(server.url, { headers: { cookie: first } }).api.auth.password.$post({ json: { currentPassword: added.oneTimePassword!, newPassword: METHODOLOGIST_PASSWORD } }));
+    cookies.methodologist = await signIn(METHODOLOGIST, METHODOLOGIST_PASSWORD);
+
+    context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
+    const [name, value] = cookies.methodologist.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  }, SERVER_START_MS + 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it("shows civic impact's alpha as the API gives it, with its verdict and interval, and opens the drill-down", async () => {
+    await page.goto(new URL(`/projects/${projectId}`, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.getByRole('navigation', { name: /^Sections of/ }).getByRole('link', { name: 'Reliability' }).click();
+    await page.getByRole('heading', { name: 'Reliability', level: 1 }).waitFor();
+
+    const impact = await civicImpactApi();
+    expect(impact.value).not.toBeNull();
+    const value = row('civic_impact').locator('td.value');
+    await expect(value.getAttribute('data-value')).resolves.toBe(String(impact.value));
+    await expect(value.innerText()).resolves.toBe(coef(impact.value!));
+    const verdict = impact.value! >= 0.8 ? 'reliable' : impact.value! >= 0.667 ? 'tentative' : 'unreliable';
+    await expect(row('civic_impact').locator('[data-verdict]').innerText()).resolves.toBe(verdict);
+    await expect(row('civic_impact').locator('td').nth(4).innerText()).resolves.toBe('24');
+    // The interval bar draws both thresholds and names the interval for screen readers.
+    const bar = row('civic_impact').locator('svg.ci-bar');
+    await expect(bar.locator('line[data-threshold]').count()).resolves.toBe(2);
+    await expect(bar.getAttribute('aria-label')).resolves.toContain(`95% CI ${coef(impact.ci!.low!)} to ${coef(impact.ci!.high!)}`);
+    // Text fields are listed without a coefficient; the demo's balanced fields carry no prevalence warning.
+    await expect(page.locator('table.reliability tbody tr').count()).resolves.toBe(10);
+    await expect(page.locator('table.reliability details.prevalence-warning').count()).resolves.toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}reliability-dashboard.png`, fullPage: true });
+
+    await row('civic_impact').getByRole('link').click();
+    await page.getByRole('heading', { name: impact.label, level: 1 }).waitFor();
+    const drill = await ok(project('methodologist').reliability.fields[':fieldKey'].$get({ param: { projectId, fieldKey: 'civic_impact' }, query: {} }));
+    await expect(page.locator('.summary .value').innerText()).resolves.toBe(coef(impact.value!));
+    await expect(page.locator('table.values tbody tr').count()).resolves.toBe(drill.values.length);
+    await expect(page.locator('table.pair-matrix tbody tr').count()).resolves.toBe(3);
+    const pair = drill.pairs[0]!;
+    await expect(page.locator('table.pairs tbody tr').first().locator('td.alpha').innerText()).resolves.toBe(coef(pair.alpha!));
+    await expect(page.locator('table.incidents tbody tr').count()).resolves.toBe(drill.incidents.length);
+    await expect(page.locator('svg.drift circle.point').count()).resolves.toBe(drill.drift.points.length);
+    await page.screenshot({ path: `${ARTIFACTS}reliability-drilldown.png`, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('updates without a reload when a submission reveals another item (socket.io project events)', async () => {
+    await page.goto(new URL(`/projects/${projectId}/reliability`, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { dashboardMarker: boolean }).dashboardMarker = true;
+    });
+    await expect(row('civic_impact').locator('td').nth(4).innerText()).resolves.toBe('24');
+
+    // A blind item that only coder3 has still to submit: coder3's submission reveals it.
+    const codebook = await ok(project('coder3').codebook.$get({ param: { projectId }, query: {} }));
+    const { items } = await ok(project('owner').items.$get({ param: { projectId }, query: { phase: 'independent' } }));
+    const coder3 = (await ok(client('coder3').api.auth.me.$get())).id;
+    let itemId = '';
+    for (const item of items) {
+      const open = (await ok(project('owner').assignments.$get({ param: { projectId }, query: { item: item.id } }))).filter((a) => a.submittedAt === null);
+      if (open.length === 1 && open[0]!.coderId === coder3) {
+        itemId = item.id;
+        break;
+      }
+    }
+    expect(itemId).not.toBe('');
+    await ok(project('coder3').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values: someValues(codebook) } }));
+    await ok(project('coder3').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+
+    await row('civic_impact').locator('td').nth(4).getByText('25', { exact: true }).waitFor({ timeout: LIVE_MS });
+    const impact = await civicImpactApi();
+    await expect(row('civic_impact').locator('td.value').innerText()).resolves.toBe(coef(impact.value!));
+    await expect(page.evaluate(() => (window as unknown as { dashboardMarker?: boolean }).dashboardMarker)).resolves.toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
