@@ -1,42 +1,7 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
+import { IMPORT_TARGETS, PLATFORMS } from '../items.ts';
 import { paginationSchema } from './common.ts';
-
-export const PLATFORMS = [
-  'news',
-  'facebook',
-  'twitter',
-  'instagram',
-  'telegram',
-  'youtube',
-  'tiktok',
-  'vk',
-  'website',
-  'report',
-  'other',
-] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
-/** Spellings seen in Airtable exports, mapped to our platform values. */
-const PLATFORM_ALIASES: Record<string, Platform> = {
-  x: 'twitter',
-  'x (twitter)': 'twitter',
-  tweet: 'twitter',
-  fb: 'facebook',
-  ig: 'instagram',
-  'news article': 'news',
-  article: 'news',
-  'news media': 'news',
-  blog: 'website',
-  web: 'website',
-  vkontakte: 'vk',
-};
-
-export function parsePlatform(raw: string): Platform | null {
-  const key = raw.trim().toLowerCase();
-  if ((PLATFORMS as readonly string[]).includes(key)) return key as Platform;
-  return PLATFORM_ALIASES[key] ?? null;
-}
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
 
@@ -110,9 +75,6 @@ export const itemRowSchema = itemSchema.pick({
 });
 export type ItemRow = z.infer<typeof itemRowSchema>;
 
-/** Most rows the item table endpoint returns in one answer (the import limit). */
-export const MAX_ITEM_ROWS = 100_000;
-
 export const itemRowsSchema = z.object({
   /** Every matching item, in project (import) order. */
   rows: z.array(itemRowSchema),
@@ -123,24 +85,6 @@ export const itemRowsSchema = z.object({
 export type ItemRows = z.infer<typeof itemRowsSchema>;
 
 export const phaseUpdateInput = z.object({ phase: z.enum(PHASES) });
-
-/** Item columns a CSV column can be mapped to. `incident` takes an incident name. */
-export const IMPORT_TARGETS = [
-  'externalId',
-  'title',
-  'url',
-  'platform',
-  'author',
-  'publishedAt',
-  'language',
-  'body',
-  'reach',
-  'likes',
-  'shares',
-  'comments',
-  'incident',
-] as const;
-export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 
 /**
  * target field -> CSV header. Unmapped targets fall back to the known aliases of the target
