@@ -6,7 +6,8 @@
  * item-rows request alone); then, inside the page, one requestAnimationFrame loop moves the
  * table's scroll container by --step px per frame from top to bottom and records every frame
  * time (rAF timestamp deltas). Reports frames over 16.7 ms, dropped frames (a frame of d ms
- * stands for round(d / 16.7) - 1 missed ones) and p50/p95/max frame time. Prints ONE JSON line.
+ * stands for round(d / 16.7) - 1 missed ones) and p50/p95/max frame time, beside the same
+ * number of idle frames on the same page (what the machine drops with nothing to do). Prints ONE JSON line.
  *
  *   pnpm exec tsx bench/web-items-scroll.ts [--items 10000] [--step 400] [--url http://127.0.0.1:PORT]
  */
@@ -37,29 +38,45 @@ interface ScrollResult {
   reachedEnd: boolean;
 }
 
-/** Runs in the page: scrolls the table top to bottom, one step per animation frame. */
-function scrollThrough(step: number): Promise<ScrollResult> {
-  const scroller = document.querySelector<HTMLElement>('.scroller')!;
-  const frames: number[] = [];
+/**
+ * Runs in the page: scrolls the table top to bottom, one step per animation frame. A string,
+ * not a function: tsx (esbuild keepNames) would wrap inner functions in a `__name` helper
+ * that does not exist in the page.
+ */
+const scrollThrough = (step: number) => `new Promise((resolve) => {
+  const scroller = document.querySelector('.scroller');
+  const frames = [];
   let maxRowsInDom = 0;
-  return new Promise((resolve) => {
-    let last = 0;
-    const tick = (t: number) => {
-      if (last) frames.push(t - last);
-      last = t;
-      maxRowsInDom = Math.max(maxRowsInDom, scroller.querySelectorAll('tr[data-index]').length);
-      const end = scroller.scrollHeight - scroller.clientHeight;
-      if (scroller.scrollTop >= end - 1) {
-        const lastRow = scroller.querySelector('tbody tr[data-index]:last-of-type');
-        resolve({ frames, maxRowsInDom, reachedEnd: lastRow?.getAttribute('aria-rowindex') === String(Number(scroller.querySelector('table')!.getAttribute('aria-rowcount'))) });
-        return;
-      }
-      scroller.scrollTop = Math.min(end, scroller.scrollTop + step);
-      requestAnimationFrame(tick);
-    };
+  let last = 0;
+  const tick = (t) => {
+    if (last) frames.push(t - last);
+    last = t;
+    maxRowsInDom = Math.max(maxRowsInDom, scroller.querySelectorAll('tr[data-index]').length);
+    const end = scroller.scrollHeight - scroller.clientHeight;
+    if (scroller.scrollTop >= end - 1) {
+      const rows = scroller.querySelectorAll('tbody tr[data-index]');
+      const lastIndex = rows[rows.length - 1]?.getAttribute('aria-rowindex');
+      resolve({ frames, maxRowsInDom, reachedEnd: lastIndex === scroller.querySelector('table').getAttribute('aria-rowcount') });
+      return;
+    }
+    scroller.scrollTop = Math.min(end, scroller.scrollTop + ${step});
     requestAnimationFrame(tick);
-  });
-}
+  };
+  requestAnimationFrame(tick);
+})`;
+
+/** The same number of animation frames with nothing to do: how many frames this machine drops anyway. */
+const idleFrames = (n: number) => `new Promise((resolve) => {
+  const frames = [];
+  let last = 0;
+  const tick = (t) => {
+    if (last) frames.push(t - last);
+    last = t;
+    if (frames.length >= ${n}) resolve(frames);
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})`;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
@@ -106,7 +123,9 @@ async function main() {
     const loadMs = performance.now() - loadStart;
     await page.locator('tr[data-index]').first().waitFor();
 
-    const result = await page.evaluate(scrollThrough, STEP_PX);
+    const result = (await page.evaluate(scrollThrough(STEP_PX))) as ScrollResult;
+    const idle = (await page.evaluate(idleFrames(result.frames.length))) as number[];
+    const idleSorted = [...idle].sort((a, b) => a - b);
     const sorted = [...result.frames].sort((a, b) => a - b);
     const over = result.frames.filter((d) => d > FRAME_MS + 0.5);
     const dropped = result.frames.reduce((s, d) => s + Math.max(0, Math.round(d / FRAME_MS) - 1), 0);
@@ -121,6 +140,8 @@ async function main() {
         p50_frame_ms: +quantile(sorted, 0.5).toFixed(1),
         p95_frame_ms: +quantile(sorted, 0.95).toFixed(1),
         max_frame_ms: +sorted.at(-1)!.toFixed(1),
+        idle_frames_over_16_7ms: idle.filter((d) => d > FRAME_MS + 0.5).length,
+        idle_p95_frame_ms: +quantile(idleSorted, 0.95).toFixed(1),
         max_rows_in_dom: result.maxRowsInDom,
         reached_end: result.reachedEnd,
         item_rows_ms: Math.round(rowsMs),
