@@ -22,6 +22,16 @@ describe('rowWindow', () => {
   });
 });
 
+describe('rowWindow in blocks', () => {
+  it('widens the window to multiples of the block, so small scrolls keep the same rows', () => {
+    // Visible rows 100..110, overscan 10 → 90..121, widened to 88..128 in blocks of 8.
+    expect(rowWindow({ scrollTop: 100 * ROW_HEIGHT, height: 400, count: 10_000, block: 8 })).toEqual({ start: 88, end: 128 });
+    expect(rowWindow({ scrollTop: 101 * ROW_HEIGHT, height: 400, count: 10_000, block: 8 })).toEqual({ start: 88, end: 128 });
+    expect(rowWindow({ scrollTop: 0, height: 400, count: 25, block: 8 })).toEqual({ start: 0, end: 24 });
+    expect(rowWindow({ scrollTop: 0, height: 400, count: 20, block: 8 })).toEqual({ start: 0, end: 20 });
+  });
+});
+
 describe('scrollToShow', () => {
   it('scrolls up or down just enough, and not at all for a visible row', () => {
     expect(scrollToShow({ index: 5, scrollTop: 400, height: 400 })).toBe(5 * ROW_HEIGHT);

@@ -16,14 +16,21 @@ export interface RowWindow {
   end: number;
 }
 
-/** The rows to render for a viewport `height` px tall scrolled to `scrollTop` over `count` rows. */
-export function rowWindow(input: { scrollTop: number; height: number; count: number; rowHeight?: number; overscan?: number }): RowWindow {
+/** Window edges move in steps of this many rows, so slow scrolling changes the DOM every few rows, not every row. */
+export const WINDOW_BLOCK = 8;
+
+/**
+ * The rows to render for a viewport `height` px tall scrolled to `scrollTop` over `count`
+ * rows: the visible ones plus `overscan` on each side, widened to multiples of `block`.
+ */
+export function rowWindow(input: { scrollTop: number; height: number; count: number; rowHeight?: number; overscan?: number; block?: number }): RowWindow {
   const rowHeight = input.rowHeight ?? ROW_HEIGHT;
   const overscan = input.overscan ?? OVERSCAN;
+  const block = input.block ?? 1;
   const first = Math.floor(Math.max(0, input.scrollTop) / rowHeight);
   const visible = Math.ceil(Math.max(0, input.height) / rowHeight) + 1;
-  const start = Math.max(0, Math.min(first, input.count) - overscan);
-  const end = Math.min(input.count, first + visible + overscan);
+  const start = Math.max(0, Math.floor((Math.min(first, input.count) - overscan) / block) * block);
+  const end = Math.min(input.count, Math.ceil((first + visible + overscan) / block) * block);
   return { start, end: Math.max(start, end) };
 }
 
