@@ -1,8 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import {
+  importCheckSchema,
   importMappingSchema,
   importResultSchema,
+  itemFilterQuery,
+  itemRowsSchema,
+  skipRowsSchema,
   incidentInput,
   incidentSchema,
   itemInput,
@@ -14,9 +18,9 @@ import {
 } from '@concord/shared';
 import { AppError } from '../errors.ts';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { importItems } from '../services/import/import-items.ts';
+import { checkImport, importItems, type ImportSource } from '../services/import/import-items.ts';
 import { createIncident, deleteIncident, listIncidents, updateIncident } from '../services/items/incidents.ts';
-import { createItem, deleteItem, getItem, listItems, setItemPhase, updateItem } from '../services/items/items.ts';
+import { createItem, deleteItem, getItem, listItemRows, listItems, setItemPhase, updateItem } from '../services/items/items.ts';
 import { limitedBody } from '../http/body.ts';
 import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
@@ -41,6 +45,7 @@ const importQuery = z.object({
       return z.NEVER;
     }),
   filename: z.string().max(300).optional(),
+  skipRows: skipRowsSchema.optional(),
 });
 
 const routes = {
@@ -50,6 +55,13 @@ const routes = {
     summary: 'Items, filtered by incident, phase, assigned coder or text; paginated',
     request: { params: projectParams, query: itemListQuery },
     responses: { 200: jsonContent(z.object({ items: z.array(itemSchema), total: z.number().int() })), ...errors },
+  }),
+  rows: createRoute({
+    method: 'get',
+    path: '/{projectId}/item-rows',
+    summary: 'Every matching item as a table row (no text), in import order; same filters as the item list',
+    request: { params: projectParams, query: itemFilterQuery },
+    responses: { 200: jsonContent(itemRowsSchema), ...errors },
   }),
   create: createRoute({
     method: 'post',
@@ -84,6 +96,13 @@ const routes = {
     },
     responses: { 201: jsonContent(importResultSchema), ...errors, 413: errors[400] },
   }),
+  checkImport: createRoute({
+    method: 'post',
+    path: '/{projectId}/import/dry-run',
+    summary: 'Check an import without writing anything: the resolved column mapping and every problem by row and column',
+    request: { params: projectParams, query: importQuery, body: { content: { 'text/csv': { schema: z.string() } } } },
+    responses: { 200: jsonContent(importCheckSchema), ...errors, 413: errors[400] },
+  }),
   incidents: createRoute({
     method: 'get',
     path: '/{projectId}/incidents',
@@ -110,9 +129,24 @@ const routes = {
   }),
 };
 
+/** The request body as an import source: CSV streamed (never buffered whole), JSON read then parsed. */
+async function importSource(request: Request, query: z.infer<typeof importQuery>, maxBytes: number): Promise<ImportSource> {
+  const body = limitedBody(request, maxBytes);
+  if (query.format === 'csv') return { format: 'csv', body, mapping: query.mapping, filename: query.filename };
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  try {
+    return { format: 'json', records: JSON.parse(text), filename: query.filename };
+  } catch (err) {
+    throw new AppError('IMPORT_FAILED', `the JSON does not parse: ${(err as Error).message}`);
+  }
+}
+
 export function itemRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.list, async (c) => c.json(await listItems(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(routes.rows, async (c) => c.json(await listItemRows(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
     .openapi(routes.create, async (c) => c.json(await createItem(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201))
     .openapi(routes.get, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
@@ -131,28 +165,18 @@ export function itemRoutes(deps: AppDeps) {
       const { projectId, itemId } = c.req.valid('param');
       return c.json(await setItemPhase(serviceContext(deps, c), projectId, itemId, c.req.valid('json').phase), 200);
     })
-    .openapi(
-      routes.import,
-      async (c) => {
-        const { projectId } = c.req.valid('param');
-        const query = c.req.valid('query');
-        const body = limitedBody(c.req.raw, deps.config.maxImportBytes);
-        const ctx = serviceContext(deps, c);
-        if (query.format === 'csv') {
-          return c.json(await importItems(ctx, projectId, { format: 'csv', body, mapping: query.mapping, filename: query.filename }), 201);
-        }
-        let text = '';
-        const decoder = new TextDecoder();
-        for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-        let records: unknown;
-        try {
-          records = JSON.parse(text);
-        } catch (err) {
-          throw new AppError('IMPORT_FAILED', `the JSON does not parse: ${(err as Error).message}`);
-        }
-        return c.json(await importItems(ctx, projectId, { format: 'json', records, filename: query.filename }), 201);
-      },
-    )
+    .openapi(routes.import, async (c) => {
+      const { projectId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const source = await importSource(c.req.raw, query, deps.config.maxImportBytes);
+      return c.json(await importItems(serviceContext(deps, c), projectId, source, { skipRows: query.skipRows ?? [] }), 201);
+    })
+    .openapi(routes.checkImport, async (c) => {
+      const { projectId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const source = await importSource(c.req.raw, query, deps.config.maxImportBytes);
+      return c.json(await checkImport(serviceContext(deps, c), projectId, source, { skipRows: query.skipRows ?? [] }), 200);
+    })
     .openapi(routes.incidents, async (c) => c.json(await listIncidents(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.createIncident, async (c) =>
       c.json(await createIncident(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),

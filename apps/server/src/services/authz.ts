@@ -124,3 +124,13 @@ export function mayReadDisagreement(input: { viewerRole: Role; viewerIsItemCoder
   if (input.phase === 'independent') return false;
   return input.viewerIsItemCoder || can(input.viewerRole, 'codings.readRevealed');
 }
+
+/**
+ * Filtering items by assigned coder: managers may ask about anyone, other members only about
+ * themselves (whom an item is assigned to is not theirs to see, as in `listAssignments`).
+ */
+export function authorizeCoderFilter(caller: { actor: Actor; role: Role }, coderId: string): void {
+  if (coderId !== caller.actor.userId && !can(caller.role, 'assignments.manage')) {
+    throw forbidden(`a ${caller.role} may filter by their own assignments only`);
+  }
+}

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorBody, type ErrorCode } from '@concord/shared';
+import { ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorDetail } from '@concord/shared';
 
 /** An error response from the API, carrying the server's code and message. */
 export class ApiError extends Error {
@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    /** The problems the server listed (e.g. an import's rows and columns). */
+    readonly details: ErrorDetail[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,7 +25,7 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export function toApiError(status: number, body: unknown): ApiError {
   const error = (body as Partial<ErrorBody> | null)?.error;
   if (error && typeof error.message === 'string' && error.message.length > 0) {
-    return new ApiError(status, isErrorCode(error.code) ? error.code : 'INTERNAL', error.message);
+    return new ApiError(status, isErrorCode(error.code) ? error.code : 'INTERNAL', error.message, Array.isArray(error.details) ? error.details : []);
   }
   if (status === 401) return new ApiError(status, 'UNAUTHENTICATED', 'You are not signed in.');
   if (status === 403) return new ApiError(status, 'FORBIDDEN', 'You may not do this.');

@@ -1,42 +1,7 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
+import { IMPORT_TARGETS, PLATFORMS } from '../items.ts';
 import { paginationSchema } from './common.ts';
-
-export const PLATFORMS = [
-  'news',
-  'facebook',
-  'twitter',
-  'instagram',
-  'telegram',
-  'youtube',
-  'tiktok',
-  'vk',
-  'website',
-  'report',
-  'other',
-] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
-/** Spellings seen in Airtable exports, mapped to our platform values. */
-const PLATFORM_ALIASES: Record<string, Platform> = {
-  x: 'twitter',
-  'x (twitter)': 'twitter',
-  tweet: 'twitter',
-  fb: 'facebook',
-  ig: 'instagram',
-  'news article': 'news',
-  article: 'news',
-  'news media': 'news',
-  blog: 'website',
-  web: 'website',
-  vkontakte: 'vk',
-};
-
-export function parsePlatform(raw: string): Platform | null {
-  const key = raw.trim().toLowerCase();
-  if ((PLATFORMS as readonly string[]).includes(key)) return key as Platform;
-  return PLATFORM_ALIASES[key] ?? null;
-}
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
 
@@ -79,41 +44,84 @@ export const itemSchema = z.object({
 });
 export type Item = z.infer<typeof itemSchema>;
 
-export const itemListQuery = paginationSchema.extend({
-  incident: z.string().optional(),
+/** Filters shared by the paged item list and the item table. `q` searches title, text, author and external id. */
+export const itemFilterQuery = z.object({
+  incident: z.string().max(100).optional(),
   phase: z.enum(PHASES).optional(),
-  coder: z.string().optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  /** Items assigned to this user. Coders may only ask for their own assignments. */
+  coder: z.string().max(100).optional(),
   q: z.string().max(200).optional(),
 });
+export type ItemFilterQuery = z.infer<typeof itemFilterQuery>;
+
+export const itemListQuery = paginationSchema.extend(itemFilterQuery.shape);
 export type ItemListQuery = z.infer<typeof itemListQuery>;
+
+/**
+ * One row of the items table: the item without its text and counts, so the table can hold
+ * every matching item of a large project at once (about 200 bytes a row).
+ */
+export const itemRowSchema = itemSchema.pick({
+  id: true,
+  externalId: true,
+  title: true,
+  url: true,
+  platform: true,
+  author: true,
+  publishedAt: true,
+  incidentId: true,
+  phase: true,
+});
+export type ItemRow = z.infer<typeof itemRowSchema>;
+
+export const itemRowsSchema = z.object({
+  /** Every matching item, in project (import) order. */
+  rows: z.array(itemRowSchema),
+  total: z.number().int(),
+  /** True when more than MAX_ITEM_ROWS items match and `rows` holds the first MAX_ITEM_ROWS. */
+  truncated: z.boolean(),
+});
+export type ItemRows = z.infer<typeof itemRowsSchema>;
 
 export const phaseUpdateInput = z.object({ phase: z.enum(PHASES) });
 
-/** Item columns a CSV column can be mapped to. `incident` takes an incident name. */
-export const IMPORT_TARGETS = [
-  'externalId',
-  'title',
-  'url',
-  'platform',
-  'author',
-  'publishedAt',
-  'language',
-  'body',
-  'reach',
-  'likes',
-  'shares',
-  'comments',
-  'incident',
-] as const;
-export type ImportTarget = (typeof IMPORT_TARGETS)[number];
-
-/** target field -> CSV header. Unmapped targets default to a header of the same name, case-insensitively. */
-export const importMappingSchema = z.partialRecord(z.enum(IMPORT_TARGETS), z.string().min(1).max(300));
+/**
+ * target field -> CSV header. Unmapped targets fall back to the known aliases of the target
+ * (e.g. `Headline` for title), case-insensitively; `null` leaves the target out (no alias).
+ */
+export const importMappingSchema = z.partialRecord(z.enum(IMPORT_TARGETS), z.string().min(1).max(300).nullable());
 export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+/** Data rows to leave out of an import, 1-based as in the problems list (`?skipRows=3,7`). */
+export const skipRowsSchema = z
+  .string()
+  .max(20_000)
+  .regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of row numbers')
+  .transform((s) => [...new Set(s ? s.split(',').map(Number) : [])].sort((a, b) => a - b))
+  .pipe(z.array(z.number().int().min(1)).max(10_000));
 
 export const importResultSchema = z.object({
   importId: z.string(),
   inserted: z.number().int(),
   incidentsCreated: z.number().int(),
+  /** The rows left out because they were asked to be skipped. */
+  skipped: z.array(z.number().int()),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** The answer of a dry run: what the import would do, and every problem (the first 100 listed). Nothing is written. */
+export const importCheckSchema = z.object({
+  header: z.array(z.string()),
+  /** The column each target was read from (explicit mapping or alias); unmapped targets are absent. */
+  columns: z.partialRecord(z.enum(IMPORT_TARGETS), z.string()),
+  /** Data rows in the file, skipped ones included. */
+  rows: z.number().int(),
+  /** Rows that would be imported: rows without problems that are not skipped. */
+  valid: z.number().int(),
+  skipped: z.array(z.number().int()),
+  incidentsToCreate: z.array(z.string()),
+  problemCount: z.number().int(),
+  problems: z.array(z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() })),
+});
+export type ImportCheck = z.infer<typeof importCheckSchema>;

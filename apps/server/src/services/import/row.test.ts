@@ -23,6 +23,12 @@ describe('resolveMapping', () => {
     expect(columns).toMatchObject({ title: 0, url: 1, platform: 2, publishedAt: 3, body: 4 });
   });
 
+  it('leaves a target mapped to null out, and gives no alias a column mapped explicitly elsewhere', () => {
+    const { columns, errors } = resolveMapping(['Title', 'Text', 'Reach'], { title: 'Text', reach: null });
+    expect(errors).toEqual([]);
+    expect(columns).toEqual({ title: 1 });
+  });
+
   it('requires a title column', () => {
     expect(resolveMapping(['url'], {}).errors).toEqual([expect.objectContaining({ column: 'title' })]);
   });

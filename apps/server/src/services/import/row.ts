@@ -45,16 +45,25 @@ export function resolveMapping(header: string[], mapping: ImportMapping): { colu
   const normalized = header.map((h) => h.trim().toLowerCase());
   const columns: ResolvedMapping = {};
   const errors: ErrorDetail[] = [];
+  // Explicit mappings first: a column mapped to one target is not taken by another's alias.
+  const claimed = new Set<number>();
   for (const target of IMPORT_TARGETS) {
     const explicit = mapping[target];
-    if (explicit !== undefined) {
-      const at = normalized.indexOf(explicit.trim().toLowerCase());
-      if (at === -1) errors.push({ column: explicit, message: `column "${explicit}" (mapped to ${target}) is not in the header` });
-      else columns[target] = at;
-      continue;
+    if (explicit === undefined || explicit === null) continue;
+    const at = normalized.indexOf(explicit.trim().toLowerCase());
+    if (at === -1) errors.push({ column: explicit, message: `column "${explicit}" (mapped to ${target}) is not in the header` });
+    else {
+      columns[target] = at;
+      claimed.add(at);
     }
-    const at = ALIASES[target].map((a) => normalized.indexOf(a)).find((i) => i !== -1);
-    if (at !== undefined) columns[target] = at;
+  }
+  for (const target of IMPORT_TARGETS) {
+    if (mapping[target] !== undefined) continue;
+    const at = ALIASES[target].map((a) => normalized.indexOf(a)).find((i) => i !== -1 && !claimed.has(i));
+    if (at !== undefined) {
+      columns[target] = at;
+      claimed.add(at);
+    }
   }
   if (columns.title === undefined && !errors.some((e) => e.message.includes('(mapped to title)'))) {
     errors.push({ column: 'title', message: 'no column for the required "title": map one (e.g. mapping.title = "Headline")' });

@@ -1,9 +1,9 @@
 import { and, asc, count, eq, exists, ilike, or, type SQL } from 'drizzle-orm';
 import { assignments, items } from '@concord/db';
-import { newId, type Item, type ItemInput, type ItemListQuery, type Phase } from '@concord/shared';
+import { MAX_ITEM_ROWS, newId, type Item, type ItemFilterQuery, type ItemInput, type ItemListQuery, type ItemRows, type Phase, type Role } from '@concord/shared';
 import { notFound } from '../../errors.ts';
-import { authorize } from '../authz.ts';
-import { iso, type ServiceContext } from '../context.ts';
+import { authorize, authorizeCoderFilter } from '../authz.ts';
+import { iso, type Actor, type ServiceContext } from '../context.ts';
 import { assertIncidentInProject } from './incidents.ts';
 
 type ItemRow = typeof items.$inferSelect;
@@ -37,12 +37,17 @@ export async function loadItem(ctx: ServiceContext, projectId: string, itemId: s
   return row;
 }
 
-export async function listItems(ctx: ServiceContext, projectId: string, query: ItemListQuery): Promise<{ items: Item[]; total: number }> {
-  await authorize(ctx, projectId, 'items.read');
+/**
+ * The filters of the item list and table as one condition. Coders may filter by their own
+ * assignments only: whom an item is assigned to is not theirs to see (assignments read the same way).
+ */
+function itemFilter(ctx: ServiceContext, projectId: string, query: ItemFilterQuery, caller: { actor: Actor; role: Role }): SQL {
   const where: SQL[] = [eq(items.projectId, projectId)];
   if (query.incident) where.push(eq(items.incidentId, query.incident));
   if (query.phase) where.push(eq(items.phase, query.phase));
+  if (query.platform) where.push(eq(items.platform, query.platform));
   if (query.coder) {
+    authorizeCoderFilter(caller, query.coder);
     where.push(
       exists(
         ctx.db
@@ -54,14 +59,43 @@ export async function listItems(ctx: ServiceContext, projectId: string, query: I
   }
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(or(ilike(items.title, pattern), ilike(items.body, pattern), ilike(items.author, pattern))!);
+    where.push(or(ilike(items.title, pattern), ilike(items.body, pattern), ilike(items.author, pattern), ilike(items.externalId, pattern))!);
   }
-  const condition = and(...where);
+  return and(...where)!;
+}
+
+export async function listItems(ctx: ServiceContext, projectId: string, query: ItemListQuery): Promise<{ items: Item[]; total: number }> {
+  const caller = await authorize(ctx, projectId, 'items.read');
+  const condition = itemFilter(ctx, projectId, query, caller);
   const [rows, [total]] = await Promise.all([
     ctx.db.select().from(items).where(condition).orderBy(asc(items.seq)).limit(query.limit).offset(query.offset),
     ctx.db.select({ n: count() }).from(items).where(condition),
   ]);
   return { items: rows.map(toItem), total: total?.n ?? 0 };
+}
+
+/** Every matching item (up to MAX_ITEM_ROWS) as a table row: no text, so 10,000 rows stay small. */
+export async function listItemRows(ctx: ServiceContext, projectId: string, query: ItemFilterQuery): Promise<ItemRows> {
+  const caller = await authorize(ctx, projectId, 'items.read');
+  const rows = await ctx.db
+    .select({
+      id: items.id,
+      externalId: items.externalId,
+      title: items.title,
+      url: items.url,
+      platform: items.platform,
+      author: items.author,
+      publishedAt: items.publishedAt,
+      incidentId: items.incidentId,
+      phase: items.phase,
+    })
+    .from(items)
+    .where(itemFilter(ctx, projectId, query, caller))
+    .orderBy(asc(items.seq))
+    .limit(MAX_ITEM_ROWS + 1);
+  const truncated = rows.length > MAX_ITEM_ROWS;
+  if (truncated) rows.pop();
+  return { rows: rows.map((r) => ({ ...r, publishedAt: iso(r.publishedAt) })), total: rows.length, truncated };
 }
 
 export async function getItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<Item> {

@@ -3,14 +3,17 @@ import { itemsApiQuery, parseItemFilters } from '$lib/items-query.ts';
 import { failLoad } from '$lib/load.ts';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = async ({ fetch, url, params }) => {
+export const load: PageLoad = async ({ fetch, url, params, parent }) => {
   const projects = api(url.origin, fetch).api.projects[':projectId'];
   const param = { projectId: params.projectId };
   const filters = parseItemFilters(url.searchParams);
-  const [project, incidents, items] = await Promise.all([
+  const [{ me }, project, incidents, items, members] = await Promise.all([
+    parent(),
     unwrap(projects.$get({ param })),
     unwrap(projects.incidents.$get({ param })),
-    unwrap(projects.items.$get({ param, query: itemsApiQuery(filters) })),
+    // Every matching row at once (no text): the table virtualises and sorts in the browser.
+    unwrap(projects['item-rows'].$get({ param, query: itemsApiQuery(filters) })),
+    unwrap(projects.members.$get({ param })),
   ]).catch((err: unknown) => failLoad(err, url));
-  return { project, incidents, items: items.items, total: items.total, filters };
+  return { me, project, incidents, rows: items.rows, truncated: items.truncated, members, filters };
 };

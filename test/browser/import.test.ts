@@ -1,0 +1,169 @@
+/**
+ * The items table and the CSV import wizard in Chromium against the real server: an editor
+ * imports a file with bad rows (sees each problem by row and column, fixes one cell, skips a
+ * row) and finds the new items in the table; the table virtualises 2,000 items (only a window
+ * of rows in the DOM, the last item reachable by scrolling) and filters them by incident.
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@concord/server/client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const chromiumPath = findChromium();
+
+describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let cookie: string;
+  let demoProjectId: string;
+  const pageErrors: string[] = [];
+
+  const client = () => createApiClient(server.url, { headers: { cookie } });
+
+  async function ok<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
+    const r = await res;
+    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
+    return r.json();
+  }
+
+  async function open(path: string) {
+    await page.goto(new URL(path, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+  }
+
+  const dataRows = () => page.locator('table tbody tr[data-index]');
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
+    browser = await launchChromium(chromiumPath!);
+    const res = await fetch(new URL('/api/auth/login', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'editor@demo.concord', password: TEST_DEMO_PASSWORD }),
+    });
+    if (!res.ok) throw new Error(`login: ${res.status}`);
+    cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+    demoProjectId = (await ok(client().api.projects.$get()))[0]!.id;
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const [name, value] = cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('an editor imports a CSV through the wizard, fixing one bad row and skipping another', async () => {
+    await open(`/projects/${demoProjectId}`);
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.getByRole('heading', { name: 'Import items', level: 1 }).waitFor();
+
+    const csv = [
+      'Item ID,Headline,Media platform,Reach,Incident',
+      'WIZ-1,Wizard post one,Facebook,1 200,',
+      'WIZ-2,Wizard post two,Telegram,many,',
+      'WIZ-3,Wizard post three,myspace,5,',
+      'WIZ-4,Wizard post four,X,7,',
+    ].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'wizard.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+
+    // The mapping comes pre-filled from the server's aliases.
+    await page.getByRole('heading', { name: 'Columns' }).waitFor();
+    await expect(page.getByLabel('Imported as (column Headline)').inputValue()).resolves.toBe('title');
+    await expect(page.getByLabel('Imported as (column Media platform)').inputValue()).resolves.toBe('platform');
+
+    // Each problem names its row and column.
+    const problems = page.getByRole('list', { name: 'Problems' }).getByRole('listitem');
+    await expect(problems.count()).resolves.toBe(2);
+    await expect(problems.nth(0).locator('.problem').innerText()).resolves.toBe('Row 2, column Reach: "many" is not a whole number');
+    await expect(problems.nth(1).locator('.problem').innerText()).resolves.toBe('Row 3, column Media platform: unknown platform "myspace"');
+    await expect(page.getByRole('button', { name: /^Import/ }).isDisabled()).resolves.toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}import-problems.png`, fullPage: true });
+
+    // Fix row 2's cell, skip row 3, check again.
+    await page.getByLabel('Fix row 2, Reach').fill('12');
+    await page.getByLabel('Skip row 3').check();
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ready: 3 rows will be imported, 1 row skipped.' }).waitFor();
+
+    await page.getByRole('button', { name: 'Import 3 rows' }).click();
+    await page.getByRole('status').filter({ hasText: '3 items imported, 1 row skipped (3).' }).waitFor();
+    await expect(page.locator('#import-progress').getAttribute('value')).resolves.toBe('1');
+    await page.screenshot({ path: `${ARTIFACTS}import-done.png`, fullPage: true });
+
+    // On the server: the fixed value, and nothing of the skipped row.
+    const found = await ok(client().api.projects[':projectId'].items.$get({ param: { projectId: demoProjectId }, query: { q: 'Wizard post' } }));
+    expect(found.items.map((i) => [i.externalId, i.reach]).sort()).toEqual([
+      ['WIZ-1', 1200],
+      ['WIZ-2', 12],
+      ['WIZ-4', 7],
+    ]);
+
+    // The items table shows them.
+    await page.getByRole('link', { name: 'See the items' }).click();
+    await page.getByRole('status').filter({ hasText: /^33 items/ }).waitFor();
+    await page.getByLabel('Search').fill('Wizard post');
+    await page.getByRole('status').filter({ hasText: '3 items match' }).waitFor();
+    await expect(dataRows().locator('td.title').allInnerTexts()).resolves.toEqual(['Wizard post one', 'Wizard post two', 'Wizard post four']);
+  });
+
+  it('virtualises 2,000 items: a window of rows in the DOM, the last item at the end of the scroll, filtered by incident', async () => {
+    const N = 2000;
+    const created = await ok(client().api.projects.$post({ json: { name: 'Two thousand items', description: '' } }));
+    const lines = ['externalId,title,platform,incident'];
+    for (let i = 1; i <= N; i++) lines.push(`BIG-${i},Big item ${String(i).padStart(4, '0')},telegram,${i % 4 === 0 ? 'Alpha' : 'Beta'}`);
+    const imported = await fetch(new URL(`/api/projects/${created.id}/import`, server.url), {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'text/csv' },
+      body: lines.join('\n'),
+    });
+    expect(imported.status).toBe(201);
+
+    await open(`/projects/${created.id}`);
+    await page.getByRole('status').filter({ hasText: /^2,000 items/ }).waitFor();
+    const table = page.locator('table[aria-rowcount]');
+    await expect(table.getAttribute('aria-rowcount')).resolves.toBe(String(N + 1));
+    const rendered = await dataRows().count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(100);
+
+    // Scroll to the end: the last item is rendered, visible, with its row index.
+    await page.locator('.scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const last = page.getByRole('link', { name: 'Big item 2000' });
+    await last.waitFor();
+    expect(await last.isVisible()).toBe(true);
+    await expect(page.locator('tr', { has: last }).getAttribute('aria-rowindex')).resolves.toBe(String(N + 1));
+    expect(await dataRows().count()).toBeLessThan(100);
+    await page.screenshot({ path: `${ARTIFACTS}items-table-end.png` });
+
+    // Filter by incident: 500 rows, each of them Alpha.
+    const incidents = await ok(client().api.projects[':projectId'].incidents.$get({ param: { projectId: created.id } }));
+    const alpha = incidents.find((i) => i.name === 'Alpha')!;
+    await page.getByRole('combobox', { name: 'Incident' }).selectOption(alpha.id);
+    await page.getByRole('status').filter({ hasText: '500 items match' }).waitFor();
+    await expect(table.getAttribute('aria-rowcount')).resolves.toBe('501');
+    const incidentCells = await dataRows().locator('td:nth-child(4)').allInnerTexts();
+    expect(incidentCells.length).toBeGreaterThan(0);
+    expect(new Set(incidentCells)).toEqual(new Set(['Alpha']));
+
+    // Keyboard: the first row takes the focus, arrows move it, Enter opens the coding view of that item.
+    await dataRows().first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).resolves.toBe('4');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Big item 0012', level: 1 }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
