@@ -83,7 +83,7 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
     await page.getByRole('heading', { name: DEMO_PROJECT, level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/projects\/prj_/);
 
-    const status = page.getByRole('status');
+    const status = page.getByRole('status').filter({ hasText: /items/ });
     await expect(status.innerText()).resolves.toMatch(/^30 items/);
     // The table is virtualised: aria-rowcount (header row included) counts every item, rendered or not.
     await expect(page.locator('table[aria-rowcount]').getAttribute('aria-rowcount')).resolves.toBe('31');

@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { emailSchema, passwordSchema } from '@concord/shared';
+import { createDb, migrate } from '@concord/db';
 import { loadConfig } from '../config.ts';
-import { createDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { generatePassword } from '../services/auth/password.ts';
@@ -46,10 +46,12 @@ export async function runUserCli(argv: string[]): Promise<number> {
     return 2;
   }
   const config = { ...loadConfig(), logLevel: 'warn' as const };
-  const deps = await createDeps(config, { logger: createLogger(config) });
+  // Only the database: no live documents, no Redis, nothing a one-shot command would have to close.
+  const database = await createDb(config.database);
+  await migrate(database);
   try {
     const user = await insertUser(
-      { db: deps.database.db, actor: null, logger: deps.logger },
+      { db: database.db, actor: null, logger: createLogger(config) },
       { email: email.data, name: values.name ?? email.data.split('@')[0]!, password, isAdmin: values.owner },
     );
     process.stdout.write(`created ${user.email} (${user.id})${values.owner ? ' as instance owner' : ''}\n`);
@@ -62,6 +64,6 @@ export async function runUserCli(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    await deps.close();
+    await database.close();
   }
 }
