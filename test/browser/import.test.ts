@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { ok } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const chromiumPath = findChromium();
@@ -25,12 +26,6 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
   const pageErrors: string[] = [];
 
   const client = () => createApiClient(server.url, { headers: { cookie } });
-
-  async function ok<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
-    const r = await res;
-    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
-    return r.json();
-  }
 
   async function open(path: string) {
     await page.goto(new URL(path, server.url).href);

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { ok } from '../helpers/api.ts';
 
 const DEMO = (who: string) => `${who}@demo.concord`;
 const chromiumPath = findChromium();
@@ -23,12 +24,6 @@ describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
 
   const client = (who: string) => createApiClient(server.url, { headers: { cookie: cookies[who]! } });
   const project = (who: string) => client(who).api.projects[':projectId'];
-
-  async function ok<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
-    const r = await res;
-    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
-    return r.json();
-  }
 
   async function signIn(who: string): Promise<void> {
     const res = await fetch(new URL('/api/auth/login', server.url), {

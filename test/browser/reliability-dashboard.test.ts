@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { ok } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const METHODOLOGIST = 'methodologist@dashboard.test';
@@ -22,13 +23,6 @@ const LIVE_MS = 15_000;
 const SERVER_START_MS = 240_000;
 
 const chromiumPath = findChromium();
-
-interface AnyResponse {
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}
-type OkBody<R extends AnyResponse> = Awaited<ReturnType<Extract<R, { ok: true }>['json']>>;
 
 /** The first choice of every field: a complete, valid coding for a submit. */
 function someValues(codebook: Codebook): Record<string, CodingValue> {
@@ -63,13 +57,6 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
 
   const client = (who: string) => createApiClient(server.url, { headers: { cookie: cookies[who]! } });
   const project = (who: string) => client(who).api.projects[':projectId'];
-
-  /** The 2xx body (typed from the route's success response), or a thrown error with the API's answer. */
-  async function ok<R extends AnyResponse>(res: Promise<R>): Promise<OkBody<R>> {
-    const r = await res;
-    if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
-    return (await r.json()) as OkBody<R>;
-  }
 
   async function signIn(email: string, password: string): Promise<string> {
     const res = await fetch(new URL('/api/auth/login', server.url), {
