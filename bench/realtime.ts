@@ -1,5 +1,6 @@
 /**
- * Live documents under load: starts the real server (`apps/server/src/main.ts`) on a
+ * Live documents under load: builds and starts the real server as `pnpm start` runs it
+ * (`apps/server/dist/main.mjs`; `--tsx` runs the sources instead) on a
  * temporary PGlite directory and a free loopback port, creates an owner, a project and D
  * items through the API, opens D `item:` documents x C stock y-websocket clients (cookie
  * auth, one process), lets every client make small edits at a rate for a bounded time, then
@@ -7,7 +8,7 @@
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
  *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
- *     [--processes 2 --redis-url redis://127.0.0.1:6379]
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379] [--tsx]
  *
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
@@ -21,15 +22,16 @@
  * Server RSS from /proc/<pid>/status (sampled every 250 ms), CPU from /proc/<pid>/stat
  * over the edit phase (% of one core).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { setUpBenchProject } from './lib/bench-project.ts';
+import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +45,9 @@ const { values: flags } = parseArgs({
     'max-seconds': { type: 'string', default: '120' },
     processes: { type: 'string', default: '1' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+    tsx: { type: 'boolean', default: false },
+    /** Write a V8 CPU profile of each server process into this directory (on its SIGTERM exit). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -58,8 +63,6 @@ const DRAIN_S = num('drain', 1, 120);
 const MAX_SECONDS = num('max-seconds', 10, 1800);
 const PROCESSES = num('processes', 1, 8);
 if (PROCESSES > 1 && !flags['database-url']) throw new Error('--processes above 1 needs --database-url (PGlite is one process only)');
-const PASSWORD = 'realtime bench password';
-const ROOT = path.resolve(import.meta.dirname, '..');
 const CLK_TCK = 100;
 
 // y-websocket adds a process 'exit' listener per provider.
@@ -70,81 +73,31 @@ const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- server process
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const servers: ChildProcess[] = [];
 let dataDir: string | null = null;
 
-async function startServer(): Promise<{ baseUrl: string; pid: number; output: () => string }> {
+async function startServer(): Promise<ServerProcess> {
   dataDir ??= await mkdtemp(path.join(tmpdir(), 'concord-realtime-'));
   const port = await freePort();
-  const node = [process.execPath, '--import', 'tsx', 'apps/server/src/main.ts'];
-  const cpus = flags['server-cpus'];
-  const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
-  const child = spawn(cmd!, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
+  const server = await spawnServer({
+    tsx: flags.tsx,
+    cpus: flags['server-cpus'],
+    nodeArgs: flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : [],
+    env: benchServerEnv({
       PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
       ...(flags['database-url'] ? { DATABASE_URL: flags['database-url'] } : {}),
-      ...(PROCESSES > 1 ? { REDIS_URL: flags['redis-url'], CONCORD_REDIS_PREFIX: `concord-bench:${process.pid}` } : {}),
-      CONCORD_DEMO: '0',
-      LOG_LEVEL: 'warn',
-      CONCORD_WEB_BUILD_DIR: 'none',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+      ...(PROCESSES > 1 ? { REDIS_URL: flags['redis-url']!, CONCORD_REDIS_PREFIX: `concord-bench:${process.pid}` } : {}),
+    }),
   });
-  servers.push(child);
-  let out = '';
-  const append = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
-  };
-  child.stderr!.on('data', append);
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      append(d);
-      const m = /Concord is running at (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${out}`));
-    });
-  });
-  return { baseUrl, pid: child.pid!, output: () => out };
+  servers.push(server.child);
+  return server;
 }
 
-async function stopServer(): Promise<void> {
-  await Promise.all(servers.splice(0).map(stopOne));
+async function stopServers(): Promise<void> {
+  await Promise.all(servers.splice(0).map(stopServer));
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   dataDir = null;
-}
-
-async function stopOne(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const res = await Promise.race([exited.then(() => 'ok'), sleep(5_000).then(() => 'timeout')]);
-    if (res === 'timeout') {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  }
 }
 
 // The watchdog: whatever happens, the run ends and the server dies.
@@ -168,34 +121,6 @@ async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: numbe
   } catch {
     return null;
   }
-}
-
-// ---------------------------------------------------------------- API setup
-
-async function api(baseUrl: string, cookie: string | null, method: string, urlPath: string, body?: unknown, contentType = 'application/json') {
-  const res = await fetch(`${baseUrl}${urlPath}`, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${text.slice(0, 500)}`);
-  return { json: text ? (JSON.parse(text) as unknown) : null, setCookie: res.headers.get('set-cookie') };
-}
-
-async function setUp(baseUrl: string): Promise<{ cookie: string; docNames: string[] }> {
-  const email = 'owner@realtime.bench';
-  await api(baseUrl, null, 'POST', '/api/auth/setup', { email, name: 'Bench Owner', password: PASSWORD });
-  const login = await api(baseUrl, null, 'POST', '/api/auth/login', { email, password: PASSWORD });
-  const cookie = /concord_session=[^;]+/.exec(login.setCookie ?? '')?.[0];
-  if (!cookie) throw new Error('login set no session cookie');
-  const project = (await api(baseUrl, cookie, 'POST', '/api/projects', { name: 'realtime bench' })).json as { id: string };
-  const records = Array.from({ length: DOCS }, (_, i) => ({ title: `bench item ${i}`, externalId: `rt-${i}` }));
-  await api(baseUrl, cookie, 'POST', `/api/projects/${project.id}/import?format=json`, JSON.stringify(records), 'text/csv');
-  const listed = (await api(baseUrl, cookie, 'GET', `/api/projects/${project.id}/items?limit=${DOCS}`)).json as { id: string }[] | { items: { id: string }[] };
-  const items = Array.isArray(listed) ? listed : listed.items;
-  if (items.length < DOCS) throw new Error(`expected ${DOCS} items, the API listed ${items.length}`);
-  return { cookie, docNames: items.slice(0, DOCS).map((it) => `item:${it.id}`) };
 }
 
 // ---------------------------------------------------------------- clients
@@ -283,6 +208,7 @@ const round = (n: number | null, d = 1) => (n === null ? null : Number(n.toFixed
 // ---------------------------------------------------------------- run
 
 async function main() {
+  if (!flags.tsx) buildServerBundle();
   const started = now();
   const starts = [];
   for (let i = 0; i < PROCESSES; i++) starts.push(await startServer());
@@ -298,7 +224,7 @@ async function main() {
   }, 250);
   const sampleAll = () => Promise.all(pids.map(procSample));
   try {
-    const { cookie, docNames } = await setUp(baseUrl);
+    const { cookie, docNames } = await setUpBenchProject(baseUrl, DOCS);
     const idle = await sampleAll();
     const wsUrls = starts.map((s) => `${s.baseUrl.replace(/^http/, 'ws')}/yjs`);
 
@@ -395,7 +321,7 @@ async function main() {
     process.exitCode = result.convergence.ok ? 0 : 1;
   } finally {
     clearInterval(sampler);
-    await stopServer();
+    await stopServers();
   }
 }
 
@@ -403,7 +329,7 @@ try {
   await main();
 } catch (err) {
   process.stderr.write(`realtime bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  await stopServer();
+  await stopServers();
   process.exitCode = 1;
 }
 clearTimeout(watchdog);

@@ -1,5 +1,5 @@
 /**
- * Scale-out with real processes: two servers (`node apps/server/src/main.ts`) share one
+ * Scale-out with real processes: two servers (`node apps/server/dist/main.mjs`) share one
  * fresh PostgreSQL database and one Redis. Stock y-websocket clients on both converge; one
  * process is killed (SIGKILL) in the middle of a burst of edits, its clients reconnect through
  * a fail-over proxy to the survivor, and every edit any client made is there; after a restart

@@ -1,6 +1,7 @@
 /**
- * Runs the real Concord server as a child process (`node --import tsx apps/server/src/main.ts`),
- * exactly as an operator starts it, on a random port and a temporary PGlite data directory.
+ * Runs the real Concord server as a child process (`node apps/server/dist/main.mjs`, the bundle
+ * `pnpm start` runs; the global setup builds it), exactly as an operator starts it, on a random
+ * port and a temporary PGlite data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
-const SERVER_MAIN = path.resolve(E2E_DIR, '../apps/server/src/main.ts');
+const SERVER_MAIN = path.resolve(E2E_DIR, '../apps/server/dist/main.mjs');
 const WEB_HANDLER = path.resolve(E2E_DIR, '../apps/web/build/handler.js');
 const READY_LINE = /Concord is running at (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 90_000;
@@ -90,8 +91,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
 }
 
 async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDataDir: boolean, startTimeoutMs: number): Promise<ServerProcess> {
-  // cwd is this package, so `--import tsx` resolves to our own pinned tsx.
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN], {
+  const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: E2E_DIR,
     env: childEnv(dataDir, extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],

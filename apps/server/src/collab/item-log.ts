@@ -4,8 +4,7 @@
  * commit. One room has at most one batch here at a time (its flush loop waits), so
  * each document's rows keep their order. If the commit fails, every batch in it fails.
  */
-import type { ServiceContext } from '../services/context.ts';
-import { persistItemDocBatches, type ItemDocBatch } from '../services/collab/persist.ts';
+import type { ItemDocBatch } from '../services/collab/persist.ts';
 
 export interface ItemLog {
   /** Resolves once the batch is committed. */
@@ -18,7 +17,8 @@ interface Queued {
   reject(err: unknown): void;
 }
 
-export function createItemLog(ctx: ServiceContext): ItemLog {
+/** `commit` stores a group of batches atomically (persistItemDocBatches). */
+export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>): ItemLog {
   let queue: Queued[] = [];
   let running = false;
 
@@ -27,10 +27,7 @@ export function createItemLog(ctx: ServiceContext): ItemLog {
       const group = queue;
       queue = [];
       try {
-        await persistItemDocBatches(
-          ctx,
-          group.map((q) => q.batch),
-        );
+        await commit(group.map((q) => q.batch));
         for (const q of group) q.resolve();
       } catch (err) {
         for (const q of group) q.reject(err);

@@ -339,8 +339,11 @@ export class Room {
         return;
       }
       this.tailCount += batch.length;
-      // Stored: now the other processes may have it (they never store it again).
-      this.channel?.publish({ type: 'update', update: batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update)) });
+      // Stored: now the other processes may have it (they never store it again). Merging
+      // costs a few percent of the CPU under load, so only when there is someone to tell.
+      if (this.env.fanout.shared) {
+        this.channel?.publish({ type: 'update', update: batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update)) });
+      }
       for (const p of batch) {
         const message = encodeUpdate(p.update);
         for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(message);

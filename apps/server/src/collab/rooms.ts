@@ -12,6 +12,7 @@ import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { resolveDocAccess } from '../services/collab/access.ts';
+import { persistItemDocBatches } from '../services/collab/persist.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { Connection } from './connection.ts';
 import { createLocalFanout, type ControlMessage, type Fanout } from './fanout.ts';
@@ -57,7 +58,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     logger,
     limits,
     fanout,
-    itemLog: createItemLog({ db, actor: null, logger }),
+    itemLog: createItemLog((batches) => persistItemDocBatches({ db, actor: null, logger }, batches)),
     onBroken(room: Room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
       const entry = entries.get(room.name);

@@ -31,16 +31,29 @@ export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: s
 
 /** Appends updates to the log (in the caller's transaction). */
 export async function appendDocUpdates(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string; updates: Uint8Array[] }): Promise<void> {
-  if (!input.updates.length) return;
-  await ctx.db.insert(docUpdates).values(input.updates.map((update) => ({ docName: input.docName, itemId: input.itemId, update })));
+  await appendDocUpdateRows(
+    ctx,
+    input.updates.map((update) => ({ docName: input.docName, itemId: input.itemId, update })),
+  );
 }
 
-/** Rows per INSERT statement (3 bind parameters each, far below PostgreSQL's 65,535). */
-export const APPEND_CHUNK = 1000;
+const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
-/** Appends the updates of several documents to the log, in order: one statement per APPEND_CHUNK rows (in the caller's transaction when there are more). */
+/**
+ * Appends the updates of several documents to the log, in order, in ONE statement (atomic by
+ * itself) whatever the number of rows: three array parameters, unnested in order. A multi-row
+ * VALUES list through the query builder (a bind parameter per cell) cost about a tenth of the
+ * server's CPU under load; text arrays bind the same way on PostgreSQL and PGlite.
+ */
 export async function appendDocUpdateRows(ctx: Pick<ServiceContext, 'db'>, rows: { docName: string; itemId: string; update: Uint8Array }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += APPEND_CHUNK) await ctx.db.insert(docUpdates).values(rows.slice(i, i + APPEND_CHUNK));
+  if (!rows.length) return;
+  const column = (c: { name: string }) => sql.identifier(c.name);
+  await ctx.db.execute(sql`
+    insert into ${docUpdates} (${column(docUpdates.docName)}, ${column(docUpdates.itemId)}, ${column(docUpdates.update)})
+    select d, i, decode(u, 'hex')
+    from unnest(${sql.param(rows.map((r) => r.docName))}::text[], ${sql.param(rows.map((r) => r.itemId))}::text[], ${sql.param(rows.map((r) => hex(r.update)))}::text[])
+      with ordinality as r(d, i, u, n)
+    order by n`);
 }
 
 /**

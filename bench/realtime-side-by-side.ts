@@ -1,0 +1,146 @@
+/**
+ * Concord's live documents side by side with the reference server, through the shared load
+ * harness (`../shared/yjs-bench`; copy it somewhere writable and `npm ci` there first):
+ *
+ *   pnpm exec tsx bench/realtime-side-by-side.ts --harness /tmp/yjs-bench [--levels 200x5]
+ *     [--duration 30] [--reps 1] [--database-url postgres://postgres@127.0.0.1:5432/test]
+ *     [--quiet-max 120]
+ *
+ * For every level and repetition the harness's matrix runner starts @y/websocket-server 0.1.1
+ * in memory (`ywss`) and then Concord's production bundle on PostgreSQL with authentication
+ * (`concord`), each a fresh process pinned to CPU 0 with the harness on CPU 1, 2 edits/s per
+ * client. Concord runs on a fresh copy of one prepared database (owner, project, one item per
+ * document, a signed-in session): the harness's sequence numbers restart at 1 in every run, so
+ * a document must not be reused. The connecting clients send the session cookie and use the
+ * items' document names. Prints ONE JSON line: both servers' figures per level.
+ *
+ * --database-url names a database to connect to for administration; the bench creates and drops
+ * its own `concord_sbs_*` databases next to it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { setUpBenchProject } from './lib/bench-project.ts';
+import { benchServerEnv, buildServerBundle, freePort, REPO_ROOT, SERVER_BUNDLE, spawnServer, stopServer } from './lib/concord-process.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    harness: { type: 'string' },
+    levels: { type: 'string', default: '200x5' },
+    duration: { type: 'string', default: '30' },
+    reps: { type: 'string', default: '1' },
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    'quiet-max': { type: 'string', default: '120' },
+  },
+});
+if (!flags.harness) throw new Error('--harness DIR is required: a writable copy of ../shared/yjs-bench after `npm ci`');
+const harness = path.resolve(flags.harness);
+const levels = flags.levels.split(',').map((name) => {
+  const [docs, clients] = name.split('x').map(Number);
+  if (!Number.isInteger(docs) || !Number.isInteger(clients)) throw new Error(`--levels: expected DOCSxCLIENTS, got ${name}`);
+  return { name, docs: docs!, clients: clients! };
+});
+const reps = Number(flags.reps);
+const adminUrl = new URL(flags['database-url']);
+const dbUrl = (name: string) => Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const TEMPLATE = 'concord_sbs_template';
+const RUN = 'concord_sbs_run';
+
+const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+const recreate = async (name: string, template?: string) => {
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
+};
+
+/** Owner, project and items in the template database, through the API of a real server. */
+async function prepareTemplate(docs: number): Promise<{ cookie: string; docNames: string[] }> {
+  await recreate(TEMPLATE);
+  const server = await spawnServer({ env: benchServerEnv({ PORT: String(await freePort()), DATABASE_URL: dbUrl(TEMPLATE) }) });
+  try {
+    return await setUpBenchProject(server.baseUrl, docs);
+  } finally {
+    await stopServer(server.child);
+  }
+}
+
+interface HarnessRecord {
+  label: string;
+  ok: boolean;
+  latencyMs: { delivery: { p50: number; p99: number; max: number }; fanout: { p50: number; p99: number } };
+  throughput: { deliveredPerSec: number; expectedDeliveries: number; deliveries: number; sentPerSec: number };
+  convergence: { docs: number; converged: number; undeliveredEdits: number };
+  server: { peakRssMb: number; phases: { idle: { startRssMb: number }; edit: { cpuPct: number } } };
+  harness: { workers: { cpuPctDuringEdits: number }[] };
+  anchor: { server: string; level: string; otherCores: number | null };
+}
+
+async function runCell(server: 'ywss' | 'concord', level: string, docNamesFile: string, cookie: string, out: string): Promise<void> {
+  if (server === 'concord') await recreate(RUN, TEMPLATE);
+  const command = `cd ${REPO_ROOT} && DATABASE_URL=${dbUrl(RUN)} CONCORD_DEMO=0 LOG_LEVEL=warn CONCORD_WEB_BUILD_DIR=none exec node ${SERVER_BUNDLE}`;
+  const args = [
+    'scripts/run-anchors.mjs',
+    ...['--servers', server, '--levels', level, '--reps', '1', '--duration', flags.duration, '--out', out],
+    ...['--quiet-max', flags['quiet-max'], '--nice', '-10', '--attempt-factor', '1'],
+    ...['--custom', `concord=${command}`, '--custom-path', '/yjs/{room}', '--ready', 'port'],
+    ...['--load-arg', `--doc-names-file ${docNamesFile} --header Cookie=${cookie}`],
+  ];
+  execFileSync(process.execPath, args, { cwd: harness, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+const summarize = (r: HarnessRecord) => ({
+  ok: r.ok,
+  deliveryP50Ms: r.latencyMs.delivery.p50,
+  deliveryP99Ms: r.latencyMs.delivery.p99,
+  deliveryMaxMs: r.latencyMs.delivery.max,
+  fanoutP99Ms: r.latencyMs.fanout.p99,
+  deliveredPerSec: r.throughput.deliveredPerSec,
+  undelivered: r.convergence.undeliveredEdits,
+  converged: `${r.convergence.converged}/${r.convergence.docs}`,
+  serverCpuPct: r.server.phases.edit.cpuPct,
+  serverRssIdleMb: r.server.phases.idle.startRssMb,
+  serverRssPeakMb: r.server.peakRssMb,
+  harnessCpuPct: r.harness.workers[0]?.cpuPctDuringEdits ?? null,
+  otherCores: r.anchor.otherCores,
+});
+
+async function main() {
+  buildServerBundle();
+  const work = await mkdtemp(path.join(tmpdir(), 'concord-sbs-'));
+  try {
+    const { cookie, docNames } = await prepareTemplate(Math.max(...levels.map((l) => l.docs)));
+    const docNamesFile = path.join(work, 'doc-names.txt');
+    await writeFile(docNamesFile, docNames.join('\n'));
+    const out = path.join(work, 'runs.jsonl');
+    for (const level of levels) {
+      for (let rep = 0; rep < reps; rep++) {
+        for (const server of ['ywss', 'concord'] as const) await runCell(server, level.name, docNamesFile, cookie, out);
+      }
+    }
+    const records = (await readFile(out, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as HarnessRecord);
+    const result = {
+      bench: 'realtime-side-by-side',
+      durationS: Number(flags.duration),
+      rate: 2,
+      levels: levels.map((level) => ({
+        level: level.name,
+        connections: level.docs * level.clients,
+        ywss: records.filter((r) => r.anchor.level === level.name && r.anchor.server === 'ywss').map(summarize),
+        concord: records.filter((r) => r.anchor.level === level.name && r.anchor.server === 'concord').map(summarize),
+      })),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await admin.unsafe(`drop database if exists ${RUN} with (force)`);
+    await admin.unsafe(`drop database if exists ${TEMPLATE} with (force)`);
+    await admin.end();
+  }
+}
+
+await main();
