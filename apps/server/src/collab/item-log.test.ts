@@ -62,3 +62,38 @@ describe('item log (group commit)', () => {
     expect(rows(commits[1]!).map((r) => r.docName)).toEqual(['item:c']);
   });
 });
+
+describe('item log (commits in flight)', () => {
+  it('starts the next turn’s group while a commit is in flight, up to the limit, then queues', async () => {
+    const releases: (() => void)[] = [];
+    const commits: ItemDocBatch[][] = [];
+    let maxRunning = 0;
+    let running = 0;
+    const commit = (batches: ItemDocBatch[]) => {
+      commits.push(batches);
+      maxRunning = Math.max(maxRunning, ++running);
+      return new Promise<void>((resolve) => releases.push(() => (running--, resolve())));
+    };
+    const log = createItemLog(commit, { inFlight: 2 });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+    await turn();
+    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
+    await turn();
+    // Both slots are busy: these two wait, together.
+    const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
+    const d = log.append({ name: 'item:d', itemId: 'd', updates: [u(4)] });
+    await turn();
+    expect(commits.map((g) => rows(g).map((r) => r.docName))).toEqual([['item:a'], ['item:b']]);
+
+    releases[0]!();
+    await a;
+    await turn();
+    expect(commits.map((g) => rows(g).map((r) => r.docName))).toEqual([['item:a'], ['item:b'], ['item:c', 'item:d']]);
+    releases[1]!();
+    releases[2]!();
+    await Promise.all([b, c, d]);
+    expect(maxRunning).toBe(2);
+  });
+});

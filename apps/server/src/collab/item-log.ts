@@ -1,8 +1,13 @@
 /**
- * Group commit for item documents: the batches that rooms hand in while a commit is in
- * flight (or during the same turn of the event loop) are stored together in the next
- * commit. One room has at most one batch here at a time (its flush loop waits), so
- * each document's rows keep their order. If the commit fails, every batch in it fails.
+ * Group commit for item documents: the batches that rooms hand in during one turn of the
+ * event loop are stored together in one commit, and up to `inFlight` commits run at once
+ * (on PostgreSQL, separate pool connections; the server's fsyncs then overlap instead of
+ * queueing, which is most of a relay's latency under load). What arrives while every slot is
+ * busy waits for the next free one, as one group.
+ *
+ * Order: one room has at most one batch here at a time (its flush loop waits for the
+ * commit), so two commits in flight never hold batches of the same document and each
+ * document's rows keep their order. If a commit fails, every batch in it fails.
  */
 import type { ItemDocBatch } from '../services/collab/persist.ts';
 
@@ -18,32 +23,35 @@ interface Queued {
 }
 
 /** `commit` stores a group of batches atomically (persistItemDocBatches). */
-export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>): ItemLog {
+export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>, options: { inFlight?: number } = {}): ItemLog {
+  const slots = Math.max(1, options.inFlight ?? 1);
   let queue: Queued[] = [];
-  let running = false;
+  let running = 0;
+  let scheduled = false;
 
-  async function run(): Promise<void> {
-    while (queue.length) {
-      const group = queue;
-      queue = [];
-      try {
-        await commit(group.map((q) => q.batch));
-        for (const q of group) q.resolve();
-      } catch (err) {
-        for (const q of group) q.reject(err);
-      }
-    }
-    running = false;
+  function start(): void {
+    scheduled = false;
+    if (!queue.length || running >= slots) return;
+    const group = queue;
+    queue = [];
+    running++;
+    commit(group.map((q) => q.batch)).then(
+      () => group.forEach((q) => q.resolve()),
+      (err: unknown) => group.forEach((q) => q.reject(err)),
+    ).finally(() => {
+      running--;
+      start();
+    });
   }
 
   return {
     append(batch) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ batch, resolve, reject });
-        if (running) return;
-        running = true;
+        if (scheduled || running >= slots) return;
+        scheduled = true;
         // Rooms start their flushes on setImmediate: collect every one of this turn first.
-        setImmediate(() => void run());
+        setImmediate(start);
       });
     },
   };

@@ -45,8 +45,11 @@ export interface Rooms extends CollabDocs {
   close(): Promise<void>;
 }
 
-/** `fanout` defaults to one process (no fan-out), e.g. for the demo seed outside a server. */
-export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout }): Rooms {
+/**
+ * `fanout` defaults to one process (no fan-out), e.g. for the demo seed outside a server.
+ * `commitsInFlight`: item-document commits that may run at once (see item-log.ts).
+ */
+export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout; commitsInFlight?: number }): Rooms {
   const { db, logger, limits } = options;
   const fanout = options.fanout ?? createLocalFanout();
   const entries = new Map<string, Entry>();
@@ -58,7 +61,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     logger,
     limits,
     fanout,
-    itemLog: createItemLog((batches) => persistItemDocBatches({ db, actor: null, logger }, batches)),
+    itemLog: createItemLog((batches) => persistItemDocBatches({ db, actor: null, logger }, batches), { inFlight: options.commitsInFlight }),
     onBroken(room: Room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
       const entry = entries.get(room.name);
