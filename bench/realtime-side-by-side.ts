@@ -4,7 +4,7 @@
  *
  *   pnpm exec tsx bench/realtime-side-by-side.ts --harness /tmp/yjs-bench [--levels 200x5]
  *     [--duration 30] [--reps 1] [--database-url postgres://postgres@127.0.0.1:5432/test]
- *     [--quiet-max 120]
+ *     [--quiet-max 120] [--concord-env CONCORD_LIVE_COMMITS_IN_FLIGHT=1]
  *
  * For every level and repetition the harness's matrix runner starts @y/websocket-server 0.1.1
  * in memory (`ywss`) and then Concord's production bundle on PostgreSQL with authentication
@@ -34,7 +34,13 @@ const { values: flags } = parseArgs({
     reps: { type: 'string', default: '1' },
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     'quiet-max': { type: 'string', default: '120' },
+    /** Extra environment for Concord's process (repeatable), e.g. to compare settings. */
+    'concord-env': { type: 'string', multiple: true, default: [] },
   },
+});
+const concordEnv = flags['concord-env'].map((kv) => {
+  if (!/^[A-Z_][A-Z0-9_]*=[^\s'"$`]*$/.test(kv)) throw new Error(`--concord-env expects NAME=value without spaces or quotes, got ${kv}`);
+  return kv;
 });
 if (!flags.harness) throw new Error('--harness DIR is required: a writable copy of ../shared/yjs-bench after `npm ci`');
 const harness = path.resolve(flags.harness);
@@ -79,7 +85,8 @@ interface HarnessRecord {
 
 async function runCell(server: 'ywss' | 'concord', level: string, docNamesFile: string, cookie: string, out: string): Promise<void> {
   if (server === 'concord') await recreate(RUN, TEMPLATE);
-  const command = `cd ${REPO_ROOT} && DATABASE_URL=${dbUrl(RUN)} CONCORD_DEMO=0 LOG_LEVEL=warn CONCORD_WEB_BUILD_DIR=none exec node ${SERVER_BUNDLE}`;
+  const env = [`DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
+  const command = `cd ${REPO_ROOT} && ${env} exec node ${SERVER_BUNDLE}`;
   const args = [
     'scripts/run-anchors.mjs',
     ...['--servers', server, '--levels', level, '--reps', '1', '--duration', flags.duration, '--out', out],
@@ -125,6 +132,7 @@ async function main() {
       .map((line) => JSON.parse(line) as HarnessRecord);
     const result = {
       bench: 'realtime-side-by-side',
+      concordEnv,
       durationS: Number(flags.duration),
       rate: 2,
       levels: levels.map((level) => ({

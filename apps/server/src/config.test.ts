@@ -22,6 +22,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ CONCORD_REDIS_PREFIX: 'has space' })).toThrow(ConfigError);
   });
 
+  it('reads how many live-document commits may run at once (default 4) and refuses 0', () => {
+    expect(parseConfig({}).liveCommitsInFlight).toBe(4);
+    expect(parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '2' }).liveCommitsInFlight).toBe(2);
+    expect(() => parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '0' })).toThrow(/CONCORD_LIVE_COMMITS_IN_FLIGHT/);
+  });
+
   it('lists every bad variable at once', () => {
     try {
       parseConfig({ PORT: 'eighty', CONCORD_DEMO: 'maybe', DATABASE_URL: 'not a url' });

@@ -25,6 +25,7 @@ const envSchema = z.object({
   CONCORD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   CONCORD_MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
+  CONCORD_LIVE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -48,6 +49,12 @@ export interface Config {
   webBuildDir: string | null;
   /** Limits of live-document connections (`/yjs`); over a limit the connection is closed, never the process. */
   collab: CollabLimits;
+  /**
+   * Live-document commits (item documents' group commits) that may run at once on PostgreSQL:
+   * their fsyncs overlap instead of queueing. PGlite runs one statement at a time, so it gets 1.
+   * Keep it well below the connection pool (10), which the API also uses.
+   */
+  liveCommitsInFlight: number;
 }
 
 export interface CollabLimits {
@@ -97,6 +104,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxImportBytes: e.CONCORD_MAX_IMPORT_BYTES,
     webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
     collab: DEFAULT_COLLAB_LIMITS,
+    liveCommitsInFlight: e.CONCORD_LIVE_COMMITS_IN_FLIGHT,
   };
 }
 

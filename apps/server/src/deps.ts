@@ -21,9 +21,6 @@ export interface Deps extends AppDeps {
 }
 
 /** Opens the database (migrating it) and builds every collaborator from the config. */
-/** Item-document commits at once on PostgreSQL: well below the pool (10), which REST also uses. */
-const ITEM_COMMITS_IN_FLIGHT = 4;
-
 export async function createDeps(config: Config, options: { logger?: Logger; database?: Database } = {}): Promise<Deps> {
   const logger = options.logger ?? createLogger(config);
   const database = options.database ?? (await createDb(config.database));
@@ -35,9 +32,8 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     );
   }
   const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : createLocalFanout();
-  // PostgreSQL commits on separate pool connections overlap their fsyncs; PGlite runs one
-  // statement at a time, so more in flight would only queue inside it.
-  const commitsInFlight = database.kind === 'postgres' ? ITEM_COMMITS_IN_FLIGHT : 1;
+  // PGlite runs one statement at a time: more commits in flight would only queue inside it.
+  const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
   const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight });
   return {
     config,
