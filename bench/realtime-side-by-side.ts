@@ -4,7 +4,7 @@
  *
  *   pnpm exec tsx bench/realtime-side-by-side.ts --harness /tmp/yjs-bench [--levels 200x5]
  *     [--duration 30] [--reps 1] [--database-url postgres://postgres@127.0.0.1:5432/test]
- *     [--quiet-max 120] [--concord-env CONCORD_LIVE_COMMITS_IN_FLIGHT=1]
+ *     [--quiet-max 120] [--concord-env CONCORD_LIVE_COMMITS_IN_FLIGHT=1] [--durability]
  *
  * For every level and repetition the harness's matrix runner starts @y/websocket-server 0.1.1
  * in memory (`ywss`) and then Concord's production bundle on PostgreSQL with authentication
@@ -13,6 +13,12 @@
  * document, a signed-in session): the harness's sequence numbers restart at 1 in every run, so
  * a document must not be reused. The connecting clients send the session cookie and use the
  * items' document names. Prints ONE JSON line: both servers' figures per level.
+ *
+ * --durability also runs the harness's SIGKILL scenario against Concord (4 documents x 3
+ * writers + 1 observer, 300 edits per writer at 10/s, SIGKILL at half, restart on the same
+ * database, `--expect durable`). Its script takes no document names as shipped; the copy must
+ * pass `docNamesFile: args['doc-names-file']` to buildTargets (one line), and the bench
+ * refuses to run it otherwise.
  *
  * --database-url names a database to connect to for administration; the bench creates and drops
  * its own `concord_sbs_*` databases next to it.
@@ -36,6 +42,7 @@ const { values: flags } = parseArgs({
     'quiet-max': { type: 'string', default: '120' },
     /** Extra environment for Concord's process (repeatable), e.g. to compare settings. */
     'concord-env': { type: 'string', multiple: true, default: [] },
+    durability: { type: 'boolean', default: false },
   },
 });
 const concordEnv = flags['concord-env'].map((kv) => {
@@ -97,6 +104,46 @@ async function runCell(server: 'ywss' | 'concord', level: string, docNamesFile: 
   execFileSync(process.execPath, args, { cwd: harness, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
+interface DurabilityRecord {
+  ok: boolean;
+  edits: { beforeKill: number; ackedBeforeKill: number };
+  serverSide: { checkedAcked: number; lostAcked: number };
+  final: { lostAny: number; diverged: number };
+  timingsMs: { restartToReady: number };
+}
+
+/** The SIGKILL scenario on a fresh copy of the prepared database; the summary of its JSON line. */
+async function runDurability(docNamesFile: string, cookie: string, out: string) {
+  const script = await readFile(path.join(harness, 'bench/yjs-durability.mjs'), 'utf8');
+  if (!script.includes("docNamesFile: args['doc-names-file']")) {
+    throw new Error("--durability: the harness's yjs-durability.mjs takes no --doc-names-file; see this file's header");
+  }
+  await recreate(RUN, TEMPLATE);
+  const port = await freePort();
+  const env = [`PORT=${port}`, 'HOST=127.0.0.1', `DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
+  const args = [
+    'bench/yjs-durability.mjs',
+    ...['--url', `ws://127.0.0.1:${port}/yjs/{room}`, '--start-cmd', `cd ${REPO_ROOT} && ${env} exec node ${SERVER_BUNDLE}`],
+    ...['--docs', '4', '--clients-per-doc', '3', '--edits', '300', '--rate', '10', '--kill-after', '0.5', '--expect', 'durable'],
+    ...['--doc-names-file', docNamesFile, '--header', `Cookie=${cookie}`, '--out', out, '--quiet'],
+  ];
+  try {
+    execFileSync(process.execPath, args, { cwd: harness, stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    // Exit 1 = expectation not met: the record says how.
+  }
+  const record = JSON.parse((await readFile(out, 'utf8')).trim().split('\n').at(-1)!) as DurabilityRecord;
+  return {
+    ok: record.ok,
+    editsBeforeKill: record.edits.beforeKill,
+    acknowledgedBeforeKill: record.edits.ackedBeforeKill,
+    acknowledgedLost: record.serverSide.lostAcked,
+    lostAfterWritersReconnected: record.final.lostAny,
+    diverged: record.final.diverged,
+    restartToReadyMs: record.timingsMs.restartToReady,
+  };
+}
+
 const summarize = (r: HarnessRecord) => ({
   ok: r.ok,
   deliveryP50Ms: r.latencyMs.delivery.p50,
@@ -130,6 +177,7 @@ async function main() {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as HarnessRecord);
+    const durability = flags.durability ? await runDurability(docNamesFile, cookie, path.join(work, 'durability.jsonl')) : null;
     const result = {
       bench: 'realtime-side-by-side',
       concordEnv,
@@ -141,6 +189,7 @@ async function main() {
         ywss: records.filter((r) => r.anchor.level === level.name && r.anchor.server === 'ywss').map(summarize),
         concord: records.filter((r) => r.anchor.level === level.name && r.anchor.server === 'concord').map(summarize),
       })),
+      durability,
     };
     console.log(JSON.stringify(result));
   } finally {
