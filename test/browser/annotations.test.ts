@@ -61,8 +61,10 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
   }
 
   /** A context signed in as `who` on the item's coding view; its page records its WebSockets. */
-  async function openItem(who: string): Promise<{ page: Page; sockets: string[] }> {
+  async function openItem(who: string, options: { withoutHighlightApi?: boolean } = {}): Promise<{ page: Page; sockets: string[] }> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    // A browser without the CSS Custom Highlight API (the page then draws <mark>s).
+    if (options.withoutHighlightApi) await context.addInitScript(() => delete (window as { Highlight?: unknown }).Highlight);
     const [name, value] = accounts[who]!.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server.url }]);
     const page = await context.newPage();
@@ -245,6 +247,35 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     await tagQuoted(two, second.text).getByRole('button', { name: /Remove/ }).click();
     await joint.waitFor({ state: 'detached', timeout: LIVE_MS });
     await expect.poll(() => editor.page.locator('li[data-annotation]').count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('without the CSS Custom Highlight API: tags are <mark>s, and a selection across them maps to the right text', async () => {
+    const [first, , , later] = words() as [Word, Word, Word, Word];
+    const { page } = await openItem('coder3', { withoutHighlightApi: true });
+    await page.getByText('Phase: joint').waitFor();
+    const marks = page.locator('article .body mark');
+    await expect.poll(() => marks.allInnerTexts()).toEqual([first.text, later.text]);
+    await expect(page.locator('article .body').innerText()).resolves.toBe(body.trim());
+
+    // From the start of the first tagged word to the end of the later one: across both marks.
+    await page.evaluate(() => {
+      const marks = document.querySelectorAll('article .body mark');
+      const range = document.createRange();
+      range.setStart(marks[0]!.firstChild!, 0);
+      range.setEnd(marks[1]!.firstChild!, marks[1]!.textContent!.length);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+    });
+    await page.keyboard.press('t');
+    await page.keyboard.type('shutdowns');
+    await page.keyboard.press('Enter');
+    const quote = body.slice(first.from, later.to).replace(/\s+/g, ' ');
+    await tagQuoted(page, quote).locator('.frame-name', { hasText: 'Internet shutdowns keep order' }).waitFor();
+    // The others get exactly that span.
+    const editor = pages.editor!.page;
+    await tagQuoted(editor, quote).waitFor({ timeout: LIVE_MS });
+    await expect(highlighted(editor)).resolves.toContain(body.slice(first.from, later.to));
     expect(pageErrors).toEqual([]);
   });
 });
