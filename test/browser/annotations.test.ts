@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
-import { ok } from '../helpers/api.ts';
+import { ok, signIn, type SignedIn } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const DEMO = (who: string) => `${who}@demo.concord`;
@@ -29,36 +29,18 @@ interface Word {
   to: number;
 }
 
-interface Account {
-  id: string;
-  name: string;
-  cookie: string;
-}
-
 describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
   let server: ServerProcess;
   let browser: Browser;
   let projectId: string;
   let itemId = '';
   let body = '';
-  const accounts: Record<string, Account> = {};
+  const accounts: Record<string, SignedIn> = {};
   const pageErrors: string[] = [];
   const pages: Record<string, { page: Page; sockets: string[] }> = {};
 
   const client = (who: string) => createApiClient(server.url, { headers: { cookie: accounts[who]!.cookie } });
   const project = (who: string) => client(who).api.projects[':projectId'];
-
-  async function signIn(who: string): Promise<void> {
-    const res = await fetch(new URL('/api/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO(who), password: TEST_DEMO_PASSWORD }),
-    });
-    if (!res.ok) throw new Error(`login ${who}: ${res.status}`);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-    const me = await ok(createApiClient(server.url, { headers: { cookie } }).api.auth.me.$get());
-    accounts[who] = { id: me.id, name: me.name, cookie };
-  }
 
   /** A context signed in as `who` on the item's coding view; its page records its WebSockets. */
   async function openItem(who: string, options: { withoutHighlightApi?: boolean } = {}): Promise<{ page: Page; sockets: string[] }> {
@@ -120,7 +102,7 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
     browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder2', 'coder3', 'editor']) await signIn(who);
+    for (const who of ['coder2', 'coder3', 'editor']) accounts[who] = await signIn(server.url, DEMO(who), TEST_DEMO_PASSWORD);
     projectId = (await ok(client('coder2').api.projects.$get()))[0]!.id;
     // A blind item that coder2 and coder3 both code and neither has submitted.
     const { items } = await ok(project('editor').items.$get({ param: { projectId }, query: { phase: 'independent' } }));
