@@ -13,11 +13,10 @@ import { createApiClient } from '@concord/server/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
-import { ok, signIn, type SignedIn } from '../helpers/api.ts';
+import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { ok, signInDemo, type SignedIn } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const DEMO = (who: string) => `${who}@demo.concord`;
 /** How fast a joint session must show another person's tag. */
 const LIVE_MS = 1000;
 
@@ -102,7 +101,7 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
     browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder2', 'coder3', 'editor']) accounts[who] = await signIn(server.url, DEMO(who), TEST_DEMO_PASSWORD);
+    for (const who of ['coder2', 'coder3', 'editor']) accounts[who] = await signInDemo(server.url, who);
     projectId = (await ok(client('coder2').api.projects.$get()))[0]!.id;
     // A blind item that coder2 and coder3 both code and neither has submitted.
     const { items } = await ok(project('editor').items.$get({ param: { projectId }, query: { phase: 'independent' } }));

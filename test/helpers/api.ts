@@ -2,6 +2,7 @@
  * Calling the real API from tests through the typed client (`createApiClient`).
  */
 import { createApiClient } from '@concord/server/client';
+import { TEST_DEMO_PASSWORD } from './server.ts';
 
 interface AnyResponse {
   ok: boolean;
@@ -38,3 +39,6 @@ export async function signIn(serverUrl: string, email: string, password: string)
   const me = await ok(createApiClient(serverUrl, { headers: { cookie } }).api.auth.me.$get());
   return { id: me.id, name: me.name, cookie };
 }
+
+/** Signs in as a demo account (`coder1`, `editor`, …) of a server started with CONCORD_DEMO=1. */
+export const signInDemo = (serverUrl: string, who: string) => signIn(serverUrl, `${who}@demo.concord`, TEST_DEMO_PASSWORD);
