@@ -42,8 +42,8 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
   const project = (who: string) => client(who).api.projects[':projectId'];
 
   /** A context signed in as `who` on the item's coding view; its page records its WebSockets. */
-  async function openItem(who: string, options: { withoutHighlightApi?: boolean } = {}): Promise<{ page: Page; sockets: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  async function openItem(who: string, options: { withoutHighlightApi?: boolean; dark?: boolean } = {}): Promise<{ page: Page; sockets: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: options.dark ? 'dark' : 'light' });
     // A browser without the CSS Custom Highlight API (the page then draws <mark>s).
     if (options.withoutHighlightApi) await context.addInitScript(() => delete (window as { Highlight?: unknown }).Highlight);
     const [name, value] = accounts[who]!.cookie.split('=') as [string, string];
@@ -219,8 +219,9 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     await three.screenshot({ path: `${ARTIFACTS}annotations-joint-coder3.png`, fullPage: true });
 
     // The editor, arriving later, gets every tag from the server.
-    const editor = await openItem('editor');
+    const editor = await openItem('editor', { dark: true });
     await expect.poll(() => editor.page.locator('li[data-annotation]').count(), { timeout: 10_000 }).toBe(3);
+    await editor.page.screenshot({ path: `${ARTIFACTS}annotations-joint-editor-dark.png` });
 
     // Only its author may remove a tag; the removal reaches the others live.
     const joint = tagQuoted(three, second.text);
