@@ -133,10 +133,23 @@ describe('item documents', () => {
   });
 });
 
+/** A span tag as the coding view writes it (shape: Annotation in @concord/shared). */
+const spanTag = (authorId: string) => ({
+  id: 'ann_aaaaaaaaaaaaaaaa',
+  from: 0,
+  to: 4,
+  fieldKey: 'frames',
+  frame: 'security',
+  authorId,
+  createdAt: '2026-11-29T12:00:00.000Z',
+});
+
 describe('coding documents: blind coding', () => {
   it("refuses coder B on coder A's document during the independent phase, before any sync message", async () => {
     const a = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
     a.doc.getMap(CODING_DOC.values).set('impact', -2);
+    // Her span tags live in the same blind document; the projection reads values only.
+    a.doc.getArray(CODING_DOC.annotations).push([spanTag(team.members.coder.userId)]);
     a.provider.awareness.setLocalState({ user: { name: 'A', color: '#00ff00' }, focus: { fieldKey: 'impact' } });
     await eventually(async () => {
       const mine = await json<{ fieldKey: string; value: unknown }[]>(await s.h.request(team.members.coder, 'GET', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`));
@@ -160,6 +173,7 @@ describe('coding documents: blind coding', () => {
     expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'joint' })).status).toBe(200);
     const reader = client(s.wsUrl, aDoc, { cookie: team.coderB.cookie });
     await eventually(() => expect(reader.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
+    expect(reader.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(team.members.coder.userId)]);
     // Back to independent: the open reader is closed.
     expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
     await eventually(() => expect(reader.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
@@ -168,6 +182,7 @@ describe('coding documents: blind coding', () => {
     expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'revealed' })).status).toBe(200);
     const b = client(s.wsUrl, aDoc, { cookie: team.coderB.cookie });
     await eventually(() => expect(b.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
+    expect(b.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(team.members.coder.userId)]);
     b.doc.getMap(CODING_DOC.values).set('impact', 3);
     await eventually(() => expect(b.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     const check = client(s.wsUrl, aDoc, { cookie: team.members.coder.cookie });

@@ -37,7 +37,10 @@ export function parseDocName(name: string): DocName | null {
 
 /** Root types of an item document. */
 export const ITEM_DOC = {
-  /** Y.Array of annotation objects (span, frame, author). */
+  /**
+   * Y.Array of Annotation objects (see annotations.ts): span tags written where everyone on
+   * the item sees them (joint and revealed phases, and managers' tags).
+   */
   annotations: 'annotations',
   /** Y.Map of memo id → memo. */
   memos: 'memos',
@@ -49,6 +52,13 @@ export const ITEM_DOC = {
 export const CODING_DOC = {
   /** Y.Map of field key → CodingValue (plain JSON, replaced whole). A missing key is a missing value. */
   values: 'values',
+  /**
+   * Y.Array of Annotation objects: the coder's own span tags during independent coding, when
+   * the shared item document is read-only to coders. They live here so the coding document's
+   * blind rules hide them until the item is revealed (or a joint session opens). The codings
+   * projection reads `values` only.
+   */
+  annotations: 'annotations',
 } as const;
 
 /**

@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   comment: 'cmt',
   import: 'imp',
   invite: 'ivt',
+  annotation: 'ann',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

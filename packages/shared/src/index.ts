@@ -6,6 +6,7 @@ export * from './schemas/index.ts';
 export * from './values.ts';
 export * from './realtime.ts';
 export * from './collab.ts';
+export * from './annotations.ts';
 export * from './report-format.ts';
 export * from './mentions.ts';
 export * from './codebook-diff.ts';

@@ -8,3 +8,4 @@ export * from './assignment.ts';
 export * from './review.ts';
 export * from './report.ts';
 export * from './reliability.ts';
+export * from './annotation.ts';

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { assignments, items } from '@concord/db';
-import { parseDocName, type DocName, type Phase, type Role } from '@concord/shared';
+import { itemDocWriteRefusal, parseDocName, type DocName, type Phase, type Role } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { can, mayReadCodingsOf, projectRole, requireActor } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
@@ -37,14 +37,10 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
 
   if (doc.kind === 'item') {
     if (!can(role, 'items.read')) throw noSuchDocument();
-    if (!can(role, 'itemDoc.write')) {
-      return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role} may not write the item document` } };
-    }
-    // A coder's annotations are codes: while the item is coded blind, only managers write
-    // the shared document, so nothing of one coder's reading reaches another before reveal.
-    if (item.phase === 'independent' && !can(role, 'codings.readRevealed')) {
-      return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: 'during independent coding only editors write the shared item document' } };
-    }
+    // One rule with the browser (which must not write where it would be closed): a coder's
+    // annotations are codes, so coders do not write the shared document while it is coded blind.
+    const refusal = itemDocWriteRefusal((action) => can(role, action), item.phase);
+    if (refusal) return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role}: ${refusal}` } };
     return { ...base, mode: 'write', readOnly: null };
   }
 
