@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+const t0 = performance.now();
+const a = await PGlite.create('memory://');
+const t1 = performance.now();
+await migrate(drizzle(a), { migrationsFolder: '/work/wt-suite/drizzle' });
+const t2 = performance.now();
+const dump = await a.dumpDataDir('none');
+const t3 = performance.now();
+await a.close();
+const b = await PGlite.create('memory://', { loadDataDir: dump });
+const t4 = performance.now();
+console.log((await b.query('select count(*) from users')).rows, { create: t1 - t0, migrate: t2 - t1, dump: t3 - t2, load: t4 - t3, size: dump.size });
+const c = await PGlite.create('memory://', { loadDataDir: dump });
+console.log('load2', performance.now() - t4);
