@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // The demo study is seeded once per run and copied for each server (helpers/global-setup.ts).
+    globalSetup: ['helpers/global-setup.ts'],
   },
 });

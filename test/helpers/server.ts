@@ -4,10 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_MAIN = path.resolve(E2E_DIR, '../apps/server/src/main.ts');
@@ -28,6 +29,11 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Reuse a data directory (a restart); by default a fresh temporary one is created. */
   dataDir?: string;
+  /**
+   * With CONCORD_DEMO=1 on PGlite, a fresh data directory starts as a copy of the demo study
+   * seeded once per run (helpers/global-setup.ts). `seedDemo: true` seeds it at start instead.
+   */
+  seedDemo?: boolean;
 }
 
 export interface Exit {
@@ -86,6 +92,10 @@ function waitForExit(child: ChildProcess): Promise<Exit> {
 
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'concord-e2e-')));
+  const env = options.env ?? {};
+  if (!options.dataDir && !options.seedDemo && env.CONCORD_DEMO === '1' && !env.DATABASE_URL) {
+    await cp(inject('demoDataDir'), dataDir, { recursive: true });
+  }
   return launch(dataDir, options.env ?? {}, !options.dataDir, options.startTimeoutMs ?? START_TIMEOUT_MS);
 }
 
