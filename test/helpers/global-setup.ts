@@ -9,13 +9,6 @@ import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { startServerProcess } from './server.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A stopped server's PGlite data directory holding the freshly seeded demo study. */
-    demoDataDir: string;
-  }
-}
-
 const SEED_TIMEOUT_MS = 240_000;
 
 export default async function setup(project: TestProject) {

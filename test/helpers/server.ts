@@ -19,6 +19,22 @@ const STOP_TIMEOUT_MS = 20_000;
 
 export const TEST_DEMO_PASSWORD = 'e2e-demo-password';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A stopped server's PGlite data directory holding the demo study seeded for this run (global-setup.ts). */
+    demoDataDir: string;
+  }
+}
+
+/** The run's seeded demo data directory; none outside vitest (the benches), where the server seeds at start. */
+function seededDemoDir(): string | undefined {
+  try {
+    return inject('demoDataDir');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Variables from the developer's shell that would point the child at other services. */
 const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_WEB_BUILD_DIR'];
 
@@ -93,9 +109,8 @@ function waitForExit(child: ChildProcess): Promise<Exit> {
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'concord-e2e-')));
   const env = options.env ?? {};
-  if (!options.dataDir && !options.seedDemo && env.CONCORD_DEMO === '1' && !env.DATABASE_URL) {
-    await cp(inject('demoDataDir'), dataDir, { recursive: true });
-  }
+  const template = !options.dataDir && !options.seedDemo && env.CONCORD_DEMO === '1' && !env.DATABASE_URL ? seededDemoDir() : undefined;
+  if (template) await cp(template, dataDir, { recursive: true });
   return launch(dataDir, options.env ?? {}, !options.dataDir, options.startTimeoutMs ?? START_TIMEOUT_MS);
 }
 
