@@ -79,6 +79,22 @@ function migratedPgliteTemplate(): Promise<Blob> {
   return pgliteTemplate;
 }
 
+/**
+ * Runs `statement`, again while PostgreSQL answers 55006 (object_in_use): renaming or copying
+ * a database needs it unused, and a just-closed connection's backend may still be exiting.
+ */
+async function whenUnused(statement: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await statement();
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt === 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /** The migrated PostgreSQL template database's name, made on first use. */
 async function migratedPostgresTemplate(admin: postgres.Sql, baseUrl: string): Promise<string> {
   const name = `concord_tpl_${templateKey()}`;
@@ -98,7 +114,7 @@ async function migratedPostgresTemplate(admin: postgres.Sql, baseUrl: string): P
     const database = await createDb({ kind: 'postgres', url: url.toString(), maxConnections: 1 });
     await migrate(database);
     await database.close();
-    await admin.unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    await whenUnused(() => admin.unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`));
     return name;
   } finally {
     await admin`select pg_advisory_unlock(hashtext(${name}))`;
@@ -115,7 +131,7 @@ export async function createTestDb(options: { dataDir?: string } = {}): Promise<
   const admin = postgres(testDatabaseUrl, { max: 1, onnotice: () => {} });
   try {
     const template = await migratedPostgresTemplate(admin, testDatabaseUrl);
-    await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    await whenUnused(() => admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   } finally {
     await admin.end();
   }
