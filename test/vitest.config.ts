@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
-    globalSetup: ['helpers/build-server.ts'],
+    // In order: the server's production bundle (helpers/build-server.ts), then the demo study,
+    // seeded once per run by that bundle and copied for each server (helpers/global-setup.ts).
+    globalSetup: ['helpers/build-server.ts', 'helpers/global-setup.ts'],
   },
 });

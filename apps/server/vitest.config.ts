@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// The PostgreSQL lane (`test:pg`) runs only what touches the database: test/ and the few unit
+// tests named *.db.test.ts. The other unit tests in src/ never open a database, so they run
+// identically on both lanes and run once, on the default one.
+const postgresLane = process.env.CONCORD_TEST_TARGET === 'postgres';
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: postgresLane ? ['src/**/*.db.test.ts', 'test/**/*.test.ts'] : ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // PGlite boots in seconds, and slower under parallel load on 2 cores (STACK.md).
     testTimeout: 60_000,
     hookTimeout: 60_000,

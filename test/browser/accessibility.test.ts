@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../helpers/accessibility.ts';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { open as openAt, submitSignInForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
@@ -32,16 +33,11 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
     await server?.dispose();
   });
 
-  async function open(page: Page, path: string) {
-    await page.goto(new URL(path, server.url).href);
-    await page.locator('body[data-hydrated="true"]').waitFor();
-  }
+  const open = (page: Page, path: string) => openAt(page, server.url, path);
 
   async function signIn(page: Page, email: string) {
     await open(page, '/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(TEST_DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignInForm(page, email, TEST_DEMO_PASSWORD);
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
   }
 

@@ -14,7 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { ok, signInDemo, type SignedIn } from '../helpers/api.ts';
+import { ok } from '../helpers/api.ts';
+import { signInDemo, type Account } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 /** How fast a joint session must show another person's tag. */
@@ -34,7 +35,7 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
   let projectId: string;
   let itemId = '';
   let body = '';
-  const accounts: Record<string, SignedIn> = {};
+  const accounts: Record<string, Account> = {};
   const pageErrors: string[] = [];
   const pages: Record<string, { page: Page; sockets: string[] }> = {};
 

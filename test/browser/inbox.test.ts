@@ -8,65 +8,27 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createApiClient } from '@concord/server/client';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { browserSessions, open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const DEMO = (who: string) => `${who}@demo.concord`;
 
 const chromiumPath = findChromium();
-
-interface Account {
-  id: string;
-  name: string;
-  cookie: string;
-}
 
 describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
   let projectId: string;
-  const accounts: Record<string, Account> = {};
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
   /** The disagreement the editor works on, and the coder mentioned there. */
   let target: { itemId: string; fieldKey: string; coder: string } | null = null;
 
-  const client = (who: string) => createApiClient(server.url, { headers: { cookie: accounts[who]!.cookie } });
-  const project = (who: string) => client(who).api.projects[':projectId'];
-
-  async function signIn(who: string): Promise<void> {
-    const res = await fetch(new URL('/api/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO(who), password: TEST_DEMO_PASSWORD }),
-    });
-    if (!res.ok) throw new Error(`login ${who}: ${res.status}`);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-    const me = await ok(createApiClient(server.url, { headers: { cookie } }).api.auth.me.$get());
-    accounts[who] = { id: me.id, name: me.name, cookie };
-  }
-
-  async function openAs(who: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    contexts.push(context);
-    const [name, value] = accounts[who]!.cookie.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
-    return page;
-  }
-
-  async function open(page: Page, path: string) {
-    await page.goto(new URL(path, server.url).href);
-    await page.locator('body[data-hydrated="true"]').waitFor();
-  }
-
-  const whoIs = (id: string) => Object.entries(accounts).find(([, a]) => a.id === id)?.[0];
+  const users = browserSessions(() => ({ url: server.url, browser }));
+  const { accounts, pageErrors, client, project, signIn, openAs, whoIs } = users;
+  const open = (page: Page, path: string) => openPage(page, server.url, path);
 
   beforeAll(async () => {
     assertWebBuilt();
@@ -78,7 +40,7 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await users.closeContexts();
     await browser?.close();
     await server?.dispose();
   });

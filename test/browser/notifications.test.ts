@@ -3,50 +3,23 @@
  * page shows who has which item open (presence over socket.io), and a coder's page shows a
  * toast when an editor reveals an item she codes.
  */
-import { createApiClient } from '@concord/server/client';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { browserSessions } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
-const DEMO = (who: string) => `${who}@demo.concord`;
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
   let projectId: string;
-  const cookies: Record<string, string> = {};
-  const names: Record<string, string> = {};
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
-  const client = (who: string) => createApiClient(server.url, { headers: { cookie: cookies[who]! } });
-  const project = (who: string) => client(who).api.projects[':projectId'];
-
-  async function signIn(who: string): Promise<void> {
-    const res = await fetch(new URL('/api/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO(who), password: TEST_DEMO_PASSWORD }),
-    });
-    if (!res.ok) throw new Error(`login ${who}: ${res.status}`);
-    cookies[who] = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-    names[who] = (await ok(client(who).api.auth.me.$get())).name;
-  }
-
-  async function openAs(who: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    contexts.push(context);
-    const [name, value] = cookies[who]!.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
-    await page.goto(new URL(path, server.url).href);
-    await page.locator('body[data-hydrated="true"]').waitFor();
-    return page;
-  }
+  const users = browserSessions(() => ({ url: server.url, browser }));
+  const { accounts, pageErrors, client, project, signIn } = users;
+  const openAs = (who: string, path: string) => users.openAs(who, { path });
 
   beforeAll(async () => {
     assertWebBuilt();
@@ -57,7 +30,7 @@ describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
+    await users.closeContexts();
     await browser?.close();
     await server?.dispose();
   });
@@ -73,7 +46,7 @@ describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
     // The editor opens the item: coder1's project page shows it next to the item's row.
     await openAs('editor', `/projects/${projectId}/items/${item!.id}`);
     const row = coderPage.locator('tr', { has: coderPage.locator(`a[href$="/items/${item!.id}"]`) });
-    await row.getByTestId('presence').getByText(`Open now by ${names.editor}`).waitFor();
+    await row.getByTestId('presence').getByText(`Open now by ${accounts.editor!.name}`).waitFor();
 
     await ok(project('editor').items[':itemId'].phase.$post({ param: { projectId, itemId: item!.id }, json: { phase: 'revealed' } }));
     const toast = coderPage.getByTestId('notifications').getByText(`Revealed: “${item!.title}”`, { exact: false });
@@ -88,7 +61,7 @@ describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
         json: { body: 'Could @coder1 say why this is harmful?', fieldKey },
       }),
     );
-    const mention = coderPage.getByTestId('notifications').getByRole('link', { name: `${names.editor} mentioned you on “${item!.title}”.` });
+    const mention = coderPage.getByTestId('notifications').getByRole('link', { name: `${accounts.editor!.name} mentioned you on “${item!.title}”.` });
     await mention.waitFor();
     await expect(mention.getAttribute('href')).resolves.toBe(`/projects/${projectId}/disagreements/${item!.id}/${fieldKey}`);
     expect(pageErrors).toEqual([]);

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { loginCookie, open as openPage, submitSignInForm } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const OWNER = 'owner@demo.concord';
@@ -41,30 +42,25 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     await server?.dispose();
   });
 
-  async function open(p: Page, path: string) {
-    await p.goto(new URL(path, server.url).href);
-    await p.locator('body[data-hydrated="true"]').waitFor();
-  }
+  const open = (p: Page, path: string) => openPage(p, server.url, path);
 
   /** The API as the owner, for checks independent of the page. */
   async function ownerApi() {
-    const login = await fetch(new URL('/api/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: OWNER, password: TEST_DEMO_PASSWORD }),
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await loginCookie(server.url, OWNER, TEST_DEMO_PASSWORD);
     return { api: createApiClient(server.url, { headers: { cookie } }), cookie };
+  }
+
+  /** The login form as the demo owner, up to the project list. */
+  async function signInAsOwner(p: Page) {
+    await open(p, '/login');
+    await submitSignInForm(p, OWNER, TEST_DEMO_PASSWORD);
+    await p.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
   }
 
   const activeLabel = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 
   it('(a) creates a project, adds a field, reorders its options by keyboard, saves, and sees version 2 and the diff', async () => {
-    await open(page, '/login');
-    await page.getByLabel('Email').fill(OWNER);
-    await page.getByLabel('Password').fill(TEST_DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    await signInAsOwner(page);
 
     await page.getByRole('button', { name: 'New project' }).click();
     await page.getByLabel('Name').fill('Browser setup study');
@@ -129,11 +125,7 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
       const p = await zoomed.newPage();
       const errors: string[] = [];
       p.on('pageerror', (err) => errors.push(err.message));
-      await open(p, '/login');
-      await p.getByLabel('Email').fill(OWNER);
-      await p.getByLabel('Password').fill(TEST_DEMO_PASSWORD);
-      await p.getByRole('button', { name: 'Sign in' }).click();
-      await p.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await signInAsOwner(p);
       for (const section of ['', '/codebook', '/members', '/assignments']) {
         await open(p, `/projects/${projectId}${section}`);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

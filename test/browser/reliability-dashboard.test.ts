@@ -8,10 +8,11 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
 import type { Codebook, CodingValue, FieldDefinition } from '@concord/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { browserSessions, loginCookie } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -49,24 +50,10 @@ const coef = (v: number) => (v < 0 ? '−' : '') + Math.abs(v).toFixed(3).replac
 describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let projectId: string;
-  const cookies: Record<string, string> = {};
-  const pageErrors: string[] = [];
-
-  const client = (who: string) => createApiClient(server.url, { headers: { cookie: cookies[who]! } });
-  const project = (who: string) => client(who).api.projects[':projectId'];
-
-  async function signIn(email: string, password: string): Promise<string> {
-    const res = await fetch(new URL('/api/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    if (!res.ok) throw new Error(`login ${email}: ${res.status}`);
-    return res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-  }
+  const users = browserSessions(() => ({ url: server.url, browser }));
+  const { pageErrors, client, project, signIn } = users;
 
   const civicImpactApi = async () =>
     (await ok(project('methodologist').reliability.$get({ param: { projectId }, query: {} }))).fields.find((f) => f.key === 'civic_impact')!;
@@ -77,19 +64,14 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' }, startTimeoutMs: SERVER_START_MS });
     browser = await launchChromium(chromiumPath!);
-    for (const who of ['owner', 'coder2', 'coder3']) cookies[who] = await signIn(`${who}@demo.concord`, TEST_DEMO_PASSWORD);
+    for (const who of ['owner', 'coder2', 'coder3']) await signIn(who);
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
     // The demo has no methodologist: the owner adds one, who sets a password at first sign-in.
     const added = await ok(project('owner').members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist' } }));
-    const first = await signIn(METHODOLOGIST, added.oneTimePassword!);
+    const first = await loginCookie(server.url, METHODOLOGIST, added.oneTimePassword!);
     await ok(createApiClient(server.url, { headers: { cookie: first } }).api.auth.password.$post({ json: { currentPassword: added.oneTimePassword!, newPassword: METHODOLOGIST_PASSWORD } }));
-    cookies.methodologist = await signIn(METHODOLOGIST, METHODOLOGIST_PASSWORD);
-
-    context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
-    const [name, value] = cookies.methodologist.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await signIn('methodologist', METHODOLOGIST, METHODOLOGIST_PASSWORD);
+    page = await users.openAs('methodologist', { viewport: { width: 1500, height: 1000 } });
   }, SERVER_START_MS + 120_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { submitSignInForm } from '../helpers/sessions.ts';
 
 const OWNER = { name: 'First Owner', email: 'first@setup.test', password: 'first-owner-password' };
 const NEW_PASSWORD = 'a-brand-new-passphrase';
@@ -29,11 +30,7 @@ describe.skipIf(!chromiumPath)('first start without the demo, in Chromium', () =
     await server?.dispose();
   });
 
-  async function signIn(password: string) {
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const signIn = (password: string) => submitSignInForm(page, OWNER.email, password);
 
   it('points from the login page to setup and creates the first owner', async () => {
     await page.goto(new URL('/login', server.url).href);

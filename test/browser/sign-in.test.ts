@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { open as openPage, submitSignInForm } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const DEMO_PROJECT = 'Unfreedom Monitor: Kazakhstan 2022';
@@ -37,16 +38,8 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
   });
 
   /** Navigates and waits until Svelte has hydrated: clicks sent earlier would be lost. */
-  async function open(path: string) {
-    await page.goto(new URL(path, server.url).href);
-    await page.locator('body[data-hydrated="true"]').waitFor();
-  }
-
-  async function signIn(email: string, password: string) {
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const open = (path: string) => openPage(page, server.url, path);
+  const signIn = (email: string, password: string) => submitSignInForm(page, email, password);
 
   it('sends a signed-out visitor to the login page, which lists the demo accounts but no password', async () => {
     await open('/');

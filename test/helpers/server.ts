@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_MAIN = path.resolve(E2E_DIR, '../apps/server/dist/main.mjs');
@@ -18,6 +19,22 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export const TEST_DEMO_PASSWORD = 'e2e-demo-password';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A stopped server's PGlite data directory holding the demo study seeded for this run (global-setup.ts). */
+    demoDataDir: string;
+  }
+}
+
+/** The run's seeded demo data directory; none outside vitest (the benches), where the server seeds at start. */
+function seededDemoDir(): string | undefined {
+  try {
+    return inject('demoDataDir');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Variables from the developer's shell that would point the child at other services. */
 const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_WEB_BUILD_DIR'];
@@ -29,6 +46,11 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Reuse a data directory (a restart); by default a fresh temporary one is created. */
   dataDir?: string;
+  /**
+   * With CONCORD_DEMO=1 on PGlite, a fresh data directory starts as a copy of the demo study
+   * seeded once per run (helpers/global-setup.ts). `seedDemo: true` seeds it at start instead.
+   */
+  seedDemo?: boolean;
 }
 
 export interface Exit {
@@ -87,6 +109,9 @@ function waitForExit(child: ChildProcess): Promise<Exit> {
 
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'concord-e2e-')));
+  const env = options.env ?? {};
+  const template = !options.dataDir && !options.seedDemo && env.CONCORD_DEMO === '1' && !env.DATABASE_URL ? seededDemoDir() : undefined;
+  if (template) await cp(template, dataDir, { recursive: true });
   return launch(dataDir, options.env ?? {}, !options.dataDir, options.startTimeoutMs ?? START_TIMEOUT_MS);
 }
 

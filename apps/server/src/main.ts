@@ -13,12 +13,13 @@ try {
 }
 
 const running = await startConcord(config);
-running.deps.logger.info({ url: running.url, db: running.deps.database.kind }, 'concord started');
-process.stdout.write(`Concord is running at ${running.url} (database: ${running.deps.database.kind})\n`);
-
+// Handlers before the ready line: until a listener exists the kernel's default action kills the
+// process, so a supervisor stopping it right after "running" would skip the graceful close.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     running.deps.logger.info({ signal }, 'shutting down');
     void running.close().then(() => process.exit(0));
   });
 }
+running.deps.logger.info({ url: running.url, db: running.deps.database.kind }, 'concord started');
+process.stdout.write(`Concord is running at ${running.url} (database: ${running.deps.database.kind})\n`);

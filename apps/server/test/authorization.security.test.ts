@@ -176,33 +176,41 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
   );
 }
 
-async function call(c: RouteCase, who: Session | null) {
+/** A fresh project in the state the route needs: the coder has coded the required fields (so a permitted submit succeeds), then the case's setup. */
+async function prepare(c: RouteCase): Promise<ProjectFixture> {
   const f = await createProjectFixture(h, members);
-  // The coder has coded the required fields, so a permitted submit succeeds.
   const saved = await h.request(members.coder, 'PUT', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`, { values: { frame: 'security', impact: -2 } });
   if (saved.status !== 200) throw new Error(`save failed: ${saved.status} ${await saved.text()}`);
   await c.setup?.(f);
-  const body = c.body?.(f);
-  const res = await h.request(who, c.method, pathOf(c, f), body, c.contentType ? { 'content-type': c.contentType } : {});
-  return res;
+  return f;
+}
+
+function call(c: RouteCase, who: Session | null, f: ProjectFixture) {
+  return h.request(who, c.method, pathOf(c, f), c.body?.(f), c.contentType ? { 'content-type': c.contentType } : {});
 }
 
 describe.each(CASES)('$method $template', (c) => {
+  // A refused call changes nothing, so the refusals of a route share one project (a call
+  // that wrongly succeeds fails its own test); each permitted call gets a fresh one, since it may change or delete it.
+  let shared: Promise<ProjectFixture> | undefined;
+  const refusalFixture = () => (shared ??= prepare(c));
+
   it('refuses anonymous callers with 401', async () => {
-    const res = await call(c, null);
+    const res = await call(c, null, await refusalFixture());
     expect(res.status).toBe(401);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers non-members with 404, hiding the project', async () => {
-    const res = await call(c, stranger);
+    const res = await call(c, stranger, await refusalFixture());
     expect(res.status).toBe(404);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe('NOT_FOUND');
   });
 
   it.each(ROLES)('as %s', async (role) => {
-    const res = await call(c, members[role]);
-    if (c.allowed.includes(role)) expect(res.status, await res.clone().text()).toBe(c.ok);
+    const allowed = c.allowed.includes(role);
+    const res = await call(c, members[role], allowed ? await prepare(c) : await refusalFixture());
+    if (allowed) expect(res.status, await res.clone().text()).toBe(c.ok);
     else {
       expect(res.status).toBe(403);
       expect((await json<{ error: { code: string } }>(res)).error.code).toBe('FORBIDDEN');

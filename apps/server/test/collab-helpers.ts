@@ -6,12 +6,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Database } from '@concord/db';
 import { createTestDb, type TestDatabase } from '@concord/db/testing';
-import { ROLES, type Role } from '@concord/shared';
+import { ITEM_DOC, ROLES, type Role } from '@concord/shared';
 import { createApp } from '../src/app.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
@@ -101,6 +102,126 @@ export async function createTeam(h: Harness): Promise<Team> {
 
 /** A project with one item assigned to the team's coder and coderB. */
 export const createFixture = (h: Harness, team: Team): Promise<ProjectFixture> => createProjectFixture(h, team.members, { extraCoders: [team.coderB] });
+
+/**
+ * Opens stock y-websocket clients and destroys them after each test. Every live provider
+ * holds a process 'exit' listener (y-websocket broadcasts its departure on exit): clients
+ * kept to the end of a file pile up past Node's limit of 10 and print
+ * MaxListenersExceededWarning, so a test's clients end with the test.
+ */
+export function clientsPerTest() {
+  const open: Client[] = [];
+  afterEach(() => closeAll());
+  afterAll(() => closeAll());
+  function closeAll() {
+    for (const c of open.splice(0)) c.destroy();
+  }
+  return {
+    connect(...args: Parameters<typeof connectClient>): Client {
+      const c = connectClient(...args);
+      open.push(c);
+      return c;
+    },
+    closeAll,
+  };
+}
+
+/** One collab test file's world: a database, a server on it, the team, projects, and per-test clients. */
+export interface CollabSuite {
+  store: TestStore;
+  s: CollabServer;
+  team: Team;
+  fixtures: ProjectFixture[];
+  /** The first fixture. */
+  f: ProjectFixture;
+  /** A stock y-websocket client on this suite's server, destroyed after the test. */
+  client(docName: string, credentials: Credentials): Client;
+  /** Closes the clients and the server, and starts a new server on the same database. */
+  restart(overrides?: Partial<Config>): Promise<void>;
+}
+
+/**
+ * Registers the file's hooks: before all, a server on a fresh store, the team and
+ * `fixtures` projects (items in a joint session with `joint`); after each test, its clients
+ * are closed; after all, the server and the store.
+ */
+export function collabSuite(options: { fixtures?: number; joint?: boolean } = {}): CollabSuite {
+  const clients = clientsPerTest();
+  const suite = {
+    client: (docName: string, credentials: Credentials) => clients.connect(suite.s.wsUrl, docName, credentials),
+    async restart(overrides: Partial<Config> = {}) {
+      clients.closeAll();
+      await suite.s.close();
+      suite.s = await startCollabServer(suite.store, overrides);
+    },
+  } as CollabSuite;
+  beforeAll(async () => {
+    suite.store = await createTestStore();
+    suite.s = await startCollabServer(suite.store);
+    suite.team = await createTeam(suite.s.h);
+    suite.fixtures = [];
+    for (let i = 0; i < (options.fixtures ?? 1); i++) suite.fixtures.push(await createFixture(suite.s.h, suite.team));
+    suite.f = suite.fixtures[0]!;
+    // Coders write the shared item documents in joint sessions (during blind coding only editors do).
+    for (const f of options.joint ? suite.fixtures : []) {
+      const res = await suite.s.h.request(suite.team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'joint' });
+      expect(res.status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    clients.closeAll();
+    await suite.s?.close();
+    await suite.store?.dispose();
+  });
+  return suite;
+}
+
+/** What an item document holds, for comparing replicas. */
+export const contentOf = (doc: Y.Doc) => ({
+  text: doc.getText('memo').toString(),
+  annotations: doc.getArray(ITEM_DOC.annotations).toJSON(),
+  memos: doc.getMap(ITEM_DOC.memos).toJSON(),
+});
+
+/**
+ * Seeded random edits of item documents: `rounds` rounds in which every peer of every
+ * document may disconnect, makes 1 to `maxEdits` edits (text, annotations, memos) and may
+ * reconnect; then every peer reconnects.
+ */
+export function randomItemEdits(docs: Client[][], random: () => number, options: { rounds: number; maxEdits: number }) {
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+  for (let round = 0; round < options.rounds; round++) {
+    for (const peers of docs) {
+      for (const peer of peers) {
+        if (random() < 0.15) peer.provider.disconnect();
+        const edits = 1 + Math.floor(random() * options.maxEdits);
+        for (let i = 0; i < edits; i++) {
+          const text = peer.doc.getText('memo');
+          const op = random();
+          if (op < 0.45) text.insert(Math.floor(random() * (text.length + 1)), pick(['a', 'frame ', 'ZZ', '\n']));
+          else if (op < 0.6 && text.length > 0) {
+            const at = Math.floor(random() * text.length);
+            text.delete(at, Math.min(text.length - at, 1 + Math.floor(random() * 3)));
+          } else if (op < 0.8) peer.doc.getArray(ITEM_DOC.annotations).push([{ from: Math.floor(random() * 50), frame: pick(['security', 'leader']) }]);
+          else peer.doc.getMap(ITEM_DOC.memos).set(pick(['m1', 'm2', 'm3']), { text: pick(['x', 'y', 'z']), round });
+        }
+        if (!peer.provider.wsconnected && random() < 0.7) peer.provider.connect();
+      }
+    }
+  }
+  for (const peers of docs) for (const peer of peers) if (!peer.provider.shouldConnect) peer.provider.connect();
+}
+
+/** Every peer of each document ends with the same content, and none was closed. */
+export async function expectConverged(docs: Client[][], seed: number, timeoutMs: number) {
+  for (const peers of docs) {
+    await eventually(() => {
+      const first = contentOf(peers[0]!.doc);
+      for (const peer of peers.slice(1)) expect(contentOf(peer.doc), `seed ${seed}`).toEqual(first);
+      for (const peer of peers) expect(peer.closes, `seed ${seed}`).toEqual([]);
+    }, timeoutMs);
+  }
+}
 
 export type Credentials = { cookie: string } | { token: string } | null;
 

@@ -4,80 +4,37 @@
  * edits and a restart, the REST write path goes through the document, frozen documents
  * refuse updates, and bad input closes only the offending connection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import { eq } from 'drizzle-orm';
 import { docSnapshots, docUpdates } from '@concord/db';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, type Coding } from '@concord/shared';
-import { json, type ProjectFixture } from './harness.ts';
-import {
-  connectClient,
-  connectRaw,
-  createFixture,
-  createTeam,
-  createTestStore,
-  eventually,
-  seededRandom,
-  startCollabServer,
-  testSeed,
-  type Client,
-  type CollabServer,
-  type Team,
-  type TestStore,
-} from './collab-helpers.ts';
+import { json } from './harness.ts';
+import { collabSuite, connectRaw, eventually, seededRandom, testSeed } from './collab-helpers.ts';
 
-let store: TestStore;
-let s: CollabServer;
-let team: Team;
-let f: ProjectFixture;
-let clients: Client[] = [];
-const client = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
-const closeClients = () => {
-  for (const c of clients) c.destroy();
-  clients = [];
-};
-async function restart() {
-  closeClients();
-  await s.close();
-  s = await startCollabServer(store);
-}
+const t = collabSuite();
+const client = t.client;
 const myCodings = async () =>
-  json<Coding[]>(await s.h.request(team.members.coder, 'GET', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`));
+  json<Coding[]>(await t.s.h.request(t.team.members.coder, 'GET', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/codings/me`));
 const rowsAsValues = (rows: Coding[]) => Object.fromEntries(rows.map((r) => [r.fieldKey, r.value]));
-
-beforeAll(async () => {
-  store = await createTestStore();
-  s = await startCollabServer(store);
-  team = await createTeam(s.h);
-  f = await createFixture(s.h, team);
-});
-afterAll(async () => {
-  closeClients();
-  await s?.close();
-  await store?.dispose();
-});
 
 describe('durability', () => {
   it('keeps every edit across a restart on the same database, compacted on unload', async () => {
-    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
+    const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     const text = a.doc.getText('memo');
     for (let i = 0; i < 20; i++) text.insert(text.length, `line ${i}\n`);
     a.doc.getArray(ITEM_DOC.annotations).push([{ from: 1, to: 2, frame: 'leader' }]);
-    const b = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
+    const b = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
     // Relayed to b only after it was stored.
     await eventually(() => expect(b.doc.getText('memo').toString()).toBe(text.toString()));
     const expected = text.toString();
 
-    await restart();
-    const [snapshot] = await s.server.deps.database.db.select().from(docSnapshots).where(eq(docSnapshots.docName, itemDocName(f.itemId)));
+    await t.restart();
+    const [snapshot] = await t.s.server.deps.database.db.select().from(docSnapshots).where(eq(docSnapshots.docName, itemDocName(t.f.itemId)));
     expect(snapshot?.state).toBeInstanceOf(Uint8Array);
-    expect(await s.server.deps.database.db.select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docName, itemDocName(f.itemId)))).toEqual([]);
+    expect(await t.s.server.deps.database.db.select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docName, itemDocName(t.f.itemId)))).toEqual([]);
 
-    const fresh = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
+    const fresh = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(fresh.provider.synced).toBe(true));
     expect(fresh.doc.getText('memo').toString()).toBe(expected);
     expect(fresh.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 1, to: 2, frame: 'leader' }]);
@@ -94,7 +51,7 @@ describe('durability', () => {
       bogus_field: ['x'],
     };
     const keys = Object.keys(candidates);
-    const a = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    const a = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     const values = a.doc.getMap(CODING_DOC.values);
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 8; i++) {
@@ -110,18 +67,18 @@ describe('durability', () => {
       await eventually(async () => expect(rowsAsValues(await myCodings()), `seed ${seed}`).toEqual(expected));
     }
     const before = rowsAsValues(await myCodings());
-    await restart();
+    await t.restart();
     expect(rowsAsValues(await myCodings())).toEqual(before);
-    const reopened = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    const reopened = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(reopened.provider.synced).toBe(true));
     const docValues = reopened.doc.getMap(CODING_DOC.values).toJSON();
     for (const [key, value] of Object.entries(before)) expect(docValues[key]).toEqual(value);
   });
 
   it('writes REST saves through the document: connected clients see them live', async () => {
-    const a = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    const a = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(a.provider.synced).toBe(true));
-    const res = await s.h.request(team.members.coder, 'PUT', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`, {
+    const res = await t.s.h.request(t.team.members.coder, 'PUT', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/codings/me`, {
       values: { impact: 1, frame: 'leader', notes: null },
     });
     expect(res.status).toBe(200);
@@ -131,13 +88,13 @@ describe('durability', () => {
   });
 
   it('freezes a submitted coding document: its updates are refused and not stored', async () => {
-    const a = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    const a = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(a.doc.getMap(CODING_DOC.values).get('impact')).toBe(1));
-    expect((await s.h.request(team.members.coder, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me/submit`)).status).toBe(200);
+    expect((await t.s.h.request(t.team.members.coder, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/codings/me/submit`)).status).toBe(200);
     a.doc.getMap(CODING_DOC.values).set('impact', -3);
     await eventually(() => expect(a.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.CONFLICT));
     expect(rowsAsValues(await myCodings()).impact).toBe(1);
-    const check = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    const check = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(check.provider.synced).toBe(true));
     expect(check.doc.getMap(CODING_DOC.values).get('impact')).toBe(1);
   });
@@ -154,11 +111,11 @@ describe('bad input', () => {
   }
 
   it('closes only the offending connection; the process and the stored document are intact', async () => {
-    const name = itemDocName(f.itemId);
-    const witness = client(s.wsUrl, name, { cookie: team.members.editor.cookie });
+    const name = itemDocName(t.f.itemId);
+    const witness = client(name, { cookie: t.team.members.editor.cookie });
     witness.doc.getArray(ITEM_DOC.discussion).push([{ text: 'before the attack' }]);
     await eventually(() => expect(witness.provider.synced).toBe(true));
-    const cookie = { cookie: team.members.coder.cookie };
+    const cookie = { cookie: t.team.members.coder.cookie };
     const attacks: { label: string; send: Uint8Array | string | Uint8Array[]; code: number }[] = [
       { label: 'unknown message type', send: frame(7, 1, 2), code: COLLAB_CLOSE_CODES.BAD_REQUEST },
       { label: 'unknown sync step', send: frame(0, 9, 0), code: COLLAB_CLOSE_CODES.BAD_REQUEST },
@@ -167,34 +124,32 @@ describe('bad input', () => {
       { label: 'garbage after the header', send: frame(0, 0, 0, 99, 98), code: COLLAB_CLOSE_CODES.BAD_REQUEST },
       { label: 'garbage awareness', send: frame(1, 3, 1, 2, 3), code: COLLAB_CLOSE_CODES.BAD_REQUEST },
       { label: 'text frame', send: 'hello', code: COLLAB_CLOSE_CODES.BAD_REQUEST },
-      { label: 'oversized message', send: syncUpdateFrame(new Uint8Array(s.h.config.collab.maxMessageBytes + 10)), code: COLLAB_CLOSE_CODES.PAYLOAD_TOO_LARGE },
+      { label: 'oversized message', send: syncUpdateFrame(new Uint8Array(t.s.h.config.collab.maxMessageBytes + 10)), code: COLLAB_CLOSE_CODES.PAYLOAD_TOO_LARGE },
       { label: 'flood', send: Array.from({ length: 400 }, () => frame(3)), code: COLLAB_CLOSE_CODES.RATE_LIMITED },
     ];
     for (const attack of attacks) {
-      const raw = connectRaw(s.wsUrl, name, cookie);
+      const raw = connectRaw(t.s.wsUrl, name, cookie);
       await raw.opened;
       for (const message of Array.isArray(attack.send) ? attack.send : [attack.send]) raw.ws.send(message);
       expect((await raw.closed).code, attack.label).toBe(attack.code);
     }
     // The others are still served, and the document is what it was.
     witness.doc.getArray(ITEM_DOC.discussion).push([{ text: 'after the attack' }]);
-    const late = client(s.wsUrl, name, { cookie: team.members.owner.cookie });
+    const late = client(name, { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(late.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([{ text: 'before the attack' }, { text: 'after the attack' }]));
-    await restart();
-    const afterRestart = client(s.wsUrl, name, { cookie: team.members.owner.cookie });
+    await t.restart();
+    const afterRestart = client(name, { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(afterRestart.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([{ text: 'before the attack' }, { text: 'after the attack' }]));
-    expect((await s.h.request(null, 'GET', '/api/health')).status).toBe(200);
+    expect((await t.s.h.request(null, 'GET', '/api/health')).status).toBe(200);
   });
 
   it('refuses updates that would grow a document past its size limit', async () => {
-    closeClients();
-    await s.close();
-    s = await startCollabServer(store, { collab: { maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
-    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
+    await t.restart({ collab: { maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
+    const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(a.provider.synced).toBe(true));
     a.doc.getText('big').insert(0, 'x'.repeat(40 * 1024));
     await eventually(() => expect(a.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.PAYLOAD_TOO_LARGE));
-    const b = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
+    const b = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
     await eventually(() => expect(b.provider.synced).toBe(true));
     expect(b.doc.getText('big').length).toBe(0);
   });

@@ -11,23 +11,25 @@ import { and, eq, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { codings, docUpdates, type Database } from '@concord/db';
 import { testDatabaseUrl } from '@concord/db/testing';
-import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
+import { CODING_DOC, COLLAB_CLOSE_CODES, codingDocName, itemDocName } from '@concord/shared';
 import { Redis } from 'ioredis';
 import { appendDocUpdates, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
 import { storedCodingValues } from '../src/services/collab/persist.ts';
 import type { ProjectFixture, Session } from './harness.ts';
 import {
-  connectClient,
+  clientsPerTest,
+  contentOf,
   createFixture,
   createTeam,
   createTestStore,
   eventually,
+  expectConverged,
+  randomItemEdits,
   seededRandom,
   startCollabServer,
   testRedisUrl,
   testSeed,
   uniqueRedisPrefix,
-  type Client,
   type CollabServer,
   type Team,
   type TestStore,
@@ -52,24 +54,14 @@ async function sharedStore(): Promise<TestStore> {
   };
 }
 
-const contentOf = (doc: Y.Doc) => ({
-  text: doc.getText('memo').toString(),
-  annotations: doc.getArray(ITEM_DOC.annotations).toJSON(),
-  memos: doc.getMap(ITEM_DOC.memos).toJSON(),
-});
-
 describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { timeout: 120_000 }, () => {
   let store: TestStore;
   let a: CollabServer;
   let b: CollabServer;
   let team: Team;
   let fixtures: ProjectFixture[];
-  const clients: Client[] = [];
-  const client = (server: CollabServer, docName: string, who: Session) => {
-    const c = connectClient(server.wsUrl, docName, { cookie: who.cookie });
-    clients.push(c);
-    return c;
-  };
+  const clients = clientsPerTest();
+  const client = (server: CollabServer, docName: string, who: Session) => clients.connect(server.wsUrl, docName, { cookie: who.cookie });
   const db = () => a.server.deps.database.db;
   const storedRows = (names: string[]) => db().select({ docName: docUpdates.docName, update: docUpdates.update }).from(docUpdates).where(inArray(docUpdates.docName, names));
 
@@ -88,7 +80,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     }
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    for (const c of clients) c.destroy();
+    clients.closeAll();
     // B first: on PGlite, A owns the shared instance.
     await b?.close();
     await a?.close();
@@ -107,35 +99,8 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     ];
     const names = fixtures.slice(0, 2).map((f) => itemDocName(f.itemId));
     const docs = names.map((name) => people.map(([server, who]) => client(server, name, who)));
-    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
-
-    for (let round = 0; round < 6; round++) {
-      for (const peers of docs) {
-        for (const peer of peers) {
-          if (random() < 0.15) peer.provider.disconnect();
-          const edits = 1 + Math.floor(random() * 10);
-          for (let i = 0; i < edits; i++) {
-            const text = peer.doc.getText('memo');
-            const op = random();
-            if (op < 0.45) text.insert(Math.floor(random() * (text.length + 1)), pick(['a', 'frame ', 'ZZ', '\n']));
-            else if (op < 0.6 && text.length > 0) {
-              const at = Math.floor(random() * text.length);
-              text.delete(at, Math.min(text.length - at, 1 + Math.floor(random() * 3)));
-            } else if (op < 0.8) peer.doc.getArray(ITEM_DOC.annotations).push([{ from: Math.floor(random() * 50), frame: pick(['security', 'leader']) }]);
-            else peer.doc.getMap(ITEM_DOC.memos).set(pick(['m1', 'm2', 'm3']), { text: pick(['x', 'y', 'z']), round });
-          }
-          if (!peer.provider.wsconnected && random() < 0.7) peer.provider.connect();
-        }
-      }
-    }
-    for (const peers of docs) for (const peer of peers) if (!peer.provider.shouldConnect) peer.provider.connect();
-    for (const peers of docs) {
-      await eventually(() => {
-        const first = contentOf(peers[0]!.doc);
-        for (const peer of peers.slice(1)) expect(contentOf(peer.doc), `seed ${seed}`).toEqual(first);
-        for (const peer of peers) expect(peer.closes, `seed ${seed}`).toEqual([]);
-      }, 30_000);
-    }
+    randomItemEdits(docs, random, { rounds: 6, maxEdits: 10 });
+    await expectConverged(docs, seed, 30_000);
     expect(contentOf(docs[0]![0]!.doc)).not.toEqual(contentOf(docs[1]![0]!.doc));
 
     // The database holds the merged document, and no update twice.

@@ -3,69 +3,37 @@
  * coding documents (refused with 4403 before a single sync message), read-only readers,
  * phase changes applied to open connections, and presence stripped to its allow-list.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
-import { json, type ProjectFixture } from './harness.ts';
-import {
-  connectClient,
-  connectRaw,
-  createFixture,
-  createTeam,
-  createTestStore,
-  eventually,
-  startCollabServer,
-  type Client,
-  type CollabServer,
-  type Team,
-  type TestStore,
-} from './collab-helpers.ts';
+import { json } from './harness.ts';
+import { collabSuite, connectRaw, eventually } from './collab-helpers.ts';
 
-let store: TestStore;
-let s: CollabServer;
-let team: Team;
-let f: ProjectFixture;
-const clients: Client[] = [];
-const client = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  store = await createTestStore();
-  s = await startCollabServer(store);
-  team = await createTeam(s.h);
-  f = await createFixture(s.h, team);
-});
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await s?.close();
-  await store?.dispose();
-});
+const t = collabSuite();
+const client = t.client;
 
 describe('authentication', () => {
   it('closes a connection without cookie or token with 4401, before any message', async () => {
-    const raw = connectRaw(s.wsUrl, itemDocName(f.itemId), null);
+    const raw = connectRaw(t.s.wsUrl, itemDocName(t.f.itemId), null);
     expect((await raw.closed).code).toBe(COLLAB_CLOSE_CODES.UNAUTHENTICATED);
     expect(raw.received).toEqual([]);
   });
 
   it('refuses a bad token with 4401 and accepts one from POST /api/auth/ws-token', async () => {
-    const bad = connectRaw(s.wsUrl, itemDocName(f.itemId), { token: 'not-a-token' });
+    const bad = connectRaw(t.s.wsUrl, itemDocName(t.f.itemId), { token: 'not-a-token' });
     expect((await bad.closed).code).toBe(COLLAB_CLOSE_CODES.UNAUTHENTICATED);
-    const res = await s.h.request(team.members.coder, 'POST', '/api/auth/ws-token');
+    const res = await t.s.h.request(t.team.members.coder, 'POST', '/api/auth/ws-token');
     expect(res.status).toBe(201);
     const { token } = await json<{ token: string }>(res);
-    const c = client(s.wsUrl, itemDocName(f.itemId), { token });
+    const c = client(itemDocName(t.f.itemId), { token });
     await eventually(() => expect(c.provider.synced).toBe(true));
-    expect((await s.h.request(null, 'POST', '/api/auth/ws-token')).status).toBe(401);
+    expect((await t.s.h.request(null, 'POST', '/api/auth/ws-token')).status).toBe(401);
   });
 
   it('answers 4403 alike for non-members, malformed names and unknown items', async () => {
-    for (const name of [itemDocName(f.itemId), 'item:nope', `item:itm_${'a'.repeat(16)}`, `coding:${f.itemId}:usr_${'b'.repeat(16)}`]) {
-      const creds = name === itemDocName(f.itemId) ? { cookie: team.outsider.cookie } : { cookie: team.members.coder.cookie };
-      const raw = connectRaw(s.wsUrl, name, creds);
+    for (const name of [itemDocName(t.f.itemId), 'item:nope', `item:itm_${'a'.repeat(16)}`, `coding:${t.f.itemId}:usr_${'b'.repeat(16)}`]) {
+      const creds = name === itemDocName(t.f.itemId) ? { cookie: t.team.outsider.cookie } : { cookie: t.team.members.coder.cookie };
+      const raw = connectRaw(t.s.wsUrl, name, creds);
       const closed = await raw.closed;
       expect(closed.code, name).toBe(COLLAB_CLOSE_CODES.FORBIDDEN);
       expect(raw.received, name).toEqual([]);
@@ -75,36 +43,36 @@ describe('authentication', () => {
 
 describe('item documents', () => {
   it('keeps coders read-only on the shared item document while the item is coded blind', async () => {
-    const editor = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
+    const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
     editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'read the whole thread first' }]);
-    const coder = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
+    const coder = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(1));
     coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
     await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     // The blind coder's annotation reached nobody.
-    const other = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.coderB.cookie });
+    const other = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
     await eventually(() => expect(other.provider.synced).toBe(true));
     expect(other.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
     expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
   });
 
   it('lets members co-edit live in a joint session; a methodologist reads but is closed on writing', async () => {
-    const setPhase = (phase: string) => s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase });
+    const setPhase = (phase: string) => t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase });
     expect((await setPhase('joint')).status).toBe(200);
-    const coder = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
-    const editor = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.editor.cookie });
+    const coder = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
+    const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
     coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
     editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'which frame?' }]);
     await eventually(() => {
       expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 0, to: 4, frame: 'security' }]);
       expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(2);
     });
-    const methodologist = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.methodologist.cookie });
+    const methodologist = client(itemDocName(t.f.itemId), { cookie: t.team.members.methodologist.cookie });
     await eventually(() => expect(methodologist.doc.getArray(ITEM_DOC.annotations).length).toBe(1));
     methodologist.doc.getArray(ITEM_DOC.discussion).push([{ text: 'sneaky' }]);
     await eventually(() => expect(methodologist.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     // The refused write reached nobody.
-    const late = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
+    const late = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(late.provider.synced).toBe(true));
     // Concurrent inserts are ordered by Yjs client id, so compare as a set.
     const discussion = late.doc.getArray<{ text: string }>(ITEM_DOC.discussion).toJSON() as { text: string }[];
@@ -117,8 +85,8 @@ describe('item documents', () => {
   });
 
   it('strips presence to user and focused field, with the authenticated user id', async () => {
-    const a = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.coder.cookie });
-    const b = client(s.wsUrl, itemDocName(f.itemId), { cookie: team.coderB.cookie });
+    const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
+    const b = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
     a.provider.awareness.setLocalState({
       user: { id: 'usr_someoneelse00000', name: 'Ana', color: '#ff0000', secret: 'x' },
       focus: { fieldKey: 'impact', value: 3 },
@@ -127,7 +95,7 @@ describe('item documents', () => {
     });
     await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toBeDefined());
     expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
-      user: { id: team.members.coder.userId, name: 'Ana', color: '#ff0000' },
+      user: { id: t.team.members.coder.userId, name: 'Ana', color: '#ff0000' },
       focus: { fieldKey: 'impact' },
     });
   });
@@ -146,52 +114,52 @@ const spanTag = (authorId: string) => ({
 
 describe('coding documents: blind coding', () => {
   it("refuses coder B on coder A's document during the independent phase, before any sync message", async () => {
-    const a = client(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: team.members.coder.cookie });
+    const a = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     a.doc.getMap(CODING_DOC.values).set('impact', -2);
     // Her span tags live in the same blind document; the projection reads values only.
     a.doc.getArray(CODING_DOC.annotations).push([spanTag(team.members.coder.userId)]);
     a.provider.awareness.setLocalState({ user: { name: 'A', color: '#00ff00' }, focus: { fieldKey: 'impact' } });
     await eventually(async () => {
-      const mine = await json<{ fieldKey: string; value: unknown }[]>(await s.h.request(team.members.coder, 'GET', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`));
+      const mine = await json<{ fieldKey: string; value: unknown }[]>(await t.s.h.request(t.team.members.coder, 'GET', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/codings/me`));
       expect(mine.map((c) => [c.fieldKey, c.value])).toEqual([['impact', -2]]);
     });
-    for (const who of [team.coderB, team.members.editor, team.members.owner]) {
-      const raw = connectRaw(s.wsUrl, codingDocName(f.itemId, team.members.coder.userId), { cookie: who.cookie });
+    for (const who of [t.team.coderB, t.team.members.editor, t.team.members.owner]) {
+      const raw = connectRaw(t.s.wsUrl, codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: who.cookie });
       expect((await raw.closed).code).toBe(COLLAB_CLOSE_CODES.FORBIDDEN);
       expect(raw.received).toEqual([]);
     }
     // B's presence on the shared item document never shows A's values either (checked above),
     // and B's own coding document is B's alone.
-    const b = client(s.wsUrl, codingDocName(f.itemId, team.coderB.userId), { cookie: team.coderB.cookie });
+    const b = client(codingDocName(t.f.itemId, t.team.coderB.userId), { cookie: t.team.coderB.cookie });
     await eventually(() => expect(b.provider.synced).toBe(true));
     expect(b.doc.getMap(CODING_DOC.values).toJSON()).toEqual({});
   });
 
   it('lets B read (not write) after the reveal, and closes readers who lose access', async () => {
-    const aDoc = codingDocName(f.itemId, team.members.coder.userId);
+    const aDoc = codingDocName(t.f.itemId, t.team.members.coder.userId);
     // Joint session: B may read A's document live.
-    expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'joint' })).status).toBe(200);
-    const reader = client(s.wsUrl, aDoc, { cookie: team.coderB.cookie });
+    expect((await t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase: 'joint' })).status).toBe(200);
+    const reader = client(aDoc, { cookie: t.team.coderB.cookie });
     await eventually(() => expect(reader.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
     expect(reader.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(team.members.coder.userId)]);
     // Back to independent: the open reader is closed.
-    expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
+    expect((await t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
     await eventually(() => expect(reader.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
 
     // Revealed: B reads A's values; B's writes are dropped and B is closed.
-    expect((await s.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'revealed' })).status).toBe(200);
-    const b = client(s.wsUrl, aDoc, { cookie: team.coderB.cookie });
+    expect((await t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase: 'revealed' })).status).toBe(200);
+    const b = client(aDoc, { cookie: t.team.coderB.cookie });
     await eventually(() => expect(b.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
     expect(b.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(team.members.coder.userId)]);
     b.doc.getMap(CODING_DOC.values).set('impact', 3);
     await eventually(() => expect(b.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
-    const check = client(s.wsUrl, aDoc, { cookie: team.members.coder.cookie });
+    const check = client(aDoc, { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(check.provider.synced).toBe(true));
     expect(check.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2);
     const rows = await json<{ coderId: string; fieldKey: string; value: unknown }[]>(
-      await s.h.request(team.members.editor, 'GET', `/api/projects/${f.projectId}/items/${f.itemId}/codings`),
+      await t.s.h.request(t.team.members.editor, 'GET', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/codings`),
     );
-    expect(rows.filter((r) => r.coderId === team.members.coder.userId).map((r) => r.value)).toEqual([-2]);
+    expect(rows.filter((r) => r.coderId === t.team.members.coder.userId).map((r) => r.value)).toEqual([-2]);
     // The revealed item is frozen for its own coder too.
     check.doc.getMap(CODING_DOC.values).set('impact', 1);
     await eventually(() => expect(check.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.CONFLICT));

@@ -19,8 +19,12 @@ export interface Database {
 
 export type DbOptions =
   | { kind: 'postgres'; url: string; maxConnections?: number }
-  /** `dataDir` is a directory path, or `memory://` for a throwaway database. */
-  | { kind: 'pglite'; dataDir: string };
+  /**
+   * `dataDir` is a directory path, or `memory://` for a throwaway database. `loadDataDir`
+   * starts an empty `dataDir` from a `dumpDataDir()` tarball instead of running initdb
+   * (test databases start from a migrated template: initdb alone takes seconds).
+   */
+  | { kind: 'pglite'; dataDir: string; loadDataDir?: Blob };
 
 export async function createDb(options: DbOptions): Promise<Database> {
   if (options.kind === 'postgres') {
@@ -29,7 +33,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
+  const client = await PGlite.create(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return { db, kind: 'pglite', close: () => client.close() };
 }

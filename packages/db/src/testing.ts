@@ -1,11 +1,27 @@
 /**
  * Test databases: PGlite in memory by default; with CONCORD_TEST_TARGET=postgres (the
  * `test:pg` scripts) a fresh, uniquely named database on TEST_DATABASE_URL, dropped on
- * close. Either way the real migrations run, so tests see the production schema.
+ * close. Either way the database holds the real migrations, so tests see the production schema.
+ *
+ * Each test database is a copy of a migrated template instead of a fresh initdb + migrate:
+ * a PGlite initdb takes seconds (7 s on the loaded 2-core machine) and was the largest fixed
+ * cost of every test file. The templates are keyed by a hash of the migration files (and the
+ * PGlite version), so a changed or added migration makes a new template:
+ * - PGlite: a `dumpDataDir()` tarball in the OS temp dir, loaded with `loadDataDir`.
+ * - PostgreSQL: a database `concord_tpl_<hash>` on TEST_DATABASE_URL, copied by
+ *   `CREATE DATABASE … TEMPLATE`, built once under an advisory lock (lanes and developers
+ *   share the server).
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { createDb, type Database } from './client.ts';
-import { migrate } from './migrate.ts';
+import { migrate, MIGRATIONS_DIR } from './migrate.ts';
 
 export interface TestDatabase extends Database {
   /** Human-readable target for test titles: "pglite" or "postgres". */
@@ -25,21 +41,103 @@ function resolveTestDatabaseUrl(env: Record<string, string | undefined>): string
 // eslint-disable-next-line no-restricted-properties -- test harness: the one env read outside config.ts
 export const testDatabaseUrl: string | undefined = resolveTestDatabaseUrl(process.env);
 
+/** Identifies the schema a template holds: every migration file, and the PGlite build that wrote it. */
+function templateKey(): string {
+  const hash = createHash('sha256');
+  for (const dir of [MIGRATIONS_DIR, path.join(MIGRATIONS_DIR, 'meta')]) {
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.(sql|json)$/.test(name)) continue;
+      hash.update(`${name}\0`).update(readFileSync(path.join(dir, name))).update('\0');
+    }
+  }
+  const pglitePackage = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json');
+  hash.update((JSON.parse(readFileSync(pglitePackage, 'utf8')) as { version: string }).version);
+  return hash.digest('hex').slice(0, 16);
+}
+
+let pgliteTemplate: Promise<Blob> | null = null;
+
+/** The migrated PGlite tarball: read from the temp dir, or made there (by whichever process gets there first). */
+function migratedPgliteTemplate(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const file = path.join(tmpdir(), `concord-pglite-template-${templateKey()}.tar`);
+    try {
+      return new Blob([await readFile(file)]);
+    } catch {
+      const database = await createDb({ kind: 'pglite', dataDir: 'memory://' });
+      await migrate(database);
+      const client = (database.db as unknown as { $client: PGlite }).$client;
+      const tarball = await client.dumpDataDir('none');
+      await database.close();
+      // Written aside and renamed: a concurrent reader never sees half a file.
+      const partial = `${file}.${process.pid}.partial`;
+      await writeFile(partial, new Uint8Array(await tarball.arrayBuffer()));
+      await rename(partial, file);
+      return tarball;
+    }
+  })();
+  return pgliteTemplate;
+}
+
+/**
+ * Runs `statement`, again while PostgreSQL answers 55006 (object_in_use): renaming or copying
+ * a database needs it unused, and a just-closed connection's backend may still be exiting.
+ */
+async function whenUnused(statement: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await statement();
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt === 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The migrated PostgreSQL template database's name, made on first use. */
+async function migratedPostgresTemplate(admin: postgres.Sql, baseUrl: string): Promise<string> {
+  const name = `concord_tpl_${templateKey()}`;
+  const [{ exists }] = (await admin`select exists(select 1 from pg_database where datname = ${name}) as exists`) as unknown as [{ exists: boolean }];
+  if (exists) return name;
+  // One builder at a time across processes; the others wait, then find it.
+  await admin`select pg_advisory_lock(hashtext(${name}))`;
+  try {
+    const [again] = (await admin`select exists(select 1 from pg_database where datname = ${name}) as exists`) as unknown as [{ exists: boolean }];
+    if (again!.exists) return name;
+    // Built under another name and renamed when complete, so a crash never leaves a half-migrated template.
+    const building = `${name}_building`;
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE "${building}"`);
+    const url = new URL(baseUrl);
+    url.pathname = `/${building}`;
+    const database = await createDb({ kind: 'postgres', url: url.toString(), maxConnections: 1 });
+    await migrate(database);
+    await database.close();
+    await whenUnused(() => admin.unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`));
+    return name;
+  } finally {
+    await admin`select pg_advisory_unlock(hashtext(${name}))`;
+  }
+}
+
 export async function createTestDb(options: { dataDir?: string } = {}): Promise<TestDatabase> {
   if (!testDatabaseUrl) {
     const dataDir = options.dataDir ?? 'memory://';
-    const database = await createDb({ kind: 'pglite', dataDir });
-    await migrate(database);
+    const database = await createDb({ kind: 'pglite', dataDir, loadDataDir: await migratedPgliteTemplate() });
     return { ...database, label: 'pglite', reopen: () => createDb({ kind: 'pglite', dataDir }) };
   }
   const name = `concord_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = postgres(testDatabaseUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  await admin.end();
+  try {
+    const template = await migratedPostgresTemplate(admin, testDatabaseUrl);
+    await whenUnused(() => admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  } finally {
+    await admin.end();
+  }
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${name}`;
   const database = await createDb({ kind: 'postgres', url: url.toString(), maxConnections: 5 });
-  await migrate(database);
   return {
     ...database,
     label: 'postgres',

@@ -188,9 +188,21 @@ export function createRealtime(server: HttpServer, deps: Deps): Realtime {
       // Local sockets only: with the Redis adapter, io.disconnectSockets() would reach every process.
       io.local.disconnectSockets(true);
       io.engine.close();
+      // The disconnects just queued presence broadcasts (the other processes drop these users),
+      // and deliveries may be under way: they finish first. Anything later is not sent: the Redis
+      // adapter leaves a publish on a quit connection as an unhandled rejection ("Connection is closed").
+      while (pending.size) await Promise.allSettled([...pending]);
+      await presence.idle();
+      presence.stop();
+      await presence.idle();
       // The Redis adapter's own close() unsubscribes without waiting for the replies (they would
       // reject once the connection is gone); quitting the connections ends its subscriptions too.
-      if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+      // The subscriber first: a request from another process arriving meanwhile would be answered
+      // on the publisher, and the adapter does not handle a publish on a quit connection.
+      if (redis) {
+        await redis.sub.quit().catch(() => redis.sub.disconnect());
+        await redis.pub.quit().catch(() => redis.pub.disconnect());
+      }
     },
   };
 }

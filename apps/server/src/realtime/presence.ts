@@ -31,17 +31,19 @@ export function presenceList(projectId: string, sockets: { data: { userId: strin
 export function createPresence(io: ConcordIo, logger: Logger) {
   const queued = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
+  let stopped = false;
 
   async function broadcast(projectId: string): Promise<void> {
     dirty.delete(projectId);
     const sockets = await io.in(rooms.project(projectId)).fetchSockets();
+    if (stopped) return;
     io.to(rooms.project(projectId)).emit('project:presence', { projectId, users: presenceList(projectId, sockets) });
   }
 
   return {
     /** The project's presence changed: send the new list (soon, once). */
     changed(projectId: string): void {
-      if (dirty.has(projectId)) return;
+      if (stopped || dirty.has(projectId)) return;
       dirty.add(projectId);
       const previous = queued.get(projectId) ?? Promise.resolve();
       const next = previous
@@ -51,6 +53,10 @@ export function createPresence(io: ConcordIo, logger: Logger) {
           if (queued.get(projectId) === next) queued.delete(projectId);
         });
       queued.set(projectId, next);
+    },
+    /** Sends nothing more (the server is closing: its Redis connections are about to quit). */
+    stop(): void {
+      stopped = true;
     },
     /** Resolves when every queued broadcast has been sent. */
     async idle(): Promise<void> {

@@ -26,10 +26,15 @@ function sendPresence(s: ProjectSocket, projectId: string): void {
   s.emit('presence:set', { projectId, itemId: presence.get(projectId) ?? null });
 }
 
-function join(s: ProjectSocket, projectId: string): void {
+/** Per project, who to tell when this tab's membership ends (see `onAccessLost`). */
+const accessLost = new Map<string, Set<() => void>>();
+
+/** `rejoin`: the server took the socket out of the room; a refusal now means the user was removed. */
+function join(s: ProjectSocket, projectId: string, rejoin = false): void {
   s.emit('project:join', { projectId }, (r) => {
     if (!r.ok) {
       console.warn(`project events refused for ${projectId}: ${r.code}`);
+      if (rejoin) for (const handler of accessLost.get(projectId) ?? []) handler();
       return;
     }
     // The page may have stopped listening while the join was on its way.
@@ -56,7 +61,7 @@ function connection(): ProjectSocket {
   s.on('project:removed', ({ projectId }) => {
     joined.delete(projectId);
     lastPresence.delete(projectId);
-    if (listeners.has(projectId)) join(s, projectId);
+    if (listeners.has(projectId)) join(s, projectId, true);
   });
   s.on('project:presence', (e) => lastPresence.set(e.projectId, e));
   socket = s;
@@ -102,6 +107,28 @@ export function onProjectEvent<E extends EventName>(projectId: string, event: E,
     if (!active) return;
     active = false;
     (s as unknown as Socket).off(event as string, listener as (...args: unknown[]) => void);
+    release(s, projectId);
+  };
+}
+
+/**
+ * Calls `handler` when the signed-in user loses access to `projectId` while this tab listens
+ * to it (a manager removed them: the server answers the re-join with NOT_FOUND), so an open
+ * page can say so instead of failing on its next request. Keeps the project joined until
+ * the returned function is called.
+ */
+export function onAccessLost(projectId: string, handler: () => void): () => void {
+  const s = connection();
+  retain(s, projectId);
+  const handlers = accessLost.get(projectId) ?? new Set();
+  handlers.add(handler);
+  accessLost.set(projectId, handlers);
+  let active = true;
+  return () => {
+    if (!active) return;
+    active = false;
+    handlers.delete(handler);
+    if (handlers.size === 0) accessLost.delete(projectId);
     release(s, projectId);
   };
 }
