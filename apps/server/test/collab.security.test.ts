@@ -117,7 +117,7 @@ describe('coding documents: blind coding', () => {
     const a = client(codingDocName(t.f.itemId, t.team.members.coder.userId), { cookie: t.team.members.coder.cookie });
     a.doc.getMap(CODING_DOC.values).set('impact', -2);
     // Her span tags live in the same blind document; the projection reads values only.
-    a.doc.getArray(CODING_DOC.annotations).push([spanTag(team.members.coder.userId)]);
+    a.doc.getArray(CODING_DOC.annotations).push([spanTag(t.team.members.coder.userId)]);
     a.provider.awareness.setLocalState({ user: { name: 'A', color: '#00ff00' }, focus: { fieldKey: 'impact' } });
     await eventually(async () => {
       const mine = await json<{ fieldKey: string; value: unknown }[]>(await t.s.h.request(t.team.members.coder, 'GET', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/codings/me`));
@@ -141,7 +141,7 @@ describe('coding documents: blind coding', () => {
     expect((await t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase: 'joint' })).status).toBe(200);
     const reader = client(aDoc, { cookie: t.team.coderB.cookie });
     await eventually(() => expect(reader.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
-    expect(reader.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(team.members.coder.userId)]);
+    expect(reader.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(t.team.members.coder.userId)]);
     // Back to independent: the open reader is closed.
     expect((await t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
     await eventually(() => expect(reader.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
@@ -150,7 +150,7 @@ describe('coding documents: blind coding', () => {
     expect((await t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase: 'revealed' })).status).toBe(200);
     const b = client(aDoc, { cookie: t.team.coderB.cookie });
     await eventually(() => expect(b.doc.getMap(CODING_DOC.values).get('impact')).toBe(-2));
-    expect(b.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(team.members.coder.userId)]);
+    expect(b.doc.getArray(CODING_DOC.annotations).toJSON()).toEqual([spanTag(t.team.members.coder.userId)]);
     b.doc.getMap(CODING_DOC.values).set('impact', 3);
     await eventually(() => expect(b.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     const check = client(aDoc, { cookie: t.team.members.coder.cookie });
