@@ -94,6 +94,16 @@ describe('DocPool', () => {
     expect(pool.size).toBe(0);
   });
 
+  it('closeIdle closes the documents not in use and keeps the others', () => {
+    const { pool, opened, open } = setup(4);
+    pool.acquire('a', open('a'));
+    pool.warm('b', open('b'));
+    pool.closeIdle();
+    expect(opened.map((d) => d.closed)).toEqual([0, 1]);
+    expect(pool.peek('a')).toBe(opened[0]);
+    expect(pool.size).toBe(1);
+  });
+
   it('refuses a bound below one', () => {
     expect(() => new DocPool(0)).toThrow(RangeError);
   });

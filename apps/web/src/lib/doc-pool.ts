@@ -68,6 +68,15 @@ export class DocPool<T extends Closable> {
     return this.#entries.size;
   }
 
+  /** Closes every document not in use (say, another project's). */
+  closeIdle(): void {
+    for (const [name, entry] of [...this.#entries]) {
+      if (entry.users > 0) continue;
+      this.#entries.delete(name);
+      entry.value.destroy();
+    }
+  }
+
   /** Closes everything (leaving the page); later `warm` calls do nothing. */
   closeAll(): void {
     this.#closed = true;
