@@ -7,10 +7,13 @@
  * table's scroll container by --step px per frame from top to bottom and records every frame
  * time (rAF timestamp deltas). Reports frames over 16.7 ms, dropped frames (a frame of d ms
  * stands for round(d / 16.7) - 1 missed ones) and p50/p95/max frame time, beside the same
- * number of idle frames on the same page (what the machine drops with nothing to do). Prints ONE JSON line.
+ * number of idle frames on the same page (what the machine drops with nothing to do), and the
+ * CPU time Chromium's processes used per scrolled frame (from /proc: what the scroll costs,
+ * less sensitive than frame times to other work on a shared machine). Prints ONE JSON line.
  *
  *   pnpm exec tsx bench/web-items-scroll.ts [--items 10000] [--step 400] [--url http://127.0.0.1:PORT]
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { findChromium, launchChromium } from '../test/helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD } from '../test/helpers/server.ts';
@@ -78,6 +81,39 @@ const idleFrames = (n: number) => `new Promise((resolve) => {
   requestAnimationFrame(tick);
 })`;
 
+/**
+ * CPU time (ms, user + system) used so far by this process's Chromium descendants (browser,
+ * renderer, GPU, utilities; not the server), from /proc: the work a scroll costs, which a
+ * loaded machine delays (frame times) but does not inflate. null where /proc is missing.
+ */
+function chromiumCpuMs(): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  const stats = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  for (const e of entries) {
+    try {
+      const raw = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const close = raw.lastIndexOf(')');
+      const comm = raw.slice(raw.indexOf('(') + 1, close);
+      const rest = raw.slice(close + 2).split(' ');
+      stats.set(Number(e), { ppid: Number(rest[1]), comm, ticks: Number(rest[11]) + Number(rest[12]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = stats.get(pid)?.ppid; p !== undefined && p > 1; p = stats.get(p)?.ppid) if (p === process.pid) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, st] of stats) if (/chrom/i.test(st.comm) && mine(pid)) ticks += st.ticks;
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
 async function main() {
@@ -123,7 +159,9 @@ async function main() {
     const loadMs = performance.now() - loadStart;
     await page.locator('tr[data-index]').first().waitFor();
 
+    const cpuBefore = chromiumCpuMs();
     const result = (await page.evaluate(scrollThrough(STEP_PX))) as ScrollResult;
+    const cpuAfter = chromiumCpuMs();
     const idle = (await page.evaluate(idleFrames(result.frames.length))) as number[];
     const idleSorted = [...idle].sort((a, b) => a - b);
     const sorted = [...result.frames].sort((a, b) => a - b);
@@ -140,6 +178,7 @@ async function main() {
         p50_frame_ms: +quantile(sorted, 0.5).toFixed(1),
         p95_frame_ms: +quantile(sorted, 0.95).toFixed(1),
         max_frame_ms: +sorted.at(-1)!.toFixed(1),
+        chromium_cpu_ms_per_frame: cpuBefore === null || cpuAfter === null ? null : +((cpuAfter - cpuBefore) / result.frames.length).toFixed(2),
         idle_frames_over_16_7ms: idle.filter((d) => d > FRAME_MS + 0.5).length,
         idle_p95_frame_ms: +quantile(idleSorted, 0.95).toFixed(1),
         max_rows_in_dom: result.maxRowsInDom,

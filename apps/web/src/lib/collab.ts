@@ -14,14 +14,25 @@ export interface LiveDoc {
   provider: WebsocketProvider;
   /** Why the server closed the connection for good (4xxx), if it did. */
   refusal: { code: number; reason: string } | null;
+  /** The current sync state. */
+  readonly state: SyncState;
+  /**
+   * Hands the state and a refusal to `handlers` from now on (replacing the previous ones),
+   * starting with the current state: a document kept open across items (doc-pool.ts) is
+   * shown by one view after another. Returns the way to stop.
+   */
+  watch(handlers: LiveDocHandlers): () => void;
   destroy(): void;
 }
 
-export interface LiveDocOptions {
-  /** Keep the document in IndexedDB (own coding documents only). */
-  persist?: boolean;
+export interface LiveDocHandlers {
   onState?: (state: SyncState) => void;
   onRefused?: (refusal: { code: number; reason: string }) => void;
+}
+
+export interface LiveDocOptions extends LiveDocHandlers {
+  /** Keep the document in IndexedDB (own coding documents only). */
+  persist?: boolean;
 }
 
 export function collabUrl(location: Location | URL): string {
@@ -35,7 +46,24 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   const doc = new Y.Doc();
   const persistence = options.persist ? new IndexeddbPersistence(docName, doc) : null;
   const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true });
-  const live: LiveDoc = { doc, provider, refusal: null, destroy };
+  let handlers: LiveDocHandlers = { onState: options.onState, onRefused: options.onRefused };
+  const live: LiveDoc = {
+    doc,
+    provider,
+    refusal: null,
+    get state() {
+      return last ?? compute();
+    },
+    watch(next) {
+      handlers = next;
+      next.onState?.(live.state);
+      if (live.refusal) next.onRefused?.(live.refusal);
+      return () => {
+        if (handlers === next) handlers = {};
+      };
+    },
+    destroy,
+  };
 
   // Local changes not yet handed to the socket: "Syncing…" until the send buffer drains.
   let pending = false;
@@ -55,7 +83,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
     if (next === 'saved') pending = false;
     if (next !== last) {
       last = next;
-      options.onState?.(next);
+      handlers.onState?.(next);
     }
     // Watch the send buffer drain while there is unsent work.
     clearTimeout(timer);
@@ -73,7 +101,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   provider.on('connection-close', (event) => {
     if (event && PERMANENT.has(event.code)) {
       live.refusal = { code: event.code, reason: event.reason };
-      options.onRefused?.(live.refusal);
+      handlers.onRefused?.(live.refusal);
     }
     update();
   });
