@@ -135,6 +135,8 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     const page = await openAs(coder);
     await open(page, `/projects/${projectId}/disagreements/${itemId}/${fieldKey}`);
     await page.locator('.thread .comment').first().waitFor();
+    // The page receives the project's events from here on.
+    await page.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
     const text = `Live question for @${coder}: does the caption change the reading?`;
     await ok(project('editor').items[':itemId'].comments.$post({ param: { projectId, itemId }, json: { body: text, fieldKey } }));
     await page.locator('.thread .comment').filter({ hasText: 'does the caption change the reading?' }).getByText('mentions you').waitFor({ timeout: 5000 });

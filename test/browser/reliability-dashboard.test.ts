@@ -119,6 +119,8 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
   it('updates without a reload when a submission reveals another item (socket.io project events)', async () => {
     await page.goto(new URL(`/projects/${projectId}/reliability`, server.url).href);
     await page.locator('body[data-hydrated="true"]').waitFor();
+    // The page receives the project's events from here on.
+    await page.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
     await page.evaluate(() => {
       (window as unknown as { dashboardMarker: boolean }).dashboardMarker = true;
     });

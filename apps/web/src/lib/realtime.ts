@@ -21,6 +21,15 @@ const presence = new Map<string, string | null>();
 /** The last presence list per project, handed to listeners that arrive later. */
 const lastPresence = new Map<string, Payload<'project:presence'>>();
 
+/**
+ * Mirrors the joined projects on `<body data-live-projects="prj_… prj_…">`, as the layout
+ * marks hydration: from then on the page receives the project's events (end-to-end tests
+ * wait for it before triggering one).
+ */
+function showJoined(): void {
+  if (typeof document !== 'undefined') document.body.dataset.liveProjects = [...joined].join(' ');
+}
+
 function sendPresence(s: ProjectSocket, projectId: string): void {
   if (!joined.has(projectId) || !presence.has(projectId)) return;
   s.emit('presence:set', { projectId, itemId: presence.get(projectId) ?? null });
@@ -43,6 +52,7 @@ function join(s: ProjectSocket, projectId: string, rejoin = false): void {
       return;
     }
     joined.add(projectId);
+    showJoined();
     sendPresence(s, projectId);
   });
 }
@@ -53,13 +63,18 @@ function connection(): ProjectSocket {
   // Rooms do not survive a reconnect (possibly to another server process): join again.
   s.on('connect', () => {
     joined.clear();
+    showJoined();
     for (const projectId of listeners.keys()) join(s, projectId);
   });
-  s.on('disconnect', () => joined.clear());
+  s.on('disconnect', () => {
+    joined.clear();
+    showJoined();
+  });
   // A role change or removal: the server took this socket out of the project's rooms.
   // Join again: a member with a new role is placed by it, a removed one is refused.
   s.on('project:removed', ({ projectId }) => {
     joined.delete(projectId);
+    showJoined();
     lastPresence.delete(projectId);
     if (listeners.has(projectId)) join(s, projectId, true);
   });
@@ -82,7 +97,10 @@ function release(s: ProjectSocket, projectId: string): void {
   }
   listeners.delete(projectId);
   lastPresence.delete(projectId);
-  if (joined.delete(projectId)) s.emit('project:leave', { projectId });
+  if (joined.delete(projectId)) {
+    showJoined();
+    s.emit('project:leave', { projectId });
+  }
 }
 
 /**
