@@ -5,6 +5,7 @@
  *   pnpm exec tsx bench/realtime-side-by-side.ts --harness /tmp/yjs-bench [--levels 200x5]
  *     [--duration 30] [--reps 1] [--database-url postgres://postgres@127.0.0.1:5432/test]
  *     [--quiet-max 120] [--concord-env CONCORD_LIVE_COMMITS_IN_FLIGHT=1] [--durability]
+ *     [--servers ywss,concord]
  *
  * For every level and repetition the harness's matrix runner starts @y/websocket-server 0.1.1
  * in memory (`ywss`) and then Concord's production bundle on PostgreSQL with authentication
@@ -43,6 +44,8 @@ const { values: flags } = parseArgs({
     /** Extra environment for Concord's process (repeatable), e.g. to compare settings. */
     'concord-env': { type: 'string', multiple: true, default: [] },
     durability: { type: 'boolean', default: false },
+    /** Which servers to run, in order (`concord` alone for an A/B of its settings). */
+    servers: { type: 'string', default: 'ywss,concord' },
   },
 });
 const concordEnv = flags['concord-env'].map((kv) => {
@@ -57,6 +60,10 @@ const levels = flags.levels.split(',').map((name) => {
   return { name, docs: docs!, clients: clients! };
 });
 const reps = Number(flags.reps);
+const servers = flags.servers.split(',').map((name) => {
+  if (name !== 'ywss' && name !== 'concord') throw new Error(`--servers: ywss or concord, got ${name}`);
+  return name;
+});
 const adminUrl = new URL(flags['database-url']);
 const dbUrl = (name: string) => Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
 const TEMPLATE = 'concord_sbs_template';
@@ -90,13 +97,14 @@ interface HarnessRecord {
   anchor: { server: string; level: string; otherCores: number | null };
 }
 
-async function runCell(server: 'ywss' | 'concord', level: string, docNamesFile: string, cookie: string, out: string): Promise<void> {
+/** Runs repetition `rep` (0-based) of one cell; the runner counts the records already in `out` as done. */
+async function runCell(server: 'ywss' | 'concord', level: string, rep: number, docNamesFile: string, cookie: string, out: string): Promise<void> {
   if (server === 'concord') await recreate(RUN, TEMPLATE);
   const env = [`DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
   const command = `cd ${REPO_ROOT} && ${env} exec node ${SERVER_BUNDLE}`;
   const args = [
     'scripts/run-anchors.mjs',
-    ...['--servers', server, '--levels', level, '--reps', '1', '--duration', flags.duration, '--out', out],
+    ...['--servers', server, '--levels', level, '--reps', String(rep + 1), '--duration', flags.duration, '--out', out],
     ...['--quiet-max', flags['quiet-max'], '--nice', '-10', '--attempt-factor', '1'],
     ...['--custom', `concord=${command}`, '--custom-path', '/yjs/{room}', '--ready', 'port'],
     ...['--load-arg', `--doc-names-file ${docNamesFile} --header Cookie=${cookie}`],
@@ -170,7 +178,7 @@ async function main() {
     const out = path.join(work, 'runs.jsonl');
     for (const level of levels) {
       for (let rep = 0; rep < reps; rep++) {
-        for (const server of ['ywss', 'concord'] as const) await runCell(server, level.name, docNamesFile, cookie, out);
+        for (const server of servers) await runCell(server, level.name, rep, docNamesFile, cookie, out);
       }
     }
     const records = (await readFile(out, 'utf8'))

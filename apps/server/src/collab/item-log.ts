@@ -50,7 +50,8 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
         queue.push({ batch, resolve, reject });
         if (scheduled || running >= slots) return;
         scheduled = true;
-        // Rooms start their flushes on setImmediate: collect every one of this turn first.
+        // Rooms hand in their batches as the socket reads of this turn are handled: collect
+        // every one of them first.
         setImmediate(start);
       });
     },

@@ -1,9 +1,11 @@
 /**
  * One live document in memory: its Y.Doc, its presence, its connections, and the write
  * pipeline. Updates from clients (and from the server's own REST write path) are applied
- * at once, persisted in batches (started on the next turn of the event loop; item
- * documents share one commit per turn through the ItemLog, coding documents get one
- * transaction each) and relayed to the other connections only after their batch commits.
+ * at once, persisted in batches and relayed to the other connections only after their batch
+ * commits. A batch starts as soon as the message that changed the document is handled (a
+ * microtask later: the frames of one socket read still batch); what arrives while it is being
+ * stored is the next batch. Item documents share one commit per turn of the event loop
+ * through the ItemLog; coding documents get one transaction each.
  *
  * With several processes (fanout.ts), a committed batch is then published on the document's
  * channel; the other processes apply it with the `remote` origin, which is never persisted
@@ -309,7 +311,9 @@ export class Room {
 
   private scheduleFlush(): void {
     if (this.flushing) return;
-    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+    // Not setImmediate: waiting a whole turn of the event loop (every socket read of it) before
+    // storing added that turn to each relay's latency under load.
+    this.flushing = Promise.resolve()
       .then(() => this.flushLoop())
       .finally(() => {
         this.flushing = null;
