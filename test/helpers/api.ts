@@ -1,7 +1,6 @@
 /**
  * Calling the real API from tests through the typed client (`createApiClient`).
  */
-import { createApiClient } from '@concord/server/client';
 
 interface AnyResponse {
   ok: boolean;
