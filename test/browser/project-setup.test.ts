@@ -152,7 +152,9 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     await linkBox.waitFor();
     const link = await linkBox.inputValue();
     expect(link).toMatch(new RegExp(`^${server.url}/invite/[A-Za-z0-9_-]{43}$`));
-    await page.locator(`tr[data-member="${email}"]`).filter({ hasText: 'invited, link not used yet' }).waitFor();
+    // Pending until the link is used: listed as an invitation, not as a member.
+    await page.locator(`tr[data-invitation="${email}"]`).filter({ hasText: 'pending' }).waitFor();
+    await expect(page.locator(`tr[data-member="${email}"]`).count()).resolves.toBe(0);
 
     const invitee = await browser.newContext();
     try {
