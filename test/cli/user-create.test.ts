@@ -85,7 +85,8 @@ describe('concord user create', () => {
     } finally {
       await server.stop();
     }
-  });
+    // Three CLI runs and a server start: several minutes on a loaded machine.
+  }, 300_000);
 
   it('refuses bad input with a message on stderr and exit code 2, changing nothing', () => {
     const duplicate = concord(['user', 'create', '--email', 'founder@example.org', '--password-stdin'], 'another long password\n');
