@@ -16,13 +16,14 @@ import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { checkBlindCoding, checkJointLive, demoScene, openJointSession, peerValue, type CodingScene } from '../helpers/coding-checks.ts';
 import { findNginx, startNginx, type Nginx } from '../helpers/nginx.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
-import { freshPostgres, reachableRedis, type FreshDatabase } from '../helpers/services.ts';
+import { freshDemoPostgres } from '../helpers/demo-postgres.ts';
+import { reachableRedis, type FreshDatabase } from '../helpers/services.ts';
 import { browserSessions, demoEmail, submitSignInForm } from '../helpers/sessions.ts';
 
 const nginxPath = findNginx();
 const chromiumPath = findChromium();
 const redisUrl = nginxPath && chromiumPath ? await reachableRedis() : null;
-const database = redisUrl ? await freshPostgres() : null;
+const database = redisUrl ? await freshDemoPostgres() : null;
 /** A client's reconnect (y-websocket and socket.io back off) after its process died. */
 const RECONNECT_MS = 20_000;
 
@@ -61,13 +62,16 @@ describe.skipIf(!database)("Concord behind Debian's nginx: TLS, two processes, o
       // One proxy in front: its X-Forwarded-For and X-Forwarded-Proto count.
       CONCORD_TRUST_PROXY: '1',
     };
-    // The first process seeds the demo study, so it starts alone.
-    const a = await startServerProcess({ env });
-    const b = await startServerProcess({ env });
+    // The database already holds the demo study, so both processes start at once.
+    const [a, b, launched] = await Promise.all([
+      startServerProcess({ env }),
+      startServerProcess({ env }),
+      launchChromium(chromiumPath!, ['--ignore-certificate-errors']),
+    ]);
     alive = [a, b];
+    browser = launched;
     nginx = await startNginx(nginxPath!, [portOf(a.url), portOf(b.url)]);
-    browser = await launchChromium(chromiumPath!, ['--ignore-certificate-errors']);
-    for (const who of ['coder1', 'coder2', 'coder3', 'editor']) await users.signIn(who);
+    await Promise.all(['coder1', 'coder2', 'coder3', 'editor'].map((who) => users.signIn(who)));
     scene = await demoScene(users, () => nginx.url);
   });
 
