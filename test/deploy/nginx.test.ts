@@ -98,6 +98,27 @@ describe.skipIf(!database)("Concord behind Debian's nginx: TLS, two processes, o
     }
   });
 
+  it('streams an import larger than the JSON limit to Concord, and turns away other bodies over 2 MiB itself', async () => {
+    const page = await users.openAs('editor', { path: `/projects/${scene.projectId}` });
+    const answers = await page.evaluate(async (projectId) => {
+      // Every row's URL is invalid, so the all-or-nothing import refuses the file and writes nothing.
+      const row = `${'a title long enough to make the file big '.repeat(4)},not a url\n`;
+      const csv = `title,url\n${row.repeat(Math.ceil((2.25 * 1024 * 1024) / row.length))}`;
+      const imported = await fetch(`/api/projects/${projectId}/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+      const login = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: csv }) });
+      return {
+        imported: { status: imported.status, type: imported.headers.get('content-type'), bytes: csv.length },
+        login: { status: login.status, text: await login.text() },
+      };
+    }, scene.projectId);
+    // Concord itself read the 2.25 MiB import and refused its rows (a JSON 400, not a 413).
+    expect(answers.imported.bytes).toBeGreaterThan(2 * 1024 * 1024);
+    expect(answers.imported).toMatchObject({ status: 400, type: expect.stringMatching(/^application\/json/) });
+    // nginx's own page: the body never reached a process.
+    expect(answers.login.status).toBe(413);
+    expect(answers.login.text).toContain('nginx');
+  });
+
   it('blind coding through the proxy: coder1 sees nothing of the others and opens none of their documents', async () => {
     await checkBlindCoding(scene);
     expect(users.pageErrors).toEqual([]);
