@@ -44,10 +44,12 @@ describe.skipIf(!database)("Concord behind Debian's nginx: TLS, two processes, o
   async function liveProcessOf(page: Page): Promise<number> {
     const probe = `probe=${Math.random().toString(36).slice(2)}`;
     await page.evaluate((query) => fetch(`/socket.io/?EIO=4&transport=polling&${query}`).then((r) => r.text()), probe);
-    const line = (await nginx.accessLog()).split('\n').find((l) => l.includes(probe));
+    // nginx writes the line as it finishes the request, possibly just after the page has the answer.
+    let line: string | undefined;
+    await expect.poll(async () => (line = (await nginx.accessLog()).split('\n').find((l) => l.includes(probe))), { timeout: 5_000, interval: 50 }).toBeDefined();
     // After a fail-over the list names each process tried; the last one answered.
-    const upstreams = /upstream=(\S+(?:, \S+)*) upstream_status/.exec(line ?? '')?.[1];
-    if (!upstreams) throw new Error(`no access log line for ${probe}:\n${await nginx.accessLog()}`);
+    const upstreams = /upstream=(\S+(?:, \S+)*) upstream_status/.exec(line!)?.[1];
+    if (!upstreams) throw new Error(`no upstream in the access log line ${line}`);
     return Number(upstreams.split(', ').at(-1)!.split(':').at(-1));
   }
 
