@@ -4,8 +4,8 @@ import type { ErrorDetail } from '@concord/shared';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
-import type { Actor, ServiceContext } from '../services/context.ts';
-import type { LoginLimiters } from '../services/auth/sessions.ts';
+import type { Actor, LiveSessionsPort, ServiceContext } from '../services/context.ts';
+import type { LoginLimiters, SessionInfo } from '../services/auth/sessions.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
 
@@ -19,6 +19,8 @@ export interface AppDeps {
   collab: CollabDocs;
   /** The domain event bus: verbs publish, the socket.io project rooms subscribe. */
   events: DomainEvents;
+  /** Closes the live connections of ended sessions (logout, password change), on every process. */
+  liveSessions: LiveSessionsPort;
 }
 
 export interface AppEnv {
@@ -26,6 +28,8 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     actor: Actor | null;
+    /** The signed-in session (null when signed out). */
+    session: SessionInfo | null;
     sessionToken: string | null;
   };
 }
@@ -58,5 +62,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, liveSessions: deps.liveSessions };
 }

@@ -17,6 +17,14 @@ export interface ServiceContext {
   collab?: CollabDocs;
   /** Domain events (absent where nobody listens, e.g. the CLI). Publish after the change is committed. */
   events?: EventPublisher;
+  /** Closes the live connections of ended sessions on every process (absent in the CLI: the servers' periodic check closes them). */
+  liveSessions?: LiveSessionsPort;
+}
+
+/** What the verbs need from the live transports when sessions end. */
+export interface LiveSessionsPort {
+  /** Closes every /yjs and /socket.io connection opened by these sessions, on every process. */
+  sessionsEnded(sessionIds: string[]): Promise<void>;
 }
 
 /**
