@@ -3,6 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.ts';
 import { newRouter, type AppDeps } from './http/env.ts';
 import { requestContext, sessionAuth } from './http/middleware.ts';
+import { isImportUpload, requireContentType } from './http/content-type.ts';
+import { originGuard } from './http/origin.ts';
+import { apiSecurityHeaders } from './http/security-headers.ts';
 import { authRoutes } from './routes/auth.ts';
 import { codebookRoutes } from './routes/codebook.ts';
 import { codingRoutes } from './routes/codings.ts';
@@ -33,9 +36,12 @@ function toAppError(err: unknown): AppError {
 export function createApp(deps: AppDeps) {
   const app = newRouter();
   app.use('*', requestContext(deps));
+  app.use('*', apiSecurityHeaders(deps.config));
+  app.use('/api/*', originGuard(deps.config));
+  app.use('/api/*', requireContentType());
   app.use('/api/*', async (c, next) => {
-    // The import route streams and counts its own (larger) body.
-    if (c.req.path.endsWith('/import')) return next();
+    // The import upload and its dry run stream and count their own (larger) body.
+    if (isImportUpload(c.req.path)) return next();
     return bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: () => {

@@ -18,12 +18,16 @@ export const ERROR_CODES = [
   /** A one-time link (invitation) past its expiry. */
   'LINK_EXPIRED',
   'SETUP_REQUIRED',
+  /** A state-changing request or WebSocket upgrade from a browser page of another origin. */
+  'FORBIDDEN_ORIGIN',
+  /** A body whose Content-Type the route does not take (JSON routes take only application/json). */
+  'UNSUPPORTED_MEDIA_TYPE',
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500> = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
@@ -37,6 +41,8 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 |
   LINK_USED: 410,
   LINK_EXPIRED: 410,
   SETUP_REQUIRED: 409,
+  FORBIDDEN_ORIGIN: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
 };
 

@@ -12,6 +12,7 @@ import { COLLAB_CLOSE_CODES, COLLAB_PATH_PREFIX, COLLAB_TOKEN_PARAM, type Collab
 import type { Database } from '@concord/db';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { refuseForeignUpgrade, type OriginPolicy } from '../http/origin.ts';
 import type { Logger } from '../logger.ts';
 import { resolveDocAccess } from '../services/collab/access.ts';
 import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
@@ -46,7 +47,14 @@ function closeWith(ws: WebSocket, code: CollabCloseCode, reason: string) {
   ws.close(COLLAB_CLOSE_CODES[code], `${code}: ${reason}`.slice(0, 120));
 }
 
-export function createCollabEndpoint(options: { database: Database; logger: Logger; rooms: Rooms; limits: CollabLimits }): CollabEndpoint {
+export function createCollabEndpoint(options: {
+  database: Database;
+  logger: Logger;
+  rooms: Rooms;
+  limits: CollabLimits;
+  /** Cross-site upgrades (another site's page) are refused with 403 before any WebSocket exists. */
+  origins: OriginPolicy;
+}): CollabEndpoint {
   const { database, logger, rooms, limits } = options;
   // ws refuses frames above maxPayload itself (1009); up to there we close with our own code and reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 2 });
@@ -115,6 +123,7 @@ export function createCollabEndpoint(options: { database: Database; logger: Logg
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (!url.pathname.startsWith(COLLAB_PATH_PREFIX)) return false;
+      if (refuseForeignUpgrade(req, socket, options.origins)) return true;
       let name: string;
       try {
         name = decodeURIComponent(url.pathname.slice(COLLAB_PATH_PREFIX.length));
