@@ -77,7 +77,8 @@ export function createApp(deps: AppDeps) {
     const appError = toAppError(err);
     const logger = c.get('logger') ?? deps.logger;
     if (appError.status >= 500) logger.error({ err, path: c.req.path }, 'unhandled error');
-    else logger.debug({ code: appError.code, path: c.req.path }, appError.message);
+    // The message can quote the input (an unknown option, a duplicate id): the client gets it, the log only the code.
+    else logger.debug({ code: appError.code, path: c.req.path }, 'request refused');
     return c.json(appError.toBody(c.get('requestId')), appError.status);
   });
   return routes;

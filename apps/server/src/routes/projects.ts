@@ -1,13 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { inviteInput, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput } from '@concord/shared';
+import { inviteInput, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { inviteMember } from '../services/projects/invites.ts';
 import { addMember, listMembers, removeMember, updateMemberRole } from '../services/projects/members.ts';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../services/projects/projects.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
-const memberParams = projectParams.extend({ userId: z.string().max(100) });
+const memberParams = projectParams.extend({ userId: text().max(100) });
 
 const routes = {
   list: createRoute({ method: 'get', path: '/', summary: "The caller's projects", responses: { 200: jsonContent(z.array(projectSchema)), ...errors } }),
@@ -37,7 +37,7 @@ const routes = {
     path: '/{projectId}/members',
     summary: 'Add a member; an unknown email creates the account with a one-time password',
     request: { params: projectParams, body: jsonBody(memberInput) },
-    responses: { 201: jsonContent(z.object({ member: memberSchema, oneTimePassword: z.string().nullable() })), ...errors, 409: errors[400] },
+    responses: { 201: jsonContent(z.object({ member: memberSchema, oneTimePassword: text().nullable() })), ...errors, 409: errors[400] },
   }),
   invite: createRoute({
     method: 'post',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 import { ACTIONS, ROLES } from '../roles.ts';
 import { emailSchema, passwordSchema, userSchema } from './auth.ts';
 
@@ -7,8 +8,8 @@ export const PROJECT_TEMPLATES = ['empty', 'cmo'] as const;
 export type ProjectTemplate = (typeof PROJECT_TEMPLATES)[number];
 
 const projectFields = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).default(''),
+  name: text().trim().min(1).max(200),
+  description: text().max(5000).default(''),
 });
 export const projectInput = projectFields.extend({ template: z.enum(PROJECT_TEMPLATES).default('empty') });
 export const projectUpdateInput = projectFields.partial();
@@ -26,11 +27,11 @@ export const projectProgressSchema = z.object({
 export type ProjectProgress = z.infer<typeof projectProgressSchema>;
 
 export const projectSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
+  id: text(),
+  name: text(),
+  description: text(),
   role: z.enum(ROLES),
-  createdAt: z.string(),
+  createdAt: text(),
   itemCount: z.number().int(),
   progress: projectProgressSchema,
   /** What the caller's role may do here (the server's policy), so pages show only what works. */
@@ -42,14 +43,14 @@ export const memberInput = z.object({
   email: emailSchema,
   role: z.enum(ROLES),
   /** Creates the account when no user has this email; the response then carries a one-time password. */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
 });
 export const memberUpdateInput = z.object({ role: z.enum(ROLES) });
 
 export const memberSchema = z.object({
-  userId: z.string(),
-  email: z.string(),
-  name: z.string(),
+  userId: text(),
+  email: text(),
+  name: text(),
   role: z.enum(ROLES),
   /** Invited, and the one-time link has not been used yet (no password chosen). */
   invitePending: z.boolean().optional(),
@@ -66,40 +67,40 @@ export const inviteResultSchema = z.object({
   invite: z
     .object({
       /** Shown once; only its hash is stored. */
-      token: z.string(),
+      token: text(),
       /** The page the invitee opens: `/invite/<token>`. */
-      path: z.string(),
-      expiresAt: z.string(),
+      path: text(),
+      expiresAt: text(),
     })
     .nullable(),
 });
 export type InviteResult = z.infer<typeof inviteResultSchema>;
 
 export const inviteInfoSchema = z.object({
-  email: z.string(),
-  name: z.string(),
-  projectId: z.string(),
-  projectName: z.string(),
+  email: text(),
+  name: text(),
+  projectId: text(),
+  projectName: text(),
   role: z.enum(ROLES),
-  expiresAt: z.string(),
+  expiresAt: text(),
 });
 export type InviteInfo = z.infer<typeof inviteInfoSchema>;
 
 export const acceptInviteInput = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
   password: passwordSchema,
 });
 export type AcceptInviteInput = z.infer<typeof acceptInviteInput>;
-export const acceptInviteResultSchema = z.object({ user: userSchema, projectId: z.string() });
+export const acceptInviteResultSchema = z.object({ user: userSchema, projectId: text() });
 
 export const incidentInput = z.object({
-  name: z.string().trim().min(1).max(300),
-  description: z.string().max(10_000).default(''),
+  name: text().trim().min(1).max(300),
+  description: text().max(10_000).default(''),
 });
 export const incidentSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
+  id: text(),
+  name: text(),
+  description: text(),
   itemCount: z.number().int(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
