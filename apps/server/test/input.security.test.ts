@@ -50,6 +50,8 @@ describe('NUL bytes', () => {
     const patched = await h.request(members.editor, 'PATCH', `${base()}/items/${f.itemId}`, { title: `${SECRET}\u0000x` });
     const error = await expectError(patched, 400, 'VALIDATION_FAILED');
     expect(error.details?.[0]?.path).toEqual(['title']);
+    const link = await h.request(members.editor, 'PATCH', `${base()}/items/${f.itemId}`, { url: `https://example.org/${SECRET}\u0000` });
+    expect((await expectError(link, 400, 'VALIDATION_FAILED')).details?.[0]?.path).toEqual(['url']);
     const created = await h.request(members.editor, 'POST', `${base()}/items`, { title: `new ${SECRET}\u0000` });
     await expectError(created, 400, 'VALIDATION_FAILED');
     expect(await json(await h.request(members.editor, 'GET', `${base()}/items/${f.itemId}`))).toEqual(before);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
 import { IMPORT_TARGETS, PLATFORMS } from '../items.ts';
+import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
@@ -8,7 +9,7 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().de
 export const itemInput = z.object({
   externalId: text().trim().max(300).nullable().default(null),
   title: text().trim().min(1).max(2000),
-  url: text().pipe(z.url().max(4000)).nullable().default(null),
+  url: httpUrlSchema.nullable().default(null),
   platform: z.enum(PLATFORMS).nullable().default(null),
   author: text().trim().max(500).nullable().default(null),
   publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),
