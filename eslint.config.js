@@ -71,6 +71,17 @@ export default tseslint.config(
     },
   },
   {
+    // PostgreSQL cannot store NUL in text: every string a request carries goes through text() (packages/shared/src/schemas/common.ts).
+    files: ['packages/shared/src/schemas/**', 'apps/server/src/routes/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='z'][callee.property.name='string']", message: 'use text() from @concord/shared: it refuses NUL bytes, which PostgreSQL cannot store' },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**', 'bench/**', '.ci/**', '**/vitest.config.ts', '**/vite.config.ts', '**/svelte.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },

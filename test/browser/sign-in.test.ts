@@ -20,6 +20,8 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  /** Console reports of anything the Content-Security-Policy blocked (should stay empty). */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     assertWebBuilt();
@@ -30,6 +32,9 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
     context = await browser.newContext();
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -107,5 +112,27 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
     await open('/');
     await page.waitForURL('**/login');
     expect(pageErrors).toEqual([]);
+    // The whole visit (hydration, sign-in, the project page and its /socket.io connection) ran under the CSP.
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('sends a nonce-based CSP that forbids framing, plus nosniff and a Referrer-Policy, on pages and assets', async () => {
+    const res = await fetch(new URL('/login', server.url));
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    // Every inline script carries the header's nonce: nothing else inline may run.
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    const html = await res.text();
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1]!);
+    expect(inline.length).toBeGreaterThan(0);
+    for (const attributes of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+    const asset = /\/_app\/immutable\/[^"]+\.js/.exec(html)![0];
+    expect((await fetch(new URL(asset, server.url))).headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

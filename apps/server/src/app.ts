@@ -3,6 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.ts';
 import { newRouter, type AppDeps } from './http/env.ts';
 import { requestContext, sessionAuth } from './http/middleware.ts';
+import { isImportUpload, requireContentType } from './http/content-type.ts';
+import { originGuard } from './http/origin.ts';
+import { apiSecurityHeaders } from './http/security-headers.ts';
 import { authRoutes } from './routes/auth.ts';
 import { codebookRoutes } from './routes/codebook.ts';
 import { codingRoutes } from './routes/codings.ts';
@@ -33,9 +36,12 @@ function toAppError(err: unknown): AppError {
 export function createApp(deps: AppDeps) {
   const app = newRouter();
   app.use('*', requestContext(deps));
+  app.use('*', apiSecurityHeaders(deps.config));
+  app.use('/api/*', originGuard(deps.config));
+  app.use('/api/*', requireContentType());
   app.use('/api/*', async (c, next) => {
-    // The import route streams and counts its own (larger) body.
-    if (c.req.path.endsWith('/import')) return next();
+    // The import upload and its dry run stream and count their own (larger) body.
+    if (isImportUpload(c.req.path)) return next();
     return bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: () => {
@@ -71,7 +77,8 @@ export function createApp(deps: AppDeps) {
     const appError = toAppError(err);
     const logger = c.get('logger') ?? deps.logger;
     if (appError.status >= 500) logger.error({ err, path: c.req.path }, 'unhandled error');
-    else logger.debug({ code: appError.code, path: c.req.path }, appError.message);
+    // The message can quote the input (an unknown option, a duplicate id): the client gets it, the log only the code.
+    else logger.debug({ code: appError.code, path: c.req.path }, 'request refused');
     return c.json(appError.toBody(c.get('requestId')), appError.status);
   });
   return routes;

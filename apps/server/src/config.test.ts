@@ -10,7 +10,7 @@ describe('parseConfig', () => {
 
   it('uses PostgreSQL when DATABASE_URL is set, and reads flags', () => {
     const config = parseConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', CONCORD_DEMO: '0', CONCORD_TRUST_PROXY: 'true', PORT: '0' });
-    expect(config).toMatchObject({ port: 0, database: { kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/db' }, demo: { enabled: false }, trustProxy: true });
+    expect(config).toMatchObject({ port: 0, database: { kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/db' }, demo: { enabled: false }, trustProxy: { kind: 'hops', hops: 1 } });
   });
 
   it('reads REDIS_URL and the channel prefix (default concord), and refuses a prefix with spaces', () => {
@@ -26,6 +26,21 @@ describe('parseConfig', () => {
     expect(parseConfig({}).liveCommitsInFlight).toBe(4);
     expect(parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '2' }).liveCommitsInFlight).toBe(2);
     expect(() => parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '0' })).toThrow(/CONCORD_LIVE_COMMITS_IN_FLIGHT/);
+  });
+
+  it('reads the trusted proxies (hops or addresses) and the allowed origins, refusing malformed ones', () => {
+    expect(parseConfig({}).trustProxy).toEqual({ kind: 'none' });
+    expect(parseConfig({ CONCORD_TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    expect(parseConfig({ CONCORD_TRUST_PROXY: '10.0.0.0/8,::1' }).trustProxy).toMatchObject({ kind: 'addresses', list: ['10.0.0.0/8', '::1'] });
+    expect(() => parseConfig({ CONCORD_TRUST_PROXY: 'nginx' })).toThrow(/CONCORD_TRUST_PROXY/);
+    expect(parseConfig({}).allowedOrigins).toEqual([]);
+    expect(parseConfig({ CONCORD_ALLOWED_ORIGINS: 'https://Concord.Example.org:443, http://localhost:5173/' }).allowedOrigins).toEqual([
+      'https://concord.example.org',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['concord.example.org', 'https://a.org/path', 'ftp://a.org', '*']) {
+      expect(() => parseConfig({ CONCORD_ALLOWED_ORIGINS: bad }), bad).toThrow(/CONCORD_ALLOWED_ORIGINS/);
+    }
   });
 
   it('lists every bad variable at once', () => {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseProxyTrust, type ProxyTrust } from './http/proxy-trust.ts';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -19,7 +20,29 @@ const envSchema = z.object({
   REDIS_URL: z.url().optional(),
   CONCORD_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - (at most 64)').default('concord'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CONCORD_TRUST_PROXY: bool.default(false),
+  CONCORD_TRUST_PROXY: z
+    .string()
+    .default('0')
+    .transform((v, ctx) => {
+      try {
+        return parseProxyTrust(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  CONCORD_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const origin = parseOrigin(entry);
+        if (origin) origins.push(origin);
+        else ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin (scheme://host[:port], nothing after it)` });
+      }
+      return origins;
+    }),
   CONCORD_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   CONCORD_INVITE_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
   CONCORD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
@@ -39,7 +62,10 @@ export interface Config {
   /** Prefix of every Redis key and channel (several deployments, or test runs, can share one Redis). */
   redisPrefix: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  trustProxy: boolean;
+  /** Which reverse proxies' X-Forwarded-For / X-Forwarded-Proto count (see http/proxy-trust.ts). */
+  trustProxy: ProxyTrust;
+  /** Origins besides the request's own (scheme + Host) from which browsers may send state-changing requests. */
+  allowedOrigins: string[];
   sessionTtlMs: number;
   /** How long a one-time invitation link stays valid. */
   inviteTtlMs: number;
@@ -78,6 +104,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** `https://Example.org:443` as `https://example.org`; null unless the text is exactly an http(s) origin. */
+function parseOrigin(text: string): string | null {
+  try {
+    const url = new URL(text);
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    return (url.protocol === 'http:' || url.protocol === 'https:') && bare ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 const DEFAULT_WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../../web/build');
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -98,6 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisPrefix: e.CONCORD_REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.CONCORD_TRUST_PROXY,
+    allowedOrigins: e.CONCORD_ALLOWED_ORIGINS,
     sessionTtlMs: e.CONCORD_SESSION_TTL_HOURS * 3600_000,
     inviteTtlMs: e.CONCORD_INVITE_TTL_HOURS * 3600_000,
     maxBodyBytes: e.CONCORD_MAX_BODY_BYTES,

@@ -5,13 +5,15 @@ import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
 import { createLiveSessions, type LiveSessions } from './http/live-sessions.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createMemoryRateLimiter } from './services/auth/rate-limiter.ts';
+import { createLoginLimits } from './services/auth/login-limits.ts';
 import { createDomainEvents } from './services/events.ts';
 
 /** Failed sign-ins allowed per account, and per address (higher: offices share one NAT address), in the window. */
 export const LOGIN_FAILURES_PER_ACCOUNT = 10;
 export const LOGIN_FAILURES_PER_ADDRESS = 50;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
+/** An address the account signed in from stays exempt from the account-wide lock this long (login-limits.ts). */
+export const LOGIN_KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
 
 export interface Deps extends AppDeps {
   /** The live-document rooms (the services see them as `CollabDocs`). */
@@ -43,10 +45,12 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     config,
     database,
     logger,
-    loginLimiters: {
-      account: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ACCOUNT, windowMs: LOGIN_WINDOW_MS }),
-      address: createMemoryRateLimiter({ limit: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS }),
-    },
+    loginLimits: createLoginLimits({
+      perAccount: LOGIN_FAILURES_PER_ACCOUNT,
+      perAddress: LOGIN_FAILURES_PER_ADDRESS,
+      windowMs: LOGIN_WINDOW_MS,
+      knownAddressMs: LOGIN_KNOWN_ADDRESS_MS,
+    }),
     collab,
     events: createDomainEvents(logger),
     fanout,

@@ -15,6 +15,7 @@ import { createCollabEndpoint } from './collab/ws-endpoint.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
 import { prepareInstance } from './instance.ts';
+import { setWebSecurityHeaders } from './http/security-headers.ts';
 import type { Logger } from './logger.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 
@@ -54,12 +55,13 @@ export async function startConcord(config: Config, options: { database?: Databas
       void api(req, res);
       return;
     }
+    setWebSecurityHeaders(req, res, config);
     web(req, res, () => {
       res.statusCode = 404;
       res.end('not found');
     });
   });
-  const collab = createCollabEndpoint({ database: deps.database, logger: deps.logger, rooms: deps.collab, limits: config.collab, liveSessions: deps.liveSessions });
+  const collab = createCollabEndpoint({ database: deps.database, logger: deps.logger, rooms: deps.collab, limits: config.collab, liveSessions: deps.liveSessions, origins: config });
   // Only /yjs/ upgrades are ours; other paths are left to their own listeners (socket.io).
   server.on('upgrade', (req, socket, head) => void collab.handleUpgrade(req, socket, head));
   // socket.io at /socket.io on the same server (it leaves /yjs upgrades alone: destroyUpgrade off).

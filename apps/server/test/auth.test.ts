@@ -99,7 +99,7 @@ describe('sign-in and sessions', () => {
   });
 
   it('rate-limits failed sign-ins per address across accounts (behind a trusted proxy)', async () => {
-    const proxied = await createHarness({ trustProxy: true });
+    const proxied = await createHarness({ trustProxy: { kind: 'hops', hops: 1 } });
     try {
       const attempt = (i: number, ip: string) =>
         proxied.request(null, 'POST', '/api/auth/login', { email: `guess${i}@test.concord`, password: 'wrong password' }, { 'x-forwarded-for': ip });

@@ -8,7 +8,7 @@ import { newId, ROLES, type CodebookInput, type Role } from '@concord/shared';
 import { createApp, type App } from '../src/app.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
 import type { Actor, ServiceContext } from '../src/services/context.ts';
 import { insertUser } from '../src/services/auth/users.ts';
 import { createProject } from '../src/services/projects/projects.ts';
@@ -37,10 +37,11 @@ export interface Session {
   cookie: string;
 }
 
-export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+/** `options.logger`: log somewhere a test can read (the default follows the config's level). */
+export async function createHarness(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
   const database = await createTestDb();
   const config = testConfig(overrides);
-  const logger = createLogger(config);
+  const logger = options.logger ?? createLogger(config);
   const deps = await createDeps(config, { database, logger });
   const app = createApp(deps);
   return {

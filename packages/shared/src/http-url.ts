@@ -5,7 +5,7 @@
  * the leading spaces and inner tabs or newlines a browser would also ignore, so
  * `JAVASCRIPT:`, ` javascript:` and `java\tscript:` are all seen as `javascript:`.
  */
-import { z } from 'zod';
+import { text } from './schemas/common.ts';
 
 export const MAX_URL_LENGTH = 4000;
 
@@ -19,7 +19,7 @@ export function isHttpUrl(text: string): boolean {
   return protocol === 'http:' || protocol === 'https:';
 }
 
-export const httpUrlSchema = z.string().trim().max(MAX_URL_LENGTH).refine(isHttpUrl, 'must be an http:// or https:// URL');
+export const httpUrlSchema = text().trim().max(MAX_URL_LENGTH).refine(isHttpUrl, 'must be an http:// or https:// URL');
 
 /**
  * The href to render for a stored item link, or null to render no link. Rows stored before

@@ -336,7 +336,8 @@ export class Room {
           const key = `${i.fieldKey}=${JSON.stringify(values[i.fieldKey])}`;
           if (this.warned.has(key)) continue;
           this.warned.add(key);
-          this.env.logger.warn({ doc: this.name, fieldKey: i.fieldKey, problem: i.message }, 'coding document value not projected');
+          // Not the problem's text: it quotes the coded value.
+          this.env.logger.warn({ doc: this.name, fieldKey: i.fieldKey }, 'coding document value not projected');
         }
       } catch (err) {
         this.fail(err, batch);

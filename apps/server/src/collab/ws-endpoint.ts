@@ -13,6 +13,7 @@ import { COLLAB_CLOSE_CODES, COLLAB_PATH_PREFIX, COLLAB_TOKEN_PARAM, type Collab
 import type { Database } from '@concord/db';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { refuseForeignUpgrade, type OriginPolicy } from '../http/origin.ts';
 import type { Logger } from '../logger.ts';
 import { authenticateSocket } from '../http/socket-auth.ts';
 import type { LiveSessions } from '../http/live-sessions.ts';
@@ -44,6 +45,8 @@ export function createCollabEndpoint(options: {
   rooms: Rooms;
   limits: CollabLimits;
   liveSessions: LiveSessions;
+  /** Cross-site upgrades (another site's page) are refused with 403 before any WebSocket exists. */
+  origins: OriginPolicy;
 }): CollabEndpoint {
   const { database, logger, rooms, limits, liveSessions } = options;
   // ws refuses frames above maxPayload itself (1009); up to there we close with our own code and reason.
@@ -108,6 +111,7 @@ export function createCollabEndpoint(options: {
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (!url.pathname.startsWith(COLLAB_PATH_PREFIX)) return false;
+      if (refuseForeignUpgrade(req, socket, options.origins)) return true;
       let name: string;
       try {
         name = decodeURIComponent(url.pathname.slice(COLLAB_PATH_PREFIX.length));

@@ -5,7 +5,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, LiveSessionsPort, ServiceContext } from '../services/context.ts';
-import type { LoginLimiters, SessionInfo } from '../services/auth/sessions.ts';
+import type { SessionInfo } from '../services/auth/sessions.ts';
+import type { LoginLimits } from '../services/auth/login-limits.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
 
@@ -14,7 +15,7 @@ export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
-  loginLimiters: LoginLimiters;
+  loginLimits: LoginLimits;
   /** The live-document registry, as the services see it (write-through, access changes). */
   collab: CollabDocs;
   /** The domain event bus: verbs publish, the socket.io project rooms subscribe. */

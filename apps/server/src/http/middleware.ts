@@ -5,6 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../errors.ts';
 import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import type { AppDeps, AppEnv } from './env.ts';
+import { clientAddress, requestScheme, type ProxyTrust } from './proxy-trust.ts';
 
 const SLOW_REQUEST_MS = 1000;
 
@@ -50,20 +51,23 @@ export function sessionAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function clientIp(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+type HonoContext = Parameters<MiddlewareHandler<AppEnv>>[0];
+
+/** The socket's remote address; `local` for app.request() in tests, which has no socket. */
+export function peerAddress(c: HonoContext): string {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return getConnInfo(c).remote.address ?? 'local';
   } catch {
-    // app.request() in tests has no socket; every such request shares one bucket.
     return 'local';
   }
 }
 
-export function isHttps(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: boolean): boolean {
-  if (trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
-  return new URL(c.req.url).protocol === 'https:';
+/** The client's address as the nearest trusted proxy saw it (see proxy-trust.ts). */
+export function clientIp(c: HonoContext, trust: ProxyTrust): string {
+  return clientAddress(trust, peerAddress(c), c.req.header('x-forwarded-for'));
+}
+
+export function isHttps(c: HonoContext, trust: ProxyTrust): boolean {
+  const encrypted = new URL(c.req.url).protocol === 'https:';
+  return requestScheme(trust, peerAddress(c), encrypted, c.req.header('x-forwarded-proto')) === 'https';
 }

@@ -21,6 +21,7 @@ import {
 } from '@concord/shared';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { upgradeOriginRefusal } from '../http/origin.ts';
 import { connectRedis } from '../redis.ts';
 import { authorize } from '../services/authz.ts';
 import { authenticateSocket } from '../http/socket-auth.ts';
@@ -63,6 +64,11 @@ export function createRealtime(server: HttpServer, deps: Deps): Realtime {
     destroyUpgrade: false,
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // Another site's page may not open a connection with the user's cookie (polling or WebSocket).
+    allowRequest: (req, callback) => {
+      const refused = upgradeOriginRefusal(req, config) !== null;
+      callback(refused ? 'FORBIDDEN_ORIGIN' : null, !refused);
+    },
   });
 
   let redis: { pub: Redis; sub: Redis } | null = null;

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { adjudicationInput, adjudicationListQuery, adjudicationSchema, fieldKeySchema } from '@concord/shared';
+import { adjudicationInput, adjudicationListQuery, adjudicationSchema, fieldKeySchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { adjudicate } from '../services/adjudications/adjudicate.ts';
 import { listAdjudications } from '../services/adjudications/list-adjudications.ts';
@@ -38,7 +38,7 @@ const routes = {
     path: '/{projectId}/export/gold.csv',
     summary: 'The gold dataset of revealed items: long (one decision per row, with rationale) or wide (a column per field)',
     request: { params: projectParams, query: z.object({ layout: z.enum(['long', 'wide']).default('long') }) },
-    responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors },
+    responses: { 200: { content: { 'text/csv': { schema: text() } }, description: 'CSV' }, ...errors },
   }),
 };
 

@@ -50,7 +50,7 @@ export function authRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.login, async (c) => {
       const input = c.req.valid('json');
-      const session = await login(serviceContext(deps, c), { limiters: deps.loginLimiters, sessionTtlMs: config.sessionTtlMs }, {
+      const session = await login(serviceContext(deps, c), { limiters: deps.loginLimits, sessionTtlMs: config.sessionTtlMs }, {
         ...input,
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,

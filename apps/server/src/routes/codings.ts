@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { assignmentInput, assignmentResultSchema, assignmentSchema, codingSchema, codingsUpsertInput } from '@concord/shared';
+import { assignmentInput, assignmentResultSchema, assignmentSchema, codingSchema, codingsUpsertInput, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { createRound, listAssignments } from '../services/assignments/assignments.ts';
 import { getMyCodings, listItemCodings, saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
@@ -20,7 +20,7 @@ const routes = {
     method: 'get',
     path: '/{projectId}/assignments',
     summary: "Assignments: a coder's own; all for managers",
-    request: { params: projectParams, query: z.object({ coder: z.string().optional(), item: z.string().optional() }) },
+    request: { params: projectParams, query: z.object({ coder: text().optional(), item: text().optional() }) },
     responses: { 200: jsonContent(z.array(assignmentSchema)), ...errors },
   }),
   itemCodings: createRoute({

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { discussionExportSchema, perFieldExportQuery } from '@concord/shared';
+import { discussionExportSchema, perFieldExportQuery, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { exportCodebookCsv, exportCodebookJson } from '../services/export/codebook-export.ts';
 import { exportCodingsCsv } from '../services/export/codings-export.ts';
@@ -9,7 +9,7 @@ import { exportRMatrixCsv, exportSpssKalphaCsv, exportSpssKalphaSyntax } from '.
 import { exportTidycommCsv } from '../services/export/tidycomm-export.ts';
 import { errors, projectParams } from './schemas.ts';
 
-const file = (type: string, description: string) => ({ 200: { content: { [type]: { schema: z.string() } }, description }, ...errors });
+const file = (type: string, description: string) => ({ 200: { content: { [type]: { schema: text() } }, description }, ...errors });
 const csv = (description: string) => file('text/csv', description);
 const download = (type: string, name: string) => ({ 'content-type': type, 'content-disposition': `attachment; filename="${name}"` });
 const CSV = 'text/csv; charset=utf-8';
@@ -21,7 +21,7 @@ const routes = {
     summary: 'Submitted codings of revealed items: long (unit,coder,field,value) or wide (one field; a column per coder)',
     request: {
       params: projectParams,
-      query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: z.string().max(100).optional() }),
+      query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: text().max(100).optional() }),
     },
     responses: csv('CSV'),
   }),

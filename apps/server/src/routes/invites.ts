@@ -1,13 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { acceptInviteInput, acceptInviteResultSchema, inviteInfoSchema } from '@concord/shared';
+import { acceptInviteInput, acceptInviteResultSchema, inviteInfoSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { clientIp } from '../http/middleware.ts';
 import { setSessionCookie } from '../http/session-cookie.ts';
 import { acceptInvite, getInvite } from '../services/projects/accept-invitation.ts';
 import { errors, jsonBody, jsonContent } from './schemas.ts';
 
-const tokenParams = z.object({ token: z.string().min(1).max(200) });
+const tokenParams = z.object({ token: text().min(1).max(200) });
 const gone = { 410: errors[400] };
 
 const routes = {

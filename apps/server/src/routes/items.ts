@@ -15,6 +15,7 @@ import {
   itemUpdateInput,
   okSchema,
   phaseUpdateInput,
+  text,
 } from '@concord/shared';
 import { AppError } from '../errors.ts';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
@@ -24,13 +25,12 @@ import { createItem, deleteItem, getItem, listItemRows, listItems, setItemPhase,
 import { limitedBody } from '../http/body.ts';
 import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
-const incidentParams = projectParams.extend({ incidentId: z.string().max(100) });
+const incidentParams = projectParams.extend({ incidentId: text().max(100) });
 
 const importQuery = z.object({
   format: z.enum(['csv', 'json']).default('csv'),
   /** JSON object: item target -> CSV header, e.g. {"title":"Headline"}. */
-  mapping: z
-    .string()
+  mapping: text()
     .max(10_000)
     .optional()
     .transform((s, ctx) => {
@@ -44,7 +44,7 @@ const importQuery = z.object({
       }
       return z.NEVER;
     }),
-  filename: z.string().max(300).optional(),
+  filename: text().max(300).optional(),
   skipRows: skipRowsSchema.optional(),
 });
 
@@ -92,7 +92,7 @@ const routes = {
       params: projectParams,
       query: importQuery,
       // Only text/csv is declared: a declared JSON body would be parsed whole by the validator before the size check. format=json takes a JSON array.
-      body: { content: { 'text/csv': { schema: z.string() } } },
+      body: { content: { 'text/csv': { schema: text() } } },
     },
     responses: { 201: jsonContent(importResultSchema), ...errors, 413: errors[400] },
   }),
@@ -100,7 +100,7 @@ const routes = {
     method: 'post',
     path: '/{projectId}/import/dry-run',
     summary: 'Check an import without writing anything: the resolved column mapping and every problem by row and column',
-    request: { params: projectParams, query: importQuery, body: { content: { 'text/csv': { schema: z.string() } } } },
+    request: { params: projectParams, query: importQuery, body: { content: { 'text/csv': { schema: text() } } } },
     responses: { 200: jsonContent(importCheckSchema), ...errors, 413: errors[400] },
   }),
   incidents: createRoute({

@@ -1,14 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { invitationSchema, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput } from '@concord/shared';
+import { invitationSchema, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { inviteMember, listInvitations, revokeInvitation } from '../services/projects/invitations.ts';
 import { listMembers, removeMember, updateMemberRole } from '../services/projects/members.ts';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../services/projects/projects.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
-const memberParams = projectParams.extend({ userId: z.string().max(100) });
-const invitationParams = projectParams.extend({ invitationId: z.string().max(100) });
+const memberParams = projectParams.extend({ userId: text().max(100) });
+const invitationParams = projectParams.extend({ invitationId: text().max(100) });
 
 const routes = {
   list: createRoute({ method: 'get', path: '/', summary: "The caller's projects", responses: { 200: jsonContent(z.array(projectSchema)), ...errors } }),

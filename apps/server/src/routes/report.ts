@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
-import { chartDataSchema, chartParams, chartQuery, reportQuery, reportSchema, type ChartId } from '@concord/shared';
+import { chartDataSchema, chartParams, chartQuery, reportQuery, reportSchema, type ChartId, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { getChartData } from '../services/report/chart-data.ts';
 import { chartSvg } from '../services/report/chart-svg.ts';
@@ -15,7 +14,7 @@ const routes = {
     summary: 'Reliability report: methods paragraph and table row per field, codebook version, SHA-256 of data and codebook; ?format=md downloads Markdown',
     request: { params: projectParams, query: reportQuery },
     responses: {
-      200: { content: { 'application/json': { schema: reportSchema }, 'text/markdown': { schema: z.string() } }, description: 'the report' },
+      200: { content: { 'application/json': { schema: reportSchema }, 'text/markdown': { schema: text() } }, description: 'the report' },
       ...errors,
     },
   }),
@@ -25,7 +24,7 @@ const routes = {
     summary: 'Counts for a chart of the seed report (parent-frames, platforms, frames-by-incident, frames-table, impact-by-incident); add .svg for the drawing',
     request: { params: chartParams, query: chartQuery },
     responses: {
-      200: { content: { 'application/json': { schema: chartDataSchema }, 'image/svg+xml': { schema: z.string() } }, description: 'chart data or SVG' },
+      200: { content: { 'application/json': { schema: chartDataSchema }, 'image/svg+xml': { schema: text() } }, description: 'chart data or SVG' },
       ...errors,
     },
   }),

@@ -1,6 +1,6 @@
 /** Response envelopes shared by the route modules (the domain schemas live in @concord/shared). */
 import { z } from 'zod';
-import { ERROR_CODES } from '@concord/shared';
+import { ERROR_CODES, text } from '@concord/shared';
 
 export const errorResponse = {
   content: {
@@ -8,9 +8,9 @@ export const errorResponse = {
       schema: z.object({
         error: z.object({
           code: z.enum(ERROR_CODES),
-          message: z.string(),
-          details: z.array(z.object({ message: z.string() }).loose()).optional(),
-          requestId: z.string().optional(),
+          message: text(),
+          details: z.array(z.object({ message: text() }).loose()).optional(),
+          requestId: text().optional(),
         }),
       }),
     },
@@ -25,7 +25,7 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description = 'ok') 
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 
-export const projectParams = z.object({ projectId: z.string().max(100) });
-export const itemParams = projectParams.extend({ itemId: z.string().max(100) });
+export const projectParams = z.object({ projectId: text().max(100) });
+export const itemParams = projectParams.extend({ itemId: text().max(100) });
 
 export const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Annotation } from '../annotations.ts';
 import { fieldKeySchema } from './codebook.ts';
-import { idSchema } from './common.ts';
+import { idSchema, text } from './common.ts';
 
 /**
  * The zod schema of a span annotation (the type and its rules are in ../annotations.ts).
@@ -13,7 +13,7 @@ export const annotationSchema = z
     from: z.number().int().min(0),
     to: z.number().int().min(1),
     fieldKey: fieldKeySchema,
-    frame: z.string().min(1).max(120),
+    frame: text().min(1).max(120),
     authorId: idSchema('usr'),
     createdAt: z.iso.datetime({ offset: true }),
   })

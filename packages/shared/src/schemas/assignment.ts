@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 
 /**
  * Overlap sampling. `k`: every item goes to k coders (balanced).
@@ -6,10 +7,10 @@ import { z } from 'zod';
  * Both are reproducible from `seed`.
  */
 export const assignmentInput = z.object({
-  roundName: z.string().trim().min(1).max(200),
-  coderIds: z.array(z.string()).min(1).max(500),
-  itemIds: z.array(z.string()).max(100_000).optional(),
-  incidentId: z.string().optional(),
+  roundName: text().trim().min(1).max(200),
+  coderIds: z.array(text()).min(1).max(500),
+  itemIds: z.array(text()).max(100_000).optional(),
+  incidentId: text().optional(),
   mode: z.discriminatedUnion('type', [
     z.object({ type: z.literal('k'), k: z.number().int().min(1).max(100) }),
     z.object({ type: z.literal('sample'), percent: z.number().min(0).max(100) }),
@@ -19,17 +20,17 @@ export const assignmentInput = z.object({
 export type AssignmentInput = z.infer<typeof assignmentInput>;
 
 export const assignmentResultSchema = z.object({
-  roundId: z.string(),
+  roundId: text(),
   assignments: z.number().int(),
-  perCoder: z.record(z.string(), z.number().int()),
+  perCoder: z.record(text(), z.number().int()),
 });
 
 export const assignmentSchema = z.object({
-  id: z.string(),
-  itemId: z.string(),
-  coderId: z.string(),
-  roundId: z.string().nullable(),
-  submittedAt: z.string().nullable(),
+  id: text(),
+  itemId: text(),
+  coderId: text(),
+  roundId: text().nullable(),
+  submittedAt: text().nullable(),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
@@ -39,13 +40,13 @@ export const assignmentPreviewSchema = z.object({
   /** New assignments (pairs the coder already has are skipped, as on apply). */
   assignments: z.number().int(),
   alreadyAssigned: z.number().int(),
-  perCoder: z.record(z.string(), z.number().int()),
+  perCoder: z.record(text(), z.number().int()),
 });
 export type AssignmentPreview = z.infer<typeof assignmentPreviewSchema>;
 
 /** Each coder's load over all rounds. */
 export const workloadRowSchema = z.object({
-  coderId: z.string(),
+  coderId: text(),
   assigned: z.number().int(),
   submitted: z.number().int(),
 });

@@ -1,39 +1,39 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 
-export const emailSchema = z
-  .string()
+export const emailSchema = text()
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'must be an email address' }));
 
 /** NIST SP 800-63B: length matters, composition rules do not. */
-export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(256);
+export const passwordSchema = text().min(10, 'must be at least 10 characters').max(256);
 
 export const loginInput = z.object({
   email: emailSchema,
-  password: z.string().min(1).max(256),
+  password: text().min(1).max(256),
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
 export const setupInput = z.object({
   email: emailSchema,
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   password: passwordSchema,
 });
 export type SetupInput = z.infer<typeof setupInput>;
 
 export const changePasswordInput = z.object({
-  currentPassword: z.string().min(1).max(256),
+  currentPassword: text().min(1).max(256),
   newPassword: passwordSchema,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
+  id: text(),
+  email: text(),
+  name: text(),
   isAdmin: z.boolean(),
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type User = z.infer<typeof userSchema>;
 
@@ -41,9 +41,9 @@ export const setupStatusSchema = z.object({
   needsSetup: z.boolean(),
   demo: z.boolean(),
   /** The demo accounts' emails (never their password), when the demo study is in this database. */
-  demoAccounts: z.array(z.string()),
+  demoAccounts: z.array(text()),
 });
 
 /** A short-lived token for `ws://HOST/yjs/<doc>?token=…`, for clients that cannot send the session cookie. */
-export const wsTokenSchema = z.object({ token: z.string(), expiresAt: z.string() });
+export const wsTokenSchema = z.object({ token: text(), expiresAt: text() });
 export type WsToken = z.infer<typeof wsTokenSchema>;

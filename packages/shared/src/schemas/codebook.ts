@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 
 export const FIELD_TYPES = ['single_choice', 'multiple_choice', 'ordinal', 'number', 'text'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
-const codeSchema = z
-  .string()
+const codeSchema = text()
   .trim()
   .min(1)
   .max(120)
@@ -12,27 +12,26 @@ const codeSchema = z
 
 export const optionSchema = z.object({
   value: codeSchema,
-  label: z.string().trim().min(1).max(300),
+  label: text().trim().min(1).max(300),
   /** Value of the parent option, for hierarchical (parent/child) frames. */
   parent: codeSchema.nullable().default(null),
-  help: z.string().max(2000).default(''),
+  help: text().max(2000).default(''),
 });
 export type FieldOption = z.infer<typeof optionSchema>;
 
 export const scalePointSchema = z.object({
   value: z.number().int().min(-1000).max(1000),
-  label: z.string().trim().min(1).max(300),
+  label: text().trim().min(1).max(300),
 });
 export type ScalePoint = z.infer<typeof scalePointSchema>;
 
-export const fieldKeySchema = z
-  .string()
+export const fieldKeySchema = text()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lowercase letters, digits and _ , starting with a letter');
 
 const fieldBase = z.object({
   key: fieldKeySchema,
-  label: z.string().trim().min(1).max(300),
-  help: z.string().max(4000).default(''),
+  label: text().trim().min(1).max(300),
+  help: text().max(4000).default(''),
   required: z.boolean().default(false),
   /** Whether "not applicable" may be chosen; N/A is a value, distinct from missing. */
   allowNa: z.boolean().default(false),
@@ -81,7 +80,7 @@ export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
 export type FieldDefinitionInput = z.input<typeof fieldDefinitionSchema>;
 
 export const codebookInput = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   fields: z.array(fieldDefinitionSchema).max(200).superRefine((fields, ctx) => {
     const keys = new Set<string>();
     for (const [i, f] of fields.entries()) {
@@ -102,19 +101,19 @@ export type CodebookReplaceInput = z.infer<typeof codebookReplaceInput>;
 
 export const codebookVersionSchema = z.object({
   version: z.number(),
-  note: z.string(),
-  createdBy: z.string().nullable(),
-  createdAt: z.string(),
+  note: text(),
+  createdBy: text().nullable(),
+  createdAt: text(),
   current: z.boolean(),
 });
 export type CodebookVersion = z.infer<typeof codebookVersionSchema>;
 
 export const codebookSchema = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  name: z.string(),
+  id: text(),
+  projectId: text(),
+  name: text(),
   version: z.number().int(),
-  versionId: z.string(),
+  versionId: text(),
   fields: z.array(fieldDefinitionSchema),
 });
 export type Codebook = z.infer<typeof codebookSchema>;

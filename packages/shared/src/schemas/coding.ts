@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 import type { CodingValue } from '../values.ts';
 
 export const naSchema = z.object({ na: z.literal(true) }).strict();
@@ -8,9 +9,9 @@ export const naSchema = z.object({ na: z.literal(true) }).strict();
  * free text, or N/A. Missing is represented by the absence of a coding.
  */
 export const codingValueSchema: z.ZodType<CodingValue> = z.union([
-  z.string().max(100_000),
+  text().max(100_000),
   z.number().finite(),
-  z.array(z.string().max(120)).max(500),
+  z.array(text().max(120)).max(500),
   naSchema,
 ]);
 
@@ -19,19 +20,19 @@ export type CodingStatus = (typeof CODING_STATUSES)[number];
 
 export const codingsUpsertInput = z.object({
   values: z
-    .record(z.string(), codingValueSchema.nullable())
+    .record(text(), codingValueSchema.nullable())
     .refine((r) => Object.keys(r).length <= 200, 'at most 200 fields at once'),
 });
 export type CodingsUpsertInput = z.infer<typeof codingsUpsertInput>;
 
 export const codingSchema = z.object({
-  itemId: z.string(),
-  coderId: z.string(),
-  fieldKey: z.string(),
+  itemId: text(),
+  coderId: text(),
+  fieldKey: text(),
   codebookVersion: z.number().int(),
   value: codingValueSchema,
   status: z.enum(CODING_STATUSES),
-  updatedAt: z.string(),
-  submittedAt: z.string().nullable(),
+  updatedAt: text(),
+  submittedAt: text().nullable(),
 });
 export type Coding = z.infer<typeof codingSchema>;

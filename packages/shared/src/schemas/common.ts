@@ -1,7 +1,19 @@
 import { z } from 'zod';
 
+/** PostgreSQL cannot store U+0000 in text or jsonb: refused at the edge, naming the field, rather than failing in the database. */
+export const NUL_MESSAGE = 'must not contain a NUL character (U+0000)';
+
+export const hasNul = (s: string): boolean => s.includes('\u0000');
+
+/**
+ * Every string the API, the sockets or the live documents take: a string without NUL. Use it
+ * wherever a schema would say z.string() (lint enforces this in schemas and routes).
+ */
+// eslint-disable-next-line no-restricted-syntax -- the one place the bare string schema is refined
+export const text = () => z.string().refine((s) => !hasNul(s), NUL_MESSAGE);
+
 export const idSchema = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[a-z2-7]{16}$`), `must be a ${prefix}_ id`);
+  text().regex(new RegExp(`^${prefix}_[a-z2-7]{16}$`), `must be a ${prefix}_ id`);
 
 export const paginationSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),

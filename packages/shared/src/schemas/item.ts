@@ -2,57 +2,57 @@ import { z } from 'zod';
 import { PHASES } from '../roles.ts';
 import { IMPORT_TARGETS, PLATFORMS } from '../items.ts';
 import { httpUrlSchema } from '../http-url.ts';
-import { paginationSchema } from './common.ts';
+import { paginationSchema, text } from './common.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
 
 export const itemInput = z.object({
-  externalId: z.string().trim().max(300).nullable().default(null),
-  title: z.string().trim().min(1).max(2000),
+  externalId: text().trim().max(300).nullable().default(null),
+  title: text().trim().min(1).max(2000),
   url: httpUrlSchema.nullable().default(null),
   platform: z.enum(PLATFORMS).nullable().default(null),
-  author: z.string().trim().max(500).nullable().default(null),
+  author: text().trim().max(500).nullable().default(null),
   publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),
-  language: z.string().trim().max(35).nullable().default(null),
-  body: z.string().max(1_000_000).default(''),
+  language: text().trim().max(35).nullable().default(null),
+  body: text().max(1_000_000).default(''),
   reach: count,
   likes: count,
   shares: count,
   comments: count,
-  incidentId: z.string().nullable().default(null),
+  incidentId: text().nullable().default(null),
 });
 export type ItemInput = z.infer<typeof itemInput>;
 export const itemUpdateInput = itemInput.partial();
 
 export const itemSchema = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  externalId: z.string().nullable(),
-  title: z.string(),
-  url: z.string().nullable(),
+  id: text(),
+  projectId: text(),
+  externalId: text().nullable(),
+  title: text(),
+  url: text().nullable(),
   platform: z.enum(PLATFORMS).nullable(),
-  author: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-  language: z.string().nullable(),
-  body: z.string(),
+  author: text().nullable(),
+  publishedAt: text().nullable(),
+  language: text().nullable(),
+  body: text(),
   reach: z.number().nullable(),
   likes: z.number().nullable(),
   shares: z.number().nullable(),
   comments: z.number().nullable(),
-  incidentId: z.string().nullable(),
+  incidentId: text().nullable(),
   phase: z.enum(PHASES),
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Item = z.infer<typeof itemSchema>;
 
 /** Filters shared by the paged item list and the item table. `q` searches title, text, author and external id. */
 export const itemFilterQuery = z.object({
-  incident: z.string().max(100).optional(),
+  incident: text().max(100).optional(),
   phase: z.enum(PHASES).optional(),
   platform: z.enum(PLATFORMS).optional(),
   /** Items assigned to this user. Coders may only ask for their own assignments. */
-  coder: z.string().max(100).optional(),
-  q: z.string().max(200).optional(),
+  coder: text().max(100).optional(),
+  q: text().max(200).optional(),
 });
 export type ItemFilterQuery = z.infer<typeof itemFilterQuery>;
 
@@ -91,19 +91,18 @@ export const phaseUpdateInput = z.object({ phase: z.enum(PHASES) });
  * target field -> CSV header. Unmapped targets fall back to the known aliases of the target
  * (e.g. `Headline` for title), case-insensitively; `null` leaves the target out (no alias).
  */
-export const importMappingSchema = z.partialRecord(z.enum(IMPORT_TARGETS), z.string().min(1).max(300).nullable());
+export const importMappingSchema = z.partialRecord(z.enum(IMPORT_TARGETS), text().min(1).max(300).nullable());
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
 /** Data rows to leave out of an import, 1-based as in the problems list (`?skipRows=3,7`). */
-export const skipRowsSchema = z
-  .string()
+export const skipRowsSchema = text()
   .max(20_000)
   .regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of row numbers')
   .transform((s) => [...new Set(s ? s.split(',').map(Number) : [])].sort((a, b) => a - b))
   .pipe(z.array(z.number().int().min(1)).max(10_000));
 
 export const importResultSchema = z.object({
-  importId: z.string(),
+  importId: text(),
   inserted: z.number().int(),
   incidentsCreated: z.number().int(),
   /** The rows left out because they were asked to be skipped. */
@@ -113,16 +112,16 @@ export type ImportResult = z.infer<typeof importResultSchema>;
 
 /** The answer of a dry run: what the import would do, and every problem (the first 100 listed). Nothing is written. */
 export const importCheckSchema = z.object({
-  header: z.array(z.string()),
+  header: z.array(text()),
   /** The column each target was read from (explicit mapping or alias); unmapped targets are absent. */
-  columns: z.partialRecord(z.enum(IMPORT_TARGETS), z.string()),
+  columns: z.partialRecord(z.enum(IMPORT_TARGETS), text()),
   /** Data rows in the file, skipped ones included. */
   rows: z.number().int(),
   /** Rows that would be imported: rows without problems that are not skipped. */
   valid: z.number().int(),
   skipped: z.array(z.number().int()),
-  incidentsToCreate: z.array(z.string()),
+  incidentsToCreate: z.array(text()),
   problemCount: z.number().int(),
-  problems: z.array(z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() })),
+  problems: z.array(z.object({ row: z.number().int().optional(), column: text().optional(), message: text() })),
 });
 export type ImportCheck = z.infer<typeof importCheckSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 import { ACTIONS, ROLES } from '../roles.ts';
 import { emailSchema, passwordSchema, userSchema } from './auth.ts';
 
@@ -7,8 +8,8 @@ export const PROJECT_TEMPLATES = ['empty', 'cmo'] as const;
 export type ProjectTemplate = (typeof PROJECT_TEMPLATES)[number];
 
 const projectFields = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).default(''),
+  name: text().trim().min(1).max(200),
+  description: text().max(5000).default(''),
 });
 export const projectInput = projectFields.extend({ template: z.enum(PROJECT_TEMPLATES).default('empty') });
 export const projectUpdateInput = projectFields.partial();
@@ -26,11 +27,11 @@ export const projectProgressSchema = z.object({
 export type ProjectProgress = z.infer<typeof projectProgressSchema>;
 
 export const projectSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
+  id: text(),
+  name: text(),
+  description: text(),
   role: z.enum(ROLES),
-  createdAt: z.string(),
+  createdAt: text(),
   itemCount: z.number().int(),
   progress: projectProgressSchema,
   /** What the caller's role may do here (the server's policy), so pages show only what works. */
@@ -46,14 +47,14 @@ export const memberInput = z.object({
   email: emailSchema,
   role: z.enum(ROLES),
   /** The display name of an account this invitation creates (ignored for an existing account). */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
 });
 export const memberUpdateInput = z.object({ role: z.enum(ROLES) });
 
 export const memberSchema = z.object({
-  userId: z.string(),
-  email: z.string(),
-  name: z.string(),
+  userId: text(),
+  email: text(),
+  name: text(),
   role: z.enum(ROLES),
 });
 export type Member = z.infer<typeof memberSchema>;
@@ -63,31 +64,31 @@ export type InviteInput = z.infer<typeof inviteInput>;
 
 /** A pending invitation of a project, as its managers see it (GET /projects/:id/invitations). */
 export const invitationSchema = z.object({
-  id: z.string(),
-  email: z.string(),
+  id: text(),
+  email: text(),
   role: z.enum(ROLES),
-  createdAt: z.string(),
-  expiresAt: z.string(),
+  createdAt: text(),
+  expiresAt: text(),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
 
 export const inviteResultSchema = z.object({
   invitation: invitationSchema.extend({
     /** Shown once; only its hash is stored. */
-    token: z.string(),
+    token: text(),
     /** The page the invitee opens: `/invite/<token>`. */
-    path: z.string(),
+    path: text(),
   }),
 });
 export type InviteResult = z.infer<typeof inviteResultSchema>;
 
 export const inviteInfoSchema = z.object({
-  email: z.string(),
-  name: z.string(),
-  projectId: z.string(),
-  projectName: z.string(),
+  email: text(),
+  name: text(),
+  projectId: text(),
+  projectName: text(),
   role: z.enum(ROLES),
-  expiresAt: z.string(),
+  expiresAt: text(),
   /**
    * True while the account has no password: accepting sets it. False: the invitee accepts
    * signed in as this account.
@@ -97,21 +98,21 @@ export const inviteInfoSchema = z.object({
 export type InviteInfo = z.infer<typeof inviteInfoSchema>;
 
 export const acceptInviteInput = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
   /** Required when the account has no password yet; otherwise the invitee is signed in and sends none. */
   password: passwordSchema.optional(),
 });
 export type AcceptInviteInput = z.infer<typeof acceptInviteInput>;
-export const acceptInviteResultSchema = z.object({ user: userSchema, projectId: z.string() });
+export const acceptInviteResultSchema = z.object({ user: userSchema, projectId: text() });
 
 export const incidentInput = z.object({
-  name: z.string().trim().min(1).max(300),
-  description: z.string().max(10_000).default(''),
+  name: text().trim().min(1).max(300),
+  description: text().max(10_000).default(''),
 });
 export const incidentSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
+  id: text(),
+  name: text(),
+  description: text(),
   itemCount: z.number().int(),
 });
 export type Incident = z.infer<typeof incidentSchema>;

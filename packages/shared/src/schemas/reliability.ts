@@ -4,22 +4,23 @@
  * `GET …/reliability` (submitted codings of revealed items, the wide export's layout).
  */
 import { z } from 'zod';
+import { text } from './common.ts';
 import { fieldKeySchema } from './codebook.ts';
 import { confidenceIntervalSchema, fieldReliabilitySchema, reliabilityQuery } from './review.ts';
 
 export const fieldDrilldownQuery = reliabilityQuery.omit({ field: true });
 export type FieldDrilldownQuery = z.infer<typeof fieldDrilldownQuery>;
 
-export const fieldDrilldownParams = z.object({ projectId: z.string().max(100), fieldKey: fieldKeySchema });
+export const fieldDrilldownParams = z.object({ projectId: text().max(100), fieldKey: fieldKeySchema });
 
-const coderRef = z.object({ id: z.string(), email: z.string(), name: z.string() });
+const coderRef = z.object({ id: text(), email: text(), name: text() });
 
 /** One value (category, scale point, option) against all the others. */
 export const valueReliabilitySchema = z.object({
   /** The value as exported ("NA" for N/A). */
-  value: z.string(),
+  value: text(),
   /** The codebook's label for it (the value itself for numbers). */
-  label: z.string(),
+  label: text(),
   /** Nominal alpha of the data recoded as "this value" versus "any other" (per-category alpha, Krippendorff 2011). */
   alpha: z.number().nullable(),
   /** Pairable values that are (set fields: contain) this value. */
@@ -31,8 +32,8 @@ export type ValueReliability = z.infer<typeof valueReliabilitySchema>;
 
 /** Two coders alone, on the units both coded. */
 export const coderPairSchema = z.object({
-  a: z.string(),
-  b: z.string(),
+  a: text(),
+  b: text(),
   n_units: z.number().int(),
   percent_agreement: z.number().nullable(),
   /** Cohen's kappa, unweighted (null for set fields). */
@@ -46,7 +47,7 @@ export type CoderPair = z.infer<typeof coderPairSchema>;
 
 /** One coder against the rest: the coefficient without them, and their mean pairwise agreement. */
 export const coderVsRestSchema = z.object({
-  coder: z.string(),
+  coder: text(),
   /** Units this coder coded that at least one other coder coded too. */
   n_units: z.number().int(),
   /** The field's coefficient with this coder left out (null with fewer than three coders). */
@@ -62,14 +63,14 @@ export type CoderVsRest = z.infer<typeof coderVsRestSchema>;
 /** The field's coefficient on a subset of units (one incident, one round, one week). */
 export const subsetReliabilitySchema = z.object({
   /** Incident or round id, or the week's Monday (YYYY-MM-DD); null for items without an incident. */
-  key: z.string().nullable(),
-  label: z.string(),
+  key: text().nullable(),
+  label: text(),
   value: z.number().nullable(),
   ci: confidenceIntervalSchema.nullable(),
   n_units: z.number().int(),
   n_coders: z.number().int(),
   percent_agreement: z.number().nullable(),
-  reason: z.string().nullable(),
+  reason: text().nullable(),
 });
 export type SubsetReliability = z.infer<typeof subsetReliabilitySchema>;
 
@@ -78,7 +79,7 @@ export const fieldDrilldownSchema = z.object({
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
   coders: z.array(coderRef),
   /** The project's rounds (oldest first), for the round filter. */
-  rounds: z.array(z.object({ id: z.string(), name: z.string() })),
+  rounds: z.array(z.object({ id: text(), name: text() })),
   /** The field's row, exactly as `GET …/reliability?field=KEY` gives it. */
   field: fieldReliabilitySchema,
   values: z.array(valueReliabilitySchema),

@@ -3,6 +3,7 @@
  * the charts of the seed report, and the catalogue of export files.
  */
 import { z } from 'zod';
+import { text } from './common.ts';
 import { FIELD_TYPES, fieldKeySchema } from './codebook.ts';
 import { fieldReliabilitySchema, MAX_BOOTSTRAP_REPLICATES } from './review.ts';
 
@@ -15,20 +16,20 @@ export const reportQuery = z.object({
 export type ReportQuery = z.infer<typeof reportQuery>;
 
 export const reportFieldSchema = z.object({
-  key: z.string(),
-  label: z.string(),
+  key: text(),
+  label: text(),
   type: z.enum(FIELD_TYPES),
   /** The sentence to paste into a methods section; null for fields without a coefficient. */
-  paragraph: z.string().nullable(),
+  paragraph: text().nullable(),
   /** The table row, formatted (APA: no leading zero for coefficients). */
   row: z.object({
-    coefficient: z.string(),
-    value: z.string(),
-    ci: z.string(),
-    n: z.string(),
-    coders: z.string(),
-    missing: z.string(),
-    pBelow800: z.string(),
+    coefficient: text(),
+    value: text(),
+    ci: text(),
+    n: text(),
+    coders: text(),
+    missing: text(),
+    pBelow800: text(),
   }),
   /** The numbers, exactly as `GET …/reliability` gives them. */
   reliability: fieldReliabilitySchema,
@@ -36,18 +37,18 @@ export const reportFieldSchema = z.object({
 export type ReportField = z.infer<typeof reportFieldSchema>;
 
 export const reportSchema = z.object({
-  project: z.object({ id: z.string(), name: z.string() }),
-  codebook: z.object({ name: z.string(), version: z.number().int() }),
+  project: z.object({ id: text(), name: text() }),
+  codebook: z.object({ name: text(), version: z.number().int() }),
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
   /** Stated once: what the data are, how the intervals were computed. */
-  methods: z.string(),
-  coders: z.array(z.object({ email: z.string(), name: z.string() })),
+  methods: text(),
+  coders: z.array(z.object({ email: text(), name: text() })),
   fields: z.array(reportFieldSchema),
   hash: z.object({
     algorithm: z.literal('sha256'),
-    value: z.string(),
+    value: text(),
     /** How to recompute it from the exports. */
-    covers: z.string(),
+    covers: text(),
   }),
 });
 export type Report = z.infer<typeof reportSchema>;
@@ -56,24 +57,24 @@ export const CHART_IDS = ['parent-frames', 'platforms', 'frames-by-incident', 'f
 export type ChartId = (typeof CHART_IDS)[number];
 
 export const chartParams = z.object({
-  projectId: z.string().max(100),
+  projectId: text().max(100),
   /** A chart id, with `.svg` for the drawing instead of the data. */
-  chart: z.string().regex(new RegExp(`^(${CHART_IDS.join('|')})(\\.svg)?$`), `one of ${CHART_IDS.join(', ')}, optionally with .svg`),
+  chart: text().regex(new RegExp(`^(${CHART_IDS.join('|')})(\\.svg)?$`), `one of ${CHART_IDS.join(', ')}, optionally with .svg`),
 });
 export const chartQuery = z.object({ field: fieldKeySchema.optional() });
 
 export const chartDataSchema = z.object({
   chart: z.enum(CHART_IDS),
-  title: z.string(),
+  title: text(),
   /** What is counted and how (the counting rule), also printed on the chart. */
-  description: z.string(),
-  fieldKey: z.string(),
-  fieldLabel: z.string(),
+  description: text(),
+  fieldKey: text(),
+  fieldLabel: text(),
   codebookVersion: z.number().int(),
   /** Bars (or table rows), in codebook order; `parent` is set for child frames in the table. */
-  categories: z.array(z.object({ key: z.string(), label: z.string(), parent: z.string().nullable() })),
+  categories: z.array(z.object({ key: text(), label: text(), parent: text().nullable() })),
   /** One series (items) or one per incident; `values` follow `categories`. */
-  series: z.array(z.object({ key: z.string(), label: z.string(), values: z.array(z.number().int()) })),
+  series: z.array(z.object({ key: text(), label: text(), values: z.array(z.number().int()) })),
   /** Revealed items considered, items with a value counted, items left out. */
   items: z.object({ revealed: z.number().int(), counted: z.number().int(), excluded: z.number().int() }),
 });
@@ -116,19 +117,19 @@ export const EXPORT_FILES: readonly ExportFile[] = [
 export const discussionEntrySchema = z.object({
   /** comment, or a decision step: decide, revise, reopen. */
   kind: z.enum(['comment', 'decide', 'revise', 'reopen']),
-  itemId: z.string(),
-  externalId: z.string().nullable(),
-  itemTitle: z.string(),
-  fieldKey: z.string().nullable(),
-  at: z.string(),
-  byEmail: z.string().nullable(),
-  byName: z.string().nullable(),
+  itemId: text(),
+  externalId: text().nullable(),
+  itemTitle: text(),
+  fieldKey: text().nullable(),
+  at: text(),
+  byEmail: text().nullable(),
+  byName: text().nullable(),
   /** The comment, or the decision's rationale. */
-  text: z.string(),
+  text: text(),
   /** The decided value as exported (formatValue); null for comments. */
-  value: z.string().nullable(),
+  value: text().nullable(),
   /** The decision's status after this step; null for comments. */
-  status: z.string().nullable(),
+  status: text().nullable(),
 });
 export type DiscussionEntry = z.infer<typeof discussionEntrySchema>;
 export const discussionExportSchema = z.object({ entries: z.array(discussionEntrySchema) });

@@ -3,6 +3,7 @@
  * adjudications (the gold dataset) and discussion comments.
  */
 import { z } from 'zod';
+import { text } from './common.ts';
 import { FIELD_TYPES, fieldDefinitionSchema, fieldKeySchema } from './codebook.ts';
 import { CODING_STATUSES, codingValueSchema } from './coding.ts';
 import { itemSchema } from './item.ts';
@@ -12,16 +13,15 @@ export const RELIABLE_ALPHA = 0.8;
 export const TENTATIVE_ALPHA = 0.667;
 export const MAX_BOOTSTRAP_REPLICATES = 5000;
 
-const idList = z
-  .string()
+const idList = text()
   .max(5000)
   .optional()
   .transform((s) => (s ? [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))] : undefined));
 
 export const reliabilityQuery = z.object({
   field: fieldKeySchema.optional(),
-  incident: z.string().max(100).optional(),
-  round: z.string().max(100).optional(),
+  incident: text().max(100).optional(),
+  round: text().max(100).optional(),
   /** Coder ids or emails, comma-separated. */
   coders: idList,
   /** Bootstrap replicates for the CI of the main coefficient; 0 skips the bootstrap. */
@@ -34,15 +34,15 @@ export const confidenceIntervalSchema = z.object({ low: z.number().nullable(), h
 
 /** One coefficient; `metric`, `level` and `weights` use the names of `concord reliability --json`. */
 export const coefficientSchema = z.object({
-  metric: z.string(),
-  level: z.string().nullable(),
-  weights: z.string().nullable(),
+  metric: text(),
+  level: text().nullable(),
+  weights: text().nullable(),
   /** Hierarchy depth (1 = top-level options) for alpha per level of a hierarchical field. */
   depth: z.number().int().nullable(),
   value: z.number().nullable(),
-  reason: z.string().nullable(),
+  reason: text().nullable(),
   n_pairable: z.number().int(),
-  note: z.string().nullable(),
+  note: text().nullable(),
 });
 export type Coefficient = z.infer<typeof coefficientSchema>;
 
@@ -57,19 +57,19 @@ export const prevalenceWarningSchema = z.object({
   percent_agreement: z.number(),
   value: z.number(),
   /** The most frequent value (for set fields: the option present most often) and its share of the coded values. */
-  top_value: z.string().nullable(),
+  top_value: text().nullable(),
   top_share: z.number().nullable(),
-  message: z.string(),
+  message: text(),
 });
 export type PrevalenceWarning = z.infer<typeof prevalenceWarningSchema>;
 
 export const fieldReliabilitySchema = z.object({
-  key: z.string(),
-  label: z.string(),
+  key: text(),
+  label: text(),
   type: z.enum(FIELD_TYPES),
   /** Null for text fields, which have no coefficient. */
-  metric: z.string().nullable(),
-  level: z.string().nullable(),
+  metric: text().nullable(),
+  level: text().nullable(),
   value: z.number().nullable(),
   ci: confidenceIntervalSchema.nullable(),
   n_units: z.number().int(),
@@ -84,7 +84,7 @@ export const fieldReliabilitySchema = z.object({
   percent_agreement: z.number().nullable(),
   p_below_800: z.number().nullable(),
   p_below_667: z.number().nullable(),
-  reason: z.string().nullable(),
+  reason: text().nullable(),
   others: z.array(coefficientSchema),
   /** Set when percent agreement is at least .80 but the coefficient is below .667. */
   prevalence_warning: prevalenceWarningSchema.nullable(),
@@ -94,17 +94,17 @@ export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
 export const reliabilityReportSchema = z.object({
   codebookVersion: z.number().int(),
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
-  coders: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() })),
+  coders: z.array(z.object({ id: text(), email: text(), name: text() })),
   /** The project's rounds (oldest first), for the round filter. */
-  rounds: z.array(z.object({ id: z.string(), name: z.string() })),
+  rounds: z.array(z.object({ id: text(), name: text() })),
   fields: z.array(fieldReliabilitySchema),
 });
 export type ReliabilityReport = z.infer<typeof reliabilityReportSchema>;
 
 export const disagreementQuery = z.object({
   field: fieldKeySchema.optional(),
-  incident: z.string().max(100).optional(),
-  coder: z.string().max(320).optional(),
+  incident: text().max(100).optional(),
+  coder: text().max(320).optional(),
   /** open: not adjudicated (or reopened); decided: adjudicated; all (default). */
   status: z.enum(['open', 'decided', 'all']).default('all'),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
@@ -116,17 +116,17 @@ export const ADJUDICATION_STATUSES = ['decided', 'reopened'] as const;
 export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
 
 export const disagreementSchema = z.object({
-  itemId: z.string(),
-  externalId: z.string().nullable(),
-  title: z.string(),
-  incidentId: z.string().nullable(),
-  fieldKey: z.string(),
+  itemId: text(),
+  externalId: text().nullable(),
+  title: text(),
+  incidentId: text().nullable(),
+  fieldKey: text(),
   fieldType: z.enum(FIELD_TYPES),
   /** Largest distance between two coders' values, 0..1 (the ranking key). */
   severity: z.number(),
   /** Mean distance over coder pairs, 0..1. */
   meanDistance: z.number(),
-  values: z.array(z.object({ coderId: z.string(), email: z.string(), name: z.string(), value: codingValueSchema })),
+  values: z.array(z.object({ coderId: text(), email: text(), name: text(), value: codingValueSchema })),
   adjudication: z.object({ status: z.enum(ADJUDICATION_STATUSES), value: codingValueSchema.nullable() }).nullable(),
 });
 export type Disagreement = z.infer<typeof disagreementSchema>;
@@ -136,20 +136,20 @@ export const disagreementListSchema = z.object({ disagreements: z.array(disagree
 export const adjudicationInput = z.object({
   /** The consensus value; null records that the field has no value for this item. */
   value: codingValueSchema.nullable(),
-  rationale: z.string().trim().min(1, 'give a rationale for the decision').max(10_000),
+  rationale: text().trim().min(1, 'give a rationale for the decision').max(10_000),
 });
 export type AdjudicationInput = z.infer<typeof adjudicationInput>;
 
 export const adjudicationSchema = z.object({
-  id: z.string(),
-  itemId: z.string(),
-  fieldKey: z.string(),
+  id: text(),
+  itemId: text(),
+  fieldKey: text(),
   value: codingValueSchema.nullable(),
-  rationale: z.string(),
+  rationale: text(),
   status: z.enum(ADJUDICATION_STATUSES),
   codebookVersion: z.number().int(),
-  decidedBy: z.string().nullable(),
-  decidedAt: z.string(),
+  decidedBy: text().nullable(),
+  decidedAt: text(),
 });
 export type Adjudication = z.infer<typeof adjudicationSchema>;
 
@@ -159,34 +159,34 @@ export const adjudicationListQuery = z.object({
 });
 
 export const commentInput = z.object({
-  body: z.string().trim().min(1).max(10_000),
+  body: text().trim().min(1).max(10_000),
   /** The field under discussion (a disagreement thread); omit for the item as a whole. */
   fieldKey: fieldKeySchema.nullable().default(null),
 });
 export type CommentInput = z.infer<typeof commentInput>;
 
 export const commentSchema = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  itemId: z.string(),
-  fieldKey: z.string().nullable(),
-  authorId: z.string().nullable(),
-  authorName: z.string().nullable(),
-  body: z.string(),
+  id: text(),
+  projectId: text(),
+  itemId: text(),
+  fieldKey: text().nullable(),
+  authorId: text().nullable(),
+  authorName: text().nullable(),
+  body: text(),
   /** Members named by `@handle` in the body (see mentions.ts), in order of first mention. */
-  mentions: z.array(z.string()),
-  createdAt: z.string(),
+  mentions: z.array(text()),
+  createdAt: text(),
 });
 export type Comment = z.infer<typeof commentSchema>;
 
 /** One step of a decision, from the audit log: who decided, reopened or revised what, when, and why. */
 export const adjudicationStepSchema = z.object({
-  action: z.string(),
-  at: z.string(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
+  action: text(),
+  at: text(),
+  actorId: text().nullable(),
+  actorName: text().nullable(),
   value: codingValueSchema.nullable(),
-  rationale: z.string(),
+  rationale: text(),
   status: z.enum(ADJUDICATION_STATUSES),
   /** The value before this step (null for the first decision). */
   previousValue: codingValueSchema.nullable(),
@@ -207,14 +207,14 @@ export const disagreementDetailSchema = z.object({
   meanDistance: z.number().nullable(),
   coders: z.array(
     z.object({
-      coderId: z.string(),
-      email: z.string(),
-      name: z.string(),
+      coderId: text(),
+      email: text(),
+      name: text(),
       /** Null: no value for this field. */
       value: codingValueSchema.nullable(),
       status: z.enum(CODING_STATUSES).nullable(),
-      submittedAt: z.string().nullable(),
-      notes: z.array(z.object({ fieldKey: z.string(), label: z.string(), text: z.string() })),
+      submittedAt: text().nullable(),
+      notes: z.array(z.object({ fieldKey: text(), label: text(), text: text() })),
     }),
   ),
   adjudication: adjudicationSchema.nullable(),

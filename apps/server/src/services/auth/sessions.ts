@@ -6,20 +6,15 @@ import { AppError } from '../../errors.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { requireActor } from '../authz.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { LoginLimits } from './login-limits.ts';
 import { toUser } from './users.ts';
 
 export const SESSION_COOKIE = 'concord_session';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-export interface LoginLimiters {
-  account: RateLimiter;
-  address: RateLimiter;
-}
-
 export interface LoginDeps {
-  limiters: LoginLimiters;
+  limiters: LoginLimits;
   sessionTtlMs: number;
 }
 
@@ -32,25 +27,16 @@ export async function login(
   deps: LoginDeps,
   input: LoginInput & { ip: string; userAgent: string | null },
 ) {
-  const buckets = [
-    [deps.limiters.account, input.email],
-    [deps.limiters.address, input.ip],
-  ] as const;
-  for (const [limiter, key] of buckets) {
-    const verdict = limiter.check(key);
-    if (!verdict.allowed) {
-      throw new AppError('RATE_LIMITED', `too many failed sign-ins; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s`);
-    }
-  }
+  deps.limiters.check(input.email, input.ip);
   const [found] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   // A pending account (invited, no password yet) costs the same time as an unknown email.
   const user = found && !found.pending ? found : undefined;
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await DUMMY_HASH));
   if (!user || !ok) {
-    for (const [limiter, key] of buckets) limiter.fail(key);
+    deps.limiters.fail(input.email, input.ip);
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   }
-  deps.limiters.account.reset(input.email);
+  deps.limiters.succeed(input.email, input.ip);
   const { token, expiresAt } = await openSession(ctx, user.id, { sessionTtlMs: deps.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
   return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
 }

@@ -2,7 +2,7 @@
  * Turns one import row (CSV cells or JSON values) into item values, or problems.
  * Pure, so the rules are tested without a database.
  */
-import { httpUrlSchema, IMPORT_TARGETS, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
+import { hasNul, httpUrlSchema, IMPORT_TARGETS, NUL_MESSAGE, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
 
 export interface ImportedItem {
   externalId: string | null;
@@ -47,6 +47,9 @@ export function resolveMapping(header: string[], mapping: ImportMapping): { colu
   const errors: ErrorDetail[] = [];
   // Explicit mappings first: a column mapped to one target is not taken by another's alias.
   const claimed = new Set<number>();
+  header.forEach((h, i) => {
+    if (hasNul(h)) errors.push({ column: `column ${i + 1}`, message: `the header name ${NUL_MESSAGE}` });
+  });
   for (const target of IMPORT_TARGETS) {
     const explicit = mapping[target];
     if (explicit === undefined || explicit === null) continue;
@@ -136,6 +139,10 @@ export function convertRow(
   if (cells.length !== header.length) {
     errors.push({ row, message: `has ${cells.length} cells, the header has ${header.length}` });
   }
+  // Every cell is stored (raw), so a NUL anywhere in the row fails it, naming where.
+  cells.forEach((c, i) => {
+    if (hasNul(c)) errors.push({ row, column: header[i] ?? `column ${i + 1}`, message: NUL_MESSAGE });
+  });
   const title = text('title');
   if (!title) fail('title', 'title is empty');
   let url: string | null = null;
