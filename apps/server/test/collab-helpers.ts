@@ -145,19 +145,19 @@ export interface CollabSuite {
  * `fixtures` projects (items in a joint session with `joint`); after each test, its clients
  * are closed; after all, the server and the store.
  */
-export function collabSuite(options: { fixtures?: number; joint?: boolean } = {}): CollabSuite {
+export function collabSuite(options: { fixtures?: number; joint?: boolean; config?: Partial<Config> } = {}): CollabSuite {
   const clients = clientsPerTest();
   const suite = {
     client: (docName: string, credentials: Credentials) => clients.connect(suite.s.wsUrl, docName, credentials),
     async restart(overrides: Partial<Config> = {}) {
       clients.closeAll();
       await suite.s.close();
-      suite.s = await startCollabServer(suite.store, overrides);
+      suite.s = await startCollabServer(suite.store, { ...options.config, ...overrides });
     },
   } as CollabSuite;
   beforeAll(async () => {
     suite.store = await createTestStore();
-    suite.s = await startCollabServer(suite.store);
+    suite.s = await startCollabServer(suite.store, options.config);
     suite.team = await createTeam(suite.s.h);
     suite.fixtures = [];
     for (let i = 0; i < (options.fixtures ?? 1); i++) suite.fixtures.push(await createFixture(suite.s.h, suite.team));

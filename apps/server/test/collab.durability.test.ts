@@ -9,6 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { eq } from 'drizzle-orm';
 import { docSnapshots, docUpdates } from '@concord/db';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, type Coding } from '@concord/shared';
+import { DEFAULT_COLLAB_LIMITS } from '../src/config.ts';
 import { json } from './harness.ts';
 import { collabSuite, connectRaw, eventually, seededRandom, testSeed } from './collab-helpers.ts';
 
@@ -144,7 +145,7 @@ describe('bad input', () => {
   });
 
   it('refuses updates that would grow a document past its size limit', async () => {
-    await t.restart({ collab: { maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
+    await t.restart({ collab: { ...DEFAULT_COLLAB_LIMITS, maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
     const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(a.provider.synced).toBe(true));
     a.doc.getText('big').insert(0, 'x'.repeat(40 * 1024));

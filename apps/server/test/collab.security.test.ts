@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
+import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, presenceColor } from '@concord/shared';
 import { json } from './harness.ts';
 import { collabSuite, connectRaw, eventually } from './collab-helpers.ts';
 
@@ -84,7 +84,7 @@ describe('item documents', () => {
     expect(editor.doc.getArray(ITEM_DOC.annotations).length).toBe(1);
   });
 
-  it('strips presence to user and focused field, with the authenticated user id', async () => {
+  it("strips presence to the account's identity (id, name, colour), with no field while the item is coded blind", async () => {
     const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
     const b = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
     a.provider.awareness.setLocalState({
@@ -95,8 +95,7 @@ describe('item documents', () => {
     });
     await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toBeDefined());
     expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
-      user: { id: t.team.members.coder.userId, name: 'Ana', color: '#ff0000' },
-      focus: { fieldKey: 'impact' },
+      user: { id: t.team.members.coder.userId, name: 'coder', color: presenceColor(t.team.members.coder.userId) },
     });
   });
 });
