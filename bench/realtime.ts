@@ -145,6 +145,8 @@ const latencies: number[] = [];
 let delivered = 0;
 let skipped = 0;
 let measuring = true;
+/** The bench user's id: entries of the item document carry their author's (the server checks it). */
+let authorId = '';
 
 function connect(wsUrl: string, docName: string, cookie: string, index: number): Client {
   const doc = new Y.Doc();
@@ -193,7 +195,7 @@ function edit(client: Client): void {
   const seq = ++client.sent;
   client.doc.transact(() => {
     client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
-    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index });
+    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index, authorId });
     const memo = client.doc.getText('memo');
     memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
   });
@@ -224,7 +226,8 @@ async function main() {
   }, 250);
   const sampleAll = () => Promise.all(pids.map(procSample));
   try {
-    const { cookie, docNames } = await setUpBenchProject(baseUrl, DOCS);
+    const { cookie, userId, docNames } = await setUpBenchProject(baseUrl, DOCS);
+    authorId = userId;
     const idle = await sampleAll();
     const wsUrls = starts.map((s) => `${s.baseUrl.replace(/^http/, 'ws')}/yjs`);
 

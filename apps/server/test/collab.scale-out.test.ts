@@ -101,7 +101,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     ];
     const names = fixtures.slice(0, 2).map((f) => itemDocName(f.itemId));
     const docs = names.map((name) => people.map(([server, who]) => client(server, name, who)));
-    randomItemEdits(docs, random, { rounds: 6, maxEdits: 10 });
+    randomItemEdits(docs, random, { rounds: 6, maxEdits: 10, authors: people.map(([, who]) => who.userId) });
     await expectConverged(docs, seed, 30_000);
     expect(contentOf(docs[0]![0]!.doc)).not.toEqual(contentOf(docs[1]![0]!.doc));
 

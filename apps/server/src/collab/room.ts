@@ -27,6 +27,7 @@ import type { Connection } from './connection.ts';
 import type { DocChannel, DocMessage, Fanout } from './fanout.ts';
 import type { ItemLog } from './item-log.ts';
 import { encodeUpdate } from './protocol.ts';
+import { ItemDocGuard } from './item-integrity.ts';
 import { RoomPresence } from './room-presence.ts';
 
 /** Compact the log into the snapshot after this many persisted updates (and when the room unloads). */
@@ -83,6 +84,8 @@ export class Room {
   private readonly warned = new Set<string>();
   private readonly ctx: ServiceContext;
   private channel: DocChannel | null = null;
+  /** Item documents: authorship is checked before a client's update is applied (item-integrity.ts). */
+  private readonly guard: ItemDocGuard | null;
 
   private constructor(
     readonly name: string,
@@ -97,7 +100,10 @@ export class Room {
       { connections: this.connections, publish: (update) => this.channel?.publish({ type: 'awareness', update }) },
       { phase, renewMs: env.limits.presenceRenewMs },
     );
+    this.guard = target.kind === 'item' ? new ItemDocGuard(this.doc) : null;
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // Clients' updates went through the guard's shadow already; everything else follows.
+      if (this.guard && !(isOrigin(origin) && origin.kind === 'client')) this.guard.follow(update);
       if (!isOrigin(origin) || origin.kind === 'load') return;
       this.approxBytes += update.byteLength;
       if (origin.kind === 'remote') {
@@ -223,6 +229,12 @@ export class Room {
       connection.close('PAYLOAD_TOO_LARGE', `the document would pass ${this.env.limits.maxDocBytes} bytes`);
       return;
     }
+    const refusal = this.guard?.check(update, { userId: connection.actor.userId, mayModerate: connection.access.moderates });
+    if (refusal) {
+      // Nothing of it is applied, stored or relayed.
+      connection.close('FORBIDDEN', refusal);
+      return;
+    }
     Y.applyUpdate(this.doc, update, { kind: 'client', connection } satisfies Origin);
   }
 
@@ -269,6 +281,7 @@ export class Room {
   destroy(): void {
     this.channel?.close();
     this.presence.destroy();
+    this.guard?.destroy();
     this.doc.destroy();
   }
 

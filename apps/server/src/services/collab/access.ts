@@ -18,6 +18,8 @@ export interface DocAccess {
   role: Role;
   /** The account's name: what presence shows of this user, whatever the client sends. */
   userName: string;
+  /** May remove other members' entries of the item document (itemDoc.moderate). */
+  moderates: boolean;
   /** `read`: the connection receives the document; its updates are refused. */
   mode: 'read' | 'write';
   /** Why a read connection may not write: FORBIDDEN (not theirs) or CONFLICT (frozen). */
@@ -36,7 +38,7 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   const role = await projectRole(ctx, item.projectId, actor.userId);
   if (!role) throw noSuchDocument();
   const [user] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
-  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role, userName: user?.name ?? '' };
+  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role, userName: user?.name ?? '', moderates: can(role, 'itemDoc.moderate') };
 
   if (doc.kind === 'item') {
     if (!can(role, 'items.read')) throw noSuchDocument();
