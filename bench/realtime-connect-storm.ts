@@ -53,9 +53,9 @@ async function main() {
   const first = await spawnServer({ cpus: flags['server-cpus'], env });
   started.servers.push(first);
   const wsUrl = `${first.baseUrl.replace(/^http/, 'ws')}/yjs`;
-  const { cookie, docNames } = await setUpBenchProject(first.baseUrl, DOCS);
+  const { cookie, userId, docNames } = await setUpBenchProject(first.baseUrl, DOCS);
   const log = new DeliveryLog();
-  const docs = docNames.map((docName) => Array.from({ length: CLIENTS }, (_, index) => connectClient({ wsUrl, docName, cookie, index, log })));
+  const docs = docNames.map((docName) => Array.from({ length: CLIENTS }, (_, index) => connectClient({ wsUrl, docName, cookie, authorId: userId, index, log })));
   const clients = docs.flat();
   await Promise.all(clients.map((c) => c.synced));
   for (let round = 0; round < EDITS; round++) {

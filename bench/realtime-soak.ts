@@ -74,7 +74,7 @@ async function main() {
   }));
   const { baseUrl, pid } = server;
   const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/yjs`;
-  const { cookie, docNames } = await setUpBenchProject(baseUrl, DOCS);
+  const { cookie, userId, docNames } = await setUpBenchProject(baseUrl, DOCS);
   const log = new DeliveryLog();
   log.measuring = false;
 
@@ -95,7 +95,7 @@ async function main() {
   };
   const open = (d: number, previous?: BenchClient[]) =>
     Array.from({ length: CLIENTS }, (_, i) => {
-      const c = connectClient({ wsUrl, docName: docNames[d]!, cookie, index: i, log });
+      const c = connectClient({ wsUrl, docName: docNames[d]!, cookie, authorId: userId, index: i, log });
       c.sent = previous?.[i]?.sent ?? 0;
       return c;
     });

@@ -120,7 +120,7 @@ async function main() {
   }, 250);
   const sampleAll = () => Promise.all(pids.map(procSample));
   try {
-    const { cookie, docNames } = await setUpBenchProject(baseUrl, DOCS);
+    const { cookie, userId, docNames } = await setUpBenchProject(baseUrl, DOCS);
     const idle = await sampleAll();
     const wsUrls = starts.map((s) => `${s.baseUrl.replace(/^http/, 'ws')}/yjs`);
 
@@ -128,7 +128,7 @@ async function main() {
     const tConnect = now();
     const docs: BenchClient[][] = [];
     for (let d = 0; d < DOCS; d++) {
-      docs.push(Array.from({ length: CLIENTS }, (_, c) => connectClient({ wsUrl: wsUrls[c % PROCESSES]!, docName: docNames[d]!, cookie, index: c, log })));
+      docs.push(Array.from({ length: CLIENTS }, (_, c) => connectClient({ wsUrl: wsUrls[c % PROCESSES]!, docName: docNames[d]!, cookie, authorId: userId, index: c, log })));
     }
     const clients = docs.flat();
     const syncTimes = await Promise.race([

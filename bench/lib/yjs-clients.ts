@@ -31,6 +31,8 @@ export class DeliveryLog {
 
 export interface BenchClient {
   index: number;
+  /** The signed-in user's id: item-document entries carry their author's (the server checks it). */
+  authorId: string;
   doc: Y.Doc;
   provider: WebsocketProvider;
   /** Resolves with the ms from connect to the first sync. */
@@ -55,8 +57,8 @@ export function nextSync(provider: WebsocketProvider, from = now()): Promise<num
 }
 
 /** A client on `docName` (cookie auth); `doc` continues an earlier client's document when given. */
-export function connectClient(options: { wsUrl: string; docName: string; cookie: string; index: number; log: DeliveryLog; doc?: Y.Doc }): BenchClient {
-  const { wsUrl, docName, cookie, index, log } = options;
+export function connectClient(options: { wsUrl: string; docName: string; cookie: string; authorId: string; index: number; log: DeliveryLog; doc?: Y.Doc }): BenchClient {
+  const { wsUrl, docName, cookie, authorId, index, log } = options;
   const doc = options.doc ?? new Y.Doc();
   const Socket = class extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[]) {
@@ -68,7 +70,7 @@ export function connectClient(options: { wsUrl: string; docName: string; cookie:
     WebSocketPolyfill: Socket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
-  const client: BenchClient = { index, doc, provider, seen: new Map(), sent: 0, closes: [], synced: nextSync(provider, t0) };
+  const client: BenchClient = { index, authorId, doc, provider, seen: new Map(), sent: 0, closes: [], synced: nextSync(provider, t0) };
   provider.on('connection-close', (event) => {
     if (event) client.closes.push(event.code);
   });
@@ -95,7 +97,7 @@ export function editOnce(client: BenchClient): void {
   const seq = ++client.sent;
   client.doc.transact(() => {
     client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
-    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index });
+    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index, authorId: client.authorId });
     const memo = client.doc.getText('memo');
     memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
   });

@@ -90,12 +90,18 @@ export interface CollabLimits {
   maxDocBytes: number;
   /** Sustained messages per second per connection (bursts up to twice as many). */
   maxMessagesPerSecond: number;
+  /**
+   * How often the server renews its clients' presence for the others (below y-protocols'
+   * 30 s timeout). Renewals follow this clock, never a client's activity.
+   */
+  presenceRenewMs: number;
 }
 
 export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
   maxMessageBytes: 1024 * 1024,
   maxDocBytes: 16 * 1024 * 1024,
   maxMessagesPerSecond: 60,
+  presenceRenewMs: 10_000,
 };
 
 export class ConfigError extends Error {

@@ -3,7 +3,7 @@
  * values, nor do managers; after the last submission the item is revealed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Coding, type Item, type Role } from '@concord/shared';
+import { type Coding, type Item, type Project, type Role } from '@concord/shared';
 import { addToProject, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
@@ -112,5 +112,52 @@ describe('joint phase', () => {
     const seen = await json<Coding[]>(await h.request(coderB, 'GET', `${path}/codings`));
     expect(seen.map((c) => [c.coderId, c.value])).toEqual([[members.coder.userId, 1]]);
     expect((await h.request(members.coder, 'POST', `${path}/phase`, { phase: 'independent' })).status).toBe(403);
+  });
+});
+
+/** What a member sees of the progress project: in the projects list and on the project itself. */
+async function seenBy(g: ProjectFixture, who: Session) {
+  const listed = (await json<Project[]>(await h.request(who, 'GET', '/api/projects'))).find((p) => p.id === g.projectId)!;
+  const project = await json<Project>(await h.request(who, 'GET', `/api/projects/${g.projectId}`));
+  expect(project.progress).toEqual(listed.progress);
+  return { progress: listed.progress, itemCount: listed.itemCount };
+}
+
+const codeAsA = (g: ProjectFixture, values: Record<string, unknown>) => h.request(members.coder, 'PUT', `/api/projects/${g.projectId}/items/${g.itemId}/codings/me`, { values });
+
+/**
+ * Progress counts as a blind side channel (issue 11, finding 4): coder B watches the projects
+ * list and the project while coder A saves and clears a draft on an item both code blind, and
+ * submits it. B's figures count B's own work only, so none of them moves; a manager's totals do.
+ */
+describe('progress counts while an item is coded blind', () => {
+  it("do not move for coder B when coder A saves, clears and submits; B's own work moves them; managers see totals", async () => {
+    const g = await createProjectFixture(h, members, { extraCoders: [coderB] });
+    const before = await seenBy(g, coderB);
+    expect(before).toEqual({ progress: { scope: 'mine', items: 1, coded: 0, submitted: 0, revealed: 0 }, itemCount: 1 });
+    const managerBefore = await seenBy(g, members.editor);
+    expect(managerBefore.progress).toEqual({ scope: 'project', items: 1, coded: 0, submitted: 0, revealed: 0 });
+
+    expect((await codeAsA(g, { frame: 'security', impact: 1 })).status).toBe(200);
+    expect(await seenBy(g, coderB)).toEqual(before);
+    expect((await seenBy(g, members.editor)).progress.coded).toBe(1);
+
+    expect((await codeAsA(g, { frame: null, impact: null })).status).toBe(200);
+    expect(await seenBy(g, coderB)).toEqual(before);
+    expect((await seenBy(g, members.editor)).progress.coded).toBe(0);
+
+    expect((await codeAsA(g, { frame: 'security', impact: 1 })).status).toBe(200);
+    expect((await h.request(members.coder, 'POST', `/api/projects/${g.projectId}/items/${g.itemId}/codings/me/submit`)).status).toBe(200);
+    expect(await seenBy(g, coderB)).toEqual(before);
+    expect((await seenBy(g, members.editor)).progress).toMatchObject({ coded: 1, submitted: 1, revealed: 0 });
+    // A sees A's own work.
+    expect((await seenBy(g, members.coder)).progress).toEqual({ scope: 'mine', items: 1, coded: 1, submitted: 1, revealed: 0 });
+
+    // B's own draft moves B's figures, and B's submit reveals the item (a fact every member sees).
+    const put = await h.request(coderB, 'PUT', `/api/projects/${g.projectId}/items/${g.itemId}/codings/me`, { values: { frame: 'leader', impact: -1 } });
+    expect(put.status).toBe(200);
+    expect((await seenBy(g, coderB)).progress).toEqual({ scope: 'mine', items: 1, coded: 1, submitted: 0, revealed: 0 });
+    expect((await h.request(coderB, 'POST', `/api/projects/${g.projectId}/items/${g.itemId}/codings/me/submit`)).status).toBe(200);
+    expect((await seenBy(g, coderB)).progress).toEqual({ scope: 'mine', items: 1, coded: 1, submitted: 1, revealed: 1 });
   });
 });

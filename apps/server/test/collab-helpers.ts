@@ -145,19 +145,19 @@ export interface CollabSuite {
  * `fixtures` projects (items in a joint session with `joint`); after each test, its clients
  * are closed; after all, the server and the store.
  */
-export function collabSuite(options: { fixtures?: number; joint?: boolean } = {}): CollabSuite {
+export function collabSuite(options: { fixtures?: number; joint?: boolean; config?: Partial<Config> } = {}): CollabSuite {
   const clients = clientsPerTest();
   const suite = {
     client: (docName: string, credentials: Credentials) => clients.connect(suite.s.wsUrl, docName, credentials),
     async restart(overrides: Partial<Config> = {}) {
       clients.closeAll();
       await suite.s.close();
-      suite.s = await startCollabServer(suite.store, overrides);
+      suite.s = await startCollabServer(suite.store, { ...options.config, ...overrides });
     },
   } as CollabSuite;
   beforeAll(async () => {
     suite.store = await createTestStore();
-    suite.s = await startCollabServer(suite.store);
+    suite.s = await startCollabServer(suite.store, options.config);
     suite.team = await createTeam(suite.s.h);
     suite.fixtures = [];
     for (let i = 0; i < (options.fixtures ?? 1); i++) suite.fixtures.push(await createFixture(suite.s.h, suite.team));
@@ -186,13 +186,15 @@ export const contentOf = (doc: Y.Doc) => ({
 /**
  * Seeded random edits of item documents: `rounds` rounds in which every peer of every
  * document may disconnect, makes 1 to `maxEdits` edits (text, annotations, memos) and may
- * reconnect; then every peer reconnects.
+ * reconnect; then every peer reconnects. `authors[i]` is the user id of each document's
+ * i-th peer: entries carry it, and each peer replaces only its own memos (the server's rule).
  */
-export function randomItemEdits(docs: Client[][], random: () => number, options: { rounds: number; maxEdits: number }) {
+export function randomItemEdits(docs: Client[][], random: () => number, options: { rounds: number; maxEdits: number; authors: string[] }) {
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   for (let round = 0; round < options.rounds; round++) {
     for (const peers of docs) {
-      for (const peer of peers) {
+      for (const [p, peer] of peers.entries()) {
+        const authorId = options.authors[p]!;
         if (random() < 0.15) peer.provider.disconnect();
         const edits = 1 + Math.floor(random() * options.maxEdits);
         for (let i = 0; i < edits; i++) {
@@ -202,8 +204,8 @@ export function randomItemEdits(docs: Client[][], random: () => number, options:
           else if (op < 0.6 && text.length > 0) {
             const at = Math.floor(random() * text.length);
             text.delete(at, Math.min(text.length - at, 1 + Math.floor(random() * 3)));
-          } else if (op < 0.8) peer.doc.getArray(ITEM_DOC.annotations).push([{ from: Math.floor(random() * 50), frame: pick(['security', 'leader']) }]);
-          else peer.doc.getMap(ITEM_DOC.memos).set(pick(['m1', 'm2', 'm3']), { text: pick(['x', 'y', 'z']), round });
+          } else if (op < 0.8) peer.doc.getArray(ITEM_DOC.annotations).push([{ from: Math.floor(random() * 50), frame: pick(['security', 'leader']), authorId }]);
+          else peer.doc.getMap(ITEM_DOC.memos).set(`${authorId}:${pick(['m1', 'm2', 'm3'])}`, { text: pick(['x', 'y', 'z']), round, authorId });
         }
         if (!peer.provider.wsconnected && random() < 0.7) peer.provider.connect();
       }

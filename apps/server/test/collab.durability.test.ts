@@ -9,6 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { eq } from 'drizzle-orm';
 import { docSnapshots, docUpdates } from '@concord/db';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, type Coding } from '@concord/shared';
+import { DEFAULT_COLLAB_LIMITS } from '../src/config.ts';
 import { json } from './harness.ts';
 import { collabSuite, connectRaw, eventually, seededRandom, testSeed } from './collab-helpers.ts';
 
@@ -23,7 +24,7 @@ describe('durability', () => {
     const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     const text = a.doc.getText('memo');
     for (let i = 0; i < 20; i++) text.insert(text.length, `line ${i}\n`);
-    a.doc.getArray(ITEM_DOC.annotations).push([{ from: 1, to: 2, frame: 'leader' }]);
+    a.doc.getArray(ITEM_DOC.annotations).push([{ from: 1, to: 2, frame: 'leader', authorId: t.team.members.owner.userId }]);
     const b = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
     // Relayed to b only after it was stored.
     await eventually(() => expect(b.doc.getText('memo').toString()).toBe(text.toString()));
@@ -37,7 +38,7 @@ describe('durability', () => {
     const fresh = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(fresh.provider.synced).toBe(true));
     expect(fresh.doc.getText('memo').toString()).toBe(expected);
-    expect(fresh.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 1, to: 2, frame: 'leader' }]);
+    expect(fresh.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 1, to: 2, frame: 'leader', authorId: t.team.members.owner.userId }]);
   });
 
   it('keeps the codings rows equal to the coding document after random edits and a restart', async () => {
@@ -113,7 +114,7 @@ describe('bad input', () => {
   it('closes only the offending connection; the process and the stored document are intact', async () => {
     const name = itemDocName(t.f.itemId);
     const witness = client(name, { cookie: t.team.members.editor.cookie });
-    witness.doc.getArray(ITEM_DOC.discussion).push([{ text: 'before the attack' }]);
+    witness.doc.getArray(ITEM_DOC.discussion).push([{ text: 'before the attack', authorId: t.team.members.editor.userId }]);
     await eventually(() => expect(witness.provider.synced).toBe(true));
     const cookie = { cookie: t.team.members.coder.cookie };
     const attacks: { label: string; send: Uint8Array | string | Uint8Array[]; code: number }[] = [
@@ -134,17 +135,17 @@ describe('bad input', () => {
       expect((await raw.closed).code, attack.label).toBe(attack.code);
     }
     // The others are still served, and the document is what it was.
-    witness.doc.getArray(ITEM_DOC.discussion).push([{ text: 'after the attack' }]);
+    witness.doc.getArray(ITEM_DOC.discussion).push([{ text: 'after the attack', authorId: t.team.members.editor.userId }]);
     const late = client(name, { cookie: t.team.members.owner.cookie });
-    await eventually(() => expect(late.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([{ text: 'before the attack' }, { text: 'after the attack' }]));
+    await eventually(() => expect(late.doc.getArray(ITEM_DOC.discussion).toJSON()).toMatchObject([{ text: 'before the attack' }, { text: 'after the attack' }]));
     await t.restart();
     const afterRestart = client(name, { cookie: t.team.members.owner.cookie });
-    await eventually(() => expect(afterRestart.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([{ text: 'before the attack' }, { text: 'after the attack' }]));
+    await eventually(() => expect(afterRestart.doc.getArray(ITEM_DOC.discussion).toJSON()).toMatchObject([{ text: 'before the attack' }, { text: 'after the attack' }]));
     expect((await t.s.h.request(null, 'GET', '/api/health')).status).toBe(200);
   });
 
   it('refuses updates that would grow a document past its size limit', async () => {
-    await t.restart({ collab: { maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
+    await t.restart({ collab: { ...DEFAULT_COLLAB_LIMITS, maxMessageBytes: 64 * 1024, maxDocBytes: 32 * 1024, maxMessagesPerSecond: 1000 } });
     const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
     await eventually(() => expect(a.provider.synced).toBe(true));
     a.doc.getText('big').insert(0, 'x'.repeat(40 * 1024));

@@ -11,8 +11,9 @@ import { and, eq, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { codings, docUpdates, type Database } from '@concord/db';
 import { testDatabaseUrl } from '@concord/db/testing';
-import { CODING_DOC, COLLAB_CLOSE_CODES, codingDocName, itemDocName } from '@concord/shared';
+import { CODING_DOC, COLLAB_CLOSE_CODES, codingDocName, itemDocName, presenceColor } from '@concord/shared';
 import { Redis } from 'ioredis';
+import { DEFAULT_COLLAB_LIMITS } from '../src/config.ts';
 import { appendDocUpdates, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
 import { storedCodingValues } from '../src/services/collab/persist.ts';
 import { PASSWORD, type ProjectFixture, type Session } from './harness.ts';
@@ -68,7 +69,8 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
 
   beforeAll(async () => {
     store = await sharedStore();
-    const overrides = { redisUrl: redisUrl!, redisPrefix: uniqueRedisPrefix('collab') };
+    // Presence renewals (on the server's clock) would add to the clocks the presence test counts.
+    const overrides = { redisUrl: redisUrl!, redisPrefix: uniqueRedisPrefix('collab'), collab: { ...DEFAULT_COLLAB_LIMITS, presenceRenewMs: 10 * 60_000 } };
     a = await startCollabServer(store, overrides);
     b = await startCollabServer(store, overrides);
     expect(a.server.deps.fanout.instanceId).not.toBe(b.server.deps.fanout.instanceId);
@@ -100,7 +102,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     ];
     const names = fixtures.slice(0, 2).map((f) => itemDocName(f.itemId));
     const docs = names.map((name) => people.map(([server, who]) => client(server, name, who)));
-    randomItemEdits(docs, random, { rounds: 6, maxEdits: 10 });
+    randomItemEdits(docs, random, { rounds: 6, maxEdits: 10, authors: people.map(([, who]) => who.userId) });
     await expectConverged(docs, seed, 30_000);
     expect(contentOf(docs[0]![0]!.doc)).not.toEqual(contentOf(docs[1]![0]!.doc));
 
@@ -133,10 +135,38 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     speaker.provider.awareness.setLocalState({ user: { name: 'Coder', color: '#112233', id: 'forged' }, focus: { fieldKey: 'frame' }, values: { frame: 'security' } });
     const id = speaker.doc.clientID;
     await eventually(() =>
-      expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: { id: team.members.coder.userId, name: 'Coder', color: '#112233' }, focus: { fieldKey: 'frame' } }),
+      expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: { id: team.members.coder.userId, name: 'coder', color: presenceColor(team.members.coder.userId) }, focus: { fieldKey: 'frame' } }),
     );
     speaker.provider.destroy();
     await eventually(() => expect(listener.provider.awareness.getStates().has(id)).toBe(false), 5_000);
+  });
+
+  it('applies a phase change through A to presence relayed through B: blind strips the field there too, joint shows it again', async () => {
+    const f = fixtures[0]!;
+    const name = itemDocName(f.itemId);
+    const setPhase = async (phase: string) => expect((await a.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase })).status).toBe(200);
+    const speaker = client(b, name, team.members.coder);
+    const onA = client(a, name, team.coderB);
+    const onB = client(b, name, team.members.editor);
+    await eventually(() => expect(speaker.provider.synced && onA.provider.synced && onB.provider.synced).toBe(true));
+    const id = speaker.doc.clientID;
+    const identity = { id: team.members.coder.userId, name: 'coder', color: presenceColor(team.members.coder.userId) };
+    speaker.provider.awareness.setLocalState({ user: { name: 'x', color: '#000000' }, focus: { fieldKey: 'frame' } });
+    for (const listener of [onA, onB]) await eventually(() => expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: identity, focus: { fieldKey: 'frame' } }));
+
+    await setPhase('independent');
+    for (const listener of [onA, onB]) await eventually(() => expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: identity }));
+    // Toggles while blind reach neither instance's listeners.
+    const clockOn = (listener: typeof onA) => listener.provider.awareness.meta.get(id)?.clock;
+    const clocks = [clockOn(onA), clockOn(onB)];
+    for (let i = 0; i < 5; i++) {
+      speaker.provider.awareness.setLocalStateField('focus', null);
+      speaker.provider.awareness.setLocalStateField('focus', { fieldKey: 'impact' });
+    }
+    await setPhase('joint');
+    for (const listener of [onA, onB]) await eventually(() => expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: identity, focus: { fieldKey: 'impact' } }));
+    // One change each (the field shown again), not one per toggle.
+    expect([clockOn(onA)! - clocks[0]!, clockOn(onB)! - clocks[1]!]).toEqual([1, 1]);
   });
 
   it('keeps the codings rows equal to the merged coding document when both instances write it concurrently, while both compact', async () => {
@@ -273,7 +303,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     const onB = client(b, name, team.members.owner);
     onA.provider.awareness.setLocalStateField('user', { name: 'Editor', color: '#445566' });
     const id = onA.doc.clientID;
-    await eventually(() => expect(onB.provider.awareness.getStates().get(id)).toMatchObject({ user: { id: team.members.editor.userId, name: 'Editor' } }));
+    await eventually(() => expect(onB.provider.awareness.getStates().get(id)).toMatchObject({ user: { id: team.members.editor.userId, name: 'editor' } }));
     onA.provider.shouldConnect = false;
     await a.close();
     // Well before y-protocols' 30 s presence timeout.

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName } from '@concord/shared';
+import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, presenceColor } from '@concord/shared';
 import { json } from './harness.ts';
 import { collabSuite, connectRaw, eventually } from './collab-helpers.ts';
 
@@ -44,10 +44,10 @@ describe('authentication', () => {
 describe('item documents', () => {
   it('keeps coders read-only on the shared item document while the item is coded blind', async () => {
     const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
-    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'read the whole thread first' }]);
+    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'read the whole thread first', authorId: t.team.members.editor.userId }]);
     const coder = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
     await eventually(() => expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(1));
-    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security', authorId: t.team.members.coder.userId }]);
     await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     // The blind coder's annotation reached nobody.
     const other = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
@@ -61,15 +61,15 @@ describe('item documents', () => {
     expect((await setPhase('joint')).status).toBe(200);
     const coder = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
     const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
-    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security' }]);
-    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'which frame?' }]);
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security', authorId: t.team.members.coder.userId }]);
+    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'which frame?', authorId: t.team.members.editor.userId }]);
     await eventually(() => {
-      expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 0, to: 4, frame: 'security' }]);
+      expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([{ from: 0, to: 4, frame: 'security', authorId: t.team.members.coder.userId }]);
       expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(2);
     });
     const methodologist = client(itemDocName(t.f.itemId), { cookie: t.team.members.methodologist.cookie });
     await eventually(() => expect(methodologist.doc.getArray(ITEM_DOC.annotations).length).toBe(1));
-    methodologist.doc.getArray(ITEM_DOC.discussion).push([{ text: 'sneaky' }]);
+    methodologist.doc.getArray(ITEM_DOC.discussion).push([{ text: 'sneaky', authorId: t.team.members.methodologist.userId }]);
     await eventually(() => expect(methodologist.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     // The refused write reached nobody.
     const late = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
@@ -79,12 +79,12 @@ describe('item documents', () => {
     expect(discussion.map((d) => d.text).sort()).toEqual(['read the whole thread first', 'which frame?']);
     // Back to blind coding: the open coder connection becomes read-only again.
     expect((await setPhase('independent')).status).toBe(200);
-    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 5, to: 9, frame: 'leader' }]);
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 5, to: 9, frame: 'leader', authorId: t.team.members.coder.userId }]);
     await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     expect(editor.doc.getArray(ITEM_DOC.annotations).length).toBe(1);
   });
 
-  it('strips presence to user and focused field, with the authenticated user id', async () => {
+  it("strips presence to the account's identity (id, name, colour), with no field while the item is coded blind", async () => {
     const a = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
     const b = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
     a.provider.awareness.setLocalState({
@@ -95,8 +95,7 @@ describe('item documents', () => {
     });
     await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toBeDefined());
     expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
-      user: { id: t.team.members.coder.userId, name: 'Ana', color: '#ff0000' },
-      focus: { fieldKey: 'impact' },
+      user: { id: t.team.members.coder.userId, name: 'coder', color: presenceColor(t.team.members.coder.userId) },
     });
   });
 });

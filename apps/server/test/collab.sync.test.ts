@@ -17,7 +17,7 @@ describe('convergence', () => {
     a.doc.getText('memo').insert(0, 'hello');
     await eventually(() => expect(b.doc.getText('memo').toString()).toBe('hello'));
     b.doc.getText('memo').insert(5, ' world');
-    b.doc.getMap(ITEM_DOC.memos).set('m1', { text: 'frame unclear' });
+    b.doc.getMap(ITEM_DOC.memos).set('m1', { text: 'frame unclear', authorId: t.team.coderB.userId });
     await eventually(() => expect(contentOf(a.doc)).toEqual(contentOf(b.doc)));
     expect(a.doc.getText('memo').toString()).toBe('hello world');
   });
@@ -28,7 +28,7 @@ describe('convergence', () => {
     const people = [t.team.members.coder, t.team.coderB, t.team.members.editor];
     const names = t.fixtures.map((f) => itemDocName(f.itemId));
     const docs = names.map((name) => people.map((who) => client(name, who)));
-    randomItemEdits(docs, seededRandom(seed), { rounds: 6, maxEdits: 12 });
+    randomItemEdits(docs, seededRandom(seed), { rounds: 6, maxEdits: 12, authors: people.map((p) => p.userId) });
     await expectConverged(docs, seed, 20_000);
     // The two documents stay apart.
     expect(contentOf(docs[0]![0]!.doc)).not.toEqual(contentOf(docs[1]![0]!.doc));

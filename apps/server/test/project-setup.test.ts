@@ -28,7 +28,7 @@ describe('projects: progress and actions', () => {
   it('counts items, coded, submitted and revealed items, as the coding steps happen', async () => {
     const f = await createProjectFixture(h, members);
     const progress = async () => (await json<Project>(await h.request(members.owner, 'GET', `/api/projects/${f.projectId}`))).progress;
-    expect(await progress()).toEqual({ items: 1, coded: 0, submitted: 0, revealed: 0 });
+    expect(await progress()).toEqual({ scope: 'project', items: 1, coded: 0, submitted: 0, revealed: 0 });
 
     // A second item nobody codes keeps the denominators honest.
     await createItem(h.ctx(actorOf(members.owner)), f.projectId, {
@@ -37,15 +37,15 @@ describe('projects: progress and actions', () => {
     });
     const put = await h.request(members.coder, 'PUT', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`, { values: { frame: 'security', impact: 1 } });
     expect(put.status).toBe(200);
-    expect(await progress()).toEqual({ items: 2, coded: 1, submitted: 0, revealed: 0 });
+    expect(await progress()).toEqual({ scope: 'project', items: 2, coded: 1, submitted: 0, revealed: 0 });
 
     const submit = await h.request(members.coder, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me/submit`);
     expect(submit.status).toBe(200);
-    expect(await progress()).toEqual({ items: 2, coded: 1, submitted: 1, revealed: 1 });
+    expect(await progress()).toEqual({ scope: 'project', items: 2, coded: 1, submitted: 1, revealed: 1 });
 
-    // The list carries the same figures for every project of the caller.
+    // The list carries the caller's figures for every project: a coder's are their own work (one assigned item).
     const listed = (await json<Project[]>(await h.request(members.coder, 'GET', '/api/projects'))).find((p) => p.id === f.projectId);
-    expect(listed?.progress).toEqual({ items: 2, coded: 1, submitted: 1, revealed: 1 });
+    expect(listed?.progress).toEqual({ scope: 'mine', items: 1, coded: 1, submitted: 1, revealed: 1 });
     expect(listed?.itemCount).toBe(2);
   });
 

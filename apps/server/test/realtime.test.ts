@@ -225,6 +225,21 @@ describe('events', () => {
     a.close();
     await eventually(() => expect(onItem(editor)).toBeUndefined());
   });
+
+  it('sends the others nothing when a member repeats where they are (no count of moves to read)', async () => {
+    const a = await joined(team.members.coder);
+    const watcher = await joined(team.coderB);
+    const setItem = () => a.socket.timeout(10_000).emitWithAck('presence:set', { projectId: f.projectId, itemId: f.itemId });
+    expect(await setItem()).toEqual({ ok: true });
+    const onItem = () => watcher.of('project:presence').filter((e) => e.users.some((u) => u.userId === team.members.coder.userId && u.itemId === f.itemId));
+    await eventually(() => expect(onItem().length).toBeGreaterThan(0));
+    await settled();
+    const before = watcher.of('project:presence').length;
+    for (let i = 0; i < 5; i++) expect(await setItem()).toEqual({ ok: true });
+    await settled();
+    await watcher.barrier();
+    expect(watcher.of('project:presence').length).toBe(before);
+  });
 });
 
 describe('membership changes', () => {

@@ -80,15 +80,25 @@ export const COLLAB_CLOSE_CODES = {
 export type CollabCloseCode = keyof typeof COLLAB_CLOSE_CODES;
 
 /**
- * Presence: the only awareness fields the server relays. Everything else a client puts
- * in its awareness state is stripped, so presence can never carry coded values; `user.id`
- * is overwritten with the authenticated user's id.
+ * Presence: the only awareness fields the server relays. The server stamps `user` itself
+ * (the account's id and name, and a colour from the id), whatever the client sends; the only
+ * thing a client contributes is `focus`, and only outside the independent phase. While an
+ * item is coded blind, presence says "this person is on this item" and nothing else, and
+ * changes only when they arrive or leave (see SECURITY.md).
  */
 export interface AwarenessState {
   user?: { id: string; name: string; color: string };
-  /** The codebook field (or item part) the user is on; never its value. */
+  /** The codebook field (or item part) the user is on; never its value. Never relayed in the independent phase. */
   focus?: { fieldKey: string } | null;
 }
 export const AWARENESS_NAME_MAX = 80;
 export const AWARENESS_COLOR = /^#[0-9a-fA-F]{6}$/;
 export const AWARENESS_FIELD_KEY = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** A stable presence colour for a user id (#rrggbb, as the awareness allow-list requires). */
+export function presenceColor(userId: string): string {
+  const palette = ['#2f5d8a', '#1f6f43', '#a4262c', '#7a4fa3', '#b25e09', '#0f7c86', '#8a5a2f', '#5b6b16'];
+  let h = 0;
+  for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return palette[h % palette.length]!;
+}

@@ -19,6 +19,7 @@ export const ACTIONS = [
   'items.write',
   'items.import',
   'itemDoc.write',
+  'itemDoc.moderate',
   'assignments.read',
   'assignments.manage',
   'codings.writeOwn',

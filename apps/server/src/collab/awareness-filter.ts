@@ -1,33 +1,35 @@
 /**
  * Presence is relayed only after it has been rewritten to the allow-list of
- * `AwarenessState` (@concord/shared): who (with the authenticated user id) and which field
- * they are on. Anything else a client puts in its awareness state, such as a value it is
- * typing, is dropped here, so presence cannot leak coded values during blind coding.
+ * `AwarenessState` (@concord/shared): who (the identity the server stamps: the authenticated
+ * user's id, the account's name and a colour from the id) and which field they are on.
+ * Anything else a client puts in its awareness state, such as a value it is typing, or a name
+ * of its choosing, is dropped here, so presence cannot leak coded values or impersonate.
+ * Whether the field is shown to others at all is decided per phase in room-presence.ts.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { AWARENESS_COLOR, AWARENESS_FIELD_KEY, AWARENESS_NAME_MAX, type AwarenessState } from '@concord/shared';
 import { ProtocolError } from './protocol.ts';
 
-const DEFAULT_COLOR = '#808080';
+/** Who a presence state is about, as the server knows it. */
+export type PresenceIdentity = Required<AwarenessState>['user'];
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function sanitizeAwarenessState(state: unknown, userId: string): AwarenessState | null {
-  if (state === null) return null;
+/** The allow-listed state: the server's identity, and the focused field when it is well-formed. */
+export function sanitizeAwarenessState(state: unknown, identity: PresenceIdentity): AwarenessState {
   const input = isObject(state) ? state : {};
-  const user = isObject(input.user) ? input.user : {};
-  const out: AwarenessState = {
-    user: {
-      id: userId,
-      name: typeof user.name === 'string' ? user.name.slice(0, AWARENESS_NAME_MAX) : '',
-      color: typeof user.color === 'string' && AWARENESS_COLOR.test(user.color) ? user.color : DEFAULT_COLOR,
-    },
-  };
+  const out: AwarenessState = { user: { id: identity.id, name: identity.name.slice(0, AWARENESS_NAME_MAX), color: identity.color } };
   if (input.focus === null) out.focus = null;
   else if (isObject(input.focus) && typeof input.focus.fieldKey === 'string' && AWARENESS_FIELD_KEY.test(input.focus.fieldKey)) {
     out.focus = { fieldKey: input.focus.fieldKey };
   }
   return out;
+}
+
+/** What others see of a state while presence is blind (the independent phase): the identity only. */
+export function blindAwarenessState(state: AwarenessState): AwarenessState {
+  return state.user ? { user: state.user } : {};
 }
 
 export interface AwarenessEntry {
@@ -37,23 +39,25 @@ export interface AwarenessEntry {
 }
 
 /** Decodes an awareness update and rewrites every state; throws ProtocolError on malformed input. */
-export function filterAwarenessUpdate(update: Uint8Array, userId: string): AwarenessEntry[] {
-  return decodeAndSanitize(update, () => userId);
+export function filterAwarenessUpdate(update: Uint8Array, identity: PresenceIdentity): AwarenessEntry[] {
+  return decodeAndSanitize(update, () => identity);
 }
 
 /**
- * Presence from another server process: it was filtered there (with the user id its
- * connection authenticated); it is rewritten again here with that id, so whatever arrives on
- * the channel holds nothing beyond the allow-list. States without a user id are dropped.
+ * Presence from another server process: it was filtered there (with the identity its
+ * connection authenticated); it is rewritten again here with that identity, so whatever
+ * arrives on the channel holds nothing beyond the allow-list. States without one are dropped.
  */
 export function filterRemoteAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   return decodeAndSanitize(update, (state) => {
     const user = isObject(state) && isObject(state.user) ? state.user : {};
-    return typeof user.id === 'string' && user.id.length > 0 ? user.id : null;
+    const { id, name, color } = user;
+    if (typeof id !== 'string' || id.length === 0 || typeof name !== 'string' || typeof color !== 'string' || !AWARENESS_COLOR.test(color)) return null;
+    return { id, name, color };
   });
 }
 
-function decodeAndSanitize(update: Uint8Array, userIdOf: (state: unknown) => string | null): AwarenessEntry[] {
+function decodeAndSanitize(update: Uint8Array, identityOf: (state: unknown) => PresenceIdentity | null): AwarenessEntry[] {
   try {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
@@ -66,8 +70,8 @@ function decodeAndSanitize(update: Uint8Array, userIdOf: (state: unknown) => str
         entries.push({ clientId, clock, state: null });
         continue;
       }
-      const userId = userIdOf(state);
-      if (userId !== null) entries.push({ clientId, clock, state: sanitizeAwarenessState(state, userId) });
+      const identity = identityOf(state);
+      if (identity !== null) entries.push({ clientId, clock, state: sanitizeAwarenessState(state, identity) });
     }
     if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after the awareness update');
     return entries;

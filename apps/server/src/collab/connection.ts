@@ -5,13 +5,12 @@
  */
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { COLLAB_CLOSE_CODES, type CollabCloseCode } from '@concord/shared';
+import { COLLAB_CLOSE_CODES, presenceColor, type CollabCloseCode } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Actor } from '../services/context.ts';
 import type { DocAccess } from '../services/collab/access.ts';
-import { encodeAwarenessEntries, filterAwarenessUpdate } from './awareness-filter.ts';
+import { filterAwarenessUpdate } from './awareness-filter.ts';
 import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, ProtocolError } from './protocol.ts';
 import type { Room } from './room.ts';
 
@@ -85,15 +84,14 @@ export class Connection {
   }
 
   private applyAwareness(update: Uint8Array): void {
-    const entries = filterAwarenessUpdate(update, this.actor.userId);
-    const own = entries.filter((e) => this.room.mayClaimPresence(this, e.clientId, e.clock));
-    for (const e of own) this.clientIds.add(e.clientId);
-    if (own.length) applyAwarenessUpdate(this.room.awareness, encodeAwarenessEntries(own), this);
+    // The identity is the server's (the account's id and name), never the client's.
+    const identity = { id: this.actor.userId, name: this.access.userName, color: presenceColor(this.actor.userId) };
+    this.room.presence.receive(this, filterAwarenessUpdate(update, identity));
   }
 
   private sendAwarenessStates(): void {
-    const states = this.room.awareness.getStates();
-    if (states.size) this.send(encodeAwareness(encodeAwarenessUpdate(this.room.awareness, [...states.keys()])));
+    const states = this.room.presence.statesFor(this);
+    if (states) this.send(encodeAwareness(states));
   }
 
   /** Read-only connections may send updates that change nothing (every client's first sync step 2). */

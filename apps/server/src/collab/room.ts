@@ -10,11 +10,10 @@
  * With several processes (fanout.ts), a committed batch is then published on the document's
  * channel; the other processes apply it with the `remote` origin, which is never persisted
  * again (the sender stored it), and relay it to their own connections. Presence goes the
- * same way, filtered before it leaves and again when it arrives.
+ * same way, filtered before it leaves and again when it arrives (room-presence.ts).
  */
 import * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { CODING_DOC, type CodingValue, type DocName } from '@concord/shared';
+import { CODING_DOC, type CodingValue, type DocName, type Phase } from '@concord/shared';
 import type { Db } from '@concord/db';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -23,11 +22,13 @@ import type { ServiceContext } from '../services/context.ts';
 import { persistDocBatch, seedCodingDoc } from '../services/collab/persist.ts';
 import { codingRowValues } from '../services/collab/projection.ts';
 import { compactDoc, loadDocUpdates } from '../services/collab/store.ts';
-import { encodeAwarenessEntries, filterRemoteAwarenessUpdate } from './awareness-filter.ts';
+import { itemPhase } from '../services/collab/access.ts';
 import type { Connection } from './connection.ts';
 import type { DocChannel, DocMessage, Fanout } from './fanout.ts';
 import type { ItemLog } from './item-log.ts';
-import { encodeAwareness, encodeUpdate } from './protocol.ts';
+import { encodeUpdate } from './protocol.ts';
+import { ItemDocGuard } from './item-integrity.ts';
+import { RoomPresence } from './room-presence.ts';
 
 /** Compact the log into the snapshot after this many persisted updates (and when the room unloads). */
 export const COMPACT_EVERY_UPDATES = 500;
@@ -49,8 +50,6 @@ export type Origin =
   | { kind: 'server'; userId: string; done: Deferred };
 
 const REMOTE: Origin = { kind: 'remote' };
-/** The awareness origin of presence from other processes (not published again). */
-const REMOTE_PRESENCE = Symbol('remote presence');
 
 const isOrigin = (value: unknown): value is Origin => typeof value === 'object' && value !== null && 'kind' in value;
 
@@ -73,7 +72,7 @@ export interface RoomEnv {
 
 export class Room {
   readonly doc = new Y.Doc();
-  readonly awareness: Awareness;
+  readonly presence: RoomPresence;
   readonly connections = new Set<Connection>();
   readonly itemId: string;
   /** Approximate encoded size: the stored size at load plus every update since. */
@@ -85,32 +84,26 @@ export class Room {
   private readonly warned = new Set<string>();
   private readonly ctx: ServiceContext;
   private channel: DocChannel | null = null;
-  /** Presence client ids announced through other processes, with their user ids. */
-  private readonly remoteClients = new Map<number, string>();
+  /** Item documents: authorship is checked before a client's update is applied (item-integrity.ts). */
+  private readonly guard: ItemDocGuard | null;
 
   private constructor(
     readonly name: string,
     readonly target: DocName,
     private readonly env: RoomEnv,
+    phase: Phase,
   ) {
     this.itemId = target.itemId;
     this.ctx = { db: env.db, actor: null, logger: env.logger };
-    this.awareness = new Awareness(this.doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      const changed = [...added, ...updated, ...removed];
-      const update = encodeAwarenessUpdate(this.awareness, changed);
-      // Sent to every connection, the sender too: y-websocket counts it as a sign of life.
-      const message = encodeAwareness(update);
-      for (const c of this.connections) c.send(message);
-      if (origin === REMOTE_PRESENCE) {
-        for (const id of removed) this.remoteClients.delete(id);
-        return;
-      }
-      for (const id of changed) this.remoteClients.delete(id);
-      this.channel?.publish({ type: 'awareness', update });
-    });
+    this.presence = new RoomPresence(
+      this.doc,
+      { connections: this.connections, publish: (update) => this.channel?.publish({ type: 'awareness', update }) },
+      { phase, renewMs: env.limits.presenceRenewMs },
+    );
+    this.guard = target.kind === 'item' ? new ItemDocGuard(this.doc) : null;
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // Clients' updates went through the guard's shadow already; everything else follows.
+      if (this.guard && !(isOrigin(origin) && origin.kind === 'client')) this.guard.follow(update);
       if (!isOrigin(origin) || origin.kind === 'load') return;
       this.approxBytes += update.byteLength;
       if (origin.kind === 'remote') {
@@ -130,7 +123,7 @@ export class Room {
    * load is kept and applied after it (Yjs updates are idempotent).
    */
   static async load(name: string, target: DocName, env: RoomEnv): Promise<Room> {
-    const room = new Room(name, target, env);
+    const room = new Room(name, target, env, await itemPhase({ db: env.db, actor: null, logger: env.logger }, target.itemId));
     let early: DocMessage[] | null = [];
     room.channel = await env.fanout.openDoc(name, (message) => (early ? early.push(message) : room.receive(message)));
     try {
@@ -179,16 +172,12 @@ export class Room {
     if (this.broken) return;
     try {
       if (message.type === 'update') Y.applyUpdate(this.doc, message.update, REMOTE);
-      else if (message.type === 'awareness') {
-        // Filtered by its sender; filtered again here, so no value can arrive through presence.
-        const entries = filterRemoteAwarenessUpdate(message.update);
-        for (const e of entries) if (e.state?.user && !this.awarenessOwner(e.clientId)) this.remoteClients.set(e.clientId, e.state.user.id);
-        const accepted = entries.filter((e) => !this.awarenessOwner(e.clientId));
-        if (accepted.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), REMOTE_PRESENCE);
-      } else {
+      // Filtered by its sender; filtered again here, so no value can arrive through presence.
+      else if (message.type === 'awareness') this.presence.receiveRemote(message.update);
+      else {
         // A process opened the document: tell it who is here.
-        const local = [...this.connections].flatMap((c) => [...c.clientIds]).filter((id) => this.awareness.getStates().has(id));
-        if (local.length) this.channel?.publish({ type: 'awareness', update: encodeAwarenessUpdate(this.awareness, local) });
+        const local = this.presence.localUpdate();
+        if (local) this.channel?.publish({ type: 'awareness', update: local });
       }
     } catch (err) {
       this.env.logger.error({ err, doc: this.name }, 'fan-out message could not be applied');
@@ -212,29 +201,9 @@ export class Room {
     return this.broken !== null;
   }
 
-  awarenessOwner(clientId: number): Connection | null {
-    for (const c of this.connections) if (c.clientIds.has(clientId)) return c;
-    return null;
-  }
-
-  /**
-   * Whether a connection may set a presence client id: one it announced, or a new one. An id
-   * announced through another process stays there, except for a newer state from the same
-   * user (a client that reconnected here from a process that died keeps its id). y-websocket
-   * clients echo every state they learn; echoes carry no newer clock and are dropped.
-   */
-  mayClaimPresence(connection: Connection, clientId: number, clock: number): boolean {
-    if (connection.clientIds.has(clientId)) return true;
-    if (this.awarenessOwner(clientId)) return false;
-    const remoteUser = this.remoteClients.get(clientId);
-    if (remoteUser === undefined) return true;
-    return remoteUser === connection.actor.userId && clock > (this.awareness.meta.get(clientId)?.clock ?? -1);
-  }
-
   /** Removes the presence of every connection here (shutdown: the other processes drop it too). */
   dropLocalPresence(): void {
-    const ids = [...this.connections].flatMap((c) => [...c.clientIds]);
-    if (ids.length) removeAwarenessStates(this.awareness, ids, null);
+    this.presence.dropLocal();
   }
 
   join(connection: Connection): void {
@@ -244,7 +213,7 @@ export class Room {
 
   leave(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
-    if (connection.clientIds.size) removeAwarenessStates(this.awareness, [...connection.clientIds], null);
+    this.presence.leave(connection);
   }
 
   /** An update from a connection: refused (and the connection closed) when it may not write or the document is full. */
@@ -258,6 +227,12 @@ export class Room {
     }
     if (this.approxBytes + update.byteLength > this.env.limits.maxDocBytes) {
       connection.close('PAYLOAD_TOO_LARGE', `the document would pass ${this.env.limits.maxDocBytes} bytes`);
+      return;
+    }
+    const refusal = this.guard?.check(update, { userId: connection.actor.userId, mayModerate: connection.access.moderates });
+    if (refusal) {
+      // Nothing of it is applied, stored or relayed.
+      connection.close('FORBIDDEN', refusal);
       return;
     }
     Y.applyUpdate(this.doc, update, { kind: 'client', connection } satisfies Origin);
@@ -305,7 +280,8 @@ export class Room {
 
   destroy(): void {
     this.channel?.close();
-    this.awareness.destroy();
+    this.presence.destroy();
+    this.guard?.destroy();
     this.doc.destroy();
   }
 

@@ -11,7 +11,7 @@ import { codingDocName, type CodingValue, type DocName } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { resolveDocAccess } from '../services/collab/access.ts';
+import { itemPhase, resolveDocAccess } from '../services/collab/access.ts';
 import { persistItemDocBatches } from '../services/collab/persist.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { Connection } from './connection.ts';
@@ -152,7 +152,17 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     );
   }
 
-  const localItemAccessChanged = (itemId: string) => recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed));
+  /** Presence of the item's loaded rooms follows its phase (stripped to "who" while coded blind). */
+  async function presencePhaseChanged(itemId: string): Promise<void> {
+    const loaded = [...entries.values()].filter((e) => !e.unloading).map((e) => e.ready.catch(() => null));
+    const itemRooms = (await Promise.all(loaded)).filter((room): room is Room => room !== null && room.itemId === itemId);
+    if (!itemRooms.length) return;
+    const phase = await itemPhase({ db, actor: null, logger }, itemId);
+    for (const room of itemRooms) room.presence.setPhase(phase);
+  }
+
+  const localItemAccessChanged = (itemId: string) =>
+    Promise.all([recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed)), presencePhaseChanged(itemId)]).then(() => undefined);
   const localMemberAccessChanged = ({ projectId, userId }: { projectId: string; userId: string }) =>
     recheck([...connections].filter((c) => c.actor.userId === userId && c.access.projectId === projectId && !c.closed));
 

@@ -146,7 +146,8 @@ export function createRealtime(server: HttpServer, deps: Deps): Realtime {
       if (!joined(projectId)) throw new AppError('NOT_FOUND', 'join the project first');
       // The item must be one the member may read in this project (404 otherwise).
       if (itemId !== null) await getItem(ctx, projectId, itemId);
-      if (!joined(projectId)) return;
+      // Only a change is broadcast: repeating where one is tells the others nothing (no count to read).
+      if (!joined(projectId) || socket.data.presence[projectId] === itemId) return;
       socket.data.presence[projectId] = itemId;
       presence.changed(projectId);
     });

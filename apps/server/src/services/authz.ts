@@ -25,6 +25,11 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'items.import': ['owner', 'editor'],
   /** The item's live document (annotations, memos, discussion): coders and editors write, everyone reads. */
   'itemDoc.write': ['owner', 'editor', 'coder'],
+  /**
+   * Remove (never edit) other members' entries in the item document. Everyone else changes
+   * only their own; authorship is checked by the server (collab/item-integrity.ts).
+   */
+  'itemDoc.moderate': ['owner', 'editor'],
   'assignments.read': ALL,
   'assignments.manage': ['owner', 'methodologist', 'editor'],
   'codings.writeOwn': ALL,

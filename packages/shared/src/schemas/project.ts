@@ -17,8 +17,13 @@ export const projectUpdateInput = projectFields.partial();
 /**
  * How far the project's coding is, in items: `coded` have at least one coding value,
  * `submitted` at least one submitted assignment, `revealed` are in the revealed phase.
+ * `scope: 'project'` (members who may read revealed codings): the project's totals.
+ * `scope: 'mine'` (everyone else): the member's own work only, so that no count moves with
+ * another coder's activity on a blind item: `items` are their assigned items, `coded` those
+ * they coded, `submitted` those they submitted, `revealed` those of them revealed.
  */
 export const projectProgressSchema = z.object({
+  scope: z.enum(['project', 'mine']),
   items: z.number().int(),
   coded: z.number().int(),
   submitted: z.number().int(),

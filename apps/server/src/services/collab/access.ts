@@ -3,7 +3,7 @@
  * here before sending any content and again when an item's phase changes.
  */
 import { eq } from 'drizzle-orm';
-import { assignments, items } from '@concord/db';
+import { assignments, items, users } from '@concord/db';
 import { itemDocWriteRefusal, parseDocName, type DocName, type Phase, type Role } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { can, mayReadCodingsOf, projectRole, requireActor } from '../authz.ts';
@@ -16,6 +16,10 @@ export interface DocAccess {
   itemId: string;
   phase: Phase;
   role: Role;
+  /** The account's name: what presence shows of this user, whatever the client sends. */
+  userName: string;
+  /** May remove other members' entries of the item document (itemDoc.moderate). */
+  moderates: boolean;
   /** `read`: the connection receives the document; its updates are refused. */
   mode: 'read' | 'write';
   /** Why a read connection may not write: FORBIDDEN (not theirs) or CONFLICT (frozen). */
@@ -33,7 +37,8 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   if (!item) throw noSuchDocument();
   const role = await projectRole(ctx, item.projectId, actor.userId);
   if (!role) throw noSuchDocument();
-  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role };
+  const [user] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
+  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role, userName: user?.name ?? '', moderates: can(role, 'itemDoc.moderate') };
 
   if (doc.kind === 'item') {
     if (!can(role, 'items.read')) throw noSuchDocument();
@@ -59,6 +64,12 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   }
   const frozen = codingFrozenReason(item.phase, coder.submittedAt);
   return frozen ? { ...base, mode: 'read', readOnly: { code: 'CONFLICT', reason: frozen } } : { ...base, mode: 'write', readOnly: null };
+}
+
+/** An item's phase as stored; an item that is gone counts as coded blind (the strictest presence). */
+export async function itemPhase(ctx: ServiceContext, itemId: string): Promise<Phase> {
+  const [item] = await ctx.db.select({ phase: items.phase }).from(items).where(eq(items.id, itemId));
+  return item?.phase ?? 'independent';
 }
 
 /** Submitted codings and revealed items are frozen. */

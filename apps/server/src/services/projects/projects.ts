@@ -1,57 +1,26 @@
-import { and, count, countDistinct, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import { assignments, codebookFields, codebooks, codebookVersions, codings, items, projectMembers, projects } from '@concord/db';
+import { desc, eq } from 'drizzle-orm';
+import { codebookFields, codebooks, codebookVersions, projectMembers, projects } from '@concord/db';
 import { ACTIONS, newId, type Action, type Project, type ProjectProgress, type ProjectTemplate, type Role } from '@concord/shared';
 import type { z } from 'zod';
 import type { projectUpdateInput } from '@concord/shared';
 import { authorize, can, requireActor } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { audit } from '../audit.ts';
+import { itemCounts, progressOf } from './progress.ts';
 import { DEMO_CODEBOOK } from '../../demo/codebook.ts';
 
 const actionsOf = (role: Role): Action[] => ACTIONS.filter((a) => can(role, a));
 
-/** Per project: items, items with any coding, items with a submitted assignment, revealed items. */
-async function progressOf(ctx: ServiceContext, projectIds: string[]): Promise<Map<string, ProjectProgress>> {
-  const out = new Map<string, ProjectProgress>(projectIds.map((id) => [id, { items: 0, coded: 0, submitted: 0, revealed: 0 }]));
-  if (!projectIds.length) return out;
-  const [itemRows, revealedRows, codedRows, submittedRows] = await Promise.all([
-    ctx.db.select({ projectId: items.projectId, n: count() }).from(items).where(inArray(items.projectId, projectIds)).groupBy(items.projectId),
-    ctx.db
-      .select({ projectId: items.projectId, n: count() })
-      .from(items)
-      .where(and(inArray(items.projectId, projectIds), eq(items.phase, 'revealed')))
-      .groupBy(items.projectId),
-    ctx.db
-      .select({ projectId: codings.projectId, n: countDistinct(codings.itemId) })
-      .from(codings)
-      .where(inArray(codings.projectId, projectIds))
-      .groupBy(codings.projectId),
-    ctx.db
-      .select({ projectId: assignments.projectId, n: countDistinct(assignments.itemId) })
-      .from(assignments)
-      .where(and(inArray(assignments.projectId, projectIds), isNotNull(assignments.submittedAt)))
-      .groupBy(assignments.projectId),
-  ]);
-  const put = (rows: { projectId: string; n: number }[], key: keyof ProjectProgress) => {
-    for (const r of rows) out.get(r.projectId)![key] = Number(r.n);
-  };
-  put(itemRows, 'items');
-  put(revealedRows, 'revealed');
-  put(codedRows, 'coded');
-  put(submittedRows, 'submitted');
-  return out;
-}
-
 type ProjectRow = { id: string; name: string; description: string; createdAt: Date };
 
-function toProject(row: ProjectRow, role: Role, progress: ProjectProgress): Project {
+function toProject(row: ProjectRow, role: Role, itemCount: number, progress: ProjectProgress): Project {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     createdAt: iso(row.createdAt)!,
     role,
-    itemCount: progress.items,
+    itemCount,
     progress,
     actions: actionsOf(role),
   };
@@ -71,18 +40,23 @@ export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
     .innerJoin(projects, eq(projects.id, projectMembers.projectId))
     .where(eq(projectMembers.userId, actor.userId))
     .orderBy(desc(projects.createdAt));
-  const progress = await progressOf(
-    ctx,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => toProject(r, r.role, progress.get(r.id)!));
+  const ids = rows.map((r) => r.id);
+  const [itemCount, progress] = await Promise.all([
+    itemCounts(ctx, ids),
+    progressOf(
+      ctx,
+      rows.map((r) => ({ projectId: r.id, role: r.role })),
+      actor.userId,
+    ),
+  ]);
+  return rows.map((r) => toProject(r, r.role, itemCount.get(r.id)!, progress.get(r.id)!));
 }
 
 export async function getProject(ctx: ServiceContext, projectId: string): Promise<Project> {
-  const { role } = await authorize(ctx, projectId, 'project.read');
+  const { actor, role } = await authorize(ctx, projectId, 'project.read');
   const [row] = await ctx.db.select().from(projects).where(eq(projects.id, projectId));
-  const progress = await progressOf(ctx, [projectId]);
-  return toProject(row!, role, progress.get(projectId)!);
+  const [itemCount, progress] = await Promise.all([itemCounts(ctx, [projectId]), progressOf(ctx, [{ projectId, role }], actor.userId)]);
+  return toProject(row!, role, itemCount.get(projectId)!, progress.get(projectId)!);
 }
 
 /**
@@ -115,7 +89,7 @@ export async function createProject(
         .values(DEMO_CODEBOOK.fields.map((f, position) => ({ id: newId('field'), versionId, key: f.key, position, type: f.type, definition: f })));
       await audit(tx, { projectId: id, entity: 'codebook', entityId: codebookId, action: 'create', after: { version: 1, template: 'cmo', fields: DEMO_CODEBOOK.fields } });
     }
-    return toProject(row!, 'owner', { items: 0, coded: 0, submitted: 0, revealed: 0 });
+    return toProject(row!, 'owner', 0, { scope: 'project', items: 0, coded: 0, submitted: 0, revealed: 0 });
   });
 }
 
