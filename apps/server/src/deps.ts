@@ -4,6 +4,7 @@ import { createRooms, type Rooms } from './collab/rooms.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, noopMetrics } from './metrics.ts';
 import { createMemoryRateLimiter } from './services/auth/rate-limiter.ts';
 import { createDomainEvents } from './services/events.ts';
 
@@ -31,10 +32,11 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       'REDIS_URL is set but the database is embedded PGlite, which only one process can open: scale-out needs DATABASE_URL (PostgreSQL). Running as a single process with Redis fan-out.',
     );
   }
-  const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : createLocalFanout();
+  const metrics = config.metricsToken ? createMetrics() : noopMetrics;
+  const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger, metrics }) : createLocalFanout();
   // PGlite runs one statement at a time: more commits in flight would only queue inside it.
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
-  const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight });
+  const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight, metrics });
   return {
     config,
     database,
@@ -46,6 +48,8 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     collab,
     events: createDomainEvents(logger),
     fanout,
+    metrics,
+    redis: config.redisUrl ? fanout : null,
     async close() {
       await collab.close();
       await fanout.close();

@@ -18,12 +18,14 @@ export const ERROR_CODES = [
   /** A one-time link (invitation) past its expiry. */
   'LINK_EXPIRED',
   'SETUP_REQUIRED',
+  /** Readiness: the database, its migrations or Redis are not ready (503; the message names which). */
+  'NOT_READY',
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 | 503> = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
@@ -37,6 +39,7 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 |
   LINK_USED: 410,
   LINK_EXPIRED: 410,
   SETUP_REQUIRED: 409,
+  NOT_READY: 503,
   INTERNAL: 500,
 };
 

@@ -3,11 +3,13 @@ import type { Database } from '@concord/db';
 import type { ErrorDetail } from '@concord/shared';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
 import type { LoginLimiters } from '../services/auth/sessions.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
+import type { RedisProbe } from '../services/health.ts';
 
 /** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
 export interface AppDeps {
@@ -19,6 +21,10 @@ export interface AppDeps {
   collab: CollabDocs;
   /** The domain event bus: verbs publish, the socket.io project rooms subscribe. */
   events: DomainEvents;
+  /** Operator metrics (`GET /metrics`); no-ops unless CONCORD_METRICS_TOKEN is set. */
+  metrics: Metrics;
+  /** Pinged by readiness when REDIS_URL is set; null without Redis. */
+  redis: RedisProbe | null;
 }
 
 export interface AppEnv {
@@ -58,5 +64,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, metrics: deps.metrics };
 }
