@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, noopMetrics } from './metrics.ts';
+import { lockDataDir } from './ops/data-dir-lock.ts';
 import { createMemoryRateLimiter } from './services/auth/rate-limiter.ts';
 import { createDomainEvents } from './services/events.ts';
 
@@ -24,7 +25,15 @@ export interface Deps extends AppDeps {
 /** Opens the database (migrating it) and builds every collaborator from the config. */
 export async function createDeps(config: Config, options: { logger?: Logger; database?: Database } = {}): Promise<Deps> {
   const logger = options.logger ?? createLogger(config);
-  const database = options.database ?? (await createDb(config.database));
+  // A PGlite directory this process opens is marked as in use (backup and restore refuse it meanwhile).
+  const dirLock = !options.database && config.database.kind === 'pglite' ? lockDataDir(config.database.dataDir, 'server') : null;
+  let database: Database;
+  try {
+    database = options.database ?? (await createDb(config.database));
+  } catch (err) {
+    dirLock?.release();
+    throw err;
+  }
   await migrate(database);
   if (config.redisUrl && database.kind === 'pglite') {
     // PGlite lives in one process: a second process would open its own copy of the data.
@@ -54,6 +63,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       await collab.close();
       await fanout.close();
       await database.close();
+      dirLock?.release();
     },
   };
 }
