@@ -15,12 +15,11 @@ import postgres from 'postgres';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { demoEmail, signIn } from '../helpers/sessions.ts';
 
 const CLI = fileURLToPath(new URL('../../apps/server/src/cli/main.ts', import.meta.url));
-// eslint-disable-next-line no-restricted-properties -- the PostgreSQL lane's server, as the other test workspaces read it
 const PG_URL = process.env.TEST_DATABASE_URL;
 
 type Target = { dataDir: string } | { databaseUrl: string };
@@ -58,18 +57,6 @@ function connect(server: ServerProcess, docName: string, cookie: string) {
   const provider = new WebsocketProvider(`${server.url.replace('http', 'ws')}/yjs`, docName, doc, { WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket, disableBc: true });
   const synced = new Promise<void>((resolve) => provider.once('sync', (ok: boolean) => ok && resolve()));
   return { doc, provider, synced };
-}
-
-async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 /** Exports of the project and the state of the given live documents, read through a running server. */
@@ -122,7 +109,7 @@ beforeAll(async () => {
     await peer.synced;
     peer.doc.getText('memo').insert(0, 'memo written before the backup');
     const check = connect(server, itemDoc, owner.cookie);
-    await eventually(() => expect(check.doc.getText('memo').toString()).toBe('memo written before the backup'));
+    await vi.waitFor(() => expect(check.doc.getText('memo').toString()).toBe('memo written before the backup'), { timeout: 20_000, interval: 100 });
     peer.provider.destroy();
     check.provider.destroy();
     const codings = (await (await api(server, owner.cookie, `/api/projects/${projectId}/export/codings.csv`)).text()).split('\n');
@@ -215,7 +202,7 @@ describe('concord backup and restore', () => {
     }
   });
 
-  it('refuses damaged or foreign files with exit code 2 and says what is wrong, leaving the target unchanged', async () => {
+  it('refuses damaged or foreign files with exit code 2 and says what is wrong, leaving the target unchanged', { timeout: 300_000 }, async () => {
     const good = await readFile(backupFile());
     const target = { dataDir: path.join(work, 'damaged-target') };
     const cases: [string, Buffer, RegExp][] = [

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { BackupFileError, type BackupHeader } from '../ops/backup-file.ts';
 import { backupDatabase } from '../ops/backup.ts';
 import { DataDirInUseError, lockDataDir } from '../ops/data-dir-lock.ts';
-import { restoreDatabase, TargetNotEmptyError } from '../ops/restore.ts';
+import { restoreDatabase, TargetNotEmptyError, verifyBackupFile } from '../ops/restore.ts';
 
 const USAGE = {
   backup: 'usage: pnpm concord backup FILE',
@@ -42,6 +42,8 @@ export async function runBackupCli(command: 'backup' | 'restore', argv: string[]
   }
   let lock: { release(): void } | null = null;
   try {
+    // A bad file is reported before any database is opened (a fresh PGlite directory takes seconds to create).
+    if (command === 'restore') await verifyBackupFile(file);
     // PGlite is one process's: the server must be stopped (the lock tells), and it cannot start meanwhile.
     if (config.database.kind === 'pglite') lock = lockDataDir(config.database.dataDir, command);
     const database = await createDb(config.database);

@@ -60,8 +60,8 @@ async function resetSequences(tx: Tx): Promise<void> {
   }
 }
 
-/** Reads the whole file once (gzip, row counts, end record, checksum) before the database is touched. */
-async function verifyBackupFile(file: string): Promise<void> {
+/** Reads the whole file once (gzip, row counts, end record, checksum, migration): call it before opening the target. */
+export async function verifyBackupFile(file: string): Promise<void> {
   const reader = await readBackupFile(file);
   try {
     checkMigration(reader.header);
@@ -71,8 +71,8 @@ async function verifyBackupFile(file: string): Promise<void> {
   }
 }
 
+/** Restores a file that `verifyBackupFile` accepted (a damage found now would still roll everything back). */
 export async function restoreDatabase(database: Database, file: string, options: { force: boolean }): Promise<BackupHeader> {
-  await verifyBackupFile(file);
   const reader = await readBackupFile(file);
   try {
     const { header } = reader;
