@@ -23,15 +23,13 @@
  * over the edit phase (% of one core).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
+import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -63,13 +61,6 @@ const DRAIN_S = num('drain', 1, 120);
 const MAX_SECONDS = num('max-seconds', 10, 1800);
 const PROCESSES = num('processes', 1, 8);
 if (PROCESSES > 1 && !flags['database-url']) throw new Error('--processes above 1 needs --database-url (PGlite is one process only)');
-const CLK_TCK = 100;
-
-// y-websocket adds a process 'exit' listener per provider.
-process.setMaxListeners(0);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- server process
 
@@ -108,102 +99,7 @@ const watchdog = setTimeout(() => {
 }, MAX_SECONDS * 1000);
 watchdog.unref();
 
-// ---------------------------------------------------------------- /proc sampling
-
-async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: number } | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11] = utime, fields[12] = stime (fields 14 and 15 of /proc/<pid>/stat)
-    return { rssMb: rssKb / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return null;
-  }
-}
-
-// ---------------------------------------------------------------- clients
-
-interface Edit {
-  seq: number;
-  t: number;
-}
-
-interface Client {
-  index: number;
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-  synced: Promise<number>;
-  /** Last sequence number seen per sender index. */
-  seen: Map<number, number>;
-  sent: number;
-  closes: number[];
-}
-
-const latencies: number[] = [];
-let delivered = 0;
-let skipped = 0;
-let measuring = true;
-
-function connect(wsUrl: string, docName: string, cookie: string, index: number): Client {
-  const doc = new Y.Doc();
-  const Socket = class extends WebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      super(address, protocols, { headers: { cookie } });
-    }
-  };
-  const t0 = now();
-  const provider = new WebsocketProvider(wsUrl, docName, doc, {
-    WebSocketPolyfill: Socket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
-  const client: Client = { index, doc, provider, seen: new Map(), sent: 0, closes: [], synced: Promise.resolve(0) };
-  client.synced = new Promise<number>((resolve) => {
-    const onSync = (isSynced: boolean) => {
-      if (!isSynced) return;
-      provider.off('sync', onSync);
-      resolve(now() - t0);
-    };
-    provider.on('sync', onSync);
-  });
-  provider.on('connection-close', (event) => {
-    if (event) client.closes.push(event.code);
-  });
-  doc.getMap<Edit>('bench').observe((event) => {
-    if (event.transaction.local) return;
-    const at = now();
-    const map = event.target as Y.Map<Edit>;
-    for (const key of event.keysChanged) {
-      const sender = Number(key);
-      const edit = map.get(key);
-      if (!edit || sender === index) continue;
-      const last = client.seen.get(sender) ?? 0;
-      if (edit.seq <= last) continue;
-      client.seen.set(sender, edit.seq);
-      delivered++;
-      skipped += edit.seq - last - 1;
-      if (measuring) latencies.push(at - edit.t);
-    }
-  });
-  return client;
-}
-
-function edit(client: Client): void {
-  const seq = ++client.sent;
-  client.doc.transact(() => {
-    client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
-    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index });
-    const memo = client.doc.getText('memo');
-    memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
-  });
-}
-
-/** A map's content with its keys sorted (key order follows arrival, which differs per client). */
-const sortedJson = (map: Y.Map<unknown>) => Object.fromEntries(Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
-const round = (n: number | null, d = 1) => (n === null ? null : Number(n.toFixed(d)));
+const log = new DeliveryLog();
 
 // ---------------------------------------------------------------- run
 
@@ -230,8 +126,10 @@ async function main() {
 
     // Connect, a bounded number at a time.
     const tConnect = now();
-    const docs: Client[][] = [];
-    for (let d = 0; d < DOCS; d++) docs.push(Array.from({ length: CLIENTS }, (_, c) => connect(wsUrls[c % PROCESSES]!, docNames[d]!, cookie, c)));
+    const docs: BenchClient[][] = [];
+    for (let d = 0; d < DOCS; d++) {
+      docs.push(Array.from({ length: CLIENTS }, (_, c) => connectClient({ wsUrl: wsUrls[c % PROCESSES]!, docName: docNames[d]!, cookie, index: c, log })));
+    }
     const clients = docs.flat();
     const syncTimes = await Promise.race([
       Promise.all(clients.map((c) => c.synced)),
@@ -248,8 +146,8 @@ async function main() {
     const stops: (() => void)[] = [];
     const timers = clients.map((c) =>
       setTimeout(() => {
-        edit(c);
-        const interval = setInterval(() => edit(c), period);
+        editOnce(c);
+        const interval = setInterval(() => editOnce(c), period);
         stops.push(() => clearInterval(interval));
       }, Math.random() * period),
     );
@@ -265,18 +163,13 @@ async function main() {
     const tDrain = now();
     while (!complete() && now() - tDrain < DRAIN_S * 1000) await sleep(50);
     const drainMs = now() - tDrain;
-    measuring = false;
+    log.measuring = false;
     const cpu2 = await sampleAll();
 
     // Convergence: same state vector and same content on every client of a doc.
-    let converged = 0;
-    for (const group of docs) {
-      const sv = group.map((c) => JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(c.doc))].sort((a, b) => a[0] - b[0])));
-      const content = group.map((c) => JSON.stringify([sortedJson(c.doc.getMap('bench')), sortedJson(c.doc.getMap('annotations')), c.doc.getText('memo').toString()]));
-      if (sv.every((s) => s === sv[0]) && content.every((s) => s === content[0])) converged++;
-    }
+    const converged = docs.filter(groupConverged).length;
     const expected = sent * (CLIENTS - 1);
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const sorted = [...log.latencies].sort((a, b) => a - b);
     const syncSorted = [...syncTimes].sort((a, b) => a - b);
     const ticks = (a: Awaited<ReturnType<typeof procSample>>, b: Awaited<ReturnType<typeof procSample>>) => (a && b ? b.cpuTicks - a.cpuTicks : 0);
     const perServer = pids.map((pid, i) => ({
@@ -308,13 +201,21 @@ async function main() {
         p99: round(quantile(sorted, 0.99), 2),
         max: round(sorted.length ? sorted[sorted.length - 1]! : null, 2),
       },
-      edits: { sent, editsPerSec: round(sent / editS), expectedDeliveries: expected, delivered, deliveredPerSec: round(delivered / (editS + drainMs / 1000)), undelivered: expected - delivered - skipped, coalesced: skipped },
+      edits: {
+        sent,
+        editsPerSec: round(sent / editS),
+        expectedDeliveries: expected,
+        delivered: log.delivered,
+        deliveredPerSec: round(log.delivered / (editS + drainMs / 1000)),
+        undelivered: expected - log.delivered - log.coalesced,
+        coalesced: log.coalesced,
+      },
       drainMs: Math.round(drainMs),
-      convergence: { ok: converged === DOCS && delivered + skipped === expected, converged, docs: DOCS },
+      convergence: { ok: converged === DOCS && log.delivered + log.coalesced === expected, converged, docs: DOCS },
       server: perServer[0],
       ...(PROCESSES > 1 ? { servers: perServer } : {}),
       closes: closes.length,
-      loadavg: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).map(Number),
+      loadavg: await loadavg(),
       wallS: round((now() - started) / 1000),
     };
     console.log(JSON.stringify(result));

@@ -1,27 +1,38 @@
 /**
- * Production build of the server: one ESM file, `dist/main.mjs`, with the workspace packages
- * (TypeScript sources) bundled in and every npm dependency left as an import.
+ * Production builds of the server, with the workspace packages (TypeScript sources) bundled in
+ * and every npm dependency left as an import:
+ * - `dist/main.mjs`, the server (`pnpm start`, the end-to-end tests, the benches);
+ * - `dist/concord.mjs`, the command line (`pnpm concord`, the `concord` bin), with the
+ *   database commands split into chunks loaded only when asked for, so `concord reliability`
+ *   starts without drizzle or the database drivers.
  *
- * Why: `tsx` transpiles on the fly through a module-loader thread with its own V8 heap; the
- * running server then holds about 85 MB more (measured idle RSS 212 MB under tsx, 126 MB from
- * the bundle, on PostgreSQL). Development and tests keep running the sources with tsx.
+ * Why bundles: `tsx` transpiles on the fly through a module-loader thread with its own V8 heap;
+ * the running server then holds about 85 MB more (idle RSS 212 MB under tsx, 126 MB from the
+ * bundle, on PostgreSQL), and each CLI run paid its start-up. Development keeps tsx.
  *
- * `dist/` sits at the same depth as `src/`, so the paths the code resolves from its own
- * location (the web build in config.ts, the migrations in @concord/db) stay correct.
+ * `dist/` sits at the same depth as `src/` and every output file lies directly in it, so the
+ * paths the code resolves from its own location (the web build in config.ts, the migrations in
+ * @concord/db) stay correct. Outputs are written to a temporary name and renamed, so a process
+ * starting during a build never reads half a file.
  */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const workspace = /^@concord\//;
 
-await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.mjs',
+const common = {
+  absWorkingDir: serverDir,
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  sourcemap: 'linked',
+  outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
+  write: false,
   plugins: [
     {
       name: 'external-npm-packages',
@@ -31,4 +42,33 @@ await build({
       },
     },
   ],
-});
+};
+
+function writeAtomically(files) {
+  mkdirSync(path.join(serverDir, 'dist'), { recursive: true });
+  for (const file of files) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+}
+
+/** Builds the requested bundles (both by default). */
+export async function buildServer({ server = true, cli = true } = {}) {
+  const builds = [];
+  if (server) builds.push(build({ ...common, entryPoints: { main: 'src/main.ts' }, sourcemap: 'linked' }));
+  if (cli) {
+    builds.push(
+      build({
+        ...common,
+        entryPoints: { concord: 'src/cli/main.ts' },
+        splitting: true,
+        chunkNames: 'concord-[name]-[hash]',
+        banner: { js: '#!/usr/bin/env node' },
+      }),
+    );
+  }
+  for (const result of await Promise.all(builds)) writeAtomically(result.outputFiles);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();

@@ -13,10 +13,11 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
-import { freshPostgres, reachableRedis, type FreshDatabase } from '../helpers/services.ts';
+import { freshDemoPostgres } from '../helpers/demo-postgres.ts';
+import { reachableRedis, type FreshDatabase } from '../helpers/services.ts';
 
 const redisUrl = await reachableRedis();
-const database = redisUrl ? await freshPostgres() : null;
+const database = redisUrl ? await freshDemoPostgres() : null;
 /** The array each client appends its own numbered tokens to. */
 const TOKENS = 'scale-out-tokens';
 
@@ -126,7 +127,7 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
 
   beforeAll(async () => {
     const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl!, CONCORD_REDIS_PREFIX: `concord-e2e:${process.pid}:${Date.now()}`, CONCORD_DEMO: '1' };
-    // A first, so only one process seeds the demo study.
+    // The database holds the demo study already (helpers/demo-postgres.ts); A starts first all the same.
     a = await startServerProcess({ env });
     b = await startServerProcess({ env });
     proxy = await failoverProxy(() => (aAlive ? portOf(a.url) : portOf(b.url)));

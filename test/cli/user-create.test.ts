@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from '../helpers/server.ts';
 
-const CLI = fileURLToPath(new URL('../../apps/server/src/cli/main.ts', import.meta.url));
+// The `concord` bin, as `pnpm concord` runs it: the bundled CLI, no TypeScript at run time.
+const CLI = fileURLToPath(new URL('../../apps/server/bin/concord.mjs', import.meta.url));
 let dataDir: string;
 
 function concord(args: string[], input?: string) {
   const { DATABASE_URL: _db, ...env } = process.env;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
     env: { ...env, CONCORD_DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'warn' },
     input,
     encoding: 'utf8',

@@ -30,6 +30,7 @@ export function findChromium(): string | null {
   return null;
 }
 
-export function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+/** `extraArgs`: e.g. `--ignore-certificate-errors` for a proxy with a self-signed certificate. */
+export function launchChromium(executablePath: string, extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

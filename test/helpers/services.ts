@@ -24,12 +24,15 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-export async function freshPostgres(): Promise<FreshDatabase | null> {
-  const base = process.env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL;
+export const postgresBaseUrl = () => process.env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL;
+
+/** A new database, empty or a copy of `template` (a database nobody is connected to). */
+export async function freshPostgres(options: { template?: string } = {}): Promise<FreshDatabase | null> {
+  const base = postgresBaseUrl();
   const name = `concord_e2e_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = postgres(base, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
-    await admin.unsafe(`create database "${name}"`);
+    await admin.unsafe(`create database "${name}"${options.template ? ` template "${options.template}"` : ''}`);
   } catch (err) {
     await admin.end({ timeout: 1 }).catch(() => {});
     return unavailable(`PostgreSQL at ${base}`, err instanceof Error ? err.message : String(err));

@@ -53,12 +53,15 @@ export async function submitSignInForm(page: Page, email: string, password: stri
 /**
  * Sessions on the run's server and browser, which the test file creates in its beforeAll
  * (hence the getter). `pageErrors` collects every page's uncaught errors, labelled by user.
+ * `apiUrl`, when given, is where the test's own API calls go (a process behind the proxy
+ * whose address `url` the browser opens); sessions live in the shared database.
  */
-export function browserSessions(env: () => { url: string; browser: Browser }) {
+export function browserSessions(env: () => { url: string; apiUrl?: string; browser: Browser }) {
   const accounts: Record<string, Account> = {};
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
-  const client = (who: string) => createApiClient(env().url, { headers: { cookie: accounts[who]!.cookie } });
+  const apiUrl = () => env().apiUrl ?? env().url;
+  const client = (who: string) => createApiClient(apiUrl(), { headers: { cookie: accounts[who]!.cookie } });
   return {
     accounts,
     pageErrors,
@@ -66,7 +69,7 @@ export function browserSessions(env: () => { url: string; browser: Browser }) {
     project: (who: string) => client(who).api.projects[':projectId'],
     /** Signs `who` in: a demo account by its local part, or any email with its password. */
     async signIn(who: string, email = demoEmail(who), password = TEST_DEMO_PASSWORD): Promise<Account> {
-      return (accounts[who] = await signIn(env().url, email, password));
+      return (accounts[who] = await signIn(apiUrl(), email, password));
     },
     /** A new browser context with `who`'s session and a page in it, opened at `path` when given. */
     async openAs(who: string, options: { path?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {

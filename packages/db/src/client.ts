@@ -15,7 +15,17 @@ export interface Database {
   db: Db;
   kind: DbKind;
   close(): Promise<void>;
+  /**
+   * Holds a database-wide lock until the returned release is called: processes starting
+   * together on one PostgreSQL database migrate one after the other (the migrator reads the
+   * applied level outside its transaction, so two at once would both apply). PGlite has
+   * one process: a no-op.
+   */
+  exclusive(): Promise<() => Promise<void>>;
 }
+
+/** pg_advisory_lock key of the migrations ("concord" as a 32-bit number). */
+const MIGRATION_LOCK_KEY = 0x636f6e63;
 
 export type DbOptions =
   | { kind: 'postgres'; url: string; maxConnections?: number }
@@ -30,10 +40,20 @@ export async function createDb(options: DbOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    const exclusive = async () => {
+      // Its own connection: a session lock must be taken and released on the same one, and
+      // the pool may have a single connection, which the migrations need.
+      const locker = postgres(options.url, { max: 1, onnotice: () => {} });
+      await locker`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      return async () => {
+        await locker`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        await locker.end({ timeout: 5 });
+      };
+    };
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }), exclusive };
   }
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return { db, kind: 'pglite', close: () => client.close(), exclusive: async () => async () => {} };
 }

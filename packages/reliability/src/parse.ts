@@ -156,29 +156,27 @@ class TokenTable {
   readonly texts: string[] = [];
   readonly lines: number[] = [];
   readonly columns: number[] = [];
-  private readonly hashes: number[] = [];
-  private readonly starts: number[] = [0];
+  // Typed arrays, not number[]: the probe in idForRange runs once per cell (millions of times).
+  private hashes = new Int32Array(32);
+  private starts = new Int32Array(33);
   private pool = new Uint8Array(256);
   private slots = new Int32Array(64);
 
   idForRange(bytes: Uint8Array, start: number, end: number, hash: number, line: number, column: number): number {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     const length = end - start;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i] ?? 0;
+      const slot = slots[i]!;
       if (slot === 0) return this.add(bytes, start, end, hash, line, column);
       const id = slot - 1;
       if (this.hashes[id] !== hash) continue;
-      const from = this.starts[id] ?? 0;
-      if ((this.starts[id + 1] ?? 0) - from !== length) continue;
-      let same = true;
-      for (let k = 0; k < length; k++) {
-        if (this.pool[from + k] !== bytes[start + k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      const from = this.starts[id]!;
+      if (this.starts[id + 1]! - from !== length) continue;
+      const pool = this.pool;
+      let k = 0;
+      while (k < length && pool[from + k] === bytes[start + k]) k++;
+      if (k === length) return id;
     }
   }
 
@@ -193,16 +191,20 @@ class TokenTable {
 
   private add(bytes: Uint8Array, start: number, end: number, hash: number, line: number, column: number): number {
     const id = this.texts.length;
-    const from = this.starts[id] ?? 0;
+    const from = this.starts[id]!;
     if (from + end - start > this.pool.length) {
       const pool = new Uint8Array(Math.max(this.pool.length * 2, from + end - start));
       pool.set(this.pool);
       this.pool = pool;
     }
+    if (id + 1 >= this.hashes.length) {
+      this.hashes = grow(this.hashes, id + 2);
+      this.starts = grow(this.starts, id + 3);
+    }
     this.pool.set(bytes.subarray(start, end), from);
-    this.starts.push(from + end - start);
+    this.starts[id + 1] = from + end - start;
     this.texts.push(decoder.decode(bytes.subarray(start, end)));
-    this.hashes.push(hash);
+    this.hashes[id] = hash;
     this.lines.push(line);
     this.columns.push(column);
     if (this.texts.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
@@ -212,8 +214,8 @@ class TokenTable {
 
   private place(id: number): void {
     const mask = this.slots.length - 1;
-    let i = (this.hashes[id] ?? 0) & mask;
-    while ((this.slots[i] ?? 0) !== 0) i = (i + 1) & mask;
+    let i = this.hashes[id]! & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
     this.slots[i] = id + 1;
   }
 
@@ -278,7 +280,6 @@ function recordEnd(bytes: Uint8Array, pos: number): number {
  */
 function scanWide(bytes: Uint8Array, keepUnitIds: boolean): Scanned {
   const tokens = new TokenTable();
-  const codes = new GrowableInt32();
   const units: string[] = [];
   const fields: string[] = [];
   const length = bytes.length;
@@ -295,20 +296,24 @@ function scanWide(bytes: Uint8Array, keepUnitIds: boolean): Scanned {
   }
   if (header === null) throw new ReliabilityError('EMPTY_INPUT', 'csv requires a header row, the input is empty', { line: 1, column: 1 });
   const width = header.length;
+  // Sized from the line count, so the hot loop writes into a typed array with no growth
+  // check of its own (a method call per cell cost a third of the scan).
+  let codes = new Int32Array(Math.max(1, (countLines(bytes, pos) + 1) * (width - 1)));
+  let n = 0;
   let nUnits = 0;
-  const pushed = codes;
   while (pos < length) {
     const rowStart = pos;
     const rowLine = line;
-    const codesAtRowStart = pushed.length;
+    const codesAtRowStart = n;
+    if (n + width > codes.length) codes = grow(codes, n + width);
     let column = 0;
     let quoted = false;
     let blank = true;
     let unitStart = 0;
     let unitEnd = 0;
     for (;;) {
-      let ch = bytes[pos] ?? NEWLINE;
-      while ((ch === SPACE || ch === TAB) && pos < length) ch = bytes[++pos] ?? NEWLINE;
+      let ch = pos < length ? bytes[pos]! : NEWLINE;
+      while ((ch === SPACE || ch === TAB) && pos < length) ch = ++pos < length ? bytes[pos]! : NEWLINE;
       if (ch === QUOTE) {
         quoted = true;
         break;
@@ -317,20 +322,20 @@ function scanWide(bytes: Uint8Array, keepUnitIds: boolean): Scanned {
       let end = pos;
       let hash = 0;
       let hashAtEnd = 0;
-      while (pos < length && ch !== COMMA && ch !== NEWLINE && ch !== RETURN) {
+      while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) {
         hash = (Math.imul(hash, 31) + ch) | 0;
         if (ch !== SPACE && ch !== TAB) {
           end = pos + 1;
           hashAtEnd = hash;
         }
-        ch = bytes[++pos] ?? NEWLINE;
+        ch = ++pos < length ? bytes[pos]! : NEWLINE;
       }
       if (end > start) blank = false;
       if (column === 0) {
         unitStart = start;
         unitEnd = end;
       } else if (column < width) {
-        pushed.push(end === start ? MISSING : tokens.idForRange(bytes, start, end, hashAtEnd, rowLine, column + 1));
+        codes[n++] = end === start ? MISSING : tokens.idForRange(bytes, start, end, hashAtEnd, rowLine, column + 1);
       }
       column++;
       if (ch === COMMA && pos < length) {
@@ -338,11 +343,11 @@ function scanWide(bytes: Uint8Array, keepUnitIds: boolean): Scanned {
         continue;
       }
       if (ch === RETURN && pos < length) pos++;
-      if (bytes[pos] === NEWLINE && pos < length) pos++;
+      if (pos < length && bytes[pos] === NEWLINE) pos++;
       break;
     }
     if (quoted) {
-      pushed.length = codesAtRowStart;
+      n = codesAtRowStart;
       const end = recordEnd(bytes, rowStart);
       const cursor: RecordCursor = { pos: 0, line: rowLine };
       readRecord(decoder.decode(bytes.subarray(rowStart, end)), cursor, fields);
@@ -353,18 +358,34 @@ function scanWide(bytes: Uint8Array, keepUnitIds: boolean): Scanned {
       if (keepUnitIds) units.push(trimCell(fields[0] ?? ''));
       for (let c = 1; c < width; c++) {
         const cell = trimCell(fields[c] ?? '');
-        pushed.push(cell === '' ? MISSING : tokens.id(cell, rowLine, c + 1));
+        codes[n++] = cell === '' ? MISSING : tokens.id(cell, rowLine, c + 1);
       }
       nUnits++;
       continue;
     }
     line++;
-    if (blank && column === 1) continue;
+    if (blank && column === 1) {
+      n = codesAtRowStart;
+      continue;
+    }
     if (column !== width) throw raggedError(rowLine, column, width);
     if (keepUnitIds) units.push(decoder.decode(bytes.subarray(unitStart, unitEnd)));
     nUnits++;
   }
-  return { tokens, codes: codes.view(), nUnits, coders: header.slice(1), units };
+  return { tokens, codes: codes.subarray(0, n), nUnits, coders: header.slice(1), units };
+}
+
+/** Line breaks from `pos` on: an upper bound of the rows left (quoted breaks count too). */
+function countLines(bytes: Uint8Array, pos: number): number {
+  let lines = 0;
+  for (let i = bytes.indexOf(NEWLINE, pos); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) lines++;
+  return lines;
+}
+
+function grow(codes: Int32Array<ArrayBuffer>, atLeast: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(atLeast, codes.length * 2));
+  next.set(codes);
+  return next;
 }
 
 function scanLong(text: string): Scanned {
@@ -476,10 +497,11 @@ export function parseReliabilityCsv(
       tokenValue[id] = index.get(labels[0] ?? '') ?? 0;
     });
   }
-  const values = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    const t = codes[i] ?? MISSING;
-    values[i] = t < 0 ? MISSING : (tokenValue[t] ?? MISSING);
+  // Token ids become category indexes in place: the scan's array is ours alone.
+  const values = codes;
+  for (let i = 0; i < values.length; i++) {
+    const t = values[i]!;
+    if (t >= 0) values[i] = tokenValue[t]!;
   }
   if (options.sets) {
     const data: SetReliabilityData = { kind: 'sets', nUnits, nCoders, values, sets, categories: order.categories, coders };

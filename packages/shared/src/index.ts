@@ -2,6 +2,7 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './roles.ts';
 export * from './items.ts';
+export * from './http-url.ts';
 export * from './schemas/index.ts';
 export * from './values.ts';
 export * from './realtime.ts';

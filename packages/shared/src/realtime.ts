@@ -4,8 +4,7 @@
  * (`Socket<ServerToClientEvents, ClientToServerEvents>`). Types are not validation: the
  * server parses every inbound payload with the schemas below.
  *
- * No event carries a coding value. Who receives which event is decided on the server
- * (apps/server/src/realtime/events.ts explains the blind-coding reasoning per event).
+ * No event carries a coding value. Who receives which event: SECURITY.md (the blind-coding rules).
  */
 import { z } from 'zod';
 import type { ErrorCode } from './errors.ts';

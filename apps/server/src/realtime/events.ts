@@ -1,29 +1,6 @@
 /**
- * Domain events -> socket.io emits, and who receives each. Blind coding (a coder must not
- * learn another coder's values or annotations before the reveal) decides every line:
- *
- * - `item:phase` / `session:opened` / `session:closed` -> the project room. They carry an
- *   item id and a phase, which every member already reads in the items list. No values.
- * - `item:submitted` {coderId} -> the submitting coder and members who may manage
- *   assignments. The assignments API shows coders only their own assignments, so telling
- *   the whole room "B submitted item X" would reveal who else codes X (and their progress).
- * - `codings:changed` {projectId} -> the project room, on a submit or on a reveal (or a
- *   phase change out of revealed). Nothing but the project id: a dashboard refetches
- *   through the REST API, which applies the blind rules to whoever asks.
- * - `comment:added` -> exactly the members who may list that comment (commentReaders, the
- *   rule of GET …/comments, mayReadCommentOf), through their per-member rooms. A coder's
- *   comment during the independent phase may state their values, so it reaches its author
- *   and non-coding managers only; after the reveal (or in a joint session) everyone. Evaluated
- *   at delivery, with the item's phase at that moment: the same answer a list request would get.
- * - `adjudication:changed` {itemId, fieldKey, status} -> members who may read adjudications
- *   (managers). No value or rationale; adjudications exist only on revealed items anyway.
- * - `member.accessChanged` -> the member's sockets get `project:removed` and leave every room
- *   of the project (so they stop receiving its events at once, on every process); the client
- *   may join again and is then placed by its new role, or refused.
- * - `project:presence` (presence.ts) -> the project room: user ids, display names and item
- *   ids only, never a value, field or cursor.
- *
- * Rooms are joined only through `project:join`, which asks authz; a client cannot name a room.
+ * Domain events -> socket.io emits. Who receives each event is a blind-coding rule: see
+ * SECURITY.md ("The blind-coding rules", rule 6). No event carries a value.
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '@concord/shared';
@@ -50,6 +27,7 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
   switch (event.type) {
     case 'coding.submitted': {
       const { projectId, itemId, coderId } = event;
+      // Not the whole room: "B submitted item X" would tell coders who else codes X.
       io.to([rooms.member(projectId, coderId), rooms.can(projectId, 'assignments.manage')]).emit('item:submitted', { projectId, itemId, coderId });
       io.to(rooms.project(projectId)).emit('codings:changed', { projectId });
       return;
@@ -66,6 +44,7 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
     }
     case 'comment.added': {
       const { projectId, itemId, comment } = event;
+      // Decided now, with the item's phase at delivery: the answer a list request would get.
       const readers = await commentReaders(deps.ctx, projectId, itemId, comment);
       if (readers.length) io.to(readers.map((userId) => rooms.member(projectId, userId))).emit('comment:added', { projectId, itemId, comment });
       return;

@@ -69,7 +69,7 @@ export async function authorize(ctx: ServiceContext, projectId: string, action: 
 }
 
 /**
- * Blind coding: who may see coder `coderId`'s values on an item.
+ * Blind coding: who may see coder `coderId`'s values on an item. (SECURITY.md, rule 1)
  * - independent: only that coder;
  * - joint: every participant (the item's coders and the project's managers);
  * - revealed: managers and the item's coders.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
 import { IMPORT_TARGETS, PLATFORMS } from '../items.ts';
+import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema } from './common.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
@@ -8,7 +9,7 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().de
 export const itemInput = z.object({
   externalId: z.string().trim().max(300).nullable().default(null),
   title: z.string().trim().min(1).max(2000),
-  url: z.url().max(4000).nullable().default(null),
+  url: httpUrlSchema.nullable().default(null),
   platform: z.enum(PLATFORMS).nullable().default(null),
   author: z.string().trim().max(500).nullable().default(null),
   publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),

@@ -8,7 +8,7 @@ import type { Codebook, FieldDefinition } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
-import { csvLine } from './csv.ts';
+import { csvTable, type CsvText } from './csv.ts';
 
 /** JSON with object keys sorted at every depth: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -65,8 +65,8 @@ function fieldRows(field: FieldDefinition): string[][] {
   }
 }
 
-export async function exportCodebookCsv(ctx: ServiceContext, projectId: string): Promise<string> {
+export async function exportCodebookCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
   await authorize(ctx, projectId, 'export.read');
   const codebook = await loadCodebook(ctx, projectId);
-  return csvLine([...CODEBOOK_CSV_COLUMNS]) + codebook.fields.flatMap(fieldRows).map(csvLine).join('');
+  return csvTable(CODEBOOK_CSV_COLUMNS, codebook.fields.flatMap(fieldRows));
 }

@@ -9,11 +9,11 @@ import { AppError } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
-import { csvLine } from './csv.ts';
+import { csvTable, type CsvText } from './csv.ts';
 
 export type CodingsLayout = 'long' | 'wide';
 
-export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<string> {
+export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<CsvText> {
   await authorize(ctx, projectId, 'export.read');
   if (options.layout === 'wide' && !options.field) {
     throw new AppError('VALIDATION_FAILED', 'the wide layout holds one field: add ?field=KEY');
@@ -33,7 +33,7 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
     .orderBy(asc(items.seq), asc(users.email), asc(codings.fieldKey));
 
   if (options.layout === 'long') {
-    return csvLine(['unit', 'coder', 'field', 'value']) + rows.map((r) => csvLine([r.unit, r.coder, r.field, formatValue(r.value)])).join('');
+    return csvTable(['unit', 'coder', 'field', 'value'], rows.map((r) => [r.unit, r.coder, r.field, formatValue(r.value)]));
   }
   const coders = [...new Set(rows.map((r) => r.coder))].sort();
   const units = new Map<string, Map<string, string>>();
@@ -41,7 +41,5 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
     if (!units.has(r.unit)) units.set(r.unit, new Map());
     units.get(r.unit)!.set(r.coder, formatValue(r.value));
   }
-  let out = csvLine(['unit', ...coders]);
-  for (const [unit, byCoder] of units) out += csvLine([unit, ...coders.map((c) => byCoder.get(c) ?? '')]);
-  return out;
+  return csvTable(['unit', ...coders], [...units].map(([unit, byCoder]) => [unit, ...coders.map((c) => byCoder.get(c) ?? '')]));
 }

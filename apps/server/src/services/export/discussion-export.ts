@@ -8,7 +8,7 @@ import { auditLog, comments, items, users } from '@concord/db';
 import { formatValue, type CodingValue, type DiscussionEntry } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
-import { csvLine } from './csv.ts';
+import { csvTable, type CsvText } from './csv.ts';
 
 interface DecisionState {
   value?: CodingValue | null;
@@ -82,11 +82,9 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
 
 export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status'] as const;
 
-export function discussionCsv(entries: DiscussionEntry[]): string {
-  return (
-    csvLine([...DISCUSSION_CSV_COLUMNS]) +
-    entries
-      .map((e) => csvLine([e.kind, e.itemId, e.externalId ?? '', e.itemTitle, e.fieldKey ?? '', e.at, e.byEmail ?? '', e.byName ?? '', e.text, e.value ?? '', e.status ?? '']))
-      .join('')
+export function discussionCsv(entries: DiscussionEntry[]): CsvText {
+  return csvTable(
+    DISCUSSION_CSV_COLUMNS,
+    entries.map((e) => [e.kind, e.itemId, e.externalId ?? '', e.itemTitle, e.fieldKey ?? '', e.at, e.byEmail ?? '', e.byName ?? '', e.text, e.value ?? '', e.status ?? '']),
   );
 }

@@ -8,29 +8,24 @@ import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadAdjudications } from '../adjudications/list-adjudications.ts';
-import { csvLine } from './csv.ts';
+import { csvTable, type CsvText } from './csv.ts';
 
-export async function exportGoldCsv(ctx: ServiceContext, projectId: string, options: { layout: 'long' | 'wide' }): Promise<string> {
+export async function exportGoldCsv(ctx: ServiceContext, projectId: string, options: { layout: 'long' | 'wide' }): Promise<CsvText> {
   await authorize(ctx, projectId, 'export.read');
   const rows = await loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true });
   if (options.layout === 'long') {
-    const header = csvLine(['unit', 'external_id', 'field', 'value', 'rationale', 'decided_by', 'decided_at', 'codebook_version']);
-    return (
-      header +
-      rows
-        .map((r) =>
-          csvLine([
-            r.row.itemId,
-            r.externalId ?? '',
-            r.row.fieldKey,
-            formatValue(r.row.value),
-            r.row.rationale,
-            r.decidedByEmail ?? '',
-            r.row.decidedAt.toISOString(),
-            String(r.version),
-          ]),
-        )
-        .join('')
+    return csvTable(
+      ['unit', 'external_id', 'field', 'value', 'rationale', 'decided_by', 'decided_at', 'codebook_version'],
+      rows.map((r) => [
+        r.row.itemId,
+        r.externalId ?? '',
+        r.row.fieldKey,
+        formatValue(r.row.value),
+        r.row.rationale,
+        r.decidedByEmail ?? '',
+        r.row.decidedAt.toISOString(),
+        String(r.version),
+      ]),
     );
   }
   const fields = (await loadCodebook(ctx, projectId)).fields.map((f) => f.key);
@@ -39,7 +34,5 @@ export async function exportGoldCsv(ctx: ServiceContext, projectId: string, opti
     if (!units.has(r.row.itemId)) units.set(r.row.itemId, { externalId: r.externalId, values: new Map() });
     units.get(r.row.itemId)!.values.set(r.row.fieldKey, formatValue(r.row.value));
   }
-  let out = csvLine(['unit', 'external_id', ...fields]);
-  for (const [unit, u] of units) out += csvLine([unit, u.externalId ?? '', ...fields.map((f) => u.values.get(f) ?? '')]);
-  return out;
+  return csvTable(['unit', 'external_id', ...fields], [...units].map(([unit, u]) => [unit, u.externalId ?? '', ...fields.map((f) => u.values.get(f) ?? '')]));
 }

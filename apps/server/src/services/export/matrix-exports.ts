@@ -11,23 +11,22 @@ import type { FieldDefinition } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import type { FieldMatrix } from '../reliability/field-matrix.ts';
 import { assertNumericField, codeTable, numericCode } from './codes.ts';
-import { csvLine } from './csv.ts';
+import { csvTable, type CsvText } from './csv.ts';
 import { loadFieldExport } from './field-data.ts';
 
-function matrixCsv(field: FieldDefinition, m: FieldMatrix, header: string[], missing: string): string {
-  let out = csvLine(['unit', ...header]);
-  for (const [u, unit] of m.units.entries()) {
-    const cells = m.coders.map((_, c) => {
+function matrixCsv(field: FieldDefinition, m: FieldMatrix, header: string[], missing: string): CsvText {
+  const rows = m.units.map((unit, u) => [
+    unit,
+    ...m.coders.map((_, c) => {
       const code = numericCode(field, m.cells[u * m.coders.length + c]);
       return code === null ? missing : String(code);
-    });
-    out += csvLine([unit, ...cells]);
-  }
-  return out;
+    }),
+  ]);
+  return csvTable(['unit', ...header], rows);
 }
 
 /** R irr and krippendorffsalpha: the same matrix (units in rows, a column per coder email). */
-export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<string> {
+export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<CsvText> {
   const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
   assertNumericField(field);
   return matrixCsv(field, matrix, matrix.coders, 'NA');
@@ -35,13 +34,19 @@ export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, f
 
 const spssVar = (i: number) => `c${i + 1}`;
 
-export async function exportSpssKalphaCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<string> {
+export async function exportSpssKalphaCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<CsvText> {
   const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
   assertNumericField(field);
   return matrixCsv(field, matrix, matrix.coders.map((_, i) => spssVar(i)), '');
 }
 
-const spssString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/**
+ * User text in the syntax stays on its line: SPSS ends a comment or a command line at a line
+ * break, and the next line may be a command of the label's choosing (`HOST COMMAND=...`).
+ * Control and line-separator characters become spaces; quotes in strings are doubled.
+ */
+const spssLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
+const spssString = (s: string) => `'${spssLine(s).replace(/'/g, "''")}'`;
 
 /** KALPHA's level: 1 nominal, 2 ordinal, 3 interval. */
 const KALPHA_LEVEL = { single_choice: 1, ordinal: 2, number: 3 } as const;
@@ -53,7 +58,7 @@ export async function exportSpssKalphaSyntax(ctx: ServiceContext, projectId: str
   const format = field.type === 'number' && !field.integer ? 'F12.4' : 'F8.0';
   const level = KALPHA_LEVEL[field.type as keyof typeof KALPHA_LEVEL];
   const lines = [
-    `* Concord: Krippendorff's alpha for field "${field.key}" (${field.label}), codebook version ${codebookVersion}.`,
+    `* Concord: Krippendorff's alpha for field "${field.key}" (${spssLine(field.label)}), codebook version ${codebookVersion}.`,
     `* Data: spss-kalpha-${field.key}.csv (submitted codings of revealed items; units in rows, coders in columns; empty = missing).`,
     '* First run the KALPHA macro (kalpha.sps, A. F. Hayes: https://afhayes.com) in this session.',
     `GET DATA /TYPE=TXT /FILE='spss-kalpha-${field.key}.csv' /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS=',' /QUALIFIER='"'`,

@@ -10,7 +10,7 @@ import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadRevealedCodings } from '../reliability/revealed-codings.ts';
-import { csvLine } from './csv.ts';
+import { csvTable, type CsvText } from './csv.ts';
 
 export const TIDYCOMM_MISSING = 'NA';
 export const TIDYCOMM_NA = 'N/A';
@@ -21,7 +21,7 @@ export function tidycommCell(field: FieldDefinition, value: CodingValue | undefi
   return formatValue(value);
 }
 
-export async function exportTidycommCsv(ctx: ServiceContext, projectId: string): Promise<string> {
+export async function exportTidycommCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
   await authorize(ctx, projectId, 'export.read');
   const fields = (await loadCodebook(ctx, projectId)).fields.filter((f) => f.type !== 'text');
   const rows = await loadRevealedCodings(ctx, projectId, {});
@@ -32,7 +32,8 @@ export async function exportTidycommCsv(ctx: ServiceContext, projectId: string):
     if (!byUnitCoder.has(key)) byUnitCoder.set(key, { unit: r.itemId, coder: r.email, values: new Map() });
     byUnitCoder.get(key)!.values.set(r.fieldKey, r.value);
   }
-  let out = csvLine(['unit', 'coder', ...fields.map((f) => f.key)]);
-  for (const row of byUnitCoder.values()) out += csvLine([row.unit, row.coder, ...fields.map((f) => tidycommCell(f, row.values.get(f.key)))]);
-  return out;
+  return csvTable(
+    ['unit', 'coder', ...fields.map((f) => f.key)],
+    [...byUnitCoder.values()].map((row) => [row.unit, row.coder, ...fields.map((f) => tidycommCell(f, row.values.get(f.key)))]),
+  );
 }

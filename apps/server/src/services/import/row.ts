@@ -2,7 +2,7 @@
  * Turns one import row (CSV cells or JSON values) into item values, or problems.
  * Pure, so the rules are tested without a database.
  */
-import { IMPORT_TARGETS, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
+import { httpUrlSchema, IMPORT_TARGETS, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
 
 export interface ImportedItem {
   externalId: string | null;
@@ -101,12 +101,8 @@ export function parseDate(text: string): Date | string {
 }
 
 function parseUrl(text: string): string | null {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : null;
-  } catch {
-    return null;
-  }
+  const url = httpUrlSchema.safeParse(text);
+  return url.success ? url.data : null;
 }
 
 const LIMITS = { title: 2000, author: 500, language: 35, externalId: 300, incident: 300, body: 1_000_000 } as const;

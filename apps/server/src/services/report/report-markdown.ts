@@ -1,19 +1,34 @@
 /** The report as a Markdown file: methods, the table, codebook version and the data hash. */
 import type { Report } from '@concord/shared';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Names, labels and emails as Markdown text. A label could otherwise open a line of its own
+ * (a heading, a list), raw HTML (`<img onerror>`, which many viewers render), a link or image
+ * (`[x](javascript:…)`), emphasis, code or a table cell. Escapes only what can start such
+ * markup, so ordinary sentences ("95% CI [.74, .87]", "<1% missing") keep their bytes.
+ */
+export function markdownText(s: string): string {
+  return s
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/[\\`*_~|]/g, '\\$&')
+    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
+    .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '\\&')
+    .replace(/!\[/g, '\\![')
+    .replace(/\]\(/g, ']\\(');
+}
+const cell = markdownText;
 
 export function reportMarkdown(r: Report): string {
   const lines = [
-    `# Reliability report: ${r.project.name}`,
+    `# Reliability report: ${markdownText(r.project.name)}`,
     '',
-    `Codebook "${r.codebook.name}", version ${r.codebook.version}. Coders: ${r.coders.map((c) => c.email).join(', ') || 'none yet'}.`,
+    `Codebook "${markdownText(r.codebook.name)}", version ${r.codebook.version}. Coders: ${r.coders.map((c) => markdownText(c.email)).join(', ') || 'none yet'}.`,
     '',
     '## Methods',
     '',
-    r.methods,
+    markdownText(r.methods),
     '',
-    ...r.fields.flatMap((f) => (f.paragraph ? [f.paragraph, ''] : [])),
+    ...r.fields.flatMap((f) => (f.paragraph ? [markdownText(f.paragraph), ''] : [])),
     '## Reliability by field',
     '',
     '| Field | Coefficient | Value | 95% CI | n | Coders | Missing | P(alpha < .800) |',

@@ -1,0 +1,25 @@
+/**
+ * Reads a running server's `/metrics` (Prometheus text) for the realtime benches' leak checks:
+ * live documents held in memory and open /yjs connections. The bench starts the server with
+ * CONCORD_METRICS_TOKEN; a server without metrics answers 404 and the probe returns null.
+ */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+export interface LiveCounts {
+  documentsOpen: number;
+  yjsConnections: number;
+}
+
+function gauge(text: string, name: string): number | null {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
+}
+
+export async function liveCounts(baseUrl: string): Promise<LiveCounts | null> {
+  const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  if (!res.ok) return null;
+  const text = await res.text();
+  const documentsOpen = gauge(text, 'concord_live_documents_open');
+  const yjsConnections = gauge(text, 'concord_yjs_connections');
+  return documentsOpen === null || yjsConnections === null ? null : { documentsOpen, yjsConnections };
+}

@@ -1,0 +1,136 @@
+/**
+ * Stock y-websocket clients for the realtime benches: each writes small edits (its sequence
+ * number and send time in a shared map, an annotation, a memo insert) and records, per
+ * sender, the last sequence it integrated and the delivery latency (same process, same clock).
+ * Also /proc sampling of a server process and the quantile helpers the benches report with.
+ */
+import { readFile } from 'node:fs/promises';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+// y-websocket adds a process 'exit' listener per provider.
+process.setMaxListeners(0);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const now = () => performance.timeOrigin + performance.now();
+
+interface Edit {
+  seq: number;
+  t: number;
+}
+
+/** What every client of a bench run adds to: deliveries, latencies (while `measuring`). */
+export class DeliveryLog {
+  readonly latencies: number[] = [];
+  delivered = 0;
+  /** Edits overwritten before the receiver saw them (the map keeps only a sender's last). */
+  coalesced = 0;
+  measuring = true;
+}
+
+export interface BenchClient {
+  index: number;
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Resolves with the ms from connect to the first sync. */
+  synced: Promise<number>;
+  /** Last sequence number seen per sender index. */
+  seen: Map<number, number>;
+  sent: number;
+  closes: number[];
+}
+
+/** Resolves with the ms until `provider` is next synced. */
+export function nextSync(provider: WebsocketProvider, from = now()): Promise<number> {
+  return new Promise<number>((resolve) => {
+    if (provider.synced && provider.wsconnected) return resolve(0);
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      provider.off('sync', onSync);
+      resolve(now() - from);
+    };
+    provider.on('sync', onSync);
+  });
+}
+
+/** A client on `docName` (cookie auth); `doc` continues an earlier client's document when given. */
+export function connectClient(options: { wsUrl: string; docName: string; cookie: string; index: number; log: DeliveryLog; doc?: Y.Doc }): BenchClient {
+  const { wsUrl, docName, cookie, index, log } = options;
+  const doc = options.doc ?? new Y.Doc();
+  const Socket = class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers: { cookie } });
+    }
+  };
+  const t0 = now();
+  const provider = new WebsocketProvider(wsUrl, docName, doc, {
+    WebSocketPolyfill: Socket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  const client: BenchClient = { index, doc, provider, seen: new Map(), sent: 0, closes: [], synced: nextSync(provider, t0) };
+  provider.on('connection-close', (event) => {
+    if (event) client.closes.push(event.code);
+  });
+  doc.getMap<Edit>('bench').observe((event) => {
+    if (event.transaction.local) return;
+    const at = now();
+    const map = event.target as Y.Map<Edit>;
+    for (const key of event.keysChanged) {
+      const sender = Number(key);
+      const edit = map.get(key);
+      if (!edit || sender === index) continue;
+      const last = client.seen.get(sender) ?? 0;
+      if (edit.seq <= last) continue;
+      client.seen.set(sender, edit.seq);
+      log.delivered++;
+      log.coalesced += edit.seq - last - 1;
+      if (log.measuring) log.latencies.push(at - edit.t);
+    }
+  });
+  return client;
+}
+
+export function editOnce(client: BenchClient): void {
+  const seq = ++client.sent;
+  client.doc.transact(() => {
+    client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
+    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index });
+    const memo = client.doc.getText('memo');
+    memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
+  });
+}
+
+/** A map's content with its keys sorted (key order follows arrival, which differs per client). */
+const sortedJson = (map: Y.Map<unknown>) => Object.fromEntries(Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Whether every client of the group holds the same state vector and the same content. */
+export function groupConverged(group: readonly BenchClient[]): boolean {
+  const sv = group.map((c) => JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(c.doc))].sort((a, b) => a[0] - b[0])));
+  const content = group.map((c) => JSON.stringify([sortedJson(c.doc.getMap('bench')), sortedJson(c.doc.getMap('annotations')), c.doc.getText('memo').toString()]));
+  return sv.every((s) => s === sv[0]) && content.every((s) => s === content[0]);
+}
+
+export const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
+export const round = (n: number | null, d = 1) => (n === null ? null : Number(n.toFixed(d)));
+export const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+
+export const CLK_TCK = 100;
+
+/** RSS (MB) and CPU ticks (user + system) of a process, from /proc; null once it is gone. */
+export async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: number } | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] = utime, fields[12] = stime (fields 14 and 15 of /proc/<pid>/stat)
+    return { rssMb: rssKb / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+export async function loadavg(): Promise<number[]> {
+  return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).map(Number);
+}

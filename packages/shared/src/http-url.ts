@@ -1,0 +1,30 @@
+/**
+ * Item links: http(s) or nothing. A `javascript:`, `data:` or `vbscript:` URL in an href
+ * runs in the page when clicked, so the API, the import and the web's links share this rule.
+ * The WHATWG parser used here is the browser's own: it lower-cases the scheme and strips
+ * the leading spaces and inner tabs or newlines a browser would also ignore, so
+ * `JAVASCRIPT:`, ` javascript:` and `java\tscript:` are all seen as `javascript:`.
+ */
+import { z } from 'zod';
+
+export const MAX_URL_LENGTH = 4000;
+
+export function isHttpUrl(text: string): boolean {
+  let protocol: string;
+  try {
+    ({ protocol } = new URL(text));
+  } catch {
+    return false; // relative or malformed: not a link to an original
+  }
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+export const httpUrlSchema = z.string().trim().max(MAX_URL_LENGTH).refine(isHttpUrl, 'must be an http:// or https:// URL');
+
+/**
+ * The href to render for a stored item link, or null to render no link. Rows stored before
+ * the API checked the scheme may still hold any URL, so the web checks again at render time.
+ */
+export function safeHref(url: string | null | undefined): string | null {
+  return url && isHttpUrl(url) ? url : null;
+}
