@@ -19,14 +19,15 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { demoEmail, signIn } from '../helpers/sessions.ts';
 
-const CLI = fileURLToPath(new URL('../../apps/server/src/cli/main.ts', import.meta.url));
+// The `concord` bin, as `pnpm concord` runs it: the bundled CLI.
+const CLI = fileURLToPath(new URL('../../apps/server/bin/concord.mjs', import.meta.url));
 const PG_URL = process.env.TEST_DATABASE_URL;
 
 type Target = { dataDir: string } | { databaseUrl: string };
 
 function concord(args: string[], target: Target) {
   const { DATABASE_URL: _db, CONCORD_DATA_DIR: _dir, ...env } = process.env;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
     env: { ...env, CONCORD_DEMO: '0', LOG_LEVEL: 'warn', ...('dataDir' in target ? { CONCORD_DATA_DIR: target.dataDir } : { DATABASE_URL: target.databaseUrl }) },
     encoding: 'utf8',
     timeout: 120_000,
