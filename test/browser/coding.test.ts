@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
+import { watchAwareness } from '../helpers/awareness.ts';
 import { browserSessions } from '../helpers/sessions.ts';
 import {
   checkBlindCoding,
@@ -18,6 +19,8 @@ import {
 } from '../helpers/coding-checks.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+/** y-protocols re-sends an unchanged presence every 15 s (half its 30 s timeout); such a renewal says nothing. */
+const RENEWAL_MS = 10_000;
 
 const chromiumPath = findChromium();
 
@@ -27,6 +30,17 @@ describe.skipIf(!chromiumPath)('the coding view in Chromium', () => {
   let scene: CodingScene;
   const users = browserSessions(() => ({ url: server.url, browser }));
   const { accounts, pageErrors, project } = users;
+
+  /** An item in the independent phase that `who` is assigned to and has not submitted ('' if none). */
+  async function blindItemToCode(who: string): Promise<string> {
+    const { projectId } = scene;
+    const { items } = await ok(project(who).items.$get({ param: { projectId }, query: { phase: 'independent' } }));
+    for (const item of items) {
+      const [mine] = await ok(project(who).assignments.$get({ param: { projectId }, query: { item: item.id } }));
+      if (mine && mine.submittedAt === null) return item.id;
+    }
+    return '';
+  }
 
   beforeAll(async () => {
     assertWebBuilt();
@@ -77,15 +91,7 @@ describe.skipIf(!chromiumPath)('the coding view in Chromium', () => {
 
   it('offline: coder2 codes without a network, the values reach the server when she is back, and she submits', async () => {
     const { projectId } = scene;
-    const { items } = await ok(project('coder2').items.$get({ param: { projectId }, query: { phase: 'independent' } }));
-    let itemId = '';
-    for (const item of items) {
-      const [mine] = await ok(project('coder2').assignments.$get({ param: { projectId }, query: { item: item.id } }));
-      if (mine && mine.submittedAt === null) {
-        itemId = item.id;
-        break;
-      }
-    }
+    const itemId = await blindItemToCode('coder2');
     expect(itemId).not.toBe('');
     const page = await users.openAs('coder2', { path: `/projects/${projectId}/items/${itemId}` });
     const status = page.locator('.sync[role="status"]');
@@ -144,5 +150,44 @@ describe.skipIf(!chromiumPath)('the coding view in Chromium', () => {
     // coder1 is not on the page, but her codings are visible in the joint phase, so her document is opened.
     await peerValue(page, 'civic_impact', accounts.coder1!.id).waitFor();
     expect(pageErrors).toEqual([]);
+  });
+
+  it('independent phase: presence never carries the field, and arrow keys in a radio group publish nothing', async () => {
+    // An item coder3 still codes blind (issue 11, finding 4: focus toggles counted the option picked).
+    const { projectId } = scene;
+    const itemId = await blindItemToCode('coder3');
+    expect(itemId).not.toBe('');
+    const coder3 = accounts.coder3!.id;
+    // The editor's client on the item document, as anyone on item:<id> sees presence.
+    const watch = watchAwareness(server.url, `item:${itemId}`, accounts.editor!.cookie);
+    try {
+      const page = await users.openAs('coder3', { path: `/projects/${projectId}/items/${itemId}` });
+      await page.locator('.sync[role="status"]').getByText('Saved', { exact: true }).waitFor();
+      await expect.poll(() => watch.seen.some((s) => s.state?.user?.id === coder3), { timeout: 10_000, interval: 50 }).toBe(true);
+      const clientId = watch.seen.find((s) => s.state?.user?.id === coder3)!.clientId;
+
+      await page.locator('#f-civic_impact-0').focus();
+      await page.locator('#f-civic_impact-0').check();
+      const beforeMoves = watch.seen.length;
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+      await page.locator('#f-civic_impact-3:checked').waitFor();
+      // Leaving sends coder3's removal on the same connection, after anything the moves sent.
+      await page.goto(new URL(`/projects/${projectId}`, server.url).href);
+      await expect.poll(() => watch.seen.some((s) => s.clientId === clientId && s.state === null), { timeout: 10_000, interval: 50 }).toBe(true);
+
+      const mine = watch.seen.filter((s) => s.clientId === clientId);
+      expect(mine.length).toBeGreaterThan(0);
+      for (const s of mine) expect(s.state?.focus ?? null).toBeNull();
+      const duringMoves = watch.seen.slice(beforeMoves).filter((s, i, all) => {
+        if (s.clientId !== clientId || s.state === null) return false;
+        const previous = [...watch.seen.slice(0, beforeMoves), ...all.slice(0, i)].filter((p) => p.clientId === clientId).at(-1);
+        const renewal = previous !== undefined && JSON.stringify(previous.state) === JSON.stringify(s.state) && s.at - previous.at >= RENEWAL_MS;
+        return !renewal;
+      });
+      expect(duringMoves).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      watch.close();
+    }
   });
 });

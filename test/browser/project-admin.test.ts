@@ -43,8 +43,11 @@ describe.skipIf(!chromiumPath)('project administration in Chromium', () => {
     for (const who of ['owner', 'editor', 'coder1']) await signIn(who);
     // A project of its own: the demo editor is its methodologist (who may edit the codebook), coder1 codes.
     projectId = (await ok(client('owner').api.projects.$post({ json: { name: 'Administration study', description: '' } }))).id;
-    await ok(project('owner').members.$post({ param: param(), json: { email: demoEmail('editor'), role: 'methodologist' } }));
-    await ok(project('owner').members.$post({ param: param(), json: { email: demoEmail('coder1'), role: 'coder' } }));
+    // Invited by the owner; each accepts signed in as themselves.
+    for (const [who, role] of [['editor', 'methodologist'], ['coder1', 'coder']] as const) {
+      const { invitation } = await ok(project('owner').members.$post({ param: param(), json: { email: demoEmail(who), role } }));
+      await ok(client(who).api.invites[':token'].accept.$post({ param: { token: invitation.token }, json: {} }));
+    }
     const stance = { key: 'stance', label: 'Stance', help: '', type: 'single_choice' as const, required: false, allowNa: false, options: OPTIONS.map((o) => ({ ...o, parent: null, help: '' })) };
     await ok(project('owner').codebook.$put({ param: param(), json: { name: 'Administration codebook', fields: [stance], baseVersion: 1, newVersion: true } }));
   });

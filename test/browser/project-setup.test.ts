@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { ok } from '../helpers/api.ts';
 import { loginCookie, open as openPage, submitSignInForm } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -152,7 +153,9 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     await linkBox.waitFor();
     const link = await linkBox.inputValue();
     expect(link).toMatch(new RegExp(`^${server.url}/invite/[A-Za-z0-9_-]{43}$`));
-    await page.locator(`tr[data-member="${email}"]`).filter({ hasText: 'invited, link not used yet' }).waitFor();
+    // Pending until the link is used: listed as an invitation, not as a member.
+    await page.locator(`tr[data-invitation="${email}"]`).filter({ hasText: 'pending' }).waitFor();
+    await expect(page.locator(`tr[data-member="${email}"]`).count()).resolves.toBe(0);
 
     const invitee = await browser.newContext();
     try {
@@ -187,10 +190,11 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     expect(projectId).not.toBe('');
     const { api, cookie } = await ownerApi();
     const param = { projectId };
-    // Two demo coders join the new project, which gets six items.
+    // Two demo coders are invited to the new project, which gets six items; each accepts signed in.
     for (const email of ['coder1@demo.concord', 'coder2@demo.concord']) {
-      const res = await api.api.projects[':projectId'].members.$post({ param, json: { email, role: 'coder' } });
-      expect(res.status).toBe(201);
+      const { invitation } = await ok(api.api.projects[':projectId'].members.$post({ param, json: { email, role: 'coder' } }));
+      const invitee = createApiClient(server.url, { headers: { cookie: await loginCookie(server.url, email, TEST_DEMO_PASSWORD) } });
+      await ok(invitee.api.invites[':token'].accept.$post({ param: { token: invitation.token }, json: {} }));
     }
     const csv = ['title,platform', ...[1, 2, 3, 4, 5, 6].map((n) => `Post ${n},facebook`)].join('\n');
     const imported = await fetch(new URL(`/api/projects/${projectId}/import`, server.url), { method: 'POST', headers: { cookie, 'content-type': 'text/csv' }, body: csv });

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions, loginCookie } from '../helpers/sessions.ts';
+import { browserSessions } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -66,10 +66,9 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     browser = await launchChromium(chromiumPath!);
     for (const who of ['owner', 'coder2', 'coder3']) await signIn(who);
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
-    // The demo has no methodologist: the owner adds one, who sets a password at first sign-in.
-    const added = await ok(project('owner').members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist' } }));
-    const first = await loginCookie(server.url, METHODOLOGIST, added.oneTimePassword!);
-    await ok(createApiClient(server.url, { headers: { cookie: first } }).api.auth.password.$post({ json: { currentPassword: added.oneTimePassword!, newPassword: METHODOLOGIST_PASSWORD } }));
+    // The demo has no methodologist: the owner invites one, who sets a password with the link.
+    const { invitation } = await ok(project('owner').members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist' } }));
+    await ok(createApiClient(server.url).api.invites[':token'].accept.$post({ param: { token: invitation.token }, json: { password: METHODOLOGIST_PASSWORD } }));
     await signIn('methodologist', METHODOLOGIST, METHODOLOGIST_PASSWORD);
     page = await users.openAs('methodologist', { viewport: { width: 1500, height: 1000 } });
   }, SERVER_START_MS + 120_000);

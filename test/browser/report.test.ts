@@ -47,15 +47,14 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
     browser = await launchChromium(chromiumPath!);
-    // The demo has no methodologist: the owner adds one, who sets a password of their own.
+    // The demo has no methodologist: the owner invites one, who sets a password with the link.
     const owner = createApiClient(server.url, { headers: { cookie: await login(server.url, 'owner@demo.concord', TEST_DEMO_PASSWORD) } });
     projectId = (await (await owner.api.projects.$get()).json())[0]!.id;
     const added = await owner.api.projects[':projectId'].members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist', name: 'Maya Methods' } });
-    if (added.status !== 201) throw new Error(`add member: ${added.status}`);
-    const { oneTimePassword } = await added.json();
-    const first = await login(server.url, METHODOLOGIST, oneTimePassword!);
-    const changed = await createApiClient(server.url, { headers: { cookie: first } }).api.auth.password.$post({ json: { currentPassword: oneTimePassword!, newPassword: NEW_PASSWORD } });
-    if (!changed.ok) throw new Error(`password: ${changed.status}`);
+    if (added.status !== 201) throw new Error(`invite: ${added.status}`);
+    const { invitation } = await added.json();
+    const accepted = await createApiClient(server.url).api.invites[':token'].accept.$post({ param: { token: invitation.token }, json: { password: NEW_PASSWORD } });
+    if (!accepted.ok) throw new Error(`accept: ${accepted.status}`);
     cookie = await login(server.url, METHODOLOGIST, NEW_PASSWORD);
 
     const context = await browser.newContext({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true });

@@ -1,6 +1,6 @@
 /**
- * `pnpm concord user create`: the operator's way to make the first owner when the demo
- * is off. Runs the real CLI process against a PGlite data directory, then signs in
+ * `pnpm concord user create` and `user reset-password`: the operator's way to make the first
+ * owner when the demo is off, and to give an account back; a generated password must be changed. Runs the real CLI process against a PGlite data directory, then signs in
  * through the real server process on that directory.
  */
 import { spawnSync } from 'node:child_process';
@@ -53,11 +53,40 @@ describe('concord user create', () => {
     }
   });
 
-  it('generates and prints a password when none is given', () => {
+  it('generates and prints a password when none is given, which opens nothing but the password change', async () => {
     const created = concord(['user', 'create', '--email', 'second@example.org']);
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/password: [A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}\n/);
-  });
+    const password = /password: ([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3}) \(to be changed at first sign-in\)\n/.exec(created.stdout)?.[1];
+    expect(password).toBeDefined();
+    // The operator can also reset it the same way (the sessions of the account end).
+    const reset = concord(['user', 'reset-password', '--email', 'second@example.org']);
+    expect(reset.code).toBe(0);
+    const generated = /password: ([A-Za-z0-9-]{19}) /.exec(reset.stdout)?.[1];
+    expect(generated).toBeDefined();
+    expect(concord(['user', 'reset-password', '--email', 'nobody@example.org']).code).toBe(2);
+
+    const server = await startServerProcess({ dataDir, env: { CONCORD_DEMO: '0' } });
+    try {
+      const json = { 'content-type': 'application/json' };
+      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: 'second@example.org', password: generated }) });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const projects = await fetch(`${server.url}/api/projects`, { headers: { cookie } });
+      expect(projects.status).toBe(403);
+      expect(await projects.json()).toMatchObject({ error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+      const changed = await fetch(`${server.url}/api/auth/password`, {
+        method: 'POST',
+        headers: { ...json, cookie },
+        body: JSON.stringify({ currentPassword: generated, newPassword: 'my own long password' }),
+      });
+      expect(changed.status).toBe(200);
+      const renewed = changed.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`${server.url}/api/projects`, { headers: { cookie: renewed } })).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    // Three CLI runs and a server start: several minutes on a loaded machine.
+  }, 300_000);
 
   it('refuses bad input with a message on stderr and exit code 2, changing nothing', () => {
     const duplicate = concord(['user', 'create', '--email', 'founder@example.org', '--password-stdin'], 'another long password\n');

@@ -3,6 +3,7 @@ import { createLocalFanout, createRedisFanout, type Fanout } from './collab/fano
 import { createRooms, type Rooms } from './collab/rooms.ts';
 import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
+import { createLiveSessions, type LiveSessions } from './http/live-sessions.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, noopMetrics } from './metrics.ts';
 import { lockDataDir } from './ops/data-dir-lock.ts';
@@ -19,6 +20,8 @@ export interface Deps extends AppDeps {
   collab: Rooms;
   /** Live-document fan-out between processes (Redis with REDIS_URL, else a no-op). */
   fanout: Fanout;
+  /** Live connections by session, closed when their session ends. */
+  liveSessions: LiveSessions;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   // PGlite runs one statement at a time: more commits in flight would only queue inside it.
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
   const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight, metrics });
+  const liveSessions = createLiveSessions({ db: database.db, logger, fanout });
   return {
     config,
     database,
@@ -59,7 +63,9 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     fanout,
     metrics,
     redis: config.redisUrl ? fanout : null,
+    liveSessions,
     async close() {
+      liveSessions.stop();
       await collab.close();
       await fanout.close();
       await database.close();

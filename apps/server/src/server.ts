@@ -59,7 +59,7 @@ export async function startConcord(config: Config, options: { database?: Databas
       res.end('not found');
     });
   });
-  const collab = createCollabEndpoint({ database: deps.database, logger: deps.logger, rooms: deps.collab, limits: config.collab });
+  const collab = createCollabEndpoint({ database: deps.database, logger: deps.logger, rooms: deps.collab, limits: config.collab, liveSessions: deps.liveSessions });
   // Only /yjs/ upgrades are ours; other paths are left to their own listeners (socket.io).
   server.on('upgrade', (req, socket, head) => void collab.handleUpgrade(req, socket, head));
   // socket.io at /socket.io on the same server (it leaves /yjs upgrades alone: destroyUpgrade off).

@@ -68,7 +68,7 @@ describe('sign-in and sessions', () => {
     expect((await json<{ error: { code: string } }>(after)).error.code).toBe('UNAUTHENTICATED');
   });
 
-  it('changes the password, ending other sessions but not this one', async () => {
+  it('changes the password, ending every session; the browser that changed it goes on with a new one', async () => {
     const s = await signUp(h, 'dave');
     const other = await h.request(null, 'POST', '/api/auth/login', { email: s.email, password: PASSWORD });
     const otherSession = { ...s, cookie: other.headers.get('set-cookie')!.split(';')[0]! };
@@ -78,7 +78,10 @@ describe('sign-in and sessions', () => {
     expect(tooShort.status).toBe(400);
     const ok = await h.request(s, 'POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a new long password' });
     expect(ok.status).toBe(200);
-    expect((await h.request(s, 'GET', '/api/auth/me')).status).toBe(200);
+    const renewed = { ...s, cookie: ok.headers.get('set-cookie')!.split(';')[0]! };
+    expect(renewed.cookie).not.toBe(s.cookie);
+    expect((await h.request(renewed, 'GET', '/api/auth/me')).status).toBe(200);
+    expect((await h.request(s, 'GET', '/api/auth/me')).status).toBe(401);
     expect((await h.request(otherSession, 'GET', '/api/auth/me')).status).toBe(401);
     expect((await h.request(null, 'POST', '/api/auth/login', { email: s.email, password: PASSWORD })).status).toBe(401);
     expect((await h.request(null, 'POST', '/api/auth/login', { email: s.email, password: 'a new long password' })).status).toBe(200);

@@ -2,11 +2,16 @@
  * The shared authorization matrix: every project route x (anonymous, non-member,
  * coder, editor, methodologist, owner). Anonymous gets 401, a non-member 404 (a
  * project's existence is private), a member whose role lacks the action 403.
- * A route missing from the matrix fails the last test.
+ * A route missing from the matrix fails the last test. Also: an account whose invitation to
+ * the project is pending is a non-member (404), a session that ended is anonymous (401), an
+ * account that owes a password change is refused everywhere (403 PASSWORD_CHANGE_REQUIRED),
+ * and another project's member or invitation ids are unknown here (404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { eq } from 'drizzle-orm';
+import { users } from '@concord/db';
+import { ROLES, type InviteResult, type Role } from '@concord/shared';
+import { actorOf, addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 
 interface RouteCase {
@@ -35,7 +40,8 @@ const CASES: RouteCase[] = [
   { method: 'DELETE', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/members', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/members', allowed: ['owner'], ok: 201, body: () => ({ email: `new-${Math.random()}@test.concord`, role: 'coder' }) },
-  { method: 'POST', template: '/api/projects/{projectId}/invites', allowed: ['owner'], ok: 201, body: () => ({ email: `invited-${Math.random()}@test.concord`, role: 'coder' }) },
+  { method: 'GET', template: '/api/projects/{projectId}/invitations', allowed: ['owner'], ok: 200 },
+  { method: 'DELETE', template: '/api/projects/{projectId}/invitations/{invitationId}', allowed: ['owner'], ok: 200 },
   { method: 'PATCH', template: '/api/projects/{projectId}/members/{userId}', allowed: ['owner'], ok: 200, body: () => ({ role: 'editor' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/members/{userId}', allowed: ['owner'], ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/codebook', allowed: ALL, ok: 200 },
@@ -155,11 +161,24 @@ async function reveal(f: ProjectFixture) {
 let h: Harness;
 let members: Record<Role, Session>;
 let stranger: Session;
+/** Invited to every fixture project, never accepted. */
+let pendingInvitee: Session;
+/** Signed out: the cookie of a session that ended. */
+let endedSession: Session;
+/** An owner of every fixture project whose password was generated (must change it first). */
+let mustChange: Session;
+/** The pending invitation of each fixture project (the one of pendingInvitee). */
+const invitationOf = new Map<string, string>();
 
 beforeAll(async () => {
   h = await createHarness();
   members = await signUpTeam(h);
   stranger = await signUp(h, 'stranger');
+  pendingInvitee = await signUp(h, 'pending-invitee');
+  endedSession = await signUp(h, 'ended');
+  expect((await h.request(endedSession, 'POST', '/api/auth/logout')).status).toBe(200);
+  mustChange = await signUp(h, 'must-change');
+  await h.deps.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, mustChange.userId));
 });
 afterAll(() => h.close());
 
@@ -170,6 +189,7 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{itemId}', f.itemId)
       .replace('{incidentId}', f.incidentId)
       .replace('{userId}', f.members.coder.userId)
+      .replace('{invitationId}', invitationOf.get(f.projectId) ?? 'none')
       .replace('{fieldKey}', 'impact')
       .replace('{key}', 'notes')
       .replace('{chart}', 'parent-frames.svg') + (c.query ?? '')
@@ -179,6 +199,9 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
 /** A fresh project in the state the route needs: the coder has coded the required fields (so a permitted submit succeeds), then the case's setup. */
 async function prepare(c: RouteCase): Promise<ProjectFixture> {
   const f = await createProjectFixture(h, members);
+  await addToProject(h, members.owner, f.projectId, mustChange, 'owner');
+  const invited = await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/members`, { email: pendingInvitee.email, role: 'owner' });
+  invitationOf.set(f.projectId, (await json<InviteResult>(invited)).invitation.id);
   const saved = await h.request(members.coder, 'PUT', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`, { values: { frame: 'security', impact: -2 } });
   if (saved.status !== 200) throw new Error(`save failed: ${saved.status} ${await saved.text()}`);
   await c.setup?.(f);
@@ -207,6 +230,22 @@ describe.each(CASES)('$method $template', (c) => {
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe('NOT_FOUND');
   });
 
+  it('answers an account whose invitation is pending with 404, like any non-member', async () => {
+    const res = await call(c, pendingInvitee, await refusalFixture());
+    expect(res.status).toBe(404);
+  });
+
+  it('treats a session that ended as anonymous (401)', async () => {
+    const res = await call(c, endedSession, await refusalFixture());
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses an owner who must change a generated password with 403 PASSWORD_CHANGE_REQUIRED', async () => {
+    const res = await call(c, mustChange, await refusalFixture());
+    expect(res.status).toBe(403);
+    expect((await json<{ error: { code: string } }>(res)).error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+  });
+
   it.each(ROLES)('as %s', async (role) => {
     const allowed = c.allowed.includes(role);
     const res = await call(c, members[role], allowed ? await prepare(c) : await refusalFixture());
@@ -215,6 +254,23 @@ describe.each(CASES)('$method $template', (c) => {
       expect(res.status).toBe(403);
       expect((await json<{ error: { code: string } }>(res)).error.code).toBe('FORBIDDEN');
     }
+  });
+});
+
+describe('foreign ids in members and invitations', () => {
+  it("refuses to change, remove or revoke another project's members and invitations through this project", async () => {
+    const mine = await prepare(CASES[0]!);
+    const theirs = await json<{ id: string }>(await h.request(stranger, 'POST', '/api/projects', { name: 'Elsewhere' }));
+    const outsider = await signUp(h, 'their-member');
+    await addToProject(h, stranger, theirs.id, outsider, 'editor');
+    const theirInvite = await json<InviteResult>(await h.request(stranger, 'POST', `/api/projects/${theirs.id}/members`, { email: uniqueEmail('their'), role: 'coder' }));
+    const base = `/api/projects/${mine.projectId}`;
+    expect((await h.request(members.owner, 'PATCH', `${base}/members/${outsider.userId}`, { role: 'coder' })).status).toBe(404);
+    expect((await h.request(members.owner, 'DELETE', `${base}/members/${outsider.userId}`)).status).toBe(404);
+    expect((await h.request(members.owner, 'DELETE', `${base}/invitations/${theirInvite.invitation.id}`)).status).toBe(404);
+    expect((await h.request(null, 'GET', `/api/invites/${theirInvite.invitation.token}`)).status).toBe(200);
+    const listed = await json<{ email: string }[]>(await h.request(members.owner, 'GET', `${base}/invitations`));
+    expect(listed.map((i) => i.email)).toEqual([pendingInvitee.email]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coding, type Item, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { addToProject, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -90,7 +90,7 @@ describe('blind coding', () => {
 
   it('hides another member coder from the revealed item if they are not its coder', async () => {
     const outsider = await signUp(h, 'outsider');
-    await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/members`, { email: outsider.email, role: 'coder' });
+    await addToProject(h, members.owner, f.projectId, outsider, 'coder');
     expect(await visible(outsider)).toEqual([]);
   });
 

@@ -15,7 +15,8 @@ import { CODING_DOC, COLLAB_CLOSE_CODES, codingDocName, itemDocName } from '@con
 import { Redis } from 'ioredis';
 import { appendDocUpdates, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
 import { storedCodingValues } from '../src/services/collab/persist.ts';
-import type { ProjectFixture, Session } from './harness.ts';
+import { PASSWORD, type ProjectFixture, type Session } from './harness.ts';
+import { connectSocket } from './realtime-helpers.ts';
 import {
   clientsPerTest,
   contentOf,
@@ -217,6 +218,24 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     expect(res.status).toBe(200);
     await eventually(() => expect(member.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     member.provider.disconnect();
+  });
+
+  it("a logout through one instance closes that session's /yjs and /socket.io connections held by the other", async () => {
+    const f = fixtures[1]!;
+    const login = await a.h.request(null, 'POST', '/api/auth/login', { email: team.members.editor.email, password: PASSWORD });
+    const session: Session = { ...team.members.editor, cookie: login.headers.get('set-cookie')!.split(';')[0]! };
+    const doc = client(b, itemDocName(f.itemId), session);
+    await eventually(() => expect(doc.provider.synced).toBe(true));
+    const socket = connectSocket(b.wsUrl.replace(/^ws:/, 'http:').replace(/\/yjs$/, ''), { cookie: session.cookie });
+    await socket.connected;
+    // The same account's other session (the team's) keeps its connection.
+    const other = client(b, itemDocName(f.itemId), team.members.editor);
+    await eventually(() => expect(other.provider.synced).toBe(true));
+    expect((await a.h.request(session, 'POST', '/api/auth/logout')).status).toBe(200);
+    await eventually(() => expect(doc.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.UNAUTHENTICATED));
+    await eventually(() => expect(socket.socket.connected).toBe(false));
+    expect(other.closes).toEqual([]);
+    doc.provider.disconnect();
   });
 
   it('re-reads the stored state when its Redis connection comes back (pub/sub loses what is published meanwhile)', async () => {

@@ -86,6 +86,10 @@ export async function signUpTeam(h: Harness): Promise<Record<Role, Session>> {
 
 export const actorOf = (s: Session): Actor => ({ userId: s.userId, isAdmin: false });
 
+/** Makes an existing account a member at once (the API only invites: invitations.security.test.ts). */
+export const addToProject = (h: Harness, owner: Session, projectId: string, member: Session, role: Role) =>
+  addMember(h.ctx(actorOf(owner)), projectId, { email: member.email, role });
+
 export const SMALL_CODEBOOK: CodebookInput = {
   name: 'Test codebook',
   fields: [

@@ -1,15 +1,12 @@
 /**
  * Project setup from the browser's point of view: progress counts and permitted actions on
- * projects, the CMO template, one-time invitation links, assignment previews and workload,
+ * projects, the CMO template, assignment previews and workload (invitations: invitations.test.ts),
  * and codebook saves that always record a version with a note of what changed.
  */
-import { createHash } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, invites } from '@concord/db';
-import type { AssignmentPreview, Codebook, CodebookVersion, InviteInfo, InviteResult, Member, Project, Role, WorkloadRow } from '@concord/shared';
+import type { AssignmentPreview, Codebook, CodebookVersion, Project, Role, WorkloadRow } from '@concord/shared';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, uniqueEmail, type Harness, type Session } from './harness.ts';
+import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
 import { createItem } from '../src/services/items/items.ts';
 import { POLICY } from '../src/services/authz.ts';
 
@@ -26,7 +23,6 @@ interface ErrorBody {
   error: { code: string; message: string };
 }
 
-const cookieOf = (res: Response) => res.headers.get('set-cookie')?.split(';')[0] ?? null;
 
 describe('projects: progress and actions', () => {
   it('counts items, coded, submitted and revealed items, as the coding steps happen', async () => {
@@ -81,140 +77,6 @@ describe('projects: progress and actions', () => {
   it('refuses an unknown template', async () => {
     const res = await h.request(members.editor, 'POST', '/api/projects', { name: 'Nope', template: 'spss' });
     expect(res.status).toBe(400);
-  });
-});
-
-describe('invitations', () => {
-  async function invite(f: { projectId: string }, email = uniqueEmail('invitee'), role: Role = 'coder') {
-    const res = await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/invites`, { email, role, name: 'Aigerim' });
-    expect(res.status, await res.clone().text()).toBe(201);
-    return { email, result: await json<InviteResult>(res) };
-  }
-
-  it('creates the account and a one-time link; the link sets the password and signs in, once', async () => {
-    const f = await createProjectFixture(h, members);
-    const { email, result } = await invite(f);
-    expect(result.member).toMatchObject({ email, role: 'coder', name: 'Aigerim' });
-    expect(result.invite?.path).toBe(`/invite/${result.invite?.token}`);
-    const token = result.invite!.token;
-    expect(token.length).toBeGreaterThanOrEqual(43); // 32 random bytes
-
-    const listed = await json<Member[]>(await h.request(members.owner, 'GET', `/api/projects/${f.projectId}/members`));
-    expect(listed.find((m) => m.email === email)?.invitePending).toBe(true);
-
-    const info = await h.request(null, 'GET', `/api/invites/${token}`);
-    expect(info.status).toBe(200);
-    expect(await json<InviteInfo>(info)).toMatchObject({ email, projectId: f.projectId, role: 'coder' });
-
-    const accept = await h.request(null, 'POST', `/api/invites/${token}/accept`, { password: 'a new long password' });
-    expect(accept.status, await accept.clone().text()).toBe(200);
-    expect(await json<{ projectId: string }>(accept)).toMatchObject({ projectId: f.projectId, user: { email } });
-    const cookie = cookieOf(accept);
-    expect(cookie).toMatch(/^concord_session=/);
-    const me = await h.request({ userId: '', email, cookie: cookie! }, 'GET', '/api/auth/me');
-    expect(await json(me)).toMatchObject({ email, mustChangePassword: false });
-    const project = await h.request({ userId: '', email, cookie: cookie! }, 'GET', `/api/projects/${f.projectId}`);
-    expect(project.status).toBe(200);
-
-    // The chosen password works for later sign-ins.
-    const login = await h.request(null, 'POST', '/api/auth/login', { email, password: 'a new long password' });
-    expect(login.status).toBe(200);
-
-    // Single use: the second time, both reading and using the link are refused.
-    const again = await h.request(null, 'POST', `/api/invites/${token}/accept`, { password: 'another long password' });
-    expect(again.status).toBe(410);
-    expect((await json<ErrorBody>(again)).error.code).toBe('LINK_USED');
-    expect((await json<ErrorBody>(await h.request(null, 'GET', `/api/invites/${token}`))).error.code).toBe('LINK_USED');
-    const stillOld = await h.request(null, 'POST', '/api/auth/login', { email, password: 'another long password' });
-    expect(stillOld.status).toBe(401);
-
-    const after = await json<Member[]>(await h.request(members.owner, 'GET', `/api/projects/${f.projectId}/members`));
-    expect(after.find((m) => m.email === email)?.invitePending).toBe(false);
-  });
-
-  it('stores only the SHA-256 of the token', async () => {
-    const f = await createProjectFixture(h, members);
-    const { result } = await invite(f);
-    const token = result.invite!.token;
-    const rows = await h.deps.database.db.select().from(invites).where(eq(invites.userId, result.member.userId));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.tokenHash).toBe(createHash('sha256').update(token).digest('base64url'));
-    expect(JSON.stringify(rows)).not.toContain(token);
-  });
-
-  it('refuses an expired link with its own error, and leaves the password unset', async () => {
-    const f = await createProjectFixture(h, members);
-    const { email, result } = await invite(f);
-    const token = result.invite!.token;
-    const expiresAt = new Date(result.invite!.expiresAt).getTime();
-    expect(expiresAt - Date.now()).toBeGreaterThan(h.config.inviteTtlMs - 60_000);
-    expect(expiresAt - Date.now()).toBeLessThanOrEqual(h.config.inviteTtlMs);
-    await h.deps.database.db.update(invites).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invites.userId, result.member.userId));
-
-    const get = await h.request(null, 'GET', `/api/invites/${token}`);
-    expect(get.status).toBe(410);
-    expect((await json<ErrorBody>(get)).error).toMatchObject({ code: 'LINK_EXPIRED', message: expect.stringContaining('expired') });
-    const accept = await h.request(null, 'POST', `/api/invites/${token}/accept`, { password: 'a new long password' });
-    expect(accept.status).toBe(410);
-    expect(cookieOf(accept)).toBeNull();
-    const login = await h.request(null, 'POST', '/api/auth/login', { email, password: 'a new long password' });
-    expect(login.status).toBe(401);
-  });
-
-  it('answers an unknown token with 404 and a short password with 400', async () => {
-    const unknown = await h.request(null, 'POST', `/api/invites/${'x'.repeat(43)}/accept`, { password: 'a new long password' });
-    expect(unknown.status).toBe(404);
-    const f = await createProjectFixture(h, members);
-    const { result } = await invite(f);
-    const short = await h.request(null, 'POST', `/api/invites/${result.invite!.token}/accept`, { password: 'short' });
-    expect(short.status).toBe(400);
-    // A refused attempt does not use the link up.
-    expect((await h.request(null, 'GET', `/api/invites/${result.invite!.token}`)).status).toBe(200);
-  });
-
-  it('inviting again gives a new link and retires the old one', async () => {
-    const f = await createProjectFixture(h, members);
-    const { email, result: first } = await invite(f);
-    const { result: second } = await invite(f, email);
-    expect(second.invite!.token).not.toBe(first.invite!.token);
-    expect((await h.request(null, 'GET', `/api/invites/${first.invite!.token}`)).status).toBe(404);
-    expect((await h.request(null, 'GET', `/api/invites/${second.invite!.token}`)).status).toBe(200);
-  });
-
-  it('adds an existing account without a link, and refuses an existing member', async () => {
-    const f = await createProjectFixture(h, members);
-    const someone = await signUp(h, 'existing');
-    const { result } = await invite(f, someone.email, 'editor');
-    expect(result.invite).toBeNull();
-    expect(result.member).toMatchObject({ userId: someone.userId, role: 'editor' });
-    const again = await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/invites`, { email: someone.email, role: 'coder' });
-    expect(again.status).toBe(409);
-  });
-
-  it('lets only the owner invite', async () => {
-    const f = await createProjectFixture(h, members);
-    for (const role of ['methodologist', 'editor', 'coder'] as const) {
-      const res = await h.request(members[role], 'POST', `/api/projects/${f.projectId}/invites`, { email: uniqueEmail('nope'), role: 'coder' });
-      expect(res.status).toBe(403);
-    }
-    const stranger = await signUp(h, 'stranger');
-    expect((await h.request(stranger, 'POST', `/api/projects/${f.projectId}/invites`, { email: uniqueEmail('nope'), role: 'coder' })).status).toBe(404);
-  });
-
-  it('writes the invitation and its use to the audit log', async () => {
-    const f = await createProjectFixture(h, members);
-    const { result } = await invite(f);
-    await h.request(null, 'POST', `/api/invites/${result.invite!.token}/accept`, { password: 'a new long password' });
-    const entries = await h.deps.database.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.projectId, f.projectId), eq(auditLog.entity, 'invite')))
-      .orderBy(asc(auditLog.id));
-    expect(entries.map((e) => [e.action, e.actorId])).toEqual([
-      ['create', members.owner.userId],
-      ['accept', result.member.userId],
-    ]);
-    expect(JSON.stringify(entries)).not.toContain(result.invite!.token);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Comment, type Disagreement, type ReliabilityReport, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { addToProject, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -90,7 +90,7 @@ describe('discussion threads', () => {
   it("keep a coder's comments from the other coders while the item is independent, and open up once revealed", async () => {
     const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
     const outsider = await signUp(h, 'outsider');
-    await h.request(members.owner, 'POST', `${base(f)}/members`, { email: outsider.email, role: 'coder' });
+    await addToProject(h, members.owner, f.projectId, outsider, 'coder');
     expect((await post(f, members.coder, 'I went with -3: it calls protesters bandits')).status).toBe(201);
     expect((await post(f, coderB, 'Is the second paragraph a quote?', null)).status).toBe(201);
     expect((await post(f, members.editor, 'Reminder: code the post, not the linked article', null)).status).toBe(201);

@@ -69,6 +69,8 @@ export const COLLAB_CLOSE_CODES = {
   BAD_REQUEST: 4400,
   UNAUTHENTICATED: 4401,
   FORBIDDEN: 4403,
+  /** The account must change its generated password first (reason says so; same code as FORBIDDEN). */
+  PASSWORD_CHANGE_REQUIRED: 4403,
   CONFLICT: 4409,
   PAYLOAD_TOO_LARGE: 4413,
   RATE_LIMITED: 4429,

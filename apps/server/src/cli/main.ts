@@ -7,6 +7,7 @@ import { runReliabilityCli } from '@concord/reliability/cli';
 const USAGE = `usage: pnpm concord <command>
   reliability FILE [options]   agreement coefficients for a CSV of codes (see --help)
   user create --email E [--name N] [--owner] [--password-stdin]
+  user reset-password --email E [--password-stdin]
   backup FILE                  a consistent backup of the configured database (gzip'd JSON lines)
   restore FILE [--force]       replaces the configured database with a backup's contents
 `;

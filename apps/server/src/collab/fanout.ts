@@ -25,7 +25,11 @@ export type DocMessage =
   /** The sender opened the document: the others answer with their connections' presence. */
   | { type: 'hello' };
 
-export type ControlMessage = { type: 'itemAccessChanged'; itemId: string } | { type: 'memberAccessChanged'; projectId: string; userId: string };
+export type ControlMessage =
+  | { type: 'itemAccessChanged'; itemId: string }
+  | { type: 'memberAccessChanged'; projectId: string; userId: string }
+  /** Sessions ended: their /yjs and /socket.io connections close (http/live-sessions.ts). */
+  | { type: 'sessionsEnded'; sessionIds: string[] };
 
 export interface DocChannel {
   /** Fire and forget: persistence never waits for Redis. */
@@ -42,7 +46,7 @@ export interface Fanout {
   openDoc(name: string, onMessage: (message: DocMessage) => void): Promise<DocChannel>;
   /** Runs the control handler of every other process; resolves once each acknowledged (or after CONTROL_ACK_TIMEOUT_MS). */
   broadcast(message: ControlMessage): Promise<void>;
-  /** The handler for control messages from other processes (one; set by the rooms registry). */
+  /** Adds a handler for control messages from other processes (the rooms registry, the live sessions); each ignores the types it does not handle. */
   onControl(handler: (message: ControlMessage) => Promise<void>): void;
   /** Called after the connection to Redis was lost and restored. */
   onResync(handler: () => void): void;
@@ -113,7 +117,7 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
   const docChannel = (name: string) => `${prefix}:yjs:${name}`;
   const handlers = new Map<string, (message: DocMessage) => void>();
   const pendingAcks = new Map<string, PendingAck>();
-  let controlHandler: (message: ControlMessage) => Promise<void> = () => Promise.resolve();
+  const controlHandlers: ((message: ControlMessage) => Promise<void>)[] = [];
   const resyncHandlers: (() => void)[] = [];
   let wasReady = false;
   let closed = false;
@@ -149,7 +153,7 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
     }
     try {
       const { origin: _o, id: _i, ...message } = envelope;
-      await controlHandler(message);
+      await Promise.all(controlHandlers.map((handler) => handler(message)));
     } finally {
       publish(controlChannel, JSON.stringify({ type: 'ack', origin: instanceId, id: envelope.id, to: envelope.origin } satisfies ControlEnvelope));
     }
@@ -231,7 +235,7 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
     },
 
     onControl(handler) {
-      controlHandler = handler;
+      controlHandlers.push(handler);
     },
 
     onResync(handler) {

@@ -158,9 +158,10 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
   const localMemberAccessChanged = ({ projectId, userId }: { projectId: string; userId: string }) =>
     recheck([...connections].filter((c) => c.actor.userId === userId && c.access.projectId === projectId && !c.closed));
 
-  fanout.onControl((message: ControlMessage) =>
-    message.type === 'itemAccessChanged' ? localItemAccessChanged(message.itemId) : localMemberAccessChanged(message),
-  );
+  fanout.onControl(async (message: ControlMessage) => {
+    if (message.type === 'itemAccessChanged') await localItemAccessChanged(message.itemId);
+    else if (message.type === 'memberAccessChanged') await localMemberAccessChanged(message);
+  });
   fanout.onResync(() => {
     for (const entry of entries.values()) {
       if (entry.unloading) continue;

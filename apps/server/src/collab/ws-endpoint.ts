@@ -1,9 +1,10 @@
 /**
  * `ws(s)://HOST/yjs/<docName>`: the y-websocket endpoint on the API's HTTP server. The
  * handshake is answered at once (socket.io closes unanswered upgrades after ~1 s); the
- * connection is then authenticated (session cookie or `?token=`) and authorized before a
- * single byte of the document is sent. Refusals close with 4401 or 4403; early client
- * messages are buffered and replayed once the connection has joined its room.
+ * connection is then authenticated (http/socket-auth.ts: `?token=` or the session cookie) and
+ * authorized before a single byte of the document is sent. Refusals close with 4401 or 4403;
+ * early client messages are buffered and replayed once the connection has joined its room.
+ * The connection is tracked by its session and closes when the session ends.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,10 +14,9 @@ import type { Database } from '@concord/db';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { authenticateSocket } from '../http/socket-auth.ts';
+import type { LiveSessions } from '../http/live-sessions.ts';
 import { resolveDocAccess } from '../services/collab/access.ts';
-import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
-import { resolveWsToken } from '../services/auth/ws-tokens.ts';
-import type { Actor } from '../services/context.ts';
 import { Connection } from './connection.ts';
 import type { Rooms } from './rooms.ts';
 
@@ -34,38 +34,26 @@ const toBytes = (data: RawData): Uint8Array => {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 };
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of header?.split(';') ?? []) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
-}
-
 function closeWith(ws: WebSocket, code: CollabCloseCode, reason: string) {
   ws.close(COLLAB_CLOSE_CODES[code], `${code}: ${reason}`.slice(0, 120));
 }
 
-export function createCollabEndpoint(options: { database: Database; logger: Logger; rooms: Rooms; limits: CollabLimits }): CollabEndpoint {
-  const { database, logger, rooms, limits } = options;
+export function createCollabEndpoint(options: {
+  database: Database;
+  logger: Logger;
+  rooms: Rooms;
+  limits: CollabLimits;
+  liveSessions: LiveSessions;
+}): CollabEndpoint {
+  const { database, logger, rooms, limits, liveSessions } = options;
   // ws refuses frames above maxPayload itself (1009); up to there we close with our own code and reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 2 });
-
-  async function authenticate(req: IncomingMessage, url: URL): Promise<Actor | null> {
-    const ctx = { db: database.db };
-    const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (cookie) {
-      const actor = await resolveSession(ctx, cookie);
-      if (actor) return actor;
-    }
-    const token = url.searchParams.get(COLLAB_TOKEN_PARAM);
-    return token ? resolveWsToken(ctx, token) : null;
-  }
 
   async function accept(ws: WebSocket, req: IncomingMessage, url: URL, name: string) {
     const early: Uint8Array[] = [];
     let connection: Connection | null = null;
     let release: (() => void) | null = null;
+    let untrack: (() => void) | null = null;
     let socketClosed = false;
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
@@ -90,11 +78,14 @@ export function createCollabEndpoint(options: { database: Database; logger: Logg
         logger.debug({ doc: name, userId: connection.actor.userId, code, ms, messages: connection.messages }, 'live document session');
       }
       release?.();
+      untrack?.();
     });
 
     try {
-      const actor = await authenticate(req, url);
-      if (!actor) return closeWith(ws, 'UNAUTHENTICATED', 'sign in first, or pass a token from POST /api/auth/ws-token');
+      const session = await authenticateSocket(database.db, req, url.searchParams.get(COLLAB_TOKEN_PARAM));
+      const actor = session.actor;
+      if (socketClosed) return;
+      untrack = liveSessions.track(session, (reason) => (connection ? connection.close('UNAUTHENTICATED', reason) : closeWith(ws, 'UNAUTHENTICATED', reason)));
       const access = await resolveDocAccess({ db: database.db, actor, logger }, name);
       if (socketClosed) return;
       const lease = await rooms.acquire(name, access.doc);
@@ -105,7 +96,9 @@ export function createCollabEndpoint(options: { database: Database; logger: Logg
       lease.room.join(connection);
       for (const message of early.splice(0)) connection.receive(message);
     } catch (err) {
-      if (err instanceof AppError && (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN')) return closeWith(ws, err.code, err.message);
+      if (err instanceof AppError && (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN' || err.code === 'PASSWORD_CHANGE_REQUIRED')) {
+        return closeWith(ws, err.code, err.message);
+      }
       logger.error({ err, doc: name }, 'live document connection failed');
       closeWith(ws, 'INTERNAL', 'the document could not be opened');
     }

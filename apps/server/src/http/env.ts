@@ -5,8 +5,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { AppError } from '../errors.ts';
-import type { Actor, ServiceContext } from '../services/context.ts';
-import type { LoginLimiters } from '../services/auth/sessions.ts';
+import type { Actor, LiveSessionsPort, ServiceContext } from '../services/context.ts';
+import type { LoginLimiters, SessionInfo } from '../services/auth/sessions.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
 import type { RedisProbe } from '../services/health.ts';
@@ -25,6 +25,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Pinged by readiness when REDIS_URL is set; null without Redis. */
   redis: RedisProbe | null;
+  /** Closes the live connections of ended sessions (logout, password change), on every process. */
+  liveSessions: LiveSessionsPort;
 }
 
 export interface AppEnv {
@@ -32,6 +34,8 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     actor: Actor | null;
+    /** The signed-in session (null when signed out). */
+    session: SessionInfo | null;
     sessionToken: string | null;
   };
 }
@@ -64,5 +68,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, metrics: deps.metrics };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, liveSessions: deps.liveSessions, metrics: deps.metrics };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { AppError } from '../errors.ts';
 import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 
@@ -28,12 +29,23 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Resolves the session cookie to an actor (or null); routes decide nothing here. */
+/** What an account whose password was generated may do until it changes it. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['POST /api/auth/password', 'GET /api/auth/me', 'POST /api/auth/logout']);
+
+/**
+ * Resolves the session cookie to an actor (or null); routes decide nothing here. An account
+ * that owes a password change gets PASSWORD_CHANGE_REQUIRED everywhere but the routes above.
+ */
 export function sessionAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE) ?? null;
+    const session = token ? await resolveSession(deps.database, token) : null;
     c.set('sessionToken', token);
-    c.set('actor', token ? await resolveSession(deps.database, token) : null);
+    c.set('session', session);
+    c.set('actor', session?.actor ?? null);
+    if (session?.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', 'change the generated password first (POST /api/auth/password)');
+    }
     await next();
   };
 }

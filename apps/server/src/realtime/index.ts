@@ -1,7 +1,8 @@
 /**
  * socket.io project rooms at `/socket.io`, on the same http.Server as the API and /yjs.
- * Authentication (the session cookie, or `auth: { token }` from POST /api/auth/ws-token)
- * happens in the handshake; joining a project asks authz. Domain events from the bus are
+ * Authentication (http/socket-auth.ts: `auth: { token }` from POST /api/auth/ws-token, or the
+ * session cookie) happens in the handshake, and the socket closes when its session ends
+ * (http/live-sessions.ts); joining a project asks authz. Domain events from the bus are
  * mapped to emits in events.ts (the blind-coding reasoning lives there). With REDIS_URL the
  * Redis adapter carries rooms, emits and fetchSockets across processes.
  */
@@ -22,9 +23,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { connectRedis } from '../redis.ts';
 import { authorize } from '../services/authz.ts';
-import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import { authenticateSocket } from '../http/socket-auth.ts';
 import { getMe } from '../services/auth/users.ts';
-import { resolveWsToken } from '../services/auth/ws-tokens.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
 import { getItem } from '../services/items/items.ts';
 import { deliver, type ConcordIo } from './events.ts';
@@ -41,21 +41,6 @@ export interface Realtime {
   /** Resolves when delivered events and presence broadcasts queued so far are sent (tests). */
   idle(): Promise<void>;
   close(): Promise<void>;
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
 }
 
 function refusal(code: ErrorCode): Error & { data: { code: ErrorCode } } {
@@ -94,18 +79,16 @@ export function createRealtime(server: HttpServer, deps: Deps): Realtime {
 
   io.use((socket, next) => {
     void (async () => {
-      const token = socket.handshake.auth?.token;
-      const cookie = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
-      let actor: Actor | null = null;
-      if (typeof token === 'string' && token.length > 0 && token.length <= 200) actor = await resolveWsToken(serverCtx, token);
-      else if (token === undefined && cookie) actor = await resolveSession(serverCtx, cookie);
-      if (!actor) return next(refusal('UNAUTHENTICATED'));
-      const me = await getMe(ctxOf(actor));
-      socket.data = { userId: actor.userId, displayName: me.name, presence: {} };
+      const session = await authenticateSocket(deps.database.db, socket.request, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
+      const me = await getMe(ctxOf(session.actor));
+      socket.data = { userId: session.actor.userId, displayName: me.name, presence: {} };
+      const untrack = deps.liveSessions.track(session, () => socket.disconnect(true));
+      socket.on('disconnect', untrack);
       next();
     })().catch((err: unknown) => {
+      if (err instanceof AppError && err.status < 500) return next(refusal(err.code));
       logger.warn({ err }, 'socket.io authentication failed');
-      next(refusal(err instanceof AppError ? err.code : 'INTERNAL'));
+      next(refusal('INTERNAL'));
     });
   });
 

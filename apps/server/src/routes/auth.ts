@@ -25,7 +25,7 @@ const routes = {
   password: createRoute({
     method: 'post',
     path: '/password',
-    summary: 'Change password (ends other sessions)',
+    summary: 'Change password: every session of the account ends (with its live connections); this one continues as a new session (new cookie)',
     request: { body: jsonBody(changePasswordInput) },
     responses: { 200: jsonContent(okSchema), ...errors },
   }),
@@ -66,10 +66,15 @@ export function authRoutes(deps: AppDeps) {
     })
     .openapi(routes.me, async (c) => c.json(await getMe(serviceContext(deps, c)), 200))
     .openapi(routes.password, async (c) => {
-      await changePassword(serviceContext(deps, c), { ...c.req.valid('json'), currentToken: c.get('sessionToken') });
+      const session = await changePassword(serviceContext(deps, c), {
+        ...c.req.valid('json'),
+        session: { sessionTtlMs: config.sessionTtlMs, ip: clientIp(c, config.trustProxy), userAgent: c.req.header('user-agent') ?? null },
+      });
+      // Every session of the account ended; this browser goes on with a new one.
+      setSessionCookie(c, config, session);
       return c.json({ ok: true as const }, 200);
     })
-    .openapi(routes.wsToken, async (c) => c.json(await issueWsToken(serviceContext(deps, c)), 201))
+    .openapi(routes.wsToken, async (c) => c.json(await issueWsToken(serviceContext(deps, c), c.get('session')), 201))
     .openapi(routes.setupStatus, async (c) => c.json(await setupStatus(serviceContext(deps, c), config.demo.enabled), 200))
     .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner(serviceContext(deps, c), c.req.valid('json')) }, 201));
 }

@@ -4,7 +4,7 @@ import { acceptInviteInput, acceptInviteResultSchema, inviteInfoSchema } from '@
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { clientIp } from '../http/middleware.ts';
 import { setSessionCookie } from '../http/session-cookie.ts';
-import { acceptInvite, getInvite } from '../services/projects/invites.ts';
+import { acceptInvite, getInvite } from '../services/projects/accept-invitation.ts';
 import { errors, jsonBody, jsonContent } from './schemas.ts';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -21,7 +21,8 @@ const routes = {
   accept: createRoute({
     method: 'post',
     path: '/{token}/accept',
-    summary: 'Use the one-time link: set the password and sign in (sets the session cookie)',
+    summary:
+      'Use the one-time link: a pending account sets its password and is signed in (sets the session cookie); an account with a password accepts signed in as itself',
     request: { params: tokenParams, body: jsonBody(acceptInviteInput) },
     responses: { 200: jsonContent(acceptInviteResultSchema), ...errors, ...gone },
   }),
@@ -37,7 +38,7 @@ export function inviteRoutes(deps: AppDeps) {
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
       });
-      setSessionCookie(c, config, result.session);
+      if (result.session) setSessionCookie(c, config, result.session);
       return c.json({ user: result.user, projectId: result.projectId }, 200);
     });
 }

@@ -1,13 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { inviteInput, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput } from '@concord/shared';
+import { invitationSchema, inviteResultSchema, memberInput, memberSchema, memberUpdateInput, okSchema, projectInput, projectSchema, projectUpdateInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { inviteMember } from '../services/projects/invites.ts';
-import { addMember, listMembers, removeMember, updateMemberRole } from '../services/projects/members.ts';
+import { inviteMember, listInvitations, revokeInvitation } from '../services/projects/invitations.ts';
+import { listMembers, removeMember, updateMemberRole } from '../services/projects/members.ts';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../services/projects/projects.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const memberParams = projectParams.extend({ userId: z.string().max(100) });
+const invitationParams = projectParams.extend({ invitationId: z.string().max(100) });
 
 const routes = {
   list: createRoute({ method: 'get', path: '/', summary: "The caller's projects", responses: { 200: jsonContent(z.array(projectSchema)), ...errors } }),
@@ -35,16 +36,24 @@ const routes = {
   addMember: createRoute({
     method: 'post',
     path: '/{projectId}/members',
-    summary: 'Add a member; an unknown email creates the account with a one-time password',
+    summary:
+      'Invite an email: a pending invitation of this project and its one-time link (`/invite/<token>`), the same answer whether or not the email has an account; nobody is a member until the link is used',
     request: { params: projectParams, body: jsonBody(memberInput) },
-    responses: { 201: jsonContent(z.object({ member: memberSchema, oneTimePassword: z.string().nullable() })), ...errors, 409: errors[400] },
-  }),
-  invite: createRoute({
-    method: 'post',
-    path: '/{projectId}/invites',
-    summary: 'Invite by email: an unknown email gets an account and a one-time link (`/invite/<token>`) for the owner to pass on',
-    request: { params: projectParams, body: jsonBody(inviteInput) },
     responses: { 201: jsonContent(inviteResultSchema), ...errors, 409: errors[400] },
+  }),
+  invitations: createRoute({
+    method: 'get',
+    path: '/{projectId}/invitations',
+    summary: "This project's pending invitations (unused, unexpired links)",
+    request: { params: projectParams },
+    responses: { 200: jsonContent(z.array(invitationSchema)), ...errors },
+  }),
+  revokeInvitation: createRoute({
+    method: 'delete',
+    path: '/{projectId}/invitations/{invitationId}',
+    summary: 'Withdraw a pending invitation: its link stops working',
+    request: { params: invitationParams },
+    responses: { 200: jsonContent(okSchema), ...errors },
   }),
   updateMember: createRoute({
     method: 'patch',
@@ -74,11 +83,14 @@ export function projectRoutes(deps: AppDeps) {
     })
     .openapi(routes.members, async (c) => c.json(await listMembers(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.addMember, async (c) =>
-      c.json(await addMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
-    )
-    .openapi(routes.invite, async (c) =>
       c.json(await inviteMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json'), { ttlMs: deps.config.inviteTtlMs }), 201),
     )
+    .openapi(routes.invitations, async (c) => c.json(await listInvitations(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.revokeInvitation, async (c) => {
+      const { projectId, invitationId } = c.req.valid('param');
+      await revokeInvitation(serviceContext(deps, c), projectId, invitationId);
+      return c.json({ ok: true as const }, 200);
+    })
     .openapi(routes.updateMember, async (c) => {
       const { projectId, userId } = c.req.valid('param');
       await updateMemberRole(serviceContext(deps, c), projectId, userId, c.req.valid('json').role);

@@ -20,6 +20,14 @@ export interface ServiceContext {
   events?: EventPublisher;
   /** Operator metrics (absent outside the server: CLI, seeds). */
   metrics?: Metrics;
+  /** Closes the live connections of ended sessions on every process (absent in the CLI: the servers' periodic check closes them). */
+  liveSessions?: LiveSessionsPort;
+}
+
+/** What the verbs need from the live transports when sessions end. */
+export interface LiveSessionsPort {
+  /** Closes every /yjs and /socket.io connection opened by these sessions, on every process. */
+  sessionsEnded(sessionIds: string[]): Promise<void>;
 }
 
 /**

@@ -66,9 +66,12 @@ function connection(): ProjectSocket {
     showJoined();
     for (const projectId of listeners.keys()) join(s, projectId);
   });
-  s.on('disconnect', () => {
+  s.on('disconnect', (reason) => {
     joined.clear();
     showJoined();
+    // The server closes the sockets of a session that ended. After a password change this page
+    // goes on with a new session: try once; a signed-out page is refused and stays disconnected.
+    if (reason === 'io server disconnect') s.connect();
   });
   // A role change or removal: the server took this socket out of the project's rooms.
   // Join again: a member with a new role is placed by it, a removed one is refused.

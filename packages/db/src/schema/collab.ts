@@ -1,6 +1,6 @@
 import { bigint, bigserial, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { bytea, timestamptz } from './columns.ts';
-import { users } from './accounts.ts';
+import { sessions, users } from './accounts.ts';
 import { items } from './items.ts';
 
 /**
@@ -39,7 +39,10 @@ export const docSnapshots = pgTable(
   (t) => [index('doc_snapshots_item_idx').on(t.itemId)],
 );
 
-/** Short-lived tokens for opening live-document connections without the cookie (stored hashed). */
+/**
+ * Short-lived tokens for opening live connections without the cookie (stored hashed). Each
+ * belongs to the session that asked for it: when the session ends, its tokens go with it.
+ */
 export const wsTokens = pgTable(
   'ws_tokens',
   {
@@ -47,6 +50,9 @@ export const wsTokens = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    sessionHash: text('session_hash')
+      .notNull()
+      .references(() => sessions.tokenHash, { onDelete: 'cascade' }),
     expiresAt: timestamptz('expires_at').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },

@@ -76,27 +76,30 @@ export const codebookFields = pgTable(
 );
 
 /**
- * One-time invitation links: an owner invites an email without an account; the invitee opens
- * `/invite/<token>` once, before `expiresAt`, to set a password. Only the token's SHA-256 is stored.
+ * Invitations: a pending membership of one project, for one account, with a one-time link
+ * `/invite/<token>` (only the token's SHA-256 is stored). The membership exists only once the
+ * link is used, before `expiresAt`: by setting the password of a pending account, or by the
+ * account itself, signed in. An invitation never touches another project's invitation.
  */
 export const invites = pgTable(
   'invites',
   {
     id: text('id').primaryKey(),
     tokenHash: text('token_hash').notNull().unique(),
-    /** The account created for the invitee (no usable password until the link is used). */
+    /** The invitee's account (created pending when the email had none). */
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** The project the invitation came from (its page is where the invitee lands). */
+    /** The one project whose membership this link activates. */
     projectId: text('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     expiresAt: timestamptz('expires_at').notNull(),
-    /** Set once, when the link is used (or revoked by a newer link for the same account). */
+    /** Set once, when the link is used. Re-inviting or revoking deletes the unused row instead. */
     usedAt: timestamptz('used_at'),
   },
-  (t) => [index('invites_user_idx').on(t.userId)],
+  (t) => [index('invites_user_idx').on(t.userId), index('invites_project_user_idx').on(t.projectId, t.userId)],
 );

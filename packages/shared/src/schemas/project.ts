@@ -38,10 +38,14 @@ export const projectSchema = z.object({
 });
 export type Project = z.infer<typeof projectSchema>;
 
+/**
+ * Invite an email into this project (POST /projects/:id/members). Whatever the email (no account,
+ * a pending one, an active one), the answer has the same shape: a pending invitation and its link.
+ */
 export const memberInput = z.object({
   email: emailSchema,
   role: z.enum(ROLES),
-  /** Creates the account when no user has this email; the response then carries a one-time password. */
+  /** The display name of an account this invitation creates (ignored for an existing account). */
   name: z.string().trim().min(1).max(200).optional(),
 });
 export const memberUpdateInput = z.object({ role: z.enum(ROLES) });
@@ -51,27 +55,29 @@ export const memberSchema = z.object({
   email: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
-  /** Invited, and the one-time link has not been used yet (no password chosen). */
-  invitePending: z.boolean().optional(),
 });
 export type Member = z.infer<typeof memberSchema>;
 
-/** Invite by email: an unknown email gets an account and a one-time link to set its password. */
 export const inviteInput = memberInput;
 export type InviteInput = z.infer<typeof inviteInput>;
 
+/** A pending invitation of a project, as its managers see it (GET /projects/:id/invitations). */
+export const invitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type Invitation = z.infer<typeof invitationSchema>;
+
 export const inviteResultSchema = z.object({
-  member: memberSchema,
-  /** Null when the email already had an account (the member signs in as usual). */
-  invite: z
-    .object({
-      /** Shown once; only its hash is stored. */
-      token: z.string(),
-      /** The page the invitee opens: `/invite/<token>`. */
-      path: z.string(),
-      expiresAt: z.string(),
-    })
-    .nullable(),
+  invitation: invitationSchema.extend({
+    /** Shown once; only its hash is stored. */
+    token: z.string(),
+    /** The page the invitee opens: `/invite/<token>`. */
+    path: z.string(),
+  }),
 });
 export type InviteResult = z.infer<typeof inviteResultSchema>;
 
@@ -82,12 +88,18 @@ export const inviteInfoSchema = z.object({
   projectName: z.string(),
   role: z.enum(ROLES),
   expiresAt: z.string(),
+  /**
+   * True while the account has no password: accepting sets it. False: the invitee accepts
+   * signed in as this account.
+   */
+  needsPassword: z.boolean(),
 });
 export type InviteInfo = z.infer<typeof inviteInfoSchema>;
 
 export const acceptInviteInput = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  password: passwordSchema,
+  /** Required when the account has no password yet; otherwise the invitee is signed in and sends none. */
+  password: passwordSchema.optional(),
 });
 export type AcceptInviteInput = z.infer<typeof acceptInviteInput>;
 export const acceptInviteResultSchema = z.object({ user: userSchema, projectId: z.string() });

@@ -33,7 +33,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash of a random password, compared against when the email is unknown, so timing does not reveal accounts. */
 export const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
 
-/** A readable random password for demo and invited accounts (about 95 bits). */
+/** The stored hash of an account without a password (pending): no scheme, so no password verifies. */
+export const NO_PASSWORD = 'none';
+
+/** A readable random password (about 95 bits): generated ones must be changed at first sign-in. */
 export function generatePassword(): string {
   return randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').match(/.{4}/g)!.join('-');
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import { sessions, users } from '@concord/db';
 import type { ChangePasswordInput, LoginInput } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -42,7 +42,9 @@ export async function login(
       throw new AppError('RATE_LIMITED', `too many failed sign-ins; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s`);
     }
   }
-  const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
+  const [found] = await ctx.db.select().from(users).where(eq(users.email, input.email));
+  // A pending account (invited, no password yet) costs the same time as an unknown email.
+  const user = found && !found.pending ? found : undefined;
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await DUMMY_HASH));
   if (!user || !ok) {
     for (const [limiter, key] of buckets) limiter.fail(key);
@@ -71,21 +73,67 @@ export async function openSession(
   return { token, expiresAt };
 }
 
-export async function resolveSession(ctx: Pick<ServiceContext, 'db'>, token: string): Promise<Actor | null> {
+/** A signed-in session as the transports see it. `id` names it in control messages (the token's hash, never the token). */
+export interface SessionInfo {
+  actor: Actor;
+  id: string;
+  expiresAt: Date;
+  mustChangePassword: boolean;
+}
+
+/** The columns a SessionInfo is read from (sessions joined with users). */
+export const sessionInfoColumns = {
+  userId: users.id,
+  isAdmin: users.isAdmin,
+  id: sessions.tokenHash,
+  expiresAt: sessions.expiresAt,
+  mustChangePassword: users.mustChangePassword,
+};
+
+type SessionInfoRow = { userId: string; isAdmin: boolean; id: string; expiresAt: Date; mustChangePassword: boolean };
+
+export const toSessionInfo = (row: SessionInfoRow | undefined): SessionInfo | null =>
+  row ? { actor: { userId: row.userId, isAdmin: row.isAdmin }, id: row.id, expiresAt: row.expiresAt, mustChangePassword: row.mustChangePassword } : null;
+
+/** The unexpired session behind a cookie token, or null. */
+export async function resolveSession(ctx: Pick<ServiceContext, 'db'>, token: string): Promise<SessionInfo | null> {
   const [row] = await ctx.db
-    .select({ userId: users.id, isAdmin: users.isAdmin })
+    .select(sessionInfoColumns)
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
-  return row ?? null;
+  return toSessionInfo(row);
+}
+
+/** Which of these sessions are still live (exist and unexpired): the periodic check of live connections. */
+export async function liveSessionIds(ctx: Pick<ServiceContext, 'db'>, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ id: sessions.tokenHash })
+    .from(sessions)
+    .where(and(inArray(sessions.tokenHash, ids), gt(sessions.expiresAt, new Date())));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Ends sessions and, on every process, the live connections they opened (their ws-tokens go with them). */
+async function endSessions(ctx: ServiceContext, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await ctx.db.delete(sessions).where(inArray(sessions.tokenHash, ids));
+  await ctx.liveSessions?.sessionsEnded(ids);
 }
 
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
-  await ctx.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+  await endSessions(ctx, [hashToken(token)]);
 }
 
-/** Changes the password and ends every other session of the user. */
-export async function changePassword(ctx: ServiceContext, input: ChangePasswordInput & { currentToken: string | null }) {
+/**
+ * Changes the password. Every session of the user ends, with its live connections; the
+ * session that made the change is replaced by a new one (returned, for the cookie).
+ */
+export async function changePassword(
+  ctx: ServiceContext,
+  input: ChangePasswordInput & { session: { sessionTtlMs: number; ip: string; userAgent: string | null } },
+): Promise<{ token: string; expiresAt: Date }> {
   const actor = requireActor(ctx);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, actor.userId));
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
@@ -98,6 +146,12 @@ export async function changePassword(ctx: ServiceContext, input: ChangePasswordI
     .update(users)
     .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: new Date() })
     .where(eq(users.id, user.id));
-  const keep = input.currentToken ? hashToken(input.currentToken) : '';
-  await ctx.db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keep)));
+  await endUserSessions(ctx, user.id);
+  return openSession(ctx, user.id, input.session);
+}
+
+/** Ends every session of a user (password change or reset, removal). */
+export async function endUserSessions(ctx: ServiceContext, userId: string): Promise<void> {
+  const rows = await ctx.db.select({ id: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId));
+  await endSessions(ctx, rows.map((r) => r.id));
 }

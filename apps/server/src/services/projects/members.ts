@@ -1,65 +1,38 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import { invites, projectMembers, users } from '@concord/db';
+import { and, asc, count, eq } from 'drizzle-orm';
+import { projectMembers, users } from '@concord/db';
 import type { Member, Role } from '@concord/shared';
-import type { z } from 'zod';
-import type { memberInput } from '@concord/shared';
 import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { audit } from '../audit.ts';
-import { generatePassword } from '../auth/password.ts';
-import { insertUser } from '../auth/users.ts';
 
 export async function listMembers(ctx: ServiceContext, projectId: string): Promise<Member[]> {
   await authorize(ctx, projectId, 'members.read');
-  const rows = await ctx.db
+  return ctx.db
     .select({ userId: users.id, email: users.email, name: users.name, role: projectMembers.role })
     .from(projectMembers)
     .innerJoin(users, eq(users.id, projectMembers.userId))
     .where(eq(projectMembers.projectId, projectId))
     .orderBy(asc(users.email));
-  const links = rows.length
-    ? await ctx.db
-        .select({ userId: invites.userId, usedAt: invites.usedAt })
-        .from(invites)
-        .where(inArray(invites.userId, rows.map((r) => r.userId)))
-    : [];
-  const invited = new Set(links.map((l) => l.userId));
-  const accepted = new Set(links.filter((l) => l.usedAt !== null).map((l) => l.userId));
-  return rows.map((r) => ({ ...r, invitePending: invited.has(r.userId) && !accepted.has(r.userId) }));
 }
 
 /**
- * Adds a member by email. An unknown email creates the account with a one-time
- * password, returned once so the owner can hand it over; it must be changed at first sign-in.
+ * Adds an existing account with a password directly, without an invitation. Not an API route
+ * (the API only invites, see invitations.ts): the demo seed and tests build projects with it.
  */
-export async function addMember(
-  ctx: ServiceContext,
-  projectId: string,
-  input: z.infer<typeof memberInput>,
-): Promise<{ member: Member; oneTimePassword: string | null }> {
+export async function addMember(ctx: ServiceContext, projectId: string, input: { email: string; role: Role }): Promise<Member> {
   await authorize(ctx, projectId, 'members.manage');
   return inTransaction(ctx, async (tx) => {
-    let [user] = await tx.db.select().from(users).where(eq(users.email, input.email));
-    let oneTimePassword: string | null = null;
-    if (!user) {
-      oneTimePassword = generatePassword();
-      const created = await insertUser(tx, {
-        email: input.email,
-        name: input.name ?? input.email.split('@')[0]!,
-        password: oneTimePassword,
-        mustChangePassword: true,
-      });
-      [user] = await tx.db.select().from(users).where(eq(users.id, created.id));
-    }
+    const [user] = await tx.db.select().from(users).where(eq(users.email, input.email.trim().toLowerCase()));
+    if (!user || user.pending) throw notFound('account');
     const [existing] = await tx.db
       .select()
       .from(projectMembers)
-      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user!.id)));
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user.id)));
     if (existing) throw new AppError('CONFLICT', `${input.email} is already a member`);
-    await tx.db.insert(projectMembers).values({ projectId, userId: user!.id, role: input.role });
-    await audit(tx, { projectId, entity: 'membership', entityId: user!.id, action: 'add', after: { role: input.role } });
-    return { member: { userId: user!.id, email: user!.email, name: user!.name, role: input.role }, oneTimePassword };
+    await tx.db.insert(projectMembers).values({ projectId, userId: user.id, role: input.role });
+    await audit(tx, { projectId, entity: 'membership', entityId: user.id, action: 'add', after: { role: input.role } });
+    return { userId: user.id, email: user.email, name: user.name, role: input.role };
   });
 }
 

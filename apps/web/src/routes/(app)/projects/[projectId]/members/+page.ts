@@ -8,5 +8,7 @@ export const load: PageLoad = async ({ fetch, url, params }) => {
   const [info, members] = await Promise.all([unwrap(project.$get({ param })), unwrap(project.members.$get({ param }))]).catch((err: unknown) =>
     failLoad(err, url),
   );
-  return { project: info, members };
+  // Pending invitations are the managers' to see (and revoke).
+  const invitations = info.actions.includes('members.manage') ? await unwrap(project.invitations.$get({ param })).catch((err: unknown) => failLoad(err, url)) : [];
+  return { project: info, members, invitations };
 };

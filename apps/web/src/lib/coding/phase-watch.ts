@@ -1,0 +1,45 @@
+/**
+ * Follows the phase of the item shown: `item:phase` over the project's socket.io room, and as a
+ * fallback for a socket that is down or refused, a look every 20 s while the page is visible
+ * (and whenever it becomes visible). `onChange` runs when the phase differs from the one shown.
+ */
+import type { Phase } from '@concord/shared';
+import { api, unwrap } from '$lib/api.ts';
+import { onProjectEvent } from '$lib/realtime.ts';
+
+export const PHASE_POLL_MS = 20_000;
+
+export interface PhaseWatch {
+  origin: string;
+  projectId: string;
+  itemId: string;
+  /** The phase shown. */
+  phase: Phase;
+  onChange: () => void;
+}
+
+/** Live phase changes from the project's socket.io room; returns the way to stop. */
+export function onPhaseEvent(watch: PhaseWatch): () => void {
+  return onProjectEvent(watch.projectId, 'item:phase', (e) => {
+    if (e.itemId === watch.itemId && e.phase !== watch.phase) watch.onChange();
+  });
+}
+
+/** Re-reads the item every PHASE_POLL_MS while visible and on becoming visible; returns the way to stop. */
+export function pollPhase(watch: PhaseWatch): () => void {
+  const check = () => {
+    if (document.visibilityState !== 'visible') return;
+    const param = { projectId: watch.projectId, itemId: watch.itemId };
+    unwrap(api(watch.origin).api.projects[':projectId'].items[':itemId'].$get({ param }))
+      .then((fresh) => {
+        if (fresh.phase !== watch.phase) watch.onChange();
+      })
+      .catch(() => {});
+  };
+  const timer = setInterval(check, PHASE_POLL_MS);
+  document.addEventListener('visibilitychange', check);
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener('visibilitychange', check);
+  };
+}
