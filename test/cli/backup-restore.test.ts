@@ -145,7 +145,7 @@ describe('concord backup and restore', () => {
     const backedUp = concord(['backup', backupFile()], { dataDir: source });
     expect(backedUp.stderr).toBe('');
     expect(backedUp.code).toBe(0);
-    expect(backedUp.stdout).toMatch(/^backed up \d+ rows of \d+ tables at migration 0004_invites from PGlite at .* to .*concord\.backup\n$/);
+    expect(backedUp.stdout).toMatch(/^backed up \d+ rows of \d+ tables at migration \d{4}_\w+ from PGlite at .* to .*concord\.backup\n$/);
     const header = JSON.parse(gunzipSync(await readFile(backupFile())).toString('utf8').split('\n')[0]!) as { tables: { name: string; rows: number }[] };
     const rows = Object.fromEntries(header.tables.map((t) => [t.name, t.rows]));
     for (const table of ['users', 'codings', 'comments', 'adjudications', 'audit_log', 'doc_snapshots']) expect(rows[table], table).toBeGreaterThan(0);
@@ -156,7 +156,7 @@ describe('concord backup and restore', () => {
     const restored = concord(['restore', backupFile()], { dataDir: target });
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toMatch(/^restored \d+ rows of \d+ tables \(taken .* on pglite at migration 0004_invites\) into PGlite at /);
+    expect(restored.stdout).toMatch(/^restored \d+ rows of \d+ tables \(taken .* on pglite at migration \d{4}_\w+\) into PGlite at /);
 
     const server = await startServerProcess({ dataDir: target, env: { CONCORD_DEMO: '0' } });
     try {
