@@ -12,6 +12,8 @@ import { codingRoutes } from './routes/codings.ts';
 import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { importRoutes } from './routes/import.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
 import { disagreementRoutes } from './routes/disagreements.ts';
@@ -57,6 +59,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', projectRoutes(deps))
     .route('/api/projects', codebookRoutes(deps))
     .route('/api/projects', itemRoutes(deps))
+    .route('/api/projects', importRoutes(deps))
+    .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', assignmentRoutes(deps))
     .route('/api/projects', codingRoutes(deps))
     .route('/api/projects', exportRoutes(deps))
     .route('/api/projects', reliabilityRoutes(deps))
@@ -64,7 +69,6 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', adjudicationRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
-    .route('/api/projects', assignmentRoutes(deps))
     .route('/api/invites', inviteRoutes(deps));
 
   app.doc31('/api/openapi.json', {
