@@ -238,7 +238,9 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     const { page } = await openItem('coder3', { withoutHighlightApi: true });
     await page.getByText('Phase: joint').waitFor();
     const marks = page.locator('article .body mark');
-    await expect.poll(() => marks.allInnerTexts()).toEqual([first.text, later.text]);
+    // A fresh page: its item document has synced once both tags are listed; the marks follow.
+    await tags(page).nth(1).waitFor();
+    await expect.poll(() => marks.allInnerTexts(), { timeout: 10_000 }).toEqual([first.text, later.text]);
     await expect(page.locator('article .body').innerText()).resolves.toBe(body.trim());
 
     // From the start of the first tagged word to the end of the later one: across both marks.
