@@ -24,20 +24,19 @@ import {
   createFixture,
   createTeam,
   createTestStore,
-  eventually,
   expectConverged,
   randomItemEdits,
   seededRandom,
   startCollabServer,
-  testRedisUrl,
   testSeed,
   uniqueRedisPrefix,
   type CollabServer,
   type Team,
   type TestStore,
 } from './collab-helpers.ts';
+import { eventually, reachableRedis } from './testing.ts';
 
-const redisUrl = await testRedisUrl(process.env);
+const redisUrl = await reachableRedis(process.env);
 // Two instances, eight sign-ins and three fixtures; slow when the shared machine is busy.
 const SETUP_TIMEOUT_MS = 240_000;
 

@@ -50,19 +50,27 @@ export async function createHarness(overrides: Partial<Config> = {}, options: { 
     database,
     config,
     close: () => deps.close(),
-    async request(session, method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (session) (init.headers as Record<string, string>).cookie = session.cookie;
-      if (body !== undefined) {
-        if (typeof body === 'string') init.body = body;
-        else {
-          init.body = JSON.stringify(body);
-          (init.headers as Record<string, string>)['content-type'] = 'application/json';
-        }
-      }
-      return app.request(path, init);
-    },
+    request: requestVia(app),
     ctx: (actor) => ({ db: deps.database.db, actor, logger }),
+  };
+}
+
+/**
+ * `Harness.request` on an app: the session's cookie, and a body sent as JSON (with its content
+ * type), or as given when it is a string (the test names the content type).
+ */
+export function requestVia(app: App): Harness['request'] {
+  return async (session, method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (session) (init.headers as Record<string, string>).cookie = session.cookie;
+    if (body !== undefined) {
+      if (typeof body === 'string') init.body = body;
+      else {
+        init.body = JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+    }
+    return app.request(path, init);
   };
 }
 

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { sessions, users } from '@concord/db';
 import { COLLAB_CLOSE_CODES, itemDocName } from '@concord/shared';
 import { addToProject, json, PASSWORD, signUp, type Session } from './harness.ts';
-import { collabSuite, connectRaw, eventually } from './collab-helpers.ts';
+import { collabSuite, connectRaw } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 import { connectSocket, type Listener } from './realtime-helpers.ts';
 import { hashToken } from '../src/services/auth/sessions.ts';
 
