@@ -11,6 +11,8 @@ import { codebookRoutes } from './routes/codebook.ts';
 import { codingRoutes } from './routes/codings.ts';
 import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
+import { requestMetrics } from './http/request-metrics.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
@@ -36,6 +38,7 @@ function toAppError(err: unknown): AppError {
 export function createApp(deps: AppDeps) {
   const app = newRouter();
   app.use('*', requestContext(deps));
+  app.use('*', requestMetrics(deps.metrics));
   app.use('*', apiSecurityHeaders(deps.config));
   app.use('/api/*', originGuard(deps.config));
   app.use('/api/*', requireContentType());
@@ -66,6 +69,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', reportRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
     .route('/api/invites', inviteRoutes(deps));
+
+  // Outside /api: scrapers address it by the conventional path; not part of the typed client.
+  app.route('/metrics', metricsRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

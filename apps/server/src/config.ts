@@ -49,6 +49,7 @@ const envSchema = z.object({
   CONCORD_MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
   CONCORD_LIVE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
+  CONCORD_METRICS_TOKEN: z.string().optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -81,6 +82,8 @@ export interface Config {
    * Keep it well below the connection pool (10), which the API also uses.
    */
   liveCommitsInFlight: number;
+  /** The bearer token `GET /metrics` requires; null turns metrics off (404, no-op hooks). */
+  metricsToken: string | null;
 }
 
 export interface CollabLimits {
@@ -149,6 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
     collab: DEFAULT_COLLAB_LIMITS,
     liveCommitsInFlight: e.CONCORD_LIVE_COMMITS_IN_FLIGHT,
+    metricsToken: e.CONCORD_METRICS_TOKEN ?? null,
   };
 }
 

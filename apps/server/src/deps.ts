@@ -5,6 +5,8 @@ import type { Config } from './config.ts';
 import type { AppDeps } from './http/env.ts';
 import { createLiveSessions, type LiveSessions } from './http/live-sessions.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, noopMetrics } from './metrics.ts';
+import { lockDataDir } from './ops/data-dir-lock.ts';
 import { createLoginLimits } from './services/auth/login-limits.ts';
 import { createDomainEvents } from './services/events.ts';
 
@@ -28,7 +30,15 @@ export interface Deps extends AppDeps {
 /** Opens the database (migrating it) and builds every collaborator from the config. */
 export async function createDeps(config: Config, options: { logger?: Logger; database?: Database } = {}): Promise<Deps> {
   const logger = options.logger ?? createLogger(config);
-  const database = options.database ?? (await createDb(config.database));
+  // A PGlite directory this process opens is marked as in use (backup and restore refuse it meanwhile).
+  const dirLock = !options.database && config.database.kind === 'pglite' ? lockDataDir(config.database.dataDir, 'server') : null;
+  let database: Database;
+  try {
+    database = options.database ?? (await createDb(config.database));
+  } catch (err) {
+    dirLock?.release();
+    throw err;
+  }
   await migrate(database);
   if (config.redisUrl && database.kind === 'pglite') {
     // PGlite lives in one process: a second process would open its own copy of the data.
@@ -36,10 +46,11 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       'REDIS_URL is set but the database is embedded PGlite, which only one process can open: scale-out needs DATABASE_URL (PostgreSQL). Running as a single process with Redis fan-out.',
     );
   }
-  const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : createLocalFanout();
+  const metrics = config.metricsToken ? createMetrics() : noopMetrics;
+  const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger, metrics }) : createLocalFanout();
   // PGlite runs one statement at a time: more commits in flight would only queue inside it.
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
-  const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight });
+  const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight, metrics });
   const liveSessions = createLiveSessions({ db: database.db, logger, fanout });
   return {
     config,
@@ -54,12 +65,15 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     collab,
     events: createDomainEvents(logger),
     fanout,
+    metrics,
+    redis: config.redisUrl ? fanout : null,
     liveSessions,
     async close() {
       liveSessions.stop();
       await collab.close();
       await fanout.close();
       await database.close();
+      dirLock?.release();
     },
   };
 }

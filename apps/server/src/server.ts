@@ -51,7 +51,7 @@ export async function startConcord(config: Config, options: { database?: Databas
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || !web) {
+    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || url === '/metrics' || url.startsWith('/metrics?') || !web) {
       void api(req, res);
       return;
     }
@@ -66,6 +66,7 @@ export async function startConcord(config: Config, options: { database?: Databas
   server.on('upgrade', (req, socket, head) => void collab.handleUpgrade(req, socket, head));
   // socket.io at /socket.io on the same server (it leaves /yjs upgrades alone: destroyUpgrade off).
   const realtime = createRealtime(server, deps);
+  deps.metrics.watch({ openDocuments: () => deps.collab.openRooms(), yjsConnections: () => deps.collab.connections.size, socketioConnections: () => realtime.io.of('/').sockets.size });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -24,12 +24,14 @@ export const ERROR_CODES = [
   'FORBIDDEN_ORIGIN',
   /** A body whose Content-Type the route does not take (JSON routes take only application/json). */
   'UNSUPPORTED_MEDIA_TYPE',
+  /** Readiness: the database, its migrations or Redis are not ready (503; the message names which). */
+  'NOT_READY',
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503> = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
@@ -46,6 +48,7 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 |
   PASSWORD_CHANGE_REQUIRED: 403,
   FORBIDDEN_ORIGIN: 403,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_READY: 503,
   INTERNAL: 500,
 };
 

@@ -22,12 +22,15 @@ export type ProjectRef = z.infer<typeof projectRefSchema>;
 export const presenceSetSchema = z.object({ projectId: idSchema, itemId: idSchema.nullable() });
 export type PresenceSet = z.infer<typeof presenceSetSchema>;
 
-/** Every client->server payload schema, by event name (the server parses with these). */
+/**
+ * Every client->server payload schema, by event name (the server parses with these). A client
+ * event without a schema here, or with one not matching its payload type, does not compile.
+ */
 export const CLIENT_EVENT_SCHEMAS = {
   'project:join': projectRefSchema,
   'project:leave': projectRefSchema,
   'presence:set': presenceSetSchema,
-} as const;
+} as const satisfies { [E in keyof ClientToServerEvents]: z.ZodType<Parameters<ClientToServerEvents[E]>[0]> };
 
 export type RealtimeAck = { ok: true } | { ok: false; code: ErrorCode };
 

@@ -8,6 +8,8 @@ const USAGE = `usage: pnpm concord <command>
   reliability FILE [options]   agreement coefficients for a CSV of codes (see --help)
   user create --email E [--name N] [--owner] [--password-stdin]
   user reset-password --email E [--password-stdin]
+  backup FILE                  a consistent backup of the configured database (gzip'd JSON lines)
+  restore FILE [--force]       replaces the configured database with a backup's contents
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +23,11 @@ async function main(argv: string[]): Promise<number> {
     case 'user': {
       const { runUserCli } = await import('./user.ts');
       return runUserCli(rest);
+    }
+    case 'backup':
+    case 'restore': {
+      const { runBackupCli } = await import('./backup.ts');
+      return runBackupCli(command, rest);
     }
     case undefined:
     case '--help':

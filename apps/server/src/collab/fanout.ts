@@ -14,6 +14,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { noopMetrics, type Metrics } from '../metrics.ts';
 import { connectRedis } from '../redis.ts';
 
 export type DocMessage =
@@ -49,6 +50,8 @@ export interface Fanout {
   onControl(handler: (message: ControlMessage) => Promise<void>): void;
   /** Called after the connection to Redis was lost and restored. */
   onResync(handler: () => void): void;
+  /** Round-trips to Redis (readiness); resolves at once with one process. */
+  ping(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,8 @@ export interface Fanout {
 export const CONTROL_ACK_TIMEOUT_MS = 5_000;
 /** How long opening a document waits for the subscription before going on (a reconnect resyncs it). */
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
+/** How long closing waits for Redis to confirm QUIT before dropping the connection. */
+const QUIT_WAIT_MS = 2_000;
 
 export const newInstanceId = (): string => `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
 
@@ -69,6 +74,7 @@ export function createLocalFanout(): Fanout {
     broadcast: () => Promise.resolve(),
     onControl() {},
     onResync() {},
+    ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }
@@ -100,8 +106,8 @@ interface PendingAck {
   resolve(): void;
 }
 
-export function createRedisFanout(options: { url: string; prefix: string; logger: Logger }): Fanout {
-  const { url, prefix, logger } = options;
+export function createRedisFanout(options: { url: string; prefix: string; logger: Logger; metrics?: Metrics }): Fanout {
+  const { url, prefix, logger, metrics = noopMetrics } = options;
   const instanceId = newInstanceId();
   const log = logger.child({ component: 'collab-fanout', instanceId });
   // Named per instance (CLIENT LIST shows which process a connection belongs to).
@@ -118,9 +124,13 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
   let nextId = 0;
 
   const publish = (channel: string, data: Uint8Array | string) => {
-    pub.publish(channel, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).catch((err: unknown) => {
-      if (!closed) log.warn({ err, channel }, 'fan-out publish failed');
-    });
+    const startedAt = performance.now();
+    pub.publish(channel, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).then(
+      () => metrics.redisPublished(startedAt),
+      (err: unknown) => {
+        if (!closed) log.warn({ err, channel }, 'fan-out publish failed');
+      },
+    );
   };
 
   sub.on('ready', () => {
@@ -232,14 +242,25 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
       resyncHandlers.push(handler);
     },
 
+    ping: () => pub.ping(),
+
     async close() {
       if (closed) return;
       closed = true;
       for (const p of pendingAcks.values()) p.resolve();
-      // QUIT goes after every queued publish (presence removals of this process's clients).
-      await Promise.all([pub, sub].map((r) => r.quit().then(() => undefined, () => r.disconnect())));
+      // QUIT goes after every queued publish (presence removals of this process's clients);
+      // with Redis unreachable it would wait in the offline queue for ever, so not past QUIT_WAIT_MS.
+      await Promise.all([pub, sub].map(quitWithin));
     },
   };
+}
+
+async function quitWithin(redis: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
+  await Promise.race([redis.quit().catch(() => undefined), waited]);
+  clearTimeout(timer);
+  redis.disconnect();
 }
 
 async function withTimeout(subscription: Promise<unknown>, log: Logger, channel: string): Promise<void> {

@@ -18,6 +18,7 @@ import type { Db } from '@concord/db';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { persistDocBatch, seedCodingDoc } from '../services/collab/persist.ts';
 import { codingRowValues } from '../services/collab/projection.ts';
@@ -68,6 +69,7 @@ export interface RoomEnv {
   onBroken(room: Room): void;
   /** The other processes serving documents (a no-op with one process). */
   fanout: Fanout;
+  metrics: Metrics;
 }
 
 export class Room {
@@ -80,6 +82,8 @@ export class Room {
   private tailCount = 0;
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** When the first update of the pending batch arrived (performance.now()), for the relay latency. */
+  private pendingSince = 0;
   private broken: unknown = null;
   private readonly warned = new Set<string>();
   private readonly ctx: ServiceContext;
@@ -112,7 +116,7 @@ export class Room {
         for (const c of this.connections) c.send(message);
         return;
       }
-      this.pending.push({ update, origin });
+      if (this.pending.push({ update, origin }) === 1) this.pendingSince = performance.now();
       this.scheduleFlush();
     });
   }
@@ -299,6 +303,7 @@ export class Room {
 
   private async flushLoop(): Promise<void> {
     while (this.pending.length && !this.broken) {
+      const [receivedAt, commitStartedAt] = [this.pendingSince, performance.now()];
       const batch = this.pending.splice(0);
       // The values after exactly this batch: every applied change is in it.
       const values = this.target.kind === 'coding' ? this.doc.getMap(CODING_DOC.values).toJSON() : {};
@@ -319,6 +324,7 @@ export class Room {
         this.fail(err, batch);
         return;
       }
+      this.env.metrics.liveCommit(batch.length, commitStartedAt);
       this.tailCount += batch.length;
       // Stored: now the other processes may have it (they never store it again). Merging
       // costs a few percent of the CPU under load, so only when there is someone to tell.
@@ -330,6 +336,7 @@ export class Room {
         for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(message);
         if (p.origin.kind === 'server') p.origin.done.resolve();
       }
+      this.env.metrics.liveRelay(receivedAt);
       if (this.tailCount >= COMPACT_EVERY_UPDATES) await this.compact();
     }
   }

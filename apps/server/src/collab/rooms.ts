@@ -11,6 +11,7 @@ import { codingDocName, type CodingValue, type DocName } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { noopMetrics, type Metrics } from '../metrics.ts';
 import { itemPhase, resolveDocAccess } from '../services/collab/access.ts';
 import { persistItemDocBatches } from '../services/collab/persist.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
@@ -49,7 +50,7 @@ export interface Rooms extends CollabDocs {
  * `fanout` defaults to one process (no fan-out), e.g. for the demo seed outside a server.
  * `commitsInFlight`: item-document commits that may run at once (see item-log.ts).
  */
-export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout; commitsInFlight?: number }): Rooms {
+export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout; commitsInFlight?: number; metrics?: Metrics }): Rooms {
   const { db, logger, limits } = options;
   const fanout = options.fanout ?? createLocalFanout();
   const entries = new Map<string, Entry>();
@@ -61,6 +62,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     logger,
     limits,
     fanout,
+    metrics: options.metrics ?? noopMetrics,
     itemLog: createItemLog((batches) => persistItemDocBatches({ db, actor: null, logger }, batches), { inFlight: options.commitsInFlight }),
     onBroken(room: Room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.

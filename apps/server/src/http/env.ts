@@ -3,12 +3,14 @@ import type { Database } from '@concord/db';
 import type { ErrorDetail } from '@concord/shared';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, LiveSessionsPort, ServiceContext } from '../services/context.ts';
 import type { SessionInfo } from '../services/auth/sessions.ts';
 import type { LoginLimits } from '../services/auth/login-limits.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
+import type { RedisProbe } from '../services/health.ts';
 
 /** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
 export interface AppDeps {
@@ -20,6 +22,10 @@ export interface AppDeps {
   collab: CollabDocs;
   /** The domain event bus: verbs publish, the socket.io project rooms subscribe. */
   events: DomainEvents;
+  /** Operator metrics (`GET /metrics`); no-ops unless CONCORD_METRICS_TOKEN is set. */
+  metrics: Metrics;
+  /** Pinged by readiness when REDIS_URL is set; null without Redis. */
+  redis: RedisProbe | null;
   /** Closes the live connections of ended sessions (logout, password change), on every process. */
   liveSessions: LiveSessionsPort;
 }
@@ -63,5 +69,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, liveSessions: deps.liveSessions };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, liveSessions: deps.liveSessions, metrics: deps.metrics };
 }

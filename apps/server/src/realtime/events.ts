@@ -1,14 +1,16 @@
 /**
- * Domain events -> socket.io emits. Who receives each event is a blind-coding rule: see
- * SECURITY.md ("The blind-coding rules", rule 6). No event carries a value.
+ * Domain events -> socket.io emits. Who receives each event is decided by authz
+ * (`audienceOf`, SECURITY.md "The blind-coding rules", rule 6); here it only becomes rooms
+ * (rooms.ts `audienceRooms`). No event carries a value.
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '@concord/shared';
 import type { Logger } from '../logger.ts';
-import { commentReaders } from '../services/comments/comment-readers.ts';
+import { audienceOf, type AudienceFacts, type ServerEventName, type ServerEventPayload } from '../services/authz.ts';
+import { commentAudienceFacts } from '../services/comments/comment-audience-facts.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { DomainEvent } from '../services/events.ts';
-import { allProjectRooms, rooms } from './rooms.ts';
+import { allProjectRooms, audienceRooms, rooms } from './rooms.ts';
 
 /** No server-to-server events (the third slot). */
 export type ConcordIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -22,43 +24,47 @@ export interface EventDeliveryDeps {
   onMemberLeft(projectId: string): void;
 }
 
+/** Emits `event` to its audience in the payload's project (nothing when the audience is empty). */
+export function send<E extends ServerEventName>(io: ConcordIo, event: E, payload: ServerEventPayload<E> & { projectId: string }, ...facts: AudienceFacts<E>): void {
+  const to = audienceRooms(payload.projectId, audienceOf(event, payload, ...facts));
+  // An empty list would mean every socket to socket.io.
+  if (to.length) (io.to(to).emit as (event: E, payload: ServerEventPayload<E>) => boolean)(event, payload);
+}
+
 export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Promise<void> {
   const { io } = deps;
   switch (event.type) {
     case 'coding.submitted': {
       const { projectId, itemId, coderId } = event;
-      // Not the whole room: "B submitted item X" would tell coders who else codes X.
-      io.to([rooms.member(projectId, coderId), rooms.can(projectId, 'assignments.manage')]).emit('item:submitted', { projectId, itemId, coderId });
-      io.to(rooms.project(projectId)).emit('codings:changed', { projectId });
+      send(io, 'item:submitted', { projectId, itemId, coderId });
+      send(io, 'codings:changed', { projectId });
       return;
     }
     case 'item.phaseChanged': {
       const { projectId, itemId, from, to } = event;
-      const room = io.to(rooms.project(projectId));
-      room.emit('item:phase', { projectId, itemId, phase: to });
-      if (to === 'joint') room.emit('session:opened', { projectId, itemId });
-      if (from === 'joint' && to !== 'joint') room.emit('session:closed', { projectId, itemId, phase: to });
+      send(io, 'item:phase', { projectId, itemId, phase: to });
+      if (to === 'joint') send(io, 'session:opened', { projectId, itemId });
+      if (from === 'joint' && to !== 'joint') send(io, 'session:closed', { projectId, itemId, phase: to });
       // A reveal makes codings visible to more people; leaving 'revealed' hides them again.
-      if (to === 'revealed' || from === 'revealed') room.emit('codings:changed', { projectId });
+      if (to === 'revealed' || from === 'revealed') send(io, 'codings:changed', { projectId });
       return;
     }
     case 'comment.added': {
       const { projectId, itemId, comment } = event;
       // Decided now, with the item's phase at delivery: the answer a list request would get.
-      const readers = await commentReaders(deps.ctx, projectId, itemId, comment);
-      if (readers.length) io.to(readers.map((userId) => rooms.member(projectId, userId))).emit('comment:added', { projectId, itemId, comment });
+      send(io, 'comment:added', { projectId, itemId, comment }, await commentAudienceFacts(deps.ctx, projectId, itemId));
       return;
     }
     case 'adjudication.changed': {
       const { projectId, itemId, fieldKey, status } = event;
-      io.to(rooms.can(projectId, 'adjudications.read')).emit('adjudication:changed', { projectId, itemId, fieldKey, status });
+      send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status });
       return;
     }
     case 'member.accessChanged': {
       const { projectId, userId } = event;
       // Only the member's sockets that joined this project hear it; then they leave every
       // room of the project (on every process, through the adapter).
-      io.to(rooms.member(projectId, userId)).emit('project:removed', { projectId });
+      send(io, 'project:removed', { projectId }, { userId });
       io.in(rooms.user(userId)).socketsLeave(allProjectRooms(projectId, userId));
       deps.onMemberLeft(projectId);
       return;

@@ -6,7 +6,7 @@
  */
 import type { PresenceEntry } from '@concord/shared';
 import type { Logger } from '../logger.ts';
-import type { ConcordIo } from './events.ts';
+import { send, type ConcordIo } from './events.ts';
 import { rooms } from './rooms.ts';
 
 /** One entry per (user, item); a user shown on an item is not listed again as "on the project". */
@@ -37,7 +37,7 @@ export function createPresence(io: ConcordIo, logger: Logger) {
     dirty.delete(projectId);
     const sockets = await io.in(rooms.project(projectId)).fetchSockets();
     if (stopped) return;
-    io.to(rooms.project(projectId)).emit('project:presence', { projectId, users: presenceList(projectId, sockets) });
+    send(io, 'project:presence', { projectId, users: presenceList(projectId, sockets) });
   }
 
   return {
@@ -64,3 +64,5 @@ export function createPresence(io: ConcordIo, logger: Logger) {
     },
   };
 }
+
+export type Presence = ReturnType<typeof createPresence>;

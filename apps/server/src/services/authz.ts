@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { projectMembers } from '@concord/db';
-import type { Action, Phase, Role } from '@concord/shared';
+import type { Action, Comment, Phase, Role, ServerToClientEvents } from '@concord/shared';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
@@ -137,5 +137,95 @@ export function mayReadDisagreement(input: { viewerRole: Role; viewerIsItemCoder
 export function authorizeCoderFilter(caller: { actor: Actor; role: Role }, coderId: string): void {
   if (coderId !== caller.actor.userId && !can(caller.role, 'assignments.manage')) {
     throw forbidden(`a ${caller.role} may filter by their own assignments only`);
+  }
+}
+
+/*
+ * Who may receive each socket.io event (SECURITY.md, blind-coding rule 6). Every event is
+ * sent only to sockets that joined its project; these functions narrow that further, and
+ * realtime/ maps the answer to rooms without deciding anything itself.
+ */
+
+/** Actions that gate an event: a joined socket is in the project's room for each one its role allows. */
+export const GATED_ACTIONS = ['adjudications.read', 'assignments.manage'] as const satisfies readonly Action[];
+export type GatedAction = (typeof GATED_ACTIONS)[number];
+
+/** An event's audience among the members who joined its project. */
+export type EventAudience =
+  /** Every member. */
+  | { kind: 'project' }
+  /** These members only. */
+  | { kind: 'members'; userIds: readonly string[] }
+  /** Members whose role allows `action`. */
+  | { kind: 'roleAction'; action: GatedAction }
+  /** One member, and members whose role allows `action`. */
+  | { kind: 'memberAndAction'; userId: string; action: GatedAction };
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** What the comment rule needs at delivery: the project's members, the item's coders, its current phase. */
+export interface CommentAudienceFacts {
+  members: readonly { userId: string; role: Role }[];
+  itemCoders: ReadonlySet<string>;
+  phase: Phase;
+}
+
+const PROJECT: EventAudience = { kind: 'project' };
+
+/**
+ * The rule for every server->client event, one per event (a new event without one does not
+ * compile). The second argument is what a rule needs beyond the payload.
+ */
+export const EVENT_AUDIENCES = {
+  'item:phase': () => PROJECT,
+  'session:opened': () => PROJECT,
+  'session:closed': () => PROJECT,
+  /** Carries no values: dashboards of every member refresh. */
+  'codings:changed': () => PROJECT,
+  'project:presence': () => PROJECT,
+  /** Not the whole project: "B submitted item X" would tell coders who else codes X. */
+  'item:submitted': (e: ServerEventPayload<'item:submitted'>) => ({ kind: 'memberAndAction', userId: e.coderId, action: 'assignments.manage' }),
+  'adjudication:changed': () => ({ kind: 'roleAction', action: 'adjudications.read' }),
+  /** Those who may list the comment now (mayReadCommentOf, with the item's phase at delivery). */
+  'comment:added': (e: ServerEventPayload<'comment:added'>, facts: CommentAudienceFacts) => ({
+    kind: 'members',
+    userIds: facts.members.filter((m) => mayReadCommentOf(commentViewer(m, e.comment, facts))).map((m) => m.userId),
+  }),
+  /** Only the member whose access changed. */
+  'project:removed': (_e: ServerEventPayload<'project:removed'>, facts: { userId: string }) => ({ kind: 'members', userIds: [facts.userId] }),
+} satisfies { [E in ServerEventName]: (payload: ServerEventPayload<E>, facts: never) => EventAudience };
+
+function commentViewer(m: { userId: string; role: Role }, comment: Comment, facts: CommentAudienceFacts): Parameters<typeof mayReadCommentOf>[0] {
+  return {
+    viewerId: m.userId,
+    viewerRole: m.role,
+    viewerIsItemCoder: facts.itemCoders.has(m.userId),
+    authorId: comment.authorId,
+    authorIsItemCoder: comment.authorId === null || facts.itemCoders.has(comment.authorId),
+    phase: facts.phase,
+  };
+}
+
+type AudienceRule<E extends ServerEventName> = (typeof EVENT_AUDIENCES)[E];
+/** The facts event `E`'s rule takes beyond its payload (none for most). */
+export type AudienceFacts<E extends ServerEventName> = Parameters<AudienceRule<E>> extends [unknown, infer F] ? [facts: F] : [];
+
+/** Who may receive event `event` with `payload` (given the facts its rule needs). */
+export function audienceOf<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>, ...facts: AudienceFacts<E>): EventAudience {
+  return (EVENT_AUDIENCES[event] as (payload: ServerEventPayload<E>, ...facts: AudienceFacts<E>) => EventAudience)(payload, ...facts);
+}
+
+/** Whether a joined member is in an audience: the meaning of each kind, which realtime/rooms.ts implements with rooms. */
+export function inAudience(audience: EventAudience, member: { userId: string; role: Role }): boolean {
+  switch (audience.kind) {
+    case 'project':
+      return true;
+    case 'members':
+      return audience.userIds.includes(member.userId);
+    case 'roleAction':
+      return can(member.role, audience.action);
+    case 'memberAndAction':
+      return audience.userId === member.userId || can(member.role, audience.action);
   }
 }

@@ -1,5 +1,6 @@
 import type { Db } from '@concord/db';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { CollabDocs } from './collab/docs.ts';
 import { bufferedPublisher, type EventPublisher } from './events.ts';
 
@@ -17,6 +18,8 @@ export interface ServiceContext {
   collab?: CollabDocs;
   /** Domain events (absent where nobody listens, e.g. the CLI). Publish after the change is committed. */
   events?: EventPublisher;
+  /** Operator metrics (absent outside the server: CLI, seeds). */
+  metrics?: Metrics;
   /** Closes the live connections of ended sessions on every process (absent in the CLI: the servers' periodic check closes them). */
   liveSessions?: LiveSessionsPort;
 }

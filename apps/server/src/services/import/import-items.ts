@@ -242,6 +242,7 @@ export async function importItems(ctx: ServiceContext, projectId: string, source
     );
     return { importId, inserted: out.items.length, incidentsCreated, skipped: out.skipped };
   });
+  ctx.metrics?.importedRows(result.inserted);
   const ms = (a: number, b: number) => Math.round(b - a);
   ctx.logger.info(
     { projectId, rows: result.inserted, skipped: out.skipped.length, checkMs: ms(started, checkedAt), writeMs: ms(checkedAt, performance.now()) },

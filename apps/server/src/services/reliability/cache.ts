@@ -67,7 +67,11 @@ export async function cachedReliability<T>(
   key: readonly unknown[],
   compute: () => Promise<T>,
 ): Promise<T> {
-  if (!cache) return compute();
+  const timed = () => {
+    const startedAt = performance.now();
+    return compute().finally(() => ctx.metrics?.reliabilityComputed(startedAt));
+  };
+  if (!cache) return timed();
   const version = await reliabilityDataVersion(ctx, projectId);
-  return cache.get(JSON.stringify([projectId, ...key]), version, compute);
+  return cache.get(JSON.stringify([projectId, ...key]), version, timed);
 }

@@ -1,0 +1,125 @@
+/**
+ * Operator metrics (`GET /metrics`, Prometheus text). One `Metrics` per app instance, made
+ * by createDeps(): its own prom-client Registry, never the library's global one, so several
+ * servers in one process (tests) keep separate counts. Without CONCORD_METRICS_TOKEN the
+ * endpoint is off and every hook is a no-op (`noopMetrics`).
+ *
+ * The hooks sit on hot paths (every live-document batch), so each is a histogram observe or
+ * a counter increment on a metric without labels; gauges of live state are read at scrape
+ * time from `watch` sources instead of being kept up to date.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the metrics read at scrape time (set once the server has built them). */
+export interface MetricSources {
+  openDocuments(): number;
+  yjsConnections(): number;
+  socketioConnections(): number;
+}
+
+export interface Metrics {
+  readonly enabled: boolean;
+  /** One finished HTTP request; `route` is the matched route pattern, never the raw path. */
+  httpRequest(route: string, method: string, status: number, seconds: number): void;
+  /** A live-document batch of `updates` stored; `startedAt` is `performance.now()` before the commit. */
+  liveCommit(updates: number, startedAt: number): void;
+  /** A batch relayed to the other connections; `receivedAt` is when its first update arrived. */
+  liveRelay(receivedAt: number): void;
+  /** Redis acknowledged a fan-out publish started at `startedAt`. */
+  redisPublished(startedAt: number): void;
+  importedRows(rows: number): void;
+  /** One reliability computation (cache misses only) that started at `startedAt`. */
+  reliabilityComputed(startedAt: number): void;
+  watch(sources: MetricSources): void;
+  /** The Prometheus text exposition. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+const noop = () => {};
+
+export const noopMetrics: Metrics = {
+  enabled: false,
+  httpRequest: noop,
+  liveCommit: noop,
+  liveRelay: noop,
+  redisPublished: noop,
+  importedRows: noop,
+  reliabilityComputed: noop,
+  watch: noop,
+  render: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
+};
+
+/** Seconds buckets from 0.5 ms to 10 s: live relays sit in the low milliseconds, API requests above. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+const since = (startedAt: number) => (performance.now() - startedAt) / 1000;
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'concord_' });
+  let sources: MetricSources = { openDocuments: () => 0, yjsConnections: () => 0, socketioConnections: () => 0 };
+
+  const http = new Histogram({
+    name: 'concord_http_request_duration_seconds',
+    help: 'HTTP requests by matched route pattern, method and status class',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const commitSeconds = new Histogram({ name: 'concord_live_commit_duration_seconds', help: 'Time to store one live-document batch', buckets: LATENCY_BUCKETS, registers });
+  const commitUpdates = new Histogram({ name: 'concord_live_commit_batch_updates', help: 'Updates per stored live-document batch', buckets: BATCH_BUCKETS, registers });
+  const relaySeconds = new Histogram({
+    name: 'concord_live_relay_latency_seconds',
+    help: 'From receiving a live-document update to relaying it (after its batch committed), per batch, for its oldest update',
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const publishSeconds = new Histogram({
+    name: 'concord_redis_publish_lag_seconds',
+    help: 'From a fan-out publish to its acknowledgement by Redis',
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const importRows = new Counter({ name: 'concord_import_rows_total', help: 'Item rows written by imports', registers });
+  const reliability = new Histogram({
+    name: 'concord_reliability_computation_duration_seconds',
+    help: 'Reliability computations (cache misses), count and duration',
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('concord_live_documents_open', 'Live documents loaded in memory', () => sources.openDocuments());
+  gauge('concord_yjs_connections', 'Open live-document (/yjs) connections', () => sources.yjsConnections());
+  gauge('concord_socketio_connections', 'Open socket.io (/socket.io) connections', () => sources.socketioConnections());
+
+  return {
+    enabled: true,
+    httpRequest(route, method, status, seconds) {
+      http.observe({ route, method, status: `${Math.floor(status / 100)}xx` }, seconds);
+    },
+    liveCommit(updates, startedAt) {
+      commitUpdates.observe(updates);
+      commitSeconds.observe(since(startedAt));
+    },
+    liveRelay: (receivedAt) => relaySeconds.observe(since(receivedAt)),
+    redisPublished: (startedAt) => publishSeconds.observe(since(startedAt)),
+    importedRows: (rows) => importRows.inc(rows),
+    reliabilityComputed: (startedAt) => reliability.observe(since(startedAt)),
+    watch(next) {
+      sources = next;
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
