@@ -14,6 +14,8 @@ import { healthRoutes } from './routes/health.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
+import { importRoutes } from './routes/import.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
 import { disagreementRoutes } from './routes/disagreements.ts';
@@ -60,6 +62,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', projectRoutes(deps))
     .route('/api/projects', codebookRoutes(deps))
     .route('/api/projects', itemRoutes(deps))
+    .route('/api/projects', importRoutes(deps))
+    .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', assignmentRoutes(deps))
     .route('/api/projects', codingRoutes(deps))
     .route('/api/projects', exportRoutes(deps))
     .route('/api/projects', reliabilityRoutes(deps))
@@ -67,7 +72,6 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', adjudicationRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
-    .route('/api/projects', assignmentRoutes(deps))
     .route('/api/invites', inviteRoutes(deps));
 
   // Outside /api: scrapers address it by the conventional path; not part of the typed client.

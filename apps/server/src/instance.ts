@@ -3,8 +3,9 @@
  * operator how to create the first owner. Nothing gets a default password.
  */
 import type { Deps } from './deps.ts';
-import { DEMO_ACCOUNTS, isDemoSeeded } from './demo/accounts.ts';
-import { resetDemoPasswords, seedDemo } from './demo/seed.ts';
+import { DEMO_ACCOUNTS } from './demo/accounts.ts';
+import { seedDemo } from './demo/seed.ts';
+import { isDemoSeeded, resetDemoPasswords } from './services/auth/demo-accounts.ts';
 import { generatePassword } from './services/auth/password.ts';
 import { countUsers } from './services/auth/users.ts';
 
@@ -22,10 +23,10 @@ export async function prepareInstance(deps: Deps): Promise<void> {
         `\nDemo study ready. Sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}\n` +
           `with the password: ${password}${config.demo.password ? ' (from CONCORD_DEMO_PASSWORD)' : ''}\n\n`,
       );
-    } else if (config.demo.password && (await isDemoSeeded(database.db))) {
-      await resetDemoPasswords(database.db, config.demo.password);
+    } else if (config.demo.password && (await isDemoSeeded(ctx))) {
+      await resetDemoPasswords(ctx, config.demo.password);
       logger.info('demo account passwords set from CONCORD_DEMO_PASSWORD');
-    } else if (await isDemoSeeded(database.db)) {
+    } else if (await isDemoSeeded(ctx)) {
       process.stdout.write('\nDemo accounts: the password was printed at first start; set CONCORD_DEMO_PASSWORD to choose a new one.\n\n');
     }
     return;

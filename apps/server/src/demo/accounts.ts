@@ -1,6 +1,4 @@
 /** The demo study's accounts; kept apart from the seed so services can name them without importing it. */
-import { eq } from 'drizzle-orm';
-import { users, type Db } from '@concord/db';
 import type { Role } from '@concord/shared';
 
 export const DEMO_DOMAIN = 'demo.concord';
@@ -12,9 +10,4 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: Role }[] = [
   { email: `coder3@${DEMO_DOMAIN}`, name: 'Dana Coder', role: 'coder' },
 ];
 export const DEMO_PROJECT_NAME = 'Unfreedom Monitor: Kazakhstan 2022';
-
-export async function isDemoSeeded(db: Db): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email));
-  return row !== undefined;
-}
 

@@ -4,8 +4,6 @@
  * The study is caught mid-way: 24 items coded by all three coders and revealed,
  * 6 still blind (coder1 done, coder2 half, coder3 not started).
  */
-import { eq } from 'drizzle-orm';
-import { users } from '@concord/db';
 import type { CodingValue } from '@concord/shared';
 import type { Logger } from '../logger.ts';
 import type { Actor, ServiceContext } from '../services/context.ts';
@@ -16,7 +14,6 @@ import { DEFAULT_COLLAB_LIMITS } from '../config.ts';
 import { mulberry32 } from '../services/assignments/sampling.ts';
 import { createRound } from '../services/assignments/assignments.ts';
 import { insertUser } from '../services/auth/users.ts';
-import { hashPassword } from '../services/auth/password.ts';
 import { replaceCodebook } from '../services/codebook/codebook.ts';
 import { saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
 import { importItems } from '../services/import/import-items.ts';
@@ -60,15 +57,6 @@ function codeItem(truth: DemoTruth, platform: string, random: () => number): Rec
     sources: [...sources].sort(),
     popularity: nudge(truth.popularity, 1, 4, 0.7),
   };
-}
-
-
-
-/** Sets every demo account's password (used when CONCORD_DEMO_PASSWORD is given on a later start). */
-export async function resetDemoPasswords(db: Db, password: string): Promise<void> {
-  for (const account of DEMO_ACCOUNTS) {
-    await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.email, account.email));
-  }
 }
 
 /**

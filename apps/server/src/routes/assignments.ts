@@ -1,12 +1,26 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { assignmentInput, assignmentPreviewSchema, workloadRowSchema } from '@concord/shared';
+import { assignmentInput, assignmentPreviewSchema, assignmentResultSchema, assignmentSchema, text, workloadRowSchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { previewRound, workload } from '../services/assignments/assignments.ts';
+import { createRound, listAssignments, previewRound, workload } from '../services/assignments/assignments.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
-/** Assignment planning for the assignments page; creating and listing rounds live in codings.ts. */
+/** Rounds of assignments: creating one (and its dry run), listing them, and each coder's workload. */
 const routes = {
+  createRound: createRoute({
+    method: 'post',
+    path: '/{projectId}/assignments',
+    summary: 'Assign items to coders in a new round (k coders per item, or a p% reliability sample), reproducible from a seed',
+    request: { params: projectParams, body: jsonBody(assignmentInput) },
+    responses: { 201: jsonContent(assignmentResultSchema), ...errors },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/{projectId}/assignments',
+    summary: "Assignments: a coder's own; all for managers",
+    request: { params: projectParams, query: z.object({ coder: text().optional(), item: text().optional() }) },
+    responses: { 200: jsonContent(z.array(assignmentSchema)), ...errors },
+  }),
   preview: createRoute({
     method: 'post',
     path: '/{projectId}/assignments/preview',
@@ -25,6 +39,12 @@ const routes = {
 
 export function assignmentRoutes(deps: AppDeps) {
   return newRouter()
+    .openapi(routes.createRound, async (c) =>
+      c.json(await createRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
+    )
+    .openapi(routes.list, async (c) =>
+      c.json(await listAssignments(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
+    )
     .openapi(routes.preview, async (c) => c.json(await previewRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
     .openapi(routes.workload, async (c) => c.json(await workload(serviceContext(deps, c), c.req.valid('param').projectId), 200));
 }

@@ -1,28 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { assignmentInput, assignmentResultSchema, assignmentSchema, codingSchema, codingsUpsertInput, text } from '@concord/shared';
+import { codingSchema, codingsUpsertInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { createRound, listAssignments } from '../services/assignments/assignments.ts';
 import { getMyCodings, listItemCodings, saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
-import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
+import { errors, itemParams, jsonBody, jsonContent } from './schemas.ts';
 
 const conflict = { 409: errors[400] };
 
 const routes = {
-  createRound: createRoute({
-    method: 'post',
-    path: '/{projectId}/assignments',
-    summary: 'Assign items to coders in a new round (k coders per item, or a p% reliability sample), reproducible from a seed',
-    request: { params: projectParams, body: jsonBody(assignmentInput) },
-    responses: { 201: jsonContent(assignmentResultSchema), ...errors },
-  }),
-  list: createRoute({
-    method: 'get',
-    path: '/{projectId}/assignments',
-    summary: "Assignments: a coder's own; all for managers",
-    request: { params: projectParams, query: z.object({ coder: text().optional(), item: text().optional() }) },
-    responses: { 200: jsonContent(z.array(assignmentSchema)), ...errors },
-  }),
   itemCodings: createRoute({
     method: 'get',
     path: '/{projectId}/items/{itemId}/codings',
@@ -54,12 +39,6 @@ const routes = {
 
 export function codingRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.createRound, async (c) =>
-      c.json(await createRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
-    )
-    .openapi(routes.list, async (c) =>
-      c.json(await listAssignments(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
-    )
     .openapi(routes.itemCodings, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       return c.json(await listItemCodings(serviceContext(deps, c), projectId, itemId), 200);

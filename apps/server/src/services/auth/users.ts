@@ -5,7 +5,8 @@ import { AppError } from '../../errors.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { requireActor } from '../authz.ts';
 import { hashPassword } from './password.ts';
-import { DEMO_ACCOUNTS, isDemoSeeded } from '../../demo/accounts.ts';
+import { DEMO_ACCOUNTS } from '../../demo/accounts.ts';
+import { isDemoSeeded } from './demo-accounts.ts';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -44,7 +45,7 @@ export async function insertUser(
 /** Whether the first owner must still be created, and the demo accounts to show on the sign-in page. */
 export async function setupStatus(ctx: ServiceContext, demoEnabled: boolean) {
   const needsSetup = (await countUsers(ctx)) === 0;
-  const demoAccounts = demoEnabled && (await isDemoSeeded(ctx.db)) ? DEMO_ACCOUNTS.map((a) => a.email) : [];
+  const demoAccounts = demoEnabled && (await isDemoSeeded(ctx)) ? DEMO_ACCOUNTS.map((a) => a.email) : [];
   return { needsSetup, demo: demoEnabled, demoAccounts };
 }
 
