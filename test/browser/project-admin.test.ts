@@ -136,6 +136,8 @@ describe.skipIf(!chromiumPath)('project administration in Chromium', () => {
     await ok(project('coder1').items.$post({ param: param(), json: { title: 'Added by the new editor', platform: 'news' } }));
     await open(member, `/projects/${projectId}`);
     await member.getByText('Your role: editor').waitFor();
+    // The removal is an event: the page must have joined the project's room again first.
+    await member.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
 
     await row.getByRole('button', { name: `Remove ${coder1.name}` }).click();
     await page.getByRole('status').filter({ hasText: `${coder1.name} was removed.` }).waitFor();
