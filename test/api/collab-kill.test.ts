@@ -9,7 +9,9 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@concord/server/testing';
 import { startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { loginCookie } from '../helpers/sessions.ts';
 
 const EDITOR = 'editor@demo.concord';
 const MAP = 'kill-test';
@@ -26,29 +28,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(new URL('/api/auth/login', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: EDITOR, password: TEST_DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('concord_session='));
-  expect(cookie).toBeDefined();
-  return cookie!.split(';')[0]!;
-}
+/** How long a condition may take across real processes (`eventually`'s default is for one process). */
+const EVENTUALLY_MS = 20_000;
 
 async function getJson<T>(url: string, path: string, cookie: string): Promise<T> {
   const res = await fetch(new URL(path, url), { headers: { cookie } });
@@ -99,7 +80,7 @@ describe('live documents across a crash of the server process', () => {
     const port = await freePort();
     server = await startServerProcess({ env: { CONCORD_DEMO: '1', PORT: String(port) } });
     wsUrl = `${server.url.replace('http', 'ws')}/yjs`;
-    cookie = await signIn(server.url);
+    cookie = await loginCookie(server.url, EDITOR, TEST_DEMO_PASSWORD);
     const projects = await getJson<{ id: string }[]>(server.url, '/api/projects', cookie);
     const items = await getJson<{ items: { id: string }[] }>(server.url, `/api/projects/${projects[0]!.id}/items`, cookie);
     docNames = items.items.slice(0, DOCS).map((i) => `item:${i.id}`);
@@ -129,7 +110,7 @@ describe('live documents across a crash of the server process', () => {
       for (const [w, { peer }] of writers.entries()) peer.doc.getMap(MAP).set(`w${w}-${n}`, n);
       n++;
     }, 5);
-    await eventually(() => expect(ackedCount()).toBeGreaterThanOrEqual(ACKED_BEFORE_KILL));
+    await eventually(() => expect(ackedCount()).toBeGreaterThanOrEqual(ACKED_BEFORE_KILL), EVENTUALLY_MS);
     await expect(server.stop('SIGKILL')).resolves.toEqual({ code: null, signal: 'SIGKILL' });
     clearInterval(timer);
     // The writers keep their unacknowledged edits; hold them back while the server restarts.
@@ -139,7 +120,7 @@ describe('live documents across a crash of the server process', () => {
     expect(ackedCount()).toBeGreaterThan(0);
 
     server = await server.restart();
-    cookie = await signIn(server.url);
+    cookie = await loginCookie(server.url, EDITOR, TEST_DEMO_PASSWORD);
 
     // Without any writer: every acknowledged edit is in the stored document.
     for (const name of docNames) {
@@ -159,7 +140,7 @@ describe('live documents across a crash of the server process', () => {
       await eventually(() => {
         const stored = keysOf(fresh.doc);
         expect([...written].filter((k) => !stored.has(k))).toEqual([]);
-      });
+      }, EVENTUALLY_MS);
       fresh.destroy();
     }
     for (const w of writers) w.peer.destroy();

@@ -5,20 +5,13 @@
 import { createApiClient, type ApiClient } from '@concord/server/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { loginCookie } from '../helpers/sessions.ts';
 
 const OWNER = { email: 'owner@restart.test', name: 'Restart Owner', password: 'restart-test-password' };
 
-/** Signs in with fetch and returns a typed client that sends the session cookie. */
+/** A typed client that sends the owner's session cookie. */
 async function signIn(url: string): Promise<ApiClient> {
-  const res = await fetch(new URL('/api/auth/login', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: OWNER.email, password: OWNER.password }),
-  });
-  expect(res.status).toBe(200);
-  const session = res.headers.getSetCookie().find((c) => c.startsWith('concord_session='));
-  expect(session, 'login sets the concord_session cookie').toBeDefined();
-  return createApiClient(url, { headers: { cookie: session!.split(';')[0]! } });
+  return createApiClient(url, { headers: { cookie: await loginCookie(url, OWNER.email, OWNER.password) } });
 }
 
 describe('persistence across server restarts', () => {

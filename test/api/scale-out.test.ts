@@ -12,27 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { freshDemoPostgres } from '../helpers/demo-postgres.ts';
-import { reachableRedis, type FreshDatabase } from '../helpers/services.ts';
+import { eventually, reachableRedis } from '@concord/server/testing';
+import type { FreshDatabase } from '../helpers/services.ts';
+import { signInDemo } from '../helpers/sessions.ts';
 
-const redisUrl = await reachableRedis();
+const redisUrl = await reachableRedis(process.env);
 const database = redisUrl ? await freshDemoPostgres() : null;
 /** The array each client appends its own numbered tokens to. */
 const TOKENS = 'scale-out-tokens';
 
-/** Retries `fn` until it stops throwing (no sleeps: polling a condition). */
-async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+/** How long a condition may take across real processes (`eventually`'s default is for one process). */
+const EVENTUALLY_MS = 30_000;
 
 /** A TCP proxy standing in for a load balancer: new connections go to `target()`. */
 async function failoverProxy(target: () => number): Promise<{ port: number; close(): Promise<void> }> {
@@ -88,16 +80,6 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
   let docNames: string[] = [];
   const peers: Peer[] = [];
 
-  async function signIn(url: string, who: string): Promise<string> {
-    const res = await fetch(new URL('/api/auth/login', url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `${who}@demo.concord`, password: TEST_DEMO_PASSWORD }),
-    });
-    if (!res.ok) throw new Error(`login ${who}: ${res.status}`);
-    return res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-  }
-
   function connect(label: string, port: number, docName: string, who: string, doc = new Y.Doc()): Peer {
     const cookie = cookies[who]!;
     const Socket = class extends WebSocket {
@@ -131,7 +113,7 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
     a = await startServerProcess({ env });
     b = await startServerProcess({ env });
     proxy = await failoverProxy(() => (aAlive ? portOf(a.url) : portOf(b.url)));
-    for (const who of ['owner', 'editor']) cookies[who] = await signIn(a.url, who);
+    for (const who of ['owner', 'editor']) cookies[who] = (await signInDemo(a.url, who)).cookie;
     const api = createApiClient(a.url, { headers: { cookie: cookies.owner! } });
     const projects = await api.api.projects.$get();
     if (!projects.ok) throw new Error(`projects: ${projects.status}`);
@@ -158,7 +140,7 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
       connect(`d${d}-onB-owner`, portOf(b.url), name, 'owner'),
       connect(`d${d}-onB-editor`, portOf(b.url), name, 'editor'),
     ]);
-    await eventually(() => expect(peers.every((p) => p.provider.synced)).toBe(true));
+    await eventually(() => expect(peers.every((p) => p.provider.synced)).toBe(true), EVENTUALLY_MS);
     const expectConverged = (timeoutMs?: number) =>
       eventually(() => {
         for (const group of groups) {
@@ -168,7 +150,7 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
             expect(p.doc.getText('memo').toString(), p.label).toBe(group[0]!.doc.getText('memo').toString());
           }
         }
-      }, timeoutMs);
+      }, timeoutMs ?? EVENTUALLY_MS);
 
     for (let round = 0; round < 5; round++) for (const group of groups) for (const p of group) edit(p, 1 + ((round + p.label.length) % 4));
     await expectConverged();
@@ -194,7 +176,7 @@ describe.skipIf(!redisUrl || !database)('two server processes, one PostgreSQL da
     for (const [d, name] of docNames.entries()) {
       for (const port of [portOf(a.url), portOf(b.url)]) {
         const fresh = connect(`fresh-${d}-${port}`, port, name, 'owner');
-        await eventually(() => expect({ tokens: [...tokensOf(fresh.doc)].sort(), memo: fresh.doc.getText('memo').toString() }).toEqual(expected[d]));
+        await eventually(() => expect({ tokens: [...tokensOf(fresh.doc)].sort(), memo: fresh.doc.getText('memo').toString() }).toEqual(expected[d]), EVENTUALLY_MS);
         disconnect(peers.splice(0));
       }
     }

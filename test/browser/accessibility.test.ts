@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../helpers/accessibility.ts';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
-import { open as openAt, submitSignInForm } from '../helpers/sessions.ts';
+import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
@@ -35,11 +35,7 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
 
   const open = (page: Page, path: string) => openAt(page, server.url, path);
 
-  async function signIn(page: Page, email: string) {
-    await open(page, '/login');
-    await submitSignInForm(page, email, TEST_DEMO_PASSWORD);
-    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-  }
+  const signIn = (page: Page, email: string) => signInWithForm(page, server.url, email, TEST_DEMO_PASSWORD);
 
   it.each(SETTINGS)('every page passes the audit ($name)', async (setting) => {
     const problems: Record<string, string[]> = {};

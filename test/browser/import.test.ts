@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
+import { loginCookie } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const chromiumPath = findChromium();
@@ -39,13 +40,7 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
     browser = await launchChromium(chromiumPath!);
-    const res = await fetch(new URL('/api/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'editor@demo.concord', password: TEST_DEMO_PASSWORD }),
-    });
-    if (!res.ok) throw new Error(`login: ${res.status}`);
-    cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+    cookie = await loginCookie(server.url, 'editor@demo.concord', TEST_DEMO_PASSWORD);
     demoProjectId = (await ok(client().api.projects.$get()))[0]!.id;
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const [name, value] = cookie.split('=') as [string, string];

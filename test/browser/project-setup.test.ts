@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
-import { loginCookie, open as openPage, submitSignInForm } from '../helpers/sessions.ts';
+import { loginCookie, open as openPage, signInWithForm } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const OWNER = 'owner@demo.concord';
@@ -52,11 +52,7 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
   }
 
   /** The login form as the demo owner, up to the project list. */
-  async function signInAsOwner(p: Page) {
-    await open(p, '/login');
-    await submitSignInForm(p, OWNER, TEST_DEMO_PASSWORD);
-    await p.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-  }
+  const signInAsOwner = (p: Page) => signInWithForm(p, server.url, OWNER, TEST_DEMO_PASSWORD);
 
   const activeLabel = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 

@@ -12,17 +12,12 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
+import { loginCookie } from '../helpers/sessions.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const METHODOLOGIST = 'maya.methods@demo.concord';
 const NEW_PASSWORD = 'methodologist password 1';
 const chromiumPath = findChromium();
-
-async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(new URL('/api/auth/login', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-}
 
 /** APA: two decimals, no leading zero. */
 const apa = (v: number) => `${v < 0 ? '-' : ''}${Math.abs(v).toFixed(2).replace(/^0\./, '.')}`;
@@ -48,14 +43,14 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
     browser = await launchChromium(chromiumPath!);
     // The demo has no methodologist: the owner invites one, who sets a password with the link.
-    const owner = createApiClient(server.url, { headers: { cookie: await login(server.url, 'owner@demo.concord', TEST_DEMO_PASSWORD) } });
+    const owner = createApiClient(server.url, { headers: { cookie: await loginCookie(server.url, 'owner@demo.concord', TEST_DEMO_PASSWORD) } });
     projectId = (await (await owner.api.projects.$get()).json())[0]!.id;
     const added = await owner.api.projects[':projectId'].members.$post({ param: { projectId }, json: { email: METHODOLOGIST, role: 'methodologist', name: 'Maya Methods' } });
     if (added.status !== 201) throw new Error(`invite: ${added.status}`);
     const { invitation } = await added.json();
     const accepted = await createApiClient(server.url).api.invites[':token'].accept.$post({ param: { token: invitation.token }, json: { password: NEW_PASSWORD } });
     if (!accepted.ok) throw new Error(`accept: ${accepted.status}`);
-    cookie = await login(server.url, METHODOLOGIST, NEW_PASSWORD);
+    cookie = await loginCookie(server.url, METHODOLOGIST, NEW_PASSWORD);
 
     const context = await browser.newContext({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true });
     const [name, value] = cookie.split('=') as [string, string];

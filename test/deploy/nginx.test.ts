@@ -17,12 +17,13 @@ import { checkBlindCoding, checkJointLive, demoScene, openJointSession, peerValu
 import { findNginx, startNginx, type Nginx } from '../helpers/nginx.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { freshDemoPostgres } from '../helpers/demo-postgres.ts';
-import { reachableRedis, type FreshDatabase } from '../helpers/services.ts';
+import { reachableRedis } from '@concord/server/testing';
+import type { FreshDatabase } from '../helpers/services.ts';
 import { browserSessions, demoEmail, submitSignInForm } from '../helpers/sessions.ts';
 
 const nginxPath = findNginx();
 const chromiumPath = findChromium();
-const redisUrl = nginxPath && chromiumPath ? await reachableRedis() : null;
+const redisUrl = nginxPath && chromiumPath ? await reachableRedis(process.env) : null;
 const database = redisUrl ? await freshDemoPostgres() : null;
 /** A client's reconnect (y-websocket and socket.io back off) after its process died. */
 const RECONNECT_MS = 20_000;

@@ -1,21 +1,14 @@
 /**
- * PostgreSQL and Redis for multi-process tests. A fresh database is created on
- * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and dropped afterwards; Redis is REDIS_URL (default redis://127.0.0.1:6379). When either is
+ * PostgreSQL for multi-process tests. A fresh database is created on TEST_DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/test) and dropped afterwards. When it is
  * unreachable the caller gets null and a loud notice, except with CI=true, where it throws
- * (as packages/db/src/testing.ts does for TEST_DATABASE_URL).
+ * (`missingService` in `@concord/server/testing`, which also holds the Redis check,
+ * `reachableRedis(process.env)`).
  */
-import { Redis } from 'ioredis';
+import { missingService } from '@concord/server/testing';
 import postgres from 'postgres';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-function unavailable(what: string, why: string): null {
-  const message = `${what} is unreachable (${why})`;
-  if (process.env.CI === 'true') throw new Error(`${message}: CI must run the scale-out tests`);
-  console.warn(`\n\n*** ${message}: the scale-out tests are SKIPPED. ***\n\n`);
-  return null;
-}
 
 export interface FreshDatabase {
   url: string;
@@ -35,7 +28,7 @@ export async function freshPostgres(options: { template?: string } = {}): Promis
     await admin.unsafe(`create database "${name}"${options.template ? ` template "${options.template}"` : ''}`);
   } catch (err) {
     await admin.end({ timeout: 1 }).catch(() => {});
-    return unavailable(`PostgreSQL at ${base}`, err instanceof Error ? err.message : String(err));
+    return missingService(process.env, `PostgreSQL at ${base} is unreachable (${err instanceof Error ? err.message : String(err)})`);
   }
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -53,19 +46,4 @@ export async function freshPostgres(options: { template?: string } = {}): Promis
       await admin.end({ timeout: 5 });
     },
   };
-}
-
-export async function reachableRedis(): Promise<string | null> {
-  const url = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return url;
-  } catch (err) {
-    return unavailable(`Redis at ${url}`, err instanceof Error ? err.message : String(err));
-  } finally {
-    probe.disconnect();
-  }
 }

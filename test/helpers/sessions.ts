@@ -16,15 +16,20 @@ export interface Account {
   cookie: string;
 }
 
-/** Logs in through the API and returns the session cookie (`name=value`). */
+/**
+ * Logs in through the API and returns the session cookie (`name=value`); throws with the API's
+ * answer unless the login succeeds and sets `concord_session`. The one API sign-in of this package.
+ */
 export async function loginCookie(baseUrl: string, email: string, password: string): Promise<string> {
   const res = await fetch(new URL('/api/auth/login', baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  if (!res.ok) throw new Error(`login ${email}: ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  if (!cookies.some((c) => c.startsWith('concord_session='))) throw new Error(`login ${email}: no concord_session cookie`);
+  return cookies.join('; ');
 }
 
 /** Signs in through the API (any email and password) and reads who that is. */
@@ -48,6 +53,13 @@ export async function submitSignInForm(page: Page, email: string, password: stri
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in with the login form, from opening /login up to the project list. */
+export async function signInWithForm(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await open(page, baseUrl, '/login');
+  await submitSignInForm(page, email, password);
+  await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Live-document test helpers: a real server (startConcord on port 0) over a database that
- * survives restarts, real y-websocket providers and raw ws clients, and `eventually` for
- * retried assertions (no sleeps).
+ * survives restarts, real y-websocket providers and raw ws clients (`eventually`, for
+ * retried assertions, is in testing.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,21 +17,9 @@ import { createApp } from '../src/app.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startConcord, type RunningServer } from '../src/server.ts';
-import { createProjectFixture, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { createProjectFixture, requestVia, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { eventually } from './testing.ts';
 import { mulberry32 } from '../src/services/assignments/sampling.ts';
-
-/** Retries `fn` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 /**
  * A test database that can be opened by one server after another: PGlite on a temporary
@@ -75,14 +63,7 @@ export async function startCollabServer(store: TestStore, overrides: Partial<Con
     database: database as TestDatabase,
     config,
     close: () => server.close(),
-    async request(session, method, urlPath, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers, ...(session ? { cookie: session.cookie } : {}) } };
-      if (body !== undefined) {
-        init.body = JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] = 'application/json';
-      }
-      return app.request(urlPath, init);
-    },
+    request: requestVia(app),
     ctx: (actor) => ({ db: server.deps.database.db, actor, logger, collab: server.deps.collab }),
   };
   return { server, h, wsUrl: `ws://127.0.0.1:${server.port}/yjs`, close: () => server.close() };
@@ -293,30 +274,6 @@ export const seededRandom = mulberry32;
 export function testSeed(replay: string | undefined): number {
   const fromEnv = Number(replay);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31);
-}
-
-/**
- * The Redis for scale-out tests: REDIS_URL, default redis://127.0.0.1:6379 (the test file
- * passes its environment in). Unreachable: a loud notice and null (the caller skips),
- * unless CI=true, where it throws.
- */
-export async function testRedisUrl(env: { REDIS_URL?: string; CI?: string }): Promise<string | null> {
-  const url = env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const { Redis } = await import('ioredis');
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return url;
-  } catch (err) {
-    const message = `Redis at ${url} is unreachable (${err instanceof Error ? err.message : String(err)})`;
-    if (env.CI === 'true') throw new Error(`${message}: CI must run the scale-out tests`, { cause: err });
-    console.warn(`\n\n*** ${message}: the scale-out tests are SKIPPED. Start redis-server or set REDIS_URL. ***\n\n`);
-    return null;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 /** A channel prefix of its own, so tests (and developers' servers) on one Redis never hear each other. */

@@ -11,7 +11,8 @@ import { docSnapshots, docUpdates } from '@concord/db';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, type Coding } from '@concord/shared';
 import { DEFAULT_COLLAB_LIMITS } from '../src/config.ts';
 import { json } from './harness.ts';
-import { collabSuite, connectRaw, eventually, seededRandom, testSeed } from './collab-helpers.ts';
+import { collabSuite, connectRaw, seededRandom, testSeed } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 
 const t = collabSuite();
 const client = t.client;

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { COLLAB_CLOSE_CODES, ITEM_DOC, itemDocName } from '@concord/shared';
 import type { Session } from './harness.ts';
-import { collabSuite, eventually, type Client } from './collab-helpers.ts';
+import { collabSuite, type Client } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 
 const t = collabSuite({ joint: true });
 const name = () => itemDocName(t.f.itemId);

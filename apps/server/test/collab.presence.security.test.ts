@@ -10,7 +10,8 @@ import * as decoding from 'lib0/decoding';
 import { DEFAULT_COLLAB_LIMITS } from '../src/config.ts';
 import { itemDocName, presenceColor } from '@concord/shared';
 import { MESSAGE_AWARENESS } from '../src/collab/protocol.ts';
-import { collabSuite, connectRaw, eventually, type RawClient } from './collab-helpers.ts';
+import { collabSuite, connectRaw, type RawClient } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 
 // The server's own presence renewal would be a message B sees at a moment of its choosing, not
 // A's; it is pushed out of the test's way (its schedule never depends on a client anyway).

@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { DEFAULT_COLLAB_LIMITS } from '../src/config.ts';
 import { appendDocUpdates, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
 import { storedCodingValues } from '../src/services/collab/persist.ts';
-import { PASSWORD, type ProjectFixture, type Session } from './harness.ts';
+import { loginCookie, type ProjectFixture, type Session } from './harness.ts';
 import { connectSocket } from './realtime-helpers.ts';
 import {
   clientsPerTest,
@@ -24,20 +24,19 @@ import {
   createFixture,
   createTeam,
   createTestStore,
-  eventually,
   expectConverged,
   randomItemEdits,
   seededRandom,
   startCollabServer,
-  testRedisUrl,
   testSeed,
   uniqueRedisPrefix,
   type CollabServer,
   type Team,
   type TestStore,
 } from './collab-helpers.ts';
+import { eventually, reachableRedis } from './testing.ts';
 
-const redisUrl = await testRedisUrl(process.env);
+const redisUrl = await reachableRedis(process.env);
 // Two instances, eight sign-ins and three fixtures; slow when the shared machine is busy.
 const SETUP_TIMEOUT_MS = 240_000;
 
@@ -252,8 +251,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
 
   it("a logout through one instance closes that session's /yjs and /socket.io connections held by the other", async () => {
     const f = fixtures[1]!;
-    const login = await a.h.request(null, 'POST', '/api/auth/login', { email: team.members.editor.email, password: PASSWORD });
-    const session: Session = { ...team.members.editor, cookie: login.headers.get('set-cookie')!.split(';')[0]! };
+    const session: Session = { ...team.members.editor, cookie: await loginCookie(a.h, team.members.editor.email) };
     const doc = client(b, itemDocName(f.itemId), session);
     await eventually(() => expect(doc.provider.synced).toBe(true));
     const socket = connectSocket(b.wsUrl.replace(/^ws:/, 'http:').replace(/\/yjs$/, ''), { cookie: session.cookie });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, presenceColor } from '@concord/shared';
 import { json } from './harness.ts';
-import { collabSuite, connectRaw, eventually } from './collab-helpers.ts';
+import { collabSuite, connectRaw } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 
 const t = collabSuite();
 const client = t.client;

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ITEM_DOC, itemDocName } from '@concord/shared';
-import { collabSuite, contentOf, eventually, expectConverged, randomItemEdits, seededRandom, testSeed } from './collab-helpers.ts';
+import { collabSuite, contentOf, expectConverged, randomItemEdits, seededRandom, testSeed } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 import type { Session } from './harness.ts';
 
 const t = collabSuite({ fixtures: 2, joint: true });

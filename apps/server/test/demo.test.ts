@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { krippendorffAlpha, parseReliabilityCsv, setAlpha } from '@concord/reliability';
 import type { Item } from '@concord/shared';
-import { createHarness, json, type Harness, type Session } from './harness.ts';
-import { DEMO_ACCOUNTS, DEMO_PROJECT_NAME } from '../src/demo/accounts.ts';
+import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
+import { DEMO_PROJECT_NAME } from '../src/demo/accounts.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
 const PASSWORD = 'demo password for tests';
@@ -18,11 +18,7 @@ const sessions: Record<string, Session> = {};
 beforeAll(async () => {
   h = await createHarness();
   ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
-  for (const a of DEMO_ACCOUNTS) {
-    const res = await h.request(null, 'POST', '/api/auth/login', { email: a.email, password: PASSWORD });
-    expect(res.status).toBe(200);
-    sessions[a.email.split('@')[0]!] = { userId: '', email: a.email, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
-  }
+  Object.assign(sessions, await signInDemoAccounts(h, PASSWORD));
 });
 afterAll(() => h.close());
 

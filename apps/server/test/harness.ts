@@ -11,6 +11,7 @@ import { createDeps, type Deps } from '../src/deps.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { Actor, ServiceContext } from '../src/services/context.ts';
 import { insertUser } from '../src/services/auth/users.ts';
+import { DEMO_ACCOUNTS } from '../src/demo/accounts.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 import { addMember } from '../src/services/projects/members.ts';
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
@@ -50,19 +51,27 @@ export async function createHarness(overrides: Partial<Config> = {}, options: { 
     database,
     config,
     close: () => deps.close(),
-    async request(session, method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (session) (init.headers as Record<string, string>).cookie = session.cookie;
-      if (body !== undefined) {
-        if (typeof body === 'string') init.body = body;
-        else {
-          init.body = JSON.stringify(body);
-          (init.headers as Record<string, string>)['content-type'] = 'application/json';
-        }
-      }
-      return app.request(path, init);
-    },
+    request: requestVia(app),
     ctx: (actor) => ({ db: deps.database.db, actor, logger }),
+  };
+}
+
+/**
+ * `Harness.request` on an app: the session's cookie, and a body sent as JSON (with its content
+ * type), or as given when it is a string (the test names the content type).
+ */
+export function requestVia(app: App): Harness['request'] {
+  return async (session, method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (session) (init.headers as Record<string, string>).cookie = session.cookie;
+    if (body !== undefined) {
+      if (typeof body === 'string') init.body = body;
+      else {
+        init.body = JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+    }
+    return app.request(path, init);
   };
 }
 
@@ -73,10 +82,21 @@ export const uniqueEmail = (label: string) => `${label.toLowerCase()}-${Date.now
 export async function signUp(h: Harness, label: string, options: { isAdmin?: boolean } = {}): Promise<Session> {
   const email = uniqueEmail(label);
   const user = await insertUser(h.ctx(null), { email, name: label, password: PASSWORD, isAdmin: options.isAdmin ?? false });
-  const res = await h.request(null, 'POST', '/api/auth/login', { email, password: PASSWORD });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  return { userId: user.id, email, cookie };
+  return { userId: user.id, email, cookie: await loginCookie(h, email) };
+}
+
+/** Signs in through the real login route: the session cookie (`name=value`), or a throw with the answer. */
+export async function loginCookie(h: Pick<Harness, 'request'>, email: string, password = PASSWORD): Promise<string> {
+  const res = await h.request(null, 'POST', '/api/auth/login', { email, password });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** Every demo account (seeded with `password`) signed in, by its local part (`coder1`); `userId` is left empty. */
+export async function signInDemoAccounts(h: Harness, password: string): Promise<Record<string, Session>> {
+  const sessions: Record<string, Session> = {};
+  for (const a of DEMO_ACCOUNTS) sessions[a.email.split('@')[0]!] = { userId: '', email: a.email, cookie: await loginCookie(h, a.email, password) };
+  return sessions;
 }
 
 /** One signed-in user per project role, for fixtures. */

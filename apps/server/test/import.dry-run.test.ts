@@ -3,16 +3,12 @@
  * rows (exactly those left out, the rest in one transaction, nothing partial on a problem).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportCheck, ImportResult, Role } from '@concord/shared';
+import type { ErrorBody, ImportCheck, ImportResult, Role } from '@concord/shared';
 import { createHarness, createProjectFixture, json, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 let f: ProjectFixture;
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { row?: number; column?: string; message: string }[] };
-}
 
 beforeAll(async () => {
   h = await createHarness();

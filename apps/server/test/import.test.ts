@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Role } from '@concord/shared';
+import type { ErrorBody, Role } from '@concord/shared';
 import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 let f: ProjectFixture;
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { row?: number; column?: string; message: string }[] };
-}
 
 beforeAll(async () => {
   h = await createHarness();
@@ -48,9 +44,7 @@ describe('CSV import', () => {
 
   it('imports a JSON array', async () => {
     const before = await itemCount();
-    const res = await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/import?format=json`, JSON.stringify([{ title: 'From JSON', platform: 'telegram', reach: 5 }]), {
-      'content-type': 'application/json',
-    });
+    const res = await h.request(members.owner, 'POST', `/api/projects/${f.projectId}/import?format=json`, [{ title: 'From JSON', platform: 'telegram', reach: 5 }]);
     expect(res.status).toBe(201);
     expect(await itemCount()).toBe(before + 1);
   });

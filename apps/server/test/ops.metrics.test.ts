@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import { migrationFiles, queryRows } from '@concord/db';
 import { itemDocName, type ErrorBody } from '@concord/shared';
 import { createHarness, createProjectFixture, type Harness } from './harness.ts';
-import { clientsPerTest, createTeam, createTestStore, eventually, startCollabServer, testRedisUrl, uniqueRedisPrefix, type CollabServer, type TestStore } from './collab-helpers.ts';
+import { clientsPerTest, createTeam, createTestStore, startCollabServer, uniqueRedisPrefix, type CollabServer, type TestStore } from './collab-helpers.ts';
+import { eventually, reachableRedis } from './testing.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const clients = clientsPerTest();
@@ -166,7 +167,7 @@ describe('health', () => {
     } finally {
       await down.close();
     }
-    const redisUrl = await testRedisUrl(process.env);
+    const redisUrl = await reachableRedis(process.env);
     if (!redisUrl) return;
     const up = await createHarness({ redisUrl, redisPrefix: uniqueRedisPrefix('ready-up') });
     try {

@@ -4,7 +4,7 @@
  * and codebook saves that always record a version with a note of what changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssignmentPreview, Codebook, CodebookVersion, Project, Role, WorkloadRow } from '@concord/shared';
+import type { AssignmentPreview, Codebook, CodebookVersion, ErrorBody, Project, Role, WorkloadRow } from '@concord/shared';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
 import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
 import { createItem } from '../src/services/items/items.ts';
@@ -18,11 +18,6 @@ beforeAll(async () => {
   members = await signUpTeam(h);
 });
 afterAll(() => h.close());
-
-interface ErrorBody {
-  error: { code: string; message: string };
-}
-
 
 describe('projects: progress and actions', () => {
   it('counts items, coded, submitted and revealed items, as the coding steps happen', async () => {

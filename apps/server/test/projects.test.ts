@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Item, type Member, type Project, type Role } from '@concord/shared';
+import type { ErrorBody, Item, Member, Project, Role } from '@concord/shared';
 import { addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
@@ -10,10 +10,6 @@ beforeAll(async () => {
   members = await signUpTeam(h);
 });
 afterAll(() => h.close());
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path?: (string | number)[] }[] };
-}
 
 describe('projects', () => {
   it('creates a project whose creator is its owner, listed with role and item count', async () => {

@@ -8,44 +8,32 @@
  * a loud warning, or fails when CI=true.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { createDb } from '@concord/db';
 import { newId, type Comment } from '@concord/shared';
 import { json, type ProjectFixture } from './harness.ts';
-import { createFixture, createTeam, eventually, startCollabServer, type CollabServer, type Team, type TestStore } from './collab-helpers.ts';
+import { createFixture, createTeam, startCollabServer, type CollabServer, type Team, type TestStore } from './collab-helpers.ts';
+import { eventually, missingService, reachableRedis } from './testing.ts';
 import { connectSocket, type Listener } from './realtime-helpers.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SUITE = 'realtime.redis.test.ts (scale-out: Redis and PostgreSQL)';
 
-async function reachable(): Promise<string | null> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {}); // the failure is reported below
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    return `Redis at ${REDIS_URL} is unreachable (${(err as Error).message})`;
-  } finally {
-    redis.disconnect();
-  }
+async function reachablePostgres(): Promise<boolean> {
   const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`select 1`;
+    return true;
   } catch (err) {
-    return `PostgreSQL at ${PG_URL} is unreachable (${(err as Error).message})`;
+    missingService(process.env, `PostgreSQL at ${PG_URL} is unreachable (${(err as Error).message})`, SUITE);
+    return false;
   } finally {
     await sql.end();
   }
-  return null;
 }
 
-const problem = await reachable();
-if (problem) {
-  if (process.env.CI === 'true') throw new Error(`${problem}: the scale-out suite needs both (CI=true)`);
-  console.warn(`\n\n*** realtime.redis.test.ts SKIPPED: ${problem}. Start Redis and PostgreSQL to run the scale-out suite. ***\n\n`);
-}
+const REDIS_URL = await reachableRedis(process.env, SUITE);
+const skip = !REDIS_URL || !(await reachablePostgres());
 
 /** A fresh PostgreSQL database; every `open()` is a new connection pool on it (one per server). */
 async function createPgStore(): Promise<TestStore> {
@@ -65,7 +53,7 @@ async function createPgStore(): Promise<TestStore> {
   };
 }
 
-describe.skipIf(problem !== null)('two servers, one database, one Redis', () => {
+describe.skipIf(skip)('two servers, one database, one Redis', () => {
   let store: TestStore;
   let one: CollabServer;
   let two: CollabServer;
@@ -84,8 +72,8 @@ describe.skipIf(problem !== null)('two servers, one database, one Redis', () => 
 
   beforeAll(async () => {
     store = await createPgStore();
-    one = await startCollabServer(store, { redisUrl: REDIS_URL, redisPrefix: prefix });
-    two = await startCollabServer(store, { redisUrl: REDIS_URL, redisPrefix: prefix });
+    one = await startCollabServer(store, { redisUrl: REDIS_URL!, redisPrefix: prefix });
+    two = await startCollabServer(store, { redisUrl: REDIS_URL!, redisPrefix: prefix });
     team = await createTeam(one.h);
     f = await createFixture(one.h, team);
   }, 240_000);

@@ -17,13 +17,13 @@ import {
   createFixture,
   createTeam,
   createTestStore,
-  eventually,
   startCollabServer,
   type Client,
   type CollabServer,
   type Team,
   type TestStore,
 } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 import { connectSocket, type Listener } from './realtime-helpers.ts';
 
 let store: TestStore;

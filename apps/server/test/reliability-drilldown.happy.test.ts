@@ -19,8 +19,7 @@ import {
   type SetReliabilityData,
 } from '@concord/reliability';
 import { RELIABLE_ALPHA, TENTATIVE_ALPHA, type FieldDefinition, type FieldDrilldown, type Item, type ReliabilityReport } from '@concord/shared';
-import { createHarness, json, type Harness, type Session } from './harness.ts';
-import { DEMO_ACCOUNTS } from '../src/demo/accounts.ts';
+import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
@@ -35,10 +34,7 @@ const demo: Record<string, Session> = {};
 beforeAll(async () => {
   h = await createHarness();
   ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
-  for (const a of DEMO_ACCOUNTS) {
-    const res = await h.request(null, 'POST', '/api/auth/login', { email: a.email, password: PASSWORD });
-    demo[a.email.split('@')[0]!] = { userId: '', email: a.email, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
-  }
+  Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
 }, SEED_TIMEOUT_MS);
 afterAll(() => h.close());
 

@@ -18,8 +18,7 @@ import {
   type ReliabilityReport,
   type Report,
 } from '@concord/shared';
-import { createHarness, json, type Harness, type Session } from './harness.ts';
-import { DEMO_ACCOUNTS } from '../src/demo/accounts.ts';
+import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
 const PASSWORD = 'demo password for tests';
@@ -30,10 +29,7 @@ const demo: Record<string, Session> = {};
 beforeAll(async () => {
   h = await createHarness();
   ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
-  for (const a of DEMO_ACCOUNTS) {
-    const res = await h.request(null, 'POST', '/api/auth/login', { email: a.email, password: PASSWORD });
-    demo[a.email.split('@')[0]!] = { userId: '', email: a.email, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
-  }
+  Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
   // Seeding 30 items through the live documents takes long on a loaded 2-core machine.
 }, 240_000);
 afterAll(() => h.close());

@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alphaByHierarchyLevel, fleissKappa, gwetAC, multiValuedAlpha, parseReliabilityCsv } from '@concord/reliability';
 import { runReliabilityCli } from '@concord/reliability/cli';
 import { ROLES, type Adjudication, type Disagreement, type FieldDefinition, type ReliabilityReport, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type Session } from './harness.ts';
-import { DEMO_ACCOUNTS } from '../src/demo/accounts.ts';
+import { createHarness, signInDemoAccounts, createProjectFixture, json, signUp, type Harness, type Session } from './harness.ts';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
@@ -26,10 +25,7 @@ const demo: Record<string, Session> = {};
 beforeAll(async () => {
   h = await createHarness();
   ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
-  for (const a of DEMO_ACCOUNTS) {
-    const res = await h.request(null, 'POST', '/api/auth/login', { email: a.email, password: PASSWORD });
-    demo[a.email.split('@')[0]!] = { userId: '', email: a.email, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
-  }
+  Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
   tmp = mkdtempSync(join(tmpdir(), 'concord-review-'));
 });
 afterAll(async () => {

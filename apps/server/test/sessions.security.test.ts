@@ -9,8 +9,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sessions, users } from '@concord/db';
 import { COLLAB_CLOSE_CODES, itemDocName } from '@concord/shared';
-import { addToProject, json, PASSWORD, signUp, type Session } from './harness.ts';
-import { collabSuite, connectRaw, eventually } from './collab-helpers.ts';
+import { addToProject, json, loginCookie, PASSWORD, signUp, type Session } from './harness.ts';
+import { collabSuite, connectRaw } from './collab-helpers.ts';
+import { eventually } from './testing.ts';
 import { connectSocket, type Listener } from './realtime-helpers.ts';
 import { hashToken } from '../src/services/auth/sessions.ts';
 
@@ -61,8 +62,7 @@ describe('finding 3: a session that ends closes its live connections', () => {
 
   it('a password change ends every session of the account, and the one that changed it goes on with a new cookie', async () => {
     const editor = await newMember('password');
-    const otherBrowser = await t.s.h.request(null, 'POST', '/api/auth/login', { email: editor.email, password: PASSWORD });
-    const other: Session = { ...editor, cookie: otherBrowser.headers.get('set-cookie')!.split(';')[0]! };
+    const other: Session = { ...editor, cookie: await loginCookie(t.s.h, editor.email) };
     const openHere = await openEverything(editor);
     const openThere = await openEverything(other);
     const changed = await t.s.h.request(editor, 'POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' });
