@@ -30,7 +30,8 @@ async function assignMissing(ctx: ServiceContext, projectId: string): Promise<vo
              coalesce((select max(number) from coder_pseudonyms where project_id = ${projectId}), 0)
                + row_number() over (order by c.coded, c.first_at, u.email)
       from (
-        select user_id, min(coded) as coded, min(first_at) as first_at from (
+        -- A coder's time is her first coding, not when she joined.
+        select user_id, min(coded) as coded, coalesce(min(first_at) filter (where coded = 0), min(first_at)) as first_at from (
           select coder_id as user_id, 0 as coded, min(created_at) as first_at from codings where project_id = ${projectId} group by coder_id
           union all
           select user_id, 1 as coded, created_at as first_at from project_members where project_id = ${projectId}
