@@ -24,6 +24,7 @@ import { commentRoutes } from './routes/comments.ts';
 import { reportRoutes } from './routes/report.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
+import { queueRoutes } from './routes/queue.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
+    .route('/api/projects', queueRoutes(deps))
     .route('/api/projects', codingRoutes(deps))
     .route('/api/projects', exportRoutes(deps))
     .route('/api/projects', reliabilityRoutes(deps))
