@@ -22,6 +22,7 @@ import { disagreementRoutes } from './routes/disagreements.ts';
 import { adjudicationRoutes } from './routes/adjudications.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { reportRoutes } from './routes/report.ts';
+import { mailRoutes } from './routes/mail.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
 import { queueRoutes } from './routes/queue.ts';
@@ -74,7 +75,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', adjudicationRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
-    .route('/api/invites', inviteRoutes(deps));
+    .route('/api/invites', inviteRoutes(deps))
+    .route('/api', mailRoutes(deps));
 
   // Outside /api: scrapers address it by the conventional path; not part of the typed client.
   app.route('/metrics', metricsRoutes(deps));

@@ -53,6 +53,13 @@ export function requireActor(ctx: ServiceContext): Actor {
   return ctx.actor;
 }
 
+/** Instance-wide operations (not of one project): the instance administrators only. */
+export function authorizeAdmin(ctx: ServiceContext): Actor {
+  const actor = requireActor(ctx);
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'only an instance administrator may do this');
+  return actor;
+}
+
 export async function projectRole(ctx: ServiceContext, projectId: string, userId: string): Promise<Role | null> {
   const [row] = await ctx.db
     .select({ role: projectMembers.role })

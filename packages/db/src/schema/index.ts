@@ -3,3 +3,4 @@ export * from './projects.ts';
 export * from './items.ts';
 export * from './coding.ts';
 export * from './collab.ts';
+export * from './mail.ts';

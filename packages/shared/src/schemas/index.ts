@@ -10,3 +10,4 @@ export * from './report.ts';
 export * from './reliability.ts';
 export * from './annotation.ts';
 export * from './queue.ts';
+export * from './mail.ts';
