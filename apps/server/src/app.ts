@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth.ts';
 import { codebookRoutes } from './routes/codebook.ts';
 import { codingRoutes } from './routes/codings.ts';
 import { exportRoutes } from './routes/export.ts';
+import { finalExportRoutes } from './routes/export-final.ts';
 import { healthRoutes } from './routes/health.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', queueRoutes(deps))
     .route('/api/projects', codingRoutes(deps))
     .route('/api/projects', exportRoutes(deps))
+    .route('/api/projects', finalExportRoutes(deps))
     .route('/api/projects', reliabilityRoutes(deps))
     .route('/api/projects', disagreementRoutes(deps))
     .route('/api/projects', adjudicationRoutes(deps))

@@ -39,6 +39,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'adjudications.write': ['owner', 'editor'],
   'comments.write': ALL,
   'export.read': MANAGERS,
+  /** The key from coder pseudonyms (C1, C2…) to people: who coded is the owner's to know. */
+  'export.key': ['owner'],
   'reliability.read': MANAGERS,
   /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
   'disagreements.read': ALL,

@@ -11,3 +11,4 @@ export * from './reliability.ts';
 export * from './annotation.ts';
 export * from './queue.ts';
 export * from './mail.ts';
+export * from './exports.ts';
