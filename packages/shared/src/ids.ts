@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   import: 'imp',
   invite: 'ivt',
   annotation: 'ann',
+  token: 'tok',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

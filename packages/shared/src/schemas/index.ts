@@ -9,3 +9,4 @@ export * from './review.ts';
 export * from './report.ts';
 export * from './reliability.ts';
 export * from './annotation.ts';
+export * from './tokens.ts';
