@@ -7,6 +7,7 @@ import { isImportUpload, requireContentType } from './http/content-type.ts';
 import { originGuard } from './http/origin.ts';
 import { apiSecurityHeaders } from './http/security-headers.ts';
 import { authRoutes } from './routes/auth.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { codebookRoutes } from './routes/codebook.ts';
 import { codingRoutes } from './routes/codings.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   const routes = app
     .route('/api/health', healthRoutes(deps))
     .route('/api/auth', authRoutes(deps))
+    .route('/api/auth/tokens', tokenRoutes(deps))
     .route('/api/projects', projectRoutes(deps))
     .route('/api/projects', codebookRoutes(deps))
     .route('/api/projects', itemRoutes(deps))

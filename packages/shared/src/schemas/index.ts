@@ -12,3 +12,4 @@ export * from './annotation.ts';
 export * from './queue.ts';
 export * from './mail.ts';
 export * from './exports.ts';
+export * from './tokens.ts';
