@@ -90,6 +90,8 @@ export const inviteResultSchema = z.object({
     token: text(),
     /** The page the invitee opens: `/invite/<token>`. */
     path: text(),
+    /** True when the link is also mailed to the invitee (SMTP is configured); the same for every email. */
+    mailed: z.boolean(),
   }),
 });
 export type InviteResult = z.infer<typeof inviteResultSchema>;
