@@ -307,3 +307,17 @@ describe('file options', () => {
     expect(rows.map((r) => csv[0]!.map((_, j) => String(r[j] ?? '')))).toEqual(csv);
   });
 });
+
+describe('imported values', () => {
+  it('say `imported` when every vote came from a round of type imported; a decision on one is a review', async () => {
+    const created = await json<{ id: string }>(await call(team.editor, 'POST', '/items', { title: 'Coded in Airtable', externalId: 'ext-imported' }));
+    await call(team.owner, 'POST', '/assignments', { roundName: 'from Airtable', type: 'imported', coderIds: [coders[1]!.userId], itemIds: [created.id], mode: { type: 'k', k: 1 }, seed: 1 });
+    await code(coders[1]!, created.id, { frame: 'leader', impact: 2 });
+    const row = records(await text('/export/final.csv')).find((r) => r.unit === created.id)!;
+    expect([row.frame, row.frame_provenance, row.impact, row.impact_provenance, row.notes_provenance]).toEqual(['leader', 'imported', '2', 'imported', 'open']);
+    // An editor's decision on it is a review of that value.
+    await call(team.editor, 'PUT', `/items/${created.id}/adjudications/impact`, { value: 3, rationale: 'Checked against the post.' });
+    const after = records(await text('/export/final.csv')).find((r) => r.unit === created.id)!;
+    expect([after.impact, after.impact_provenance, after.frame_provenance]).toEqual(['3', 'reviewed', 'imported']);
+  });
+});
