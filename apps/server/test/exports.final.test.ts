@@ -321,3 +321,27 @@ describe('imported values', () => {
     expect([after.impact, after.impact_provenance, after.frame_provenance]).toEqual(['3', 'reviewed', 'imported']);
   });
 });
+
+describe('pseudonyms under concurrent first exports', () => {
+  it('are handed out once: every answer names the same coders, numbers 1..n without gaps', async () => {
+    const other = await json<{ id: string }>(await h.request(team.owner, 'POST', '/api/projects', { name: 'Concurrent', description: '' }));
+    const at = (path: string) => `/api/projects/${other.id}${path}`;
+    for (const c of coders) await addToProject(h, team.owner, other.id, c, 'coder');
+    expect((await h.request(team.owner, 'PUT', at('/codebook'), { ...SMALL_CODEBOOK, baseVersion: 1 })).status).toBe(200);
+    const created = await json<{ id: string }>(await h.request(team.owner, 'POST', at('/items'), { title: 'One item' }));
+    expect((await h.request(team.owner, 'POST', at('/assignments'), { roundName: 'r', coderIds: coders.map((c) => c.userId), itemIds: [created.id], mode: { type: 'k', k: 3 }, seed: 1 })).status).toBe(201);
+    for (const c of coders) {
+      expect((await h.request(c, 'PUT', at(`/items/${created.id}/codings/me`), { values: { frame: 'security', impact: 1 } })).status).toBe(200);
+      expect((await h.request(c, 'POST', at(`/items/${created.id}/codings/me/submit`))).status).toBe(200);
+    }
+    const answers = await Promise.all(
+      ['/export/codings.csv', '/export/tidycomm.csv', '/export/codings.csv', '/export/final.csv', '/export/codings.csv', '/export/tidycomm.csv'].map(async (p) => (await h.request(team.owner, 'GET', at(p))).text()),
+    );
+    expect(answers[2]).toBe(answers[0]);
+    expect(answers[4]).toBe(answers[0]);
+    expect(answers[5]).toBe(answers[1]);
+    const key = records(await (await h.request(team.owner, 'GET', at('/export/coder-key.csv'))).text());
+    expect(key.map((r) => r.pseudonym)).toEqual(['C1', 'C2', 'C3', 'C4']);
+    expect(new Set(key.map((r) => r.user_id)).size).toBe(4);
+  });
+});
