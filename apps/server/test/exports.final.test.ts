@@ -226,6 +226,10 @@ describe('coder pseudonyms', () => {
     }
     const outsider = await signUp(h, 'outsider');
     expect((await h.request(outsider, 'GET', `/api/projects/${projectId}/export/coder-key.csv`)).status).toBe(404);
+    // A pseudonym outlives the membership: removed, the late coder is still C7.
+    await call(team.owner, 'DELETE', `/members/${late.userId}`);
+    expect(records(await text('/export/coder-key.csv'))[6]).toMatchObject({ pseudonym: 'C7', email: late.email, role: 'removed' });
+    expect(records(await text('/export/codings.csv')).filter((r) => r.unit === extra.id).map((r) => r.coder)).toEqual(['C7', 'C7']);
   });
 
   it('give way to names only when the owner turns the setting on (audited), and come back unchanged', async () => {
