@@ -112,7 +112,7 @@ export const comments = pgTable(
   (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],
 );
 
-export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite';
+export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'item' | 'incident';
 
 /**
  * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE, so history

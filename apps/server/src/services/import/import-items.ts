@@ -6,7 +6,7 @@
 import { Readable, pipeline } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { bulkInsert, imports, incidents, items } from '@concord/db';
+import { bulkInsert, imports, incidents, itemIncidents, items } from '@concord/db';
 import { newId, type ErrorDetail, type ImportCheck, type ImportMapping, type ImportResult, type ImportTarget } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { authorize } from '../authz.ts';
@@ -227,17 +227,19 @@ export async function importItems(ctx: ServiceContext, projectId: string, source
       filename: source.filename ?? null,
       rowCount: out.items.length,
     });
+    const rows = out.items.map(({ incidentName, ...item }) => ({ incidentName, item: { id: newId('item'), projectId, importId, ...item } }));
     await bulkInsert(
       tx.db,
       items,
-      out.items.map(({ incidentName, ...item }) => ({
-        id: newId('item'),
-        projectId,
-        importId,
-        incidentId: incidentName ? incidentIds.get(incidentName)! : null,
-        ...item,
-      })),
+      rows.map((r) => r.item),
       // The project was authorized above; the import row and every incident were read or written in this transaction.
+      { referencesVerified: true },
+    );
+    await bulkInsert(
+      tx.db,
+      itemIncidents,
+      rows.filter((r) => r.incidentName).map((r) => ({ itemId: r.item.id, incidentId: incidentIds.get(r.incidentName!)!, position: 0 })),
+      // The items were inserted just above and the incidents read or written in this transaction.
       { referencesVerified: true },
     );
     return { importId, inserted: out.items.length, incidentsCreated, skipped: out.skipped };

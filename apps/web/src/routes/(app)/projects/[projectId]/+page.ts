@@ -10,7 +10,7 @@ export const load: PageLoad = async ({ fetch, url, params, parent }) => {
   const [{ me }, project, incidents, items, members] = await Promise.all([
     parent(),
     unwrap(projects.$get({ param })),
-    unwrap(projects.incidents.$get({ param })),
+    unwrap(projects.incidents.$get({ param })).then((r) => r.incidents),
     // Every matching row at once (no text): the table virtualises and sorts in the browser.
     unwrap(projects['item-rows'].$get({ param, query: itemsApiQuery(filters) })),
     unwrap(projects.members.$get({ param })),
