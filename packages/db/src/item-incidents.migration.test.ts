@@ -1,5 +1,5 @@
 /**
- * Migration 0006 moves each item's single incident into item_incidents (as its primary,
+ * Migration 0010 moves each item's single incident into item_incidents (as its primary,
  * position 0) before dropping items.incident_id: no link of a database upgraded in place is lost.
  * Runs on an empty PGlite, and on a fresh PostgreSQL database in the PostgreSQL lane.
  */
@@ -28,19 +28,19 @@ afterAll(async () => {
   await admin.end();
 });
 
-describe(`migration 0006_item_incidents (${admin ? 'postgres' : 'pglite'})`, () => {
+describe(`migration 0010_item_incidents (${admin ? 'postgres' : 'pglite'})`, () => {
   it('keeps every item\'s incident as its primary linked incident', async () => {
     const files = migrationFiles();
     const at = (tag: string) => files.find((f) => f.tag === tag)!.createdAt;
     const database = await emptyDatabase();
     try {
       const { db } = database;
-      await db.transaction((tx) => applyMigrationsInTransaction(tx, { level: null, upTo: at('0005_accounts_invitations') }));
+      await db.transaction((tx) => applyMigrationsInTransaction(tx, { level: null, upTo: at('0009_api_tokens') }));
       await db.execute(sql`insert into projects (id, name) values ('prj_m', 'm')`);
       await db.execute(sql`insert into incidents (id, project_id, name) values ('inc_a', 'prj_m', 'A'), ('inc_b', 'prj_m', 'B')`);
       await db.execute(sql`insert into items (id, project_id, title, incident_id) values ('itm_1', 'prj_m', 'one', 'inc_a'), ('itm_2', 'prj_m', 'two', 'inc_b'), ('itm_3', 'prj_m', 'three', null)`);
 
-      await db.transaction((tx) => applyMigrationsInTransaction(tx, { level: at('0005_accounts_invitations'), upTo: at('0006_item_incidents') }));
+      await db.transaction((tx) => applyMigrationsInTransaction(tx, { level: at('0009_api_tokens'), upTo: at('0010_item_incidents') }));
       const links = await queryRows<{ item_id: string; incident_id: string; position: number }>(db, sql`select item_id, incident_id, position from item_incidents order by item_id`);
       expect(links).toEqual([
         { item_id: 'itm_1', incident_id: 'inc_a', position: 0 },
