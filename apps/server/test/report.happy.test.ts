@@ -289,7 +289,7 @@ async function expectedValues(fieldKey: string): Promise<Map<string, string[]>> 
 describe('charts', () => {
   let incidents: { id: string; name: string }[];
   beforeAll(async () => {
-    incidents = await json<{ id: string; name: string }[]>(await get('/incidents'));
+    incidents = (await json<{ incidents: { id: string; name: string }[] }>(await get('/incidents'))).incidents;
   });
 
   async function chart(id: string) {
