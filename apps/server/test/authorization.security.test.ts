@@ -149,6 +149,12 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/codebook.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/discussion.csv', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/export/discussion.json', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/final.csv', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/final.json', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/final.xlsx', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/codings.xlsx', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/items.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/coder-key.csv', allowed: ['owner'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },

@@ -126,7 +126,7 @@ export const comments = pgTable(
   (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],
 );
 
-export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'round' | 'item';
+export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'round' | 'item' | 'project' | 'token' | 'import';
 
 /**
  * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE, so history
@@ -136,7 +136,8 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    projectId: text('project_id').notNull(),
+    /** Null for entries about an account rather than a project (personal access tokens). */
+    projectId: text('project_id'),
     actorId: text('actor_id'),
     entity: text('entity').$type<AuditEntity>().notNull(),
     entityId: text('entity_id').notNull(),

@@ -10,3 +10,6 @@ export * from './report.ts';
 export * from './reliability.ts';
 export * from './annotation.ts';
 export * from './queue.ts';
+export * from './mail.ts';
+export * from './exports.ts';
+export * from './tokens.ts';
