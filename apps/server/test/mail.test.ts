@@ -11,6 +11,7 @@ import { passwordResets } from '@concord/db';
 import type { DigestRun, InviteResult, MailPreferences, Role } from '@concord/shared';
 import { createLogger } from '../src/logger.ts';
 import { createHarness, createProjectFixture, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { revealedDisagreement } from './mail-fixtures.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from './smtp.ts';
 
 const PUBLIC_URL = 'http://concord.test';
@@ -170,14 +171,8 @@ describe('mention mail', () => {
 
 describe('daily digest', () => {
   it("tells each reviewer of open disagreements by item title, never values; admins trigger it; the preference turns it off", async () => {
-    const team = await signUpTeam(h);
-    const coderB = await signUp(h, 'digestB');
+    const { team, coderB, f } = await revealedDisagreement(h);
     const admin = await signUp(h, 'admin', { isAdmin: true });
-    const f = await createProjectFixture(h, team, { extraCoders: [coderB] });
-    for (const [s, values] of [[team.coder, { frame: 'security', impact: -3 }], [coderB, { frame: 'leader', impact: 3 }]] as const) {
-      expect((await h.request(s, 'PUT', `${base(f)}/items/${f.itemId}/codings/me`, { values })).status).toBe(200);
-      expect((await h.request(s, 'POST', `${base(f)}/items/${f.itemId}/codings/me/submit`)).status).toBe(200);
-    }
     expect((await h.request(team.editor, 'POST', '/api/admin/mail/digest')).status).toBe(403);
     expect((await h.request(null, 'POST', '/api/admin/mail/digest')).status).toBe(401);
 
