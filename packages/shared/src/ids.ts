@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   invite: 'ivt',
   annotation: 'ann',
   passwordReset: 'pwr',
+  token: 'tok',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -4,3 +4,4 @@ export * from './items.ts';
 export * from './coding.ts';
 export * from './collab.ts';
 export * from './mail.ts';
+export * from './pseudonyms.ts';
