@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordResets } from '@concord/db';
+import { auditLog, passwordResets } from '@concord/db';
 import type { DigestRun, InviteResult, MailPreferences, Role } from '@concord/shared';
 import { createLogger } from '../src/logger.ts';
 import { createHarness, createProjectFixture, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
@@ -111,6 +111,11 @@ describe('password reset by mail', () => {
     expect((await json<{ error: { code: string } }>(again)).error.code).toBe('LINK_USED');
     const bogus = await h.request(null, 'POST', '/api/auth/password-reset', { token: 'not-a-token', password: NEW_PASSWORD });
     expect(bogus.status).toBe(404);
+    const trail = await h.database.db.select().from(auditLog).where(eq(auditLog.entityId, user.userId)).orderBy(auditLog.id);
+    expect(trail.map((e) => [e.entity, e.action, e.actorId])).toEqual([
+      ['account', 'password-reset-link', null],
+      ['account', 'password-reset', user.userId],
+    ]);
   });
 
   it('refuses an expired link and mails nothing for an invited account that has no password yet', async () => {
