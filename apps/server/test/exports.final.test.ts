@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog } from '@concord/db';
+import { auditLog, items } from '@concord/db';
 import { EXPORT_FILES, ITEM_EXPORT_COLUMNS, type FinalDataset, type Role } from '@concord/shared';
 import { addToProject, createHarness, json, signUp, signUpTeam, SMALL_CODEBOOK, type Harness, type Session } from './harness.ts';
 
@@ -270,7 +270,7 @@ describe('file options', () => {
 
   it('items.csv gives every item its columns by unit, for the R and SPSS layouts', async () => {
     const rows = records(await text('/export/items.csv'));
-    expect(Object.keys(rows[0]!)).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'phase']);
+    expect(Object.keys(rows[0]!)).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'phase', 'archived']);
     expect(rows.slice(0, 4).map((r) => [r.unit, r.external_id, r.title, r.incidents])).toEqual(
       [item.agreed, item.split, item.single, item.blind].map((i) => [i.id, i.externalId, i.title, incident.name]),
     );
@@ -347,5 +347,25 @@ describe('pseudonyms under concurrent first exports', () => {
     const key = records(await (await h.request(team.owner, 'GET', at('/export/coder-key.csv'))).text());
     expect(key.map((r) => r.pseudonym)).toEqual(['C1', 'C2', 'C3', 'C4']);
     expect(new Set(key.map((r) => r.user_id)).size).toBe(4);
+  });
+});
+
+describe('items in several incidents, archived items', () => {
+  it('list every incident of an item, primary first; an archived item leaves the final dataset, its codings stay, flagged in items.csv', async () => {
+    const second = await json<{ id: string; name: string }>(await call(team.editor, 'POST', '/incidents', { name: 'Blocked news sites', description: '' }));
+    await call(team.editor, 'PATCH', `/items/${item.single.id}`, { incidentIds: [second.id, incident.id] });
+    const final = records(await text('/export/final.csv'));
+    expect(final.find((r) => r.unit === item.single.id)!.incidents).toBe(`Blocked news sites|${incident.name}`);
+    const data = await json<FinalDataset>(await call(team.owner, 'GET', '/export/final.json'));
+    expect(data.items.find((i) => i.id === item.single.id)!.incidents.map((i) => i.name)).toEqual(['Blocked news sites', incident.name]);
+
+    // An archived item (issue 12; archived_at set here as the archive verb will) leaves the final dataset.
+    await h.deps.database.db.update(items).set({ archivedAt: new Date() }).where(eq(items.id, item.split.id));
+    expect(records(await text('/export/final.csv')).some((r) => r.unit === item.split.id)).toBe(false);
+    expect((await json<FinalDataset>(await call(team.owner, 'GET', '/export/final.json'))).items.some((i) => i.id === item.split.id)).toBe(false);
+    expect(records(await text('/export/codings.csv')).some((r) => r.unit === item.split.id)).toBe(true);
+    const listed = records(await text('/export/items.csv'));
+    expect(listed.find((r) => r.unit === item.split.id)!.archived).toBe('true');
+    expect(listed.find((r) => r.unit === item.agreed.id)!.archived).toBe('false');
   });
 });

@@ -51,16 +51,19 @@ export async function loadFinalDataset(ctx: ServiceContext, projectId: string): 
     project,
     codebook: { name: codebook.name, version: codebook.version },
     fields: codebook.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, column: columnOf(f.key) })),
-    items: meta.map((m) => ({
-      ...m,
-      values: Object.fromEntries(
-        codebook.fields.map((f) => {
-          if (m.phase !== 'revealed') return [f.key, OPEN];
-          const key = `${m.id}\u0000${f.key}`;
-          return [f.key, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), votes.has(key) && !codedHere.has(key))];
-        }),
-      ),
-    })),
+    // Archived items are not part of the study any more (issue 12): one row per other item.
+    items: meta
+      .filter((m) => !m.archived)
+      .map(({ archived: _archived, ...m }) => ({
+        ...m,
+        values: Object.fromEntries(
+          codebook.fields.map((f) => {
+            if (m.phase !== 'revealed') return [f.key, OPEN];
+            const key = `${m.id}\u0000${f.key}`;
+            return [f.key, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), votes.has(key) && !codedHere.has(key))];
+          }),
+        ),
+      })),
   };
 }
 
