@@ -8,7 +8,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { auditLog, items } from '@concord/db';
 import { EXPORT_FILES, ITEM_EXPORT_COLUMNS, type FinalDataset, type Role } from '@concord/shared';
 import { addToProject, createHarness, json, signUp, signUpTeam, SMALL_CODEBOOK, type Harness, type Session } from './harness.ts';
@@ -243,7 +243,11 @@ describe('coder pseudonyms', () => {
     expect(named.some((r) => /^C\d+$/.test(r.coder!))).toBe(false);
     await call(team.owner, 'PATCH', '', { showCoderNames: false });
     expect(await text('/export/codings.csv?layout=long')).toBe(before);
-    const entries = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, projectId), eq(auditLog.entity, 'project')));
+    const entries = await h.deps.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.projectId, projectId), eq(auditLog.entity, 'project'), eq(auditLog.action, 'show-coder-names')))
+      .orderBy(asc(auditLog.id));
     expect(entries.map((e) => [e.action, e.before, e.after, e.actorId])).toEqual([
       ['show-coder-names', { showCoderNames: false }, { showCoderNames: true }, team.owner.userId],
       ['show-coder-names', { showCoderNames: true }, { showCoderNames: false }, team.owner.userId],
