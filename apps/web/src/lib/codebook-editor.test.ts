@@ -3,6 +3,7 @@ import { fieldDefinitionSchema, FIELD_TYPES, type FieldDefinition, type FieldOpt
 import {
   blankField,
   changeType,
+  followLabel,
   keyFromLabel,
   move,
   newOptionValue,
@@ -23,6 +24,20 @@ describe('keyFromLabel', () => {
     expect(keyFromLabel('2nd frame!', [])).toBe('field_2nd_frame');
     expect(keyFromLabel('Öffentlichkeit', [])).toBe('offentlichkeit');
     expect(keyFromLabel('???', [])).toBe('field');
+  });
+});
+
+describe('followLabel', () => {
+  it('makes keys and codes from labels while they are generated and unsaved', () => {
+    expect(followLabel('new_single_choice', 'Single choice', 'Main actor', [], false, 'field')).toBe('main_actor');
+    expect(followLabel('option_3', 'Option 3', "Journalists' media!", ['journalists_media'], false)).toBe('journalists_media_2');
+    // Typing on: the code is still the old label's slug, so it keeps following.
+    expect(followLabel('main_act', 'Main act', 'Main actor', [], false)).toBe('main_actor');
+  });
+
+  it('leaves typed and saved codes alone', () => {
+    expect(followLabel('gov', 'Government', 'Government official', [], false)).toBe('gov');
+    expect(followLabel('government', 'Government', 'Government official', [], true)).toBe('government');
   });
 });
 
@@ -115,7 +130,7 @@ describe('validateCodebook', () => {
       { ...blankField('ordinal', []), key: 'scale', scale: [{ value: 1, label: 'one' }, { value: 1, label: 'also one' }] },
     ] as FieldDefinition[];
     fields[0] = { ...fields[0]!, label: 'Frame', options: [opt('x'), opt('x')] } as FieldDefinition;
-    const problems = validateCodebook('CB', fields);
+    const problems = validateCodebook('CB', fields, []);
     expect(problems).toEqual([
       { field: 0, message: '"Frame" option 2 (value): duplicate option "x"' },
       { field: 1, message: '"Ordinal scale" scale point 2 (value): duplicate scale point 1' },
@@ -124,8 +139,17 @@ describe('validateCodebook', () => {
 
   it('finds duplicate keys and an empty name, and nothing in a valid codebook', () => {
     const a = blankField('text', []);
-    expect(validateCodebook('CB', [a, { ...a }]).map((p) => p.field)).toEqual([1]);
-    expect(validateCodebook(' ', [a]).map((p) => p.field)).toEqual([null]);
-    expect(validateCodebook('CB', [a, blankField('number', [a.key])])).toEqual([]);
+    expect(validateCodebook('CB', [a, { ...a }], []).map((p) => p.field)).toEqual([1]);
+    expect(validateCodebook(' ', [a], []).map((p) => p.field)).toEqual([null]);
+    expect(validateCodebook('CB', [a, blankField('number', [a.key])], [])).toEqual([]);
+  });
+
+  it('refuses new option codes that are not identifiers, but not saved ones', () => {
+    const saved = { ...blankField('single_choice', []), label: 'Actor', options: [opt('Old code')] } as FieldDefinition;
+    expect(validateCodebook('CB', [saved], [saved])).toEqual([]);
+    const added = { ...saved, options: [opt('Old code'), { ...opt('x'), value: 'Journalists media!', label: 'Journalists media' }] } as FieldDefinition;
+    const problems = validateCodebook('CB', [added], [saved]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ field: 0, message: expect.stringContaining('Actor: option "Journalists media" has code "Journalists media!"') });
   });
 });

@@ -3,7 +3,7 @@
  * that keep child frames attached, and validation with the shared schema (the same rules the
  * server applies). No DOM here, so they are unit-tested directly.
  */
-import { codebookInput, FIELD_TYPES, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
+import { codebookInput, FIELD_TYPES, newCodeIssues, slugify, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
 
 export const TYPE_LABELS: Record<FieldType, string> = {
   single_choice: 'Single choice',
@@ -15,19 +15,20 @@ export const TYPE_LABELS: Record<FieldType, string> = {
 export { FIELD_TYPES };
 
 /** A field key from a label: lowercase ASCII letters, digits and _, starting with a letter, unique among `taken`. */
-export function keyFromLabel(label: string, taken: Iterable<string>): string {
-  const used = new Set(taken);
-  let base = label
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 50);
-  if (!/^[a-z]/.test(base)) base = `field${base ? `_${base}` : ''}`;
-  let key = base;
-  for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
-  return key;
+export const keyFromLabel = (label: string, taken: Iterable<string>): string => slugify(label, taken, 'field');
+
+/** Placeholders the editor makes for new fields and options (`new_single_choice`, `option_3`). */
+const PLACEHOLDER = /^(new_[a-z_]+?|option)(_\d+)?$/;
+
+/**
+ * The key or code once its label changed from `before` to `after`. It follows the label while it
+ * is still generated (a placeholder, or the slug of the old label) and not saved: a saved code
+ * names codings, so it changes only when typed. `others` are the keys or codes it must differ from.
+ */
+export function followLabel(code: string, before: string, after: string, others: readonly string[], saved: boolean, fallback = 'code'): string {
+  if (saved) return code;
+  const generated = PLACEHOLDER.test(code) || code === slugify(before, others, fallback);
+  return generated ? slugify(after, others, fallback) : code;
 }
 
 export function defaultScale(): ScalePoint[] {
@@ -130,10 +131,13 @@ export interface Problem {
   message: string;
 }
 
-/** Checks the codebook with the shared schema; each problem names its field and where in it. */
-export function validateCodebook(name: string, fields: readonly FieldDefinition[]): Problem[] {
+/**
+ * Checks the codebook with the shared schema, and its new or changed option codes against the
+ * `saved` fields (newCodeIssues, as the server does); each problem names its field and where in it.
+ */
+export function validateCodebook(name: string, fields: readonly FieldDefinition[], saved: readonly FieldDefinition[]): Problem[] {
   const result = codebookInput.safeParse({ name, fields });
-  if (result.success) return [];
+  if (result.success) return newCodeIssues(saved, fields).map((issue) => ({ field: issue.path[0] as number, message: issue.message }));
   return result.error.issues.map((issue) => {
     const [top, index, ...rest] = issue.path;
     if (top !== 'fields' || typeof index !== 'number') return { field: null, message: `${top === 'name' ? 'Codebook name' : 'Codebook'}: ${issue.message}` };

@@ -25,8 +25,14 @@ export const scalePointSchema = z.object({
 });
 export type ScalePoint = z.infer<typeof scalePointSchema>;
 
-export const fieldKeySchema = text()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lowercase letters, digits and _ , starting with a letter');
+/** Keys and (new) option codes: lowercase ASCII identifiers, so exports and R/Python keep them as they are. */
+export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+const IDENTIFIER_MESSAGE = 'must be lowercase letters, digits and _ , starting with a letter (for example "journalists_media")';
+
+export const fieldKeySchema = text().regex(IDENTIFIER_PATTERN, IDENTIFIER_MESSAGE);
+
+/** What a new or changed option code must be; saved codes are checked by `newCodeIssues` only when they change. */
+export const optionCodeSchema = text().regex(IDENTIFIER_PATTERN, IDENTIFIER_MESSAGE);
 
 const fieldBase = z.object({
   key: fieldKeySchema,

@@ -5,7 +5,7 @@
  */
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { codebookFields, codebooks, codebookVersions, codings } from '@concord/db';
-import { describeDiff, diffCodebooks, newId, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
+import { describeDiff, diffCodebooks, newCodeIssues, newId, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
 import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
@@ -82,6 +82,9 @@ async function mutateCodebook(
     const current = await versionRow(tx, cb.id, cb.currentVersion);
     const before = await fieldsOfVersion(tx, current.id);
     const next = change(before);
+    // New or changed option codes must be identifiers; saved ones may predate the rule (see newCodeIssues).
+    const bad = newCodeIssues(before, next.fields);
+    if (bad.length) throw new AppError('VALIDATION_FAILED', bad.map((i) => i.message).join('; '));
     const beforeByKey = new Map(before.map((f) => [f.key, f]));
     const nextByKey = new Map(next.fields.map((f) => [f.key, f]));
     const touched = [...beforeByKey.keys()].filter((k) => !same(beforeByKey.get(k), nextByKey.get(k)));

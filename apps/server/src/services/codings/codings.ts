@@ -85,10 +85,11 @@ export async function saveMyCodings(
     if (!field) problems.push({ path: ['values', key], message: `unknown field "${key}"` });
     else if (value !== null) {
       const message = checkValue(field, value);
-      if (message) problems.push({ path: ['values', key], message });
+      if (message) problems.push({ path: ['values', key], message: `${field.label}: ${message}` });
     }
   }
-  if (problems.length) throw new AppError('VALIDATION_FAILED', 'some values do not fit the codebook', problems);
+  // People read the message (the web shows it as is), so it names fields by their labels.
+  if (problems.length) throw new AppError('VALIDATION_FAILED', `some values do not fit the codebook: ${problems.map((p) => p.message).join('; ')}`, problems);
 
   // One write path: the change goes into the coder's live document, which persists it and
   // projects it onto the codings rows (with the audit entries) in one transaction.
@@ -127,7 +128,7 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
   if (missing.length) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `required fields are not coded: ${missing.map((f) => f.key).join(', ')}`,
+      `required fields are not coded: ${missing.map((f) => `"${f.label}"`).join(', ')}`,
       missing.map((f) => ({ path: ['values', f.key], message: `"${f.label}" is required` })),
     );
   }
