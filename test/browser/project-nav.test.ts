@@ -2,7 +2,7 @@
  * One project navigation on every project page, in Chromium against the demo study: the same
  * tabs on the items page, an item page, the drill-downs and every section, the current one
  * marked, and only the sections the role may open (a coder gets no reliability, report or import).
- * At 390 px the header fits: nothing scrolls sideways and "Sign out" is whole and clickable.
+ * The members page has a role guide. At 390 px the header fits: nothing scrolls sideways and "Sign out" is whole and clickable.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,10 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, `${path || 'items'} scrolls sideways`).toBeLessThanOrEqual(390);
       }
+      // The members page explains the roles, marking the reader's own.
+      await open(page, `${project}/members`);
+      const guide = page.getByRole('region', { name: 'What each role can do' });
+      expect((await guide.locator('dt').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['owner', 'methodologist', 'editor', 'coder (your role)']);
       await open(page, project);
       await open(page, await firstHref(page, 'a[href*="/items/itm_"]'));
       expect(await tabsOf(page)).toEqual(CODER_TABS);
