@@ -18,6 +18,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
 import { importRoutes } from './routes/import.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
 import { disagreementRoutes } from './routes/disagreements.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', auditRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
     .route('/api/projects', queueRoutes(deps))
     .route('/api/projects', codingRoutes(deps))

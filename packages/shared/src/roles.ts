@@ -32,6 +32,7 @@ export const ACTIONS = [
   'export.key',
   'reliability.read',
   'disagreements.read',
+  'audit.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -44,6 +44,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'reliability.read': MANAGERS,
   /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
   'disagreements.read': ALL,
+  /** Who did what and when (the audit log): the owner's, as the key to coder pseudonyms is. */
+  'audit.read': ['owner'],
 };
 
 export function can(role: Role, action: Action): boolean {
