@@ -95,7 +95,7 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
     const cookie = (await context.cookies(server.url)).map((c) => `${c.name}=${c.value}`).join('; ');
     const res = await createApiClient(server.url, { headers: { cookie } }).api.projects[':projectId'].incidents.$get({ param: { projectId } });
     if (!res.ok) throw new Error(`incidents: ${res.status}`);
-    const incidents = await res.json();
+    const { incidents } = await res.json();
     expect(incidents).toHaveLength(2);
     const shown = page.getByRole('region', { name: 'Incidents' });
     for (const incident of incidents) {
