@@ -11,24 +11,28 @@ const routes = {
   incidents: createRoute({
     method: 'get',
     path: '/{projectId}/incidents',
+    summary: 'The project\'s incidents',
     request: { params: projectParams },
     responses: { 200: jsonContent(z.array(incidentSchema)), ...errors },
   }),
   createIncident: createRoute({
     method: 'post',
     path: '/{projectId}/incidents',
+    summary: 'Create an incident (owner, editor)',
     request: { params: projectParams, body: jsonBody(incidentInput) },
     responses: { 201: jsonContent(incidentSchema), ...errors, 409: errors[400] },
   }),
   updateIncident: createRoute({
     method: 'patch',
     path: '/{projectId}/incidents/{incidentId}',
+    summary: 'Rename or describe an incident (owner, editor)',
     request: { params: incidentParams, body: jsonBody(incidentInput.partial()) },
     responses: { 200: jsonContent(okSchema), ...errors, 409: errors[400] },
   }),
   deleteIncident: createRoute({
     method: 'delete',
     path: '/{projectId}/incidents/{incidentId}',
+    summary: 'Delete an incident (owner, editor)',
     request: { params: incidentParams },
     responses: { 200: jsonContent(okSchema), ...errors },
   }),
