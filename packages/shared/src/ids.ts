@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   import: 'imp',
   invite: 'ivt',
   annotation: 'ann',
+  passwordReset: 'pwr',
   token: 'tok',
 } as const;
 

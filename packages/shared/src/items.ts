@@ -57,5 +57,13 @@ export const IMPORT_TARGETS = [
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 
+/** How a file's slash dates (`7/5/2024`) are read: day/month or month/day. Never guessed when a file cannot tell. */
+export const DATE_ORDERS = ['dmy', 'mdy'] as const;
+export type DateOrder = (typeof DATE_ORDERS)[number];
+
+/** What an import does with a row: a new item, an update of the item with its external id, or nothing. */
+export const IMPORT_ACTIONS = ['create', 'update', 'unchanged'] as const;
+export type ImportAction = (typeof IMPORT_ACTIONS)[number];
+
 /** Most rows the item table endpoint returns in one answer (the import limit). */
 export const MAX_ITEM_ROWS = 100_000;

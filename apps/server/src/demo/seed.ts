@@ -93,17 +93,21 @@ async function seedDemoWith(db: Db, logger: Logger, password: string, collab: Co
   await importItems(owner, project.id, {
     format: 'json',
     filename: 'demo-items.json',
-    records: DEMO_ITEMS.map((item, i) => ({
-      externalId: `KZ-${String(i + 1).padStart(3, '0')}`,
-      title: item.title,
-      platform: item.platform,
-      author: item.author,
-      publishedAt: item.publishedAt,
-      language: item.language,
-      body: item.body,
-      reach: item.reach,
-      incident: item.incident === 'arrest' ? INCIDENT_ARREST.name : INCIDENT_ELECTION.name,
-    })),
+    body: [
+      JSON.stringify(
+        DEMO_ITEMS.map((item, i) => ({
+          externalId: `KZ-${String(i + 1).padStart(3, '0')}`,
+          title: item.title,
+          platform: item.platform,
+          author: item.author,
+          publishedAt: item.publishedAt,
+          language: item.language,
+          body: item.body,
+          reach: item.reach,
+          incident: item.incident === 'arrest' ? INCIDENT_ARREST.name : INCIDENT_ELECTION.name,
+        })),
+      ),
+    ],
   });
 
   const coders = ['coder1', 'coder2', 'coder3'];

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { importCheckSchema, importMappingSchema, importResultSchema, skipRowsSchema, text } from '@concord/shared';
-import { AppError } from '../errors.ts';
+import { dateOrderSchema, importCheckSchema, importMappingSchema, importResultSchema, skipRowsSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { checkImport, importItems, type ImportSource } from '../services/import/import-items.ts';
 import { limitedBody } from '../http/body.ts';
@@ -26,13 +25,15 @@ const importQuery = z.object({
     }),
   filename: text().max(300).optional(),
   skipRows: skipRowsSchema.optional(),
+  /** How slash dates (`7/5/2024`) read: `dmy` day/month, `mdy` month/day; required when the file cannot tell. */
+  dateOrder: dateOrderSchema.optional(),
 });
 
 const routes = {
   import: createRoute({
     method: 'post',
     path: '/{projectId}/import',
-    summary: 'Import items from a CSV (streamed, up to 100,000 rows) or a JSON array; all or nothing',
+    summary: 'Import items from a CSV (streamed, up to 100,000 rows) or a JSON array, updating the items whose external ids match; all or nothing',
     request: {
       params: projectParams,
       query: importQuery,
@@ -44,38 +45,32 @@ const routes = {
   checkImport: createRoute({
     method: 'post',
     path: '/{projectId}/import/dry-run',
-    summary: 'Check an import without writing anything: the resolved column mapping and every problem by row and column',
+    summary: 'Check an import without writing anything: the resolved column mapping, each row\'s action (create, update, unchanged) and every problem by row and column',
     request: { params: projectParams, query: importQuery, body: { content: { 'text/csv': { schema: text() } } } },
     responses: { 200: jsonContent(importCheckSchema), ...errors, 413: errors[400] },
   }),
 };
 
-/** The request body as an import source: CSV streamed (never buffered whole), JSON read then parsed. */
-async function importSource(request: Request, query: z.infer<typeof importQuery>, maxBytes: number): Promise<ImportSource> {
+/** The request body as an import source, streamed (never buffered whole here). */
+function importSource(request: Request, query: z.infer<typeof importQuery>, maxBytes: number): ImportSource {
   const body = limitedBody(request, maxBytes);
-  if (query.format === 'csv') return { format: 'csv', body, mapping: query.mapping, filename: query.filename };
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  try {
-    return { format: 'json', records: JSON.parse(text), filename: query.filename };
-  } catch (err) {
-    throw new AppError('IMPORT_FAILED', `the JSON does not parse: ${(err as Error).message}`);
-  }
+  return query.format === 'csv' ? { format: 'csv', body, mapping: query.mapping, filename: query.filename } : { format: 'json', body, filename: query.filename };
 }
+
+const importOptions = (query: z.infer<typeof importQuery>) => ({ skipRows: query.skipRows ?? [], dateOrder: query.dateOrder });
 
 export function importRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.import, async (c) => {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
-      const source = await importSource(c.req.raw, query, deps.config.maxImportBytes);
-      return c.json(await importItems(serviceContext(deps, c), projectId, source, { skipRows: query.skipRows ?? [] }), 201);
+      const source = importSource(c.req.raw, query, deps.config.maxImportBytes);
+      return c.json(await importItems(serviceContext(deps, c), projectId, source, importOptions(query)), 201);
     })
     .openapi(routes.checkImport, async (c) => {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
-      const source = await importSource(c.req.raw, query, deps.config.maxImportBytes);
-      return c.json(await checkImport(serviceContext(deps, c), projectId, source, { skipRows: query.skipRows ?? [] }), 200);
+      const source = importSource(c.req.raw, query, deps.config.maxImportBytes);
+      return c.json(await checkImport(serviceContext(deps, c), projectId, source, importOptions(query)), 200);
     });
 }

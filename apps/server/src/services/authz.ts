@@ -39,6 +39,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'adjudications.write': ['owner', 'editor'],
   'comments.write': ALL,
   'export.read': MANAGERS,
+  /** The key from coder pseudonyms (C1, C2…) to people: who coded is the owner's to know. */
+  'export.key': ['owner'],
   'reliability.read': MANAGERS,
   /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
   'disagreements.read': ALL,
@@ -51,6 +53,13 @@ export function can(role: Role, action: Action): boolean {
 export function requireActor(ctx: ServiceContext): Actor {
   if (!ctx.actor) throw new AppError('UNAUTHENTICATED', 'sign in first');
   return ctx.actor;
+}
+
+/** Instance-wide operations (not of one project): the instance administrators only. */
+export function authorizeAdmin(ctx: ServiceContext): Actor {
+  const actor = requireActor(ctx);
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'only an instance administrator may do this');
+  return actor;
 }
 
 export async function projectRole(ctx: ServiceContext, projectId: string, userId: string): Promise<Role | null> {

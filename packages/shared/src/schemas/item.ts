@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
-import { IMPORT_TARGETS, PLATFORMS } from '../items.ts';
+import { DATE_ORDERS, IMPORT_ACTIONS, IMPORT_TARGETS, PLATFORMS } from '../items.ts';
 import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
+import { QUEUE_STATUSES } from './queue-status.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
 
@@ -52,6 +53,10 @@ export const itemFilterQuery = z.object({
   platform: z.enum(PLATFORMS).optional(),
   /** Items assigned to this user. Coders may only ask for their own assignments. */
   coder: text().max(100).optional(),
+  /** `me`: only the caller's assigned items (her queue). */
+  assigned: z.enum(['me']).optional(),
+  /** Where the queue's coder (`assigned=me`, or `coder`) stands on each item; needs one of them. */
+  status: z.enum(QUEUE_STATUSES).optional(),
   q: text().max(200).optional(),
 });
 export type ItemFilterQuery = z.infer<typeof itemFilterQuery>;
@@ -85,7 +90,15 @@ export const itemRowsSchema = z.object({
 });
 export type ItemRows = z.infer<typeof itemRowsSchema>;
 
-export const phaseUpdateInput = z.object({ phase: z.enum(PHASES) });
+export const phaseUpdateInput = z.object({
+  phase: z.enum(PHASES),
+  /**
+   * Leaving the independent phase before every coder of a reliability round submitted: the
+   * editor confirms that the codings submitted later are left out of reliability (not blind).
+   * Without it such a change is refused (409).
+   */
+  confirmExcludeLate: z.boolean().default(false),
+});
 
 /**
  * target field -> CSV header. Unmapped targets fall back to the known aliases of the target
@@ -93,6 +106,8 @@ export const phaseUpdateInput = z.object({ phase: z.enum(PHASES) });
  */
 export const importMappingSchema = z.partialRecord(z.enum(IMPORT_TARGETS), text().min(1).max(300).nullable());
 export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+export const dateOrderSchema = z.enum(DATE_ORDERS);
 
 /** Data rows to leave out of an import, 1-based as in the problems list (`?skipRows=3,7`). */
 export const skipRowsSchema = text()
@@ -104,11 +119,24 @@ export const skipRowsSchema = text()
 export const importResultSchema = z.object({
   importId: text(),
   inserted: z.number().int(),
+  /** Rows whose external id matched an item that differed: that item was updated in place. */
+  updated: z.number().int(),
+  /** Rows whose external id matched an item with the same values: nothing written. */
+  unchanged: z.number().int(),
+  /** Rows with every cell blank: left out, not problems. */
+  emptyRows: z.number().int(),
   incidentsCreated: z.number().int(),
   /** The rows left out because they were asked to be skipped. */
   skipped: z.array(z.number().int()),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const importRowActionSchema = z.object({
+  row: z.number().int(),
+  action: z.enum(IMPORT_ACTIONS),
+  changes: z.array(text()).optional(),
+});
+export type ImportRowAction = z.infer<typeof importRowActionSchema>;
 
 /** The answer of a dry run: what the import would do, and every problem (the first 100 listed). Nothing is written. */
 export const importCheckSchema = z.object({
@@ -121,6 +149,24 @@ export const importCheckSchema = z.object({
   valid: z.number().int(),
   skipped: z.array(z.number().int()),
   incidentsToCreate: z.array(text()),
+  /** Rows that would create an item, update the item with their external id, or change nothing. */
+  create: z.number().int(),
+  update: z.number().int(),
+  unchanged: z.number().int(),
+  emptyRows: z.number().int(),
+  /** Every valid row's action, in file order; an update names the changed fields (targets, or the header of a column kept as raw data). */
+  actions: z.array(importRowActionSchema),
+  /**
+   * Slash dates (`7/5/2024`): `needed` when the file cannot tell day/month from month/day and no
+   * `dateOrder` was given (then a problem too); `used` is the order applied; `suggested` is what the
+   * file's unambiguous dates point to; `example` one ambiguous date.
+   */
+  dateOrder: z.object({
+    needed: z.boolean(),
+    used: z.enum(DATE_ORDERS).nullable(),
+    suggested: z.enum(DATE_ORDERS).nullable(),
+    example: text().nullable(),
+  }),
   problemCount: z.number().int(),
   problems: z.array(z.object({ row: z.number().int().optional(), column: text().optional(), message: text() })),
 });

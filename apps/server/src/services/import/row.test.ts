@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertRow, parseDate, resolveMapping } from './row.ts';
-
-describe('parseDate', () => {
-  it('reads ISO dates and Airtable US dates as UTC', () => {
-    expect(parseDate('2022-01-05')).toEqual(new Date('2022-01-05T00:00:00Z'));
-    expect(parseDate('2022-11-05T10:00:00+06:00')).toEqual(new Date('2022-11-05T04:00:00Z'));
-    expect(parseDate('1/5/2022 3:04pm')).toEqual(new Date('2022-01-05T15:04:00Z'));
-    expect(parseDate('12/31/2022 12:00am')).toEqual(new Date('2022-12-31T00:00:00Z'));
-  });
-
-  it('rejects impossible and unknown dates', () => {
-    expect(typeof parseDate('2/30/2022')).toBe('string');
-    expect(typeof parseDate('yesterday')).toBe('string');
-    expect(typeof parseDate('2022-13-45')).toBe('string');
-  });
-});
+import { convertRow, isEmptyRow, resolveMapping } from './row.ts';
 
 describe('resolveMapping', () => {
   it('finds Airtable-style headers by alias, and explicit mappings first', () => {
@@ -51,5 +36,32 @@ describe('convertRow', () => {
         { row: 7, column: 'reach', message: '"1.5" is not a whole number' },
       ],
     });
+  });
+});
+
+describe('Airtable rows', () => {
+  const header = ['Record ID', 'Name', 'Link', 'Incident', 'Date', 'Post'];
+  const { columns } = resolveMapping(header, {});
+
+  it('takes Record ID as the external id', () => {
+    expect(columns).toMatchObject({ externalId: 0, title: 1, url: 2, incident: 3, publishedAt: 4 });
+  });
+
+  it('reads a linked-record cell as several incidents, an attachment cell as its link, and keeps line breaks', () => {
+    const result = convertRow(['rec1', 'Post', 'shot.png (https://dl.airtable.com/a/shot.png)', 'Inc A, "Inc, B"', '2024-07-05', 'line one\nline two'], header, columns, 1);
+    expect(result).toEqual({
+      item: expect.objectContaining({ externalId: 'rec1', url: 'https://dl.airtable.com/a/shot.png', incidentNames: ['Inc A', 'Inc, B'], publishedAt: new Date('2024-07-05T00:00:00Z') }),
+    });
+    expect((result as { item: { raw: Record<string, string> } }).item.raw.Post).toBe('line one\nline two');
+  });
+
+  it('leaves a slash date pending for the file to decide its order', () => {
+    const result = convertRow(['rec2', 'Post', '', '', '7/5/2024 2:30pm', ''], header, columns, 2);
+    expect(result).toEqual({ item: expect.objectContaining({ publishedAt: null, pendingDate: { text: '7/5/2024 2:30pm', first: 7, second: 5, year: 2024, minutes: 870 } }) });
+  });
+
+  it('knows a blank row', () => {
+    expect(isEmptyRow(['', ' ', ''])).toBe(true);
+    expect(isEmptyRow(['', 'x'])).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
  * Pure, so the rules are tested without a database.
  */
 import { hasNul, httpUrlSchema, IMPORT_TARGETS, NUL_MESSAGE, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
+import { parseAttachments, parseCount, parseList, readDate, type SlashDate } from './cells.ts';
 
 export interface ImportedItem {
   externalId: string | null;
@@ -17,13 +18,17 @@ export interface ImportedItem {
   likes: number | null;
   shares: number | null;
   comments: number | null;
-  incidentName: string | null;
+  /** Linked incidents by name (an Airtable linked-record cell); the first is the primary one. */
+  incidentNames: string[];
   raw: Record<string, string>;
+  /** A slash date read once the file's day/month order is known; `publishedAt` is null until then. */
+  pendingDate: SlashDate | null;
 }
 
 /** Header names commonly used in Airtable exports, tried when a target is not mapped explicitly. */
 const ALIASES: Record<ImportTarget, string[]> = {
-  externalId: ['externalid', 'external id', 'id', 'item id'],
+  // Airtable's own record id first: its exports always carry it and it never changes.
+  externalId: ['record id', 'externalid', 'external id', 'id', 'item id'],
   title: ['title', 'headline', 'name'],
   url: ['url', 'link'],
   platform: ['platform', 'media platform', 'source platform'],
@@ -74,43 +79,23 @@ export function resolveMapping(header: string[], mapping: ImportMapping): { colu
   return { columns, errors };
 }
 
-const COUNT_RE = /^\d{1,3}(?:[,\s]\d{3})+$|^\d+$/;
-
-function parseCount(text: string): number | string {
-  if (!COUNT_RE.test(text)) return `"${text}" is not a whole number`;
-  const n = Number(text.replace(/[,\s]/g, ''));
-  return Number.isSafeInteger(n) ? n : `"${text}" is too large`;
-}
-
-const US_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})\s*([ap]m)?)?$/i;
-const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** ISO 8601, or Airtable's M/D/YYYY [h:mm[am|pm]] (read as UTC). */
-export function parseDate(text: string): Date | string {
-  const us = US_DATE_RE.exec(text);
-  if (us) {
-    const [, m, d, y, hh, mm, ampm] = us;
-    let hour = hh ? Number(hh) : 0;
-    if (ampm) hour = (hour % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
-    const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d), hour, mm ? Number(mm) : 0));
-    if (date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d)) return date;
-    return `"${text}" is not a valid date`;
-  }
-  if (ISO_RE.test(text)) {
-    const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : `${text}Z`);
-    if (!Number.isNaN(date.getTime())) return date;
-  }
-  return `"${text}" is not a date (use YYYY-MM-DD, ISO 8601 or M/D/YYYY)`;
-}
-
+/** A link, or the first link of an Airtable attachment cell (`name (url)`). */
 function parseUrl(text: string): string | null {
-  const url = httpUrlSchema.safeParse(text);
+  const url = httpUrlSchema.safeParse(parseAttachments(text)?.[0]?.url ?? text);
   return url.success ? url.data : null;
+}
+
+/** True when every cell is blank: such a row is skipped and counted, not a problem. */
+export function isEmptyRow(cells: readonly string[]): boolean {
+  return cells.every((c) => c.trim() === '');
 }
 
 const LIMITS = { title: 2000, author: 500, language: 35, externalId: 300, incident: 300, body: 1_000_000 } as const;
 
-/** Converts one row. `row` is 1-based over data rows; errors name it and the column. */
+/**
+ * Converts one row. `row` is 1-based over data rows; errors name it and the column. A slash
+ * date is left in `pendingDate`: its day/month order is the file's, decided after all rows.
+ */
 export function convertRow(
   cells: string[],
   header: string[],
@@ -156,11 +141,15 @@ export function convertRow(
     if (!platform) fail('platform', `unknown platform "${cell('platform')}"`);
   }
   let publishedAt: Date | null = null;
+  let pendingDate: SlashDate | null = null;
   if (cell('publishedAt')) {
-    const d = parseDate(cell('publishedAt'));
+    const d = readDate(cell('publishedAt'));
     if (typeof d === 'string') fail('publishedAt', d);
-    else publishedAt = d;
+    else if (d instanceof Date) publishedAt = d;
+    else pendingDate = d.slash;
   }
+  const incidentNames = parseList(cell('incident'));
+  for (const name of incidentNames) if (name.length > LIMITS.incident) fail('incident', `the incident name "${name.slice(0, 40)}…" is longer than ${LIMITS.incident} characters`);
   const item: ImportedItem = {
     externalId: text('externalId'),
     title: title ?? '',
@@ -174,8 +163,9 @@ export function convertRow(
     likes: num('likes'),
     shares: num('shares'),
     comments: num('comments'),
-    incidentName: text('incident'),
+    incidentNames,
     raw: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])),
+    pendingDate,
   };
   return errors.length ? { errors } : { item };
 }

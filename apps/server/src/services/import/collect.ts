@@ -1,0 +1,213 @@
+/**
+ * Reading an import source into rows: CSV streamed through csv-parse, or a JSON array. Each
+ * row is converted (row.ts) or becomes problems; blank rows are counted and left out; the
+ * file's slash dates are read once the whole file says (or the caller says) which order they
+ * have. The source's bytes are hashed on the way, for the audit entry.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import type { DateOrder, ErrorDetail, ImportCheck, ImportMapping } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import { resolveSlashDate, slashEvidence } from './cells.ts';
+import { convertRow, isEmptyRow, resolveMapping, type ImportedItem, type ResolvedMapping } from './row.ts';
+
+export const MAX_IMPORT_ROWS = 100_000;
+const MAX_REPORTED_ERRORS = 100;
+
+/** The file's bytes or text, in chunks: a request body as it streams in, or strings. */
+export type ImportBody = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+export type ImportSource =
+  | { format: 'csv'; body: ImportBody; mapping: ImportMapping; filename?: string | undefined }
+  /** The JSON text: an array of item objects. */
+  | { format: 'json'; body: ImportBody; filename?: string | undefined };
+
+export interface ImportOptions {
+  /** 1-based data rows to leave out; they are neither checked nor written. */
+  skipRows?: readonly number[];
+  /** How slash dates read; required when the file's dates cannot tell. */
+  dateOrder?: DateOrder | undefined;
+}
+
+export class RowCollector {
+  readonly items: ImportedItem[] = [];
+  /** The file's data row of each entry of `items`. */
+  readonly rowOf: number[] = [];
+  readonly errors: ErrorDetail[] = [];
+  readonly skipped: number[] = [];
+  readonly problemRows = new Set<number>();
+  errorCount = 0;
+  rows = 0;
+  emptyRows = 0;
+  header: string[] = [];
+  columns: ResolvedMapping = {};
+  dateOrder: ImportCheck['dateOrder'] = { needed: false, used: null, suggested: null, example: null };
+  /** SHA-256 of the source's bytes, hex; set once it is read. */
+  sha256 = '';
+
+  constructor(
+    private readonly skip: ReadonlySet<number>,
+    readonly explicitOrder: DateOrder | undefined,
+  ) {}
+
+  /** Counts a data row; false when it is to be skipped or blank. */
+  take(row: number, cells: readonly string[]): boolean {
+    this.rows = Math.max(this.rows, row);
+    if (this.skip.has(row)) {
+      this.skipped.push(row);
+      return false;
+    }
+    if (!isEmptyRow(cells)) return true;
+    this.emptyRows += 1;
+    return false;
+  }
+
+  add(row: number, cells: string[]) {
+    // Slash dates stay pending: the order is settled for the whole file in resolveDates.
+    const result = convertRow(cells, this.header, this.columns, row);
+    if ('item' in result) {
+      this.items.push(result.item);
+      this.rowOf.push(row);
+    } else this.problem(...result.errors);
+  }
+
+  problem(...errors: ErrorDetail[]) {
+    this.errorCount += errors.length;
+    for (const e of errors) if (e.row !== undefined) this.problemRows.add(e.row);
+    for (const e of errors) if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(e);
+  }
+}
+
+function tooMany(): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `an import holds at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows`);
+}
+
+async function* hashed(body: ImportBody, hash: Hash) {
+  for await (const chunk of body) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+/** Reads the CSV into `out`. A header that does not fit the mapping throws unless `headerProblems` is 'collect' (dry run). */
+async function collectCsv(body: AsyncIterable<Uint8Array | string>, mapping: ImportMapping, out: RowCollector, headerProblems: 'throw' | 'collect') {
+  // Line breaks inside quoted cells are kept as they are; only fully empty lines are skipped (as the wizard's reader does).
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: 2_000_000 });
+  // pipeline (not pipe) so a failing body, e.g. over the size limit, fails the parser too.
+  pipeline(Readable.from(body), parser, () => {});
+  let header: string[] | null = null;
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record.map((h) => h.trim());
+        const resolved = resolveMapping(header, mapping);
+        out.header = header;
+        out.columns = resolved.columns;
+        if (resolved.errors.length) {
+          if (headerProblems === 'throw') throw new AppError('IMPORT_FAILED', 'the CSV header does not fit the mapping', resolved.errors);
+          out.problem(...resolved.errors);
+        }
+        continue;
+      }
+      row += 1;
+      if (row > MAX_IMPORT_ROWS) throw tooMany();
+      // Without a title column every row would repeat the header's problem.
+      if (out.take(row, record) && out.columns.title !== undefined) out.add(row, record);
+    }
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const line = (err as CsvError & { lines?: number }).lines;
+      throw new AppError('IMPORT_FAILED', `malformed CSV${line ? ` at line ${line}` : ''}: ${err.message}`, [
+        { ...(line ? { row: Math.max(1, line - 1) } : {}), message: err.message },
+      ]);
+    }
+    throw err;
+  }
+  if (!header) throw new AppError('IMPORT_FAILED', 'the CSV is empty: it needs a header row');
+}
+
+async function collectJson(body: AsyncIterable<Uint8Array | string>, out: RowCollector) {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  let records: unknown;
+  try {
+    records = JSON.parse(text);
+  } catch (err) {
+    throw new AppError('IMPORT_FAILED', `the JSON does not parse: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(records)) throw new AppError('IMPORT_FAILED', 'a JSON import is an array of item objects');
+  if (records.length > MAX_IMPORT_ROWS) throw tooMany();
+  const keys = new Set<string>();
+  for (const r of records) if (r && typeof r === 'object' && !Array.isArray(r)) for (const k of Object.keys(r)) keys.add(k);
+  const header = [...keys];
+  const { columns, errors } = resolveMapping(header, {});
+  if (errors.length) throw new AppError('IMPORT_FAILED', 'the JSON records do not have the required keys', errors);
+  out.header = header;
+  out.columns = columns;
+  records.forEach((r, i) => {
+    const isObject = r && typeof r === 'object' && !Array.isArray(r);
+    const cells = isObject
+      ? header.map((k) => {
+          const v = (r as Record<string, unknown>)[k];
+          return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+        })
+      : [String(r)];
+    if (!out.take(i + 1, cells)) return;
+    if (!isObject) out.problem({ row: i + 1, message: 'is not an object' });
+    else out.add(i + 1, cells);
+  });
+}
+
+/**
+ * Reads the slash dates left pending by the row pass: in the caller's order, else in the one
+ * the file implies when no date is ambiguous; when one is (`7/5/2024`) and no order was given,
+ * the file gets a problem and `dateOrder.needed`, and no date is guessed.
+ */
+function resolveDates(out: RowCollector) {
+  const pending = out.items.filter((item) => item.pendingDate);
+  if (!pending.length) return;
+  const seen = { dmy: 0, mdy: 0 };
+  let example: string | null = null;
+  for (const item of pending) {
+    const evidence = slashEvidence(item.pendingDate!);
+    if (evidence === 'dmy' || evidence === 'mdy') seen[evidence] += 1;
+    else if (evidence === 'ambiguous') example ??= item.pendingDate!.text;
+  }
+  const suggested: DateOrder | null = seen.dmy > seen.mdy ? 'dmy' : seen.mdy > seen.dmy ? 'mdy' : null;
+  const contradictory = seen.dmy > 0 && seen.mdy > 0;
+  const column = out.header[out.columns.publishedAt!]!;
+  if (!out.explicitOrder && (example || contradictory)) {
+    out.dateOrder = { needed: true, used: null, suggested, example: example ?? pending[0]!.pendingDate!.text };
+    out.problem({
+      column,
+      message: `dates such as "${out.dateOrder.example}" read as day/month or as month/day: choose the order (dateOrder=dmy or dateOrder=mdy)`,
+    });
+    return;
+  }
+  // With no ambiguous date, the file's own dates decide (all read the same either way when none does).
+  const order = out.explicitOrder ?? suggested ?? 'mdy';
+  out.dateOrder = { needed: false, used: order, suggested, example };
+  out.items.forEach((item, i) => {
+    if (!item.pendingDate) return;
+    const date = resolveSlashDate(item.pendingDate, order);
+    if (typeof date === 'string') out.problem({ row: out.rowOf[i]!, column, message: `${date} as ${order === 'dmy' ? 'day/month' : 'month/day'}/year` });
+    else item.publishedAt = date;
+    item.pendingDate = null;
+  });
+}
+
+/** Reads the whole source into a collector (no database). */
+export async function collect(source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect'): Promise<RowCollector> {
+  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder);
+  const hash = createHash('sha256');
+  if (source.format === 'csv') await collectCsv(hashed(source.body, hash), source.mapping, out, headerProblems);
+  else await collectJson(hashed(source.body, hash), out);
+  out.sha256 = hash.digest('hex');
+  const beyond = (options.skipRows ?? []).filter((row) => row > out.rows);
+  if (beyond.length) out.problem({ message: `row(s) ${beyond.join(', ')} to skip are not in the file (it has ${out.rows} data rows)` });
+  resolveDates(out);
+  return out;
+}
