@@ -5,7 +5,8 @@
  * commit (domain event `passwordReset.requested`, services/mail/). The link `/reset-password/<token>`
  * is 256 bits, stored as SHA-256, single use (marked used in the statement that checks it, as
  * invitations are), valid RESET_TTL_MS; a new request replaces the account's unused link.
- * Using it sets the password, ends every session of the account and signs this browser in.
+ * Using it sets the password, ends every session of the account, revokes its personal access
+ * tokens and signs this browser in.
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
@@ -16,6 +17,7 @@ import { inTransaction, type ServiceContext } from '../context.ts';
 import { hashPassword } from './password.ts';
 import { endUserSessions, hashToken, openSession } from './sessions.ts';
 import { toUser } from './users.ts';
+import { revokeUserTokens } from './api-tokens.ts';
 
 /** Long enough to find the mail, short enough that an old mailbox is no key to the account. */
 export const RESET_TTL_MS = 60 * 60_000;
@@ -71,6 +73,7 @@ export async function resetPasswordWithLink(
       .where(eq(users.id, used.userId))
       .returning();
     await endUserSessions(tx, used.userId);
+    await revokeUserTokens(tx, used.userId, 'password-reset');
     tx.logger.info({ userId: used.userId }, 'password reset by mailed link');
     return { user: toUser(account!), session: await openSession(tx, used.userId, session) };
   });
