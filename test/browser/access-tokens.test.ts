@@ -2,10 +2,11 @@
  * Personal access tokens on the account page, in Chromium (issue 14, item 10): the demo owner
  * makes a read-export token, sees its secret once, a script (plain fetch, no cookie) pulls an
  * export with it and is refused anything else; after a reload the secret is gone and the token
- * is listed as used; revoking it there stops the script at once.
+ * is listed as used; revoking it there stops the script at once. The page passes the accessibility audit.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage } from '../helpers/accessibility.ts';
 import { ok } from '../helpers/api.ts';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
@@ -47,6 +48,8 @@ describe.skipIf(!chromiumPath)('personal access tokens on the account page', () 
     const secret = await page.locator('#token-secret').inputValue();
     expect(secret).toMatch(/^concord_pat_[\w-]{43}$/);
     await page.locator(`tr[data-token="${NAME}"]`).waitFor();
+    // The page with a token listed and its secret shown passes the accessibility audit of test/browser/accessibility.test.ts.
+    expect(await auditPage(page)).toEqual([]);
 
     const csv = await script(secret, `/api/projects/${projectId}/export/codings.csv?layout=long`);
     expect(csv.status).toBe(200);
