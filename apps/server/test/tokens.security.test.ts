@@ -120,6 +120,7 @@ describe('using a token', () => {
     const csv = await withToken(secret, 'GET', `${project()}/export/codings.csv?layout=long`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await withToken(secret, 'GET', `${project()}/export/final.csv`)).status).toBe(200);
     expect((await withToken(secret, 'GET', project())).status).toBe(200);
     await expectError(await withToken(secret, 'GET', `${project()}/items`), 403, 'TOKEN_SCOPE');
     await expectError(await withToken(secret, 'GET', `${project()}/reliability?field=impact`), 403, 'TOKEN_SCOPE');
