@@ -11,10 +11,12 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { items } from '@concord/db';
 import type { ImportRowAction, ImportTarget } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
+import { incidentIdsColumn } from '../items/item-incidents.ts';
 import type { RowCollector } from './collect.ts';
 import type { ImportedItem } from './row.ts';
 
-export type ExistingItem = typeof items.$inferSelect;
+/** A matched item with its incidents in order (the first primary). */
+export type ExistingItem = typeof items.$inferSelect & { incidentIds: string[] };
 
 /** An item to update: its id, its new values (unmapped targets kept), the merged raw cells. */
 export interface ItemUpdate {
@@ -40,10 +42,10 @@ export async function existingByExternalId(ctx: ServiceContext, projectId: strin
   // One JSON parameter instead of one bind parameter per id (PostgreSQL caps both lists and binds).
   // Every column: the comparison needs most of them, and a subset would only repeat the table.
   const rows = await ctx.db
-    .select()
+    .select({ item: items, incidentIds: incidentIdsColumn })
     .from(items)
     .where(and(eq(items.projectId, projectId), isNotNull(items.externalId), sql`${items.externalId} in (select jsonb_array_elements_text(${JSON.stringify(externalIds)}::jsonb))`));
-  return new Map(rows.map((r) => [r.externalId!, r]));
+  return new Map(rows.map((r) => [r.item.externalId!, { ...r.item, incidentIds: r.incidentIds }]));
 }
 
 /** The fields of `item` (as the file has them) that differ from `existing`. */
@@ -61,7 +63,8 @@ function changedFields(out: RowCollector, item: ImportedItem, existing: Existing
     changed.push('publishedAt');
     mapped.add(out.header[out.columns.publishedAt]!);
   }
-  if (out.columns.incident !== undefined && (item.incidentNames[0] ?? null) !== incidentName(existing.incidentId)) {
+  // The whole list in order: adding a second incident, or swapping the primary, is a change.
+  if (out.columns.incident !== undefined && item.incidentNames.join('\u0000') !== existing.incidentIds.map(incidentName).join('\u0000')) {
     changed.push('incident');
     mapped.add(out.header[out.columns.incident]!);
   }
@@ -95,7 +98,7 @@ export function planImport(out: RowCollector, existing: Map<string, ExistingItem
 }
 
 /** The row as the item will be after the update: the file's targets over the item's values. */
-export function updatedValues(out: RowCollector, item: ImportedItem, existing: ExistingItem, incidentId: string | null) {
+export function updatedValues(out: RowCollector, item: ImportedItem, existing: ExistingItem) {
   const has = (t: ImportTarget) => out.columns[t] !== undefined;
   const pick = <K extends (typeof SCALAR_TARGETS)[number]>(t: K) => (has(t) ? item[t] : existing[t]);
   return {
@@ -111,7 +114,6 @@ export function updatedValues(out: RowCollector, item: ImportedItem, existing: E
     shares: pick('shares'),
     comments: pick('comments'),
     published_at: (has('publishedAt') ? item.publishedAt : existing.publishedAt)?.toISOString() ?? null,
-    incident_id: has('incident') ? incidentId : existing.incidentId,
     raw: { ...existing.raw, ...item.raw },
   };
 }
