@@ -22,7 +22,8 @@ function csvValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (typeof v === 'boolean') return v ? 't' : 'f';
   const text = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : JSON.stringify(v);
-  return `"${text.replace(/"/g, '""')}"`;
+  // Always quoted: an unquoted empty field is NULL, and `\.` alone on a line ends the data. Most cells hold no quote to double.
+  return text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`;
 }
 
 function pgliteClient(db: Db): PgliteLike | null {
@@ -57,9 +58,10 @@ export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$
   // Chunks bound the CSV text and PGlite's copy of it; one COPY per chunk, same transaction.
   for (let i = 0; i < rows.length; i += COPY_CHUNK) {
     let csv = '';
-    for (const row of rows.slice(i, i + COPY_CHUNK)) {
-      const record = row as Record<string, unknown>;
-      csv += `${keys.map((k) => csvValue(record[k])).join(',')}\n`;
+    for (let r = i; r < Math.min(i + COPY_CHUNK, rows.length); r++) {
+      const record = rows[r] as Record<string, unknown>;
+      for (let k = 0; k < keys.length; k++) csv += k ? `,${csvValue(record[keys[k]!])}` : csvValue(record[keys[k]!]);
+      csv += '\n';
     }
     await pglite.query(statement, [], { blob: new Blob([csv]) });
   }
