@@ -117,7 +117,7 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
         'recA1,First post,Facebook,7/5/2024,"Inc A, Inc B","line one',
         'line two"',
         'recA2,Second post,Telegram,25/12/2024,Inc A,',
-        `recA3,${name3},X,1/2/2024,Inc B,`,
+        `recA3,"${name3}",X,1/2/2024,Inc B,`,
         'recA4,Fourth post,News,2024-07-09,,',
         ',,,,,',
       ].join('\r\n');
@@ -134,7 +134,7 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
       await page.getByRole('status').filter({ hasText: ready }).waitFor();
     }
 
-    await importFile(airtable('Third post'), 'Ready: 4 rows will be imported (4 new, 0 updated, 0 unchanged).');
+    await importFile(airtable('Third post'), 'Ready: 4 rows will be imported (4 new, 0 updated, 0 unchanged); new incidents: Inc A, Inc B.');
     await page.getByRole('button', { name: 'Import 4 rows' }).click();
     await page.getByRole('status').filter({ hasText: '4 new items, 0 updates, 0 unchanged; 2 new incidents.' }).waitFor();
 
