@@ -48,7 +48,8 @@ describe.skipIf(!chromiumPath)('item links in Chromium', () => {
   });
 
   it('the items table links only the http(s) original', async () => {
-    const page = await s.openAs('coder1', { path: `/projects/${projectId}` });
+    // A coder's project opens on her queue; the whole table is one switch away.
+    const page = await s.openAs('coder1', { path: `/projects/${projectId}?view=table` });
     await page.getByRole('link', { name: bad.title, exact: true }).waitFor();
     const goodRow = page.locator('tr', { has: page.getByRole('link', { name: good.title, exact: true }) });
     await expect(goodRow.locator('a.original').getAttribute('href')).resolves.toBe(GOOD_URL);

@@ -7,9 +7,11 @@ import { isImportUpload, requireContentType } from './http/content-type.ts';
 import { originGuard } from './http/origin.ts';
 import { apiSecurityHeaders } from './http/security-headers.ts';
 import { authRoutes } from './routes/auth.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { codebookRoutes } from './routes/codebook.ts';
 import { codingRoutes } from './routes/codings.ts';
 import { exportRoutes } from './routes/export.ts';
+import { finalExportRoutes } from './routes/export-final.ts';
 import { healthRoutes } from './routes/health.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -22,8 +24,10 @@ import { disagreementRoutes } from './routes/disagreements.ts';
 import { adjudicationRoutes } from './routes/adjudications.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { reportRoutes } from './routes/report.ts';
+import { mailRoutes } from './routes/mail.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
+import { queueRoutes } from './routes/queue.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -59,20 +63,24 @@ export function createApp(deps: AppDeps) {
   const routes = app
     .route('/api/health', healthRoutes(deps))
     .route('/api/auth', authRoutes(deps))
+    .route('/api/auth/tokens', tokenRoutes(deps))
     .route('/api/projects', projectRoutes(deps))
     .route('/api/projects', codebookRoutes(deps))
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
+    .route('/api/projects', queueRoutes(deps))
     .route('/api/projects', codingRoutes(deps))
     .route('/api/projects', exportRoutes(deps))
+    .route('/api/projects', finalExportRoutes(deps))
     .route('/api/projects', reliabilityRoutes(deps))
     .route('/api/projects', disagreementRoutes(deps))
     .route('/api/projects', adjudicationRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
-    .route('/api/invites', inviteRoutes(deps));
+    .route('/api/invites', inviteRoutes(deps))
+    .route('/api', mailRoutes(deps));
 
   // Outside /api: scrapers address it by the conventional path; not part of the typed client.
   app.route('/metrics', metricsRoutes(deps));

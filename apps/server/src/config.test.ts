@@ -52,4 +52,14 @@ describe('parseConfig', () => {
       expect((err as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONCORD_DEMO', 'DATABASE_URL', 'PORT']);
     }
   });
+  it('reads SMTP_URL with SMTP_FROM (required with it) and the public URL for links in mails', () => {
+    expect(parseConfig({})).toMatchObject({ smtp: null, publicUrl: null });
+    expect(parseConfig({ SMTP_URL: 'smtp://mail.example.org:587', SMTP_FROM: 'Concord <c@example.org>', CONCORD_PUBLIC_URL: 'https://Concord.example.org/' })).toMatchObject({
+      smtp: { url: 'smtp://mail.example.org:587', from: 'Concord <c@example.org>' },
+      publicUrl: 'https://concord.example.org',
+    });
+    expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example.org' })).toThrow(/SMTP_FROM/);
+    expect(() => parseConfig({ SMTP_URL: 'http://mail.example.org', SMTP_FROM: 'c@example.org' })).toThrow(/SMTP_URL/);
+    expect(() => parseConfig({ CONCORD_PUBLIC_URL: 'https://concord.example.org/app' })).toThrow(/CONCORD_PUBLIC_URL/);
+  });
 });

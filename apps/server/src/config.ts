@@ -50,6 +50,20 @@ const envSchema = z.object({
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
   CONCORD_LIVE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
   CONCORD_METRICS_TOKEN: z.string().optional(),
+  SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).optional(),
+  CONCORD_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const origin = parseOrigin(v.replace(/\/+$/, ''));
+      if (!origin) ctx.addIssue({ code: 'custom', message: `"${v}" is not an origin (scheme://host[:port], no path)` });
+      return origin ?? undefined;
+    }),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -84,6 +98,13 @@ export interface Config {
   liveCommitsInFlight: number;
   /** The bearer token `GET /metrics` requires; null turns metrics off (404, no-op hooks). */
   metricsToken: string | null;
+  /** Outgoing mail (services/mail/); null: no mail is sent and invitation links are only shown to the inviter. */
+  smtp: { url: string; from: string } | null;
+  /**
+   * The origin people open Concord at, for links in mails (`https://concord.example.org`);
+   * null: the server's own URL (right only without a reverse proxy).
+   */
+  publicUrl: string | null;
 }
 
 export interface CollabLimits {
@@ -133,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.SMTP_URL && !e.SMTP_FROM) throw new ConfigError(['SMTP_FROM: required when SMTP_URL is set (the sender address, e.g. "Concord <concord@example.org>")']);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -153,6 +175,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     collab: DEFAULT_COLLAB_LIMITS,
     liveCommitsInFlight: e.CONCORD_LIVE_COMMITS_IN_FLIGHT,
     metricsToken: e.CONCORD_METRICS_TOKEN ?? null,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM! } : null,
+    publicUrl: e.CONCORD_PUBLIC_URL ?? null,
   };
 }
 

@@ -9,6 +9,8 @@ import { createMetrics, noopMetrics } from './metrics.ts';
 import { lockDataDir } from './ops/data-dir-lock.ts';
 import { createLoginLimits } from './services/auth/login-limits.ts';
 import { createDomainEvents } from './services/events.ts';
+import { mailOnEvents } from './services/mail/on-events.ts';
+import { createMailer } from './services/mail/transport.ts';
 
 /** Failed sign-ins allowed per account, and per address (higher: offices share one NAT address), in the window. */
 export const LOGIN_FAILURES_PER_ACCOUNT = 10;
@@ -52,6 +54,10 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
   const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commitsInFlight, metrics });
   const liveSessions = createLiveSessions({ db: database.db, logger, fanout });
+  const events = createDomainEvents(logger);
+  const mailer = createMailer(config, logger, metrics);
+  // Mails leave after their transaction committed, from the event bus (services/mail/).
+  const stopMail = events.subscribe(mailOnEvents({ db: database.db, actor: null, logger, metrics }, mailer));
   return {
     config,
     database,
@@ -63,13 +69,18 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       knownAddressMs: LOGIN_KNOWN_ADDRESS_MS,
     }),
     collab,
-    events: createDomainEvents(logger),
+    events,
+    mailer,
     fanout,
     metrics,
     redis: config.redisUrl ? fanout : null,
     liveSessions,
     async close() {
       liveSessions.stop();
+      stopMail();
+      // Mails of committed changes still go out while the database is open.
+      await events.idle();
+      mailer.close();
       await collab.close();
       await fanout.close();
       await database.close();

@@ -30,6 +30,10 @@ export interface Metrics {
   importedRows(rows: number): void;
   /** One reliability computation (cache misses only) that started at `startedAt`. */
   reliabilityComputed(startedAt: number): void;
+  /** One mail handed to the SMTP server (`kind`: invitation, password-reset, mention, digest). */
+  mailSent(kind: string): void;
+  /** One mail that could not be sent (logged once by services/mail/). */
+  mailFailed(kind: string): void;
   watch(sources: MetricSources): void;
   /** The Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -45,6 +49,8 @@ export const noopMetrics: Metrics = {
   redisPublished: noop,
   importedRows: noop,
   reliabilityComputed: noop,
+  mailSent: noop,
+  mailFailed: noop,
   watch: noop,
   render: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
 };
@@ -89,6 +95,8 @@ export function createMetrics(): Metrics {
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const mailSent = new Counter({ name: 'concord_mail_sent_total', help: 'Mails accepted by the SMTP server, by kind', labelNames: ['kind'] as const, registers });
+  const mailFailed = new Counter({ name: 'concord_mail_failures_total', help: 'Mails that could not be sent, by kind', labelNames: ['kind'] as const, registers });
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,
@@ -115,6 +123,8 @@ export function createMetrics(): Metrics {
     redisPublished: (startedAt) => publishSeconds.observe(since(startedAt)),
     importedRows: (rows) => importRows.inc(rows),
     reliabilityComputed: (startedAt) => reliability.observe(since(startedAt)),
+    mailSent: (kind) => mailSent.inc({ kind }),
+    mailFailed: (kind) => mailFailed.inc({ kind }),
     watch(next) {
       sources = next;
     },

@@ -18,6 +18,7 @@ import { prepareInstance } from './instance.ts';
 import { setWebSecurityHeaders } from './http/security-headers.ts';
 import type { Logger } from './logger.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
+import { startDigestSchedule } from './services/mail/digest-schedule.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -74,6 +75,13 @@ export async function startConcord(config: Config, options: { database?: Databas
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  deps.mailer.useServerUrl(url);
+  const digest = startDigestSchedule({
+    ctx: { db: deps.database.db, actor: null, logger: deps.logger, metrics: deps.metrics },
+    mailer: deps.mailer,
+    logger: deps.logger,
+    redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : null,
+  });
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -83,6 +91,7 @@ export async function startConcord(config: Config, options: { database?: Databas
     realtime,
     close() {
       closing ??= (async () => {
+        await digest.stop();
         await realtime.close();
         collab.close();
         // Live connections first: their rooms flush while the database is still open.

@@ -13,6 +13,7 @@ import { users } from '@concord/db';
 import { ROLES, type InviteResult, type Role } from '@concord/shared';
 import { actorOf, addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
+import { createRound } from '../src/services/assignments/assignments.ts';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -104,6 +105,9 @@ const CASES: RouteCase[] = [
     body: (f) => ({ roundName: 'r2', coderIds: [f.members.owner.userId], mode: { type: 'k', k: 1 }, seed: 3 }),
   },
   { method: 'GET', template: '/api/projects/{projectId}/assignments/workload', allowed: MANAGERS, ok: 200 },
+  // Everyone reads their own queue; a coder asking for another's is refused (queue.test.ts).
+  { method: 'GET', template: '/api/projects/{projectId}/queue', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/queue/next', allowed: ALL, ok: 200, setup: assignToEveryone },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/codings', allowed: ALL, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/codings/me', allowed: ALL, ok: 200 },
   // Only the assigned coder may code the item; other roles pass the role check and are refused as unassigned (403).
@@ -145,12 +149,24 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/codebook.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/discussion.csv', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/export/discussion.json', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/final.csv', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/final.json', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/final.xlsx', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/codings.xlsx', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/export/items.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/coder-key.csv', allowed: ['owner'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 201, body: () => ({ body: 'Is this satire?', fieldKey: 'frame' }) },
 ];
+
+/** Every role gets the fixture's item in its queue, so each has a next item. */
+async function assignToEveryone(f: ProjectFixture) {
+  const everyone = ROLES.map((r) => members[r].userId);
+  await createRound(h.ctx(actorOf(members.owner)), f.projectId, { roundName: 'all', coderIds: everyone, itemIds: [f.itemId], mode: { type: 'k', k: everyone.length }, seed: 1 });
+}
 
 /** The fixture's only coder submits, which reveals the item. */
 async function reveal(f: ProjectFixture) {

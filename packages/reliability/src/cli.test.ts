@@ -172,6 +172,38 @@ describe('concord reliability bad input: exit 2 with line and column', () => {
     expect(stderr).toMatch(/line 4, column 3/);
   });
 
+  it('detects the long layout by its header and reads one field of a multi-field file with --field', async () => {
+    const long = ['unit,coder,value'];
+    k2011.rows.forEach((row, u) => row.forEach((x, c) => long.push(`${u + 1},${k2011.coders[c]},${x ?? ''}`)));
+    const detected = JSON.parse((await run([csv(long.join('\n')), '--level', 'interval', '--json'])).stdout) as { value: number };
+    expect(detected.value).toBeCloseTo(k2011.numpy_krippendorff.interval, 12);
+    const multi = ['unit,coder,field,value'];
+    k2011.rows.forEach((row, u) =>
+      row.forEach((x, c) => {
+        multi.push(`${u + 1},${k2011.coders[c]},impact,${x ?? ''}`);
+        multi.push(`${u + 1},${k2011.coders[c]},other,${c}`);
+      }),
+    );
+    const file = csv(multi.join('\n'));
+    const picked = JSON.parse((await run([file, '--field', 'impact', '--level', 'interval', '--json'])).stdout) as { value: number; n_coders: number };
+    expect(picked.value).toBeCloseTo(k2011.numpy_krippendorff.interval, 12);
+    expect(picked.n_coders).toBe(k2011.coders.length);
+    const refused = await run([file, '--level', 'interval', '--json']);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(/^concord reliability: line 3, column 3: long layout requires one field or --field KEY, the field column holds 2 fields \("impact", "other"\)/);
+  });
+
+  it('refuses a header that fits neither layout as asked, saying what it saw', async () => {
+    const wideAsked = await run([csv('unit,coder,field,value\n1,A,f,a\n1,B,f,a\n'), '--layout', 'wide', '--json']);
+    expect(wideAsked).toMatchObject({ code: 2, stdout: '' });
+    expect(wideAsked.stderr).toMatch(/line 1, column 2: .*"unit", "coder", "field", "value"/);
+    const coderNamedValue = await run([csv('unit,coder,value\n1,a,a\n2,b,b\n3,a,b\n'), '--json']);
+    expect(coderNamedValue).toMatchObject({ code: 2, stdout: '' });
+    expect(coderNamedValue.stderr).toMatch(/wide file/);
+    expect((await run([K2011_CSV, '--field', 'impact'])).code).toBe(2);
+    expect((await run([K2011_CSV, '--field='])).code).toBe(2);
+  });
+
   it('prints usage with --help', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);

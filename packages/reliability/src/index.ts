@@ -17,7 +17,7 @@ export {
   type ReliabilityData,
   type SetReliabilityData,
 } from './reliability-data.ts';
-export { parseReliabilityCsv, forEachCsvRow, type CsvLayout, type ParseReliabilityCsvOptions, type ParsedReliabilityCsv } from './parse.ts';
+export { parseReliabilityCsv, forEachCsvRow, type CsvLayout, type CsvLayoutChoice, type ParseReliabilityCsvOptions, type ParsedReliabilityCsv } from './parse.ts';
 export { coincidenceMatrix, pairableCounts, type CoincidenceMatrix } from './coincidence-matrix.ts';
 export {
   intervalDistance,

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReliabilityError } from './errors.ts';
 import { forEachCsvRow, parseReliabilityCsv } from './parse.ts';
-
-function errorOf(f: () => unknown): ReliabilityError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof ReliabilityError) return error;
-    throw error;
-  }
-  throw new Error('expected a ReliabilityError');
-}
+import { errorOf } from './test-helpers.ts';
 
 describe('parseReliabilityCsv', () => {
   it('reads the wide layout with BOM, CRLF, blank lines, quotes and trimming', () => {

@@ -1,5 +1,6 @@
 /** Shared helpers for the test files (not exported from the package). */
 import { expect } from 'vitest';
+import { ReliabilityError } from './errors.ts';
 import { createRandom, type RandomSource } from './random.ts';
 
 /** Asserts that `actual` rounds to a value published with `precision` decimals. */
@@ -16,4 +17,15 @@ export function propertySeed(name: string, requested: string | undefined): { see
   const seed = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 20240601;
   console.info(`[${name}] seed ${seed} (reproduce with RELIABILITY_SEED=${seed})`);
   return { seed, random: createRandom(seed) };
+}
+
+/** The ReliabilityError that `f` throws (any other outcome fails the test). */
+export function errorOf(f: () => unknown): ReliabilityError {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof ReliabilityError) return error;
+    throw error;
+  }
+  throw new Error('expected a ReliabilityError');
 }

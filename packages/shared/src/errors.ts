@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'PASSWORD_CHANGE_REQUIRED',
   /** A state-changing request or WebSocket upgrade from a browser page of another origin. */
   'FORBIDDEN_ORIGIN',
+  /** A personal access token asked for something its scope does not allow (any write; beyond exports for `read-export`). */
+  'TOKEN_SCOPE',
   /** A body whose Content-Type the route does not take (JSON routes take only application/json). */
   'UNSUPPORTED_MEDIA_TYPE',
   /** Readiness: the database, its migrations or Redis are not ready (503; the message names which). */
@@ -47,6 +49,7 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 |
   SETUP_REQUIRED: 409,
   PASSWORD_CHANGE_REQUIRED: 403,
   FORBIDDEN_ORIGIN: 403,
+  TOKEN_SCOPE: 403,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_READY: 503,
   INTERNAL: 500,

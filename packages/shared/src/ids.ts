@@ -18,6 +18,8 @@ export const ID_PREFIXES = {
   import: 'imp',
   invite: 'ivt',
   annotation: 'ann',
+  passwordReset: 'pwr',
+  token: 'tok',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -29,6 +29,7 @@ export const ACTIONS = [
   'adjudications.write',
   'comments.write',
   'export.read',
+  'export.key',
   'reliability.read',
   'disagreements.read',
 ] as const;

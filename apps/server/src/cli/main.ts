@@ -10,6 +10,7 @@ const USAGE = `usage: pnpm concord <command>
   user reset-password --email E [--password-stdin]
   backup FILE                  a consistent backup of the configured database (gzip'd JSON lines)
   restore FILE [--force]       replaces the configured database with a backup's contents
+  mail digest                  sends the daily digest now (needs SMTP_URL)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
     case 'restore': {
       const { runBackupCli } = await import('./backup.ts');
       return runBackupCli(command, rest);
+    }
+    case 'mail': {
+      const { runMailCli } = await import('./mail.ts');
+      return runMailCli(rest);
     }
     case undefined:
     case '--help':

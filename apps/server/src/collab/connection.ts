@@ -4,7 +4,6 @@
  * codes, with a reason.
  */
 import { WebSocket } from 'ws';
-import * as Y from 'yjs';
 import { COLLAB_CLOSE_CODES, presenceColor, type CollabCloseCode } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -12,14 +11,14 @@ import type { Actor } from '../services/context.ts';
 import type { DocAccess } from '../services/collab/access.ts';
 import { filterAwarenessUpdate } from './awareness-filter.ts';
 import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, ProtocolError } from './protocol.ts';
-import type { Room } from './room.ts';
+import type { Peer, PeerRoom } from './peer.ts';
 
 /** A peer that cannot keep up (its send buffer passes this) is disconnected; it resyncs on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** WebSocket close reasons are limited to 123 bytes. */
 const MAX_REASON_CHARS = 120;
 
-export class Connection {
+export class Connection implements Peer {
   /** Awareness client ids this connection has announced (removed when it closes). */
   readonly clientIds = new Set<number>();
   alive = true;
@@ -33,7 +32,7 @@ export class Connection {
     readonly ws: WebSocket,
     readonly actor: Actor,
     public access: DocAccess,
-    readonly room: Room,
+    readonly room: PeerRoom,
     private readonly limits: CollabLimits,
     readonly logger: Logger,
   ) {
@@ -92,11 +91,6 @@ export class Connection {
   private sendAwarenessStates(): void {
     const states = this.room.presence.statesFor(this);
     if (states) this.send(encodeAwareness(states));
-  }
-
-  /** Read-only connections may send updates that change nothing (every client's first sync step 2). */
-  isNoOp(update: Uint8Array): boolean {
-    return Y.snapshotContainsUpdate(Y.snapshot(this.room.doc), update);
   }
 
   send(data: Uint8Array): void {

@@ -19,14 +19,14 @@ import type * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { AwarenessState, Phase } from '@concord/shared';
 import { blindAwarenessState, encodeAwarenessEntries, filterRemoteAwarenessUpdate, type AwarenessEntry } from './awareness-filter.ts';
-import type { Connection } from './connection.ts';
+import type { Peer } from './peer.ts';
 import { encodeAwareness } from './protocol.ts';
 
 /** The awareness origin of presence from other processes (not published again). */
 const REMOTE_PRESENCE = Symbol('remote presence');
 
 export interface PresenceHost {
-  readonly connections: ReadonlySet<Connection>;
+  readonly connections: ReadonlySet<Peer>;
   /** Sends a visible-state update to the other processes. */
   publish(update: Uint8Array): void;
 }
@@ -78,7 +78,7 @@ export class RoomPresence {
   }
 
   /** The visible states a connection is told about on arrival (or when it asks): everyone else's. */
-  statesFor(connection: Connection): Uint8Array | null {
+  statesFor(connection: Peer): Uint8Array | null {
     const ids = [...this.awareness.getStates().keys()].filter((id) => !connection.clientIds.has(id));
     return ids.length ? encodeAwarenessUpdate(this.awareness, ids) : null;
   }
@@ -92,7 +92,7 @@ export class RoomPresence {
   }
 
   /** Allow-listed entries from a local connection; only changes of what others see are relayed. */
-  receive(connection: Connection, entries: AwarenessEntry[]): void {
+  receive(connection: Peer, entries: AwarenessEntry[]): void {
     const echo: AwarenessEntry[] = [];
     const changed: AwarenessEntry[] = [];
     for (const e of entries) {
@@ -153,7 +153,7 @@ export class RoomPresence {
     if (renewed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(renewed), null);
   }
 
-  owner(clientId: number): Connection | null {
+  owner(clientId: number): Peer | null {
     for (const c of this.host.connections) if (c.clientIds.has(clientId)) return c;
     return null;
   }
@@ -168,7 +168,7 @@ export class RoomPresence {
    * user (a client that reconnected here from a process that died keeps its id). y-websocket
    * clients echo every state they learn; echoes carry no newer clock and are dropped.
    */
-  private mayClaim(connection: Connection, clientId: number, clock: number): boolean {
+  private mayClaim(connection: Peer, clientId: number, clock: number): boolean {
     if (connection.clientIds.has(clientId)) return true;
     if (this.owner(clientId)) return false;
     const remoteUser = this.remoteClients.get(clientId);
@@ -177,7 +177,7 @@ export class RoomPresence {
   }
 
   /** A connection left: its clients' presence goes, here and on the other processes. */
-  leave(connection: Connection): void {
+  leave(connection: Peer): void {
     for (const id of connection.clientIds) this.sent.delete(id);
     const shown = [...connection.clientIds].filter((id) => this.awareness.getStates().has(id));
     if (shown.length) removeAwarenessStates(this.awareness, shown, null);

@@ -13,12 +13,12 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { noopMetrics, type Metrics } from '../metrics.ts';
 import { itemPhase, resolveDocAccess } from '../services/collab/access.ts';
-import { persistItemDocBatches } from '../services/collab/persist.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { Connection } from './connection.ts';
 import { createLocalFanout, type ControlMessage, type Fanout } from './fanout.ts';
-import { createItemLog } from './item-log.ts';
-import { Room } from './room.ts';
+import { createDatabasePersistence } from './persistence.ts';
+import type { Room, RoomEnv } from './room.ts';
+import { loadRoom, reloadRoom } from './room-loader.ts';
 
 /** Connections that do not answer a ping within this interval are dropped. */
 export const HEARTBEAT_MS = 30_000;
@@ -57,14 +57,14 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
   const connections = new Set<Connection>();
   let closing: Promise<void> | null = null;
 
-  const env = {
-    db,
+  const env: RoomEnv = {
     logger,
     limits,
     fanout,
     metrics: options.metrics ?? noopMetrics,
-    itemLog: createItemLog((batches) => persistItemDocBatches({ db, actor: null, logger }, batches), { inFlight: options.commitsInFlight }),
-    onBroken(room: Room) {
+    persistence: createDatabasePersistence({ db, logger, commitsInFlight: options.commitsInFlight, shared: fanout.shared }),
+    itemPhase: (itemId) => itemPhase({ db, actor: null, logger }, itemId),
+    onBroken(room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
       const entry = entries.get(room.name);
       if (entry && !entry.unloading) entries.delete(room.name);
@@ -107,7 +107,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
         continue;
       }
       if (!entry) {
-        const created: Entry = { ready: Room.load(name, target, env), refs: 0, unloading: null };
+        const created: Entry = { ready: loadRoom(name, target, env), refs: 0, unloading: null };
         created.ready.catch(() => {
           if (entries.get(name) === created) entries.delete(name);
         });
@@ -176,7 +176,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     for (const entry of entries.values()) {
       if (entry.unloading) continue;
       void entry.ready
-        .then((room) => room.resync())
+        .then((room) => reloadRoom(room, env))
         .catch((err: unknown) => logger.error({ err }, 'live document could not be re-read after a redis reconnect'));
     }
   });

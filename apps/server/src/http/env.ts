@@ -11,6 +11,7 @@ import type { LoginLimits } from '../services/auth/login-limits.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
 import type { RedisProbe } from '../services/health.ts';
+import type { Mailer } from '../services/mail/transport.ts';
 
 /** Everything the HTTP layer needs, built once by createDeps() (or by a test). */
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
   redis: RedisProbe | null;
   /** Closes the live connections of ended sessions (logout, password change), on every process. */
   liveSessions: LiveSessionsPort;
+  /** Outgoing mail (SMTP_URL), for the digest trigger; the other mails leave through the event bus. */
+  mailer: Mailer;
 }
 
 export interface AppEnv {

@@ -4,6 +4,8 @@ import { getCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../errors.ts';
 import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import { resolveToken } from '../services/auth/api-tokens.ts';
+import { authorizeTokenRequest } from '../services/authz.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { clientAddress, requestScheme, type ProxyTrust } from './proxy-trust.ts';
 
@@ -33,22 +35,45 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
 /** What an account whose password was generated may do until it changes it. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['POST /api/auth/password', 'GET /api/auth/me', 'POST /api/auth/logout']);
 
+/** `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110). */
+const BEARER = /^Bearer +(\S+) *$/i;
+
 /**
- * Resolves the session cookie to an actor (or null); routes decide nothing here. An account
+ * The one authentication: resolves `Authorization: Bearer` (a personal access token) or else
+ * the session cookie to an actor (or null); routes decide nothing here. A request with an
+ * Authorization header is judged by it alone: an unknown, expired or revoked token is 401
+ * whatever cookie came along, and a token's writes are refused here (authz.ts). An account
  * that owes a password change gets PASSWORD_CHANGE_REQUIRED everywhere but the routes above.
  */
 export function sessionAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const authorization = c.req.header('authorization');
+    if (authorization !== undefined) {
+      const secret = BEARER.exec(authorization)?.[1];
+      if (!secret) throw new AppError('UNAUTHENTICATED', 'send a personal access token as "Authorization: Bearer <token>"');
+      const auth = await resolveToken(deps.database, secret);
+      if (!auth) throw new AppError('UNAUTHENTICATED', 'the token is unknown, expired or revoked');
+      authorizeTokenRequest(auth.actor.token!.scope, c.req.method);
+      c.set('sessionToken', null);
+      c.set('session', null);
+      c.set('actor', auth.actor);
+      requirePasswordChanged(c.req.method, c.req.path, auth.mustChangePassword);
+      return next();
+    }
     const token = getCookie(c, SESSION_COOKIE) ?? null;
     const session = token ? await resolveSession(deps.database, token) : null;
     c.set('sessionToken', token);
     c.set('session', session);
     c.set('actor', session?.actor ?? null);
-    if (session?.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
-      throw new AppError('PASSWORD_CHANGE_REQUIRED', 'change the generated password first (POST /api/auth/password)');
-    }
+    requirePasswordChanged(c.req.method, c.req.path, session?.mustChangePassword ?? false);
     await next();
   };
+}
+
+function requirePasswordChanged(method: string, path: string, mustChangePassword: boolean): void {
+  if (mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${method} ${path}`)) {
+    throw new AppError('PASSWORD_CHANGE_REQUIRED', 'change the generated password first (POST /api/auth/password)');
+  }
 }
 
 type HonoContext = Parameters<MiddlewareHandler<AppEnv>>[0];

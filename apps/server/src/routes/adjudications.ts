@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { adjudicationInput, adjudicationListQuery, adjudicationSchema, fieldKeySchema, text } from '@concord/shared';
+import { adjudicationInput, adjudicationListQuery, adjudicationSchema, csvDownloadQuery, fieldKeySchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { adjudicate } from '../services/adjudications/adjudicate.ts';
 import { listAdjudications } from '../services/adjudications/list-adjudications.ts';
 import { reopenAdjudication } from '../services/adjudications/reopen-adjudication.ts';
-import { exportGoldCsv } from '../services/export/gold-export.ts';
+import { exportGoldCsv, goldWideLocation } from '../services/export/gold-export.ts';
+import { csvResponses, sendCsv } from './downloads.ts';
 import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const conflict = { 409: errors[400] };
@@ -36,9 +37,10 @@ const routes = {
   goldCsv: createRoute({
     method: 'get',
     path: '/{projectId}/export/gold.csv',
-    summary: 'The gold dataset of revealed items: long (one decision per row, with rationale) or wide (a column per field)',
-    request: { params: projectParams, query: z.object({ layout: z.enum(['long', 'wide']).default('long') }) },
-    responses: { 200: { content: { 'text/csv': { schema: text() } }, description: 'CSV' }, ...errors },
+    summary:
+      'The gold dataset of revealed items, long: every final value with its provenance, decisions with rationale, who decided and when; wide redirects (308) to export/final.csv',
+    request: { params: projectParams, query: z.object({ layout: z.enum(['long', 'wide']).default('long') }).extend(csvDownloadQuery.shape) },
+    responses: { ...csvResponses('CSV'), 308: { description: 'layout=wide: the final dataset (export/final.csv) holds the gold values, a row per item' } },
   }),
 };
 
@@ -56,8 +58,10 @@ export function adjudicationRoutes(deps: AppDeps) {
       c.json(await listAdjudications(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
     )
     .openapi(routes.goldCsv, async (c) => {
-      const { layout } = c.req.valid('query');
-      const csv = await exportGoldCsv(serviceContext(deps, c), c.req.valid('param').projectId, { layout });
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="gold-${layout}.csv"` });
+      const { layout, bom } = c.req.valid('query');
+      const ctx = serviceContext(deps, c);
+      const { projectId } = c.req.valid('param');
+      if (layout === 'wide') return c.redirect(`${await goldWideLocation(ctx, projectId)}${bom === '1' ? '?bom=1' : ''}`, 308);
+      return sendCsv(c, await exportGoldCsv(ctx, projectId), 'gold-long.csv', bom);
     });
 }

@@ -75,6 +75,6 @@ export function authRoutes(deps: AppDeps) {
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.wsToken, async (c) => c.json(await issueWsToken(serviceContext(deps, c), c.get('session')), 201))
-    .openapi(routes.setupStatus, async (c) => c.json(await setupStatus(serviceContext(deps, c), config.demo.enabled), 200))
+    .openapi(routes.setupStatus, async (c) => c.json({ ...(await setupStatus(serviceContext(deps, c), config.demo.enabled)), mail: config.smtp !== null }, 200))
     .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner(serviceContext(deps, c), c.req.valid('json')) }, 201));
 }

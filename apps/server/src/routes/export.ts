@@ -1,27 +1,26 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { discussionExportSchema, perFieldExportQuery, text } from '@concord/shared';
+import { csvDownloadQuery, discussionExportSchema, perFieldExportQuery, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { exportCodebookCsv, exportCodebookJson } from '../services/export/codebook-export.ts';
 import { exportCodingsCsv } from '../services/export/codings-export.ts';
-import { discussionCsv, loadDiscussion } from '../services/export/discussion-export.ts';
+import { exportDiscussionCsv, loadDiscussion } from '../services/export/discussion-export.ts';
 import { exportRMatrixCsv, exportSpssKalphaCsv, exportSpssKalphaSyntax } from '../services/export/matrix-exports.ts';
 import { exportTidycommCsv } from '../services/export/tidycomm-export.ts';
+import { attachment as download, csvResponses as csv, fileResponses as file, sendCsv } from './downloads.ts';
 import { errors, projectParams } from './schemas.ts';
 
-const file = (type: string, description: string) => ({ 200: { content: { [type]: { schema: text() } }, description }, ...errors });
-const csv = (description: string) => file('text/csv', description);
-const download = (type: string, name: string) => ({ 'content-type': type, 'content-disposition': `attachment; filename="${name}"` });
-const CSV = 'text/csv; charset=utf-8';
+/** Per-field CSV files take the field and the byte-order-mark option. */
+const perFieldCsvQuery = perFieldExportQuery.extend(csvDownloadQuery.shape);
 
 const routes = {
   codingsCsv: createRoute({
     method: 'get',
     path: '/{projectId}/export/codings.csv',
-    summary: 'Submitted codings of revealed items: long (unit,coder,field,value) or wide (one field; a column per coder)',
+    summary: 'Submitted codings of revealed items: long (unit,coder,field,value, then the item columns) or wide (one field: unit, the item columns, a column per coder pseudonym)',
     request: {
       params: projectParams,
-      query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: text().max(100).optional() }),
+      query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: text().max(100).optional() }).extend(csvDownloadQuery.shape),
     },
     responses: csv('CSV'),
   }),
@@ -29,28 +28,28 @@ const routes = {
     method: 'get',
     path: '/{projectId}/export/irr.csv',
     summary: 'R irr layout: one field as a units x coders matrix of numeric codes (NA = missing); irr::kripp.alpha(t(as.matrix(d[, -1])))',
-    request: { params: projectParams, query: perFieldExportQuery },
+    request: { params: projectParams, query: perFieldCsvQuery },
     responses: csv('CSV for read.csv'),
   }),
   krippendorffsalpha: createRoute({
     method: 'get',
     path: '/{projectId}/export/krippendorffsalpha.csv',
     summary: 'R krippendorffsalpha layout (the irr matrix): krippendorffs.alpha(as.matrix(d[, -1]), level = "ordinal")',
-    request: { params: projectParams, query: perFieldExportQuery },
+    request: { params: projectParams, query: perFieldCsvQuery },
     responses: csv('CSV for read.csv'),
   }),
   tidycomm: createRoute({
     method: 'get',
     path: '/{projectId}/export/tidycomm.csv',
     summary: 'R tidycomm layout: one row per unit and coder, a column per coded field; tidycomm::test_icr(d, unit, coder)',
-    request: { params: projectParams },
+    request: { params: projectParams, query: csvDownloadQuery },
     responses: csv('CSV for read.csv'),
   }),
   spssData: createRoute({
     method: 'get',
     path: '/{projectId}/export/spss-kalpha.csv',
     summary: 'SPSS KALPHA data: one field, units in rows, coders c1..cN in columns, numeric codes, empty = missing',
-    request: { params: projectParams, query: perFieldExportQuery },
+    request: { params: projectParams, query: perFieldCsvQuery },
     responses: csv('CSV for GET DATA'),
   }),
   spssSyntax: createRoute({
@@ -71,14 +70,14 @@ const routes = {
     method: 'get',
     path: '/{projectId}/export/codebook.csv',
     summary: 'The codebook as CSV: one row per option or scale point (with parent and numeric code), N/A, number and text fields',
-    request: { params: projectParams },
+    request: { params: projectParams, query: csvDownloadQuery },
     responses: csv('CSV'),
   }),
   discussionCsv: createRoute({
     method: 'get',
     path: '/{projectId}/export/discussion.csv',
     summary: 'Comments and every adjudication step (decide, revise, reopen) of revealed items, with who, when, value and rationale',
-    request: { params: projectParams },
+    request: { params: projectParams, query: csvDownloadQuery },
     responses: csv('CSV'),
   }),
   discussionJson: createRoute({
@@ -96,22 +95,20 @@ export function exportRoutes(deps: AppDeps) {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
       const body = await exportCodingsCsv(serviceContext(deps, c), projectId, query);
-      return c.body(body, 200, download(CSV, `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`));
+      return sendCsv(c, body, `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`, query.bom);
     })
     .openapi(routes.irr, async (c) => {
-      const { field } = c.req.valid('query');
-      return c.body(await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), 200, download(CSV, `irr-${field}.csv`));
+      const { field, bom } = c.req.valid('query');
+      return sendCsv(c, await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `irr-${field}.csv`, bom);
     })
     .openapi(routes.krippendorffsalpha, async (c) => {
-      const { field } = c.req.valid('query');
-      return c.body(await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), 200, download(CSV, `krippendorffsalpha-${field}.csv`));
+      const { field, bom } = c.req.valid('query');
+      return sendCsv(c, await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `krippendorffsalpha-${field}.csv`, bom);
     })
-    .openapi(routes.tidycomm, async (c) =>
-      c.body(await exportTidycommCsv(serviceContext(deps, c), c.req.valid('param').projectId), 200, download(CSV, 'tidycomm.csv')),
-    )
+    .openapi(routes.tidycomm, async (c) => sendCsv(c, await exportTidycommCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'tidycomm.csv', c.req.valid('query').bom))
     .openapi(routes.spssData, async (c) => {
-      const { field } = c.req.valid('query');
-      return c.body(await exportSpssKalphaCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), 200, download(CSV, `spss-kalpha-${field}.csv`));
+      const { field, bom } = c.req.valid('query');
+      return sendCsv(c, await exportSpssKalphaCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `spss-kalpha-${field}.csv`, bom);
     })
     .openapi(routes.spssSyntax, async (c) => {
       const { field } = c.req.valid('query');
@@ -121,11 +118,9 @@ export function exportRoutes(deps: AppDeps) {
     .openapi(routes.codebookJson, async (c) =>
       c.body(await exportCodebookJson(serviceContext(deps, c), c.req.valid('param').projectId), 200, download('application/json; charset=utf-8', 'codebook.json')),
     )
-    .openapi(routes.codebookCsv, async (c) =>
-      c.body(await exportCodebookCsv(serviceContext(deps, c), c.req.valid('param').projectId), 200, download(CSV, 'codebook.csv')),
-    )
+    .openapi(routes.codebookCsv, async (c) => sendCsv(c, await exportCodebookCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'codebook.csv', c.req.valid('query').bom))
     .openapi(routes.discussionCsv, async (c) =>
-      c.body(discussionCsv(await loadDiscussion(serviceContext(deps, c), c.req.valid('param').projectId)), 200, download(CSV, 'discussion.csv')),
+      sendCsv(c, await exportDiscussionCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'discussion.csv', c.req.valid('query').bom),
     )
     .openapi(routes.discussionJson, async (c) => {
       const entries = await loadDiscussion(serviceContext(deps, c), c.req.valid('param').projectId);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { itemFilterQuery, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { createItem, deleteItem, getItem, listItemRows, listItems, setItemPhase, updateItem } from '../services/items/items.ts';
-import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
+import { errorResponse, errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const routes = {
   list: createRoute({
@@ -37,9 +37,10 @@ const routes = {
   phase: createRoute({
     method: 'post',
     path: '/{projectId}/items/{itemId}/phase',
-    summary: 'Open a joint session, reveal, or return an item to independent coding',
+    summary:
+      'Open a joint session, reveal, or return an item to independent coding; a reliability round\'s item leaves independence before every coder submitted only with confirmExcludeLate (409 otherwise)',
     request: { params: itemParams, body: jsonBody(phaseUpdateInput) },
-    responses: { 200: jsonContent(itemSchema), ...errors },
+    responses: { 200: jsonContent(itemSchema), 409: errorResponse, ...errors },
   }),
 };
 
@@ -63,6 +64,7 @@ export function itemRoutes(deps: AppDeps) {
     })
     .openapi(routes.phase, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await setItemPhase(serviceContext(deps, c), projectId, itemId, c.req.valid('json').phase), 200);
+      const { phase, confirmExcludeLate } = c.req.valid('json');
+      return c.json(await setItemPhase(serviceContext(deps, c), projectId, itemId, phase, { confirmExcludeLate }), 200);
     });
 }

@@ -83,7 +83,7 @@ export function projectRoutes(deps: AppDeps) {
     })
     .openapi(routes.members, async (c) => c.json(await listMembers(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.addMember, async (c) =>
-      c.json(await inviteMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json'), { ttlMs: deps.config.inviteTtlMs }), 201),
+      c.json(await inviteMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json'), { ttlMs: deps.config.inviteTtlMs, mailed: deps.config.smtp !== null }), 201),
     )
     .openapi(routes.invitations, async (c) => c.json(await listInvitations(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.revokeInvitation, async (c) => {

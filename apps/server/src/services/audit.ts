@@ -1,10 +1,10 @@
 import { auditLog, type AuditEntity } from '@concord/db';
 import type { ServiceContext } from './context.ts';
 
-/** Appends one entry to the audit log, in the caller's transaction. */
+/** Appends one entry to the audit log, in the caller's transaction (`projectId` null: an entry about an account). */
 export async function audit(
   ctx: ServiceContext,
-  entry: { projectId: string; entity: AuditEntity; entityId: string; action: string; before?: unknown; after?: unknown },
+  entry: { projectId: string | null; entity: AuditEntity; entityId: string; action: string; before?: unknown; after?: unknown },
 ): Promise<void> {
   await ctx.db.insert(auditLog).values({
     projectId: entry.projectId,

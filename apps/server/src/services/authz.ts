@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { projectMembers } from '@concord/db';
-import type { Action, Comment, Phase, Role, ServerToClientEvents } from '@concord/shared';
+import type { Action, Comment, Phase, Role, ServerToClientEvents, TokenScope } from '@concord/shared';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
@@ -39,6 +39,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'adjudications.write': ['owner', 'editor'],
   'comments.write': ALL,
   'export.read': MANAGERS,
+  /** The key from coder pseudonyms (C1, C2…) to people: who coded is the owner's to know. */
+  'export.key': ['owner'],
   'reliability.read': MANAGERS,
   /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
   'disagreements.read': ALL,
@@ -53,6 +55,13 @@ export function requireActor(ctx: ServiceContext): Actor {
   return ctx.actor;
 }
 
+/** Instance-wide operations (not of one project): the instance administrators only. */
+export function authorizeAdmin(ctx: ServiceContext): Actor {
+  const actor = requireActor(ctx);
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'only an instance administrator may do this');
+  return actor;
+}
+
 export async function projectRole(ctx: ServiceContext, projectId: string, userId: string): Promise<Role | null> {
   const [row] = await ctx.db
     .select({ role: projectMembers.role })
@@ -61,14 +70,43 @@ export async function projectRole(ctx: ServiceContext, projectId: string, userId
   return row?.role ?? null;
 }
 
+/*
+ * Personal access tokens act as their owner, narrowed by their scope; both scopes only read.
+ * Two checks, both here: the request's method (any write is refused before a route runs, which
+ * also covers the account's own verbs: password, tokens, sign-out) and, inside `authorize`, the
+ * action (what `read-export` may read).
+ */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** The actions each scope allows (on top of the owner's roles); null: every action its method allows. */
+export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly Action[] | null> = {
+  read: null,
+  /** A scheduled pull: find the project, download its exports. */
+  'read-export': ['project.read', 'export.read'],
+};
+
+/** Refuses a request a token may not make: anything but GET/HEAD, whatever its scope. */
+export function authorizeTokenRequest(scope: TokenScope, method: string): void {
+  if (!SAFE_METHODS.has(method.toUpperCase())) {
+    throw new AppError('TOKEN_SCOPE', `a ${scope} token only reads (GET); sign in to ${method.toUpperCase()}`);
+  }
+}
+
+function authorizeTokenScope(actor: Actor, action: Action): void {
+  const allowed = actor.token ? TOKEN_SCOPE_ACTIONS[actor.token.scope] : null;
+  if (allowed && !allowed.includes(action)) throw new AppError('TOKEN_SCOPE', `a ${actor.token!.scope} token may not ${action.replace('.', ' ')}`);
+}
+
 /**
- * Resolves the caller's role in the project and checks the action.
+ * Resolves the caller's role in the project and checks the action (and a token's scope, after
+ * membership, so a token learns no more about a project than its owner).
  * Non-members get 404, not 403: a project's existence is itself private.
  */
 export async function authorize(ctx: ServiceContext, projectId: string, action: Action): Promise<{ actor: Actor; role: Role }> {
   const actor = requireActor(ctx);
   const role = await projectRole(ctx, projectId, actor.userId);
   if (!role) throw notFound('project');
+  authorizeTokenScope(actor, action);
   if (!can(role, action)) throw forbidden(`a ${role} may not ${action.replace('.', ' ')}`);
   return { actor, role };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '@concord/db';
+import type { TokenScope } from '@concord/shared';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { CollabDocs } from './collab/docs.ts';
@@ -7,6 +8,8 @@ import { bufferedPublisher, type EventPublisher } from './events.ts';
 export interface Actor {
   userId: string;
   isAdmin: boolean;
+  /** Set when the request came with a personal access token: its scope narrows what authz allows. */
+  token?: { id: string; scope: TokenScope };
 }
 
 /** What every domain verb receives: who acts, on which database (or transaction). */

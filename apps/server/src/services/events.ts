@@ -16,7 +16,14 @@ export type DomainEvent =
   | { type: 'comment.added'; projectId: string; itemId: string; comment: Comment }
   | { type: 'adjudication.changed'; projectId: string; itemId: string; fieldKey: string; status: 'decided' | 'reopened' }
   /** A member's role changed or they were removed. */
-  | { type: 'member.accessChanged'; projectId: string; userId: string };
+  | { type: 'member.accessChanged'; projectId: string; userId: string }
+  /**
+   * An invitation link was made (services/mail/ mails it). Carries the one-time token: this
+   * bus is in-process only, and no transport but mail may pass it on.
+   */
+  | { type: 'invitation.created'; projectId: string; invitationId: string; userId: string; email: string; token: string; expiresAt: string; inviterId: string | null }
+  /** Somebody asked for a password-reset link for an existing account (mailed by services/mail/; token as above). */
+  | { type: 'passwordReset.requested'; userId: string; email: string; token: string; expiresAt: string };
 
 export type DomainEventType = DomainEvent['type'];
 

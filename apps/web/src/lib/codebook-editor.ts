@@ -161,3 +161,6 @@ export function cloneFields(fields: readonly FieldDefinition[]): FieldDefinition
 export function sameFields(a: readonly FieldDefinition[], b: readonly FieldDefinition[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** A number typed into an input, or null when it is empty or not a finite number. */
+export const numberOrNull = (raw: string): number | null => (raw.trim() === '' || !Number.isFinite(Number(raw)) ? null : Number(raw));

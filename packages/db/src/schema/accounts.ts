@@ -1,4 +1,5 @@
 import { boolean, index, pgTable, text } from 'drizzle-orm/pg-core';
+import type { TokenScope } from '@concord/shared';
 import { timestamptz } from './columns.ts';
 
 export const users = pgTable('users', {
@@ -37,4 +38,28 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Personal access tokens (`Authorization: Bearer`), for scripts and tools. Stored as SHA-256 of
+ * the secret (256 random bits, so a fast hash is enough), never retrievable after creation.
+ * Revoking deletes the row (the audit log keeps its history); deleting the account deletes them.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    scope: text('scope').$type<TokenScope>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The secret's first characters, shown in the list so the owner can tell tokens apart. */
+    start: text('start').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    lastUsedAt: timestamptz('last_used_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
 );

@@ -1,17 +1,21 @@
-import { bigserial, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
-import type { CodingStatus, CodingValue } from '@concord/shared';
+import { bigserial, boolean, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import type { CodingStatus, CodingValue, RoundType } from '@concord/shared';
 import { timestamptz } from './columns.ts';
 import { users } from './accounts.ts';
 import { codebookVersions, projects } from './projects.ts';
 import { items } from './items.ts';
 
-/** A reliability round: one assignment run, with the parameters that reproduce it. */
+/** A round: one assignment run, with the parameters that reproduce it. */
 export const rounds = pgTable('rounds', {
   id: text('id').primaryKey(),
   projectId: text('project_id')
     .notNull()
     .references(() => projects.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
+  /** What the round is for (ROUND_TYPES); only `reliability` rounds guard independence at a phase change. */
+  type: text('type').$type<RoundType>().notNull().default('production'),
+  /** The codebook version current when the round was created (null for rounds made before types existed). */
+  codebookVersionId: text('codebook_version_id').references(() => codebookVersions.id),
   params: jsonb('params').$type<Record<string, unknown>>().notNull(),
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
@@ -31,6 +35,11 @@ export const assignments = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     roundId: text('round_id').references(() => rounds.id, { onDelete: 'set null' }),
+    /**
+     * True while the item has stayed independent for this coder since the assignment was made;
+     * set false for good when the item leaves the independent phase before she submits.
+     */
+    blind: boolean('blind').notNull().default(true),
     submittedAt: timestamptz('submitted_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
@@ -60,6 +69,11 @@ export const codings = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     submittedAt: timestamptz('submitted_at'),
+    /**
+     * Set at submit: whether the item was independent for this coder from start to submit.
+     * Reliability reads blind codings only (SECURITY.md, rule 5; packages/shared ROUND_TYPES).
+     */
+    blind: boolean('blind').notNull().default(true),
   },
   (t) => [
     unique('codings_item_coder_field_uq').on(t.itemId, t.coderId, t.fieldKey),
@@ -112,7 +126,7 @@ export const comments = pgTable(
   (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],
 );
 
-export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'import';
+export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'round' | 'item' | 'project' | 'token' | 'import';
 
 /**
  * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE, so history
@@ -122,7 +136,8 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    projectId: text('project_id').notNull(),
+    /** Null for entries about an account rather than a project (personal access tokens). */
+    projectId: text('project_id'),
     actorId: text('actor_id'),
     entity: text('entity').$type<AuditEntity>().notNull(),
     entityId: text('entity_id').notNull(),

@@ -3,3 +3,5 @@ export * from './projects.ts';
 export * from './items.ts';
 export * from './coding.ts';
 export * from './collab.ts';
+export * from './mail.ts';
+export * from './pseudonyms.ts';

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import type { FieldDefinition, Role } from '@concord/shared';
 import { timestamptz } from './columns.ts';
 import { users } from './accounts.ts';
@@ -10,6 +10,8 @@ export const projects = pgTable('projects', {
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  /** Exports and reports name coders by display name instead of their pseudonym (C1, C2…). Off by default. */
+  showCoderNames: boolean('show_coder_names').notNull().default(false),
 });
 
 export const projectMembers = pgTable(

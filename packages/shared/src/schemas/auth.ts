@@ -42,6 +42,8 @@ export const setupStatusSchema = z.object({
   demo: z.boolean(),
   /** The demo accounts' emails (never their password), when the demo study is in this database. */
   demoAccounts: z.array(text()),
+  /** Whether this instance sends mail (SMTP_URL): the sign-in page offers a password reset by mail only then. */
+  mail: z.boolean(),
 });
 
 /** A short-lived token for `ws://HOST/yjs/<doc>?token=…`, for clients that cannot send the session cookie. */

@@ -9,3 +9,7 @@ export * from './review.ts';
 export * from './report.ts';
 export * from './reliability.ts';
 export * from './annotation.ts';
+export * from './queue.ts';
+export * from './mail.ts';
+export * from './exports.ts';
+export * from './tokens.ts';

@@ -3,6 +3,7 @@ import { PHASES } from '../roles.ts';
 import { DATE_ORDERS, IMPORT_ACTIONS, IMPORT_TARGETS, PLATFORMS } from '../items.ts';
 import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
+import { QUEUE_STATUSES } from './queue-status.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
 
@@ -52,6 +53,10 @@ export const itemFilterQuery = z.object({
   platform: z.enum(PLATFORMS).optional(),
   /** Items assigned to this user. Coders may only ask for their own assignments. */
   coder: text().max(100).optional(),
+  /** `me`: only the caller's assigned items (her queue). */
+  assigned: z.enum(['me']).optional(),
+  /** Where the queue's coder (`assigned=me`, or `coder`) stands on each item; needs one of them. */
+  status: z.enum(QUEUE_STATUSES).optional(),
   q: text().max(200).optional(),
 });
 export type ItemFilterQuery = z.infer<typeof itemFilterQuery>;
@@ -85,7 +90,15 @@ export const itemRowsSchema = z.object({
 });
 export type ItemRows = z.infer<typeof itemRowsSchema>;
 
-export const phaseUpdateInput = z.object({ phase: z.enum(PHASES) });
+export const phaseUpdateInput = z.object({
+  phase: z.enum(PHASES),
+  /**
+   * Leaving the independent phase before every coder of a reliability round submitted: the
+   * editor confirms that the codings submitted later are left out of reliability (not blind).
+   * Without it such a change is refused (409).
+   */
+  confirmExcludeLate: z.boolean().default(false),
+});
 
 /**
  * target field -> CSV header. Unmapped targets fall back to the known aliases of the target

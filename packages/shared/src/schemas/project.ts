@@ -12,7 +12,12 @@ const projectFields = z.object({
   description: text().max(5000).default(''),
 });
 export const projectInput = projectFields.extend({ template: z.enum(PROJECT_TEMPLATES).default('empty') });
-export const projectUpdateInput = projectFields.partial();
+export const projectUpdateInput = projectFields
+  .extend({
+    /** Exports and reports name coders by display name instead of their pseudonym (C1, C2…). Owners only, like every setting. */
+    showCoderNames: z.boolean(),
+  })
+  .partial();
 
 /**
  * How far the project's coding is, in items: `coded` have at least one coding value,
@@ -41,6 +46,8 @@ export const projectSchema = z.object({
   progress: projectProgressSchema,
   /** What the caller's role may do here (the server's policy), so pages show only what works. */
   actions: z.array(z.enum(ACTIONS)),
+  /** Exports and reports show coders' names (true) or pseudonyms C1, C2… (false, the default). */
+  showCoderNames: z.boolean(),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -83,6 +90,8 @@ export const inviteResultSchema = z.object({
     token: text(),
     /** The page the invitee opens: `/invite/<token>`. */
     path: text(),
+    /** True when the link is also mailed to the invitee (SMTP is configured); the same for every email. */
+    mailed: z.boolean(),
   }),
 });
 export type InviteResult = z.infer<typeof inviteResultSchema>;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { text } from './common.ts';
 import { FIELD_TYPES, fieldKeySchema } from './codebook.ts';
 import { fieldReliabilitySchema, MAX_BOOTSTRAP_REPLICATES } from './review.ts';
+import type { Action } from '../roles.ts';
 
 export const reportQuery = z.object({
   /** json (default) or md, a Markdown file to download. */
@@ -42,7 +43,8 @@ export const reportSchema = z.object({
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
   /** Stated once: what the data are, how the intervals were computed. */
   methods: text(),
-  coders: z.array(z.object({ email: text(), name: text() })),
+  /** The coders as the exports name them: pseudonyms (C1, C2…) unless the project shows names. */
+  coders: z.array(z.object({ label: text() })),
   fields: z.array(reportFieldSchema),
   hash: z.object({
     algorithm: z.literal('sha256'),
@@ -93,25 +95,32 @@ export interface ExportFile {
   perField: boolean;
   /** Field types the export can lay out (per-field exports). */
   fieldTypes?: readonly (typeof FIELD_TYPES)[number][];
+  /** The action it needs beyond `export.read` (the page lists it only for roles that have it). */
+  action?: Action;
 }
 
 const SINGLE_VALUED = ['single_choice', 'ordinal', 'number'] as const;
 
 /** Every download of the report page, in one place (the server documents the same routes). */
 export const EXPORT_FILES: readonly ExportFile[] = [
-  { id: 'codings-long', path: 'export/codings.csv?layout=long', label: 'Codings, long (unit, coder, field, value)', perField: false },
-  { id: 'codings-wide', path: 'export/codings.csv?layout=wide', label: 'Codings, wide (a column per coder; concord reliability)', perField: true },
+  { id: 'final-csv', path: 'export/final.csv', label: 'Final dataset (a row per item: final values and their provenance)', perField: false },
+  { id: 'final-xlsx', path: 'export/final.xlsx', label: 'Final dataset (Excel)', perField: false },
+  { id: 'final-json', path: 'export/final.json', label: 'Final dataset (JSON)', perField: false },
+  { id: 'codings-long', path: 'export/codings.csv?layout=long', label: 'Codings, long (unit, coder, field, value, item columns)', perField: false },
+  { id: 'codings-xlsx', path: 'export/codings.xlsx', label: 'Codings, long (Excel)', perField: false },
+  { id: 'codings-wide', path: 'export/codings.csv?layout=wide', label: 'Codings, wide (item columns, a column per coder)', perField: true },
+  { id: 'items', path: 'export/items.csv', label: 'Items (external id, title, incidents, platform, date, link): goes with the R and SPSS files', perField: false },
   { id: 'irr', path: 'export/irr.csv', label: 'R irr (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },
   { id: 'krippendorffsalpha', path: 'export/krippendorffsalpha.csv', label: 'R krippendorffsalpha (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },
   { id: 'tidycomm', path: 'export/tidycomm.csv', label: 'R tidycomm (unit, coder, a column per field)', perField: false },
   { id: 'spss-kalpha-data', path: 'export/spss-kalpha.csv', label: 'SPSS KALPHA data (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },
   { id: 'spss-kalpha-syntax', path: 'export/spss-kalpha.sps', label: 'SPSS KALPHA syntax (value labels, KALPHA call)', perField: true, fieldTypes: SINGLE_VALUED },
-  { id: 'gold-long', path: 'export/gold.csv?layout=long', label: 'Gold dataset, long (decisions with rationale)', perField: false },
-  { id: 'gold-wide', path: 'export/gold.csv?layout=wide', label: 'Gold dataset, wide (a column per field)', perField: false },
+  { id: 'gold-long', path: 'export/gold.csv?layout=long', label: 'Gold dataset, long (final values with provenance; decisions with rationale)', perField: false },
   { id: 'codebook-json', path: 'export/codebook.json', label: 'Codebook (JSON)', perField: false },
   { id: 'codebook-csv', path: 'export/codebook.csv', label: 'Codebook (CSV, one row per option)', perField: false },
   { id: 'discussion-csv', path: 'export/discussion.csv', label: 'Discussion and decisions (CSV)', perField: false },
   { id: 'discussion-json', path: 'export/discussion.json', label: 'Discussion and decisions (JSON)', perField: false },
+  { id: 'coder-key', path: 'export/coder-key.csv', label: 'Key to the coder pseudonyms (C1, C2…): owners only', perField: false, action: 'export.key' },
 ];
 
 export const discussionEntrySchema = z.object({

@@ -13,6 +13,20 @@ export const RELIABLE_ALPHA = 0.8;
 export const TENTATIVE_ALPHA = 0.667;
 export const MAX_BOOTSTRAP_REPLICATES = 5000;
 
+/**
+ * A field's verdict from the lower bound of its confidence interval, so that a coefficient
+ * that only happens to reach .800 in this sample is not called reliable: `reliable` when the
+ * bound is at least RELIABLE_ALPHA, `tentative` when at least TENTATIVE_ALPHA, `unreliable`
+ * below, `insufficient` when there is no interval (too few data, no bootstrap, text fields).
+ */
+export const VERDICTS = ['reliable', 'tentative', 'unreliable', 'insufficient'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export function verdictOf(ciLow: number | null | undefined): Verdict {
+  if (ciLow === null || ciLow === undefined || !Number.isFinite(ciLow)) return 'insufficient';
+  return ciLow >= RELIABLE_ALPHA ? 'reliable' : ciLow >= TENTATIVE_ALPHA ? 'tentative' : 'unreliable';
+}
+
 const idList = text()
   .max(5000)
   .optional()
@@ -88,6 +102,10 @@ export const fieldReliabilitySchema = z.object({
   others: z.array(coefficientSchema),
   /** Set when percent agreement is at least .80 but the coefficient is below .667. */
   prevalence_warning: prevalenceWarningSchema.nullable(),
+  /** From the CI's lower bound (verdictOf). */
+  verdict: z.enum(VERDICTS),
+  /** Submitted codings (cells) of revealed items left out because they were not made blind. */
+  excluded_not_blind: z.number().int(),
 });
 export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
 

@@ -1,9 +1,11 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
 import { assignments, items, projectMembers, rounds } from '@concord/db';
 import { newId, type Assignment, type AssignmentInput, type AssignmentPreview, type WorkloadRow } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { authorize, can } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
+import { audit } from '../audit.ts';
+import { loadCodebook } from '../codebook/codebook.ts';
 import { planAssignments } from './sampling.ts';
 
 /** The plan of a round (who codes which item), checked against the project; no writes. */
@@ -74,12 +76,15 @@ export async function workload(ctx: ServiceContext, projectId: string): Promise<
 export async function createRound(ctx: ServiceContext, projectId: string, input: AssignmentInput) {
   const { actor } = await authorize(ctx, projectId, 'assignments.manage');
   const { itemRows, plan } = await planRound(ctx, projectId, input);
+  const codebook = await loadCodebook(ctx, projectId);
   return inTransaction(ctx, async (tx) => {
     const roundId = newId('round');
     await tx.db.insert(rounds).values({
       id: roundId,
       projectId,
       name: input.roundName,
+      type: input.type ?? 'production',
+      codebookVersionId: codebook.versionId,
       params: { mode: input.mode, seed: input.seed, coderIds: input.coderIds, incidentId: input.incidentId ?? null, itemCount: itemRows.length },
       createdBy: actor.userId,
     });
@@ -94,6 +99,10 @@ export async function createRound(ctx: ServiceContext, projectId: string, input:
       inserted += rows.length;
       for (const r of rows) perCoder[r.coderId] = (perCoder[r.coderId] ?? 0) + 1;
     }
+    // An item already in a joint session or revealed is not independent for its new coders.
+    const open = tx.db.select({ id: items.id }).from(items).where(and(eq(items.projectId, projectId), ne(items.phase, 'independent')));
+    await tx.db.update(assignments).set({ blind: false }).where(and(eq(assignments.roundId, roundId), inArray(assignments.itemId, open)));
+    await audit(tx, { projectId, entity: 'round', entityId: roundId, action: 'create', after: { name: input.roundName, type: input.type ?? 'production', codebookVersion: codebook.version, assignments: inserted } });
     return { roundId, assignments: inserted, perCoder };
   });
 }
@@ -106,5 +115,5 @@ export async function listAssignments(ctx: ServiceContext, projectId: string, fi
   if (filter.coder) where.push(eq(assignments.coderId, filter.coder));
   if (filter.item) where.push(eq(assignments.itemId, filter.item));
   const rows = await ctx.db.select().from(assignments).where(and(...where)).orderBy(asc(assignments.createdAt), asc(assignments.id));
-  return rows.map((r) => ({ id: r.id, itemId: r.itemId, coderId: r.coderId, roundId: r.roundId, submittedAt: iso(r.submittedAt) }));
+  return rows.map((r) => ({ id: r.id, itemId: r.itemId, coderId: r.coderId, roundId: r.roundId, submittedAt: iso(r.submittedAt), blind: r.blind }));
 }

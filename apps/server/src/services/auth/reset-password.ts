@@ -2,7 +2,7 @@
  * The operator's way back into an account (`pnpm concord user reset-password`): a forgotten
  * password, or an account taken by somebody who used another project's invitation link first
  * (see SECURITY.md). Sets the password, ends every session of the account (its live connections
- * close at the servers' next session check), and leaves the memberships as they are.
+ * close at the servers' next session check), revokes its personal access tokens, and leaves the memberships as they are.
  */
 import { eq } from 'drizzle-orm';
 import { users } from '@concord/db';
@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { hashPassword } from './password.ts';
 import { endUserSessions } from './sessions.ts';
+import { revokeUserTokens } from './api-tokens.ts';
 
 export async function resetPassword(ctx: ServiceContext, input: { email: string; password: string; mustChangePassword: boolean }): Promise<void> {
   const [user] = await ctx.db
@@ -19,4 +20,5 @@ export async function resetPassword(ctx: ServiceContext, input: { email: string;
     .returning({ id: users.id });
   if (!user) throw new AppError('NOT_FOUND', `no account with email ${input.email}`);
   await endUserSessions(ctx, user.id);
+  await revokeUserTokens(ctx, user.id, 'password-reset');
 }

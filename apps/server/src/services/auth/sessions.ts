@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import { sessions, users } from '@concord/db';
 import type { ChangePasswordInput, LoginInput } from '@concord/shared';
@@ -8,10 +8,12 @@ import { requireActor } from '../authz.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { toUser } from './users.ts';
+import { hashToken } from './token-hash.ts';
+import { revokeUserTokens } from './api-tokens.ts';
 
 export const SESSION_COOKIE = 'concord_session';
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+export { hashToken };
 
 export interface LoginDeps {
   limiters: LoginLimits;
@@ -133,6 +135,7 @@ export async function changePassword(
     .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: new Date() })
     .where(eq(users.id, user.id));
   await endUserSessions(ctx, user.id);
+  await revokeUserTokens(ctx, user.id, 'password-change');
   return openSession(ctx, user.id, input.session);
 }
 

@@ -97,8 +97,22 @@ export async function saveMyCodings(
 }
 
 /**
+ * Whether the coder's submit now is blind: the item is still independent and never left
+ * that phase since she was assigned (assignments/independence.ts). Read in the submit's transaction.
+ */
+async function stillBlind(tx: ServiceContext, assignmentId: string, itemId: string): Promise<boolean> {
+  const [row] = await tx.db
+    .select({ blind: assignments.blind, phase: items.phase })
+    .from(assignments)
+    .innerJoin(items, eq(items.id, assignments.itemId))
+    .where(and(eq(assignments.id, assignmentId), eq(items.id, itemId)));
+  return row !== undefined && row.blind && row.phase === 'independent';
+}
+
+/**
  * Submits the coder's codings of an item. Required fields must be coded (N/A counts).
- * When the last assigned coder submits, an item in independent phase is revealed.
+ * When the last assigned coder submits, an item in independent phase is revealed. Each coding
+ * records whether it was made blind (stillBlind).
  */
 export async function submitMyCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<{ revealed: boolean }> {
   const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
@@ -119,10 +133,11 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
   }
   const result = await inTransaction(ctx, async (tx) => {
     const now = new Date();
-    await tx.db.update(codings).set({ status: 'submitted', submittedAt: now }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
+    const blind = await stillBlind(tx, assignment.id, itemId);
+    await tx.db.update(codings).set({ status: 'submitted', submittedAt: now, blind }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
     await tx.db.update(assignments).set({ submittedAt: now }).where(eq(assignments.id, assignment.id));
     for (const r of rows) {
-      await audit(tx, { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted' } });
+      await audit(tx, { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted', blind } });
     }
     const pending = await tx.db.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.itemId, itemId), isNull(assignments.submittedAt)));
     const revealed =

@@ -1,7 +1,12 @@
 /**
- * One persisted batch of a live document: the frozen check, the log append and (for coding
- * documents) the codings projection, in one transaction. Nothing of a batch is relayed to
- * other clients before this commits.
+ * Storing live documents' batches, the service side of collab/persistence.ts (the one path
+ * every update takes to the database: apps/server/src/collab/INTERNALS.md). Both kinds end
+ * in the same append (`appendDocUpdateRows`); they differ in what must hold with it:
+ *
+ * - item documents need no check beyond the connection's access, so the batches of several
+ *   documents share one statement (`persistItemDocBatches`, the group commit);
+ * - a coding document's batch is one transaction with the frozen check and the codings
+ *   projection (`persistCodingDocBatch`).
  *
  * With several server processes (`fromStore`), a process's Y.Doc may lack another process's
  * latest batch, so the projected values are computed from the stored state (snapshot + log,
@@ -11,18 +16,21 @@
 import { and, eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { assignments, items } from '@concord/db';
-import { CODING_DOC, type DocName } from '@concord/shared';
+import { CODING_DOC, type CodingValue, type DocName } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { codingFrozenReason } from './access.ts';
-import { projectCodingValues, type InvalidValue } from './projection.ts';
-import { appendDocUpdateRows, appendDocUpdates, loadDocUpdates, lockDoc } from './store.ts';
+import { codingRowValues, projectCodingValues, type InvalidValue } from './projection.ts';
+import { appendDocUpdateRows, appendDocUpdates, loadDocUpdates, lockDoc, type StoredDoc } from './store.ts';
 
-export async function persistDocBatch(
+type CodingDocName = Extract<DocName, { kind: 'coding' }>;
+
+/** One batch of a coding document: the frozen check, the log append and the projection, in one transaction. */
+export async function persistCodingDocBatch(
   ctx: ServiceContext,
   input: {
     name: string;
-    doc: DocName;
+    doc: CodingDocName;
     updates: Uint8Array[];
     /** The values after this batch in the caller's Y.Doc (one process: it holds every update). */
     codingValues: () => Record<string, unknown>;
@@ -32,10 +40,6 @@ export async function persistDocBatch(
 ): Promise<{ invalid: InvalidValue[] }> {
   const { doc } = input;
   return inTransaction(ctx, async (tx) => {
-    if (doc.kind === 'item') {
-      await appendDocUpdates(tx, { docName: input.name, itemId: doc.itemId, updates: input.updates });
-      return { invalid: [] };
-    }
     // Before any other lock, so compaction and the other processes' batches of this document queue here.
     if (input.fromStore) await lockDoc(tx, input.name);
     // Lock the assignment so a concurrent submit either precedes this batch (and freezes it) or follows it.
@@ -72,11 +76,35 @@ export async function storedCodingValues(ctx: Pick<ServiceContext, 'db'>, docNam
 }
 
 /**
+ * A document's stored state, to load it. A coding document without history starts from the
+ * coder's existing rows (codings made before live documents, or through an import).
+ */
+export async function loadLiveDoc(ctx: ServiceContext, name: string, doc: DocName): Promise<StoredDoc> {
+  const stored = await loadDocUpdates(ctx, name);
+  if (doc.kind !== 'coding' || stored.updates.length) return stored;
+  const values = await codingRowValues(ctx, doc.itemId, doc.coderId);
+  if (!Object.keys(values).length) return stored;
+  const { seeded, stored: late } = await seedCodingDoc(ctx, { name, itemId: doc.itemId, seed: () => encodeValues(values) });
+  // Another process may have seeded (or written) it meanwhile: then its state is loaded.
+  const updates = seeded ? [seeded] : late;
+  return { updates, tailCount: updates.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
+}
+
+function encodeValues(values: Record<string, CodingValue>): Uint8Array {
+  const scratch = new Y.Doc();
+  const map = scratch.getMap(CODING_DOC.values);
+  Y.transact(scratch, () => Object.entries(values).forEach(([k, v]) => map.set(k, v)));
+  const seed = Y.encodeStateAsUpdate(scratch);
+  scratch.destroy();
+  return seed;
+}
+
+/**
  * The first state of a coding document without history, seeded from the coder's rows: stored
  * once, under the document's lock, so two processes opening it at the same time agree on one
  * seed. Returns the stored updates when the document turned out to have history after all.
  */
-export async function seedCodingDoc(
+async function seedCodingDoc(
   ctx: ServiceContext,
   input: { name: string; itemId: string; seed: () => Uint8Array | null },
 ): Promise<{ seeded: Uint8Array | null; stored: Uint8Array[] }> {
@@ -97,10 +125,9 @@ export interface ItemDocBatch {
 }
 
 /**
- * The batches of several item documents in one commit (group commit): item documents need
- * no checks beyond the connection's access, so they share one INSERT statement (atomic by
- * itself; BEGIN/COMMIT around it cost PGlite ~2.5 ms per commit) instead of one transaction
- * per document per batch.
+ * The batches of several item documents in one commit (group commit): one INSERT statement,
+ * atomic by itself (BEGIN/COMMIT around it cost PGlite ~2.5 ms per commit), instead of one
+ * transaction per document per batch.
  */
 export async function persistItemDocBatches(ctx: ServiceContext, batches: ItemDocBatch[]): Promise<void> {
   await appendDocUpdateRows(

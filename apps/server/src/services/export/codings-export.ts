@@ -1,45 +1,69 @@
 /**
  * Codings exports for reliability analysis: submitted codings of revealed items only,
  * so nothing blind ever leaves through an export, and adjudication never alters them.
+ * Coders are named by pseudonym (pseudonyms.ts) and ordered by it; each row carries the
+ * item's columns (item-meta.ts): after `unit,coder,field,value` in the long layout, whose
+ * readers find columns by name, and before the coders in the wide one.
  */
-import { and, asc, eq } from 'drizzle-orm';
-import { codings, items, users } from '@concord/db';
-import { formatValue } from '@concord/shared';
+import { formatValue, ITEM_EXPORT_COLUMNS } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
+import { loadRevealedCodings, type RevealedCoding } from '../reliability/revealed-codings.ts';
 import { csvTable, type CsvText } from './csv.ts';
+import { itemCells, itemMetaById, type ItemMeta } from './item-meta.ts';
+import { loadCoderLabels, type CoderLabels } from './pseudonyms.ts';
+import { xlsxWorkbook, type XlsxBytes } from './xlsx.ts';
 
 export type CodingsLayout = 'long' | 'wide';
 
-export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<CsvText> {
+export const LONG_CODINGS_COLUMNS = ['unit', 'coder', 'field', 'value', ...ITEM_EXPORT_COLUMNS] as const;
+
+interface CodingsData {
+  rows: RevealedCoding[];
+  labels: CoderLabels;
+  meta: Map<string, ItemMeta>;
+}
+
+async function loadCodings(ctx: ServiceContext, projectId: string, field: string | undefined): Promise<CodingsData> {
   await authorize(ctx, projectId, 'export.read');
+  if (field) {
+    const codebook = await loadCodebook(ctx, projectId);
+    if (!codebook.fields.some((f) => f.key === field)) throw new AppError('VALIDATION_FAILED', `unknown field "${field}"`);
+  }
+  const [rows, labels, meta] = await Promise.all([loadRevealedCodings(ctx, projectId, { field }), loadCoderLabels(ctx, projectId), itemMetaById(ctx, projectId)]);
+  // Rows come by item (import order), coder email, field; the files order coders by pseudonym.
+  const order = new Map(rows.map((r, i) => [r, i]));
+  rows.sort((a, b) => (a.itemId === b.itemId ? labels.rank(a.coderId) - labels.rank(b.coderId) || order.get(a)! - order.get(b)! : order.get(a)! - order.get(b)!));
+  return { rows, labels, meta };
+}
+
+function longRows({ rows, labels, meta }: CodingsData): string[][] {
+  return rows.map((r) => [r.itemId, labels.label(r.coderId), r.fieldKey, formatValue(r.value), ...itemCells(meta.get(r.itemId))]);
+}
+
+export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<CsvText> {
   if (options.layout === 'wide' && !options.field) {
+    await authorize(ctx, projectId, 'export.read');
     throw new AppError('VALIDATION_FAILED', 'the wide layout holds one field: add ?field=KEY');
   }
-  if (options.field) {
-    const codebook = await loadCodebook(ctx, projectId);
-    if (!codebook.fields.some((f) => f.key === options.field)) throw new AppError('VALIDATION_FAILED', `unknown field "${options.field}"`);
-  }
-  const where = [eq(codings.projectId, projectId), eq(codings.status, 'submitted'), eq(items.phase, 'revealed')];
-  if (options.field) where.push(eq(codings.fieldKey, options.field));
-  const rows = await ctx.db
-    .select({ unit: items.id, externalId: items.externalId, coder: users.email, field: codings.fieldKey, value: codings.value })
-    .from(codings)
-    .innerJoin(items, eq(items.id, codings.itemId))
-    .innerJoin(users, eq(users.id, codings.coderId))
-    .where(and(...where))
-    .orderBy(asc(items.seq), asc(users.email), asc(codings.fieldKey));
-
-  if (options.layout === 'long') {
-    return csvTable(['unit', 'coder', 'field', 'value'], rows.map((r) => [r.unit, r.coder, r.field, formatValue(r.value)]));
-  }
-  const coders = [...new Set(rows.map((r) => r.coder))].sort();
+  const data = await loadCodings(ctx, projectId, options.field);
+  if (options.layout === 'long') return csvTable(LONG_CODINGS_COLUMNS, longRows(data));
+  const coderIds = [...new Set(data.rows.map((r) => r.coderId))].sort((a, b) => data.labels.rank(a) - data.labels.rank(b));
   const units = new Map<string, Map<string, string>>();
-  for (const r of rows) {
-    if (!units.has(r.unit)) units.set(r.unit, new Map());
-    units.get(r.unit)!.set(r.coder, formatValue(r.value));
+  for (const r of data.rows) {
+    if (!units.has(r.itemId)) units.set(r.itemId, new Map());
+    units.get(r.itemId)!.set(r.coderId, formatValue(r.value));
   }
-  return csvTable(['unit', ...coders], [...units].map(([unit, byCoder]) => [unit, ...coders.map((c) => byCoder.get(c) ?? '')]));
+  return csvTable(
+    ['unit', ...ITEM_EXPORT_COLUMNS, ...coderIds.map((id) => data.labels.label(id))],
+    [...units].map(([unit, byCoder]) => [unit, ...itemCells(data.meta.get(unit)), ...coderIds.map((c) => byCoder.get(c) ?? '')]),
+  );
+}
+
+/** The long layout as a workbook, with the value column numeric where it holds a number. */
+export async function exportCodingsXlsx(ctx: ServiceContext, projectId: string): Promise<XlsxBytes> {
+  const data = await loadCodings(ctx, projectId, undefined);
+  return xlsxWorkbook([{ name: 'codings', header: LONG_CODINGS_COLUMNS, rows: longRows(data), numeric: new Set([3]) }]);
 }

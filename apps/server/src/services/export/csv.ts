@@ -19,7 +19,7 @@ export type CsvText = string & { readonly [csvText]: true };
 /** What a spreadsheet may read as the start of a formula. */
 const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
 /** A number and nothing else: no operator, reference or function can hide in it. */
-const PLAIN_NUMBER = /^[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+export const PLAIN_NUMBER = /^[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** The cell as a spreadsheet should show it: text that starts like a formula gets a leading `'`. */
 export function spreadsheetSafe(value: string): string {
@@ -39,4 +39,12 @@ export function csvTable(header: readonly string[], rows: Iterable<readonly stri
   let out = csvLine(header);
   for (const row of rows) out += csvLine(row);
   return out as CsvText;
+}
+
+/** UTF-8's byte-order mark: Excel reads a CSV as UTF-8 only when it starts with one. */
+const BOM = '\uFEFF';
+
+/** The file with a byte-order mark (the `?bom=1` option of every CSV download). */
+export function withBom(csv: CsvText): CsvText {
+  return (BOM + csv) as CsvText;
 }

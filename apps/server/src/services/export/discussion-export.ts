@@ -2,6 +2,8 @@
  * The discussion and the decisions of revealed items, "what Airtable loses in its CSV
  * export": every comment and every step of every adjudication (decide, revise, reopen,
  * from the audit log) with who, when, the value and the rationale, in item order, then time.
+ * People are named as every export names them (pseudonyms.ts): `byName` is the pseudonym, and
+ * `byEmail` is empty, unless the project shows names.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { auditLog, comments, items, users } from '@concord/db';
@@ -9,6 +11,8 @@ import { formatValue, type CodingValue, type DiscussionEntry } from '@concord/sh
 import { authorize } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { csvTable, type CsvText } from './csv.ts';
+import { itemCells, itemMetaById } from './item-meta.ts';
+import { loadCoderLabels } from './pseudonyms.ts';
 
 interface DecisionState {
   value?: CodingValue | null;
@@ -18,6 +22,8 @@ interface DecisionState {
 
 export async function loadDiscussion(ctx: ServiceContext, projectId: string): Promise<DiscussionEntry[]> {
   await authorize(ctx, projectId, 'export.read');
+  const labels = await loadCoderLabels(ctx, projectId);
+  const who = (userId: string | null, email: string | null) => ({ byEmail: labels.showNames ? email : null, byName: userId ? labels.label(userId) : null });
   const revealed = await ctx.db
     .select({ id: items.id, seq: items.seq, externalId: items.externalId, title: items.title })
     .from(items)
@@ -26,11 +32,11 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
   const entries: (DiscussionEntry & { seq: number })[] = [];
   if (revealed.length) {
     const commentRows = await ctx.db
-      .select({ row: comments, email: users.email, name: users.name })
+      .select({ row: comments, email: users.email })
       .from(comments)
       .leftJoin(users, eq(users.id, comments.authorId))
       .where(and(eq(comments.projectId, projectId), inArray(comments.itemId, [...itemById.keys()])));
-    for (const { row, email, name } of commentRows) {
+    for (const { row, email } of commentRows) {
       const item = itemById.get(row.itemId)!;
       entries.push({
         seq: item.seq,
@@ -40,8 +46,7 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
         itemTitle: item.title,
         fieldKey: row.fieldKey,
         at: iso(row.createdAt)!,
-        byEmail: email ?? null,
-        byName: name ?? null,
+        ...who(row.authorId, email),
         text: row.body,
         value: null,
         status: null,
@@ -49,12 +54,12 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
     }
   }
   const steps = await ctx.db
-    .select({ row: auditLog, email: users.email, name: users.name })
+    .select({ row: auditLog, email: users.email })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(and(eq(auditLog.projectId, projectId), eq(auditLog.entity, 'adjudication')))
     .orderBy(asc(auditLog.id));
-  for (const { row, email, name } of steps) {
+  for (const { row, email } of steps) {
     // entityId is "<itemId>:<fieldKey>" (services/adjudications).
     const sep = row.entityId.indexOf(':');
     const item = itemById.get(row.entityId.slice(0, sep));
@@ -68,8 +73,7 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
       itemTitle: item.title,
       fieldKey: row.entityId.slice(sep + 1),
       at: iso(row.at)!,
-      byEmail: email ?? null,
-      byName: name ?? null,
+      ...who(row.actorId, email),
       text: after.rationale ?? '',
       value: after.value === undefined ? null : formatValue(after.value),
       status: after.status ?? null,
@@ -80,11 +84,28 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
   return entries.map(({ seq: _seq, ...e }) => e);
 }
 
-export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status'] as const;
+/** `external_id` and `item_title` as before; the item's other columns (ITEM_EXPORT_COLUMNS) at the end. */
+export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status', 'incidents', 'platform', 'published_at', 'url'] as const;
 
-export function discussionCsv(entries: DiscussionEntry[]): CsvText {
+export async function exportDiscussionCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
+  const entries = await loadDiscussion(ctx, projectId);
+  const meta = await itemMetaById(ctx, projectId);
   return csvTable(
     DISCUSSION_CSV_COLUMNS,
-    entries.map((e) => [e.kind, e.itemId, e.externalId ?? '', e.itemTitle, e.fieldKey ?? '', e.at, e.byEmail ?? '', e.byName ?? '', e.text, e.value ?? '', e.status ?? '']),
+    entries.map((e) => [
+      e.kind,
+      e.itemId,
+      e.externalId ?? '',
+      e.itemTitle,
+      e.fieldKey ?? '',
+      e.at,
+      e.byEmail ?? '',
+      e.byName ?? '',
+      e.text,
+      e.value ?? '',
+      e.status ?? '',
+      // incidents, platform, published_at, url: the item columns after external_id and title.
+      ...itemCells(meta.get(e.itemId)).slice(2),
+    ]),
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The data behind the per-field exports: one field's submitted codings of revealed items
- * as the wide export lays them out (units in import order, coders by email), through the
- * reliability service's own matrix, so every layout holds the same cells.
+ * as the wide export lays them out (units in import order, coders in pseudonym order,
+ * named by their label), through the reliability service's own matrix, so every layout
+ * holds the same cells.
  */
 import type { FieldDefinition } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -10,6 +11,14 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { fieldMatrix, type FieldMatrix } from '../reliability/field-matrix.ts';
 import { loadRevealedCodings } from '../reliability/revealed-codings.ts';
+import { loadCoderLabels } from './pseudonyms.ts';
+
+/** The matrix with its coder columns reordered (a permutation of `m.coders`). */
+function reorderCoders(m: FieldMatrix, coders: string[]): FieldMatrix {
+  const from = coders.map((c) => m.coders.indexOf(c));
+  const cells = m.units.flatMap((_, u) => from.map((c) => m.cells[u * m.coders.length + c]));
+  return { units: m.units, coders, cells };
+}
 
 export async function loadFieldExport(
   ctx: ServiceContext,
@@ -20,6 +29,8 @@ export async function loadFieldExport(
   const codebook = await loadCodebook(ctx, projectId);
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw new AppError('VALIDATION_FAILED', `unknown field "${fieldKey}"`, [{ path: ['field'], message: `unknown field "${fieldKey}"` }]);
-  const rows = await loadRevealedCodings(ctx, projectId, { field: fieldKey });
-  return { field, matrix: fieldMatrix(rows.map((r) => ({ unit: r.itemId, coder: r.email, value: r.value }))), codebookVersion: codebook.version };
+  const [rows, labels] = await Promise.all([loadRevealedCodings(ctx, projectId, { field: fieldKey }), loadCoderLabels(ctx, projectId)]);
+  const byId = fieldMatrix(rows.map((r) => ({ unit: r.itemId, coder: r.coderId, value: r.value })));
+  const ordered = reorderCoders(byId, [...byId.coders].sort((a, b) => labels.rank(a) - labels.rank(b)));
+  return { field, matrix: { ...ordered, coders: ordered.coders.map((id) => labels.label(id)) }, codebookVersion: codebook.version };
 }

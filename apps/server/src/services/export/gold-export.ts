@@ -1,38 +1,40 @@
 /**
- * The gold dataset: decided adjudications of revealed items, kept apart from the codings
- * (which the codings export still gives unchanged). Long: one row per decision, with its
- * rationale; wide: one row per item, a column per codebook field.
+ * The gold dataset, long: every final value of a revealed item (final-dataset.ts), the
+ * editors' decisions with their rationale, who decided (by pseudonym) and when, and the
+ * values the coders agreed on (`unanimous`, `majority`, `single`) with their provenance;
+ * open fields are left out. The codings export still gives the codings unchanged. The wide
+ * gold file is the final dataset (`export/final.csv`; the route redirects there).
  */
-import { formatValue } from '@concord/shared';
+import { formatValue, ITEM_EXPORT_COLUMNS } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
-import { loadCodebook } from '../codebook/codebook.ts';
 import { loadAdjudications } from '../adjudications/list-adjudications.ts';
 import { csvTable, type CsvText } from './csv.ts';
+import { loadFinalDataset } from './final-dataset.ts';
+import { itemCells } from './item-meta.ts';
+import { loadCoderLabels } from './pseudonyms.ts';
 
-export async function exportGoldCsv(ctx: ServiceContext, projectId: string, options: { layout: 'long' | 'wide' }): Promise<CsvText> {
+export const GOLD_LONG_COLUMNS = ['unit', 'field', 'value', 'provenance', 'rationale', 'decided_by', 'decided_at', 'codebook_version', ...ITEM_EXPORT_COLUMNS] as const;
+
+export async function exportGoldCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
+  const data = await loadFinalDataset(ctx, projectId);
+  const [decisions, labels] = await Promise.all([loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true }), loadCoderLabels(ctx, projectId)]);
+  const decided = new Map(decisions.map((d) => [`${d.row.itemId}\u0000${d.row.fieldKey}`, d]));
+  const rows: string[][] = [];
+  for (const item of data.items) {
+    for (const f of data.fields) {
+      const v = item.values[f.key];
+      if (!v || v.provenance === 'open') continue;
+      const d = decided.get(`${item.id}\u0000${f.key}`);
+      const decision = d ? [d.row.rationale, labels.label(d.row.decidedBy), d.row.decidedAt.toISOString(), String(d.version)] : ['', '', '', String(data.codebook.version)];
+      rows.push([item.id, f.key, formatValue(v.value), v.provenance, ...decision, ...itemCells(item)]);
+    }
+  }
+  return csvTable(GOLD_LONG_COLUMNS, rows);
+}
+
+/** Where the wide gold file went: the final dataset, one row per item (a redirect, for members who may export). */
+export async function goldWideLocation(ctx: ServiceContext, projectId: string): Promise<string> {
   await authorize(ctx, projectId, 'export.read');
-  const rows = await loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true });
-  if (options.layout === 'long') {
-    return csvTable(
-      ['unit', 'external_id', 'field', 'value', 'rationale', 'decided_by', 'decided_at', 'codebook_version'],
-      rows.map((r) => [
-        r.row.itemId,
-        r.externalId ?? '',
-        r.row.fieldKey,
-        formatValue(r.row.value),
-        r.row.rationale,
-        r.decidedByEmail ?? '',
-        r.row.decidedAt.toISOString(),
-        String(r.version),
-      ]),
-    );
-  }
-  const fields = (await loadCodebook(ctx, projectId)).fields.map((f) => f.key);
-  const units = new Map<string, { externalId: string | null; values: Map<string, string> }>();
-  for (const r of rows) {
-    if (!units.has(r.row.itemId)) units.set(r.row.itemId, { externalId: r.externalId, values: new Map() });
-    units.get(r.row.itemId)!.values.set(r.row.fieldKey, formatValue(r.row.value));
-  }
-  return csvTable(['unit', 'external_id', ...fields], [...units].map(([unit, u]) => [unit, u.externalId ?? '', ...fields.map((f) => u.values.get(f) ?? '')]));
+  return `/api/projects/${projectId}/export/final.csv`;
 }

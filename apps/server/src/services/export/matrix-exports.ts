@@ -5,9 +5,11 @@
  * - R krippendorffsalpha: the same file, `krippendorffs.alpha(as.matrix(d[, -1]), level = "ordinal")`;
  * - SPSS KALPHA (Hayes & Krippendorff 2007): the matrix with coders as c1..cN and an empty
  *   cell for missing, plus a syntax file that reads it, labels coders and values, and calls KALPHA.
- * Missing is `NA` in the R files (read.csv's default) and empty in the SPSS file.
+ * Missing is `NA` in the R files (read.csv's default) and empty in the SPSS file. Their
+ * readers take every column after `unit` as a coder, so the items' columns come in the
+ * companion `items.csv` (item-meta.ts), which the SPSS syntax matches in by `unit`.
  */
-import type { FieldDefinition } from '@concord/shared';
+import { ITEM_EXPORT_COLUMNS, type FieldDefinition } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import type { FieldMatrix } from '../reliability/field-matrix.ts';
 import { assertNumericField, codeTable, numericCode } from './codes.ts';
@@ -25,7 +27,7 @@ function matrixCsv(field: FieldDefinition, m: FieldMatrix, header: string[], mis
   return csvTable(['unit', ...header], rows);
 }
 
-/** R irr and krippendorffsalpha: the same matrix (units in rows, a column per coder email). */
+/** R irr and krippendorffsalpha: the same matrix (units in rows, a column per coder pseudonym). */
 export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<CsvText> {
   const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
   assertNumericField(field);
@@ -33,6 +35,17 @@ export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, f
 }
 
 const spssVar = (i: number) => `c${i + 1}`;
+
+/** The companion file's columns as SPSS reads them: format and label, by column. */
+const ITEM_SPSS: Record<(typeof ITEM_EXPORT_COLUMNS)[number], readonly [string, string]> = {
+  external_id: ['A255', 'External id'],
+  title: ['A1024', 'Title'],
+  incidents: ['A1024', 'Incidents (| between several)'],
+  platform: ['A32', 'Platform'],
+  published_at: ['A32', 'Published at (UTC, ISO 8601)'],
+  url: ['A2048', 'Link'],
+};
+const ITEM_SPSS_VARIABLES = ITEM_EXPORT_COLUMNS.map((name) => [name, ...ITEM_SPSS[name]] as const);
 
 export async function exportSpssKalphaCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<CsvText> {
   const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
@@ -63,10 +76,20 @@ export async function exportSpssKalphaSyntax(ctx: ServiceContext, projectId: str
     '* First run the KALPHA macro (kalpha.sps, A. F. Hayes: https://afhayes.com) in this session.',
     `GET DATA /TYPE=TXT /FILE='spss-kalpha-${field.key}.csv' /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS=',' /QUALIFIER='"'`,
     `  /ARRANGEMENT=DELIMITED /FIRSTCASE=2 /VARIABLES=unit A64 ${vars.map((v) => `${v} ${format}`).join(' ')}.`,
+    'SORT CASES BY unit.',
     'DATASET NAME concord.',
+    `* The items' columns: items.csv, matched in by unit.`,
+    `GET DATA /TYPE=TXT /FILE='items.csv' /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS=',' /QUALIFIER='"'`,
+    `  /ARRANGEMENT=DELIMITED /FIRSTCASE=2 /VARIABLES=unit A64 ${ITEM_SPSS_VARIABLES.map(([name, format]) => `${name} ${format}`).join(' ')} phase A16.`,
+    'SORT CASES BY unit.',
+    'DATASET NAME items.',
+    'DATASET ACTIVATE concord.',
+    'MATCH FILES /FILE=* /TABLE=items /BY unit.',
+    'DATASET NAME concord.',
+    `VARIABLE LABELS unit 'Concord item id' ${ITEM_SPSS_VARIABLES.map(([name, , label]) => `${name} ${spssString(label)}`).join(' ')}.`,
   ];
   if (vars.length) {
-    lines.push(`VARIABLE LABELS ${matrix.coders.map((email, i) => `${vars[i]} ${spssString(email)}`).join('\n  ')}.`);
+    lines.push(`VARIABLE LABELS ${matrix.coders.map((coder, i) => `${vars[i]} ${spssString(coder)}`).join('\n  ')}.`);
     const codes = codeTable(field);
     if (codes.length) lines.push(`VALUE LABELS ${vars.join(' ')}\n  ${codes.map((c) => `${c.code} ${spssString(c.label)}`).join('\n  ')}.`);
     lines.push(`KALPHA judges = ${vars.join(' ')}/level = ${level}/detail = 0/boot = ${bootstrap}.`);

@@ -4,6 +4,9 @@
  * "|" (one nominal category per set), N/A of a choice field is "N/A"; missing is `NA`, as
  * is N/A of an ordinal or number field (no scale point, as in the reliability API).
  *   d <- read.csv("tidycomm.csv"); tidycomm::test_icr(d, unit, coder, levels = c(civic_impact = "ordinal"))
+ * test_icr() takes every other column as a variable, so the items' columns come in the
+ * companion `items.csv` (merge(d, read.csv("items.csv"), by = "unit") for the context).
+ * Coders are their pseudonyms, in pseudonym order within each unit.
  */
 import { checkValue, formatValue, isNa, type CodingValue, type FieldDefinition } from '@concord/shared';
 import { authorize } from '../authz.ts';
@@ -11,6 +14,7 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadRevealedCodings } from '../reliability/revealed-codings.ts';
 import { csvTable, type CsvText } from './csv.ts';
+import { loadCoderLabels } from './pseudonyms.ts';
 
 export const TIDYCOMM_MISSING = 'NA';
 export const TIDYCOMM_NA = 'N/A';
@@ -24,16 +28,18 @@ export function tidycommCell(field: FieldDefinition, value: CodingValue | undefi
 export async function exportTidycommCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
   await authorize(ctx, projectId, 'export.read');
   const fields = (await loadCodebook(ctx, projectId)).fields.filter((f) => f.type !== 'text');
-  const rows = await loadRevealedCodings(ctx, projectId, {});
-  // Rows arrive by item, then coder email: one output row per run of (item, coder).
-  const byUnitCoder = new Map<string, { unit: string; coder: string; values: Map<string, CodingValue> }>();
+  const [rows, labels] = await Promise.all([loadRevealedCodings(ctx, projectId, {}), loadCoderLabels(ctx, projectId)]);
+  // Rows arrive by item (import order), then coder: one output row per (item, coder).
+  const byUnitCoder = new Map<string, { unit: string; coderId: string; values: Map<string, CodingValue> }>();
   for (const r of rows) {
-    const key = `${r.itemId}\u0000${r.email}`;
-    if (!byUnitCoder.has(key)) byUnitCoder.set(key, { unit: r.itemId, coder: r.email, values: new Map() });
+    const key = `${r.itemId}\u0000${r.coderId}`;
+    if (!byUnitCoder.has(key)) byUnitCoder.set(key, { unit: r.itemId, coderId: r.coderId, values: new Map() });
     byUnitCoder.get(key)!.values.set(r.fieldKey, r.value);
   }
+  const unitOrder = new Map([...byUnitCoder.values()].map((row, i) => [row.unit, i]));
+  const ordered = [...byUnitCoder.values()].sort((a, b) => unitOrder.get(a.unit)! - unitOrder.get(b.unit)! || labels.rank(a.coderId) - labels.rank(b.coderId));
   return csvTable(
     ['unit', 'coder', ...fields.map((f) => f.key)],
-    [...byUnitCoder.values()].map((row) => [row.unit, row.coder, ...fields.map((f) => tidycommCell(f, row.values.get(f.key)))]),
+    ordered.map((row) => [row.unit, labels.label(row.coderId), ...fields.map((f) => tidycommCell(f, row.values.get(f.key)))]),
   );
 }

@@ -1,9 +1,11 @@
-import { and, asc, count, eq, exists, ilike, or, type SQL } from 'drizzle-orm';
-import { assignments, items } from '@concord/db';
+import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { items } from '@concord/db';
 import { MAX_ITEM_ROWS, newId, type Item, type ItemFilterQuery, type ItemInput, type ItemListQuery, type ItemRows, type Phase, type Role } from '@concord/shared';
 import { notFound } from '../../errors.ts';
-import { authorize, authorizeCoderFilter } from '../authz.ts';
-import { iso, type Actor, type ServiceContext } from '../context.ts';
+import { authorize } from '../authz.ts';
+import { queueFilters } from '../queue/status.ts';
+import { inTransaction, iso, type Actor, type ServiceContext } from '../context.ts';
+import { leaveIndependence } from '../assignments/independence.ts';
 import { assertIncidentInProject } from './incidents.ts';
 
 type ItemRow = typeof items.$inferSelect;
@@ -39,24 +41,15 @@ export async function loadItem(ctx: ServiceContext, projectId: string, itemId: s
 
 /**
  * The filters of the item list and table as one condition. Coders may filter by their own
- * assignments only: whom an item is assigned to is not theirs to see (assignments read the same way).
+ * assignments only: whom an item is assigned to is not theirs to see (assignments read the same way);
+ * the assignment filters (`coder`, `assigned=me`, `status`) are the queue's (queue/status.ts).
  */
 function itemFilter(ctx: ServiceContext, projectId: string, query: ItemFilterQuery, caller: { actor: Actor; role: Role }): SQL {
   const where: SQL[] = [eq(items.projectId, projectId)];
   if (query.incident) where.push(eq(items.incidentId, query.incident));
   if (query.phase) where.push(eq(items.phase, query.phase));
   if (query.platform) where.push(eq(items.platform, query.platform));
-  if (query.coder) {
-    authorizeCoderFilter(caller, query.coder);
-    where.push(
-      exists(
-        ctx.db
-          .select({ one: assignments.id })
-          .from(assignments)
-          .where(and(eq(assignments.itemId, items.id), eq(assignments.coderId, query.coder))),
-      ),
-    );
-  }
+  where.push(...queueFilters(ctx, caller, query));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     where.push(or(ilike(items.title, pattern), ilike(items.body, pattern), ilike(items.author, pattern), ilike(items.externalId, pattern))!);
@@ -135,15 +128,22 @@ export async function deleteItem(ctx: ServiceContext, projectId: string, itemId:
   await ctx.db.delete(items).where(eq(items.id, itemId));
 }
 
-/** Editors open a joint session, reveal, or send an item back to independent coding. */
-export async function setItemPhase(ctx: ServiceContext, projectId: string, itemId: string, phase: Phase): Promise<Item> {
+/**
+ * Editors open a joint session, reveal, or send an item back to independent coding. Leaving
+ * independence early ends it for the coders who have not submitted (assignments/independence.ts).
+ */
+export async function setItemPhase(ctx: ServiceContext, projectId: string, itemId: string, phase: Phase, options: { confirmExcludeLate?: boolean } = {}): Promise<Item> {
   await authorize(ctx, projectId, 'phase.manage');
   const before = await loadItem(ctx, projectId, itemId);
-  const [row] = await ctx.db
-    .update(items)
-    .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
-    .where(eq(items.id, itemId))
-    .returning();
+  const row = await inTransaction(ctx, async (tx) => {
+    await leaveIndependence(tx, projectId, itemId, { from: before.phase, to: phase, confirmExcludeLate: options.confirmExcludeLate ?? false });
+    const [updated] = await tx.db
+      .update(items)
+      .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
+      .where(eq(items.id, itemId))
+      .returning();
+    return updated;
+  });
   // Open live documents follow the new phase: readers who lost access are disconnected.
   await ctx.collab?.itemAccessChanged(itemId);
   if (before.phase !== phase) ctx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: before.phase, to: phase });

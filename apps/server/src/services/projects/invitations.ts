@@ -37,8 +37,12 @@ async function accountFor(tx: ServiceContext, input: InviteInput): Promise<strin
   return raced!.id;
 }
 
-/** Invites an email into this project; a previous unused link of this project for it stops working. */
-export async function inviteMember(ctx: ServiceContext, projectId: string, input: InviteInput, options: { ttlMs: number }): Promise<InviteResult> {
+/**
+ * Invites an email into this project; a previous unused link of this project for it stops working.
+ * `mailed`: SMTP is configured, so the link also goes to the invitee by mail (services/mail/,
+ * after the commit); the same for every email, so the answer still says nothing about the account.
+ */
+export async function inviteMember(ctx: ServiceContext, projectId: string, input: InviteInput, options: { ttlMs: number; mailed: boolean }): Promise<InviteResult> {
   await authorize(ctx, projectId, 'members.manage');
   return inTransaction(ctx, async (tx) => {
     const userId = await accountFor(tx, input);
@@ -65,7 +69,11 @@ export async function inviteMember(ctx: ServiceContext, projectId: string, input
       action: replaced.length ? 'reissue' : 'create',
       after: { email, role: input.role, expiresAt: expiresAt.toISOString() },
     });
-    return { invitation: { id, email, role: input.role, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), token, path: invitePath(token) } };
+    const inviterId = tx.actor?.userId ?? null;
+    tx.events?.publish({ type: 'invitation.created', projectId, invitationId: id, userId, email, token, expiresAt: expiresAt.toISOString(), inviterId });
+    return {
+      invitation: { id, email, role: input.role, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), token, path: invitePath(token), mailed: options.mailed },
+    };
   });
 }
 

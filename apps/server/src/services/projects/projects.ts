@@ -11,7 +11,7 @@ import { DEMO_CODEBOOK } from '../../demo/codebook.ts';
 
 const actionsOf = (role: Role): Action[] => ACTIONS.filter((a) => can(role, a));
 
-type ProjectRow = { id: string; name: string; description: string; createdAt: Date };
+type ProjectRow = { id: string; name: string; description: string; createdAt: Date; showCoderNames: boolean };
 
 function toProject(row: ProjectRow, role: Role, itemCount: number, progress: ProjectProgress): Project {
   return {
@@ -23,6 +23,7 @@ function toProject(row: ProjectRow, role: Role, itemCount: number, progress: Pro
     itemCount,
     progress,
     actions: actionsOf(role),
+    showCoderNames: row.showCoderNames,
   };
 }
 
@@ -34,6 +35,7 @@ export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
       name: projects.name,
       description: projects.description,
       createdAt: projects.createdAt,
+      showCoderNames: projects.showCoderNames,
       role: projectMembers.role,
     })
     .from(projectMembers)
@@ -95,7 +97,14 @@ export async function createProject(
 
 export async function updateProject(ctx: ServiceContext, projectId: string, input: z.infer<typeof projectUpdateInput>): Promise<Project> {
   await authorize(ctx, projectId, 'project.update');
-  await ctx.db.update(projects).set({ ...input, updatedAt: new Date() }).where(eq(projects.id, projectId));
+  await inTransaction(ctx, async (tx) => {
+    const [before] = await tx.db.select({ showCoderNames: projects.showCoderNames }).from(projects).where(eq(projects.id, projectId));
+    await tx.db.update(projects).set({ ...input, updatedAt: new Date() }).where(eq(projects.id, projectId));
+    // Whether files name coders is a privacy decision: kept in the audit log.
+    if (input.showCoderNames !== undefined && input.showCoderNames !== before?.showCoderNames) {
+      await audit(tx, { projectId, entity: 'project', entityId: projectId, action: 'show-coder-names', before: { showCoderNames: before?.showCoderNames }, after: { showCoderNames: input.showCoderNames } });
+    }
+  });
   return getProject(ctx, projectId);
 }
 

@@ -38,6 +38,7 @@ import {
   type FieldDefinition,
   type FieldReliability,
   type PrevalenceWarning,
+  verdictOf,
 } from '@concord/shared';
 import { declaredCategories, labelRows, setRows, type CellCounts, type FieldMatrix } from './field-matrix.ts';
 
@@ -228,6 +229,8 @@ export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstr
     p_below_667: null,
     others: [],
     prevalence_warning: null,
+    verdict: 'insufficient' as const,
+    excluded_not_blind: 0,
   };
   if (field.type === 'text') return { ...empty, reason: 'text fields have no agreement coefficient' };
   if (m.coders.length < 2) {
@@ -249,5 +252,8 @@ export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstr
     reason: main.alpha.reason,
     others: main.others,
     prevalence_warning: prevalenceWarning(d, main.alpha.value, main.alpha.percentAgreement),
+    verdict: verdictOf(main.boot?.low),
+    // The caller knows what was left out before the matrix was built (get-reliability.ts).
+    excluded_not_blind: 0,
   };
 }

@@ -7,7 +7,7 @@ import { cachedReliability } from './cache.ts';
 import { fieldDrilldown } from './field-drilldown.ts';
 import type { ReliabilityOptions } from './get-reliability.ts';
 import { projectIncidents, projectRounds } from './project-lists.ts';
-import { loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
+import { blindOnly, loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
 
 /**
  * One field of the current codebook in detail (see field-drilldown.ts), on the same data
@@ -27,16 +27,18 @@ export async function getFieldDrilldown(
   const filters = await resolveReviewFilters(ctx, projectId, query);
   const key = ['field', fieldKey, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
   return cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const rows = await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey });
+    const { rows, notBlind } = blindOnly(await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey }));
     const [incidentRows, roundRows] = await Promise.all([projectIncidents(ctx, projectId), projectRounds(ctx, projectId)]);
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
+    const drilldown = fieldDrilldown(field, rows, { incidents: incidentRows, rounds: roundRows }, bootstrap);
     const coders = new Map(rows.map((r) => [r.email, { id: r.coderId, email: r.email, name: r.name }]));
     return {
       codebookVersion: codebook.version,
       bootstrap: { replicates: query.bootstrap, seed: query.seed },
       coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
       rounds: roundRows,
-      ...fieldDrilldown(field, rows, { incidents: incidentRows, rounds: roundRows }, bootstrap),
+      ...drilldown,
+      field: { ...drilldown.field, excluded_not_blind: notBlind.get(fieldKey) ?? 0 },
     };
   });
 }

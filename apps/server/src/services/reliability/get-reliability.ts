@@ -5,7 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { fieldMatrix, type FieldCell } from './field-matrix.ts';
 import { fieldReliability } from './field-reliability.ts';
-import { loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
+import { blindOnly, loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
 import { cachedReliability, type ReliabilityCache } from './cache.ts';
 import { projectRounds } from './project-lists.ts';
 
@@ -15,8 +15,8 @@ export interface ReliabilityOptions {
 }
 
 /**
- * Reliability per field of the current codebook, on submitted codings of revealed items
- * (pre-adjudication: adjudications never enter), optionally for one field, incident,
+ * Reliability per field of the current codebook, on blind submitted codings of revealed items
+ * (pre-adjudication: adjudications never enter; codings not made blind are counted, not used), optionally for one field, incident,
  * round or set of coders. The same numbers as `concord reliability` on the wide export.
  */
 export async function getReliability(ctx: ServiceContext, projectId: string, query: ReliabilityQuery, options: ReliabilityOptions = {}): Promise<ReliabilityReport> {
@@ -28,7 +28,7 @@ export async function getReliability(ctx: ServiceContext, projectId: string, que
   const filters = await resolveReviewFilters(ctx, projectId, query);
   const key = ['report', query.field ?? null, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
   return cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const rows = await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field });
+    const { rows, notBlind } = blindOnly(await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field }));
     const byField = new Map<string, FieldCell[]>();
     const coders = new Map<string, { id: string; email: string; name: string }>();
     for (const r of rows) {
@@ -39,7 +39,7 @@ export async function getReliability(ctx: ServiceContext, projectId: string, que
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
     const fields: FieldReliability[] = codebook.fields
       .filter((f) => !query.field || f.key === query.field)
-      .map((f) => fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap));
+      .map((f) => ({ ...fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap), excluded_not_blind: notBlind.get(f.key) ?? 0 }));
     return {
       codebookVersion: codebook.version,
       bootstrap: { replicates: query.bootstrap, seed: query.seed },

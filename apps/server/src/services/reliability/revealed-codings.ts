@@ -22,6 +22,8 @@ export interface RevealedCoding {
   /** The round of the coder's assignment to the item (null without one). */
   roundId: string | null;
   revealedAt: Date | null;
+  /** Made blind: the item stayed independent for this coder until she submitted (codings.blind). */
+  blind: boolean;
 }
 
 export interface RevealedFilters {
@@ -86,6 +88,7 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       value: codings.value,
       roundId: assignments.roundId,
       revealedAt: items.revealedAt,
+      blind: codings.blind,
     })
     .from(codings)
     .innerJoin(items, eq(items.id, codings.itemId))
@@ -94,4 +97,18 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
     .leftJoin(assignments, and(eq(assignments.itemId, codings.itemId), eq(assignments.coderId, codings.coderId)))
     .where(and(...where))
     .orderBy(asc(items.seq), asc(users.email), asc(codings.fieldKey));
+}
+
+/**
+ * Reliability reads blind codings only (issue 13): a coding submitted after its item left the
+ * independent phase may echo the others' values. The rest is counted per field, to be reported.
+ */
+export function blindOnly(rows: RevealedCoding[]): { rows: RevealedCoding[]; notBlind: Map<string, number> } {
+  const notBlind = new Map<string, number>();
+  const kept: RevealedCoding[] = [];
+  for (const r of rows) {
+    if (r.blind) kept.push(r);
+    else notBlind.set(r.fieldKey, (notBlind.get(r.fieldKey) ?? 0) + 1);
+  }
+  return { rows: kept, notBlind };
 }

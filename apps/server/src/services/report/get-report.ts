@@ -12,6 +12,7 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { codebookJson } from '../export/codebook-export.ts';
 import { exportCodingsCsv } from '../export/codings-export.ts';
+import { loadCoderLabels } from '../export/pseudonyms.ts';
 import { getReliability } from '../reliability/get-reliability.ts';
 import { dataHash, hashCovers } from './data-hash.ts';
 import { fieldParagraph, fieldRow, methodsStatement } from './methods-text.ts';
@@ -30,6 +31,7 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
   });
   const codebook = await loadCodebook(ctx, projectId);
   const longCsv = await exportCodingsCsv(ctx, projectId, { layout: 'long' });
+  const labels = await loadCoderLabels(ctx, projectId);
   return {
     project,
     codebook: { name: codebook.name, version: reliability.codebookVersion },
@@ -41,7 +43,7 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
       codebookVersion: reliability.codebookVersion,
       bootstrap: reliability.bootstrap,
     }),
-    coders: reliability.coders.map((c) => ({ email: c.email, name: c.name })),
+    coders: [...reliability.coders].sort((a, b) => labels.rank(a.id) - labels.rank(b.id)).map((c) => ({ label: labels.label(c.id) })),
     fields: reliability.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, paragraph: fieldParagraph(f), row: fieldRow(f), reliability: f })),
     hash: { algorithm: 'sha256', value: dataHash(longCsv, codebookJson(codebook)), covers: hashCovers(projectId, codebook.version) },
   };

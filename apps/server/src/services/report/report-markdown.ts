@@ -22,7 +22,7 @@ export function reportMarkdown(r: Report): string {
   const lines = [
     `# Reliability report: ${markdownText(r.project.name)}`,
     '',
-    `Codebook "${markdownText(r.codebook.name)}", version ${r.codebook.version}. Coders: ${r.coders.map((c) => markdownText(c.email)).join(', ') || 'none yet'}.`,
+    `Codebook "${markdownText(r.codebook.name)}", version ${r.codebook.version}. Coders: ${r.coders.map((c) => markdownText(c.label)).join(', ') || 'none yet'}.`,
     '',
     '## Methods',
     '',

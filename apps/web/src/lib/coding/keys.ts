@@ -1,6 +1,6 @@
 /**
  * Keyboard keys of the coding view: Ctrl/Cmd+Enter submits, j/k go to the next/previous item,
- * 1-9 pick the n-th choice of the focused field. Keys typed into a text input are left alone.
+ * n to the next item of one's queue not yet submitted, 1-9 pick the n-th choice of the focused field. Keys typed into a text input are left alone.
  */
 import type { CodingValue, FieldDefinition } from '@concord/shared';
 import { isChoiceField, nthChoice } from '$lib/coding-form.ts';
@@ -14,6 +14,8 @@ export interface CodingKeyActions {
   submit: () => void;
   /** Goes to the next (j) or previous (k) item; false when there is none. */
   go: (direction: 'next' | 'prev') => boolean;
+  /** Goes to the next uncoded item of the caller's queue. */
+  nextUncoded: () => void;
   choose: (field: FieldDefinition, choice: CodingValue) => void;
 }
 
@@ -26,6 +28,11 @@ export function onCodingKey(event: KeyboardEvent, actions: CodingKeyActions): vo
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
   if (event.key === 'j' || event.key === 'k') {
     if (actions.go(event.key === 'j' ? 'next' : 'prev')) event.preventDefault();
+    return;
+  }
+  if (event.key === 'n') {
+    event.preventDefault();
+    actions.nextUncoded();
     return;
   }
   if (/^[1-9]$/.test(event.key)) {

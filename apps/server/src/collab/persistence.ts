@@ -1,0 +1,55 @@
+/**
+ * Persistence as an extension of the rooms, in the manner of Hocuspocus' extension hooks
+ * (onLoadDocument, onStoreDocument): a room asks this interface to load its document and to
+ * store each batch, and never reaches the database itself. `createDatabasePersistence` is
+ * the one implementation; the commit pipeline around it is described in INTERNALS.md.
+ */
+import type { Db } from '@concord/db';
+import type { DocName } from '@concord/shared';
+import type { Logger } from '../logger.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { loadLiveDoc, persistCodingDocBatch, persistItemDocBatches } from '../services/collab/persist.ts';
+import type { InvalidValue } from '../services/collab/projection.ts';
+import { compactDoc, loadDocUpdates, type StoredDoc } from '../services/collab/store.ts';
+import { createItemLog } from './item-log.ts';
+
+export type { StoredDoc };
+
+/** One batch of a document's updates, in the order they were applied. */
+export interface StoreBatch {
+  name: string;
+  doc: DocName;
+  updates: Uint8Array[];
+  /** A coding document's values after exactly this batch (what the projection stores). */
+  codingValues(): Record<string, unknown>;
+}
+
+export interface DocPersistence {
+  /** The stored state of a document being loaded (a coding document without history is seeded from its rows). */
+  onLoadDocument(name: string, doc: DocName): Promise<StoredDoc>;
+  /** The stored state as it is, to re-apply after a Redis reconnect (never seeds). */
+  onReloadDocument(name: string): Promise<StoredDoc>;
+  /** Stores one batch; resolves once it is durable. Values that could not be projected are returned. */
+  onStoreDocument(batch: StoreBatch): Promise<{ invalid: InvalidValue[] }>;
+  /** Merges the log into the snapshot; resolves with the snapshot's size. */
+  onCompactDocument(name: string, itemId: string): Promise<{ bytes: number }>;
+}
+
+/**
+ * `commitsInFlight`: item-document group commits that may run at once (item-log.ts).
+ * `shared`: other processes write the same documents, so coding projections read the stored state.
+ */
+export function createDatabasePersistence(options: { db: Db; logger: Logger; commitsInFlight?: number; shared: boolean }): DocPersistence {
+  const ctx: ServiceContext = { db: options.db, actor: null, logger: options.logger };
+  const itemLog = createItemLog((batches) => persistItemDocBatches(ctx, batches), { inFlight: options.commitsInFlight });
+  return {
+    onLoadDocument: (name, doc) => loadLiveDoc(ctx, name, doc),
+    onReloadDocument: (name) => loadDocUpdates(ctx, name),
+    async onStoreDocument({ name, doc, updates, codingValues }) {
+      if (doc.kind === 'coding') return persistCodingDocBatch(ctx, { name, doc, updates, codingValues, fromStore: options.shared });
+      await itemLog.append({ name, itemId: doc.itemId, updates });
+      return { invalid: [] };
+    },
+    onCompactDocument: (name, itemId) => compactDoc(ctx, { docName: name, itemId }),
+  };
+}

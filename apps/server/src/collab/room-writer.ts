@@ -1,0 +1,160 @@
+/**
+ * The write side of a room: changes wait in a batch, the batch is stored through the
+ * persistence extension, and only then handed back to the room to publish and relay.
+ * Ordering and durability: INTERNALS.md (The commit pipeline).
+ */
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DocPersistence, StoreBatch } from './persistence.ts';
+import type { Peer } from './peer.ts';
+
+/** Compact the log into the snapshot after this many persisted updates (and when the room unloads). */
+export const COMPACT_EVERY_UPDATES = 500;
+
+interface Deferred {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Where a change to the Y.Doc came from. Only `client` and `server` changes are persisted;
+ * `load` (snapshot and log replay) and `remote` (another process's persisted batch, or the
+ * stored state re-read after a Redis reconnect) never are, so nothing is stored twice.
+ */
+export type Origin =
+  | { kind: 'load' }
+  | { kind: 'remote' }
+  | { kind: 'client'; connection: Peer }
+  | { kind: 'server'; userId: string; done: Deferred };
+
+export type LocalOrigin = Extract<Origin, { kind: 'client' | 'server' }>;
+
+export const isOrigin = (value: unknown): value is Origin => typeof value === 'object' && value !== null && 'kind' in value;
+
+export interface Pending {
+  update: Uint8Array;
+  origin: LocalOrigin;
+}
+
+export interface WriterHost {
+  readonly name: string;
+  readonly itemId: string;
+  /** The batch to store, without its updates (filled in by the writer). */
+  batch(): Omit<StoreBatch, 'updates'>;
+  /** The batch is durable: publish it to the other processes and relay it. */
+  committed(batch: readonly Pending[]): void;
+  /** A batch could not be stored: the in-memory document is ahead of the database. */
+  failed(err: unknown): void;
+}
+
+export class RoomWriter {
+  /** Approximate encoded size: the stored size at load plus every update since. */
+  approxBytes = 0;
+  private tailCount = 0;
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  /** When the first update of the pending batch arrived (performance.now()), for the relay latency. */
+  private pendingSince = 0;
+  private brokenBy: unknown = null;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly host: WriterHost,
+    private readonly env: { persistence: DocPersistence; metrics: Metrics; logger: Logger },
+  ) {}
+
+  /** The error of the batch that failed, or null. */
+  get broken(): unknown {
+    return this.brokenBy;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** The stored state was loaded: its size and the log rows not yet compacted. */
+  loaded(stored: { bytes: number; tailCount: number }): void {
+    this.approxBytes = stored.bytes;
+    this.tailCount = stored.tailCount;
+  }
+
+  /** A change that is stored already (another process's batch) still grows the document. */
+  grew(bytes: number): void {
+    this.approxBytes += bytes;
+  }
+
+  enqueue(update: Uint8Array, origin: LocalOrigin): void {
+    this.approxBytes += update.byteLength;
+    if (this.pending.push({ update, origin }) === 1) this.pendingSince = performance.now();
+    this.scheduleFlush();
+  }
+
+  /** Resolves when every change so far is persisted (rejects if a batch failed). */
+  async flushed(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.brokenBy) throw this.brokenBy;
+  }
+
+  /** Merges the log into the snapshot (when there is a log). */
+  async compact(): Promise<void> {
+    if (this.tailCount === 0 || this.brokenBy) return;
+    try {
+      const { bytes } = await this.env.persistence.onCompactDocument(this.host.name, this.host.itemId);
+      this.tailCount = 0;
+      this.approxBytes = bytes;
+    } catch (err) {
+      // The log is intact; the next compaction retries.
+      this.env.logger.warn({ err, doc: this.host.name }, 'live document compaction failed');
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    // A microtask, not setImmediate: INTERNALS.md (Batching).
+    this.flushing = Promise.resolve()
+      .then(() => this.flushLoop())
+      .finally(() => {
+        this.flushing = null;
+        if (this.pending.length && !this.brokenBy) this.scheduleFlush();
+      });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length && !this.brokenBy) {
+      const [receivedAt, commitStartedAt] = [this.pendingSince, performance.now()];
+      const batch = this.pending.splice(0);
+      // Read now: the values after exactly this batch.
+      const base = this.host.batch();
+      try {
+        const { invalid } = await this.env.persistence.onStoreDocument({ ...base, updates: batch.map((p) => p.update) });
+        if (invalid.length) this.warnOnce(invalid.map((i) => i.fieldKey), base.codingValues());
+      } catch (err) {
+        this.fail(err, batch);
+        return;
+      }
+      this.env.metrics.liveCommit(batch.length, commitStartedAt);
+      this.tailCount += batch.length;
+      this.host.committed(batch);
+      for (const p of batch) if (p.origin.kind === 'server') p.origin.done.resolve();
+      this.env.metrics.liveRelay(receivedAt);
+      if (this.tailCount >= COMPACT_EVERY_UPDATES) await this.compact();
+    }
+  }
+
+  private warnOnce(fieldKeys: string[], values: Record<string, unknown>): void {
+    for (const fieldKey of fieldKeys) {
+      const key = `${fieldKey}=${JSON.stringify(values[fieldKey])}`;
+      if (this.warned.has(key)) continue;
+      this.warned.add(key);
+      // Not the problem's text: it quotes the coded value.
+      this.env.logger.warn({ doc: this.host.name, fieldKey }, 'coding document value not projected');
+    }
+  }
+
+  /** Waiting writers get the error; the room closes its connections (clients resend on reconnect). */
+  private fail(err: unknown, batch: Pending[]): void {
+    this.brokenBy = err;
+    for (const p of [...batch, ...this.pending.splice(0)]) if (p.origin.kind === 'server') p.origin.done.reject(err);
+    this.host.failed(err);
+  }
+}

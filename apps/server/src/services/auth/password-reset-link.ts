@@ -1,0 +1,77 @@
+/**
+ * Password reset by mail: the self-service twin of `pnpm concord user reset-password`.
+ * Asking answers the same whatever the email (the route says "if an account has this email, a
+ * link is on its way"); only an existing account with a password gets a link, mailed after the
+ * commit (domain event `passwordReset.requested`, services/mail/). The link `/reset-password/<token>`
+ * is 256 bits, stored as SHA-256, single use (marked used in the statement that checks it, as
+ * invitations are), valid RESET_TTL_MS; a new request replaces the account's unused link.
+ * Using it sets the password, ends every session of the account and signs this browser in.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { passwordResets, users } from '@concord/db';
+import { newId, type PasswordResetInput, type PasswordResetRequestInput } from '@concord/shared';
+import { AppError } from '../../errors.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
+import { hashPassword } from './password.ts';
+import { endUserSessions, hashToken, openSession } from './sessions.ts';
+import { toUser } from './users.ts';
+
+/** Long enough to find the mail, short enough that an old mailbox is no key to the account. */
+export const RESET_TTL_MS = 60 * 60_000;
+/** One link per account per minute: asking again at once does not flood the inbox. */
+const REQUEST_INTERVAL_MS = 60_000;
+
+export const resetPath = (token: string) => `/reset-password/${token}`;
+
+/** Public: issues a link when the email has an active account; says nothing either way. */
+export async function requestPasswordReset(ctx: ServiceContext, input: PasswordResetRequestInput): Promise<void> {
+  const [user] = await ctx.db.select({ id: users.id, email: users.email, pending: users.pending }).from(users).where(eq(users.email, input.email));
+  // A pending account has no password to reset: its invitation link sets one.
+  if (!user || user.pending) return;
+  await inTransaction(ctx, async (tx) => {
+    const now = new Date();
+    const [recent] = await tx.db
+      .select({ id: passwordResets.id })
+      .from(passwordResets)
+      .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt), gt(passwordResets.createdAt, new Date(now.getTime() - REQUEST_INTERVAL_MS))));
+    if (recent) return;
+    await tx.db.delete(passwordResets).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
+    await tx.db.insert(passwordResets).values({ id: newId('passwordReset'), tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+    tx.events?.publish({ type: 'passwordReset.requested', userId: user.id, email: user.email, token, expiresAt: expiresAt.toISOString() });
+  });
+}
+
+/** Public: uses a reset link once. Returns the account and a new session (for the cookie). */
+export async function resetPasswordWithLink(
+  ctx: ServiceContext,
+  input: PasswordResetInput,
+  session: { sessionTtlMs: number; ip: string; userAgent: string | null },
+): Promise<{ user: ReturnType<typeof toUser>; session: { token: string; expiresAt: Date } }> {
+  const passwordHash = await hashPassword(input.password);
+  const tokenHash = hashToken(input.token);
+  return inTransaction(ctx, async (tx) => {
+    const now = new Date();
+    const [used] = await tx.db
+      .update(passwordResets)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+      .returning({ userId: passwordResets.userId });
+    if (!used) {
+      const [link] = await tx.db.select({ usedAt: passwordResets.usedAt }).from(passwordResets).where(eq(passwordResets.tokenHash, tokenHash));
+      if (!link) throw new AppError('NOT_FOUND', 'this reset link is unknown or was replaced by a newer one');
+      if (link.usedAt) throw new AppError('LINK_USED', 'this reset link was already used; ask for a new one');
+      throw new AppError('LINK_EXPIRED', 'this reset link expired; ask for a new one');
+    }
+    const [account] = await tx.db
+      .update(users)
+      .set({ passwordHash, mustChangePassword: false, updatedAt: now })
+      .where(eq(users.id, used.userId))
+      .returning();
+    await endUserSessions(tx, used.userId);
+    tx.logger.info({ userId: used.userId }, 'password reset by mailed link');
+    return { user: toUser(account!), session: await openSession(tx, used.userId, session) };
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The final value of one (item, field) and where it comes from (`PROVENANCES` in
+ * @concord/shared). The value follows the charts' counting rule (report/consensus.ts), so the
+ * final dataset and the charts always agree: a decision wins; else the value more than half of
+ * the coders submitted; else none. Values that no longer fit the codebook are not votes.
+ */
+import { checkValue, formatValue, type CodingValue, type FieldDefinition, type Provenance } from '@concord/shared';
+import { consensusValue } from '../report/consensus.ts';
+
+export interface FinalValue {
+  value: CodingValue | null;
+  provenance: Provenance;
+}
+
+export const OPEN: FinalValue = { value: null, provenance: 'open' };
+
+/**
+ * @param votes the submitted values of the item's coders for this field
+ * @param itemCoders how many coders submitted the item (one: a decision is a review)
+ * @param decided the decided adjudication, if any (`value: null` is "no value")
+ */
+export function finalValue(field: FieldDefinition, votes: readonly CodingValue[], itemCoders: number, decided?: { value: CodingValue | null }): FinalValue {
+  if (decided) return { value: consensusValue(field, votes, decided), provenance: itemCoders <= 1 ? 'reviewed' : 'decided' };
+  const valid = votes.filter((v) => checkValue(field, v) === null);
+  if (valid.length === 0) return OPEN;
+  if (valid.length === 1) return { value: valid[0]!, provenance: 'single' };
+  const first = formatValue(valid[0]!);
+  if (valid.every((v) => formatValue(v) === first)) return { value: valid[0]!, provenance: 'unanimous' };
+  const majority = consensusValue(field, valid);
+  return majority === null ? OPEN : { value: majority, provenance: 'majority' };
+}

@@ -1,0 +1,119 @@
+/**
+ * The wide layout: a header row, the unit id in the first column and one column per coder.
+ */
+import { COMMA, type HeaderRecord, isBlank, NEWLINE, QUOTE, raggedError, readRecord, type RecordCursor, recordEnd, RETURN, trimCell } from './csv-records.ts';
+import { MISSING } from './reliability-data.ts';
+import { grow, TokenTable } from './token-table.ts';
+
+/** What a scanner found: token ids per unit and coder, before they become categories. */
+export interface Scanned {
+  readonly tokens: TokenTable;
+  /** Token ids per unit x coder, -1 missing. */
+  readonly codes: Int32Array;
+  readonly nUnits: number;
+  readonly coders: readonly string[];
+  readonly units: readonly string[];
+}
+
+const SPACE = 32;
+const TAB = 9;
+const decoder = new TextDecoder();
+
+/**
+ * The wide layout's hot path: scans UTF-8 bytes of unquoted rows, hashing
+ * each trimmed cell and interning it without allocating a string. A row with
+ * a quote is decoded and read by the RFC 4180 record reader instead.
+ */
+export function scanWide(bytes: Uint8Array, header: HeaderRecord, keepUnitIds: boolean): Scanned {
+  const tokens = new TokenTable();
+  const units: string[] = [];
+  const fields: string[] = [];
+  const length = bytes.length;
+  let pos = header.end;
+  let line = header.nextLine;
+  const width = header.cells.length;
+  // Sized from the line count, so the hot loop writes into a typed array with no growth
+  // check of its own (a method call per cell cost a third of the scan).
+  let codes = new Int32Array(Math.max(1, (countLines(bytes, pos) + 1) * (width - 1)));
+  let n = 0;
+  let nUnits = 0;
+  while (pos < length) {
+    const rowStart = pos;
+    const rowLine = line;
+    const codesAtRowStart = n;
+    if (n + width > codes.length) codes = grow(codes, n + width);
+    let column = 0;
+    let quoted = false;
+    let blank = true;
+    let unitStart = 0;
+    let unitEnd = 0;
+    for (;;) {
+      let ch = pos < length ? bytes[pos]! : NEWLINE;
+      while ((ch === SPACE || ch === TAB) && pos < length) ch = ++pos < length ? bytes[pos]! : NEWLINE;
+      if (ch === QUOTE) {
+        quoted = true;
+        break;
+      }
+      const start = pos;
+      let end = pos;
+      let hash = 0;
+      let hashAtEnd = 0;
+      while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) {
+        hash = (Math.imul(hash, 31) + ch) | 0;
+        if (ch !== SPACE && ch !== TAB) {
+          end = pos + 1;
+          hashAtEnd = hash;
+        }
+        ch = ++pos < length ? bytes[pos]! : NEWLINE;
+      }
+      if (end > start) blank = false;
+      if (column === 0) {
+        unitStart = start;
+        unitEnd = end;
+      } else if (column < width) {
+        codes[n++] = end === start ? MISSING : tokens.idForRange(bytes, start, end, hashAtEnd, rowLine, column + 1);
+      }
+      column++;
+      if (ch === COMMA && pos < length) {
+        pos++;
+        continue;
+      }
+      if (ch === RETURN && pos < length) pos++;
+      if (pos < length && bytes[pos] === NEWLINE) pos++;
+      break;
+    }
+    if (quoted) {
+      n = codesAtRowStart;
+      const end = recordEnd(bytes, rowStart);
+      const cursor: RecordCursor = { pos: 0, line: rowLine };
+      readRecord(decoder.decode(bytes.subarray(rowStart, end)), cursor, fields);
+      pos = end;
+      line = cursor.line;
+      if (isBlank(fields)) continue;
+      if (fields.length !== width) throw raggedError(rowLine, fields.length, width);
+      if (keepUnitIds) units.push(trimCell(fields[0] ?? ''));
+      for (let c = 1; c < width; c++) {
+        const cell = trimCell(fields[c] ?? '');
+        codes[n++] = cell === '' ? MISSING : tokens.id(cell, rowLine, c + 1);
+      }
+      nUnits++;
+      continue;
+    }
+    line++;
+    if (blank && column === 1) {
+      n = codesAtRowStart;
+      continue;
+    }
+    if (column !== width) throw raggedError(rowLine, column, width);
+    if (keepUnitIds) units.push(decoder.decode(bytes.subarray(unitStart, unitEnd)));
+    nUnits++;
+  }
+  return { tokens, codes: codes.subarray(0, n), nUnits, coders: header.cells.slice(1), units };
+}
+
+/** Line breaks from `pos` on: an upper bound of the rows left (quoted breaks count too). */
+function countLines(bytes: Uint8Array, pos: number): number {
+  let lines = 0;
+  for (let i = bytes.indexOf(NEWLINE, pos); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) lines++;
+  return lines;
+}
