@@ -35,7 +35,7 @@ export class ImportWizard {
   readonly dataRows = $derived(Math.max(0, this.records.length - 1));
   readonly ready = $derived(this.check !== null && !this.stale && this.check.problemCount === 0 && this.check.valid > 0 && this.busy === '');
   /** The last check's action per data row (create, update, unchanged). */
-  readonly actions = $derived(new Map<number, ImportAction>(this.check?.actions.map((a) => [a.row, a.action]) ?? []));
+  readonly actions: Readonly<Record<number, ImportAction>> = $derived(Object.fromEntries(this.check?.actions.map((a) => [a.row, a.action]) ?? []));
   /** The skipped rows in file order. */
   readonly skippedRows = $derived([...this.skip].sort((a, b) => a - b));
 
