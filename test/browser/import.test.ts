@@ -191,7 +191,7 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     await page.screenshot({ path: `${ARTIFACTS}items-table-end.png` });
 
     // Filter by incident: 500 rows, each of them Alpha.
-    const incidents = await ok(client().api.projects[':projectId'].incidents.$get({ param: { projectId: created.id } }));
+    const { incidents } = await ok(client().api.projects[':projectId'].incidents.$get({ param: { projectId: created.id } }));
     const alpha = incidents.find((i) => i.name === 'Alpha')!;
     await page.getByRole('combobox', { name: 'Incident' }).selectOption(alpha.id);
     await page.getByRole('status').filter({ hasText: '500 items match' }).waitFor();

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { krippendorffAlpha, parseReliabilityCsv, setAlpha } from '@concord/reliability';
-import type { Item } from '@concord/shared';
+import type { Incident, Item } from '@concord/shared';
 import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { DEMO_PROJECT_NAME } from '../src/demo/accounts.ts';
 import { seedDemo } from '../src/demo/seed.ts';
@@ -31,8 +31,15 @@ describe('demo study', () => {
       const projects = await json<{ name: string; itemCount: number }[]>(await h.request(s, 'GET', '/api/projects'));
       expect(projects).toEqual([expect.objectContaining({ name: DEMO_PROJECT_NAME, itemCount: 30 })]);
     }
-    const incidents = await json<{ name: string; itemCount: number }[]>(await h.request(sessions.coder1!, 'GET', `/api/projects/${projectId}/incidents`));
+    const { incidents } = await json<{ incidents: Incident[] }>(await h.request(sessions.coder1!, 'GET', `/api/projects/${projectId}/incidents`));
     expect(incidents.map((i) => i.itemCount)).toEqual([15, 15]);
+    // Described and dated from the seed report: the January 2022 protests and the November 2022 election.
+    expect(incidents.map((i) => [i.country, i.startDate?.slice(0, 7), i.endDate! >= i.startDate!])).toEqual([
+      ['Kazakhstan', '2022-01', true],
+      ['Kazakhstan', '2022-10', true],
+    ]);
+    expect(incidents[0]!.description).toMatch(/Mamay/);
+    expect(incidents[1]!.description).toMatch(/November 2022/);
     expect(incidents.map((i) => i.name).join(' ')).toMatch(/disinformation.*election|election.*disinformation/i);
   });
 

@@ -29,7 +29,7 @@ async function titles(): Promise<string[]> {
 }
 
 async function incidentNames(): Promise<string[]> {
-  return (await json<{ name: string }[]>(await h.request(members.editor, 'GET', `/api/projects/${f.projectId}/incidents`))).map((i) => i.name);
+  return (await json<{ incidents: { name: string }[] }>(await h.request(members.editor, 'GET', `/api/projects/${f.projectId}/incidents`))).incidents.map((i) => i.name);
 }
 
 // Rows 2 and 4 have problems; row 3 names a new incident.

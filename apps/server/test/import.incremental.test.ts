@@ -39,8 +39,8 @@ async function allItems(projectId: string): Promise<(Item & { updatedAt?: string
   return (await json<{ items: Item[] }>(await h.request(members.editor, 'GET', `/api/projects/${projectId}/items?limit=1000`))).items;
 }
 
-async function incidents(projectId: string): Promise<{ id: string; name: string }[]> {
-  return json(await h.request(members.editor, 'GET', `/api/projects/${projectId}/incidents`));
+async function incidents(projectId: string): Promise<{ id: string; name: string; itemCount: number }[]> {
+  return (await json<{ incidents: { id: string; name: string; itemCount: number }[] }>(await h.request(members.editor, 'GET', `/api/projects/${projectId}/incidents`))).incidents;
 }
 
 const HEADER = 'Record ID,Name,Link,Media platform,Date,Text,Reach,Incident,Frames';
@@ -191,9 +191,19 @@ describe("Airtable's cells", () => {
     const byName = new Map((await incidents(projectId)).map((i) => [i.name, i.id]));
     expect([...byName.keys()].sort()).toEqual(['Inc A', 'Inc B', 'Inc, C']);
     const [one, two] = await allItems(projectId);
-    // The first linked record is the item's incident (the primary one).
+    // Every linked record, in the cell's order; the first is the primary one.
+    expect(one!.incidentIds).toEqual([byName.get('Inc A'), byName.get('Inc B')]);
+    expect(two!.incidentIds).toEqual([byName.get('Inc, C'), byName.get('Inc A')]);
     expect(one!.incidentId).toBe(byName.get('Inc A'));
-    expect(two!.incidentId).toBe(byName.get('Inc, C'));
+    // An item counts under each of its incidents.
+    expect(Object.fromEntries((await incidents(projectId)).map((i) => [i.name, i.itemCount]))).toEqual({ 'Inc A': 2, 'Inc B': 1, 'Inc, C': 1 });
+
+    // Re-importing with rec1 linked to Inc B alone updates its links; the same file again changes nothing.
+    const changed = 'Record ID,Name,Incident\nrec1,Linked twice,Inc B\nrec2,Quoted,"""Inc, C"",Inc A"\n';
+    expect(await json<ImportResult>(await post(projectId, 'import', changed))).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect(await json<ImportResult>(await post(projectId, 'import', changed))).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    const [after] = await allItems(projectId);
+    expect(after!.incidentIds).toEqual([byName.get('Inc B')]);
   });
 
   it('reads attachment cells as links, Airtable numbers and friendly dates, keeps line breaks, skips and counts blank rows', async () => {

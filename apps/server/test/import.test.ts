@@ -38,7 +38,7 @@ describe('CSV import', () => {
     );
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ externalId: 'KZ-1', title: 'Arrest of Mamay, day one', platform: 'facebook', reach: 1200, publishedAt: '2022-01-05T00:00:00.000Z', body: 'A post, with "quotes"' });
-    const incidents = await json<{ name: string; itemCount: number }[]>(await h.request(members.coder, 'GET', `/api/projects/${f.projectId}/incidents`));
+    const { incidents } = await json<{ incidents: { name: string; itemCount: number }[] }>(await h.request(members.coder, 'GET', `/api/projects/${f.projectId}/incidents`));
     expect(incidents.map((i) => i.name)).toEqual(expect.arrayContaining(['Arrest', 'Election']));
   });
 

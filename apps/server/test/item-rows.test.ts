@@ -36,13 +36,13 @@ describe('GET /item-rows', () => {
     expect(body!.truncated).toBe(false);
     expect(body!.rows[0]!.title).toBe('A post about the arrest');
     expect(body!.rows.slice(1).map((r) => r.externalId)).toEqual(Array.from({ length: N }, (_, i) => `T-${i + 1}`));
-    expect(Object.keys(body!.rows[1]!).sort()).toEqual(['author', 'externalId', 'id', 'incidentId', 'phase', 'platform', 'publishedAt', 'title', 'url']);
+    expect(Object.keys(body!.rows[1]!).sort()).toEqual(['author', 'externalId', 'id', 'incidentId', 'incidentIds', 'phase', 'platform', 'publishedAt', 'title', 'url']);
   });
 
   it('filters by platform, incident, phase and text (title, body, external id)', async () => {
     const telegram = (await rows(members.coder, { platform: 'telegram' })).body!;
     expect(telegram.total).toBe(Array.from({ length: N }, (_, i) => i + 1).filter((i) => i % 3 === 1).length);
-    const incidents = await json<{ id: string; name: string }[]>(await h.request(members.coder, 'GET', `/api/projects/${f.projectId}/incidents`));
+    const { incidents } = await json<{ incidents: { id: string; name: string }[] }>(await h.request(members.coder, 'GET', `/api/projects/${f.projectId}/incidents`));
     const odd = incidents.find((i) => i.name === 'Odd')!;
     const oddTelegram = (await rows(members.coder, { incident: odd.id, platform: 'telegram' })).body!;
     expect(oddTelegram.rows.every((r) => r.incidentId === odd.id && r.platform === 'telegram')).toBe(true);

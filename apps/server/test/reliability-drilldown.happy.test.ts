@@ -105,7 +105,7 @@ describe('drill-down of single-valued fields', () => {
     const f = fieldOf('civic_impact');
     const d = await drilldown('civic_impact');
     const items = await get<{ items: Item[] }>('/items?limit=100&phase=revealed');
-    const incidents = await get<{ id: string; name: string }[]>('/incidents');
+    const { incidents } = await get<{ incidents: { id: string; name: string }[] }>('/incidents');
     expect(d.incidents.map((i) => i.label)).toEqual(incidents.map((i) => i.name));
     const csv = await wideCsv('civic_impact');
     for (const incident of d.incidents) {

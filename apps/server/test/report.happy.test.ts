@@ -4,7 +4,6 @@
  * cells of the long/wide exports; chart counts are recomputed here from the exports.
  */
 import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed, barValues } from '@concord/charts/testing';
 import {
@@ -18,6 +17,7 @@ import {
   type ReliabilityReport,
   type Report,
 } from '@concord/shared';
+import { chartValues, csvRecords, csvRows, expectedCode } from './export-expectations.ts';
 import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
@@ -41,8 +41,8 @@ async function get(path: string, who = 'owner') {
   return res;
 }
 const text = async (path: string) => (await get(path)).text();
-const rows = (csv: string) => parse(csv) as string[][];
-const records = (csv: string) => parse(csv, { columns: true }) as Record<string, string>[];
+const rows = csvRows;
+const records = csvRecords;
 
 let codebook: Codebook;
 const field = (key: string) => codebook.fields.find((f) => f.key === key)!;
@@ -114,13 +114,6 @@ describe('reliability report', () => {
     expect((await json<Report>(await get('/report?bootstrap=0'))).hash.value).toBe(report.hash.value);
   });
 });
-
-/** A wide/long cell as the matrix exports code it (see services/export/codes.ts), recomputed here. */
-function expectedCode(f: FieldDefinition, cell: string): string | null {
-  if (cell === '') return null;
-  if (f.type === 'single_choice') return cell === 'NA' ? String(f.options.length + 1) : String(f.options.findIndex((o) => o.value === cell) + 1);
-  return cell === 'NA' ? null : cell;
-}
 
 describe('R and SPSS exports', () => {
   const SINGLE = ['civic_impact', 'dimension', 'element', 'platform', 'popularity'];
@@ -262,34 +255,17 @@ describe('discussion and decisions export', () => {
   });
 });
 
-/** The chart counting rule, recomputed from the long export and the gold dataset. */
 async function expectedValues(fieldKey: string): Promise<Map<string, string[]>> {
-  const f = field(fieldKey);
-  const long = records(await text('/export/codings.csv?layout=long')).filter((r) => r.field === fieldKey);
-  const gold = new Map(records(await text('/export/gold.csv?layout=long')).filter((r) => r.field === fieldKey).map((r) => [r.unit!, r.value!]));
-  const votes = new Map<string, string[]>();
-  for (const r of long) votes.set(r.unit!, [...(votes.get(r.unit!) ?? []), r.value!]);
-  const out = new Map<string, string[]>();
-  for (const item of items.filter((i) => i.phase === 'revealed')) {
-    const cells = votes.get(item.id) ?? [];
-    const more = (k: number) => k * 2 > cells.length;
-    let value: string[] = [];
-    if (gold.has(item.id)) value = gold.get(item.id)! === '' || gold.get(item.id) === 'NA' ? [] : gold.get(item.id)!.split('|').filter(Boolean);
-    else if (f.type === 'multiple_choice') {
-      if (!more(cells.filter((c) => c === 'NA').length)) value = f.options.map((o) => o.value).filter((o) => more(cells.filter((c) => c.split('|').includes(o)).length));
-    } else {
-      const top = [...new Set(cells)].find((c) => more(cells.filter((x) => x === c).length));
-      value = top && top !== 'NA' ? [top] : [];
-    }
-    out.set(item.id, value);
-  }
-  return out;
+  const ofField = (r: Record<string, string>) => r.field === fieldKey;
+  const long = records(await text('/export/codings.csv?layout=long')).filter(ofField);
+  const gold = records(await text('/export/gold.csv?layout=long')).filter(ofField);
+  return chartValues(field(fieldKey), long, gold, items);
 }
 
 describe('charts', () => {
   let incidents: { id: string; name: string }[];
   beforeAll(async () => {
-    incidents = await json<{ id: string; name: string }[]>(await get('/incidents'));
+    incidents = (await json<{ incidents: { id: string; name: string }[] }>(await get('/incidents'))).incidents;
   });
 
   async function chart(id: string) {

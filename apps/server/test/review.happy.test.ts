@@ -130,7 +130,7 @@ describe('reliability API', () => {
     expect(one.fields).toHaveLength(1);
     expect(one.fields[0]).toMatchObject({ value: report.fields.find((f) => f.key === 'civic_impact')!.value, ci: null, p_below_800: null });
 
-    const incidents = await json<{ id: string }[]>(await h.request(demo.owner!, 'GET', api('/incidents')));
+    const { incidents } = await json<{ incidents: { id: string }[] }>(await h.request(demo.owner!, 'GET', api('/incidents')));
     const byIncident = await json<ReliabilityReport>(await h.request(demo.owner!, 'GET', api(`/reliability?field=civic_impact&incident=${incidents[0]!.id}&bootstrap=0`)));
     expect(byIncident.fields[0]!.n_units).toBe(12);
 

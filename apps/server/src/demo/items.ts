@@ -2,13 +2,29 @@
  * Thirty synthetic media items written for the demo (not copied articles), 15 per
  * incident, each with the "true" codes from which the demo coders' codings derive.
  */
+/**
+ * The study's two incidents as the seed report (shared/seed/unfreedom-monitor-kazakhstan.txt,
+ * "Key incidents") describes them. Dates: the seed names January 2022 (the internet shutdown of
+ * January 5 to 11) and the November 2022 snap election; each span runs from the start the
+ * seed gives to the last demo item collected for the incident.
+ */
 export const INCIDENT_ARREST = {
   name: 'Dissident arrested for "disinformation" after the January 2022 protests',
-  description: 'Opposition leader Zhanbolat Mamay is detained and charged with spreading false information and organising mass riots after Qandy Qantar.',
+  description:
+    'During the January 2022 protests (Qandy Qantar) the internet was shut down from January 5 to 11 and state media monopolised the coverage. Zhanbolat Mamay, leader of the unregistered Democratic Party of Kazakhstan, had asked supporters on social media to gather for a peaceful rally; he was detained and charged with spreading disinformation, organising mass protests and insulting a state authority.',
+  country: 'Kazakhstan',
+  startDate: '2022-01-05',
+  endDate: '2022-03-11',
+  tags: ['January protests', 'internet shutdown', 'disinformation charges', 'surveillance'],
 };
 export const INCIDENT_ELECTION = {
   name: 'Coordinated inauthentic behaviour before the 2022 presidential election',
-  description: 'Pro-Tokayev accounts post pre-approved praise en masse in the run-up to the snap presidential election of November 2022.',
+  description:
+    'In the build-up to the snap presidential election of November 2022, accounts posted pre-approved content praising President Tokayev en masse; screenshots of private messages showed users given ready-made posts, recalling the "Nurbots" of the Nazarbayev era.',
+  country: 'Kazakhstan',
+  startDate: '2022-10-20',
+  endDate: '2022-12-05',
+  tags: ['elections', 'coordinated inauthentic behaviour', 'propaganda'],
 };
 
 export interface DemoTruth {

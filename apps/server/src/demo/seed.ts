@@ -17,6 +17,7 @@ import { insertUser } from '../services/auth/users.ts';
 import { replaceCodebook } from '../services/codebook/codebook.ts';
 import { saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
 import { importItems } from '../services/import/import-items.ts';
+import { createIncident } from '../services/items/incidents.ts';
 import { listItems } from '../services/items/items.ts';
 import { addMember } from '../services/projects/members.ts';
 import { createProject } from '../services/projects/projects.ts';
@@ -90,6 +91,8 @@ async function seedDemoWith(db: Db, logger: Logger, password: string, collab: Co
   });
   for (const a of DEMO_ACCOUNTS.slice(1)) await addMember(owner, project.id, { email: a.email, role: a.role });
   await replaceCodebook(owner, project.id, { ...DEMO_CODEBOOK, baseVersion: 1 });
+  // Incidents first, with their descriptions and dates: the import then links items to them by name.
+  for (const incident of [INCIDENT_ARREST, INCIDENT_ELECTION]) await createIncident(owner, project.id, incident);
   await importItems(owner, project.id, {
     format: 'json',
     filename: 'demo-items.json',

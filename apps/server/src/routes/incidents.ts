@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
-import { incidentInput, incidentSchema, okSchema, text } from '@concord/shared';
+import { incidentInput, incidentListSchema, incidentSchema, incidentUpdateInput, okSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { createIncident, deleteIncident, listIncidents, updateIncident } from '../services/items/incidents.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
@@ -11,24 +10,28 @@ const routes = {
   incidents: createRoute({
     method: 'get',
     path: '/{projectId}/incidents',
+    summary: 'The project\'s incidents with their dates and item counts (an item in several incidents counts under each)',
     request: { params: projectParams },
-    responses: { 200: jsonContent(z.array(incidentSchema)), ...errors },
+    responses: { 200: jsonContent(incidentListSchema), ...errors },
   }),
   createIncident: createRoute({
     method: 'post',
     path: '/{projectId}/incidents',
+    summary: 'Create an incident (name, description, country, start and end dates, tags)',
     request: { params: projectParams, body: jsonBody(incidentInput) },
     responses: { 201: jsonContent(incidentSchema), ...errors, 409: errors[400] },
   }),
   updateIncident: createRoute({
     method: 'patch',
     path: '/{projectId}/incidents/{incidentId}',
-    request: { params: incidentParams, body: jsonBody(incidentInput.partial()) },
+    summary: 'Edit an incident: only the fields sent change',
+    request: { params: incidentParams, body: jsonBody(incidentUpdateInput) },
     responses: { 200: jsonContent(okSchema), ...errors, 409: errors[400] },
   }),
   deleteIncident: createRoute({
     method: 'delete',
     path: '/{projectId}/incidents/{incidentId}',
+    summary: 'Delete an incident; its items stay, unlinked from it',
     request: { params: incidentParams },
     responses: { 200: jsonContent(okSchema), ...errors },
   }),
@@ -36,7 +39,7 @@ const routes = {
 
 export function incidentRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.incidents, async (c) => c.json(await listIncidents(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.incidents, async (c) => c.json({ incidents: await listIncidents(serviceContext(deps, c), c.req.valid('param').projectId) }, 200))
     .openapi(routes.createIncident, async (c) =>
       c.json(await createIncident(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
     )

@@ -23,17 +23,31 @@ const routes = {
   create: createRoute({
     method: 'post',
     path: '/{projectId}/items',
+    summary: 'Add one item (the import\'s validation); `incidentIds` links it to incidents, the first primary',
     request: { params: projectParams, body: jsonBody(itemInput) },
     responses: { 201: jsonContent(itemSchema), ...errors },
   }),
-  get: createRoute({ method: 'get', path: '/{projectId}/items/{itemId}', request: { params: itemParams }, responses: { 200: jsonContent(itemSchema), ...errors } }),
+  get: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}',
+    summary: 'One item with its incidents (`incidentIds`, the first primary)',
+    request: { params: itemParams },
+    responses: { 200: jsonContent(itemSchema), ...errors },
+  }),
   update: createRoute({
     method: 'patch',
     path: '/{projectId}/items/{itemId}',
+    summary: 'Edit an item: only the fields sent change; `incidentIds` replaces its incidents',
     request: { params: itemParams, body: jsonBody(itemUpdateInput) },
     responses: { 200: jsonContent(itemSchema), ...errors },
   }),
-  remove: createRoute({ method: 'delete', path: '/{projectId}/items/{itemId}', request: { params: itemParams }, responses: { 200: jsonContent(okSchema), ...errors } }),
+  remove: createRoute({
+    method: 'delete',
+    path: '/{projectId}/items/{itemId}',
+    summary: 'Delete an item',
+    request: { params: itemParams },
+    responses: { 200: jsonContent(okSchema), ...errors },
+  }),
   phase: createRoute({
     method: 'post',
     path: '/{projectId}/items/{itemId}/phase',

@@ -48,7 +48,8 @@ const row = (id: string, title: string, extra: Partial<ItemRow> = {}): ItemRow =
   platform: null,
   author: null,
   publishedAt: null,
-  incidentId: null,
+  incidentId: extra.incidentId ?? null,
+  incidentIds: extra.incidentId ? [extra.incidentId] : [],
   phase: 'independent',
   ...extra,
 });

@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, json, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, date, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { Phase, Platform } from '@concord/shared';
 import { timestamptz } from './columns.ts';
@@ -14,6 +14,12 @@ export const incidents = pgTable(
       .references(() => projects.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    /** Where it happened (a country name as the team writes it). */
+    country: text('country'),
+    /** Calendar days (YYYY-MM-DD), no time zone: an incident spans days, not instants. */
+    startDate: date('start_date', { mode: 'string' }),
+    endDate: date('end_date', { mode: 'string' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('incidents_name_uq').on(t.projectId, t.name)],
@@ -40,7 +46,6 @@ export const items = pgTable(
     projectId: text('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    incidentId: text('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
     externalId: text('external_id'),
     title: text('title').notNull(),
     url: text('url'),
@@ -61,12 +66,34 @@ export const items = pgTable(
     importId: text('import_id').references(() => imports.id, { onDelete: 'set null' }),
     phase: text('phase').$type<Phase>().notNull().default('independent'),
     revealedAt: timestamptz('revealed_at'),
+    /**
+     * Set when an item with codings, comments or decisions is deleted: it leaves lists and
+     * rounds but keeps its work (exports flag it); clearing it restores the item.
+     */
+    archivedAt: timestamptz('archived_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('items_project_idx').on(t.projectId, t.seq),
-    index('items_incident_idx').on(t.incidentId),
     uniqueIndex('items_external_id_uq').on(t.projectId, t.externalId).where(sql`${t.externalId} is not null`),
   ],
+);
+
+/**
+ * An item's incidents, as Airtable's linked records allow several. `position` orders them;
+ * the first (lowest) is the item's primary incident, shown where only one fits.
+ */
+export const itemIncidents = pgTable(
+  'item_incidents',
+  {
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.incidentId] }), index('item_incidents_incident_idx').on(t.incidentId)],
 );

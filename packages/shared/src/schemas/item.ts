@@ -5,25 +5,57 @@ import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
 import { QUEUE_STATUSES } from './queue-status.ts';
 
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
 
-export const itemInput = z.object({
-  externalId: text().trim().max(300).nullable().default(null),
+/** Most incidents one item may link to. */
+export const MAX_ITEM_INCIDENTS = 50;
+
+const incidentIdList = z
+  .array(text().min(1).max(100))
+  .max(MAX_ITEM_INCIDENTS)
+  .refine((ids) => new Set(ids).size === ids.length, 'lists an incident twice');
+
+/**
+ * An item's fields without defaults: the create input adds them, the update input must not
+ * (a default in a PATCH would overwrite what was saved with it).
+ */
+const itemFields = z.object({
+  externalId: text().trim().max(300).nullable(),
   title: text().trim().min(1).max(2000),
-  url: httpUrlSchema.nullable().default(null),
-  platform: z.enum(PLATFORMS).nullable().default(null),
-  author: text().trim().max(500).nullable().default(null),
-  publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),
-  language: text().trim().max(35).nullable().default(null),
-  body: text().max(1_000_000).default(''),
+  url: httpUrlSchema.nullable(),
+  platform: z.enum(PLATFORMS).nullable(),
+  author: text().trim().max(500).nullable(),
+  publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable(),
+  language: text().trim().max(35).nullable(),
+  body: text().max(1_000_000),
   reach: count,
   likes: count,
   shares: count,
   comments: count,
-  incidentId: text().nullable().default(null),
+  /** The item's incidents in order; the first is its primary incident. */
+  incidentIds: incidentIdList,
+  /** Deprecated: one incident, as before items could have several. Ignored when `incidentIds` is given. */
+  incidentId: text().max(100).nullable(),
+});
+
+export const itemInput = itemFields.extend({
+  externalId: itemFields.shape.externalId.default(null),
+  url: itemFields.shape.url.default(null),
+  platform: itemFields.shape.platform.default(null),
+  author: itemFields.shape.author.default(null),
+  publishedAt: itemFields.shape.publishedAt.default(null),
+  language: itemFields.shape.language.default(null),
+  body: itemFields.shape.body.default(''),
+  reach: count.default(null),
+  likes: count.default(null),
+  shares: count.default(null),
+  comments: count.default(null),
+  incidentIds: incidentIdList.optional(),
+  incidentId: itemFields.shape.incidentId.optional(),
 });
 export type ItemInput = z.infer<typeof itemInput>;
-export const itemUpdateInput = itemInput.partial();
+export const itemUpdateInput = itemFields.partial();
+export type ItemUpdateInput = z.infer<typeof itemUpdateInput>;
 
 export const itemSchema = z.object({
   id: text(),
@@ -40,6 +72,9 @@ export const itemSchema = z.object({
   likes: z.number().nullable(),
   shares: z.number().nullable(),
   comments: z.number().nullable(),
+  /** The item's incidents in order; the first is its primary incident. */
+  incidentIds: z.array(text()),
+  /** The primary incident (`incidentIds[0]`), kept for clients written before items had several. */
   incidentId: text().nullable(),
   phase: z.enum(PHASES),
   createdAt: text(),
@@ -76,6 +111,7 @@ export const itemRowSchema = itemSchema.pick({
   platform: true,
   author: true,
   publishedAt: true,
+  incidentIds: true,
   incidentId: true,
   phase: true,
 });

@@ -119,14 +119,38 @@ export const acceptInviteInput = z.object({
 export type AcceptInviteInput = z.infer<typeof acceptInviteInput>;
 export const acceptInviteResultSchema = z.object({ user: userSchema, projectId: text() });
 
+const calendarDay = z.iso.date();
+
 export const incidentInput = z.object({
   name: text().trim().min(1).max(300),
   description: text().max(10_000).default(''),
+  country: text().trim().max(100).nullable().default(null),
+  /** Calendar days, YYYY-MM-DD; the end may not come before the start. */
+  startDate: calendarDay.nullable().default(null),
+  endDate: calendarDay.nullable().default(null),
+  tags: z.array(text().trim().min(1).max(100)).max(50).default([]),
 });
+export type IncidentInput = z.input<typeof incidentInput>;
+/** Every field optional and without defaults, so an edit changes only what it names. */
+export const incidentUpdateInput = z.object({
+  name: incidentInput.shape.name,
+  description: text().max(10_000),
+  country: text().trim().max(100).nullable(),
+  startDate: calendarDay.nullable(),
+  endDate: calendarDay.nullable(),
+  tags: z.array(text().trim().min(1).max(100)).max(50),
+}).partial();
+export type IncidentUpdateInput = z.infer<typeof incidentUpdateInput>;
 export const incidentSchema = z.object({
   id: text(),
   name: text(),
   description: text(),
+  country: text().nullable(),
+  startDate: text().nullable(),
+  endDate: text().nullable(),
+  tags: z.array(text()),
+  /** Items linked to the incident (an item in several incidents counts under each). */
   itemCount: z.number().int(),
 });
+export const incidentListSchema = z.object({ incidents: z.array(incidentSchema) });
 export type Incident = z.infer<typeof incidentSchema>;

@@ -6,6 +6,7 @@ import { authorize, can } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { audit } from '../audit.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
+import { inIncident } from '../items/item-incidents.ts';
 import { planAssignments } from './sampling.ts';
 
 /** The plan of a round (who codes which item), checked against the project; no writes. */
@@ -22,7 +23,7 @@ async function planRound(ctx: ServiceContext, projectId: string, input: Assignme
   }
 
   const where = [eq(items.projectId, projectId)];
-  if (input.incidentId) where.push(eq(items.incidentId, input.incidentId));
+  if (input.incidentId) where.push(inIncident(ctx, input.incidentId));
   if (input.itemIds) where.push(inArray(items.id, input.itemIds.length ? input.itemIds : ['']));
   const itemRows = await ctx.db.select({ id: items.id }).from(items).where(and(...where));
   if (input.itemIds && itemRows.length !== new Set(input.itemIds).size) {

@@ -97,7 +97,7 @@ export async function rankDisagreements(
       itemId: first.itemId,
       externalId: first.externalId,
       title: first.title,
-      incidentId: first.incidentId,
+      incidentId: first.incidentIds[0] ?? null,
       fieldKey: first.fieldKey,
       fieldType: entry.field.type,
       severity: max,

@@ -10,6 +10,7 @@ import { incidents, items } from '@concord/db';
 import { ITEM_EXPORT_COLUMNS, type Phase } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
+import { incidentIdsColumn } from '../items/item-incidents.ts';
 import { csvTable, type CsvText } from './csv.ts';
 
 export interface ItemMeta {
@@ -34,22 +35,23 @@ export async function loadItemMeta(ctx: ServiceContext, projectId: string): Prom
       id: items.id,
       externalId: items.externalId,
       title: items.title,
-      incidentId: items.incidentId,
-      incidentName: incidents.name,
+      incidentIds: incidentIdsColumn,
       platform: items.platform,
       publishedAt: items.publishedAt,
       url: items.url,
       phase: items.phase,
     })
     .from(items)
-    .leftJoin(incidents, eq(incidents.id, items.incidentId))
     .where(eq(items.projectId, projectId))
     .orderBy(asc(items.seq));
+  const names = new Map(
+    (await ctx.db.select({ id: incidents.id, name: incidents.name }).from(incidents).where(eq(incidents.projectId, projectId))).map((i) => [i.id, i.name]),
+  );
   return rows.map((r) => ({
     id: r.id,
     externalId: r.externalId,
     title: r.title,
-    incidents: r.incidentId && r.incidentName !== null ? [{ id: r.incidentId, name: r.incidentName }] : [],
+    incidents: r.incidentIds.map((id) => ({ id, name: names.get(id)! })),
     platform: r.platform,
     publishedAt: r.publishedAt ? r.publishedAt.toISOString() : null,
     url: r.url,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
-import { items } from '@concord/db';
+import { itemIncidents, items } from '@concord/db';
 import type { ImportTarget } from '@concord/shared';
 import type { ImportedItem, ResolvedMapping } from './row.ts';
 
@@ -16,7 +16,7 @@ import type { ImportedItem, ResolvedMapping } from './row.ts';
 const SEP = '\x1f';
 const NULL = '\x1e';
 
-/** Each compared target as text, in a fixed order. `incident` compares incident ids. */
+/** Each compared target as text, in a fixed order. `incident` compares the item's incident ids in order (item_incidents). */
 const TARGET_SQL: [Exclude<ImportTarget, 'externalId'>, SQL][] = [
   ['title', sql`${items.title}`],
   ['url', sql`${items.url}`],
@@ -29,7 +29,10 @@ const TARGET_SQL: [Exclude<ImportTarget, 'externalId'>, SQL][] = [
   ['likes', sql`${items.likes}::text`],
   ['shares', sql`${items.shares}::text`],
   ['comments', sql`${items.comments}::text`],
-  ['incident', sql`${items.incidentId}`],
+  [
+    'incident',
+    sql`(select string_agg(${itemIncidents.incidentId}, ',' order by ${itemIncidents.position}) from ${itemIncidents} where ${itemIncidents.itemId} = ${items.id})`,
+  ],
 ];
 
 const present = (columns: ResolvedMapping) => TARGET_SQL.filter(([t]) => columns[t] !== undefined);
@@ -46,7 +49,7 @@ function valueOf(item: ImportedItem, target: Exclude<ImportTarget, 'externalId'>
       return item.publishedAt ? String(item.publishedAt.getTime()) : null;
     case 'incident':
       // A name the project does not have yet cannot match a stored id.
-      return item.incidentNames[0] ? (incidentId(item.incidentNames[0]) ?? `${NULL}new`) : null;
+      return item.incidentNames.length ? item.incidentNames.map((name) => incidentId(name) ?? `${NULL}new`).join(',') : null;
     case 'reach':
     case 'likes':
     case 'shares':

@@ -11,11 +11,13 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { items } from '@concord/db';
 import type { ImportRowAction, ImportTarget } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
+import { incidentIdsColumn } from '../items/item-incidents.ts';
 import type { RowCollector } from './collect.ts';
 import { fingerprintRow, fingerprintSql } from './fingerprint.ts';
 import type { ImportedItem } from './row.ts';
 
-export type ExistingItem = typeof items.$inferSelect;
+/** A matched item with its incidents in order (the first primary). */
+export type ExistingItem = typeof items.$inferSelect & { incidentIds: string[] };
 
 /** An item to update: its id, its new values (unmapped targets kept), the merged raw cells. */
 export interface ItemUpdate {
@@ -53,10 +55,10 @@ async function itemsById(ctx: ServiceContext, projectId: string, ids: string[]):
   if (!ids.length) return new Map();
   // Every column: the comparison needs most of them, and a subset would only repeat the table.
   const rows = await ctx.db
-    .select()
+    .select({ item: items, incidentIds: incidentIdsColumn })
     .from(items)
     .where(and(eq(items.projectId, projectId), sql`${items.id} in ${jsonSet(ids)}`));
-  return new Map(rows.map((r) => [r.id, r]));
+  return new Map(rows.map((r) => [r.item.id, { ...r.item, incidentIds: r.incidentIds }]));
 }
 
 /** The fields of `item` (as the file has them) that differ from `existing`. */
@@ -74,7 +76,8 @@ function changedFields(out: RowCollector, item: ImportedItem, existing: Existing
     changed.push('publishedAt');
     mapped.add(out.header[out.columns.publishedAt]!);
   }
-  if (out.columns.incident !== undefined && (item.incidentNames[0] ?? null) !== incidentName(existing.incidentId)) {
+  // The whole list in order: adding a second incident, or swapping the primary, is a change.
+  if (out.columns.incident !== undefined && item.incidentNames.join('\u0000') !== existing.incidentIds.map(incidentName).join('\u0000')) {
     changed.push('incident');
     mapped.add(out.header[out.columns.incident]!);
   }
@@ -120,7 +123,7 @@ export async function planImport(ctx: ServiceContext, projectId: string, out: Ro
 }
 
 /** The row as the item will be after the update: the file's targets over the item's values. */
-export function updatedValues(out: RowCollector, item: ImportedItem, existing: ExistingItem, incidentId: string | null) {
+export function updatedValues(out: RowCollector, item: ImportedItem, existing: ExistingItem) {
   const has = (t: ImportTarget) => out.columns[t] !== undefined;
   const pick = <K extends (typeof SCALAR_TARGETS)[number]>(t: K) => (has(t) ? item[t] : existing[t]);
   return {
@@ -136,7 +139,6 @@ export function updatedValues(out: RowCollector, item: ImportedItem, existing: E
     shares: pick('shares'),
     comments: pick('comments'),
     published_at: (has('publishedAt') ? item.publishedAt : existing.publishedAt)?.toISOString() ?? null,
-    incident_id: has('incident') ? incidentId : existing.incidentId,
     raw: { ...existing.raw, ...item.raw },
   };
 }

@@ -2,8 +2,8 @@
  * The import's writes, in the caller's transaction: incidents named by the rows, new items
  * (COPY on PGlite, see @concord/db bulkInsert) and updates in place.
  */
-import { eq, sql } from 'drizzle-orm';
-import { bulkInsert, incidents, items } from '@concord/db';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { bulkInsert, incidents, itemIncidents, items } from '@concord/db';
 import { newId } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import type { RowCollector } from './collect.ts';
@@ -26,20 +26,27 @@ export async function ensureIncidents(tx: ServiceContext, projectId: string, out
   return { ids, created: created.length };
 }
 
+/** The item_incidents rows linking an item to the incidents a row names, in the row's order (the first primary). */
+function links(itemId: string, incidentNames: readonly string[], incidentIds: Map<string, string>) {
+  return incidentNames.map((name, position) => ({ itemId, incidentId: incidentIds.get(name)!, position }));
+}
+
 export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>) {
   // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
   for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
+    const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
+      const { incidentNames, pendingDate: _, ...item } = out.items[i]!;
+      return { incidentNames, item: { id: newId('item'), projectId, importId, ...item } };
+    });
     await bulkInsert(
       tx.db,
       items,
-      indexes.slice(at, at + INSERT_SLICE).map((i) => {
-        const { incidentNames, pendingDate: _, ...item } = out.items[i]!;
-        // TODO(incidentIds): link every named incident once items belong to several; until then the first is the item's incident.
-        return { id: newId('item'), projectId, importId, incidentId: incidentNames[0] ? incidentIds.get(incidentNames[0])! : null, ...item };
-      }),
+      rows.map((r) => r.item),
       // The project was authorized by the caller; the import row and every incident were read or written in this transaction.
       { referencesVerified: true },
     );
+    // The items were inserted just above.
+    await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
   }
 }
 
@@ -47,18 +54,24 @@ export async function updateItems(tx: ServiceContext, projectId: string, out: Ro
   for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
     const values = updates.slice(i, i + UPDATE_BATCH).map(({ index, existing }) => {
       const item = out.items[index]!;
-      return updatedValues(out, item, existing, item.incidentNames[0] ? incidentIds.get(item.incidentNames[0])! : null);
+      return updatedValues(out, item, existing);
     });
     // One statement per batch: the new values as a JSON recordset joined on the item id.
     await tx.db.execute(sql`
       update ${items} as i set
         title = v.title, url = v.url, platform = v.platform, author = v.author, language = v.language, body = v.body,
         reach = v.reach, likes = v.likes, shares = v.shares, comments = v.comments,
-        published_at = v.published_at, incident_id = v.incident_id, raw = v.raw, updated_at = now()
+        published_at = v.published_at, raw = v.raw, updated_at = now()
       from json_to_recordset(${JSON.stringify(values)}::json) as v(
         id text, title text, url text, platform text, author text, language text, body text,
         reach bigint, likes bigint, shares bigint, comments bigint,
-        published_at timestamptz, incident_id text, raw json)
+        published_at timestamptz, raw json)
       where i.id = v.id and i.project_id = ${projectId}`);
   }
+  // A file with an incident column sets each updated item's incidents to the row's list.
+  if (out.columns.incident === undefined || !updates.length) return;
+  const ids = updates.map((u) => u.existing.id);
+  for (let i = 0; i < ids.length; i += UPDATE_BATCH) await tx.db.delete(itemIncidents).where(inArray(itemIncidents.itemId, ids.slice(i, i + UPDATE_BATCH)));
+  const rows = updates.flatMap(({ index, existing }) => links(existing.id, out.items[index]!.incidentNames, incidentIds));
+  await bulkInsert(tx.db, itemIncidents, rows, { referencesVerified: true });
 }

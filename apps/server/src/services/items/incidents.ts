@@ -1,22 +1,41 @@
-import { asc, count, eq, and } from 'drizzle-orm';
-import { incidents, items } from '@concord/db';
-import { newId, type Incident } from '@concord/shared';
-import type { z } from 'zod';
-import type { incidentInput } from '@concord/shared';
+import { and, asc, count, eq } from 'drizzle-orm';
+import { incidents, itemIncidents } from '@concord/db';
+import { incidentInput, newId, type Incident, type IncidentInput, type IncidentUpdateInput } from '@concord/shared';
 import { AppError, notFound } from '../../errors.ts';
+import { audit } from '../audit.ts';
 import { authorize } from '../authz.ts';
-import type { ServiceContext } from '../context.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
 
+type IncidentRow = typeof incidents.$inferSelect;
+
+const toIncident = (r: IncidentRow, itemCount: number): Incident => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  country: r.country,
+  startDate: r.startDate,
+  endDate: r.endDate,
+  tags: r.tags,
+  itemCount,
+});
+
+/** The project's incidents in creation order; an item linked to several incidents counts under each. */
 export async function listIncidents(ctx: ServiceContext, projectId: string): Promise<Incident[]> {
   await authorize(ctx, projectId, 'items.read');
   const rows = await ctx.db
-    .select({ id: incidents.id, name: incidents.name, description: incidents.description, itemCount: count(items.id) })
+    .select({ incident: incidents, itemCount: count(itemIncidents.itemId) })
     .from(incidents)
-    .leftJoin(items, eq(items.incidentId, incidents.id))
+    .leftJoin(itemIncidents, eq(itemIncidents.incidentId, incidents.id))
     .where(eq(incidents.projectId, projectId))
     .groupBy(incidents.id)
     .orderBy(asc(incidents.createdAt), asc(incidents.name));
-  return rows;
+  return rows.map((r) => toIncident(r.incident, r.itemCount));
+}
+
+async function loadIncident(ctx: ServiceContext, projectId: string, incidentId: string): Promise<IncidentRow> {
+  const [row] = await ctx.db.select().from(incidents).where(and(eq(incidents.id, incidentId), eq(incidents.projectId, projectId)));
+  if (!row) throw notFound('incident');
+  return row;
 }
 
 async function assertNameFree(ctx: ServiceContext, projectId: string, name: string, exceptId?: string) {
@@ -27,43 +46,47 @@ async function assertNameFree(ctx: ServiceContext, projectId: string, name: stri
   if (dup && dup.id !== exceptId) throw new AppError('CONFLICT', `an incident named "${name}" already exists`);
 }
 
-export async function createIncident(ctx: ServiceContext, projectId: string, input: z.infer<typeof incidentInput>): Promise<Incident> {
-  await authorize(ctx, projectId, 'incidents.manage');
-  await assertNameFree(ctx, projectId, input.name);
-  const [row] = await ctx.db.insert(incidents).values({ id: newId('incident'), projectId, ...input }).returning();
-  return { id: row!.id, name: row!.name, description: row!.description, itemCount: 0 };
+function assertDatesInOrder(startDate: string | null, endDate: string | null) {
+  if (startDate && endDate && endDate < startDate) {
+    const message = `the end date ${endDate} comes before the start date ${startDate}`;
+    throw new AppError('VALIDATION_FAILED', message, [{ path: ['endDate'], message }]);
+  }
 }
 
-export async function updateIncident(
-  ctx: ServiceContext,
-  projectId: string,
-  incidentId: string,
-  input: Partial<z.infer<typeof incidentInput>>,
-): Promise<void> {
+/** `raw` is parsed here too, so callers other than the route (demo seed, tests) get the defaults and checks. */
+export async function createIncident(ctx: ServiceContext, projectId: string, raw: IncidentInput): Promise<Incident> {
   await authorize(ctx, projectId, 'incidents.manage');
-  if (input.name) await assertNameFree(ctx, projectId, input.name, incidentId);
-  const updated = await ctx.db
-    .update(incidents)
-    .set(input)
-    .where(and(eq(incidents.id, incidentId), eq(incidents.projectId, projectId)))
-    .returning({ id: incidents.id });
-  if (!updated.length) throw notFound('incident');
+  const input = incidentInput.parse(raw);
+  assertDatesInOrder(input.startDate, input.endDate);
+  return inTransaction(ctx, async (tx) => {
+    await assertNameFree(tx, projectId, input.name);
+    const [row] = await tx.db.insert(incidents).values({ id: newId('incident'), projectId, ...input }).returning();
+    const incident = toIncident(row!, 0);
+    await audit(tx, { projectId, entity: 'incident', entityId: incident.id, action: 'create', after: incident });
+    return incident;
+  });
 }
 
+/** Changes only the fields the input names; dates are checked against the stored ones. */
+export async function updateIncident(ctx: ServiceContext, projectId: string, incidentId: string, input: IncidentUpdateInput): Promise<void> {
+  await authorize(ctx, projectId, 'incidents.manage');
+  await inTransaction(ctx, async (tx) => {
+    const before = await loadIncident(tx, projectId, incidentId);
+    assertDatesInOrder(input.startDate === undefined ? before.startDate : input.startDate, input.endDate === undefined ? before.endDate : input.endDate);
+    if (input.name) await assertNameFree(tx, projectId, input.name, incidentId);
+    const [after] = await tx.db.update(incidents).set(input).where(eq(incidents.id, incidentId)).returning();
+    const keys = Object.keys(input) as (keyof IncidentUpdateInput)[];
+    const pick = (r: IncidentRow) => Object.fromEntries(keys.map((k) => [k, r[k]]));
+    await audit(tx, { projectId, entity: 'incident', entityId: incidentId, action: 'update', before: pick(before), after: pick(after!) });
+  });
+}
+
+/** Deletes the incident; its items stay, without this link. */
 export async function deleteIncident(ctx: ServiceContext, projectId: string, incidentId: string): Promise<void> {
   await authorize(ctx, projectId, 'incidents.manage');
-  const deleted = await ctx.db
-    .delete(incidents)
-    .where(and(eq(incidents.id, incidentId), eq(incidents.projectId, projectId)))
-    .returning({ id: incidents.id });
-  if (!deleted.length) throw notFound('incident');
-}
-
-/** Checks that an incident id belongs to the project (ids from clients are never trusted). */
-export async function assertIncidentInProject(ctx: ServiceContext, projectId: string, incidentId: string): Promise<void> {
-  const [row] = await ctx.db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(and(eq(incidents.id, incidentId), eq(incidents.projectId, projectId)));
-  if (!row) throw new AppError('VALIDATION_FAILED', `incident ${incidentId} is not in this project`);
+  await inTransaction(ctx, async (tx) => {
+    const before = await loadIncident(tx, projectId, incidentId);
+    await tx.db.delete(incidents).where(eq(incidents.id, incidentId));
+    await audit(tx, { projectId, entity: 'incident', entityId: incidentId, action: 'delete', before: toIncident(before, 0) });
+  });
 }

@@ -3,6 +3,7 @@ import { assignments, codings, items } from '@concord/db';
 import type { Queue, QueueQuery, QueueStatus } from '@concord/shared';
 import { authorize, authorizeCoderFilter } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
+import { incidentIdsColumn } from '../items/item-incidents.ts';
 
 /**
  * One coder's queue: her assigned items in project order with where she stands on each.
@@ -21,7 +22,7 @@ export async function getQueue(ctx: ServiceContext, projectId: string, query: Qu
       platform: items.platform,
       author: items.author,
       publishedAt: items.publishedAt,
-      incidentId: items.incidentId,
+      incidentIds: incidentIdsColumn,
       phase: items.phase,
       submittedAt: assignments.submittedAt,
       blind: assignments.blind,
@@ -40,7 +41,7 @@ export async function getQueue(ctx: ServiceContext, projectId: string, query: Qu
   const entries = rows.map(({ submittedAt, started, ...row }) => {
     const status: QueueStatus = submittedAt ? 'submitted' : started ? 'in_progress' : 'todo';
     counts[status]++;
-    return { ...row, publishedAt: iso(row.publishedAt), status };
+    return { ...row, incidentId: row.incidentIds[0] ?? null, publishedAt: iso(row.publishedAt), status };
   });
   return { coderId, entries, counts };
 }

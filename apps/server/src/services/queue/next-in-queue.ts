@@ -4,6 +4,7 @@ import type { Item, QueueNextQuery } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadItem, toItem } from '../items/items.ts';
+import { incidentIdsColumn } from '../items/item-incidents.ts';
 
 /**
  * The caller's next unsubmitted item in queue (project) order: the first after `after`,
@@ -15,7 +16,7 @@ export async function nextInQueue(ctx: ServiceContext, projectId: string, query:
   const from = query.after ? await loadItem(ctx, projectId, query.after) : null;
   const next = (afterSeq: number | null) =>
     ctx.db
-      .select({ item: items })
+      .select({ item: items, incidentIds: incidentIdsColumn })
       .from(assignments)
       .innerJoin(items, eq(items.id, assignments.itemId))
       .where(
@@ -32,5 +33,5 @@ export async function nextInQueue(ctx: ServiceContext, projectId: string, query:
       .limit(2);
   const later = from ? await next(from.seq) : [];
   const found = later[0] ?? (await next(null)).find((r) => r.item.id !== from?.id);
-  return found ? toItem(found.item) : null;
+  return found ? toItem({ ...found.item, incidentIds: found.incidentIds }) : null;
 }

@@ -156,11 +156,17 @@ export function weekOf(date: Date): string {
 }
 
 function groupBy<K>(rows: readonly RevealedCoding[], keyOf: (r: RevealedCoding) => K): Map<K, RevealedCoding[]> {
+  return groupByEach(rows, (r) => [keyOf(r)]);
+}
+
+/** Like groupBy, but a row may fall into several groups (an item in several incidents). */
+function groupByEach<K>(rows: readonly RevealedCoding[], keysOf: (r: RevealedCoding) => readonly K[]): Map<K, RevealedCoding[]> {
   const groups = new Map<K, RevealedCoding[]>();
   for (const r of rows) {
-    const k = keyOf(r);
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(r);
+    for (const k of keysOf(r)) {
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push(r);
+    }
   }
   return groups;
 }
@@ -184,7 +190,8 @@ export function fieldDrilldown(field: FieldDefinition, rows: readonly RevealedCo
   const main = fieldReliability(field, m, bootstrap);
   const d = fieldData(field, m);
   const coders = d && d.data.nCoders >= 2 ? coderBreakdown(d, main.value) : null;
-  const byIncident = groupBy(rows, (r) => r.incidentId);
+  // An item in several incidents counts under each of them.
+  const byIncident = groupByEach(rows, (r) => (r.incidentIds.length ? r.incidentIds : [null]));
   const incidents = [
     ...ctx.incidents.filter((i) => byIncident.has(i.id)).map((i) => subset(field, i.id, i.name, byIncident.get(i.id)!, bootstrap)),
     ...(byIncident.has(null) ? [subset(field, null, 'No incident', byIncident.get(null)!, bootstrap)] : []),

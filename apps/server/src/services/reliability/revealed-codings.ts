@@ -7,13 +7,15 @@ import { and, asc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { assignments, codings, incidents, items, projectMembers, rounds, users } from '@concord/db';
 import type { CodingValue, ErrorDetail } from '@concord/shared';
 import { AppError } from '../../errors.ts';
+import { incidentIdsColumn, inIncident } from '../items/item-incidents.ts';
 import type { ServiceContext } from '../context.ts';
 
 export interface RevealedCoding {
   itemId: string;
   externalId: string | null;
   title: string;
-  incidentId: string | null;
+  /** The item's incidents, primary first. */
+  incidentIds: string[];
   coderId: string;
   email: string;
   name: string;
@@ -71,7 +73,7 @@ export async function resolveReviewFilters(
 export async function loadRevealedCodings(ctx: ServiceContext, projectId: string, filters: RevealedFilters): Promise<RevealedCoding[]> {
   const where: SQL[] = [eq(codings.projectId, projectId), eq(codings.status, 'submitted'), eq(items.phase, 'revealed')];
   if (filters.field) where.push(eq(codings.fieldKey, filters.field));
-  if (filters.incident) where.push(eq(items.incidentId, filters.incident));
+  if (filters.incident) where.push(inIncident(ctx, filters.incident));
   if (filters.coderIds) where.push(inArray(codings.coderId, filters.coderIds));
   // The joined assignment is the coder's for this item (see the join below).
   if (filters.round) where.push(eq(assignments.roundId, filters.round));
@@ -80,7 +82,7 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       itemId: items.id,
       externalId: items.externalId,
       title: items.title,
-      incidentId: items.incidentId,
+      incidentIds: incidentIdsColumn,
       coderId: codings.coderId,
       email: users.email,
       name: users.name,

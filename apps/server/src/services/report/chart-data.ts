@@ -18,6 +18,7 @@ import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadAdjudications } from '../adjudications/list-adjudications.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
+import { incidentIdsColumn } from '../items/item-incidents.ts';
 import { loadRevealedCodings } from '../reliability/revealed-codings.ts';
 import { consensusValue, countedValues } from './consensus.ts';
 
@@ -56,7 +57,7 @@ function hierarchy(field: ChoiceField) {
 }
 
 interface ResolvedItem {
-  incidentId: string | null;
+  incidentIds: string[];
   values: string[];
 }
 
@@ -71,7 +72,7 @@ export async function getChartData(ctx: ServiceContext, projectId: string, chart
   }
 
   const revealed = await ctx.db
-    .select({ id: items.id, incidentId: items.incidentId })
+    .select({ id: items.id, incidentIds: incidentIdsColumn })
     .from(items)
     .where(and(eq(items.projectId, projectId), eq(items.phase, 'revealed')))
     .orderBy(asc(items.seq));
@@ -84,7 +85,7 @@ export async function getChartData(ctx: ServiceContext, projectId: string, chart
     (await loadAdjudications(ctx, projectId, { status: 'decided', field: field.key, revealedOnly: true })).map((a) => [a.row.itemId, { value: a.row.value ?? null }]),
   );
   const resolved: ResolvedItem[] = revealed.map((item) => ({
-    incidentId: item.incidentId,
+    incidentIds: item.incidentIds,
     values: countedValues(consensusValue(field, votes.get(item.id) ?? [], decided.get(item.id))),
   }));
   const counted = resolved.filter((r) => r.values.length > 0);
@@ -97,8 +98,8 @@ export async function getChartData(ctx: ServiceContext, projectId: string, chart
     .where(eq(incidents.projectId, projectId))
     .orderBy(asc(incidents.createdAt), asc(incidents.name));
   const incidentSeries = [
-    ...incidentRows.map((i) => ({ key: i.id, label: i.name, pool: counted.filter((r) => r.incidentId === i.id) })),
-    { key: 'none', label: 'No incident', pool: counted.filter((r) => r.incidentId === null) },
+    ...incidentRows.map((i) => ({ key: i.id, label: i.name, pool: counted.filter((r) => r.incidentIds.includes(i.id)) })),
+    { key: 'none', label: 'No incident', pool: counted.filter((r) => r.incidentIds.length === 0) },
   ].filter((s) => s.key !== 'none' || s.pool.length > 0);
 
   const summary = `${countNoun(itemsSummary.counted, 'item')} of ${itemsSummary.revealed} revealed counted, ${itemsSummary.excluded} left out.`;

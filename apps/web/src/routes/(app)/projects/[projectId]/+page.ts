@@ -12,7 +12,7 @@ export const load: PageLoad = async ({ fetch, url, params, parent }) => {
   const [{ me }, project, incidents, members] = await Promise.all([
     parent(),
     unwrap(projects.$get({ param })),
-    unwrap(projects.incidents.$get({ param })),
+    unwrap(projects.incidents.$get({ param })).then((r) => r.incidents),
     unwrap(projects.members.$get({ param })),
   ]).catch((err: unknown) => failLoad(err, url));
   // Which view depends on the role, so its data is asked for once the role is known.

@@ -9,7 +9,7 @@ export const load: PageLoad = async ({ fetch, url, params }) => {
     const [info, members, incidents] = await Promise.all([
       unwrap(project.$get({ param })),
       unwrap(project.members.$get({ param })),
-      unwrap(project.incidents.$get({ param })),
+      unwrap(project.incidents.$get({ param })).then((r) => r.incidents),
     ]);
     // Only managers may plan rounds and see everyone's load.
     const workload = info.actions.includes('assignments.manage') ? await unwrap(project.assignments.workload.$get({ param })) : null;

@@ -16,7 +16,7 @@ export const load: PageLoad = async ({ fetch, url, params, parent }) => {
   const [info, codebook, incidents, members, inbox] = await Promise.all([
     unwrap(project.$get({ param })),
     unwrap(project.codebook.$get({ param, query: {} })),
-    unwrap(project.incidents.$get({ param })),
+    unwrap(project.incidents.$get({ param })).then((r) => r.incidents),
     unwrap(project.members.$get({ param })),
     unwrap(project.disagreements.$get({ param, query: inboxApiQuery(filters) })),
   ]).catch((err: unknown) => failLoad(err, url));

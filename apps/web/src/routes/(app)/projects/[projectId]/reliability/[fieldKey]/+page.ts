@@ -10,7 +10,7 @@ export const load: PageLoad = async ({ fetch, url, params, depends }) => {
   const filters = parseReliabilityFilters(url.searchParams);
   const [project, incidents, members, drilldown] = await Promise.all([
     unwrap(projects.$get({ param })),
-    unwrap(projects.incidents.$get({ param })),
+    unwrap(projects.incidents.$get({ param })).then((r) => r.incidents),
     unwrap(projects.members.$get({ param })),
     unwrap(projects.reliability.fields[':fieldKey'].$get({ param: { ...param, fieldKey: params.fieldKey }, query: reliabilityApiQuery(filters) })),
   ]).catch((err: unknown) => failLoad(err, url));

@@ -1,0 +1,27 @@
+import { eq } from 'drizzle-orm';
+import { items } from '@concord/db';
+import type { Item, Phase } from '@concord/shared';
+import { leaveIndependence } from '../assignments/independence.ts';
+import { authorize } from '../authz.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
+import { loadItem, toItem } from './item-record.ts';
+
+/**
+ * Editors open a joint session, reveal, or send an item back to independent coding. Leaving
+ * independence early ends it for the coders who have not submitted (assignments/independence.ts).
+ */
+export async function setItemPhase(ctx: ServiceContext, projectId: string, itemId: string, phase: Phase, options: { confirmExcludeLate?: boolean } = {}): Promise<Item> {
+  await authorize(ctx, projectId, 'phase.manage');
+  const before = await loadItem(ctx, projectId, itemId);
+  await inTransaction(ctx, async (tx) => {
+    await leaveIndependence(tx, projectId, itemId, { from: before.phase, to: phase, confirmExcludeLate: options.confirmExcludeLate ?? false });
+    await tx.db
+      .update(items)
+      .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
+      .where(eq(items.id, itemId));
+  });
+  // Open live documents follow the new phase: readers who lost access are disconnected.
+  await ctx.collab?.itemAccessChanged(itemId);
+  if (before.phase !== phase) ctx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: before.phase, to: phase });
+  return toItem({ ...before, phase });
+}

@@ -1,0 +1,30 @@
+import { eq } from 'drizzle-orm';
+import { items } from '@concord/db';
+import type { Item, ItemUpdateInput } from '@concord/shared';
+import { audit } from '../audit.ts';
+import { authorize } from '../authz.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
+import { requestedIncidents, setItemIncidents } from './item-incidents.ts';
+import { loadItem, toItem } from './item-record.ts';
+import { itemColumns } from './item-values.ts';
+
+/** Changes only the fields the input names; the audit entry keeps both sides of what changed. */
+export async function updateItem(ctx: ServiceContext, projectId: string, itemId: string, input: ItemUpdateInput): Promise<Item> {
+  await authorize(ctx, projectId, 'items.write');
+  return inTransaction(ctx, async (tx) => {
+    const before = toItem(await loadItem(tx, projectId, itemId));
+    await tx.db
+      .update(items)
+      .set({ ...itemColumns(input), updatedAt: new Date() })
+      .where(eq(items.id, itemId));
+    const incidentIds = requestedIncidents(input);
+    if (incidentIds) await setItemIncidents(tx, projectId, itemId, incidentIds);
+    const after = toItem(await loadItem(tx, projectId, itemId));
+    const changed = (Object.keys(after) as (keyof Item)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    if (changed.length) {
+      const pick = (item: Item) => Object.fromEntries(changed.map((k) => [k, item[k]]));
+      await audit(tx, { projectId, entity: 'item', entityId: itemId, action: 'update', before: pick(before), after: pick(after) });
+    }
+    return after;
+  });
+}
