@@ -156,8 +156,10 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
       ['recA4', 'Fourth post', '2024-07-09T00:00:00.000Z'],
     ]);
     expect(items[0]!.body).toBe('line one\r\nline two');
-    const incidents = await ok(client().api.projects[':projectId'].incidents.$get({ param: { projectId: project.id } }));
+    const { incidents } = await ok(client().api.projects[':projectId'].incidents.$get({ param: { projectId: project.id } }));
     expect(incidents.map((i) => i.name).sort()).toEqual(['Inc A', 'Inc B']);
+    const byName = new Map(incidents.map((i) => [i.name, i.id]));
+    expect(items[0]!.incidentIds).toEqual([byName.get('Inc A'), byName.get('Inc B')]);
     expect(pageErrors).toEqual([]);
   });
 
