@@ -47,6 +47,19 @@ describe('who may read the audit', () => {
     expect((await json<ErrorBody>(res)).error.code).toBe('NOT_FOUND');
     expect((await h.request(null, 'GET', `${base}/audit`)).status).toBe(401);
   });
+
+  it('an owner\'s read token reads it; a read-export token (a scheduled pull) may not', async () => {
+    const token = async (scope: string) => {
+      const res = await h.request(members.owner, 'POST', '/api/auth/tokens', { name: `audit ${scope}`, scope });
+      expect(res.status).toBe(201);
+      return (await json<{ secret: string }>(res)).secret;
+    };
+    const bearer = (secret: string) => h.request(null, 'GET', `${base}/audit`, undefined, { authorization: `Bearer ${secret}` });
+    expect((await bearer(await token('read'))).status).toBe(200);
+    const refused = await bearer(await token('read-export'));
+    expect(refused.status).toBe(403);
+    expect((await json<ErrorBody>(refused)).error.code).toBe('TOKEN_SCOPE');
+  });
 });
 
 describe('entries', () => {
