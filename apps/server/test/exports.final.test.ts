@@ -175,7 +175,7 @@ describe('coder pseudonyms', () => {
     expect(long[0]).toMatchObject({ external_id: 'ext-agreed', title: item.agreed.title });
     const wide = parse(await text('/export/codings.csv?layout=wide&field=impact')) as string[][];
     expect(wide[0]).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'C1', 'C2', 'C3']);
-    expect(wide[1]).toEqual([item.agreed.id, 'ext-agreed', item.agreed.title, incident.name, 'telegram', '2026-01-05T10:00:00.000Z', 'https://example.org/agreed', '-3', '-3', '-2']);
+    expect(wide[1]).toEqual([item.agreed.id, 'ext-agreed', item.agreed.title, incident.name, 'telegram', '2026-01-05T10:00:00.000Z', 'https://example.org/agreed', 'false', '-3', '-3', '-2']);
     expect((parse(await text('/export/irr.csv?field=impact')) as string[][])[0]).toEqual(['unit', 'C1', 'C2', 'C3']);
     expect(await text('/export/spss-kalpha.sps?field=impact')).toContain("VARIABLE LABELS c1 'C1'\n  c2 'C2'\n  c3 'C3'.");
     expect(records(await text('/export/tidycomm.csv')).map((r) => r.coder)).toEqual(['C1', 'C2', 'C3', 'C1', 'C2', 'C3', 'C2']);

@@ -25,7 +25,7 @@ export type DetectedLayout = { readonly layout: 'wide' } | { readonly layout: 'l
 
 const LONG_NAMES = ['unit', 'coder', 'value'] as const;
 /** Names that only a long file, or an export's item columns, put in a header: never a coder. */
-const NOT_CODERS = new Set(['coder', 'value', 'field', 'external_id', 'title', 'incidents', 'platform', 'published_at', 'url', 'rationale']);
+const NOT_CODERS = new Set(['coder', 'value', 'field', 'external_id', 'title', 'incidents', 'platform', 'published_at', 'url', 'archived', 'rationale']);
 
 function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');

@@ -13,7 +13,8 @@ import { PHASES } from '../roles.ts';
  * wide layouts, the companion `items.csv` of the R and SPSS layouts. Several incidents are
  * joined with `|`, as set values are.
  */
-export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platform', 'published_at', 'url'] as const;
+/** `archived`: `true` for an item deleted with work on it (kept in exports, hidden from lists), else `false`. */
+export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platform', 'published_at', 'url', 'archived'] as const;
 
 /**
  * Where a final value comes from, per item and field:
@@ -53,6 +54,8 @@ export const finalDatasetSchema = z.object({
       publishedAt: text().nullable(),
       url: text().nullable(),
       phase: z.enum(PHASES),
+      /** Deleted with work on it: kept here, hidden from the item lists. */
+      archived: z.boolean(),
       values: z.record(text(), finalValueSchema),
     }),
   ),

@@ -23,6 +23,7 @@ export interface ItemMeta {
   publishedAt: string | null;
   url: string | null;
   phase: Phase;
+  archived: boolean;
 }
 
 /** Several incidents in one cell, as sets are written in every export. */
@@ -40,6 +41,7 @@ export async function loadItemMeta(ctx: ServiceContext, projectId: string): Prom
       publishedAt: items.publishedAt,
       url: items.url,
       phase: items.phase,
+      archivedAt: items.archivedAt,
     })
     .from(items)
     .where(eq(items.projectId, projectId))
@@ -56,13 +58,14 @@ export async function loadItemMeta(ctx: ServiceContext, projectId: string): Prom
     publishedAt: r.publishedAt ? r.publishedAt.toISOString() : null,
     url: r.url,
     phase: r.phase,
+    archived: r.archivedAt !== null,
   }));
 }
 
 /** The item's cells under `ITEM_EXPORT_COLUMNS`, in that order. */
 export function itemCells(meta: ItemMeta | undefined): string[] {
   if (!meta) return ITEM_EXPORT_COLUMNS.map(() => '');
-  return [meta.externalId ?? '', meta.title, meta.incidents.map((i) => i.name).join(INCIDENT_SEPARATOR), meta.platform ?? '', meta.publishedAt ?? '', meta.url ?? ''];
+  return [meta.externalId ?? '', meta.title, meta.incidents.map((i) => i.name).join(INCIDENT_SEPARATOR), meta.platform ?? '', meta.publishedAt ?? '', meta.url ?? '', String(meta.archived)];
 }
 
 export async function itemMetaById(ctx: ServiceContext, projectId: string): Promise<Map<string, ItemMeta>> {
