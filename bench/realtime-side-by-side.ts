@@ -5,7 +5,12 @@
  *   pnpm exec tsx bench/realtime-side-by-side.ts --harness /tmp/yjs-bench [--levels 200x5]
  *     [--duration 30] [--reps 1] [--database-url postgres://postgres@127.0.0.1:5432/test]
  *     [--quiet-max 120] [--concord-env CONCORD_LIVE_COMMITS_IN_FLIGHT=1] [--durability]
- *     [--servers ywss,concord]
+ *     [--servers ywss,concord] [--edit-kind text]
+ *
+ * --edit-kind goes to the harness for both servers. The default, `text` (the tracking map
+ * key and a 3-character text insert per edit), because the harness's `mixed` edits put
+ * entries without an `authorId` into a map named `annotations`, which Concord's item-document
+ * integrity check (apps/server/src/collab/item-integrity.ts) refuses with 4403, as it should.
  *
  * For every level and repetition the harness's matrix runner starts @y/websocket-server 0.1.1
  * in memory (`ywss`) and then Concord's production bundle on PostgreSQL with authentication
@@ -46,6 +51,7 @@ const { values: flags } = parseArgs({
     durability: { type: 'boolean', default: false },
     /** Which servers to run, in order (`concord` alone for an A/B of its settings). */
     servers: { type: 'string', default: 'ywss,concord' },
+    'edit-kind': { type: 'string', default: 'text' },
   },
 });
 const concordEnv = flags['concord-env'].map((kv) => {
@@ -54,6 +60,8 @@ const concordEnv = flags['concord-env'].map((kv) => {
 });
 if (!flags.harness) throw new Error('--harness DIR is required: a writable copy of ../shared/yjs-bench after `npm ci`');
 const harness = path.resolve(flags.harness);
+const editKind = flags['edit-kind'];
+if (!['mixed', 'map', 'text'].includes(editKind)) throw new Error(`--edit-kind: mixed, map or text, got ${editKind}`);
 const levels = flags.levels.split(',').map((name) => {
   const [docs, clients] = name.split('x').map(Number);
   if (!Number.isInteger(docs) || !Number.isInteger(clients)) throw new Error(`--levels: expected DOCSxCLIENTS, got ${name}`);
@@ -107,7 +115,7 @@ async function runCell(server: 'ywss' | 'concord', level: string, rep: number, d
     ...['--servers', server, '--levels', level, '--reps', String(rep + 1), '--duration', flags.duration, '--out', out],
     ...['--quiet-max', flags['quiet-max'], '--nice', '-10', '--attempt-factor', '1'],
     ...['--custom', `concord=${command}`, '--custom-path', '/yjs/{room}', '--ready', 'port'],
-    ...['--load-arg', `--doc-names-file ${docNamesFile} --header Cookie=${cookie}`],
+    ...['--load-arg', `--doc-names-file ${docNamesFile} --header Cookie=${cookie} --edit-kind ${editKind}`],
   ];
   execFileSync(process.execPath, args, { cwd: harness, stdio: ['ignore', 'inherit', 'inherit'] });
 }
@@ -189,6 +197,7 @@ async function main() {
     const result = {
       bench: 'realtime-side-by-side',
       concordEnv,
+      editKind,
       durationS: Number(flags.duration),
       rate: 2,
       levels: levels.map((level) => ({

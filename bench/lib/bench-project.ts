@@ -26,7 +26,7 @@ export async function setUpBenchProject(baseUrl: string, docs: number): Promise<
   const userId = (login.json as { user: { id: string } }).user.id;
   const project = (await api(baseUrl, cookie, 'POST', '/api/projects', { name: 'realtime bench' })).json as { id: string };
   const records = Array.from({ length: docs }, (_, i) => ({ title: `bench item ${i}`, externalId: `rt-${i}` }));
-  await api(baseUrl, cookie, 'POST', `/api/projects/${project.id}/import?format=json`, JSON.stringify(records), 'text/csv');
+  await api(baseUrl, cookie, 'POST', `/api/projects/${project.id}/import?format=json`, JSON.stringify(records), 'application/json');
   const listed = (await api(baseUrl, cookie, 'GET', `/api/projects/${project.id}/items?limit=${docs}`)).json as { id: string }[] | { items: { id: string }[] };
   const items = Array.isArray(listed) ? listed : listed.items;
   if (items.length < docs) throw new Error(`expected ${docs} items, the API listed ${items.length}`);

@@ -76,10 +76,14 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
     await expect(card.innerText()).resolves.toContain('30 items');
   });
 
-  it('opens the project: 30 items in two incidents, filterable by incident', async () => {
+  it('opens the project on the coder\'s queue, then all 30 items in two incidents, filterable by incident', async () => {
     await page.getByRole('link', { name: DEMO_PROJECT }).click();
     await page.getByRole('heading', { name: DEMO_PROJECT, level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/projects\/prj_/);
+    // A coder's project opens on her queue (queue.test.ts walks it); the whole table is one link away.
+    await page.getByRole('heading', { name: 'My queue' }).waitFor();
+    await page.getByRole('link', { name: 'All items' }).click();
+    await page.waitForURL((url) => url.searchParams.get('view') === 'table');
 
     const status = page.getByRole('status').filter({ hasText: /items/ });
     await expect(status.innerText()).resolves.toMatch(/^30 items/);

@@ -3,7 +3,8 @@
  * per unit, coder and field), downloaded from a real server with the demo study: with
  * `--field KEY` it gives the reliability API's value for that field; without it, it refuses
  * the multi-field file (exit 2, naming the line where the second field starts) and prints no
- * number. Run as `pnpm --silent concord`, the command the README gives.
+ * number. The wide export of a field (its item columns after the unit id) gives the same value.
+ * Run as `pnpm --silent concord`, the command the README gives.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,21 +45,31 @@ describe('concord reliability on the long codings export', () => {
   let exportFile: string;
   let exported: string;
   let report: ReliabilityReport;
+  let cookie: string;
+  let projectId: string;
+
+  const get = async (urlPath: string) => {
+    const res = await fetch(new URL(urlPath, server.url), { headers: { cookie } });
+    if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
+    return res;
+  };
 
   beforeAll(async () => {
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    const { cookie } = await signInDemo(server.url, 'owner');
-    const get = async (urlPath: string) => {
-      const res = await fetch(new URL(urlPath, server.url), { headers: { cookie } });
-      if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
-      return res;
-    };
+    ({ cookie } = await signInDemo(server.url, 'owner'));
     const projects = (await (await get('/api/projects')).json()) as { id: string }[];
-    const projectId = projects[0]!.id;
+    projectId = projects[0]!.id;
     exported = await (await get(`/api/projects/${projectId}/export/codings.csv?layout=long`)).text();
     exportFile = path.join(dir, 'codings-long.csv');
     writeFileSync(exportFile, exported);
     report = (await (await get(`/api/projects/${projectId}/reliability`)).json()) as ReliabilityReport;
+    // Downloaded here, not between CLI runs: spawnSync blocks the event loop, and a kept-alive
+    // socket the server closed meanwhile fails the next fetch.
+    for (const field of report.fields) {
+      if (field.value === null) continue;
+      const wide = await (await get(`/api/projects/${projectId}/export/codings.csv?layout=wide&field=${field.key}`)).text();
+      writeFileSync(path.join(dir, `wide-${field.key}.csv`), wide);
+    }
   });
 
   afterAll(async () => {
@@ -91,6 +102,18 @@ describe('concord reliability on the long codings export', () => {
       expect(run.stderr, field.key).toBe('');
       expect(run.code, field.key).toBe(0);
       const cli = JSON.parse(run.stdout) as { value: number; n_units: number; n_coders: number };
+      expect(cli.value, field.key).toBeCloseTo(field.value!, 12);
+      expect(cli.n_coders, field.key).toBe(field.n_coders);
+    }
+  });
+
+  it('gives the same value on the wide export of a field, whose item columns are no coders', () => {
+    const comparable = report.fields.filter((f) => f.value !== null && (f.level === 'nominal' || f.level === 'masi'));
+    expect(comparable.length).toBeGreaterThanOrEqual(2);
+    for (const field of comparable) {
+      const run = concord(['reliability', path.join(dir, `wide-${field.key}.csv`), ...optionsFor(field.level)!, '--json']);
+      expect(run.stderr, field.key).toBe('');
+      const cli = JSON.parse(run.stdout) as { value: number; n_coders: number };
       expect(cli.value, field.key).toBeCloseTo(field.value!, 12);
       expect(cli.n_coders, field.key).toBe(field.n_coders);
     }

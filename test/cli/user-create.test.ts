@@ -41,7 +41,7 @@ describe('concord user create', () => {
     const server = await startServerProcess({ dataDir, env: { CONCORD_DEMO: '0' } });
     try {
       const setup = await (await fetch(`${server.url}/api/auth/setup`)).json();
-      expect(setup).toEqual({ needsSetup: false, demo: false, demoAccounts: [] });
+      expect(setup).toEqual({ needsSetup: false, demo: false, demoAccounts: [], mail: false });
       const login = await fetch(`${server.url}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

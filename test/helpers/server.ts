@@ -37,7 +37,7 @@ function seededDemoDir(): string | undefined {
 }
 
 /** Variables from the developer's shell that would point the child at other services. */
-const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_WEB_BUILD_DIR'];
+const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_WEB_BUILD_DIR', 'SMTP_URL', 'SMTP_FROM', 'CONCORD_PUBLIC_URL'];
 
 export interface StartOptions {
   /** Extra variables for the server; they win over the defaults below. */

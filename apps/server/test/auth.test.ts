@@ -11,14 +11,14 @@ afterAll(() => h.close());
 
 describe('first-run setup', () => {
   it('creates the first owner once, then refuses', async () => {
-    expect(await json(await h.request(null, 'GET', '/api/auth/setup'))).toEqual({ needsSetup: true, demo: false, demoAccounts: [] });
+    expect(await json(await h.request(null, 'GET', '/api/auth/setup'))).toEqual({ needsSetup: true, demo: false, demoAccounts: [], mail: false });
     const bad = await h.request(null, 'POST', '/api/auth/setup', { email: 'root@test.concord', name: 'Root', password: 'short' });
     expect(bad.status).toBe(400);
     expect((await json<{ error: { code: string; message: string } }>(bad)).error).toMatchObject({ code: 'VALIDATION_FAILED' });
     const ok = await h.request(null, 'POST', '/api/auth/setup', { email: 'Root@Test.Concord', name: 'Root', password: PASSWORD });
     expect(ok.status).toBe(201);
     expect((await json<{ user: { email: string; isAdmin: boolean } }>(ok)).user).toMatchObject({ email: 'root@test.concord', isAdmin: true });
-    expect(await json(await h.request(null, 'GET', '/api/auth/setup'))).toEqual({ needsSetup: false, demo: false, demoAccounts: [] });
+    expect(await json(await h.request(null, 'GET', '/api/auth/setup'))).toEqual({ needsSetup: false, demo: false, demoAccounts: [], mail: false });
     const again = await h.request(null, 'POST', '/api/auth/setup', { email: 'other@test.concord', name: 'Other', password: PASSWORD });
     expect(again.status).toBe(409);
   });

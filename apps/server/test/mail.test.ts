@@ -7,10 +7,11 @@
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordResets } from '@concord/db';
+import { auditLog, passwordResets } from '@concord/db';
 import type { DigestRun, InviteResult, MailPreferences, Role } from '@concord/shared';
 import { createLogger } from '../src/logger.ts';
 import { createHarness, createProjectFixture, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { revealedDisagreement } from './mail-fixtures.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from './smtp.ts';
 
 const PUBLIC_URL = 'http://concord.test';
@@ -110,6 +111,11 @@ describe('password reset by mail', () => {
     expect((await json<{ error: { code: string } }>(again)).error.code).toBe('LINK_USED');
     const bogus = await h.request(null, 'POST', '/api/auth/password-reset', { token: 'not-a-token', password: NEW_PASSWORD });
     expect(bogus.status).toBe(404);
+    const trail = await h.database.db.select().from(auditLog).where(eq(auditLog.entityId, user.userId)).orderBy(auditLog.id);
+    expect(trail.map((e) => [e.entity, e.action, e.actorId])).toEqual([
+      ['account', 'password-reset-link', null],
+      ['account', 'password-reset', user.userId],
+    ]);
   });
 
   it('refuses an expired link and mails nothing for an invited account that has no password yet', async () => {
@@ -170,14 +176,8 @@ describe('mention mail', () => {
 
 describe('daily digest', () => {
   it("tells each reviewer of open disagreements by item title, never values; admins trigger it; the preference turns it off", async () => {
-    const team = await signUpTeam(h);
-    const coderB = await signUp(h, 'digestB');
+    const { team, coderB, f } = await revealedDisagreement(h);
     const admin = await signUp(h, 'admin', { isAdmin: true });
-    const f = await createProjectFixture(h, team, { extraCoders: [coderB] });
-    for (const [s, values] of [[team.coder, { frame: 'security', impact: -3 }], [coderB, { frame: 'leader', impact: 3 }]] as const) {
-      expect((await h.request(s, 'PUT', `${base(f)}/items/${f.itemId}/codings/me`, { values })).status).toBe(200);
-      expect((await h.request(s, 'POST', `${base(f)}/items/${f.itemId}/codings/me/submit`)).status).toBe(200);
-    }
     expect((await h.request(team.editor, 'POST', '/api/admin/mail/digest')).status).toBe(403);
     expect((await h.request(null, 'POST', '/api/admin/mail/digest')).status).toBe(401);
 

@@ -92,10 +92,16 @@ describe('layout by header', () => {
     expect(errorOf(() => parseReliabilityCsv(csv, { layout: 'long' })).message).toContain('(no "value")');
   });
 
-  it('refuses a wide export whose leading columns describe the item', () => {
-    const error = errorOf(() => parseReliabilityCsv('unit,external_id,C1,C2\nu1,x,a,a\n', {}));
-    expect(error).toMatchObject({ code: 'AMBIGUOUS_LAYOUT', line: 1, column: 2 });
-    expect(error.message).toContain('"external_id" is no coder');
+  it("skips the wide export's leading item columns, and refuses one among the coders", () => {
+    const withItems = `unit,external_id,title,incidents,platform,published_at,url,${CODERS.join(',')}\n${Object.entries(impact)
+      .map(([unit, row]) => [unit, `ext-${unit}`, `"Title, ${unit}"`, 'A; B', 'Telegram', '2024-01-05', 'https://example.org/x', ...row.map((x) => x ?? '')].join(','))
+      .join('\n')}\n`;
+    const parsed = parseReliabilityCsv(withItems, { sets: false });
+    expect(parsed.data.coders).toEqual(CODERS);
+    expect(alphaOf(withItems, {})).toBeCloseTo(alphaOf(wideOf(impact), {})!, 12);
+    const error = errorOf(() => parseReliabilityCsv('unit,C1,title,C2\nu1,a,x,a\n', {}));
+    expect(error).toMatchObject({ code: 'AMBIGUOUS_LAYOUT', line: 1, column: 3 });
+    expect(error.message).toContain('"title" is no coder');
   });
 
   it('refuses a wide file whose coders are named like the long columns (no unit has two rows)', () => {

@@ -21,11 +21,18 @@ export interface LongColumns {
   readonly field: number | null;
 }
 
-export type DetectedLayout = { readonly layout: 'wide' } | { readonly layout: 'long'; readonly columns: LongColumns; readonly named: boolean };
+/** Wide: `firstCoder` is the 0-based column of the first coder (1, or after the export's item columns). */
+export type DetectedLayout = { readonly layout: 'wide'; readonly firstCoder: number } | { readonly layout: 'long'; readonly columns: LongColumns; readonly named: boolean };
 
 const LONG_NAMES = ['unit', 'coder', 'value'] as const;
+/**
+ * The item columns the project's exports put after the unit id (ITEM_EXPORT_COLUMNS of
+ * @concord/shared, which this package does not depend on; test/cli/reliability-export.test.ts
+ * reads the real exports). In a wide file they are skipped when they lead; elsewhere they are no coder.
+ */
+const ITEM_COLUMNS = new Set(['external_id', 'title', 'incidents', 'platform', 'published_at', 'url']);
 /** Names that only a long file, or an export's item columns, put in a header: never a coder. */
-const NOT_CODERS = new Set(['coder', 'value', 'field', 'external_id', 'title', 'incidents', 'platform', 'published_at', 'url', 'archived', 'rationale']);
+const NOT_CODERS = new Set(['coder', 'value', 'field', 'rationale', ...ITEM_COLUMNS]);
 
 function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
@@ -41,8 +48,10 @@ export function detectLayout(cells: readonly string[], line: number, choice: Csv
   const [unit, coder, value] = LONG_NAMES.map(at) as [number, number, number];
   const field = at('field');
   const longShape = unit >= 0 && coder >= 0 && value >= 0;
-  // Column 1 is the unit id in a wide file, whatever it is called.
-  const odd = names.map((n, i) => ({ n, i })).filter(({ n, i }) => i > 0 && NOT_CODERS.has(n));
+  // Column 1 is the unit id in a wide file, whatever it is called; the export's item columns may follow it.
+  let firstCoder = 1;
+  while (firstCoder < names.length && ITEM_COLUMNS.has(names[firstCoder]!)) firstCoder++;
+  const odd = names.map((n, i) => ({ n, i })).filter(({ n, i }) => i >= (choice === 'long' || longShape ? 1 : firstCoder) && NOT_CODERS.has(n));
   const position = { line, column: (odd[0]?.i ?? 0) + 1 };
   const seen = `the header reads ${quoteList(cells)}`;
 
@@ -70,5 +79,5 @@ export function detectLayout(cells: readonly string[], line: number, choice: Csv
       : 'a wide file has the unit id, then one column per coder; a long file names the columns unit, coder and value';
     throw new ReliabilityError('AMBIGUOUS_LAYOUT', `wide layout requires one column per coder, ${seen}: ${names} is no coder; ${hint}`, position);
   }
-  return { layout: 'wide' };
+  return { layout: 'wide', firstCoder };
 }

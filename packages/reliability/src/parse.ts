@@ -85,7 +85,7 @@ export function parseReliabilityCsv(
           confirmShape: detected.named && (options.layout ?? 'auto') === 'auto',
           headerLine: header.line,
         })
-      : scanWide(bytes, header, options.keepUnitIds ?? false);
+      : scanWide(bytes, header, detected.firstCoder, options.keepUnitIds ?? false);
   const { tokens, codes, nUnits, coders, units } = scanned;
   const nCoders = coders.length;
   const labelPositions = new Map<string, SourcePosition>();

@@ -24,7 +24,8 @@ const decoder = new TextDecoder();
  * each trimmed cell and interning it without allocating a string. A row with
  * a quote is decoded and read by the RFC 4180 record reader instead.
  */
-export function scanWide(bytes: Uint8Array, header: HeaderRecord, keepUnitIds: boolean): Scanned {
+/** `firstCoder`: the 0-based column of the first coder (after the unit id and any item columns). */
+export function scanWide(bytes: Uint8Array, header: HeaderRecord, firstCoder: number, keepUnitIds: boolean): Scanned {
   const tokens = new TokenTable();
   const units: string[] = [];
   const fields: string[] = [];
@@ -34,7 +35,7 @@ export function scanWide(bytes: Uint8Array, header: HeaderRecord, keepUnitIds: b
   const width = header.cells.length;
   // Sized from the line count, so the hot loop writes into a typed array with no growth
   // check of its own (a method call per cell cost a third of the scan).
-  let codes = new Int32Array(Math.max(1, (countLines(bytes, pos) + 1) * (width - 1)));
+  let codes = new Int32Array(Math.max(1, (countLines(bytes, pos) + 1) * (width - firstCoder)));
   let n = 0;
   let nUnits = 0;
   while (pos < length) {
@@ -70,7 +71,7 @@ export function scanWide(bytes: Uint8Array, header: HeaderRecord, keepUnitIds: b
       if (column === 0) {
         unitStart = start;
         unitEnd = end;
-      } else if (column < width) {
+      } else if (column >= firstCoder && column < width) {
         codes[n++] = end === start ? MISSING : tokens.idForRange(bytes, start, end, hashAtEnd, rowLine, column + 1);
       }
       column++;
@@ -92,7 +93,7 @@ export function scanWide(bytes: Uint8Array, header: HeaderRecord, keepUnitIds: b
       if (isBlank(fields)) continue;
       if (fields.length !== width) throw raggedError(rowLine, fields.length, width);
       if (keepUnitIds) units.push(trimCell(fields[0] ?? ''));
-      for (let c = 1; c < width; c++) {
+      for (let c = firstCoder; c < width; c++) {
         const cell = trimCell(fields[c] ?? '');
         codes[n++] = cell === '' ? MISSING : tokens.id(cell, rowLine, c + 1);
       }
@@ -108,7 +109,7 @@ export function scanWide(bytes: Uint8Array, header: HeaderRecord, keepUnitIds: b
     if (keepUnitIds) units.push(decoder.decode(bytes.subarray(unitStart, unitEnd)));
     nUnits++;
   }
-  return { tokens, codes: codes.subarray(0, n), nUnits, coders: header.cells.slice(1), units };
+  return { tokens, codes: codes.subarray(0, n), nUnits, coders: header.cells.slice(firstCoder), units };
 }
 
 /** Line breaks from `pos` on: an upper bound of the rows left (quoted breaks count too). */

@@ -27,8 +27,8 @@ const REMOTE_PRESENCE = Symbol('remote presence');
 
 export interface PresenceHost {
   readonly connections: ReadonlySet<Peer>;
-  /** Sends a visible-state update to the other processes. */
-  publish(update: Uint8Array): void;
+  /** Sends a visible-state update to the other processes; null with one process (nothing is encoded then). */
+  publish: ((update: Uint8Array) => void) | null;
 }
 
 const blindIn = (phase: Phase) => phase === 'independent';
@@ -42,6 +42,9 @@ export class RoomPresence {
   /** Presence client ids announced through other processes, with their user ids. */
   private readonly remoteClients = new Map<number, string>();
   private blind: boolean;
+  /** Client ids changed since the last publish to the other processes. */
+  private readonly unpublished = new Set<number>();
+  private destroyed = false;
   private readonly renewal: NodeJS.Timeout;
 
   constructor(
@@ -60,10 +63,25 @@ export class RoomPresence {
         return;
       }
       for (const id of changed) this.remoteClients.delete(id);
-      this.host.publish(encodeAwarenessUpdate(this.awareness, changed));
+      if (this.host.publish) this.queuePublish(changed);
     });
     this.renewal = setInterval(() => this.renew(), options.renewMs);
     this.renewal.unref();
+  }
+
+  /**
+   * The other processes get this process's changes once per turn of the microtask queue, all
+   * in one message with their latest states (awareness states are last-writer-wins by clock).
+   */
+  private queuePublish(changed: number[]): void {
+    const first = this.unpublished.size === 0;
+    for (const id of changed) this.unpublished.add(id);
+    if (!first) return;
+    queueMicrotask(() => {
+      const ids = [...this.unpublished];
+      this.unpublished.clear();
+      if (!this.destroyed) this.host.publish?.(encodeAwarenessUpdate(this.awareness, ids));
+    });
   }
 
   /** Sends changed visible states to every connection but their owners. */
@@ -190,6 +208,7 @@ export class RoomPresence {
   }
 
   destroy(): void {
+    this.destroyed = true;
     clearInterval(this.renewal);
     this.awareness.destroy();
   }

@@ -29,8 +29,6 @@ export type Origin =
 
 export type LocalOrigin = Extract<Origin, { kind: 'client' | 'server' }>;
 
-export const isOrigin = (value: unknown): value is Origin => typeof value === 'object' && value !== null && 'kind' in value;
-
 export interface Pending {
   update: Uint8Array;
   origin: LocalOrigin;
@@ -66,10 +64,6 @@ export class RoomWriter {
   /** The error of the batch that failed, or null. */
   get broken(): unknown {
     return this.brokenBy;
-  }
-
-  get pendingCount(): number {
-    return this.pending.length;
   }
 
   /** The stored state was loaded: its size and the log rows not yet compacted. */

@@ -16,10 +16,14 @@ import type { Peer, PeerRoom } from './peer.ts';
 import type { DocPersistence, StoredDoc } from './persistence.ts';
 import { encodeUpdate } from './protocol.ts';
 import { RoomPresence } from './room-presence.ts';
-import { isOrigin, RoomWriter, type Origin, type Pending } from './room-writer.ts';
+import { RoomWriter, type Origin, type Pending } from './room-writer.ts';
 
 const LOAD: Origin = { kind: 'load' };
 const REMOTE: Origin = { kind: 'remote' };
+
+/** Whether a transaction changed anything: the test Yjs itself makes before it emits 'update'. */
+const changedBy = (tr: Y.Transaction): boolean =>
+  tr.deleteSet.clients.size > 0 || [...tr.afterState].some(([client, clock]) => tr.beforeState.get(client) !== clock);
 
 export interface RoomEnv {
   logger: Logger;
@@ -41,6 +45,8 @@ export class Room implements PeerRoom {
   readonly itemId: string;
   private readonly writer: RoomWriter;
   private channel: DocChannel | null = null;
+  /** Set by the last transaction when it changed the document (see `apply`). */
+  private changed = false;
   /** Item documents: authorship is checked before a client's update is applied (item-integrity.ts). */
   private readonly guard: ItemDocGuard | null;
 
@@ -53,7 +59,7 @@ export class Room implements PeerRoom {
     this.itemId = target.itemId;
     this.presence = new RoomPresence(
       this.doc,
-      { connections: this.connections, publish: (update) => this.channel?.publish({ type: 'awareness', update }) },
+      { connections: this.connections, publish: env.fanout.shared ? (update) => this.channel?.publish({ type: 'awareness', update }) : null },
       { phase, renewMs: env.limits.presenceRenewMs },
     );
     this.guard = target.kind === 'item' ? new ItemDocGuard(this.doc) : null;
@@ -70,16 +76,38 @@ export class Room implements PeerRoom {
       },
       env,
     );
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      // Clients' updates went through the guard's shadow already; everything else follows.
-      if (this.guard && !(isOrigin(origin) && origin.kind === 'client')) this.guard.follow(update);
-      if (!isOrigin(origin) || origin.kind === 'load') return;
-      if (origin.kind !== 'remote') return this.writer.enqueue(update, origin);
-      // Stored already by the process it came from (or read from the store): relay only.
-      this.writer.grew(update.byteLength);
-      const message = encodeUpdate(update);
-      for (const c of this.connections) c.send(message);
+    // No 'update' listener: with one, Yjs encodes every transaction again (INTERNALS.md, Raw updates).
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (changedBy(tr)) this.changed = true;
     });
+  }
+
+  /** Applies an update; whether it changed the document or waits for content it depends on. */
+  private apply(update: Uint8Array, origin: Origin): boolean {
+    this.changed = false;
+    Y.applyUpdate(this.doc, update, origin);
+    return this.changed || this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
+  /** Runs a change and returns what it changed, as Yjs encodes it (the server's writes, a resync), or null. */
+  private capture(change: () => void): Uint8Array | null {
+    const updates: Uint8Array[] = [];
+    const collect = (update: Uint8Array) => updates.push(update);
+    this.doc.on('update', collect);
+    try {
+      change();
+    } finally {
+      this.doc.off('update', collect);
+    }
+    return updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+  }
+
+  /** A change that is durable already (another process's batch, the store re-read): relayed only. */
+  private relayStored(update: Uint8Array): void {
+    this.guard?.follow(update);
+    this.writer.grew(update.byteLength);
+    const message = encodeUpdate(update);
+    for (const c of this.connections) c.send(message);
   }
 
   /** The channel to the other processes (room-loader.ts opens it before the load). */
@@ -89,15 +117,24 @@ export class Room implements PeerRoom {
 
   /** The stored state, as loaded (never stored again) or re-read after a Redis reconnect (relayed where it changes something). */
   applyStored(stored: StoredDoc, how: 'load' | 'resync'): void {
-    Y.transact(this.doc, () => stored.updates.forEach((u) => Y.applyUpdate(this.doc, u)), how === 'load' ? LOAD : REMOTE);
-    if (how === 'load') this.writer.loaded(stored);
+    const applyAll = () => Y.transact(this.doc, () => stored.updates.forEach((u) => Y.applyUpdate(this.doc, u)), how === 'load' ? LOAD : REMOTE);
+    if (how === 'load') {
+      applyAll();
+      this.writer.loaded(stored);
+      return;
+    }
+    const changed = this.capture(applyAll);
+    if (changed) this.relayStored(changed);
   }
 
   /** A message from another process on this document's channel. */
   receive(message: DocMessage): void {
     if (this.isBroken) return;
     try {
-      if (message.type === 'update') Y.applyUpdate(this.doc, message.update, REMOTE);
+      if (message.type === 'update') {
+        // Relayed as it came, not as Yjs would encode it again.
+        if (this.apply(message.update, REMOTE)) this.relayStored(message.update);
+      }
       // Filtered by its sender; filtered again here, so no value can arrive through presence.
       else if (message.type === 'awareness') this.presence.receiveRemote(message.update);
       else {
@@ -154,7 +191,9 @@ export class Room implements PeerRoom {
       connection.close('FORBIDDEN', refusal);
       return;
     }
-    Y.applyUpdate(this.doc, update, { kind: 'client', connection } satisfies Origin);
+    const origin: Origin = { kind: 'client', connection };
+    // Stored and relayed as the client sent it (what it repeats of the document is harmless: Yjs updates are idempotent).
+    if (this.apply(update, origin)) this.writer.enqueue(update, origin);
   }
 
   /** The REST write path: sets or clears a coder's values; resolves once persisted and relayed. */
@@ -163,18 +202,21 @@ export class Room implements PeerRoom {
     return new Promise<void>((resolve, reject) => {
       const origin: Origin = { kind: 'server', userId, done: { resolve, reject } };
       const map = this.doc.getMap(CODING_DOC.values);
-      const before = this.writer.pendingCount;
-      Y.transact(
-        this.doc,
-        () => {
-          for (const [key, value] of Object.entries(values)) {
-            if (value === null) map.delete(key);
-            else if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
-          }
-        },
-        origin,
+      const update = this.capture(() =>
+        Y.transact(
+          this.doc,
+          () => {
+            for (const [key, value] of Object.entries(values)) {
+              if (value === null) map.delete(key);
+              else if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
+            }
+          },
+          origin,
+        ),
       );
-      if (this.writer.pendingCount === before) resolve();
+      if (!update) return resolve();
+      this.guard?.follow(update);
+      this.writer.enqueue(update, origin);
     });
   }
 

@@ -126,7 +126,7 @@ export const comments = pgTable(
   (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],
 );
 
-export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'round' | 'item' | 'project' | 'token' | 'import' | 'incident';
+export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'round' | 'item' | 'project' | 'token' | 'import' | 'incident' | 'account';
 
 /**
  * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE, so history

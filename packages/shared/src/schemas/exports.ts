@@ -13,8 +13,7 @@ import { PHASES } from '../roles.ts';
  * wide layouts, the companion `items.csv` of the R and SPSS layouts. Several incidents are
  * joined with `|`, as set values are.
  */
-/** `archived`: `true` for an item deleted with work on it (kept in exports, hidden from lists), else `false`. */
-export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platform', 'published_at', 'url', 'archived'] as const;
+export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platform', 'published_at', 'url'] as const;
 
 /**
  * Where a final value comes from, per item and field:
@@ -23,7 +22,7 @@ export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platfo
  * - `unanimous`: two or more coders submitted the same value;
  * - `majority`: more than half of them did (multiple choice: each option more than half chose);
  * - `single`: one coder coded it and nobody reviewed it;
- * - `imported`: the value came with the data (an imported round), not from coding here;
+ * - `imported`: every vote came with the data (codings of a round of type `imported`), not from coding here;
  * - `open`: no final value yet: not revealed, coders differ without a decision, or nobody coded it.
  */
 export const PROVENANCES = ['unanimous', 'majority', 'decided', 'reviewed', 'single', 'imported', 'open'] as const;
@@ -54,8 +53,6 @@ export const finalDatasetSchema = z.object({
       publishedAt: text().nullable(),
       url: text().nullable(),
       phase: z.enum(PHASES),
-      /** Deleted with work on it: kept here, hidden from the item lists. */
-      archived: z.boolean(),
       values: z.record(text(), finalValueSchema),
     }),
   ),

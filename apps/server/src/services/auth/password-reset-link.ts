@@ -5,14 +5,17 @@
  * commit (domain event `passwordReset.requested`, services/mail/). The link `/reset-password/<token>`
  * is 256 bits, stored as SHA-256, single use (marked used in the statement that checks it, as
  * invitations are), valid RESET_TTL_MS; a new request replaces the account's unused link.
- * Using it sets the password, ends every session of the account and signs this browser in.
+ * Using it sets the password, ends every session of the account, revokes its API tokens and
+ * signs this browser in. Both steps are audited (account entries, no project).
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { passwordResets, users } from '@concord/db';
 import { newId, type PasswordResetInput, type PasswordResetRequestInput } from '@concord/shared';
 import { AppError } from '../../errors.ts';
+import { audit } from '../audit.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
+import { revokeUserTokens } from './api-tokens.ts';
 import { hashPassword } from './password.ts';
 import { endUserSessions, hashToken, openSession } from './sessions.ts';
 import { toUser } from './users.ts';
@@ -39,7 +42,9 @@ export async function requestPasswordReset(ctx: ServiceContext, input: PasswordR
     await tx.db.delete(passwordResets).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
-    await tx.db.insert(passwordResets).values({ id: newId('passwordReset'), tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+    const id = newId('passwordReset');
+    await tx.db.insert(passwordResets).values({ id, tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+    await audit(tx, { projectId: null, entity: 'account', entityId: user.id, action: 'password-reset-link', after: { linkId: id, expiresAt: expiresAt.toISOString() } });
     tx.events?.publish({ type: 'passwordReset.requested', userId: user.id, email: user.email, token, expiresAt: expiresAt.toISOString() });
   });
 }
@@ -71,7 +76,9 @@ export async function resetPasswordWithLink(
       .where(eq(users.id, used.userId))
       .returning();
     await endUserSessions(tx, used.userId);
-    tx.logger.info({ userId: used.userId }, 'password reset by mailed link');
+    await revokeUserTokens(tx, used.userId, 'password-reset');
+    // The link proved who acts: the account itself.
+    await audit({ ...tx, actor: { userId: used.userId, isAdmin: account!.isAdmin } }, { projectId: null, entity: 'account', entityId: used.userId, action: 'password-reset' });
     return { user: toUser(account!), session: await openSession(tx, used.userId, session) };
   });
 }

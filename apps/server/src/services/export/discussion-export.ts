@@ -85,7 +85,7 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
 }
 
 /** `external_id` and `item_title` as before; the item's other columns (ITEM_EXPORT_COLUMNS) at the end. */
-export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status', 'incidents', 'platform', 'published_at', 'url', 'archived'] as const;
+export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status', 'incidents', 'platform', 'published_at', 'url'] as const;
 
 export async function exportDiscussionCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
   const entries = await loadDiscussion(ctx, projectId);
@@ -104,7 +104,7 @@ export async function exportDiscussionCsv(ctx: ServiceContext, projectId: string
       e.text,
       e.value ?? '',
       e.status ?? '',
-      // incidents, platform, published_at, url, archived: the item columns after external_id and title.
+      // incidents, platform, published_at, url: the item columns after external_id and title.
       ...itemCells(meta.get(e.itemId)).slice(2),
     ]),
   );

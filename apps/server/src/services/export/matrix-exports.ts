@@ -44,7 +44,6 @@ const ITEM_SPSS: Record<(typeof ITEM_EXPORT_COLUMNS)[number], readonly [string, 
   platform: ['A32', 'Platform'],
   published_at: ['A32', 'Published at (UTC, ISO 8601)'],
   url: ['A2048', 'Link'],
-  archived: ['A5', 'Archived (true/false)'],
 };
 const ITEM_SPSS_VARIABLES = ITEM_EXPORT_COLUMNS.map((name) => [name, ...ITEM_SPSS[name]] as const);
 

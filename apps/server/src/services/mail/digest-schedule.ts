@@ -17,6 +17,11 @@ export const DIGEST_HOUR_UTC = 6;
 const LOCK_TTL_SECONDS = 12 * 3600;
 
 export interface DigestSchedule {
+  /**
+   * The daily job for `day` (YYYY-MM-DD), as the timer runs it: true when this process took the
+   * day (and sent), false when another had it. Exposed for tests of the lock.
+   */
+  runDay(day: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -27,29 +32,34 @@ export function msUntilNextRun(now: Date, hourUtc = DIGEST_HOUR_UTC): number {
 }
 
 export function startDigestSchedule(deps: { ctx: ServiceContext; mailer: Mailer; logger: Logger; redis: { url: string; prefix: string } | null }): DigestSchedule {
-  if (!deps.mailer.enabled) return { stop: () => Promise.resolve() };
+  if (!deps.mailer.enabled) return { runDay: () => Promise.resolve(false), stop: () => Promise.resolve() };
   const redis: Redis | null = deps.redis ? connectRedis(deps.redis.url, 'mail-digest', deps.logger) : null;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
 
-  const runOnce = async (day: string) => {
+  const runDay = async (day: string) => {
     if (redis) {
       const won = await redis.set(`${deps.redis!.prefix}:mail:digest:${day}`, '1', 'EX', LOCK_TTL_SECONDS, 'NX');
-      if (won !== 'OK') return; // another process sends today's digest
+      if (won !== 'OK') return false; // another process sends this day's digest
     }
     const result = await sendDigests(deps.ctx, deps.mailer);
     deps.logger.info({ day, ...result }, 'daily digest sent');
+    return true;
   };
   const schedule = () => {
     timer = setTimeout(() => {
       const day = new Date().toISOString().slice(0, 10);
-      running = runOnce(day).catch((err: unknown) => deps.logger.error({ err, day }, 'daily digest failed'));
+      running = runDay(day).then(
+        () => {},
+        (err: unknown) => deps.logger.error({ err, day }, 'daily digest failed'),
+      );
       schedule();
     }, msUntilNextRun(new Date()));
     timer.unref();
   };
   schedule();
   return {
+    runDay,
     async stop() {
       if (timer) clearTimeout(timer);
       await running;

@@ -5,8 +5,9 @@
 import { eq, inArray } from 'drizzle-orm';
 import { mailPreferences } from '@concord/db';
 import type { MailPreferences, MailPreferencesInput } from '@concord/shared';
+import { audit } from '../audit.ts';
 import { requireActor } from '../authz.ts';
-import type { ServiceContext } from '../context.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
 
 export const DEFAULT_MAIL_PREFERENCES: MailPreferences = { mentions: true, digest: true };
 
@@ -19,13 +20,16 @@ export async function getMailPreferences(ctx: ServiceContext): Promise<MailPrefe
 /** Changes the signed-in account's preferences (the kinds named; the others stay). */
 export async function updateMailPreferences(ctx: ServiceContext, input: MailPreferencesInput): Promise<MailPreferences> {
   const actor = requireActor(ctx);
-  const next = { ...(await getMailPreferences(ctx)), ...input };
-  await ctx.db
-    .insert(mailPreferences)
-    .values({ userId: actor.userId, ...next })
-    .onConflictDoUpdate({ target: mailPreferences.userId, set: { ...next, updatedAt: new Date() } });
-  ctx.logger.info({ userId: actor.userId, ...next }, 'mail preferences changed');
-  return next;
+  return inTransaction(ctx, async (tx) => {
+    const before = await getMailPreferences(tx);
+    const next = { ...before, ...input };
+    await tx.db
+      .insert(mailPreferences)
+      .values({ userId: actor.userId, ...next })
+      .onConflictDoUpdate({ target: mailPreferences.userId, set: { ...next, updatedAt: new Date() } });
+    await audit(tx, { projectId: null, entity: 'account', entityId: actor.userId, action: 'mail-preferences', before, after: next });
+    return next;
+  });
 }
 
 /** Internal (mail senders): each account's preferences, defaults where it has none. */
