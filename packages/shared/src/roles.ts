@@ -18,6 +18,7 @@ export const ACTIONS = [
   'items.read',
   'items.write',
   'items.import',
+  'items.purge',
   'itemDoc.write',
   'itemDoc.moderate',
   'assignments.read',
@@ -32,6 +33,7 @@ export const ACTIONS = [
   'export.key',
   'reliability.read',
   'disagreements.read',
+  'audit.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

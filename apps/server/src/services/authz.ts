@@ -23,6 +23,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'items.read': ALL,
   'items.write': ['owner', 'editor'],
   'items.import': ['owner', 'editor'],
+  /** Remove an archived item with its codings, comments and decisions for good: the owner's alone. */
+  'items.purge': ['owner'],
   /** The item's live document (annotations, memos, discussion): coders and editors write, everyone reads. */
   'itemDoc.write': ['owner', 'editor', 'coder'],
   /**
@@ -44,6 +46,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'reliability.read': MANAGERS,
   /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
   'disagreements.read': ALL,
+  /** Who did what and when (the audit log): the owner's, as the key to coder pseudonyms is. */
+  'audit.read': ['owner'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -81,7 +85,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 /** The actions each scope allows (on top of the owner's roles); null: every action its method allows. */
 export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly Action[] | null> = {
   read: null,
-  /** A scheduled pull: find the project, download its exports. */
+  /** A scheduled pull: find the project, download its exports (not the pseudonym key, `export.key`: people's names stay with a person). */
   'read-export': ['project.read', 'export.read'],
 };
 

@@ -1,5 +1,5 @@
 import { bigserial, boolean, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
-import type { CodingStatus, CodingValue, RoundType } from '@concord/shared';
+import type { AuditEntity, CodingStatus, CodingValue, RoundType } from '@concord/shared';
 import { timestamptz } from './columns.ts';
 import { users } from './accounts.ts';
 import { codebookVersions, projects } from './projects.ts';
@@ -126,7 +126,8 @@ export const comments = pgTable(
   (t) => [index('comments_item_idx').on(t.itemId, t.createdAt)],
 );
 
-export type AuditEntity = 'coding' | 'adjudication' | 'codebook' | 'membership' | 'invite' | 'round' | 'item' | 'project' | 'token' | 'import' | 'incident' | 'account';
+/** The kinds are listed once, in @concord/shared (AUDIT_ENTITIES), for the audit API's filter. */
+export type { AuditEntity };
 
 /**
  * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE, so history

@@ -13,3 +13,4 @@ export * from './queue.ts';
 export * from './mail.ts';
 export * from './exports.ts';
 export * from './tokens.ts';
+export * from './audit.ts';
