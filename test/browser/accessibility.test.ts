@@ -16,7 +16,6 @@ const chromiumPath = findChromium();
 const SETTINGS = [
   { name: 'light, 1280 px', colorScheme: 'light', viewport: { width: 1280, height: 800 } },
   { name: 'dark, 200% zoom', colorScheme: 'dark', viewport: { width: 640, height: 800 } },
-  { name: 'light, 390 px phone', colorScheme: 'light', viewport: { width: 390, height: 844 } },
 ] as const;
 
 describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
