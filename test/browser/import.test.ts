@@ -1,7 +1,8 @@
 /**
  * The items table and the CSV import wizard in Chromium against the real server: an editor
  * imports a file with bad rows (sees each problem by row and column, fixes one cell, skips a
- * row) and finds the new items in the table; the table virtualises 2,000 items (only a window
+ * row) and finds the new items in the table; imports an Airtable export twice with one changed
+ * row (answers the day/month question, sees create/update/unchanged per row); the table virtualises 2,000 items (only a window
  * of rows in the DOM, the last item reachable by scrolling) and filters them by incident.
  */
 import { mkdir } from 'node:fs/promises';
@@ -85,10 +86,10 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     await page.getByLabel('Fix row 2, Reach').fill('12');
     await page.getByLabel('Skip row 3').check();
     await page.getByRole('button', { name: 'Check again' }).click();
-    await page.getByRole('status').filter({ hasText: 'Ready: 3 rows will be imported, 1 row skipped.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Ready: 3 rows will be imported (3 new, 0 updated, 0 unchanged), 1 row skipped.' }).waitFor();
 
     await page.getByRole('button', { name: 'Import 3 rows' }).click();
-    await page.getByRole('status').filter({ hasText: '3 items imported, 1 row skipped (3).' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '3 new items, 0 updates, 0 unchanged, 1 row skipped (3).' }).waitFor();
     await expect(page.locator('#import-progress').getAttribute('value')).resolves.toBe('1');
     await page.screenshot({ path: `${ARTIFACTS}import-done.png`, fullPage: true });
 
@@ -106,6 +107,60 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     await page.getByLabel('Search').fill('Wizard post');
     await page.getByRole('status').filter({ hasText: '3 items match' }).waitFor();
     await expect(dataRows().locator('td.title').allInnerTexts()).resolves.toEqual(['Wizard post one', 'Wizard post two', 'Wizard post four']);
+  });
+
+  it('an editor imports an Airtable export twice with one changed row: the second import updates that row only', async () => {
+    const project = await ok(client().api.projects.$post({ json: { name: 'Airtable base', description: '' } }));
+    const airtable = (name3: string) =>
+      [
+        'Record ID,Name,Media platform,Date,Incident,Text',
+        'recA1,First post,Facebook,7/5/2024,"Inc A, Inc B","line one',
+        'line two"',
+        'recA2,Second post,Telegram,25/12/2024,Inc A,',
+        `recA3,"${name3}",X,1/2/2024,Inc B,`,
+        'recA4,Fourth post,News,2024-07-09,,',
+        ',,,,,',
+      ].join('\r\n');
+
+    async function importFile(csv: string, ready: string) {
+      await open(`/projects/${project.id}/import`);
+      await page.getByLabel('CSV file').setInputFiles({ name: 'airtable.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      // 7/5/2024 reads both ways: the wizard asks instead of guessing, and nothing can be imported yet.
+      const order = page.getByLabel('Dates such as 7/5/2024 are');
+      await order.waitFor();
+      await expect(page.getByRole('button', { name: /^Import/ }).isDisabled()).resolves.toBe(true);
+      await order.selectOption('dmy');
+      await page.getByRole('button', { name: 'Check again' }).click();
+      await page.getByRole('status').filter({ hasText: ready }).waitFor();
+    }
+
+    await importFile(airtable('Third post'), 'Ready: 4 rows will be imported (4 new, 0 updated, 0 unchanged); new incidents: Inc A, Inc B.');
+    await page.getByRole('button', { name: 'Import 4 rows' }).click();
+    await page.getByRole('status').filter({ hasText: '4 new items, 0 updates, 0 unchanged; 2 new incidents.' }).waitFor();
+
+    await importFile(airtable('Third post, corrected'), 'Ready: 4 rows will be imported (0 new, 1 updated, 3 unchanged).');
+    await expect(page.getByLabel('Rows by action').innerText()).resolves.toBe('0 new items, 1 update, 3 unchanged; 1 empty row left out.');
+    await expect(page.getByRole('list', { name: 'Updates' }).getByRole('listitem').allInnerTexts()).resolves.toEqual(['Row 3: update title']);
+    const actions = await page.locator('.preview tbody tr').evaluateAll((rows) => rows.map((r) => r.children[1]!.textContent));
+    expect(actions).toEqual(['unchanged', 'unchanged', 'update', 'unchanged', '']);
+    await page.screenshot({ path: `${ARTIFACTS}import-airtable-update.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Import 4 rows' }).click();
+    await page.getByRole('status').filter({ hasText: '0 new items, 1 update, 3 unchanged.' }).waitFor();
+
+    // On the server: four items, not eight; the day/month dates; both linked incidents; the line break.
+    const { items } = await ok(client().api.projects[':projectId'].items.$get({ param: { projectId: project.id }, query: {} }));
+    expect(items.map((i) => [i.externalId, i.title, i.publishedAt])).toEqual([
+      ['recA1', 'First post', '2024-05-07T00:00:00.000Z'],
+      ['recA2', 'Second post', '2024-12-25T00:00:00.000Z'],
+      ['recA3', 'Third post, corrected', '2024-02-01T00:00:00.000Z'],
+      ['recA4', 'Fourth post', '2024-07-09T00:00:00.000Z'],
+    ]);
+    expect(items[0]!.body).toBe('line one\r\nline two');
+    const { incidents } = await ok(client().api.projects[':projectId'].incidents.$get({ param: { projectId: project.id } }));
+    expect(incidents.map((i) => i.name).sort()).toEqual(['Inc A', 'Inc B']);
+    const byName = new Map(incidents.map((i) => [i.name, i.id]));
+    expect(items[0]!.incidentIds).toEqual([byName.get('Inc A'), byName.get('Inc B')]);
+    expect(pageErrors).toEqual([]);
   });
 
   it('virtualises 2,000 items: a window of rows in the DOM, the last item at the end of the scroll, filtered by incident', async () => {

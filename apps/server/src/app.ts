@@ -6,6 +6,7 @@ import { requestContext, sessionAuth } from './http/middleware.ts';
 import { isImportUpload, requireContentType } from './http/content-type.ts';
 import { originGuard } from './http/origin.ts';
 import { apiSecurityHeaders } from './http/security-headers.ts';
+import { registerSecuritySchemes, serveDocument } from './http/openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { codebookRoutes } from './routes/codebook.ts';
@@ -85,9 +86,11 @@ export function createApp(deps: AppDeps) {
   // Outside /api: scrapers address it by the conventional path; not part of the typed client.
   app.route('/metrics', metricsRoutes(deps));
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Concord API', version: '0.1.0', description: 'Collaborative coding of media items, with reliability.' },
+  registerSecuritySchemes(app);
+  serveDocument(app, '/api/openapi.json', {
+    title: 'Concord API',
+    version: '0.1.0',
+    description: 'Collaborative coding of media items, with reliability. Scripts authenticate with a personal access token (`Authorization: Bearer`); see the README.',
   });
 
   app.notFound((c) => c.json(new AppError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toBody(c.get('requestId')), 404));

@@ -5,12 +5,14 @@
  * A route missing from the matrix fails the last test. Also: an account whose invitation to
  * the project is pending is a non-member (404), a session that ended is anonymous (401), an
  * account that owes a password change is refused everywhere (403 PASSWORD_CHANGE_REQUIRED),
- * and another project's member or invitation ids are unknown here (404).
+ * and another project's member or invitation ids are unknown here (404). The owner's personal
+ * access tokens (tokens.security.test.ts) get what her session gets on reads, exports only with
+ * `read-export`, and 403 TOKEN_SCOPE on every write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '@concord/db';
-import { ROLES, type InviteResult, type Role } from '@concord/shared';
+import { ROLES, TOKEN_SCOPES, type CreatedToken, type InviteResult, type Role, type TokenScope } from '@concord/shared';
 import { actorOf, addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 import { createRound } from '../src/services/assignments/assignments.ts';
@@ -193,6 +195,8 @@ let pendingInvitee: Session;
 let endedSession: Session;
 /** An owner of every fixture project whose password was generated (must change it first). */
 let mustChange: Session;
+/** The owner's personal access tokens, by scope. */
+const ownerTokens: Record<TokenScope, string> = { read: '', 'read-export': '' };
 /** The pending invitation of each fixture project (the one of pendingInvitee). */
 const invitationOf = new Map<string, string>();
 
@@ -205,6 +209,9 @@ beforeAll(async () => {
   expect((await h.request(endedSession, 'POST', '/api/auth/logout')).status).toBe(200);
   mustChange = await signUp(h, 'must-change');
   await h.deps.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, mustChange.userId));
+  for (const scope of TOKEN_SCOPES) {
+    ownerTokens[scope] = (await json<CreatedToken>(await h.request(members.owner, 'POST', '/api/auth/tokens', { name: scope, scope }))).secret;
+  }
 });
 afterAll(() => h.close());
 
@@ -234,9 +241,13 @@ async function prepare(c: RouteCase): Promise<ProjectFixture> {
   return f;
 }
 
-function call(c: RouteCase, who: Session | null, f: ProjectFixture) {
-  return h.request(who, c.method, pathOf(c, f), c.body?.(f), c.contentType ? { 'content-type': c.contentType } : {});
+function call(c: RouteCase, who: Session | null, f: ProjectFixture, headers: Record<string, string> = {}) {
+  return h.request(who, c.method, pathOf(c, f), c.body?.(f), { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...headers });
 }
+
+/** What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key (`export.key`). */
+const isExportRead = (c: RouteCase) =>
+  c.method === 'GET' && (c.template === '/api/projects/{projectId}' || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
 
 describe.each(CASES)('$method $template', (c) => {
   // A refused call changes nothing, so the refusals of a route share one project (a call
@@ -270,6 +281,16 @@ describe.each(CASES)('$method $template', (c) => {
     const res = await call(c, mustChange, await refusalFixture());
     expect(res.status).toBe(403);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+  });
+
+  it.each(TOKEN_SCOPES)("with the owner's %s token: her reads, never a write", async (scope) => {
+    const res = await call(c, null, await refusalFixture(), { authorization: `Bearer ${ownerTokens[scope]}` });
+    const body = await res.clone().text();
+    if (c.method !== 'GET' || (scope === 'read-export' && !isExportRead(c))) {
+      expect(res.status, body).toBe(403);
+      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('TOKEN_SCOPE');
+    } else if (c.allowed.includes('owner')) expect(res.status, body).toBe(c.ok);
+    else expect(res.status, body).toBe(403);
   });
 
   it.each(ROLES)('as %s', async (role) => {

@@ -3,7 +3,7 @@
  * values, nor do managers; after the last submission the item is revealed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Coding, type Item, type Project, type Role } from '@concord/shared';
+import { ITEM_EXPORT_COLUMNS, type Coding, type Item, type Project, type Role } from '@concord/shared';
 import { addToProject, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 
 let h: Harness;
@@ -46,7 +46,7 @@ describe('blind coding', () => {
   });
 
   it('exports nothing of an item that is not revealed', async () => {
-    expect((await exportLong()).trim()).toBe('unit,coder,field,value');
+    expect((await exportLong()).trim()).toBe(['unit', 'coder', 'field', 'value', ...ITEM_EXPORT_COLUMNS].join(','));
   });
 
   it('lets only assigned coders code, and refuses N/A where the field does not allow it', async () => {
@@ -78,14 +78,24 @@ describe('blind coding', () => {
     for (const s of [members.coder, coderB, members.editor, members.methodologist, members.owner]) {
       expect(new Set((await visible(s)).map((c) => c.coderId))).toEqual(new Set([members.coder.userId, coderB.userId]));
     }
+    // Exports name coders by pseudonym (the owner's key says who is who), never by email.
+    const key = new Map(
+      (await (await h.request(members.owner, 'GET', `/api/projects/${f.projectId}/export/coder-key.csv`)).text())
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => [line.split(',')[3]!, line.split(',')[0]!]),
+    );
+    const [coderA, coderBName] = [key.get(members.coder.email)!, key.get(coderB.email)!];
     const csv = await exportLong();
-    expect(csv).toContain(`${f.itemId},${members.coder.email},impact,-2`);
-    expect(csv).toContain(`${f.itemId},${coderB.email},frame,NA`);
+    expect(csv).toContain(`${f.itemId},${coderA},impact,-2,`);
+    expect(csv).toContain(`${f.itemId},${coderBName},frame,NA,`);
+    expect(csv).not.toContain(members.coder.email);
     const wide = await (await h.request(members.methodologist, 'GET', `/api/projects/${f.projectId}/export/codings.csv?layout=wide&field=impact`)).text();
     const [header, row] = wide.trim().split('\r\n');
-    expect(header!.split(',').slice(1).sort()).toEqual([members.coder.email, coderB.email].sort());
+    expect(header!.split(',').slice(7).sort()).toEqual([coderA, coderBName].sort());
     const cells = Object.fromEntries(header!.split(',').map((h, i) => [h, row!.split(',')[i]]));
-    expect(cells).toMatchObject({ unit: f.itemId, [members.coder.email]: '-2', [coderB.email]: '-1' });
+    expect(cells).toMatchObject({ unit: f.itemId, [coderA]: '-2', [coderBName]: '-1' });
   });
 
   it('hides another member coder from the revealed item if they are not its coder', async () => {

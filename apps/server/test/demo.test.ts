@@ -74,12 +74,14 @@ describe('demo study', () => {
     ['narrative_frames', 'masi'],
     ['sources', 'masi'],
   ] as const)('agrees imperfectly on %s (alpha between .5 and .9)', async (field, level) => {
-    const csv = await (await h.request(sessions.editor!, 'GET', `/api/projects/${projectId}/export/codings.csv?layout=wide&field=${field}`)).text();
-    expect(csv.trim().split('\r\n')).toHaveLength(25);
+    const wide = await (await h.request(sessions.editor!, 'GET', `/api/projects/${projectId}/export/codings.csv?layout=wide&field=${field}`)).text();
+    expect(wide.trim().split('\r\n')).toHaveLength(25);
+    // The long export: readers find unit, coder and value by name, past the item columns.
+    const csv = await (await h.request(sessions.editor!, 'GET', `/api/projects/${projectId}/export/codings.csv?layout=long&field=${field}`)).text();
     const alpha =
       level === 'masi'
-        ? setAlpha({ data: parseReliabilityCsv(csv, { sets: true }).data, distance: 'masi' }).value
-        : krippendorffAlpha({ data: parseReliabilityCsv(csv, {}).data, level }).value;
+        ? setAlpha({ data: parseReliabilityCsv(csv, { layout: 'long', sets: true }).data, distance: 'masi' }).value
+        : krippendorffAlpha({ data: parseReliabilityCsv(csv, { layout: 'long' }).data, level }).value;
     expect(alpha).not.toBeNull();
     expect(alpha!).toBeGreaterThanOrEqual(0.5);
     expect(alpha!).toBeLessThanOrEqual(0.9);

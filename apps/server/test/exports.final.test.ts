@@ -8,8 +8,8 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { auditLog } from '@concord/db';
+import { and, asc, eq } from 'drizzle-orm';
+import { auditLog, items } from '@concord/db';
 import { EXPORT_FILES, ITEM_EXPORT_COLUMNS, type FinalDataset, type Role } from '@concord/shared';
 import { addToProject, createHarness, json, signUp, signUpTeam, SMALL_CODEBOOK, type Harness, type Session } from './harness.ts';
 
@@ -226,6 +226,10 @@ describe('coder pseudonyms', () => {
     }
     const outsider = await signUp(h, 'outsider');
     expect((await h.request(outsider, 'GET', `/api/projects/${projectId}/export/coder-key.csv`)).status).toBe(404);
+    // A pseudonym outlives the membership: removed, the late coder is still C7.
+    await call(team.owner, 'DELETE', `/members/${late.userId}`);
+    expect(records(await text('/export/coder-key.csv'))[6]).toMatchObject({ pseudonym: 'C7', email: late.email, role: 'removed' });
+    expect(records(await text('/export/codings.csv')).filter((r) => r.unit === extra.id).map((r) => r.coder)).toEqual(['C7', 'C7']);
   });
 
   it('give way to names only when the owner turns the setting on (audited), and come back unchanged', async () => {
@@ -239,7 +243,11 @@ describe('coder pseudonyms', () => {
     expect(named.some((r) => /^C\d+$/.test(r.coder!))).toBe(false);
     await call(team.owner, 'PATCH', '', { showCoderNames: false });
     expect(await text('/export/codings.csv?layout=long')).toBe(before);
-    const entries = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, projectId), eq(auditLog.entity, 'project')));
+    const entries = await h.deps.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.projectId, projectId), eq(auditLog.entity, 'project'), eq(auditLog.action, 'show-coder-names')))
+      .orderBy(asc(auditLog.id));
     expect(entries.map((e) => [e.action, e.before, e.after, e.actorId])).toEqual([
       ['show-coder-names', { showCoderNames: false }, { showCoderNames: true }, team.owner.userId],
       ['show-coder-names', { showCoderNames: true }, { showCoderNames: false }, team.owner.userId],
@@ -266,7 +274,7 @@ describe('file options', () => {
 
   it('items.csv gives every item its columns by unit, for the R and SPSS layouts', async () => {
     const rows = records(await text('/export/items.csv'));
-    expect(Object.keys(rows[0]!)).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'phase']);
+    expect(Object.keys(rows[0]!)).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'phase', 'archived']);
     expect(rows.slice(0, 4).map((r) => [r.unit, r.external_id, r.title, r.incidents])).toEqual(
       [item.agreed, item.split, item.single, item.blind].map((i) => [i.id, i.externalId, i.title, incident.name]),
     );
@@ -305,5 +313,63 @@ describe('file options', () => {
     const rows = sheetRows(await workbook('/export/codings.xlsx'));
     const csv = parse(await text('/export/codings.csv?layout=long')) as string[][];
     expect(rows.map((r) => csv[0]!.map((_, j) => String(r[j] ?? '')))).toEqual(csv);
+  });
+});
+
+describe('imported values', () => {
+  it('say `imported` when every vote came from a round of type imported; a decision on one is a review', async () => {
+    const created = await json<{ id: string }>(await call(team.editor, 'POST', '/items', { title: 'Coded in Airtable', externalId: 'ext-imported' }));
+    await call(team.owner, 'POST', '/assignments', { roundName: 'from Airtable', type: 'imported', coderIds: [coders[1]!.userId], itemIds: [created.id], mode: { type: 'k', k: 1 }, seed: 1 });
+    await code(coders[1]!, created.id, { frame: 'leader', impact: 2 });
+    const row = records(await text('/export/final.csv')).find((r) => r.unit === created.id)!;
+    expect([row.frame, row.frame_provenance, row.impact, row.impact_provenance, row.notes_provenance]).toEqual(['leader', 'imported', '2', 'imported', 'open']);
+    // An editor's decision on it is a review of that value.
+    await call(team.editor, 'PUT', `/items/${created.id}/adjudications/impact`, { value: 3, rationale: 'Checked against the post.' });
+    const after = records(await text('/export/final.csv')).find((r) => r.unit === created.id)!;
+    expect([after.impact, after.impact_provenance, after.frame_provenance]).toEqual(['3', 'reviewed', 'imported']);
+  });
+});
+
+describe('pseudonyms under concurrent first exports', () => {
+  it('are handed out once: every answer names the same coders, numbers 1..n without gaps', async () => {
+    const other = await json<{ id: string }>(await h.request(team.owner, 'POST', '/api/projects', { name: 'Concurrent', description: '' }));
+    const at = (path: string) => `/api/projects/${other.id}${path}`;
+    for (const c of coders) await addToProject(h, team.owner, other.id, c, 'coder');
+    expect((await h.request(team.owner, 'PUT', at('/codebook'), { ...SMALL_CODEBOOK, baseVersion: 1 })).status).toBe(200);
+    const created = await json<{ id: string }>(await h.request(team.owner, 'POST', at('/items'), { title: 'One item' }));
+    expect((await h.request(team.owner, 'POST', at('/assignments'), { roundName: 'r', coderIds: coders.map((c) => c.userId), itemIds: [created.id], mode: { type: 'k', k: 3 }, seed: 1 })).status).toBe(201);
+    for (const c of coders) {
+      expect((await h.request(c, 'PUT', at(`/items/${created.id}/codings/me`), { values: { frame: 'security', impact: 1 } })).status).toBe(200);
+      expect((await h.request(c, 'POST', at(`/items/${created.id}/codings/me/submit`))).status).toBe(200);
+    }
+    const answers = await Promise.all(
+      ['/export/codings.csv', '/export/tidycomm.csv', '/export/codings.csv', '/export/final.csv', '/export/codings.csv', '/export/tidycomm.csv'].map(async (p) => (await h.request(team.owner, 'GET', at(p))).text()),
+    );
+    expect(answers[2]).toBe(answers[0]);
+    expect(answers[4]).toBe(answers[0]);
+    expect(answers[5]).toBe(answers[1]);
+    const key = records(await (await h.request(team.owner, 'GET', at('/export/coder-key.csv'))).text());
+    expect(key.map((r) => r.pseudonym)).toEqual(['C1', 'C2', 'C3', 'C4']);
+    expect(new Set(key.map((r) => r.user_id)).size).toBe(4);
+  });
+});
+
+describe('items in several incidents, archived items', () => {
+  it('list every incident of an item, primary first; an archived item leaves the final dataset, its codings stay, flagged in items.csv', async () => {
+    const second = await json<{ id: string; name: string }>(await call(team.editor, 'POST', '/incidents', { name: 'Blocked news sites', description: '' }));
+    await call(team.editor, 'PATCH', `/items/${item.single.id}`, { incidentIds: [second.id, incident.id] });
+    const final = records(await text('/export/final.csv'));
+    expect(final.find((r) => r.unit === item.single.id)!.incidents).toBe(`Blocked news sites|${incident.name}`);
+    const data = await json<FinalDataset>(await call(team.owner, 'GET', '/export/final.json'));
+    expect(data.items.find((i) => i.id === item.single.id)!.incidents.map((i) => i.name)).toEqual(['Blocked news sites', incident.name]);
+
+    // An archived item (issue 12; archived_at set here as the archive verb will) leaves the final dataset.
+    await h.deps.database.db.update(items).set({ archivedAt: new Date() }).where(eq(items.id, item.split.id));
+    expect(records(await text('/export/final.csv')).some((r) => r.unit === item.split.id)).toBe(false);
+    expect((await json<FinalDataset>(await call(team.owner, 'GET', '/export/final.json'))).items.some((i) => i.id === item.split.id)).toBe(false);
+    expect(records(await text('/export/codings.csv')).some((r) => r.unit === item.split.id)).toBe(true);
+    const listed = records(await text('/export/items.csv'));
+    expect(listed.find((r) => r.unit === item.split.id)!.archived).toBe('true');
+    expect(listed.find((r) => r.unit === item.agreed.id)!.archived).toBe('false');
   });
 });

@@ -6,6 +6,7 @@
  * Markdown report and the SVG charts show labels as text. Everything goes through the routes,
  * and every CSV of the report page's download list (`EXPORT_FILES`) is checked.
  */
+import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed } from '@concord/charts/testing';
@@ -132,9 +133,17 @@ describe('CSV exports', () => {
 
   it('keeps the hostile text, behind a leading apostrophe, and plain numbers as they are', async () => {
     const long = cells(await download('export/codings.csv?layout=long'));
-    expect(long).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${MINUS_VALUE}`, `'${TAB}`, `'${MINUS}`, '-3', '-1', `'${coder2.email}`]));
+    expect(long).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${MINUS_VALUE}`, `'${TAB}`, `'${MINUS}`, '-3', '-1', `'${AT}`]));
     const discussion = cells(await download('export/discussion.csv'));
-    expect(discussion).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${FULLWIDTH} agreed`, `'${AT}`, "'-2+3"]));
+    expect(discussion).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${FULLWIDTH} agreed`, `'${AT}`]));
+    // Names and emails reach the files only when the project shows names (pseudonyms otherwise).
+    await call(team.owner, 'PATCH', `/${projectId}`, { showCoderNames: true });
+    expect(cells(await download('export/codings.csv?layout=long'))).toContain("'-2+3");
+    expect(cells(await download('export/discussion.csv'))).toEqual(expect.arrayContaining(["'-2+3", `'${coder2.email}`]));
+    await call(team.owner, 'PATCH', `/${projectId}`, { showCoderNames: false });
+    expect(cells(await download('export/coder-key.csv'))).toEqual(expect.arrayContaining(["'-2+3", `'${coder2.email}`]));
+    const final = cells(await download('export/final.csv'));
+    expect(final).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${AT}`, `'${MINUS_VALUE}`]));
     const codebook = cells(await download('export/codebook.csv'));
     expect(codebook).toEqual(expect.arrayContaining([`'${PLUS}`, `'${TAB}`, `'${CR}`, `'${FULLWIDTH}`, "'-1+1", '-3']));
     const gold = cells(await download('export/gold.csv?layout=long'));
@@ -168,8 +177,33 @@ describe('SPSS syntax', () => {
     for (const field of ['frame', 'impact']) {
       const sps = await download(`export/spss-kalpha.sps?field=${field}`);
       expect(sps).not.toMatch(/^\s*HOST/im);
-      expect(spssCommands(sps)).toEqual(['*', '*', '*', 'GET', 'DATASET', 'VARIABLE', 'VALUE', 'KALPHA']);
+      expect(spssCommands(sps)).toEqual(['*', '*', '*', 'GET', 'SORT', 'DATASET', '*', 'GET', 'SORT', 'DATASET', 'DATASET', 'MATCH', 'DATASET', 'VARIABLE', 'VARIABLE', 'VALUE', 'KALPHA']);
     }
+  });
+});
+
+describe('XLSX exports', () => {
+  /** Every cell of every sheet, as exceljs reads it back. */
+  async function workbookCells(path: string) {
+    const res = await h.request(team.owner, 'GET', `/api/projects/${projectId}/${path}`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const found: ExcelJS.Cell[] = [];
+    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => found.push(cell)));
+    return found;
+  }
+
+  it.each(EXPORT_FILES.filter((f) => f.path.endsWith('.xlsx')).map((f) => f.path))('%s holds hostile text as text cells, never a formula', async (path) => {
+    const all = await workbookCells(path);
+    expect(all.length).toBeGreaterThan(0);
+    for (const cell of all) {
+      expect([ExcelJS.ValueType.String, ExcelJS.ValueType.Number], `${path} ${cell.address}`).toContain(cell.type);
+      expect(cell.formula, `${path} ${cell.address}`).toBeUndefined();
+    }
+    const texts = all.map((c) => c.value);
+    // Exactly as coded: a string cell is shown as text and never evaluated, so no `'` is added.
+    expect(texts).toEqual(expect.arrayContaining([FORMULA, MINUS_VALUE]));
   });
 });
 

@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '@concord/db';
+import { auditLog, items } from '@concord/db';
 import { newId, type ErrorBody, type ImportCheck, type ImportResult, type Item, type Role } from '@concord/shared';
+import { collect } from '../src/services/import/collect.ts';
+import { fingerprintRow, fingerprintSql } from '../src/services/import/fingerprint.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 import { actorOf, addToProject, createHarness, json, type Harness, type Session, signUpTeam } from './harness.ts';
 
@@ -142,6 +144,26 @@ describe('incremental import', () => {
       ['E-1', 'one again'],
       ['C-1', 'two again'],
     ]);
+  });
+
+  it('stores what the fast path compares: every item fingerprints like its row, after an insert and after an update', async () => {
+    const projectId = await newProject();
+    const csv = (title: string) =>
+      [
+        'Record ID,Name,Link,Media platform,Date,Text,Reach,Incident,Notes',
+        `rec1,"${title}",https://example.org/1,Telegram,2024-07-05 14:30,"Qазақша ""мәтін""\nline two",1200,"Inc A, Inc B",`,
+        'rec2,Bare,,,,,,,note',
+      ].join('\n');
+    await post(projectId, 'import', csv('First'));
+    await post(projectId, 'import', csv('First, edited'));
+    const out = await collect({ format: 'csv', body: [csv('First, edited')], mapping: {} }, {}, 'throw');
+    const known = new Map((await incidents(projectId)).map((i) => [i.name, i.id]));
+    const stored = await h.deps.database.db
+      .select({ externalId: items.externalId, fingerprint: fingerprintSql(out.columns) })
+      .from(items)
+      .where(eq(items.projectId, projectId))
+      .orderBy(asc(items.seq));
+    expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: fingerprintRow(out.columns, item, (name) => known.get(name)) })));
   });
 
   it('still refuses a file naming one external id twice, writing nothing', async () => {

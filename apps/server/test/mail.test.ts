@@ -4,15 +4,17 @@
  * the recipient may read the comment, preferences, the digest, and a dead SMTP server that
  * costs the request nothing (logged once, counted in /metrics).
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, passwordResets } from '@concord/db';
 import type { DigestRun, InviteResult, MailPreferences, Role } from '@concord/shared';
 import { createLogger } from '../src/logger.ts';
-import { createHarness, createProjectFixture, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { addToProject, createHarness, createProjectFixture, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { revealedDisagreement } from './mail-fixtures.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from './smtp.ts';
+import { eventually } from './testing.ts';
 
 const PUBLIC_URL = 'http://concord.test';
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -58,6 +60,15 @@ describe('invitation mail', () => {
     const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
     const asInvitee: Session = { userId: '', email, cookie };
     expect((await h.request(asInvitee, 'GET', `/api/projects/${project.id}`)).status).toBe(200);
+  });
+
+  it('mails nothing for an invitation that was refused (the transaction rolled back)', async () => {
+    const project = await json<{ id: string }>(await h.request(members.owner, 'POST', '/api/projects', { name: 'Refused invitation' }));
+    await addToProject(h, members.owner, project.id, members.editor, 'editor');
+    const res = await h.request(members.owner, 'POST', `/api/projects/${project.id}/members`, { email: members.editor.email, role: 'coder' });
+    expect(res.status).toBe(409);
+    await mailsSettled();
+    expect(smtp.to(members.editor.email).filter((m) => m.subject.startsWith('Invitation'))).toEqual([]);
   });
 
   it('shows the link without mailing it when SMTP_URL is unset', async () => {
@@ -202,6 +213,29 @@ describe('daily digest', () => {
 });
 
 describe('SMTP down', () => {
+  it('answers at once while the SMTP server accepts connections but never speaks', async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => void held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const port = (silent.address() as AddressInfo).port;
+    const slow = await createHarness({ smtp: { url: `smtp://127.0.0.1:${port}`, from: 'concord@test.concord' }, publicUrl: PUBLIC_URL });
+    try {
+      const owner = await signUp(slow, 'owner');
+      const project = await json<{ id: string }>(await slow.request(owner, 'POST', '/api/projects', { name: 'Silent relay' }));
+      const started = performance.now();
+      const res = await slow.request(owner, 'POST', `/api/projects/${project.id}/members`, { email: uniqueEmail('waiting'), role: 'coder' });
+      const elapsed = performance.now() - started;
+      expect(res.status).toBe(201);
+      expect(elapsed).toBeLessThan(2_000);
+      // Then the mail goes to the relay and waits there for a greeting (up to 10 s), long after the answer.
+      await eventually(() => expect(held.size).toBe(1));
+    } finally {
+      for (const socket of held) socket.destroy();
+      await slow.close();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('still answers the request; the failure is logged once, without the address, and counted in /metrics', async () => {
     const dead = await startTestSmtp();
     await dead.close();

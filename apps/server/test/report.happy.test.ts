@@ -16,6 +16,7 @@ import {
   type Item,
   type ReliabilityReport,
   type Report,
+  ITEM_EXPORT_COLUMNS,
 } from '@concord/shared';
 import { chartValues, csvRecords, csvRows, expectedCode } from './export-expectations.ts';
 import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
@@ -117,6 +118,8 @@ describe('reliability report', () => {
 
 describe('R and SPSS exports', () => {
   const SINGLE = ['civic_impact', 'dimension', 'element', 'platform', 'popularity'];
+  /** The wide export's coder columns: after `unit` and the item's columns. */
+  const coderCells = (row: string[]) => row.slice(1 + ITEM_EXPORT_COLUMNS.length);
 
   it.each(SINGLE)('irr and krippendorffsalpha hold the wide export of %s as numeric codes', async (key) => {
     const wide = rows(await text(`/export/codings.csv?layout=wide&field=${key}`));
@@ -124,11 +127,11 @@ describe('R and SPSS exports', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="irr-${key}.csv"`);
     const irrText = await res.text();
     const irr = rows(irrText);
-    expect(irr[0]).toEqual(wide[0]);
+    expect(irr[0]).toEqual(['unit', ...coderCells(wide[0]!)]);
     expect(irr.length).toBe(wide.length);
     for (const [i, row] of wide.slice(1).entries()) {
       expect(irr[i + 1]![0]).toBe(row[0]);
-      expect(irr[i + 1]!.slice(1)).toEqual(row.slice(1).map((cell) => expectedCode(field(key), cell) ?? 'NA'));
+      expect(irr[i + 1]!.slice(1)).toEqual(coderCells(row).map((cell) => expectedCode(field(key), cell) ?? 'NA'));
     }
     expect(await text(`/export/krippendorffsalpha.csv?field=${key}`)).toBe(irrText);
   });
@@ -138,13 +141,14 @@ describe('R and SPSS exports', () => {
     const wide = rows(await text(`/export/codings.csv?layout=wide&field=${key}`));
     const spss = rows(await text(`/export/spss-kalpha.csv?field=${key}`));
     const sps = await text(`/export/spss-kalpha.sps?field=${key}`);
-    const coders = wide[0]!.slice(1);
+    const coders = coderCells(wide[0]!);
+    expect(coders).toEqual(['C1', 'C2', 'C3']);
     expect(spss[0]).toEqual(['unit', ...coders.map((_, i) => `c${i + 1}`)]);
-    // The syntax names each column's coder, in the wide export's order.
-    const labels = [...sps.matchAll(/(c\d+) '([^']+)'/g)].filter((m) => m[2]!.includes('@')).map((m) => [m[1], m[2]]);
-    expect(labels).toEqual(coders.map((email, i) => [`c${i + 1}`, email]));
+    // The syntax names each column's coder (by pseudonym), in the wide export's order.
+    const labels = [...sps.matchAll(/(c\d+) '([^']+)'/g)].filter((m) => /^C\d+$/.test(m[2]!)).map((m) => [m[1], m[2]]);
+    expect(labels).toEqual(coders.map((pseudonym, i) => [`c${i + 1}`, pseudonym]));
     for (const [i, row] of wide.slice(1).entries()) {
-      expect(spss[i + 1]).toEqual([row[0], ...row.slice(1).map((cell) => expectedCode(f, cell) ?? '')]);
+      expect(spss[i + 1]).toEqual([row[0], ...coderCells(row).map((cell) => expectedCode(f, cell) ?? '')]);
     }
     expect(sps).toContain(`KALPHA judges = c1 c2 c3/level = ${f.type === 'ordinal' ? 2 : 1}/detail = 0/boot = 1000.`);
     expect(sps).toContain(`/FILE='spss-kalpha-${key}.csv'`);
@@ -239,8 +243,11 @@ describe('discussion and decisions export', () => {
     const res = await get('/export/discussion.json');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="discussion.json"');
     const { entries } = await json<{ entries: DiscussionEntry[] }>(res);
-    const editor = demo.editor!.email;
-    expect(entries.map((e) => [e.kind, e.fieldKey, e.text, e.value, e.status, e.byEmail])).toEqual([
+    // People by pseudonym, no email: the project does not show names.
+    const editor = entries[0]!.byName;
+    expect(editor).toMatch(/^C\d+$/);
+    expect(entries.every((e) => e.byEmail === null)).toBe(true);
+    expect(entries.map((e) => [e.kind, e.fieldKey, e.text, e.value, e.status, e.byName])).toEqual([
       ['comment', 'civic_impact', COMMENT, null, null, editor],
       ['decide', 'civic_impact', 'first reading', '-1', 'decided', editor],
       ['revise', 'civic_impact', 'after the thread: harmful, not somewhat', '-2', 'decided', editor],
@@ -249,12 +256,13 @@ describe('discussion and decisions export', () => {
     ]);
     expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
     const csv = records(await text('/export/discussion.csv'));
-    expect(csv.map((r) => [r.kind, r.unit, r.field, r.text, r.value, r.status, r.by_email, r.at])).toEqual(
-      entries.map((e) => [e.kind, e.itemId, e.fieldKey ?? '', e.text, e.value ?? '', e.status ?? '', e.byEmail, e.at]),
+    expect(csv.map((r) => [r.kind, r.unit, r.field, r.text, r.value, r.status, r.by_email, r.by_name, r.at])).toEqual(
+      entries.map((e) => [e.kind, e.itemId, e.fieldKey ?? '', e.text, e.value ?? '', e.status ?? '', '', e.byName, e.at]),
     );
   });
 });
 
+/** The chart counting rule, recomputed from the long export and the gold dataset (whose agreed values follow the same rule). */
 async function expectedValues(fieldKey: string): Promise<Map<string, string[]>> {
   const ofField = (r: Record<string, string>) => r.field === fieldKey;
   const long = records(await text('/export/codings.csv?layout=long')).filter(ofField);

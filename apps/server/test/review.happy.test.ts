@@ -1,9 +1,10 @@
 /**
  * Reliability, the disagreement inbox and adjudication on the seeded demo study, through
  * the real routes. The reliability numbers must equal the library's and the CLI's on the
- * exported wide CSV; adjudication must leave the codings export byte-identical.
+ * exported long CSV of the field; adjudication must leave the codings export byte-identical.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { asc, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,9 @@ afterAll(async () => {
 
 const api = (path: string) => `/api/projects/${projectId}${path}`;
 const wideCsv = async (field: string) => (await h.request(demo.editor!, 'GET', api(`/export/codings.csv?layout=wide&field=${field}`))).text();
+/** One field's codings, long: `unit,coder,field,value` and the item's columns, which readers find by name. */
+const longCsv = async (field: string) => (await h.request(demo.editor!, 'GET', api(`/export/codings.csv?layout=long&field=${field}`))).text();
+const LONG = ['--layout', 'long'];
 
 async function cli(csv: string, args: string[]) {
   const file = join(tmp, `${Math.random().toString(36).slice(2)}.csv`);
@@ -81,11 +85,11 @@ describe('reliability API', () => {
     ['platform', ['--level', 'nominal']],
     ['narrative_frames', ['--distance', 'masi']],
     ['sources', ['--distance', 'masi']],
-  ] as const)('gives for %s exactly what `concord reliability` gives on the wide export', async (key, levelArgs) => {
+  ] as const)('gives for %s exactly what `concord reliability` gives on the long export', async (key, levelArgs) => {
     const field = fieldOf(key);
     const row = report.fields.find((f) => f.key === key)!;
     const categories = categoriesOf(field, true).join(',');
-    const out = await cli(await wideCsv(key), [...levelArgs, '--categories', categories, '--bootstrap', '1000', '--seed', '1']);
+    const out = await cli(await longCsv(key), [...LONG, ...levelArgs, '--categories', categories, '--bootstrap', '1000', '--seed', '1']);
     expect({ metric: row.metric, level: row.level, value: row.value, ci: row.ci, n_units: row.n_units, n_coders: row.n_coders, n_pairable: row.n_pairable }).toEqual({
       metric: out.metric,
       level: out.level,
@@ -103,18 +107,18 @@ describe('reliability API', () => {
 
   it('gives the kappa family and the per-level alphas the library gives on the same export', async () => {
     const impact = report.fields.find((f) => f.key === 'civic_impact')!;
-    const impactData = parseReliabilityCsv(await wideCsv('civic_impact'), { categories: categoriesOf(fieldOf('civic_impact'), false) }).data;
+    const impactData = parseReliabilityCsv(await longCsv('civic_impact'), { layout: 'long', categories: categoriesOf(fieldOf('civic_impact'), false) }).data;
     const other = (metric: string, weights: string) => impact.others.find((o) => o.metric === metric && o.weights === weights)?.value;
     expect(other('fleiss-kappa', 'unweighted')).toBe(fleissKappa({ data: impactData }).value);
     expect(other('fleiss-kappa', 'quadratic')).toBe(fleissKappa({ data: impactData, weights: 'quadratic' }).value);
     expect(other('gwet-ac', 'quadratic')).toBe(gwetAC({ data: impactData, weights: 'quadratic' }).value);
-    expect((await cli(await wideCsv('civic_impact'), ['--metric', 'gwet-ac', '--weights', 'linear', '--categories', categoriesOf(fieldOf('civic_impact'), false).join(',')])).value).toBe(
+    expect((await cli(await longCsv('civic_impact'), [...LONG, '--metric', 'gwet-ac', '--weights', 'linear', '--categories', categoriesOf(fieldOf('civic_impact'), false).join(',')])).value).toBe(
       gwetAC({ data: impactData, weights: 'linear' }).value,
     );
 
     const frames = report.fields.find((f) => f.key === 'narrative_frames')!;
     const frameField = fieldOf('narrative_frames');
-    const framesData = parseReliabilityCsv(await wideCsv('narrative_frames'), { sets: true, categories: categoriesOf(frameField, true) }).data;
+    const framesData = parseReliabilityCsv(await longCsv('narrative_frames'), { layout: 'long', sets: true, categories: categoriesOf(frameField, true) }).data;
     expect(frames.others.find((o) => o.metric === 'multi-valued-alpha')?.value).toBe(multiValuedAlpha({ data: framesData }).value);
     const parents = new Map(frameField.type === 'multiple_choice' ? frameField.options.flatMap((o) => (o.parent ? [[o.value, o.parent] as const] : [])) : []);
     const levels = alphaByHierarchyLevel({ data: framesData, parentOf: parents });
@@ -137,11 +141,15 @@ describe('reliability API', () => {
     const pair = `coder1@demo.concord,${report.coders.find((c) => c.email.startsWith('coder2'))!.id}`;
     const two = await json<ReliabilityReport>(await h.request(demo.owner!, 'GET', api(`/reliability?field=dimension&coders=${pair}&bootstrap=0`)));
     expect(two.coders.map((c) => c.email)).toEqual(['coder1@demo.concord', 'coder2@demo.concord']);
-    const csv = await wideCsv('dimension');
-    const data = parseReliabilityCsv(csv, { categories: categoriesOf(fieldOf('dimension'), true) }).data;
+    // The files name coders by pseudonym; the owner's key says which are coder1 and coder2.
+    const key = parse(await (await h.request(demo.owner!, 'GET', api('/export/coder-key.csv'))).text(), { columns: true }) as Record<string, string>[];
+    const chosen = ['coder1@demo.concord', 'coder2@demo.concord'].map((email) => key.find((k) => k.email === email)!.pseudonym!);
+    const long = parse(await longCsv('dimension')) as string[][];
+    const csv = [long[0]!, ...long.slice(1).filter((r) => chosen.includes(r[1]!))].map((r) => r.slice(0, 4).join(',')).join('\n');
+    const data = parseReliabilityCsv(csv, { layout: 'long', categories: categoriesOf(fieldOf('dimension'), true) }).data;
     const kappa = two.fields[0]!.others.find((o) => o.metric === 'cohen-kappa');
-    const cliKappa = await cli(csv.split('\r\n').map((line) => line.split(',').slice(0, 3).join(',')).join('\n'), ['--metric', 'cohen-kappa', '--categories', categoriesOf(fieldOf('dimension'), true).join(',')]);
-    expect(data.coders.slice(0, 2)).toEqual(['coder1@demo.concord', 'coder2@demo.concord']);
+    const cliKappa = await cli(csv, [...LONG, '--metric', 'cohen-kappa', '--categories', categoriesOf(fieldOf('dimension'), true).join(',')]);
+    expect(data.coders).toEqual(chosen);
     expect(kappa?.value).toBe(cliKappa.value);
   });
 });
@@ -235,14 +243,20 @@ describe('adjudication', () => {
     expect(gold.map((a) => [a.itemId, a.value])).toEqual([[first!.itemId, 2]]);
     const all = await json<Adjudication[]>(await h.request(demo.owner!, 'GET', api('/adjudications?status=all')));
     expect(all).toHaveLength(2);
-    const csv = await (await h.request(demo.owner!, 'GET', api('/export/gold.csv'))).text();
-    const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('unit,external_id,field,value,rationale,decided_by,decided_at,codebook_version');
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain(`${first!.itemId},`);
-    expect(lines[1]).toContain(',civic_impact,2,Second reading: clearly beneficial.,owner@demo.concord,');
-    const wideGold = await (await h.request(demo.owner!, 'GET', api('/export/gold.csv?layout=wide'))).text();
-    expect(wideGold.split('\r\n')[0]).toBe(`unit,external_id,${DEMO_CODEBOOK.fields.map((f) => f.key).join(',')}`);
+    // The gold file: the decision with its rationale, among the values the coders agreed on; no email.
+    const goldCsv = await (await h.request(demo.owner!, 'GET', api('/export/gold.csv'))).text();
+    expect(goldCsv.split('\r\n')[0]).toBe('unit,field,value,provenance,rationale,decided_by,decided_at,codebook_version,external_id,title,incidents,platform,published_at,url');
+    expect(goldCsv).not.toContain('@demo.concord');
+    const goldRows = parse(goldCsv, { columns: true }) as Record<string, string>[];
+    expect(goldRows.filter((r) => r.provenance === 'decided').map((r) => [r.unit, r.field, r.value, r.rationale])).toEqual([
+      [first!.itemId, 'civic_impact', '2', 'Second reading: clearly beneficial.'],
+    ]);
+    expect(goldRows.find((r) => r.provenance === 'decided')!.decided_by).toMatch(/^C\d+$/);
+    expect(goldRows.some((r) => r.unit === second!.itemId && r.field === 'civic_impact' && r.provenance === 'decided')).toBe(false);
+    expect(goldRows.filter((r) => r.provenance !== 'decided').every((r) => ['unanimous', 'majority', 'single'].includes(r.provenance!))).toBe(true);
+    const wideGold = await h.request(demo.owner!, 'GET', api('/export/gold.csv?layout=wide'));
+    expect(wideGold.status).toBe(308);
+    expect(wideGold.headers.get('location')).toBe(api('/export/final.csv'));
 
     const inbox = await json<{ disagreements: Disagreement[] }>(await h.request(demo.editor!, 'GET', api('/disagreements?field=civic_impact&status=open')));
     expect(inbox.disagreements.some((d) => d.itemId === first!.itemId)).toBe(false);

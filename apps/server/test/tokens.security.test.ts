@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { apiTokens, auditLog, users } from '@concord/db';
-import { TOKEN_PREFIX, type ApiToken, type Coding, type CreatedToken, type Project, type Role, type TokenScope } from '@concord/shared';
+import { apiTokens, auditLog, passwordResets, users } from '@concord/db';
+import { newId, TOKEN_PREFIX, type ApiToken, type Coding, type CreatedToken, type Project, type Role, type TokenScope } from '@concord/shared';
 import { createHarness, createProjectFixture, json, PASSWORD, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { hashToken } from '../src/services/auth/sessions.ts';
 import { resetPassword } from '../src/services/auth/reset-password.ts';
@@ -120,6 +120,7 @@ describe('using a token', () => {
     const csv = await withToken(secret, 'GET', `${project()}/export/codings.csv?layout=long`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await withToken(secret, 'GET', `${project()}/export/final.csv`)).status).toBe(200);
     expect((await withToken(secret, 'GET', project())).status).toBe(200);
     await expectError(await withToken(secret, 'GET', `${project()}/items`), 403, 'TOKEN_SCOPE');
     await expectError(await withToken(secret, 'GET', `${project()}/reliability?field=impact`), 403, 'TOKEN_SCOPE');
@@ -241,6 +242,15 @@ describe('when a token stops working', () => {
     const user = await signUp(h, 'reset');
     const { secret } = await createToken(user, 'read-export');
     await resetPassword(h.ctx(null), { email: user.email, password: 'reset by the operator', mustChangePassword: false });
+    await expectError(await withToken(secret, 'GET', '/api/projects'), 401, 'UNAUTHENTICATED');
+  });
+
+  it('when the password is reset through a mailed link', async () => {
+    const user = await signUp(h, 'mailed-reset');
+    const { secret } = await createToken(user, 'read');
+    const link = `reset-${user.userId}`;
+    await h.deps.database.db.insert(passwordResets).values({ id: newId('passwordReset'), tokenHash: hashToken(link), userId: user.userId, expiresAt: new Date(Date.now() + 60_000) });
+    expect((await h.request(null, 'POST', '/api/auth/password-reset', { token: link, password: 'reset through the mail' })).status).toBe(200);
     await expectError(await withToken(secret, 'GET', '/api/projects'), 401, 'UNAUTHENTICATED');
   });
 

@@ -4,7 +4,10 @@
  * WebSocket upgrades), so a request whose Origin (or, lacking it, Referer) is neither the
  * app's own origin (scheme + Host) nor an allowed one came from another site's page and is
  * refused. A request with neither header came from no browser page (curl, the CLI, Node
- * clients): a cookie it carries was not lent by a browser, so it is let through.
+ * clients): a cookie it carries was not lent by a browser, so it is let through. A personal
+ * access token (`Authorization: Bearer`) is no ambient credential: a page that has one could send
+ * it from anywhere, so this check adds nothing for it; tokens only read (GET, which this guard
+ * does not check), and their writes are refused by authz.ts whatever the origin.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

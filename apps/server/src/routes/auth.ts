@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { changePasswordInput, loginInput, okSchema, setupInput, setupStatusSchema, userSchema, wsTokenSchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { clientIp } from '../http/middleware.ts';
+import { SECURITY } from '../http/openapi.ts';
 import { setSessionCookie } from '../http/session-cookie.ts';
 import { changePassword, login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import { getMe, setupFirstOwner, setupStatus } from '../services/auth/users.ts';
@@ -17,10 +18,11 @@ const routes = {
     method: 'post',
     path: '/login',
     summary: 'Sign in; sets the session cookie',
+    security: SECURITY.public,
     request: { body: jsonBody(loginInput) },
     responses: { 200: jsonContent(z.object({ user: meSchema })), ...errors, 429: errors[400] },
   }),
-  logout: createRoute({ method: 'post', path: '/logout', summary: 'Sign out', responses: { 200: jsonContent(okSchema) } }),
+  logout: createRoute({ method: 'post', path: '/logout', summary: 'Sign out', responses: { 200: jsonContent(okSchema), ...errors } }),
   me: createRoute({ method: 'get', path: '/me', summary: 'The signed-in user', responses: { 200: jsonContent(meSchema), ...errors } }),
   password: createRoute({
     method: 'post',
@@ -35,11 +37,18 @@ const routes = {
     summary: 'A short-lived token for live-document connections (`/yjs/<doc>?token=…`) from clients without the cookie',
     responses: { 201: jsonContent(wsTokenSchema), ...errors },
   }),
-  setupStatus: createRoute({ method: 'get', path: '/setup', summary: 'Whether the first owner must be created', responses: { 200: jsonContent(setupStatusSchema) } }),
+  setupStatus: createRoute({
+    method: 'get',
+    path: '/setup',
+    summary: 'Whether the first owner must be created',
+    security: SECURITY.public,
+    responses: { 200: jsonContent(setupStatusSchema), ...errors },
+  }),
   setup: createRoute({
     method: 'post',
     path: '/setup',
     summary: 'Create the first owner (only on an empty instance)',
+    security: SECURITY.public,
     request: { body: jsonBody(setupInput) },
     responses: { 201: jsonContent(z.object({ user: userSchema })), ...errors, 409: errors[400] },
   }),

@@ -20,6 +20,7 @@ const routes = {
   versions: createRoute({
     method: 'get',
     path: '/{projectId}/codebook/versions',
+    summary: 'The codebook\'s versions, with what changed in each',
     request: { params: projectParams },
     responses: { 200: jsonContent(z.array(codebookVersionSchema)), ...errors },
   }),
@@ -47,6 +48,7 @@ const routes = {
   deleteField: createRoute({
     method: 'delete',
     path: '/{projectId}/codebook/fields/{key}',
+    summary: 'Remove a field from the codebook (a new version; `baseVersion` guards against concurrent edits)',
     request: { params: projectParams.extend({ key: fieldKeySchema }), query: fieldDeleteInput },
     responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
   }),

@@ -18,6 +18,7 @@ const routes = {
   mine: createRoute({
     method: 'get',
     path: '/{projectId}/items/{itemId}/codings/me',
+    summary: 'Your own coding of an item (values and status)',
     request: { params: itemParams },
     responses: { 200: jsonContent(z.array(codingSchema)), ...errors },
   }),

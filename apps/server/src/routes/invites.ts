@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { acceptInviteInput, acceptInviteResultSchema, inviteInfoSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { SECURITY } from '../http/openapi.ts';
 import { clientIp } from '../http/middleware.ts';
 import { setSessionCookie } from '../http/session-cookie.ts';
 import { acceptInvite, getInvite } from '../services/projects/accept-invitation.ts';
@@ -15,6 +16,7 @@ const routes = {
     method: 'get',
     path: '/{token}',
     summary: 'The invitation behind a one-time link (no sign-in needed); 410 when used or expired',
+    security: SECURITY.public,
     request: { params: tokenParams },
     responses: { 200: jsonContent(inviteInfoSchema), ...errors, ...gone },
   }),
@@ -23,6 +25,7 @@ const routes = {
     path: '/{token}/accept',
     summary:
       'Use the one-time link: a pending account sets its password and is signed in (sets the session cookie); an account with a password accepts signed in as itself',
+    security: SECURITY.optionalSession,
     request: { params: tokenParams, body: jsonBody(acceptInviteInput) },
     responses: { 200: jsonContent(acceptInviteResultSchema), ...errors, ...gone },
   }),

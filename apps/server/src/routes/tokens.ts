@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { apiTokenSchema, createdTokenSchema, createTokenInput, okSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { SECURITY } from '../http/openapi.ts';
 import { createToken, listTokens, revokeToken } from '../services/auth/api-tokens.ts';
 import { errors, jsonBody, jsonContent } from './schemas.ts';
 
@@ -12,6 +13,7 @@ const routes = {
     method: 'get',
     path: '/',
     summary: "The signed-in user's personal access tokens (never their secrets)",
+    security: SECURITY.sessionOnly,
     responses: { 200: jsonContent(z.array(apiTokenSchema)), ...errors },
   }),
   create: createRoute({

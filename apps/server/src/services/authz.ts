@@ -81,7 +81,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 /** The actions each scope allows (on top of the owner's roles); null: every action its method allows. */
 export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly Action[] | null> = {
   read: null,
-  /** A scheduled pull: find the project, download its exports. */
+  /** A scheduled pull: find the project, download its exports (not the pseudonym key, `export.key`: people's names stay with a person). */
   'read-export': ['project.read', 'export.read'],
 };
 

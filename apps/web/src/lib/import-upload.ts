@@ -1,4 +1,4 @@
-import type { ImportCheck, ImportMapping, ImportResult } from '@concord/shared';
+import type { DateOrder, ImportCheck, ImportMapping, ImportResult } from '@concord/shared';
 import { api } from './api.ts';
 import { toApiError } from './errors.ts';
 
@@ -7,6 +7,8 @@ export interface ImportRequest {
   projectId: string;
   mapping: ImportMapping;
   skipRows: readonly number[];
+  /** How the file's slash dates read, once the person has chosen. */
+  dateOrder?: DateOrder | undefined;
   filename: string;
   /** The original file, or the fixed CSV text. */
   body: Blob | string;
@@ -17,6 +19,7 @@ function query(req: ImportRequest) {
     mapping: JSON.stringify(req.mapping),
     filename: req.filename.slice(0, 300),
     ...(req.skipRows.length ? { skipRows: req.skipRows.join(',') } : {}),
+    ...(req.dateOrder ? { dateOrder: req.dateOrder } : {}),
   };
 }
 

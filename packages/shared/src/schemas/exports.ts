@@ -22,7 +22,7 @@ export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platfo
  * - `unanimous`: two or more coders submitted the same value;
  * - `majority`: more than half of them did (multiple choice: each option more than half chose);
  * - `single`: one coder coded it and nobody reviewed it;
- * - `imported`: the value came with the data (an imported round), not from coding here;
+ * - `imported`: every vote came with the data (codings of a round of type `imported`), not from coding here;
  * - `open`: no final value yet: not revealed, coders differ without a decision, or nobody coded it.
  */
 export const PROVENANCES = ['unanimous', 'majority', 'decided', 'reviewed', 'single', 'imported', 'open'] as const;

@@ -4,7 +4,8 @@ import { text } from './common.ts';
 /**
  * What a personal access token may do (README, "Scripts and tools"). Both only read, whatever the
  * owner's role: `read` every GET the owner's roles allow; `read-export` only the project list and
- * the export downloads (`export.read`), for a scheduled pull that needs nothing else.
+ * the export downloads and charts (`export.read`; not the pseudonym key), for a scheduled pull that
+ * needs nothing else.
  */
 export const TOKEN_SCOPES = ['read', 'read-export'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];

@@ -4,8 +4,8 @@
  * rule 5): only revealed items have values, from submitted codings and decided
  * adjudications; every other item is listed with its metadata and every field `open`.
  */
-import { eq } from 'drizzle-orm';
-import { projects } from '@concord/db';
+import { and, eq } from 'drizzle-orm';
+import { projects, rounds } from '@concord/db';
 import { formatValue, ITEM_EXPORT_COLUMNS, type CodingValue, type FinalDataset } from '@concord/shared';
 import { notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
@@ -32,11 +32,17 @@ export async function loadFinalDataset(ctx: ServiceContext, projectId: string): 
     loadRevealedCodings(ctx, projectId, {}),
     loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true }),
   ]);
+  const importedRounds = new Set(
+    (await ctx.db.select({ id: rounds.id }).from(rounds).where(and(eq(rounds.projectId, projectId), eq(rounds.type, 'imported')))).map((r) => r.id),
+  );
   const votes = new Map<string, CodingValue[]>();
+  /** (item, field) keys with a vote made in Concord, not brought in by an imported round. */
+  const codedHere = new Set<string>();
   const coders = new Map<string, Set<string>>();
   for (const c of codings) {
     const key = `${c.itemId}\u0000${c.fieldKey}`;
     votes.set(key, [...(votes.get(key) ?? []), c.value]);
+    if (!c.roundId || !importedRounds.has(c.roundId)) codedHere.add(key);
     if (!coders.has(c.itemId)) coders.set(c.itemId, new Set());
     coders.get(c.itemId)!.add(c.coderId);
   }
@@ -45,16 +51,19 @@ export async function loadFinalDataset(ctx: ServiceContext, projectId: string): 
     project,
     codebook: { name: codebook.name, version: codebook.version },
     fields: codebook.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, column: columnOf(f.key) })),
-    items: meta.map((m) => ({
-      ...m,
-      values: Object.fromEntries(
-        codebook.fields.map((f) => {
-          if (m.phase !== 'revealed') return [f.key, OPEN];
-          const key = `${m.id}\u0000${f.key}`;
-          return [f.key, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key))];
-        }),
-      ),
-    })),
+    // Archived items are not part of the study any more (issue 12): one row per other item.
+    items: meta
+      .filter((m) => !m.archived)
+      .map(({ archived: _archived, ...m }) => ({
+        ...m,
+        values: Object.fromEntries(
+          codebook.fields.map((f) => {
+            if (m.phase !== 'revealed') return [f.key, OPEN];
+            const key = `${m.id}\u0000${f.key}`;
+            return [f.key, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), votes.has(key) && !codedHere.has(key))];
+          }),
+        ),
+      })),
   };
 }
 

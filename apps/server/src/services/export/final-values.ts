@@ -18,9 +18,16 @@ export const OPEN: FinalValue = { value: null, provenance: 'open' };
  * @param votes the submitted values of the item's coders for this field
  * @param itemCoders how many coders submitted the item (one: a decision is a review)
  * @param decided the decided adjudication, if any (`value: null` is "no value")
+ * @param imported every vote comes from a round of type `imported`
  */
-export function finalValue(field: FieldDefinition, votes: readonly CodingValue[], itemCoders: number, decided?: { value: CodingValue | null }): FinalValue {
+export function finalValue(field: FieldDefinition, votes: readonly CodingValue[], itemCoders: number, decided?: { value: CodingValue | null }, imported = false): FinalValue {
   if (decided) return { value: consensusValue(field, votes, decided), provenance: itemCoders <= 1 ? 'reviewed' : 'decided' };
+  const agreed = agreedValue(field, votes);
+  // Values that came with the data (every vote from an imported round) say so, however many.
+  return imported && agreed.provenance !== 'open' ? { value: agreed.value, provenance: 'imported' } : agreed;
+}
+
+function agreedValue(field: FieldDefinition, votes: readonly CodingValue[]): FinalValue {
   const valid = votes.filter((v) => checkValue(field, v) === null);
   if (valid.length === 0) return OPEN;
   if (valid.length === 1) return { value: valid[0]!, provenance: 'single' };

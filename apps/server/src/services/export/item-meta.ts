@@ -23,6 +23,8 @@ export interface ItemMeta {
   publishedAt: string | null;
   url: string | null;
   phase: Phase;
+  /** Deleted with work attached: out of lists, rounds and the final dataset; its codings stay in the other exports. */
+  archived: boolean;
 }
 
 /** Several incidents in one cell, as sets are written in every export. */
@@ -40,6 +42,7 @@ export async function loadItemMeta(ctx: ServiceContext, projectId: string): Prom
       publishedAt: items.publishedAt,
       url: items.url,
       phase: items.phase,
+      archivedAt: items.archivedAt,
     })
     .from(items)
     .where(eq(items.projectId, projectId))
@@ -56,11 +59,12 @@ export async function loadItemMeta(ctx: ServiceContext, projectId: string): Prom
     publishedAt: r.publishedAt ? r.publishedAt.toISOString() : null,
     url: r.url,
     phase: r.phase,
+    archived: r.archivedAt !== null,
   }));
 }
 
 /** The item's cells under `ITEM_EXPORT_COLUMNS`, in that order. */
-export function itemCells(meta: ItemMeta | undefined): string[] {
+export function itemCells(meta: Pick<ItemMeta, 'externalId' | 'title' | 'incidents' | 'platform' | 'publishedAt' | 'url'> | undefined): string[] {
   if (!meta) return ITEM_EXPORT_COLUMNS.map(() => '');
   return [meta.externalId ?? '', meta.title, meta.incidents.map((i) => i.name).join(INCIDENT_SEPARATOR), meta.platform ?? '', meta.publishedAt ?? '', meta.url ?? ''];
 }
@@ -69,9 +73,12 @@ export async function itemMetaById(ctx: ServiceContext, projectId: string): Prom
   return new Map((await loadItemMeta(ctx, projectId)).map((m) => [m.id, m]));
 }
 
-/** The companion file of the R and SPSS layouts: one row per item, `unit` first. */
+/**
+ * The companion file of the R and SPSS layouts: one row per item, `unit` first, with `phase`
+ * and `archived` (codings of archived items stay in the codings exports; this flag says which).
+ */
 export async function exportItemsCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
   await authorize(ctx, projectId, 'export.read');
   const meta = await loadItemMeta(ctx, projectId);
-  return csvTable(['unit', ...ITEM_EXPORT_COLUMNS, 'phase'], meta.map((m) => [m.id, ...itemCells(m), m.phase]));
+  return csvTable(['unit', ...ITEM_EXPORT_COLUMNS, 'phase', 'archived'], meta.map((m) => [m.id, ...itemCells(m), m.phase, String(m.archived)]));
 }

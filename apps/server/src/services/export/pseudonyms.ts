@@ -12,7 +12,7 @@
  * setting (`showCoderNames`) makes the files use display names instead.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { coderPseudonyms, projects, users } from '@concord/db';
+import { coderPseudonyms, projectMembers, projects, users } from '@concord/db';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { csvTable, type CsvText } from './csv.ts';
@@ -99,10 +99,12 @@ export async function exportCoderKeyCsv(ctx: ServiceContext, projectId: string):
   await authorize(ctx, projectId, 'export.key');
   await assignMissing(ctx, projectId);
   const rows = await ctx.db
-    .select({ number: coderPseudonyms.number, userId: users.id, name: users.name, email: users.email, role: sql<string | null>`(select role from project_members m where m.project_id = ${projectId} and m.user_id = ${users.id})` })
+    .select({ number: coderPseudonyms.number, userId: users.id, name: users.name, email: users.email, role: projectMembers.role })
     .from(coderPseudonyms)
     .innerJoin(users, eq(users.id, coderPseudonyms.userId))
-    .where(and(eq(coderPseudonyms.projectId, projectId)))
+    // A pseudonym outlives the membership: a removed member's row has no role.
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, coderPseudonyms.projectId), eq(projectMembers.userId, coderPseudonyms.userId)))
+    .where(eq(coderPseudonyms.projectId, projectId))
     .orderBy(asc(coderPseudonyms.number));
   return csvTable(CODER_KEY_COLUMNS, rows.map((r) => [`C${r.number}`, r.userId, r.name, r.email, r.role ?? 'removed']));
 }

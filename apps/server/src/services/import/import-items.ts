@@ -12,7 +12,7 @@ import { audit } from '../audit.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { collect, type ImportOptions, type ImportSource, type RowCollector } from './collect.ts';
-import { existingByExternalId, planImport, type ImportPlan } from './match.ts';
+import { planImport, type ImportPlan } from './match.ts';
 import { ensureIncidents, insertItems, updateItems } from './write.ts';
 
 export { MAX_IMPORT_ROWS, type ImportOptions, type ImportSource } from './collect.ts';
@@ -37,11 +37,8 @@ async function checkSource(ctx: ServiceContext, projectId: string, source: Impor
   const externalIds = checkDuplicateIds(out);
   // Problems in file order (some are found after the row pass).
   out.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-  const [existing, known] = await Promise.all([
-    existingByExternalId(ctx, projectId, externalIds),
-    ctx.db.select({ id: incidents.id, name: incidents.name }).from(incidents).where(eq(incidents.projectId, projectId)),
-  ]);
-  const plan = planImport(out, existing, new Map(known.map((r) => [r.id, r.name])));
+  const known = await ctx.db.select({ id: incidents.id, name: incidents.name }).from(incidents).where(eq(incidents.projectId, projectId));
+  const plan = await planImport(ctx, projectId, out, externalIds, known);
   return { out, plan, incidentNames: new Set(known.map((r) => r.name)) };
 }
 

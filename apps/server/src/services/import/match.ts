@@ -13,6 +13,7 @@ import type { ImportRowAction, ImportTarget } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import { incidentIdsColumn } from '../items/item-incidents.ts';
 import type { RowCollector } from './collect.ts';
+import { fingerprintRow, fingerprintSql } from './fingerprint.ts';
 import type { ImportedItem } from './row.ts';
 
 /** A matched item with its incidents in order (the first primary). */
@@ -36,16 +37,28 @@ export interface ImportPlan {
 
 const SCALAR_TARGETS = ['title', 'url', 'platform', 'author', 'language', 'body', 'reach', 'likes', 'shares', 'comments'] as const satisfies readonly (keyof ImportedItem & ImportTarget)[];
 
-/** The project's items whose external ids the rows name, by external id. */
-export async function existingByExternalId(ctx: ServiceContext, projectId: string, externalIds: string[]): Promise<Map<string, ExistingItem>> {
-  if (!externalIds.length) return new Map();
-  // One JSON parameter instead of one bind parameter per id (PostgreSQL caps both lists and binds).
+/** A JSON list of strings as an SQL set: one parameter instead of one per value (PostgreSQL caps both). */
+const jsonSet = (values: string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
+/** The project's items whose external ids the rows name: their ids and fingerprints (fingerprint.ts), by external id. */
+async function fingerprints(ctx: ServiceContext, projectId: string, out: RowCollector, externalIds: string[]) {
+  if (!externalIds.length) return new Map<string, { id: string; fingerprint: string }>();
+  const rows = await ctx.db
+    .select({ id: items.id, externalId: items.externalId, fingerprint: fingerprintSql(out.columns) })
+    .from(items)
+    .where(and(eq(items.projectId, projectId), isNotNull(items.externalId), sql`${items.externalId} in ${jsonSet(externalIds)}`));
+  return new Map(rows.map((r) => [r.externalId!, r]));
+}
+
+/** Whole items by id. */
+async function itemsById(ctx: ServiceContext, projectId: string, ids: string[]): Promise<Map<string, ExistingItem>> {
+  if (!ids.length) return new Map();
   // Every column: the comparison needs most of them, and a subset would only repeat the table.
   const rows = await ctx.db
     .select({ item: items, incidentIds: incidentIdsColumn })
     .from(items)
-    .where(and(eq(items.projectId, projectId), isNotNull(items.externalId), sql`${items.externalId} in (select jsonb_array_elements_text(${JSON.stringify(externalIds)}::jsonb))`));
-  return new Map(rows.map((r) => [r.item.externalId!, { ...r.item, incidentIds: r.incidentIds }]));
+    .where(and(eq(items.projectId, projectId), sql`${items.id} in ${jsonSet(ids)}`));
+  return new Map(rows.map((r) => [r.item.id, { ...r.item, incidentIds: r.incidentIds }]));
 }
 
 /** The fields of `item` (as the file has them) that differ from `existing`. */
@@ -74,25 +87,37 @@ function changedFields(out: RowCollector, item: ImportedItem, existing: Existing
   return changed;
 }
 
-/** Decides each converted row's action against the project's items. */
-export function planImport(out: RowCollector, existing: Map<string, ExistingItem>, incidentNames: Map<string, string>): ImportPlan {
+/**
+ * Decides each converted row's action against the project's items: a row without a match
+ * creates; a matched row with the item's fingerprint is unchanged; the others are compared
+ * field by field (an item updated from a file with fewer columns may differ only in its merged
+ * raw cells, and is then unchanged too).
+ */
+export async function planImport(ctx: ServiceContext, projectId: string, out: RowCollector, externalIds: string[], incidents: { id: string; name: string }[]): Promise<ImportPlan> {
   const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, actions: [] };
-  const incidentName = (id: string | null) => (id === null ? null : (incidentNames.get(id) ?? null));
+  const byName = new Map(incidents.map((r) => [r.name, r.id]));
+  const byId = new Map(incidents.map((r) => [r.id, r.name]));
+  const stored = await fingerprints(ctx, projectId, out, externalIds);
+  const toCompare: number[] = [];
   out.items.forEach((item, index) => {
-    const match = item.externalId === null ? undefined : existing.get(item.externalId);
-    if (!match) {
-      plan.creates.push(index);
-      plan.actions.push('create');
-      return;
-    }
-    const changes = changedFields(out, item, match, incidentName);
-    if (changes.length) {
-      plan.updates.push({ index, existing: match, changes });
+    const match = item.externalId === null ? undefined : stored.get(item.externalId);
+    if (!match) plan.actions.push('create');
+    else if (match.fingerprint === fingerprintRow(out.columns, item, (name) => byName.get(name))) plan.actions.push('unchanged');
+    else {
       plan.actions.push('update');
-    } else {
-      plan.unchanged += 1;
-      plan.actions.push('unchanged');
+      toCompare.push(index);
     }
+  });
+  const existing = await itemsById(ctx, projectId, toCompare.map((i) => stored.get(out.items[i]!.externalId!)!.id));
+  for (const index of toCompare) {
+    const match = existing.get(stored.get(out.items[index]!.externalId!)!.id)!;
+    const changes = changedFields(out, out.items[index]!, match, (id) => (id === null ? null : (byId.get(id) ?? null)));
+    if (changes.length) plan.updates.push({ index, existing: match, changes });
+    else plan.actions[index] = 'unchanged';
+  }
+  plan.actions.forEach((action, index) => {
+    if (action === 'create') plan.creates.push(index);
+    else if (action === 'unchanged') plan.unchanged += 1;
   });
   return plan;
 }

@@ -11,6 +11,8 @@ import { updatedValues, type ItemUpdate } from './match.ts';
 
 /** Rows per UPDATE statement: one JSON parameter each, a few MB at most. */
 const UPDATE_BATCH = 5000;
+/** New items built and written at a time (bulkInsert's COPY chunk). */
+const INSERT_SLICE = 10_000;
 
 /** The project's incidents by name, creating those the rows name and it lacks. */
 export async function ensureIncidents(tx: ServiceContext, projectId: string, out: RowCollector): Promise<{ ids: Map<string, string>; created: number }> {
@@ -30,19 +32,22 @@ function links(itemId: string, incidentNames: readonly string[], incidentIds: Ma
 }
 
 export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>) {
-  const rows = indexes.map((i) => {
-    const { incidentNames, pendingDate: _, ...item } = out.items[i]!;
-    return { incidentNames, item: { id: newId('item'), projectId, importId, ...item } };
-  });
-  await bulkInsert(
-    tx.db,
-    items,
-    rows.map((r) => r.item),
-    // The project was authorized by the caller; the import row and every incident were read or written in this transaction.
-    { referencesVerified: true },
-  );
-  // The items were inserted just above.
-  await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
+  // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
+  for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
+    const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
+      const { incidentNames, pendingDate: _, ...item } = out.items[i]!;
+      return { incidentNames, item: { id: newId('item'), projectId, importId, ...item } };
+    });
+    await bulkInsert(
+      tx.db,
+      items,
+      rows.map((r) => r.item),
+      // The project was authorized by the caller; the import row and every incident were read or written in this transaction.
+      { referencesVerified: true },
+    );
+    // The items were inserted just above.
+    await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
+  }
 }
 
 export async function updateItems(tx: ServiceContext, projectId: string, out: RowCollector, updates: ItemUpdate[], incidentIds: Map<string, string>) {

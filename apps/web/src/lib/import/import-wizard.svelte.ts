@@ -4,7 +4,7 @@
  * and its parts render this state and call its verbs; the server does every check.
  */
 import { SvelteSet } from 'svelte/reactivity';
-import { IMPORT_TARGETS, type ErrorDetail, type ImportCheck, type ImportMapping, type ImportResult, type ImportTarget } from '@concord/shared';
+import { IMPORT_TARGETS, type DateOrder, type ErrorDetail, type ImportAction, type ImportCheck, type ImportMapping, type ImportResult, type ImportTarget } from '@concord/shared';
 import { parseCsv, toCsv } from '$lib/csv.ts';
 import { ApiError, messageOf } from '$lib/errors.ts';
 import { checkImport, runImport, type ImportRequest } from '$lib/import-upload.ts';
@@ -20,6 +20,8 @@ export class ImportWizard {
   /** A cell was fixed here, so the file goes as new CSV. */
   edited = $state(false);
   readonly skip = new SvelteSet<number>();
+  /** How the file's slash dates read: '' until the person chooses (asked when the dry run says the file cannot tell). */
+  dateOrder = $state<DateOrder | ''>('');
   check = $state<ImportCheck | null>(null);
   /** The check no longer matches the mapping, the cells or the skipped rows. */
   stale = $state(true);
@@ -32,6 +34,8 @@ export class ImportWizard {
   readonly header = $derived(this.records[0] ?? []);
   readonly dataRows = $derived(Math.max(0, this.records.length - 1));
   readonly ready = $derived(this.check !== null && !this.stale && this.check.problemCount === 0 && this.check.valid > 0 && this.busy === '');
+  /** The last check's action per data row (create, update, unchanged). */
+  readonly actions: Readonly<Record<number, ImportAction>> = $derived(Object.fromEntries(this.check?.actions.map((a) => [a.row, a.action]) ?? []));
   /** The skipped rows in file order. */
   readonly skippedRows = $derived([...this.skip].sort((a, b) => a - b));
 
@@ -56,6 +60,7 @@ export class ImportWizard {
       ...this.#target(),
       mapping: this.check ? this.#mapping() : {},
       skipRows: this.skippedRows,
+      dateOrder: this.dateOrder || undefined,
       filename: this.file?.name ?? 'import.csv',
       // Unchanged files go as they are (large ones are never re-serialised); fixed cells as new CSV.
       body: this.edited || !this.file ? toCsv(this.records) : this.file,
@@ -80,6 +85,7 @@ export class ImportWizard {
     this.check = null;
     this.result = null;
     this.edited = false;
+    this.dateOrder = '';
     this.skip.clear();
     this.#clearFailure();
     if (!chosen) return;
@@ -130,6 +136,11 @@ export class ImportWizard {
     next[row] = cells;
     this.records = next;
     this.edited = true;
+    this.stale = true;
+  }
+
+  setDateOrder(order: DateOrder | '') {
+    this.dateOrder = order;
     this.stale = true;
   }
 
