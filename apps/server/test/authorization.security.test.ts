@@ -37,6 +37,12 @@ const OWNER_METHODOLOGIST: Role[] = ['owner', 'methodologist'];
 
 const item = { title: 'New item', platform: 'twitter' };
 
+/** The fixture's item is coded, so deleting it archives it (what restore and purge need). */
+async function archiveItem(f: ProjectFixture): Promise<void> {
+  const res = await h.request(f.members.editor, 'DELETE', `/api/projects/${f.projectId}/items/${f.itemId}`);
+  if (res.status !== 200) throw new Error(`archive failed: ${res.status}`);
+}
+
 const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}', allowed: ALL, ok: 200 },
   { method: 'PATCH', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200, body: () => ({ name: 'Renamed' }) },
@@ -78,6 +84,15 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}', allowed: ALL, ok: 200 },
   { method: 'PATCH', template: '/api/projects/{projectId}/items/{itemId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ title: 'Edited' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/items/{itemId}', allowed: OWNER_EDITOR, ok: 200 },
+  { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/restore', allowed: OWNER_EDITOR, ok: 200, setup: archiveItem },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/items/{itemId}/purge',
+    allowed: ['owner'],
+    ok: 200,
+    body: (f) => ({ confirmItemId: f.itemId }),
+    setup: archiveItem,
+  },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/phase', allowed: OWNER_EDITOR, ok: 200, body: () => ({ phase: 'joint' }) },
   {
     method: 'POST',

@@ -36,7 +36,7 @@ describe('GET /item-rows', () => {
     expect(body!.truncated).toBe(false);
     expect(body!.rows[0]!.title).toBe('A post about the arrest');
     expect(body!.rows.slice(1).map((r) => r.externalId)).toEqual(Array.from({ length: N }, (_, i) => `T-${i + 1}`));
-    expect(Object.keys(body!.rows[1]!).sort()).toEqual(['author', 'externalId', 'id', 'incidentId', 'incidentIds', 'phase', 'platform', 'publishedAt', 'title', 'url']);
+    expect(Object.keys(body!.rows[1]!).sort()).toEqual(['archivedAt', 'author', 'externalId', 'id', 'incidentId', 'incidentIds', 'phase', 'platform', 'publishedAt', 'title', 'url']);
   });
 
   it('filters by platform, incident, phase and text (title, body, external id)', async () => {

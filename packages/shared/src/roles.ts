@@ -18,6 +18,7 @@ export const ACTIONS = [
   'items.read',
   'items.write',
   'items.import',
+  'items.purge',
   'itemDoc.write',
   'itemDoc.moderate',
   'assignments.read',

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { itemFilterQuery, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
+import { itemDeleteResultSchema, itemFilterQuery, itemPurgeInput, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { createItem, deleteItem, getItem, listItemRows, listItems, setItemPhase, updateItem } from '../services/items/items.ts';
+import { createItem, deleteItem, getItem, listItemRows, listItems, purgeItem, restoreItem, setItemPhase, updateItem } from '../services/items/items.ts';
 import { errorResponse, errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const routes = {
@@ -44,9 +44,23 @@ const routes = {
   remove: createRoute({
     method: 'delete',
     path: '/{projectId}/items/{itemId}',
-    summary: 'Delete an item',
+    summary: 'Delete an item; one with codings, comments or decisions is archived instead (`outcome`), restorable',
     request: { params: itemParams },
-    responses: { 200: jsonContent(okSchema), ...errors },
+    responses: { 200: jsonContent(itemDeleteResultSchema), ...errors },
+  }),
+  restore: createRoute({
+    method: 'post',
+    path: '/{projectId}/items/{itemId}/restore',
+    summary: 'Bring an archived item back into lists and rounds (409 when it is not archived)',
+    request: { params: itemParams },
+    responses: { 200: jsonContent(itemSchema), 409: errorResponse, ...errors },
+  }),
+  purge: createRoute({
+    method: 'post',
+    path: '/{projectId}/items/{itemId}/purge',
+    summary: 'Owners: remove an archived item with its codings, comments and decisions for good; the body repeats the item id',
+    request: { params: itemParams, body: jsonBody(itemPurgeInput) },
+    responses: { 200: jsonContent(okSchema), 409: errorResponse, ...errors },
   }),
   phase: createRoute({
     method: 'post',
@@ -73,7 +87,15 @@ export function itemRoutes(deps: AppDeps) {
     })
     .openapi(routes.remove, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      await deleteItem(serviceContext(deps, c), projectId, itemId);
+      return c.json(await deleteItem(serviceContext(deps, c), projectId, itemId), 200);
+    })
+    .openapi(routes.restore, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await restoreItem(serviceContext(deps, c), projectId, itemId), 200);
+    })
+    .openapi(routes.purge, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      await purgeItem(serviceContext(deps, c), projectId, itemId, c.req.valid('json'));
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.phase, async (c) => {

@@ -23,6 +23,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'items.read': ALL,
   'items.write': ['owner', 'editor'],
   'items.import': ['owner', 'editor'],
+  /** Remove an archived item with its codings, comments and decisions for good: the owner's alone. */
+  'items.purge': ['owner'],
   /** The item's live document (annotations, memos, discussion): coders and editors write, everyone reads. */
   'itemDoc.write': ['owner', 'editor', 'coder'],
   /**

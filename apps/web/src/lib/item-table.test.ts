@@ -50,6 +50,7 @@ const row = (id: string, title: string, extra: Partial<ItemRow> = {}): ItemRow =
   publishedAt: null,
   incidentId: extra.incidentId ?? null,
   incidentIds: extra.incidentId ? [extra.incidentId] : [],
+  archivedAt: null,
   phase: 'independent',
   ...extra,
 });

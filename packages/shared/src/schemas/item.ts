@@ -77,6 +77,8 @@ export const itemSchema = z.object({
   /** The primary incident (`incidentIds[0]`), kept for clients written before items had several. */
   incidentId: text().nullable(),
   phase: z.enum(PHASES),
+  /** Set while the item is archived (deleted with codings, comments or decisions): hidden from lists and rounds, restorable. */
+  archivedAt: text().nullable(),
   createdAt: text(),
 });
 export type Item = z.infer<typeof itemSchema>;
@@ -93,6 +95,8 @@ export const itemFilterQuery = z.object({
   /** Where the queue's coder (`assigned=me`, or `coder`) stands on each item; needs one of them. */
   status: z.enum(QUEUE_STATUSES).optional(),
   q: text().max(200).optional(),
+  /** Archived items are left out unless asked for: `include` lists them too, `only` alone. */
+  archived: z.enum(['include', 'only']).optional(),
 });
 export type ItemFilterQuery = z.infer<typeof itemFilterQuery>;
 
@@ -114,6 +118,7 @@ export const itemRowSchema = itemSchema.pick({
   incidentIds: true,
   incidentId: true,
   phase: true,
+  archivedAt: true,
 });
 export type ItemRow = z.infer<typeof itemRowSchema>;
 
@@ -207,3 +212,10 @@ export const importCheckSchema = z.object({
   problems: z.array(z.object({ row: z.number().int().optional(), column: text().optional(), message: text() })),
 });
 export type ImportCheck = z.infer<typeof importCheckSchema>;
+
+/** What deleting an item did: removed it, or archived it because it holds work (codings, comments, decisions). */
+export const itemDeleteResultSchema = z.object({ ok: z.literal(true), outcome: z.enum(['deleted', 'archived']) });
+export type ItemDeleteResult = z.infer<typeof itemDeleteResultSchema>;
+
+/** Purging asks for the item's id again, so a slip of the hand cannot remove its work. */
+export const itemPurgeInput = z.object({ confirmItemId: text().max(100) });

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { assignments, items, projectMembers, rounds } from '@concord/db';
 import { newId, type Assignment, type AssignmentInput, type AssignmentPreview, type WorkloadRow } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -22,7 +22,8 @@ async function planRound(ctx: ServiceContext, projectId: string, input: Assignme
     throw new AppError('VALIDATION_FAILED', `k = ${input.mode.k} but only ${memberIds.size} coders were given`);
   }
 
-  const where = [eq(items.projectId, projectId)];
+  // Archived items are out of rounds.
+  const where = [eq(items.projectId, projectId), isNull(items.archivedAt)];
   if (input.incidentId) where.push(inIncident(ctx, input.incidentId));
   if (input.itemIds) where.push(inArray(items.id, input.itemIds.length ? input.itemIds : ['']));
   const itemRows = await ctx.db.select({ id: items.id }).from(items).where(and(...where));

@@ -1,5 +1,5 @@
-import { and, asc, count, eq } from 'drizzle-orm';
-import { incidents, itemIncidents } from '@concord/db';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { incidents, itemIncidents, items } from '@concord/db';
 import { incidentInput, newId, type Incident, type IncidentInput, type IncidentUpdateInput } from '@concord/shared';
 import { AppError, notFound } from '../../errors.ts';
 import { audit } from '../audit.ts';
@@ -19,13 +19,15 @@ const toIncident = (r: IncidentRow, itemCount: number): Incident => ({
   itemCount,
 });
 
-/** The project's incidents in creation order; an item linked to several incidents counts under each. */
+/** The project's incidents in creation order; an item linked to several incidents counts under each, an archived one under none. */
 export async function listIncidents(ctx: ServiceContext, projectId: string): Promise<Incident[]> {
   await authorize(ctx, projectId, 'items.read');
   const rows = await ctx.db
-    .select({ incident: incidents, itemCount: count(itemIncidents.itemId) })
+    .select({ incident: incidents, itemCount: count(items.id) })
     .from(incidents)
     .leftJoin(itemIncidents, eq(itemIncidents.incidentId, incidents.id))
+    // Archived items are not counted (they are not listed either).
+    .leftJoin(items, and(eq(items.id, itemIncidents.itemId), isNull(items.archivedAt)))
     .where(eq(incidents.projectId, projectId))
     .groupBy(incidents.id)
     .orderBy(asc(incidents.createdAt), asc(incidents.name));

@@ -1,4 +1,4 @@
-import { and, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, eq, ilike, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import { items } from '@concord/db';
 import type { ItemFilterQuery, Role } from '@concord/shared';
 import { queueFilters } from '../queue/status.ts';
@@ -14,6 +14,7 @@ import { inIncident } from './item-incidents.ts';
 export function itemFilter(ctx: ServiceContext, projectId: string, query: ItemFilterQuery, caller: { actor: Actor; role: Role }): SQL {
   const where: SQL[] = [eq(items.projectId, projectId)];
   if (query.incident) where.push(inIncident(ctx, query.incident));
+  if (query.archived !== 'include') where.push(query.archived === 'only' ? isNotNull(items.archivedAt) : isNull(items.archivedAt));
   if (query.phase) where.push(eq(items.phase, query.phase));
   if (query.platform) where.push(eq(items.platform, query.platform));
   where.push(...queueFilters(ctx, caller, query));

@@ -27,6 +27,7 @@ export function toItem(r: ItemRecord): Item {
     incidentIds: r.incidentIds,
     incidentId: r.incidentIds[0] ?? null,
     phase: r.phase,
+    archivedAt: iso(r.archivedAt),
     createdAt: iso(r.createdAt)!,
   };
 }

@@ -9,3 +9,5 @@ export { createItem } from './create-item.ts';
 export { updateItem } from './update-item.ts';
 export { deleteItem } from './delete-item.ts';
 export { setItemPhase } from './set-item-phase.ts';
+export { restoreItem } from './restore-item.ts';
+export { purgeItem } from './purge-item.ts';

@@ -20,6 +20,7 @@ export async function listItemRows(ctx: ServiceContext, projectId: string, query
       publishedAt: items.publishedAt,
       incidentIds: incidentIdsColumn,
       phase: items.phase,
+      archivedAt: items.archivedAt,
     })
     .from(items)
     .where(itemFilter(ctx, projectId, query, caller))
@@ -27,5 +28,5 @@ export async function listItemRows(ctx: ServiceContext, projectId: string, query
     .limit(MAX_ITEM_ROWS + 1);
   const truncated = rows.length > MAX_ITEM_ROWS;
   if (truncated) rows.pop();
-  return { rows: rows.map((r) => ({ ...r, incidentId: r.incidentIds[0] ?? null, publishedAt: iso(r.publishedAt) })), total: rows.length, truncated };
+  return { rows: rows.map((r) => ({ ...r, incidentId: r.incidentIds[0] ?? null, publishedAt: iso(r.publishedAt), archivedAt: iso(r.archivedAt) })), total: rows.length, truncated };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists } from 'drizzle-orm';
+import { and, asc, eq, exists, isNull } from 'drizzle-orm';
 import { assignments, codings, items } from '@concord/db';
 import type { Queue, QueueQuery, QueueStatus } from '@concord/shared';
 import { authorize, authorizeCoderFilter } from '../authz.ts';
@@ -35,13 +35,13 @@ export async function getQueue(ctx: ServiceContext, projectId: string, query: Qu
     })
     .from(assignments)
     .innerJoin(items, eq(items.id, assignments.itemId))
-    .where(and(eq(assignments.projectId, projectId), eq(assignments.coderId, coderId)))
+    .where(and(eq(assignments.projectId, projectId), eq(assignments.coderId, coderId), isNull(items.archivedAt)))
     .orderBy(asc(items.seq));
   const counts: Record<QueueStatus, number> = { todo: 0, in_progress: 0, submitted: 0 };
   const entries = rows.map(({ submittedAt, started, ...row }) => {
     const status: QueueStatus = submittedAt ? 'submitted' : started ? 'in_progress' : 'todo';
     counts[status]++;
-    return { ...row, incidentId: row.incidentIds[0] ?? null, publishedAt: iso(row.publishedAt), status };
+    return { ...row, incidentId: row.incidentIds[0] ?? null, archivedAt: null, publishedAt: iso(row.publishedAt), status };
   });
   return { coderId, entries, counts };
 }

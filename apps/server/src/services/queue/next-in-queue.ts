@@ -24,6 +24,8 @@ export async function nextInQueue(ctx: ServiceContext, projectId: string, query:
           eq(assignments.projectId, projectId),
           eq(assignments.coderId, actor.userId),
           isNull(assignments.submittedAt),
+          // Archived items have left the rounds.
+          isNull(items.archivedAt),
           // A revealed item is frozen (saveMyCodings refuses it): nothing to code there.
           ne(items.phase, 'revealed'),
           afterSeq === null ? undefined : gt(items.seq, afterSeq),
