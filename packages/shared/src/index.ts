@@ -11,3 +11,4 @@ export * from './annotations.ts';
 export * from './report-format.ts';
 export * from './mentions.ts';
 export * from './codebook-diff.ts';
+export * from './keys.ts';

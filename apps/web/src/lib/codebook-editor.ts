@@ -3,7 +3,7 @@
  * that keep child frames attached, and validation with the shared schema (the same rules the
  * server applies). No DOM here, so they are unit-tested directly.
  */
-import { codebookInput, FIELD_TYPES, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
+import { codebookInput, FIELD_TYPES, keyFromLabel, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
 
 export const TYPE_LABELS: Record<FieldType, string> = {
   single_choice: 'Single choice',
@@ -14,21 +14,8 @@ export const TYPE_LABELS: Record<FieldType, string> = {
 };
 export { FIELD_TYPES };
 
-/** A field key from a label: lowercase ASCII letters, digits and _, starting with a letter, unique among `taken`. */
-export function keyFromLabel(label: string, taken: Iterable<string>): string {
-  const used = new Set(taken);
-  let base = label
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 50);
-  if (!/^[a-z]/.test(base)) base = `field${base ? `_${base}` : ''}`;
-  let key = base;
-  for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
-  return key;
-}
+/** Shared with the server's REFI-QDA import, so both derive the same keys. */
+export { keyFromLabel };
 
 export function defaultScale(): ScalePoint[] {
   return [-3, -2, -1, 0, 1, 2, 3].map((value) => ({ value, label: value === 0 ? 'Neutral' : value < 0 ? `Harmful (${value})` : `Beneficial (+${value})` }));
