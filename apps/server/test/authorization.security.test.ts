@@ -70,6 +70,15 @@ const CASES: RouteCase[] = [
     body: () => ({ baseVersion: 1, field: { key: 'notes', label: 'Notes v2', type: 'text' } }),
   },
   { method: 'DELETE', template: '/api/projects/{projectId}/codebook/fields/{key}', allowed: OWNER_METHODOLOGIST, ok: 200, query: '?baseVersion=1' },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/codebook/import-qdc',
+    allowed: OWNER_METHODOLOGIST,
+    ok: 200,
+    body: () => ({
+      xml: '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="0b6e7c2e-1f0a-4c3b-9d7e-2a1b3c4d5e6f" name="Tone" isCodable="false"><Code guid="1b6e7c2e-1f0a-4c3b-9d7e-2a1b3c4d5e6f" name="Hostile" isCodable="true"/></Code></Codes></CodeBook>',
+    }),
+  },
   { method: 'GET', template: '/api/projects/{projectId}/items', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items', allowed: OWNER_EDITOR, ok: 201, body: () => item },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}', allowed: ALL, ok: 200 },
@@ -164,6 +173,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/spss-kalpha.sps', allowed: MANAGERS, ok: 200, query: '?field=impact' },
   { method: 'GET', template: '/api/projects/{projectId}/export/codebook.json', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/codebook.csv', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/export/codebook.qdc', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/discussion.csv', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/export/discussion.json', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/export/final.csv', allowed: MANAGERS, ok: 200, setup: reveal },

@@ -12,3 +12,4 @@ export * from './report-format.ts';
 export * from './mentions.ts';
 export * from './codebook-diff.ts';
 export * from './codes.ts';
+export * from './keys.ts';

@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { codebookReplaceInput, codebookSchema, codebookVersionSchema, fieldDeleteInput, fieldKeySchema, fieldUpdateInput } from '@concord/shared';
+import { codebookQdcImportInput, codebookReplaceInput, codebookSchema, codebookVersionSchema, fieldDeleteInput, fieldKeySchema, fieldUpdateInput } from '@concord/shared';
 import { AppError } from '../errors.ts';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
+import { importCodebookQdc } from '../services/codebook/import-qdc.ts';
 import { deleteField, getCodebook, listCodebookVersions, replaceCodebook, upsertField } from '../services/codebook/codebook.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
@@ -30,6 +31,13 @@ const routes = {
     request: { params: projectParams, body: jsonBody(codebookReplaceInput) },
     responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
   }),
+  importQdc: createRoute({
+    method: 'post',
+    path: '/{projectId}/codebook/import-qdc',
+    summary: 'Import a REFI-QDA codebook (.qdc XML) as the next codebook version: codes with children become choice fields (matched to current fields by label), nothing is saved if the file is invalid',
+    request: { params: projectParams, body: jsonBody(codebookQdcImportInput) },
+    responses: { 200: jsonContent(codebookSchema), ...errors, ...conflict },
+  }),
   putField: createRoute({
     method: 'put',
     path: '/{projectId}/codebook/fields/{key}',
@@ -54,6 +62,9 @@ export function codebookRoutes(deps: AppDeps) {
     .openapi(routes.versions, async (c) => c.json(await listCodebookVersions(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.replace, async (c) =>
       c.json(await replaceCodebook(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200),
+    )
+    .openapi(routes.importQdc, async (c) =>
+      c.json(await importCodebookQdc(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200),
     )
     .openapi(routes.putField, async (c) => {
       const { projectId, key } = c.req.valid('param');

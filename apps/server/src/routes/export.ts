@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { csvDownloadQuery, discussionExportSchema, perFieldExportQuery, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { exportCodebookCsv, exportCodebookJson } from '../services/export/codebook-export.ts';
+import { exportCodebookCsv, exportCodebookJson, exportCodebookQdc } from '../services/export/codebook-export.ts';
 import { exportCodingsCsv } from '../services/export/codings-export.ts';
 import { exportDiscussionCsv, loadDiscussion } from '../services/export/discussion-export.ts';
 import { exportRMatrixCsv, exportSpssKalphaCsv, exportSpssKalphaSyntax } from '../services/export/matrix-exports.ts';
@@ -73,6 +73,13 @@ const routes = {
     request: { params: projectParams, query: csvDownloadQuery },
     responses: csv('CSV'),
   }),
+  codebookQdc: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/codebook.qdc',
+    summary: 'The current codebook as a REFI-QDA codebook (QDA-XML CodeBook 1.0) for ATLAS.ti, MAXQDA, NVivo, QualCoder: choice and ordinal fields as codes, options as child codes',
+    request: { params: projectParams },
+    responses: file('application/xml', 'REFI-QDA codebook XML'),
+  }),
   discussionCsv: createRoute({
     method: 'get',
     path: '/{projectId}/export/discussion.csv',
@@ -119,6 +126,9 @@ export function exportRoutes(deps: AppDeps) {
       c.body(await exportCodebookJson(serviceContext(deps, c), c.req.valid('param').projectId), 200, download('application/json; charset=utf-8', 'codebook.json')),
     )
     .openapi(routes.codebookCsv, async (c) => sendCsv(c, await exportCodebookCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'codebook.csv', c.req.valid('query').bom))
+    .openapi(routes.codebookQdc, async (c) =>
+      c.body(await exportCodebookQdc(serviceContext(deps, c), c.req.valid('param').projectId), 200, download('application/xml; charset=utf-8', 'codebook.qdc')),
+    )
     .openapi(routes.discussionCsv, async (c) =>
       sendCsv(c, await exportDiscussionCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'discussion.csv', c.req.valid('query').bom),
     )

@@ -3,7 +3,7 @@
  * that keep child frames attached, and validation with the shared schema (the same rules the
  * server applies). No DOM here, so they are unit-tested directly.
  */
-import { codebookInput, FIELD_TYPES, newCodeIssues, slugify, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
+import { codebookInput, FIELD_TYPES, keyFromLabel, newCodeIssues, slugify, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
 
 export const TYPE_LABELS: Record<FieldType, string> = {
   single_choice: 'Single choice',
@@ -14,8 +14,8 @@ export const TYPE_LABELS: Record<FieldType, string> = {
 };
 export { FIELD_TYPES };
 
-/** A field key from a label: lowercase ASCII letters, digits and _, starting with a letter, unique among `taken`. */
-export const keyFromLabel = (label: string, taken: Iterable<string>): string => slugify(label, taken, 'field');
+/** Shared with the server's REFI-QDA import, so both derive the same keys. */
+export { keyFromLabel };
 
 /** Placeholders the editor makes for new fields and options (`new_single_choice`, `option_3`). */
 const PLACEHOLDER = /^(new_[a-z_]+?|option)(_\d+)?$/;

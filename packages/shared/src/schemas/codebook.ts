@@ -10,12 +10,16 @@ const codeSchema = text()
   .max(120)
   .regex(/^[^|]+$/, 'must not contain "|" (it separates set values in exports)');
 
+/** A display colour, `#rrggbb`: REFI-QDA codebooks (.qdc) carry one per code, so it survives the exchange. */
+export const codeColorSchema = text().regex(/^#[0-9a-f]{6}$/, 'must be a colour #rrggbb (lowercase)');
+
 export const optionSchema = z.object({
   value: codeSchema,
   label: text().trim().min(1).max(300),
   /** Value of the parent option, for hierarchical (parent/child) frames. */
   parent: codeSchema.nullable().default(null),
   help: text().max(2000).default(''),
+  color: codeColorSchema.optional(),
 });
 export type FieldOption = z.infer<typeof optionSchema>;
 
@@ -41,6 +45,7 @@ const fieldBase = z.object({
   required: z.boolean().default(false),
   /** Whether "not applicable" may be chosen; N/A is a value, distinct from missing. */
   allowNa: z.boolean().default(false),
+  color: codeColorSchema.optional(),
 });
 
 export const fieldDefinitionSchema = z
@@ -123,6 +128,13 @@ export const codebookSchema = z.object({
   fields: z.array(fieldDefinitionSchema),
 });
 export type Codebook = z.infer<typeof codebookSchema>;
+
+/** A REFI-QDA codebook (.qdc XML) to import as the next codebook version; `baseVersion` as in saves (default: the current one). */
+export const codebookQdcImportInput = z.object({
+  xml: text().min(1).max(5_000_000),
+  baseVersion: z.number().int().min(1).optional(),
+});
+export type CodebookQdcImportInput = z.infer<typeof codebookQdcImportInput>;
 
 /** Editing one field: the client says which version it edited, so stale edits get 409. */
 export const fieldUpdateInput = z.object({

@@ -118,6 +118,7 @@ export const EXPORT_FILES: readonly ExportFile[] = [
   { id: 'gold-long', path: 'export/gold.csv?layout=long', label: 'Gold dataset, long (final values with provenance; decisions with rationale)', perField: false },
   { id: 'codebook-json', path: 'export/codebook.json', label: 'Codebook (JSON)', perField: false },
   { id: 'codebook-csv', path: 'export/codebook.csv', label: 'Codebook (CSV, one row per option)', perField: false },
+  { id: 'codebook-qdc', path: 'export/codebook.qdc', label: 'Codebook (REFI-QDA .qdc for ATLAS.ti, MAXQDA, NVivo, QualCoder)', perField: false },
   { id: 'discussion-csv', path: 'export/discussion.csv', label: 'Discussion and decisions (CSV)', perField: false },
   { id: 'discussion-json', path: 'export/discussion.json', label: 'Discussion and decisions (JSON)', perField: false },
   { id: 'coder-key', path: 'export/coder-key.csv', label: 'Key to the coder pseudonyms (C1, C2…): owners only', perField: false, action: 'export.key' },

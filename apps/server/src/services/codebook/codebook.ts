@@ -67,7 +67,7 @@ const same = (a: FieldDefinition | undefined, b: FieldDefinition | undefined) =>
  * Applies `change` to the current fields. `baseVersion` is the version the editor saw:
  * a stale one is a 409, so two editors never overwrite each other silently.
  */
-async function mutateCodebook(
+export async function mutateCodebook(
   ctx: ServiceContext,
   projectId: string,
   baseVersion: number,

@@ -8,6 +8,7 @@ import type { Codebook, FieldDefinition } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
+import { qdcDocument } from '../codebook/qdc-format.ts';
 import { csvTable, type CsvText } from './csv.ts';
 
 /** JSON with object keys sorted at every depth: the same value always gives the same text. */
@@ -69,4 +70,11 @@ export async function exportCodebookCsv(ctx: ServiceContext, projectId: string):
   await authorize(ctx, projectId, 'export.read');
   const codebook = await loadCodebook(ctx, projectId);
   return csvTable(CODEBOOK_CSV_COLUMNS, codebook.fields.flatMap(fieldRows));
+}
+
+/** The current version as a REFI-QDA codebook (`.qdc`, see services/codebook/qdc-format.ts). */
+export async function exportCodebookQdc(ctx: ServiceContext, projectId: string): Promise<string> {
+  await authorize(ctx, projectId, 'export.read');
+  const codebook = await loadCodebook(ctx, projectId);
+  return qdcDocument(projectId, codebook.name, codebook.fields, `Concord: ${codebook.name}, codebook version ${codebook.version}`);
 }
