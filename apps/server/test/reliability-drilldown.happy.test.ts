@@ -30,11 +30,17 @@ const REPLICATES = 200;
 let h: Harness;
 let projectId: string;
 const demo: Record<string, Session> = {};
+const pseudonyms = new Map<string, string>();
+/** The export's column of the coder the API names by email. */
+const column = (data: { coders: string[] }, email: string) => data.coders.indexOf(pseudonyms.get(email)!);
 
 beforeAll(async () => {
   h = await createHarness();
   ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
   Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
+  // Exports name coders by pseudonym; the owner's key says who is who (pseudonym,…,email).
+  const key = await (await h.request(demo.owner!, 'GET', api('/export/coder-key.csv'))).text();
+  for (const line of key.trim().split('\r\n').slice(1)) pseudonyms.set(line.split(',')[3]!, line.split(',')[0]!);
 }, SEED_TIMEOUT_MS);
 afterAll(() => h.close());
 
@@ -81,7 +87,7 @@ describe('drill-down of single-valued fields', () => {
 
     expect(d.pairs).toHaveLength(3);
     for (const p of d.pairs) {
-      const pair = selectCoders(data, [data.coders.indexOf(p.a), data.coders.indexOf(p.b)]);
+      const pair = selectCoders(data, [column(data, p.a), column(data, p.b)]);
       expect(p.alpha).toBe(krippendorffAlpha({ data: pair, level }).value);
       expect(p.kappa).toBe(cohenKappa({ data: pair }).value);
       expect(p.kappa_quadratic).toBe(level === 'nominal' ? null : cohenKappa({ data: pair, weights: 'quadratic' }).value);
@@ -89,7 +95,7 @@ describe('drill-down of single-valued fields', () => {
       expect(p.n_units).toBe(24);
     }
     for (const r of d.vsRest) {
-      const rest = data.coders.map((_, i) => i).filter((i) => data.coders[i] !== r.coder);
+      const rest = data.coders.map((_, i) => i).filter((i) => i !== column(data, r.coder));
       const without = krippendorffAlpha({ data: selectCoders(data, rest), level }).value;
       expect(r.alpha_without).toBe(without);
       expect(r.effect).toBeCloseTo(d.field.value! - without!, 12);
@@ -152,11 +158,11 @@ describe('drill-down of a multiple-choice field', () => {
     const data = setData(await wideCsv('narrative_frames'), f);
     expect(d.field.value).toBe(setAlpha({ data, distance: 'masi' }).value);
     for (const p of d.pairs) {
-      const pair = selectCoders(data, [data.coders.indexOf(p.a), data.coders.indexOf(p.b)]);
+      const pair = selectCoders(data, [column(data, p.a), column(data, p.b)]);
       expect(p).toMatchObject({ alpha: setAlpha({ data: pair, distance: 'masi' }).value, kappa: null, kappa_quadratic: null, percent_agreement: percentAgreement({ data: pair }).value });
     }
     for (const r of d.vsRest) {
-      const rest = data.coders.map((_, i) => i).filter((i) => data.coders[i] !== r.coder);
+      const rest = data.coders.map((_, i) => i).filter((i) => i !== column(data, r.coder));
       expect(r.alpha_without).toBe(setAlpha({ data: selectCoders(data, rest), distance: 'masi' }).value);
     }
     expect(d.values.map((v) => v.value)).toEqual(data.categories);
