@@ -96,7 +96,8 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     await page.getByRole('heading', { name: /Codebook\s+version 2/ }).waitFor();
     const v2 = page.locator('[data-version="2"]');
     await expect(v2.innerText()).resolves.toMatch(/current/);
-    await expect(v2.locator('[data-change="added"]').innerText()).resolves.toMatch(/added\s+field\s+new_single_choice\s+\(Stance\)/i);
+    // The field key followed its label (generated keys are slugs of the label until saved).
+    await expect(v2.locator('[data-change="added"]').innerText()).resolves.toMatch(/added\s+field\s+stance\s+\(Stance\)/i);
 
     // The server has the order the keyboard made.
     const { api } = await ownerApi();
