@@ -32,7 +32,7 @@ let projectId: string;
 const demo: Record<string, Session> = {};
 const pseudonyms = new Map<string, string>();
 /** The export's column of the coder the API names by email. */
-const column = (data: { coders: string[] }, email: string) => data.coders.indexOf(pseudonyms.get(email)!);
+const column = (data: { coders: readonly string[] }, email: string) => data.coders.indexOf(pseudonyms.get(email)!);
 
 beforeAll(async () => {
   h = await createHarness();
