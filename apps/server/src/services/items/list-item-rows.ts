@@ -4,22 +4,14 @@ import { MAX_ITEM_ROWS, type ItemFilterQuery, type ItemRows } from '@concord/sha
 import { authorize } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { itemFilter } from './item-filter.ts';
-import { incidentIdsColumn } from './item-incidents.ts';
+import { itemRowColumns } from './item-row-columns.ts';
 
 /** Every matching item (up to MAX_ITEM_ROWS) as a table row: no text, so 10,000 rows stay small. */
 export async function listItemRows(ctx: ServiceContext, projectId: string, query: ItemFilterQuery): Promise<ItemRows> {
   const caller = await authorize(ctx, projectId, 'items.read');
   const rows = await ctx.db
     .select({
-      id: items.id,
-      externalId: items.externalId,
-      title: items.title,
-      url: items.url,
-      platform: items.platform,
-      author: items.author,
-      publishedAt: items.publishedAt,
-      incidentIds: incidentIdsColumn,
-      phase: items.phase,
+      ...itemRowColumns,
       archivedAt: items.archivedAt,
     })
     .from(items)

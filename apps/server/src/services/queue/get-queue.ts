@@ -3,7 +3,7 @@ import { assignments, codings, items } from '@concord/db';
 import type { Queue, QueueQuery, QueueStatus } from '@concord/shared';
 import { authorize, authorizeCoderFilter } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
-import { incidentIdsColumn } from '../items/item-incidents.ts';
+import { itemRowColumns } from '../items/item-row-columns.ts';
 
 /**
  * One coder's queue: her assigned items in project order with where she stands on each.
@@ -15,15 +15,7 @@ export async function getQueue(ctx: ServiceContext, projectId: string, query: Qu
   authorizeCoderFilter(caller, coderId);
   const rows = await ctx.db
     .select({
-      id: items.id,
-      externalId: items.externalId,
-      title: items.title,
-      url: items.url,
-      platform: items.platform,
-      author: items.author,
-      publishedAt: items.publishedAt,
-      incidentIds: incidentIdsColumn,
-      phase: items.phase,
+      ...itemRowColumns,
       submittedAt: assignments.submittedAt,
       blind: assignments.blind,
       started: exists(
