@@ -181,15 +181,16 @@ describe('drill-down of a multiple-choice field', () => {
 });
 
 describe('cost', () => {
-  it('answers the dashboard calls quickly once cached (figures printed; bench/reliability-dashboard.ts measures properly)', async () => {
-    const time = async (path: string) => {
+  it('answers a repeated dashboard call with the same figures (from the cache; bench/reliability-dashboard.ts measures the speed)', async () => {
+    const timed = async (path: string) => {
       const t = performance.now();
-      await get(path);
-      return performance.now() - t;
+      const body = await get<FieldDrilldown>(path);
+      return { body, ms: performance.now() - t };
     };
-    const cold = await time('/reliability/fields/element');
-    const warm = await time('/reliability/fields/element');
-    console.info(`drill-down on the demo study: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms`);
-    expect(warm).toBeLessThan(cold);
+    const cold = await timed('/reliability/fields/element');
+    const warm = await timed('/reliability/fields/element');
+    console.info(`drill-down on the demo study: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms`);
+    // No timing assertion: on a loaded machine a cached call can still be the slower one.
+    expect(warm.body).toEqual(cold.body);
   });
 });
