@@ -18,15 +18,27 @@ export interface StoredDoc {
   bytes: number;
 }
 
+/**
+ * The snapshot and the log tail in ONE statement, so both come from one view of the
+ * database: read in two, a compaction committing in between (another process unloading the
+ * document) left the first read before it and the second after it, and the document loaded
+ * empty (neither the old log nor the new snapshot).
+ */
 export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<StoredDoc> {
-  const [snapshot] = await ctx.db.select({ state: docSnapshots.state }).from(docSnapshots).where(eq(docSnapshots.docName, docName));
-  const tail = await ctx.db
-    .select({ update: docUpdates.update })
-    .from(docUpdates)
-    .where(eq(docUpdates.docName, docName))
-    .orderBy(asc(docUpdates.id));
-  const updates = [...(snapshot ? [snapshot.state] : []), ...tail.map((r) => r.update)];
-  return { updates, tailCount: tail.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
+  const rows = await ctx.db
+    .select({ update: docSnapshots.state, fromLog: sql<number>`0`.as('from_log'), id: sql<number>`0`.as('id') })
+    .from(docSnapshots)
+    .where(eq(docSnapshots.docName, docName))
+    .unionAll(
+      ctx.db
+        .select({ update: docUpdates.update, fromLog: sql<number>`1`.as('from_log'), id: docUpdates.id })
+        .from(docUpdates)
+        .where(eq(docUpdates.docName, docName)),
+    )
+    .orderBy(sql`from_log`, sql`id`);
+  const updates = rows.map((r) => r.update);
+  const tailCount = rows.filter((r) => Number(r.fromLog) === 1).length;
+  return { updates, tailCount, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
 }
 
 /** Appends updates to the log (in the caller's transaction). */
