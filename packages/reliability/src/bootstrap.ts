@@ -299,9 +299,12 @@ export function bootstrapResample(input: BootstrapResampleInput): BootstrapResul
       const values = input.statistics(draws);
       for (let s = 0; s < k; s++) {
         const value = values[s];
-        if (value !== null && value !== undefined && Number.isFinite(value)) samples[s]![used[s]!++] = value;
+        if (value === null || value === undefined || !Number.isFinite(value)) continue;
+        const at = used[s] ?? 0;
+        samples[s]![at] = value;
+        used[s] = at + 1;
       }
     }
   }
-  return input.estimates.map((estimate, s) => summarize(estimate, samples[s]!, used[s]!, input, checked));
+  return input.estimates.map((estimate, s) => summarize(estimate, samples[s]!, used[s] ?? 0, input, checked));
 }

@@ -105,6 +105,10 @@ interface ContinuumSums {
 
 const GAP = 0;
 
+function add(array: Float64Array, i: number, x: number): void {
+  array[i] = (array[i] ?? 0) + x;
+}
+
 function undefinedCoefficient(reason: string): UnitizingCoefficient {
   return { value: null, reason, observedDisagreement: null, expectedDisagreement: null };
 }
@@ -154,8 +158,8 @@ function continuumSums(parts: readonly Int32Array[], size: number): ContinuumSum
         const c = a[x + 2]!;
         const k = b[y + 2]!;
         if (end > start) {
-          l[c * size + k]! += (end - start) * w;
-          if (c !== GAP && k !== GAP) pairable[x / 3]! += (end - start) * w;
+          add(l, c * size + k, (end - start) * w);
+          if (c !== GAP && k !== GAP) add(pairable, x / 3, (end - start) * w);
         }
         if (a[x + 1]! <= b[y + 1]!) x += 3;
         else y += 3;
@@ -164,8 +168,8 @@ function continuumSums(parts: readonly Int32Array[], size: number): ContinuumSum
     for (let x = 0; x < a.length; x += 3) {
       const len = a[x + 1]! - a[x]!;
       const c = a[x + 2]!;
-      s[c]! += c === GAP ? len : len * len;
-      if (c !== GAP) sStar[c]! += pairable[x / 3]! ** 2;
+      add(s, c, c === GAP ? len : len * len);
+      if (c !== GAP) add(sStar, c, (pairable[x / 3] ?? 0) ** 2);
     }
   }
   return { l, s, sStar };
@@ -177,7 +181,7 @@ function family(sums: { l: Float64Array; s: Float64Array; sStar: Float64Array },
   let total = 0;
   let diagonal = 0;
   for (let c = 0; c < size; c++) {
-    for (let k = 0; k < size; k++) row[c]! += l[c * size + k]!;
+    for (let k = 0; k < size; k++) add(row, c, l[c * size + k]!);
     total += row[c]!;
     diagonal += l[c * size + c]!;
   }
@@ -201,7 +205,7 @@ function family(sums: { l: Float64Array; s: Float64Array; sStar: Float64Array },
   let diagonalStar = 0;
   let sStarTotal = 0;
   for (let c = 1; c < size; c++) {
-    for (let k = 1; k < size; k++) rowStar[c]! += l[c * size + k]!;
+    for (let k = 1; k < size; k++) add(rowStar, c, l[c * size + k]!);
     totalStar += rowStar[c]!;
     diagonalStar += l[c * size + c]!;
     sStarTotal += sStar[c]!;
@@ -266,10 +270,10 @@ function pooled(prepared: Prepared, draws?: Int32Array): UnitizingAlphaResult {
   const n = draws ? draws.length : prepared.sums.length;
   for (let d = 0; d < n; d++) {
     const one = prepared.sums[draws ? draws[d]! : d]!;
-    for (let i = 0; i < l.length; i++) l[i]! += one.l[i]!;
+    for (let i = 0; i < l.length; i++) add(l, i, one.l[i]!);
     for (let i = 0; i < size; i++) {
-      s[i]! += one.s[i]!;
-      sStar[i]! += one.sStar[i]!;
+      add(s, i, one.s[i]!);
+      add(sStar, i, one.sStar[i]!);
     }
   }
   return family({ l, s, sStar }, size, prepared.categories, n);
