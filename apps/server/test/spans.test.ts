@@ -12,7 +12,7 @@ import { createIncident } from '../src/services/items/incidents.ts';
 import { createItem } from '../src/services/items/items.ts';
 import { addMember } from '../src/services/projects/members.ts';
 import { createProject } from '../src/services/projects/projects.ts';
-import { clientsPerTest, createTestStore, startCollabServer, type CollabServer, type TestStore } from './collab-helpers.ts';
+import { connectClient, createTestStore, startCollabServer, type CollabServer, type TestStore } from './collab-helpers.ts';
 import { csvRecords } from './export-expectations.ts';
 import { actorOf, json, signUp, type Session } from './harness.ts';
 import { eventually } from './testing.ts';
@@ -41,7 +41,6 @@ const tagged: Record<'a' | 'b' | 'c', (Tag[] | undefined)[]> = {
   b: [[{ frame: 'security', phrase: 'protesters are terrorists' }], [{ frame: 'leader', phrase: 'strong leader keeps' }], undefined, [{ frame: 'leader', phrase: 'fourth post' }]],
   c: [[{ frame: 'security', phrase: 'The protesters are terrorists' }, { frame: 'leader', phrase: '=SUM(1)' }], [], undefined, undefined],
 };
-const clients = clientsPerTest();
 
 const spanOf = (item: number, phrase: string) => {
   const from = BODIES[item]!.indexOf(phrase);
@@ -51,7 +50,8 @@ const spanOf = (item: number, phrase: string) => {
 async function tagAndSubmit(coder: Session, item: number, tags: Tag[]) {
   const itemId = itemIds[item]!;
   if (tags.length) {
-    const client = clients.connect(s.wsUrl, codingDocName(itemId, coder.userId), { cookie: coder.cookie });
+    const client = connectClient(s.wsUrl, codingDocName(itemId, coder.userId), { cookie: coder.cookie });
+    try {
     await eventually(() => expect(client.provider.synced).toBe(true));
     client.doc.transact(() => {
       client.doc.getArray(CODING_DOC.annotations).push(
@@ -64,6 +64,9 @@ async function tagAndSubmit(coder: Session, item: number, tags: Tag[]) {
       const rows = await json<Coding[]>(await s.h.request(coder, 'GET', `/api/projects/${projectId}/items/${itemId}/codings/me`));
       expect(rows.map((r) => r.fieldKey)).toContain('frames');
     });
+    } finally {
+      client.destroy();
+    }
   }
   const res = await s.h.request(coder, 'POST', `/api/projects/${projectId}/items/${itemId}/codings/me/submit`);
   expect(res.status).toBe(200);
@@ -136,7 +139,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  clients.closeAll();
   await s?.close();
   await store?.dispose();
 });
