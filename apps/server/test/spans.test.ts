@@ -248,7 +248,7 @@ describe('the report’s span section', () => {
     expect(res.status).toBe(200);
     const report = await json<Report>(res);
     expect(report.spans.paragraph).toContain('Krippendorff, Mathet, Bouvry & Widlöcher (2016');
-    expect(report.spans.paragraph).toContain('Narrative frames');
+    expect(report.spans.paragraph).toContain('For narrative frames, u-alpha was');
     for (const pair of report.spans.fields[0]!.pairs) for (const c of pair.coders) expect(c).toMatch(/^C\d+$/);
     const md = await (await s.h.request(people.methodologist, 'GET', `/api/projects/${projectId}/report?bootstrap=100&format=md`)).text();
     expect(md).toContain('## Span agreement (unitizing alphas)');
