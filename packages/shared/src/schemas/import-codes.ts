@@ -16,6 +16,9 @@ export type ImportCode = z.infer<typeof importCodeSchema>;
 export const importCoderSchema = z.union([z.object({ userId: text().min(1).max(100) }).strict(), z.object({ imported: z.literal(true) }).strict()]);
 export type ImportCoder = z.infer<typeof importCoderSchema>;
 
+/** The domain of the project's "Imported" coder's account email (RFC 2606: no mail reaches it), so lists can tell it from people. */
+export const IMPORTED_CODER_DOMAIN = 'imported.concord.invalid';
+
 /** Most code columns one import maps. */
 export const MAX_CODE_COLUMNS = 50;
 

@@ -10,7 +10,7 @@
  */
 import { and, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import { assignments, codings, items, projectMembers, rounds, users } from '@concord/db';
-import { newId, type CodingValue, type FieldDefinition, type ImportCode, type ImportCodes, type ImportCodesCheck, type ImportCodesResult } from '@concord/shared';
+import { IMPORTED_CODER_DOMAIN, newId, type CodingValue, type FieldDefinition, type ImportCode, type ImportCodes, type ImportCodesCheck, type ImportCodesResult } from '@concord/shared';
 import { audit } from '../audit.ts';
 import { NO_PASSWORD } from '../auth/password.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
@@ -18,8 +18,7 @@ import type { ServiceContext } from '../context.ts';
 import type { RowCollector } from './collect.ts';
 import { allowedCodes, allowedText, cellLabels, isMapped, normalizeCode, readCell, sameValue, suggestCode } from './code-values.ts';
 
-/** The "Imported" coder's account: one per project, under a reserved domain no mail reaches (RFC 2606). */
-export const IMPORTED_CODER_DOMAIN = 'imported.concord.invalid';
+/** The "Imported" coder's account: one per project, under a reserved domain no mail reaches. */
 export const importedCoderEmail = (projectId: string) => `${projectId.toLowerCase()}@${IMPORTED_CODER_DOMAIN}`;
 const IMPORTED_CODER_NAME = 'Imported';
 /** Rows per INSERT (about ten parameters a row; PostgreSQL takes 65,535). */
