@@ -293,12 +293,12 @@ describe('importing codes already made', () => {
     expect(without).toMatchObject({ n_units: impactBefore.n_units, n_coders: 1, value: impactBefore.value, excluded_imported: 3, excluded_not_blind: 0 });
     const included = (await rel('&includeImported=true')).fields.find((f) => f.key === 'impact')!;
     // Three items coded by both, the same scale points: perfect agreement, alpha 1 by definition.
-    expect(included).toMatchObject({ n_coders: 2, n_pairable: 3, value: 1, excluded_imported: 0 });
+    expect(included).toMatchObject({ n_units: 4, n_coders: 2, value: 1, excluded_imported: 0 });
     expect((await get<{ field: { excluded_imported: number } }>(members.methodologist, `/api/projects/${projectId}/reliability/fields/impact?bootstrap=0`)).field.excluded_imported).toBe(3);
 
     const final = await get<FinalDataset>(members.methodologist, `/api/projects/${projectId}/export/final.json`);
     expect(final.items.map((i) => [i.externalId, i.values.frames])).toEqual([
-      ['rec1', { value: ['protesters_terrorists', 'security'], provenance: 'imported' }],
+      ['rec1', { value: ['security', 'protesters_terrorists'], provenance: 'imported' }],
       ['rec2', { value: ['leader'], provenance: 'imported' }],
       ['rec3', { value: null, provenance: 'open' }],
       ['rec4', { value: ['security'], provenance: 'imported' }],

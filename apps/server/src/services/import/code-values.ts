@@ -38,8 +38,9 @@ export function suggestCode(field: FieldDefinition, label: string): ImportCode |
   if (!key) return null;
   const codes = allowedCodes(field).filter((a) => !isNa(a.code));
   const by = (test: (a: AllowedCode) => boolean) => codes.find(test)?.code;
+  const wanted = slug(label);
   const found =
-    by((a) => fold(String(a.code)) === key) ?? by((a) => fold(a.label) === key) ?? by((a) => slug(String(a.code)) === slug(label) || slug(a.label) === slug(label));
+    by((a) => fold(String(a.code)) === key) ?? by((a) => fold(a.label) === key) ?? (wanted ? by((a) => slug(String(a.code)) === wanted || slug(a.label) === wanted) : undefined);
   if (found !== undefined) return found;
   return field.allowNa && NA_LABELS.has(key) ? NA : null;
 }
@@ -78,7 +79,8 @@ export function readCell(field: FieldDefinition, cell: string, codeOf: LabelCode
   const text = cell.trim();
   if (!text) return { value: null };
   if (field.type === 'number') {
-    const n = Number(text.replace(/,/g, ''));
+    // As written: "1,5" may be a decimal comma or a thousands separator, so it is not guessed.
+    const n = Number(text);
     if (!Number.isFinite(n)) return { error: `"${text}" is not a number` };
     const message = checkValue(field, n);
     return message ? { error: message } : { value: n };
@@ -99,7 +101,11 @@ export function readCell(field: FieldDefinition, cell: string, codeOf: LabelCode
     if (codes.some(isNa)) {
       if (codes.length > 1) return { error: `N/A cannot be chosen with other values of ${field.label}` };
       value = NA;
-    } else value = codes as string[];
+    } else {
+      // In codebook order, as every import of the same cell stores it.
+      const order = new Map(field.options.map((o, i) => [o.value, i]));
+      value = (codes as string[]).toSorted((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1));
+    }
   } else {
     if (codes.length > 1) return { error: `${field.label} takes one value` };
     value = codes[0]!;

@@ -167,7 +167,7 @@ export function codesCheck(reading: CodeReading): ImportCodesCheck {
       labels: [...c.labels].map(([label, rows]) => {
         const suggested = suggestCode(c.field, label);
         const mapped = c.explicit.has(label);
-        return { label, rows, suggested, code: mapped ? c.explicit.get(label)! : suggested, mapped };
+        return { label, rows, suggested, code: mapped ? (c.explicit.get(label) ?? null) : suggested, mapped };
       }),
       allowed: isMapped(c.field) ? allowedCodes(c.field) : [],
     })),
