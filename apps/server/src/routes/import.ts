@@ -16,7 +16,7 @@ const jsonParam = <T extends z.ZodType>(name: string, schema: T, maxLength: numb
         const parsed = schema.safeParse(JSON.parse(s));
         if (parsed.success) return parsed.data;
         const issue = parsed.error.issues[0];
-        ctx.addIssue({ code: 'custom', message: issue ? `${[name, ...issue.path].join('.')}: ${issue.message}` : `invalid ${name}` });
+        ctx.addIssue({ code: 'custom', message: issue ? `${[name, ...issue.path.map(String)].join('.')}: ${issue.message}` : `invalid ${name}` });
       } catch {
         ctx.addIssue({ code: 'custom', message: `${name} is not JSON` });
       }
@@ -43,7 +43,7 @@ const routes = {
   import: createRoute({
     method: 'post',
     path: '/{projectId}/import',
-    summary: 'Import items from a CSV (streamed, up to 100,000 rows) or a JSON array, updating the items whose external ids match; all or nothing',
+    summary: 'Import items from a CSV (streamed, up to 100,000 rows) or a JSON array, updating the items whose external ids match, with codes already made (`codes`) as one coder\'s submitted codings; all or nothing',
     request: {
       params: projectParams,
       query: importQuery,
@@ -55,7 +55,7 @@ const routes = {
   checkImport: createRoute({
     method: 'post',
     path: '/{projectId}/import/dry-run',
-    summary: 'Check an import without writing anything: the resolved column mapping, each row\'s action (create, update, unchanged) and every problem by row and column',
+    summary: 'Check an import without writing anything: the resolved column mapping, each row\'s action (create, update, unchanged), the labels of code columns with their suggested and allowed codes, and every problem by row and column',
     request: { params: projectParams, query: importQuery, body: { content: { 'text/csv': { schema: text() } } } },
     responses: { 200: jsonContent(importCheckSchema), ...errors, 413: errors[400] },
   }),
