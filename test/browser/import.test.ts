@@ -209,10 +209,13 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
       ['recC2', 'revealed'],
     ]);
     await open(`/projects/${project.id}/items/${items[0]!.id}`);
-    const impact = page.getByRole('list', { name: "Other coders' values for Civic impact score" });
-    await expect(impact.getByRole('listitem').innerText()).resolves.toBe('Imported: 2 · Beneficial');
-    const frames = page.getByRole('list', { name: "Other coders' values for Narrative frames" });
-    await expect(frames.getByRole('listitem').innerText()).resolves.toBe('Imported: Protesters are terrorists and bandits; Internet shutdowns keep order');
+    // The values arrive with the imported coder's live document: wait for them, then check that nothing else is listed.
+    const impact = page.getByRole('list', { name: "Other coders' values for Civic impact score" }).getByRole('listitem');
+    await impact.filter({ hasText: 'Imported: 2 · Beneficial' }).waitFor();
+    const frames = page.getByRole('list', { name: "Other coders' values for Narrative frames" }).getByRole('listitem');
+    await frames.filter({ hasText: 'Imported: Protesters are terrorists and bandits; Internet shutdowns keep order' }).waitFor();
+    await expect(impact.count()).resolves.toBe(1);
+    await expect(frames.count()).resolves.toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}import-codes-item.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
   });
