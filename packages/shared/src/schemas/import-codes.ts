@@ -19,6 +19,9 @@ export type ImportCoder = z.infer<typeof importCoderSchema>;
 /** The domain of the project's "Imported" coder's account email (RFC 2606: no mail reaches it), so lists can tell it from people. */
 export const IMPORTED_CODER_DOMAIN = 'imported.concord.invalid';
 
+/** Most distinct labels the dry run lists per code column. */
+export const MAX_LISTED_LABELS = 1000;
+
 /** Most code columns one import maps. */
 export const MAX_CODE_COLUMNS = 50;
 
@@ -68,6 +71,8 @@ export const codeColumnCheckSchema = z.object({
       mapped: z.boolean(),
     }),
   ),
+  /** Distinct labels beyond the first MAX_LISTED_LABELS, not listed (a column of free text mapped to a choice field). */
+  moreLabels: z.number().int(),
   allowed: z.array(allowedCodeSchema),
 });
 export type CodeColumnCheck = z.infer<typeof codeColumnCheckSchema>;

@@ -10,7 +10,7 @@
  */
 import { and, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import { assignments, codings, items, projectMembers, rounds, users } from '@concord/db';
-import { IMPORTED_CODER_DOMAIN, newId, type CodingValue, type FieldDefinition, type ImportCode, type ImportCodes, type ImportCodesCheck, type ImportCodesResult } from '@concord/shared';
+import { IMPORTED_CODER_DOMAIN, MAX_LISTED_LABELS, newId, type CodingValue, type FieldDefinition, type ImportCode, type ImportCodes, type ImportCodesCheck, type ImportCodesResult } from '@concord/shared';
 import { audit } from '../audit.ts';
 import { NO_PASSWORD } from '../auth/password.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
@@ -164,11 +164,12 @@ export function codesCheck(reading: CodeReading): ImportCodesCheck {
       fieldKey: c.field.key,
       fieldLabel: c.field.label,
       fieldType: c.field.type,
-      labels: [...c.labels].map(([label, rows]) => {
+      labels: [...c.labels].slice(0, MAX_LISTED_LABELS).map(([label, rows]) => {
         const suggested = suggestCode(c.field, label);
         const mapped = c.explicit.has(label);
         return { label, rows, suggested, code: mapped ? (c.explicit.get(label) ?? null) : suggested, mapped };
       }),
+      moreLabels: Math.max(0, c.labels.size - MAX_LISTED_LABELS),
       allowed: isMapped(c.field) ? allowedCodes(c.field) : [],
     })),
     codings: reading.write.reduce((n, i) => n + Object.keys(reading.values[i]!).length, 0),
