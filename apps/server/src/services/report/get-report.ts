@@ -28,6 +28,8 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
     incident: undefined,
     round: undefined,
     coders: undefined,
+    // The methods statement reports agreement among the coders who coded here, blind.
+    includeImported: false,
   });
   const codebook = await loadCodebook(ctx, projectId);
   const longCsv = await exportCodingsCsv(ctx, projectId, { layout: 'long' });
