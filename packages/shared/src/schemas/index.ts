@@ -15,3 +15,4 @@ export * from './mail.ts';
 export * from './exports.ts';
 export * from './tokens.ts';
 export * from './audit.ts';
+export * from './spans.ts';
