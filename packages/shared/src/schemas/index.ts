@@ -4,6 +4,7 @@ export * from './codebook.ts';
 export * from './coding.ts';
 export * from './project.ts';
 export * from './item.ts';
+export * from './attachment.ts';
 export * from './assignment.ts';
 export * from './review.ts';
 export * from './report.ts';
