@@ -1,4 +1,4 @@
-import { bigint, check, index, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { AttachmentMediaType } from '@concord/shared';
 import { bytea, timestamptz } from './columns.ts';
@@ -15,6 +15,8 @@ export const attachments = pgTable(
   'attachments',
   {
     id: text('id').primaryKey(),
+    /** Order of arrival: an import's links keep their cell's order, uploads follow. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     projectId: text('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
@@ -32,7 +34,7 @@ export const attachments = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
-    index('attachments_item_idx').on(t.itemId, t.createdAt),
+    index('attachments_item_idx').on(t.itemId, t.seq),
     // A file (type, size, hash, and its bytes in one place) or a link, never a mix.
     check(
       'attachments_file_or_link',
