@@ -59,7 +59,7 @@ describe('uploading and reading attachments', () => {
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(file.headers.get('x-content-type-options')).toBe('nosniff');
     expect(file.headers.get('content-disposition')).toBe(
-      `inline; filename="_________ _____.png"; filename*=UTF-8''${encodeURIComponent('Скриншот поста.png')}`,
+      `inline; filename="________ _____.png"; filename*=UTF-8''${encodeURIComponent('Скриншот поста.png')}`,
     );
   });
 
@@ -133,7 +133,7 @@ describe('refusals, with nothing saved', () => {
     expect((await h.request(null, 'GET', one)).status).toBe(401);
     expect((await upload(null, 'x.png', PNG)).status).toBe(401);
 
-    // Another project's item, and this attachment under another item, do not exist here.
+    // Another project's item, and this attachment under another project's item, do not exist here.
     const other = await createProjectFixture(h, members);
     expect((await h.request(members.owner, 'GET', `/api/projects/${other.projectId}/items/${f.itemId}/attachments`)).status).toBe(404);
     expect((await h.request(members.owner, 'GET', `/api/projects/${other.projectId}/items/${other.itemId}/attachments/${a.id}`)).status).toBe(404);
@@ -211,9 +211,10 @@ describe('attachment cells in an import', () => {
   const itemByExternalId = async (externalId: string) =>
     (await json<{ items: Item[] }>(await h.request(members.coder, 'GET', `${base}/items?q=${externalId}`))).items.find((i) => i.externalId === externalId)!;
 
-  it('records `name (url)` and bare links as attachment links, never fetched; a re-import keeps them, a changed cell replaces them', async () => {
+  it('records `name (url)` cells as attachment links, never fetched; a re-import keeps them, a changed cell replaces them', async () => {
     const csv = (cell: string) => `Record ID,Title,Attachments\nrecATT1,Post with a screenshot,"${cell}"\n`;
-    expect((await importCsv(csv('shot 1.png (https://dl.airtable.com/x/shot1.png),https://example.org/files/page.pdf'))).status).toBe(201);
+    const cell = 'shot 1.png (https://dl.airtable.com/x/shot1.png),page.pdf (https://example.org/files/page.pdf)';
+    expect((await importCsv(csv(cell))).status).toBe(201);
     const item = await itemByExternalId('recATT1');
     const links = await list(members.coder, h, `${base}/items/${item.id}`);
     expect(links.map((l) => [l.kind, l.name, l.url, l.mediaType, l.size, l.sha256])).toEqual([
@@ -225,7 +226,7 @@ describe('attachment cells in an import', () => {
 
     // An uploaded file stays through re-imports; the same file changes nothing; a new cell replaces the links.
     await upload(members.editor, 'mine.png', PNG, { itemBase: `${base}/items/${item.id}` });
-    expect((await json<{ unchanged: number }>(await importCsv(csv('shot 1.png (https://dl.airtable.com/x/shot1.png),https://example.org/files/page.pdf')))).unchanged).toBe(1);
+    expect((await json<{ unchanged: number }>(await importCsv(csv(cell)))).unchanged).toBe(1);
     expect(await list(members.coder, h, `${base}/items/${item.id}`)).toHaveLength(3);
     expect((await json<{ updated: number }>(await importCsv(csv('new.png (https://dl.airtable.com/y/new.png)')))).updated).toBe(1);
     expect((await list(members.coder, h, `${base}/items/${item.id}`)).map((l) => l.name)).toEqual(['mine.png', 'new.png']);

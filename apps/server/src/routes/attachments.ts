@@ -77,7 +77,8 @@ export function attachmentRoutes(deps: AppDeps) {
     .openapi(routes.download, async (c) => {
       const { projectId, itemId, attachmentId } = c.req.valid('param');
       const { attachment, bytes } = await getAttachmentFile(serviceContext(deps, c), projectId, itemId, attachmentId, settings);
-      return c.body(bytes, 200, fileHeaders(attachment));
+      // A copy on an ArrayBuffer of its own: what a response body takes (the driver may hand out a view of a larger buffer).
+      return c.body(new Uint8Array(bytes), 200, fileHeaders(attachment));
     })
     .openapi(routes.remove, async (c) => {
       const { projectId, itemId, attachmentId } = c.req.valid('param');
