@@ -80,6 +80,10 @@ describe('Airtable rows', () => {
         ],
       }),
     });
+    // A JSON import of Airtable's API records: a list of {url, filename}.
+    expect(convertRow(['Post', JSON.stringify([{ id: 'att1', url: 'https://dl.airtable.com/z/p.pdf', filename: 'p.pdf', size: 10 }])], h, cols, 1)).toEqual({
+      item: expect.objectContaining({ attachments: [{ name: 'p.pdf', url: 'https://dl.airtable.com/z/p.pdf' }] }),
+    });
     expect(convertRow(['Post', 'see the shared folder'], h, cols, 2)).toEqual({ errors: [expect.objectContaining({ row: 2, column: 'Attachments' })] });
     expect(convertRow(['Post', ''], h, cols, 3)).toEqual({ item: expect.objectContaining({ attachments: [] }) });
   });

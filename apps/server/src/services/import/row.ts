@@ -104,9 +104,30 @@ function nameOfLink(url: string): string {
   }
 }
 
-/** An attachment cell: Airtable's `name (url), …`, or bare links separated by commas or white space. */
+/** Airtable's API (a JSON import) gives attachments as `[{url, filename}, …]`; links as strings are taken too. */
+function jsonAttachments(text: string): AttachmentLink[] | null {
+  if (!text.startsWith('[')) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value)) return null;
+  const links: AttachmentLink[] = [];
+  for (const v of value) {
+    if (typeof v === 'string') links.push({ name: '', url: v });
+    else if (v && typeof v === 'object' && typeof (v as { url?: unknown }).url === 'string') {
+      const { url, filename, name } = v as { url: string; filename?: unknown; name?: unknown };
+      links.push({ name: typeof filename === 'string' ? filename : typeof name === 'string' ? name : '', url });
+    } else return null;
+  }
+  return links;
+}
+
+/** An attachment cell: Airtable's `name (url), …`, bare links separated by commas or white space, or a JSON list. */
 function readAttachments(text: string): AttachmentLink[] | string {
-  const links = parseAttachments(text) ?? text.split(/[\s,]+/).filter(Boolean).map((url) => ({ name: '', url }));
+  const links = jsonAttachments(text) ?? parseAttachments(text) ?? text.split(/[\s,]+/).filter(Boolean).map((url) => ({ name: '', url }));
   for (const link of links) {
     if (!httpUrlSchema.safeParse(link.url).success) return `"${link.url.slice(0, 80)}" is not an http(s) link or a "name (url)" attachment`;
     if (!link.name) link.name = nameOfLink(link.url).slice(0, MAX_ATTACHMENT_NAME);
