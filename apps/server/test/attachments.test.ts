@@ -29,7 +29,13 @@ let base: string;
 function upload(who: Session | null, name: string, bytes: Uint8Array, options: { itemBase?: string; type?: string; stream?: boolean; harness?: Harness } = {}) {
   const headers: Record<string, string> = { 'content-type': options.type ?? 'application/octet-stream' };
   if (who) headers.cookie = who.cookie;
-  const body = options.stream ? new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(bytes), c.close()) }) : bytes;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  const body = options.stream ? stream : bytes;
   const init = { method: 'POST', headers, body, duplex: 'half' } as RequestInit;
   return (options.harness ?? h).app.request(`${options.itemBase ?? `${base}/items/${f.itemId}`}/attachments?name=${encodeURIComponent(name)}`, init);
 }
