@@ -158,6 +158,12 @@ describe('refusals, with nothing saved', () => {
     const entries = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.entity, 'attachment'), eq(auditLog.entityId, a.id)));
     expect(entries.map((e) => e.action).sort()).toEqual(['create', 'delete']);
     expect(entries.find((e) => e.action === 'delete')!.before).toMatchObject({ name: 'gone.txt', mediaType: 'text/plain', size: 3, sha256: ABC_SHA256 });
+    // The owner's audit page says what went, with its hash.
+    const listed = await json<{ entries: { entityId: string; summary: string }[] }>(await h.request(members.owner, 'GET', `${base}/audit?entity=attachment`));
+    expect(listed.entries.filter((e) => e.entityId === a.id).map((e) => e.summary)).toEqual([
+      'delete attachment "gone.txt" (sha256 ba7816bf8f01…; size 3)',
+      'create attachment "gone.txt" (sha256 ba7816bf8f01…; size 3)',
+    ]);
   });
 });
 
