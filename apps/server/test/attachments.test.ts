@@ -47,7 +47,7 @@ beforeAll(async () => {
   members = await signUpTeam(h);
   f = await createProjectFixture(h, members);
   base = `/api/projects/${f.projectId}`;
-});
+}, 180_000);
 afterAll(() => h.close());
 
 describe('uploading and reading attachments', () => {
@@ -177,7 +177,7 @@ describe('bytes in a directory (CONCORD_ATTACHMENTS_DIR)', () => {
     dh = await createHarness({ attachments: { dir, maxBytes: LIMIT } });
     team = await signUpTeam(dh);
     df = await createProjectFixture(dh, team);
-  });
+  }, 180_000);
   afterAll(async () => {
     await dh.close();
     await rm(dir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ describe('sniffMediaType', () => {
   });
 
   it('takes UTF-8 text and refuses binary, empty and other files (an executable called shot.png stays refused)', () => {
-    expect(sniffMediaType(bytes('Казахстан: a transcript\r\n\tline two\n'))).toBe('text/plain');
+    expect(sniffMediaType(new TextEncoder().encode('Казахстан: a transcript\r\n\tline two\n'))).toBe('text/plain');
     expect(sniffMediaType(bytes('MZ', [0x90, 0, 3, 0, 0, 0]))).toBeNull();
     expect(sniffMediaType(bytes('PK', [3, 4, 20, 0]))).toBeNull();
     expect(sniffMediaType(bytes([0xc3, 0x28]))).toBeNull(); // invalid UTF-8
