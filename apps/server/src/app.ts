@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.ts';
 import { newRouter, type AppDeps } from './http/env.ts';
 import { requestContext, sessionAuth } from './http/middleware.ts';
-import { isImportUpload, requireContentType } from './http/content-type.ts';
+import { isAttachmentUpload, isImportUpload, requireContentType } from './http/content-type.ts';
 import { originGuard } from './http/origin.ts';
 import { apiSecurityHeaders } from './http/security-headers.ts';
 import { registerSecuritySchemes, serveDocument } from './http/openapi.ts';
@@ -19,6 +19,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
 import { importRoutes } from './routes/import.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
@@ -51,8 +52,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', originGuard(deps.config));
   app.use('/api/*', requireContentType());
   app.use('/api/*', async (c, next) => {
-    // The import upload and its dry run stream and count their own (larger) body.
-    if (isImportUpload(c.req.path)) return next();
+    // The import upload, its dry run and attachment uploads stream and count their own (larger) bodies.
+    if (isImportUpload(c.req.path) || isAttachmentUpload(c.req.method, c.req.path)) return next();
     return bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: () => {
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', attachmentRoutes(deps))
     .route('/api/projects', auditRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
     .route('/api/projects', queueRoutes(deps))

@@ -43,6 +43,17 @@ async function archiveItem(f: ProjectFixture): Promise<void> {
   if (res.status !== 200) throw new Error(`archive failed: ${res.status}`);
 }
 
+/** The fixture item's attachment, by project (the `{attachmentId}` of the attachment routes). */
+const attachmentOf = new Map<string, string>();
+
+async function attachFile(f: ProjectFixture): Promise<void> {
+  const res = await h.request(f.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/attachments?name=shot.txt`, 'A saved post', {
+    'content-type': 'application/octet-stream',
+  });
+  if (res.status !== 201) throw new Error(`attach failed: ${res.status} ${await res.text()}`);
+  attachmentOf.set(f.projectId, (await json<{ id: string }>(res)).id);
+}
+
 const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}', allowed: ALL, ok: 200 },
   { method: 'PATCH', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200, body: () => ({ name: 'Renamed' }) },
@@ -115,6 +126,19 @@ const CASES: RouteCase[] = [
   { method: 'POST', template: '/api/projects/{projectId}/incidents', allowed: OWNER_EDITOR, ok: 201, body: () => ({ name: 'Election' }) },
   { method: 'PATCH', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ description: 'd' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/attachments', allowed: ALL, ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/items/{itemId}/attachments',
+    allowed: OWNER_EDITOR,
+    ok: 201,
+    query: '?name=notes.txt',
+    body: () => 'Notes on the post',
+    contentType: 'application/octet-stream',
+  },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/attachments/{attachmentId}', allowed: ALL, ok: 200, setup: attachFile },
+  { method: 'DELETE', template: '/api/projects/{projectId}/items/{itemId}/attachments/{attachmentId}', allowed: OWNER_EDITOR, ok: 200, setup: attachFile },
   {
     method: 'POST',
     template: '/api/projects/{projectId}/assignments',
@@ -242,6 +266,7 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{incidentId}', f.incidentId)
       .replace('{userId}', f.members.coder.userId)
       .replace('{invitationId}', invitationOf.get(f.projectId) ?? 'none')
+      .replace('{attachmentId}', attachmentOf.get(f.projectId) ?? 'none')
       .replace('{fieldKey}', 'impact')
       .replace('{key}', 'notes')
       .replace('{chart}', 'parent-frames.svg') + (c.query ?? '')

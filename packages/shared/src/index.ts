@@ -3,6 +3,7 @@ export * from './ids.ts';
 export * from './roles.ts';
 export * from './items.ts';
 export * from './http-url.ts';
+export * from './attachments.ts';
 export * from './schemas/index.ts';
 export * from './values.ts';
 export * from './realtime.ts';

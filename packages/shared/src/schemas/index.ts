@@ -5,6 +5,7 @@ export * from './coding.ts';
 export * from './project.ts';
 export * from './item.ts';
 export * from './import-codes.ts';
+export * from './attachment.ts';
 export * from './assignment.ts';
 export * from './review.ts';
 export * from './report.ts';
