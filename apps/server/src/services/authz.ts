@@ -39,6 +39,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'phase.manage': ['owner', 'editor'],
   'adjudications.read': MANAGERS,
   'adjudications.write': ['owner', 'editor'],
+  /** Import a calibration answer key (gold values): the managers who set up calibration rounds. */
+  'gold.write': MANAGERS,
   'comments.write': ALL,
   'export.read': MANAGERS,
   /** The key from coder pseudonyms (C1, C2…) to people: who coded is the owner's to know. */
