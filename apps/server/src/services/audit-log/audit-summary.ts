@@ -37,7 +37,7 @@ export function auditSummary(entry: { entity: AuditEntity; entityId: string; act
     const changed = changedKeys(entry.before, entry.after);
     if (changed.length > 0) details.push(`changed ${changed.join(', ')}`);
   }
-  if (entry.entity === 'import' && isObject(entry.after) && typeof entry.after.sha256 === 'string') details.push(`sha256 ${entry.after.sha256.slice(0, 12)}…`);
+  if ((entry.entity === 'import' || entry.entity === 'gold') && isObject(entry.after) && typeof entry.after.sha256 === 'string') details.push(`sha256 ${entry.after.sha256.slice(0, 12)}…`);
   details.push(...counts(entry.after));
   return `${entry.action} ${subject}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
 }

@@ -27,6 +27,8 @@ interface RawRow {
   field: string;
   value: unknown;
   rationale: string;
+  /** A CSV cell (read as the exports write values; empty is no value) rather than a JSON value. */
+  cell: boolean;
 }
 
 interface GoldWrite {
@@ -55,6 +57,7 @@ function csvRows(text: string): RawRow[] {
     field: (r.field ?? '').trim(),
     value: r.value ?? '',
     rationale: r.rationale ?? '',
+    cell: true,
   }));
 }
 
@@ -73,7 +76,7 @@ export async function importGold(ctx: ServiceContext, projectId: string, input: 
   const sha256 = createHash('sha256').update(isCsv ? input.csv : JSON.stringify(input.rows)).digest('hex');
   const raw: RawRow[] = isCsv
     ? csvRows(input.csv)
-    : input.rows.map((r, i) => ({ row: i + 1, itemId: r.item_id, externalId: r.external_id, field: r.field, value: r.value, rationale: r.rationale ?? '' }));
+    : input.rows.map((r, i) => ({ row: i + 1, itemId: r.item_id, externalId: r.external_id, field: r.field, value: r.value, rationale: r.rationale ?? '', cell: false }));
 
   return inTransaction(ctx, async (tx) => {
     const codebook = await loadCodebook(tx, projectId);
@@ -98,7 +101,7 @@ export async function importGold(ctx: ServiceContext, projectId: string, input: 
       const field = fields.get(r.field);
       if (!field) problem(r, 'field', `no field "${r.field}" in the current codebook`);
       if (!itemId || !field) continue;
-      const value = valueOf(field, r.value);
+      const value = r.cell ? readValueCell(field, String(r.value)) : valueOf(field, r.value);
       if (!value.ok) {
         problem(r, 'value', value.message);
         continue;
