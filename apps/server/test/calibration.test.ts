@@ -291,8 +291,9 @@ describe("the methodologist's agreement with gold", () => {
   });
 
   it('judges readiness against the threshold given', async () => {
-    const lenient = await report('?threshold=0.05');
-    expect(lenient.coders.find((c) => c.coderId === members.coder.userId)!.ready).toBe(false);
+    // Binary alpha is .095: ready at a threshold of .05, not at .5.
+    expect((await report('?threshold=0.05')).coders.find((c) => c.coderId === members.coder.userId)!.ready).toBe(true);
+    expect((await report('?threshold=0.5')).coders.find((c) => c.coderId === members.coder.userId)!.ready).toBe(false);
     const bad = await h.request(members.methodologist, 'GET', `${base(projectId)}/calibration?threshold=2`);
     expect(bad.status).toBe(400);
     expect((await json<{ error: { code: string } }>(bad)).error.code).toBe('VALIDATION_FAILED');
