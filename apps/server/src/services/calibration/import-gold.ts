@@ -41,7 +41,7 @@ interface GoldWrite {
 function csvRows(text: string): RawRow[] {
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, relax_column_count: true });
+    records = parse<Record<string, string>>(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, relax_column_count: true });
   } catch (err) {
     throw new AppError('VALIDATION_FAILED', `the CSV cannot be read: ${(err as Error).message}`);
   }

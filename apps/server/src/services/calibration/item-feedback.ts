@@ -12,7 +12,7 @@ import { authorize } from '../authz.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { loadItem } from '../items/items.ts';
-import { loadGold } from './gold.ts';
+import { loadGold, type GoldValue } from './gold.ts';
 
 export async function getCalibrationFeedback(ctx: ServiceContext, projectId: string, itemId: string): Promise<CalibrationFeedback> {
   const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
@@ -33,7 +33,7 @@ export async function getCalibrationFeedback(ctx: ServiceContext, projectId: str
     loadGold(ctx, projectId, [itemId]),
   ]);
   const mine = new Map(own.map((c) => [c.fieldKey, c.value]));
-  const key = gold.get(itemId) ?? new Map();
+  const key = gold.get(itemId) ?? new Map<string, GoldValue>();
   const fields: CalibrationField[] = codebook.fields.map((f) => {
     const g = key.get(f.key);
     const value = mine.get(f.key) ?? null;
