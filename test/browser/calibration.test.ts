@@ -13,11 +13,11 @@ import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions, open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 /** Seeding the demo study at start takes over 90 s when the shared 2-core machine is busy. */
 const SERVER_START_MS = 240_000;
-const LIVE_MS = 15_000;
 
 const chromiumPath = findChromium();
 

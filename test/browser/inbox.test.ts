@@ -14,6 +14,7 @@ import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions, open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
@@ -163,10 +164,10 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await other.getByRole('button', { name: 'Record the decision' }).click();
     await other.locator('.trail li[data-action="decide"]').waitFor();
 
-    await decision.locator('.badge.decided').waitFor({ timeout: 10_000 });
+    await decision.locator('.badge.decided').waitFor({ timeout: LIVE_MS });
     // Reopened (through the API, as a script would): the row is open again.
     await ok(project('owner').items[':itemId'].adjudications[':fieldKey'].reopen.$post({ param: { projectId, itemId: target.itemId, fieldKey: target.fieldKey } }));
-    await decision.getByText('Reopened').waitFor({ timeout: 10_000 });
+    await decision.getByText('Reopened').waitFor({ timeout: LIVE_MS });
     expect(pageErrors).toEqual([]);
   });
 
