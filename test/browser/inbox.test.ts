@@ -142,7 +142,7 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await page.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
     const text = `Live question for @${coder}: does the caption change the reading?`;
     await ok(project('editor').items[':itemId'].comments.$post({ param: { projectId, itemId }, json: { body: text, fieldKey } }));
-    await page.locator('.thread .comment').filter({ hasText: 'does the caption change the reading?' }).getByText('mentions you').waitFor({ timeout: 5000 });
+    await page.locator('.thread .comment').filter({ hasText: 'does the caption change the reading?' }).getByText('mentions you').waitFor({ timeout: LIVE_MS });
     await page.getByText(/You were mentioned by/).waitFor();
   });
 
