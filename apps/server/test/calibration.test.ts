@@ -224,7 +224,7 @@ describe("the methodologist's agreement with gold", () => {
       createRound(owner, projectId, { roundName, type, coderIds: [coder.userId], itemIds: ids, mode: { type: 'k', k: 1 }, seed: 1 });
     await round('Calibration 1', members.coder, itemIds.slice(0, 10));
     await round('Calibration 2', members.coder, itemIds.slice(10, 19));
-    await round('Production', members.coder, itemIds.slice(19));
+    await round('Production', members.coder, itemIds.slice(19), 'production');
     // coderB codes items 1, 5, 6 and 15 exactly as the key says.
     await round('Calibration B', coderB, [0, 4, 5, 14].map((i) => itemIds[i]!));
 
