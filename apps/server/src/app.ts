@@ -31,6 +31,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { calibrationRoutes } from './routes/calibration.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', adjudicationRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
+    .route('/api/projects', calibrationRoutes(deps))
     .route('/api/invites', inviteRoutes(deps))
     .route('/api', mailRoutes(deps));
 

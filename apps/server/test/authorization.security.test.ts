@@ -213,6 +213,10 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'POST', template: '/api/projects/{projectId}/gold', allowed: MANAGERS, ok: 200, body: (f) => ({ rows: [{ item_id: f.itemId, field: 'impact', value: -1 }] }) },
+  { method: 'GET', template: '/api/projects/{projectId}/calibration', allowed: MANAGERS, ok: 200 },
+  // Feedback is the item's coder's, after her submission; other roles code nothing here (403).
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/calibration', allowed: ['coder'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 201, body: () => ({ body: 'Is this satire?', fieldKey: 'frame' }) },
 ];

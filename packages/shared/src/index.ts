@@ -14,3 +14,4 @@ export * from './mentions.ts';
 export * from './codebook-diff.ts';
 export * from './codes.ts';
 export * from './keys.ts';
+export * from './value-cells.ts';

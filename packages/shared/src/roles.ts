@@ -28,6 +28,7 @@ export const ACTIONS = [
   'phase.manage',
   'adjudications.read',
   'adjudications.write',
+  'gold.write',
   'comments.write',
   'export.read',
   'export.key',

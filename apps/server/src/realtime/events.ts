@@ -57,7 +57,7 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
     }
     case 'adjudication.changed': {
       const { projectId, itemId, fieldKey, status } = event;
-      send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status });
+      send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status }, await commentAudienceFacts(deps.ctx, projectId, itemId));
       return;
     }
     case 'member.accessChanged': {

@@ -17,3 +17,4 @@ export * from './exports.ts';
 export * from './tokens.ts';
 export * from './audit.ts';
 export * from './spans.ts';
+export * from './calibration.ts';

@@ -37,9 +37,9 @@ export function auditSummary(entry: { entity: AuditEntity; entityId: string; act
     const changed = changedKeys(entry.before, entry.after);
     if (changed.length > 0) details.push(`changed ${changed.join(', ')}`);
   }
-  // An import's file, an attachment's bytes (a deleted attachment's hash is on the before side).
+  // An import's or a gold key's file, an attachment's bytes (a deleted attachment's hash is on the before side).
   const hashed = [entry.after, entry.before].find((side): side is Json => isObject(side) && typeof side.sha256 === 'string');
-  if ((entry.entity === 'import' || entry.entity === 'attachment') && hashed) details.push(`sha256 ${String(hashed.sha256).slice(0, 12)}…`);
+  if ((entry.entity === 'import' || entry.entity === 'attachment' || entry.entity === 'gold') && hashed) details.push(`sha256 ${String(hashed.sha256).slice(0, 12)}…`);
   details.push(...counts(entry.after));
   return `${entry.action} ${subject}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
 }
