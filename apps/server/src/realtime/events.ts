@@ -40,6 +40,9 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
       send(io, 'codings:changed', { projectId });
       return;
     }
+    case 'codings.changed':
+      send(io, 'codings:changed', { projectId: event.projectId });
+      return;
     case 'item.phaseChanged': {
       const { projectId, itemId, from, to } = event;
       send(io, 'item:phase', { projectId, itemId, phase: to });

@@ -36,6 +36,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'assignments.manage': ['owner', 'methodologist', 'editor'],
   'codings.writeOwn': ALL,
   'codings.readRevealed': MANAGERS,
+  /** Reopen one coder's submission (with a reason, audited): the editor's, as decisions are. */
+  'codings.reopen': ['owner', 'editor'],
   'phase.manage': ['owner', 'editor'],
   'adjudications.read': MANAGERS,
   'adjudications.write': ['owner', 'editor'],

@@ -50,7 +50,7 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   }
 
   const assigned = await ctx.db
-    .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt })
+    .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt, reopenedAt: assignments.reopenedAt })
     .from(assignments)
     .where(eq(assignments.itemId, doc.itemId));
   const coder = assigned.find((a) => a.coderId === doc.coderId);
@@ -62,7 +62,7 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   if (actor.userId !== doc.coderId || !can(role, 'codings.writeOwn')) {
     return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: "only its coder writes a coding document" } };
   }
-  const frozen = codingFrozenReason(item.phase, coder.submittedAt);
+  const frozen = codingFrozenReason(item.phase, coder);
   return frozen ? { ...base, mode: 'read', readOnly: { code: 'CONFLICT', reason: frozen } } : { ...base, mode: 'write', readOnly: null };
 }
 
@@ -72,9 +72,12 @@ export async function itemPhase(ctx: ServiceContext, itemId: string): Promise<Ph
   return item?.phase ?? 'independent';
 }
 
-/** Submitted codings and revealed items are frozen. */
-export function codingFrozenReason(phase: Phase, submittedAt: Date | null): string | null {
-  if (submittedAt) return 'these codings are submitted; they are final';
-  if (phase === 'revealed') return 'this item is revealed; its codings are frozen';
+/**
+ * Submitted codings and revealed items are frozen, except a submission an editor reopened
+ * (services/codings/reopen-submission.ts): editable again, revealed or not, until resubmitted.
+ */
+export function codingFrozenReason(phase: Phase, assignment: { submittedAt: Date | null; reopenedAt: Date | null }): string | null {
+  if (assignment.submittedAt) return 'these codings are submitted; they are final';
+  if (phase === 'revealed' && !assignment.reopenedAt) return 'this item is revealed; its codings are frozen';
   return null;
 }
