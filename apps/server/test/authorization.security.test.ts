@@ -149,6 +149,8 @@ const CASES: RouteCase[] = [
   // The fixture's coder codes the item, so once it is revealed every role may read the disagreement.
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/disagreements/{fieldKey}', allowed: ALL, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/adjudications', allowed: MANAGERS, ok: 200 },
+  // Once revealed, managers and the item's coder (the fixture's coder) read its decisions (joint-session.test.ts).
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/adjudications', allowed: ALL, ok: 200, setup: reveal },
   {
     method: 'PUT',
     template: '/api/projects/{projectId}/items/{itemId}/adjudications/{fieldKey}',

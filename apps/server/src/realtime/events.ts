@@ -61,6 +61,9 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
     case 'adjudication.changed': {
       const { projectId, itemId, fieldKey, status } = event;
       send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status });
+      // In a joint session everyone in it hears of the decision (the phase as it is at delivery).
+      const facts = await commentAudienceFacts(deps.ctx, projectId, itemId);
+      if (facts.phase === 'joint') send(io, 'session:decision', { projectId, itemId, fieldKey, status }, facts);
       return;
     }
     case 'member.accessChanged': {

@@ -11,7 +11,7 @@ import { adjudicationOf, auditState, toAdjudication } from './adjudication-row.t
 
 /**
  * Records the consensus (gold) value of an item's field, with its rationale, or revises
- * it. Only on revealed items, so a decision never precedes independent coding; checked
+ * it. Only on revealed items and in joint sessions, so a decision never precedes independent coding; checked
  * against the current codebook. Codings are never touched: the reliability data stay
  * as the coders left them.
  */
@@ -21,8 +21,9 @@ export async function adjudicate(ctx: ServiceContext, projectId: string, itemId:
   const codebook = await loadCodebook(ctx, projectId);
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
-  if (item.phase !== 'revealed') {
-    throw new AppError('CONFLICT', `the item is in the ${item.phase} phase; adjudicate once it is revealed`);
+  // In a joint session too (issue 13, item 4): the session's decisions are recorded while it is open.
+  if (item.phase === 'independent') {
+    throw new AppError('CONFLICT', 'the item is in the independent phase; adjudicate in a joint session or once it is revealed');
   }
   const problem = input.value === null ? null : checkValue(field, input.value);
   if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ path: ['value'], message: problem }]);
