@@ -6,7 +6,7 @@
  * nobody else; after the session the layer is read-only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { codings } from '@concord/db';
 import { CODING_DOC, COLLAB_CLOSE_CODES, JOINT_DOC, codingDocName, jointDocName, type Adjudication } from '@concord/shared';
 import { addToProject, json, signUp, type Session } from './harness.ts';
@@ -36,7 +36,7 @@ async function joined(session: Session): Promise<Listener> {
   expect(await l.join(t.f.projectId)).toEqual({ ok: true });
   return l;
 }
-const blindRows = () => t.s.h.deps.database.db.select().from(codings).where(and(eq(codings.itemId, t.f.itemId), eq(codings.coderId, t.team.members.coder.userId)));
+const blindRows = () => t.s.h.deps.database.db.select().from(codings).where(and(eq(codings.itemId, t.f.itemId), eq(codings.coderId, t.team.members.coder.userId))).orderBy(asc(codings.fieldKey));
 
 describe('the joint layer of an item', () => {
   it('does not exist for anyone while the item is coded blind', async () => {

@@ -4,7 +4,7 @@
  * dataset provenance `reviewed`), and sampling a share of a review round for double coding.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { assignments, auditLog, codings, rounds } from '@concord/db';
 import type { Adjudication, FinalDataset, ReviewDetail, ReviewQueue, Role, SampleResult } from '@concord/shared';
 import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
@@ -133,7 +133,7 @@ describe('reviewing a single-coded item field by field', () => {
     const rows = await h.deps.database.db.select().from(codings).where(eq(codings.itemId, item));
     expect(rows.map((r) => [r.fieldKey, r.value, r.status])).toEqual(expect.arrayContaining([['frame', 'security', 'submitted'], ['impact', 1, 'submitted']]));
 
-    const audit = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, f.projectId), eq(auditLog.entity, 'adjudication')));
+    const audit = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, f.projectId), eq(auditLog.entity, 'adjudication'))).orderBy(asc(auditLog.id));
     expect(audit.map((e) => [e.entityId, e.action, e.actorId, (e.after as { review?: string }).review])).toEqual([
       [`${item}:frame`, 'decide', members.editor.userId, 'accept'],
       [`${item}:impact`, 'decide', members.editor.userId, 'revise'],

@@ -4,7 +4,7 @@
  * coding write is), and it stays blind only if the item never left the independent phase.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { assignments, auditLog, codings } from '@concord/db';
 import type { Coding, ReopenSubmissionResult, Role } from '@concord/shared';
 import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
@@ -49,7 +49,7 @@ const reopen = (f: ProjectFixture, itemId: string, coderId: string, body: unknow
   h.request(who, 'POST', `${base(f)}/items/${itemId}/codings/${coderId}/reopen`, body);
 
 const rowsOf = (itemId: string, coderId: string) =>
-  h.deps.database.db.select().from(codings).where(and(eq(codings.itemId, itemId), eq(codings.coderId, coderId)));
+  h.deps.database.db.select().from(codings).where(and(eq(codings.itemId, itemId), eq(codings.coderId, coderId))).orderBy(asc(codings.fieldKey));
 const assignmentOf = async (itemId: string, coderId: string) =>
   (await h.deps.database.db.select().from(assignments).where(and(eq(assignments.itemId, itemId), eq(assignments.coderId, coderId))))[0]!;
 
