@@ -117,7 +117,7 @@ describe('reopening a submission', () => {
   });
 
   it('on a revealed item: editable again but no longer blind, the item stays revealed and the other coder stays frozen', async () => {
-    const f = await createProjectFixture(h, members);
+    const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
     const item = await twoCoderItem(f);
     await code(f, item, members.coder, { frame: 'security', impact: 1 });
     await code(f, item, coderB, { frame: 'leader', impact: -1 });
