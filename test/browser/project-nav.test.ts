@@ -12,7 +12,7 @@ import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
-const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Reliability', 'Disagreements', 'Report', 'Import'];
+const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Reliability', 'Disagreements', 'Review', 'Report', 'Import'];
 const CODER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Disagreements'];
 
 describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
@@ -56,6 +56,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
         ['/assignments', 'Assignments'],
         ['/reliability', 'Reliability'],
         ['/disagreements', 'Disagreements'],
+        ['/review', 'Review'],
         ['/report', 'Report'],
         ['/import', 'Import'],
       ];

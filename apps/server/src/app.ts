@@ -24,6 +24,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
 import { disagreementRoutes } from './routes/disagreements.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { adjudicationRoutes } from './routes/adjudications.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { reportRoutes } from './routes/report.ts';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', reliabilityRoutes(deps))
     .route('/api/projects', disagreementRoutes(deps))
     .route('/api/projects', adjudicationRoutes(deps))
+    .route('/api/projects', reviewRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
     .route('/api/projects', calibrationRoutes(deps))

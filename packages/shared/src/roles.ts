@@ -25,6 +25,7 @@ export const ACTIONS = [
   'assignments.manage',
   'codings.writeOwn',
   'codings.readRevealed',
+  'codings.reopen',
   'phase.manage',
   'adjudications.read',
   'adjudications.write',

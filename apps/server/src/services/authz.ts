@@ -36,6 +36,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'assignments.manage': ['owner', 'methodologist', 'editor'],
   'codings.writeOwn': ALL,
   'codings.readRevealed': MANAGERS,
+  /** Reopen one coder's submission (with a reason, audited): the editor's, as decisions are. */
+  'codings.reopen': ['owner', 'editor'],
   'phase.manage': ['owner', 'editor'],
   'adjudications.read': MANAGERS,
   'adjudications.write': ['owner', 'editor'],
@@ -208,7 +210,7 @@ export type EventAudience =
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
-/** What the comment and adjudication rules need at delivery: the project's members, the item's coders, its current phase. */
+/** What the comment, adjudication and session rules need at delivery: the project's members, the item's coders, its current phase. */
 export interface CommentAudienceFacts {
   members: readonly { userId: string; role: Role }[];
   itemCoders: ReadonlySet<string>;
@@ -244,6 +246,11 @@ export const EVENT_AUDIENCES = {
   'comment:added': (e: ServerEventPayload<'comment:added'>, facts: CommentAudienceFacts) => ({
     kind: 'members',
     userIds: facts.members.filter((m) => mayReadCommentOf(commentViewer(m, e.comment, facts))).map((m) => m.userId),
+  }),
+  /** Everyone in the joint session: the item's coders and the managers, only while the item is joint. */
+  'session:decision': (_e: ServerEventPayload<'session:decision'>, facts: CommentAudienceFacts) => ({
+    kind: 'members',
+    userIds: facts.phase === 'joint' ? facts.members.filter((m) => facts.itemCoders.has(m.userId) || can(m.role, 'codings.readRevealed')).map((m) => m.userId) : [],
   }),
   /** Only the member whose access changed. */
   'project:removed': (_e: ServerEventPayload<'project:removed'>, facts: { userId: string }) => ({ kind: 'members', userIds: [facts.userId] }),

@@ -18,3 +18,4 @@ export * from './tokens.ts';
 export * from './audit.ts';
 export * from './spans.ts';
 export * from './calibration.ts';
+export * from './review-round.ts';
