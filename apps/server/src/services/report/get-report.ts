@@ -30,6 +30,8 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
     incident: undefined,
     round: undefined,
     coders: undefined,
+    // The methods statement reports agreement among the coders who coded here, blind.
+    includeImported: false,
   });
   const spans = await getSpanReliability(ctx, projectId, { bootstrap: query.bootstrap, seed: query.seed, field: undefined, incident: undefined, round: undefined, coders: undefined });
   const codebook = await loadCodebook(ctx, projectId);
