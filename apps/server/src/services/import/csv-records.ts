@@ -156,9 +156,9 @@ function isUtf16le(chunk: Uint8Array): boolean {
  * The records of a CSV body, a batch per arriving chunk (the cells of each record; no record
  * is empty). Throws CsvSyntaxError for a malformed file, and what the body throws.
  */
-export async function* csvRecords(body: AsyncIterable<Uint8Array | string>, maxRecordSize: number): AsyncGenerator<string[][]> {
+export async function* csvRecords(body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, maxRecordSize: number): AsyncGenerator<string[][]> {
   const reader = new Reader(maxRecordSize);
-  let decoder: TextDecoder | null = null;
+  let decoder: InstanceType<typeof TextDecoder> | null = null;
   let rest = '';
   let first = true;
   for await (const chunk of body) {
