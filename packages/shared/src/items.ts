@@ -54,6 +54,8 @@ export const IMPORT_TARGETS = [
   'shares',
   'comments',
   'incident',
+  /** Airtable attachment cells (`name (url), …`): recorded as attachment links, never fetched. */
+  'attachments',
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 

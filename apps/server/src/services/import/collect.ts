@@ -5,7 +5,7 @@
  * have. The source's bytes are hashed on the way, for the audit entry.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { DateOrder, ErrorDetail, ImportCheck, ImportMapping } from '@concord/shared';
+import type { DateOrder, ErrorDetail, ImportCheck, ImportCodes, ImportMapping } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { resolveSlashDate, slashEvidence } from './cells.ts';
 import { csvRecords, CsvSyntaxError } from './csv-records.ts';
@@ -29,6 +29,8 @@ export interface ImportOptions {
   skipRows?: readonly number[];
   /** How slash dates read; required when the file's dates cannot tell. */
   dateOrder?: DateOrder | undefined;
+  /** Columns holding a coder's codes (import-codes.ts). */
+  codes?: ImportCodes | undefined;
 }
 
 export class RowCollector {
