@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
 import { DATE_ORDERS, IMPORT_ACTIONS, IMPORT_TARGETS, PLATFORMS } from '../items.ts';
-import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
+import { httpUrlSchema } from './http-url.ts';
 import { QUEUE_STATUSES } from './queue-status.ts';
 import { importCodesCheckSchema, importCodesResultSchema } from './import-codes.ts';
 
