@@ -12,8 +12,8 @@ import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
-const MANAGER_TABS = ['Items', 'Codebook', 'Members', 'Assignments', 'Reliability', 'Disagreements', 'Report', 'Import'];
-const CODER_TABS = ['Items', 'Codebook', 'Members', 'Assignments', 'Disagreements'];
+const MANAGER_TABS = ['Items', 'Codebook', 'Members', 'Actors', 'Assignments', 'Reliability', 'Disagreements', 'Report', 'Import'];
+const CODER_TABS = ['Items', 'Codebook', 'Members', 'Actors', 'Assignments', 'Disagreements'];
 
 describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
   let server: ServerProcess;
@@ -52,6 +52,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
         ['', 'Items'],
         ['/codebook', 'Codebook'],
         ['/members', 'Members'],
+        ['/actors', 'Actors'],
         ['/assignments', 'Assignments'],
         ['/reliability', 'Reliability'],
         ['/disagreements', 'Disagreements'],

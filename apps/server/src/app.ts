@@ -19,6 +19,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
 import { importRoutes } from './routes/import.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { actorRoutes } from './routes/actors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', actorRoutes(deps))
     .route('/api/projects', auditRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
     .route('/api/projects', queueRoutes(deps))

@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   annotation: 'ann',
   passwordReset: 'pwr',
   token: 'tok',
+  actor: 'act',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,3 +5,4 @@ export * from './coding.ts';
 export * from './collab.ts';
 export * from './mail.ts';
 export * from './pseudonyms.ts';
+export * from './actors.ts';

@@ -14,3 +14,4 @@ export * from './mail.ts';
 export * from './exports.ts';
 export * from './tokens.ts';
 export * from './audit.ts';
+export * from './actor.ts';

@@ -14,6 +14,7 @@ import { inTransaction, type ServiceContext } from '../context.ts';
 import { collect, type ImportOptions, type ImportSource, type RowCollector } from './collect.ts';
 import { planImport, type ImportPlan } from './match.ts';
 import { ensureIncidents, insertItems, updateItems } from './write.ts';
+import { actorsToCreate, ensureActors } from '../actors/import-actors.ts';
 
 export { MAX_IMPORT_ROWS, type ImportOptions, type ImportSource } from './collect.ts';
 
@@ -47,7 +48,7 @@ async function checkSource(ctx: ServiceContext, projectId: string, source: Impor
  * Problems (header ones included) are returned, not thrown; only an unreadable file throws.
  */
 export async function checkImport(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions = {}): Promise<ImportCheck> {
-  await authorize(ctx, projectId, 'items.import');
+  const { actor } = await authorize(ctx, projectId, 'items.import');
   const { out, plan, incidentNames } = await checkSource(ctx, projectId, source, options, 'collect');
   const columns: ImportCheck['columns'] = {};
   for (const [target, at] of Object.entries(out.columns) as [ImportTarget, number][]) columns[target] = out.header[at]!;
@@ -70,6 +71,7 @@ export async function checkImport(ctx: ServiceContext, projectId: string, source
     valid: actions.length,
     skipped: out.skipped,
     incidentsToCreate: [...toCreate],
+    actorsToCreate: await actorsToCreate(ctx, projectId, actor.userId, out.items.flatMap((i) => i.actorNames)),
     ...counts,
     emptyRows: out.emptyRows,
     actions,
@@ -93,12 +95,14 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
     });
     await insertItems(tx, projectId, importId, out, plan.creates, incidentIds.ids);
     await updateItems(tx, projectId, out, plan.updates, incidentIds.ids);
+    const actorsCreated = await ensureActors(tx, projectId, ctx.actor!.userId, out.items.flatMap((i) => i.actorNames));
     const result = {
       importId,
       inserted: plan.creates.length,
       updated: plan.updates.length,
       unchanged: plan.unchanged,
       incidentsCreated: incidentIds.created,
+      actorsCreated,
       skipped: out.skipped,
       emptyRows: out.emptyRows,
     };

@@ -42,6 +42,8 @@ export function declaredCategories(field: FieldDefinition, withNa = field.allowN
       return [...field.scale.map((p) => String(p.value)), ...(withNa ? [NA_LABEL] : [])];
     case 'number':
     case 'text':
+    // A link field's categories are the actors coded, as seen in the data.
+    case 'link':
       return undefined;
   }
 }
