@@ -158,6 +158,8 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/codings.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/reliability', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
   { method: 'GET', template: '/api/projects/{projectId}/reliability/fields/{fieldKey}', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  { method: 'GET', template: '/api/projects/{projectId}/reliability/spans', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  { method: 'GET', template: '/api/projects/{projectId}/export/spans.csv', allowed: MANAGERS, ok: 200 },
   // Coders pass and see only their own items' disagreements (disagreements.security.test.ts).
   { method: 'GET', template: '/api/projects/{projectId}/disagreements', allowed: ALL, ok: 200 },
   // The fixture's coder codes the item, so once it is revealed every role may read the disagreement.

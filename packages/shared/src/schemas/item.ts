@@ -4,6 +4,7 @@ import { DATE_ORDERS, IMPORT_ACTIONS, IMPORT_TARGETS, PLATFORMS } from '../items
 import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
 import { QUEUE_STATUSES } from './queue-status.ts';
+import { importCodesCheckSchema, importCodesResultSchema } from './import-codes.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
 
@@ -171,6 +172,8 @@ export const importResultSchema = z.object({
   actorsCreated: z.number().int(),
   /** The rows left out because they were asked to be skipped. */
   skipped: z.array(z.number().int()),
+  /** With `codes`: the coder's imported codings. */
+  codes: importCodesResultSchema.optional(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
@@ -214,6 +217,8 @@ export const importCheckSchema = z.object({
   }),
   problemCount: z.number().int(),
   problems: z.array(z.object({ row: z.number().int().optional(), column: text().optional(), message: text() })),
+  /** With `codes`: each code column's labels and allowed codes, and what would be written. */
+  codes: importCodesCheckSchema.optional(),
 });
 export type ImportCheck = z.infer<typeof importCheckSchema>;
 

@@ -41,6 +41,11 @@ export const reliabilityQuery = z.object({
   /** Bootstrap replicates for the CI of the main coefficient; 0 skips the bootstrap. */
   bootstrap: z.coerce.number().int().min(0).max(MAX_BOOTSTRAP_REPLICATES).default(1000),
   seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Count imported codings (rounds of type `imported`) too: the methodologist's explicit choice; left out by default. */
+  includeImported: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 export type ReliabilityQuery = z.infer<typeof reliabilityQuery>;
 
@@ -106,6 +111,8 @@ export const fieldReliabilitySchema = z.object({
   verdict: z.enum(VERDICTS),
   /** Submitted codings (cells) of revealed items left out because they were not made blind. */
   excluded_not_blind: z.number().int(),
+  /** Submitted codings (cells) of revealed items left out because they were imported (a round of type `imported`); 0 with `includeImported`. */
+  excluded_imported: z.number().int(),
 });
 export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
 

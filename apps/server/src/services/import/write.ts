@@ -31,12 +31,16 @@ function links(itemId: string, incidentNames: readonly string[], incidentIds: Ma
   return incidentNames.map((name, position) => ({ itemId, incidentId: incidentIds.get(name)!, position }));
 }
 
-export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>) {
+/** Inserts the new items; returns their ids by index into `out.items`. */
+export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
   // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
   for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
     const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
       const { incidentNames, actorNames: _actors, pendingDate: _, ...item } = out.items[i]!;
-      return { incidentNames, item: { id: newId('item'), projectId, importId, ...item } };
+      const id = newId('item');
+      ids.set(i, id);
+      return { incidentNames, item: { id, projectId, importId, ...item } };
     });
     await bulkInsert(
       tx.db,
@@ -48,6 +52,7 @@ export async function insertItems(tx: ServiceContext, projectId: string, importI
     // The items were inserted just above.
     await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
   }
+  return ids;
 }
 
 export async function updateItems(tx: ServiceContext, projectId: string, out: RowCollector, updates: ItemUpdate[], incidentIds: Map<string, string>) {
