@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   passwordReset: 'pwr',
   token: 'tok',
   actor: 'act',
+  attachment: 'att',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -56,6 +56,8 @@ export const IMPORT_TARGETS = [
   'incident',
   /** The project's actors a row names (a linked-record list): missing ones are created, known names and aliases reused. */
   'actors',
+  /** Airtable attachment cells (`name (url), …`): recorded as attachment links, never fetched. */
+  'attachments',
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 

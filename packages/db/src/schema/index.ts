@@ -6,3 +6,5 @@ export * from './collab.ts';
 export * from './mail.ts';
 export * from './pseudonyms.ts';
 export * from './actors.ts';
+export * from './attachments.ts';
+export * from './gold.ts';

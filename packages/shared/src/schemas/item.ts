@@ -24,6 +24,8 @@ const itemFields = z.object({
   externalId: text().trim().max(300).nullable(),
   title: text().trim().min(1).max(2000),
   url: httpUrlSchema.nullable(),
+  /** An archived copy of the original (Wayback Machine, archive.today…), for when the post is taken down. */
+  archivedUrl: httpUrlSchema.nullable(),
   platform: z.enum(PLATFORMS).nullable(),
   author: text().trim().max(500).nullable(),
   publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable(),
@@ -42,6 +44,7 @@ const itemFields = z.object({
 export const itemInput = itemFields.extend({
   externalId: itemFields.shape.externalId.default(null),
   url: itemFields.shape.url.default(null),
+  archivedUrl: itemFields.shape.archivedUrl.optional(),
   platform: itemFields.shape.platform.default(null),
   author: itemFields.shape.author.default(null),
   publishedAt: itemFields.shape.publishedAt.default(null),
@@ -64,6 +67,7 @@ export const itemSchema = z.object({
   externalId: text().nullable(),
   title: text(),
   url: text().nullable(),
+  archivedUrl: text().nullable(),
   platform: z.enum(PLATFORMS).nullable(),
   author: text().nullable(),
   publishedAt: text().nullable(),

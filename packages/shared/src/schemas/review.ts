@@ -134,6 +134,11 @@ export const disagreementQuery = z.object({
   status: z.enum(['open', 'decided', 'all']).default('all'),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
   offset: z.coerce.number().int().min(0).default(0),
+  /**
+   * `item`: rows grouped by item (items ranked by their most severe disagreement, each item's rows
+   * together, most severe first), and `limit`/`offset` count items, so a page never splits one.
+   */
+  group: z.enum(['none', 'item']).default('none'),
 });
 export type DisagreementQuery = z.infer<typeof disagreementQuery>;
 
@@ -156,7 +161,13 @@ export const disagreementSchema = z.object({
 });
 export type Disagreement = z.infer<typeof disagreementSchema>;
 
-export const disagreementListSchema = z.object({ disagreements: z.array(disagreementSchema), total: z.number().int() });
+export const disagreementListSchema = z.object({
+  disagreements: z.array(disagreementSchema),
+  /** Disagreements matching the filters (all pages). */
+  total: z.number().int(),
+  /** Items with at least one of them (all pages). */
+  itemTotal: z.number().int(),
+});
 
 export const adjudicationInput = z.object({
   /** The consensus value; null records that the field has no value for this item. */
