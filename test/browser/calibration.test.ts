@@ -7,8 +7,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
 import type { CodingValue } from '@concord/shared';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
@@ -75,13 +75,12 @@ describe.skipIf(!chromiumPath)('calibration against gold in Chromium', () => {
 
     // coder1 codes item 1 (civic impact -1, not gold's -2) and submits it, then opens it.
     const codebook = await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} }));
-    const values = Object.fromEntries(
-      codebook.fields.flatMap((f): [string, CodingValue][] => {
-        if (f.key === 'civic_impact') return [[f.key, -1]];
-        if (!f.required) return [];
-        return f.type === 'single_choice' ? [[f.key, f.options[0]!.value]] : f.type === 'multiple_choice' ? [[f.key, [f.options[0]!.value]]] : [];
-      }),
-    );
+    const values: Record<string, CodingValue> = {};
+    for (const f of codebook.fields) {
+      if (f.key === 'civic_impact') values[f.key] = -1;
+      else if (f.required && f.type === 'single_choice') values[f.key] = f.options[0]!.value;
+      else if (f.required && f.type === 'multiple_choice') values[f.key] = [f.options[0]!.value];
+    }
     const code = async (itemId: string) => {
       await ok(project('coder1').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
       await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));

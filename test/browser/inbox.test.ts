@@ -105,8 +105,9 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}inbox-detail-editor.png`, fullPage: true });
     target = { itemId: first.itemId, fieldKey: first.fieldKey, coder: mentioned };
 
-    // Decided, it left the open inbox: j goes on with the first open disagreement.
-    const next = api.disagreements[1]!;
+    // Decided, it left the open inbox: j goes on with the first open disagreement (items regrouped
+    // by their most severe open row).
+    const next = (await ok(project('editor').disagreements.$get({ param: { projectId }, query: { status: 'open', group: 'item' } }))).disagreements[0]!;
     await page.getByRole('link', { name: /Next open/ }).waitFor();
     await page.keyboard.press('j');
     await page.waitForURL((url) => url.pathname === `/projects/${projectId}/disagreements/${next.itemId}/${next.fieldKey}`);

@@ -14,7 +14,8 @@ export const UNITIZING_DEFINITION = {
     'Krippendorff’s unitizing alphas as defined by Krippendorff, Mathet, Bouvry & Widlöcher (2016, Quality & Quantity 50, 2347–2364) and Krippendorff (2019, Content Analysis, 4th ed., §12.6): coincidences of tagged lengths (UTF-16 characters of the item text) between coders, items pooled as alpha pools units. u-alpha judges where tags are and which frame they carry; |u-alpha tagged against untagged text; cu-alpha the frames of the passages two coders both tagged. Per frame: u-alpha of that frame against all other text, and cu-alpha ((k)u-alpha) of that frame on passages both coders tagged. Intervals: percentile bootstrap over items.',
 } as const;
 
-export const spanReliabilityQuery = reliabilityQuery;
+/** The reliability filters; imported codings never carry span tags (an import brings values, not passages), so there is no includeImported. */
+export const spanReliabilityQuery = reliabilityQuery.omit({ includeImported: true });
 export type SpanReliabilityQuery = z.infer<typeof spanReliabilityQuery>;
 
 export const spanCoefficientSchema = z.object({

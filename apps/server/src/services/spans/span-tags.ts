@@ -5,9 +5,9 @@
  * discussion, not independent codings, and are not read. No authorization here: callers
  * authorize first; like loadRevealedCodings this reads revealed items only.
  */
-import { and, asc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, or, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { assignments, items } from '@concord/db';
+import { assignments, items, rounds } from '@concord/db';
 import { CODING_DOC, codingDocName, readAnnotation, taggableFields, type Annotation, type FieldDefinition } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import { loadManyDocUpdates } from '../collab/store.ts';
@@ -47,7 +47,9 @@ function tagsOf(updates: Uint8Array[] | undefined, coderId: string, ctx: { text:
 
 /** Submitted coders of revealed items (import order, then coder id) and their tags. */
 export async function loadSubmittedSpans(ctx: ServiceContext, projectId: string, fields: readonly FieldDefinition[], filters: Omit<RevealedFilters, 'field'> = {}): Promise<CoderSpans[]> {
-  const where: SQL[] = [eq(items.projectId, projectId), eq(items.phase, 'revealed'), isNotNull(assignments.submittedAt)];
+  // Imported codings (a round of type `imported`) have no coding document and no tags: an
+  // import brings values, not passages; counting their coders as tagging nothing would be wrong.
+  const where: SQL[] = [eq(items.projectId, projectId), eq(items.phase, 'revealed'), isNotNull(assignments.submittedAt), or(isNull(rounds.type), ne(rounds.type, 'imported'))!];
   if (filters.incident) where.push(inIncident(ctx, filters.incident));
   if (filters.round) where.push(eq(assignments.roundId, filters.round));
   if (filters.coderIds) where.push(inArray(assignments.coderId, filters.coderIds));
@@ -63,6 +65,7 @@ export async function loadSubmittedSpans(ctx: ServiceContext, projectId: string,
     })
     .from(assignments)
     .innerJoin(items, eq(items.id, assignments.itemId))
+    .leftJoin(rounds, eq(rounds.id, assignments.roundId))
     .where(and(...where))
     .orderBy(asc(items.seq), asc(assignments.coderId));
   const taggable = taggableFields(fields);
