@@ -12,8 +12,8 @@ import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
-const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Reliability', 'Disagreements', 'Review', 'Report', 'Import'];
-const CODER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Disagreements'];
+const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Actors', 'Assignments', 'Reliability', 'Disagreements', 'Review', 'Report', 'Import'];
+const CODER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Actors', 'Assignments', 'Disagreements'];
 
 describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
   let server: ServerProcess;
@@ -53,6 +53,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
         ['/incidents', 'Incidents'],
         ['/codebook', 'Codebook'],
         ['/members', 'Members'],
+        ['/actors', 'Actors'],
         ['/assignments', 'Assignments'],
         ['/reliability', 'Reliability'],
         ['/disagreements', 'Disagreements'],

@@ -39,6 +39,8 @@ function someValues(codebook: Codebook): Record<string, CodingValue> {
         return f.min ?? 0;
       case 'text':
         return 'coded in the dashboard test';
+      case 'link':
+        return [];
     }
   };
   return Object.fromEntries(codebook.fields.map((f) => [f.key, value(f)]));

@@ -27,6 +27,8 @@ function firstValue(field: FieldDefinition): CodingValue {
       return field.min ?? 0;
     case 'text':
       return 'coded in the review test';
+    case 'link':
+      return [];
   }
 }
 

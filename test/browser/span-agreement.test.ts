@@ -48,6 +48,8 @@ function firstValue(f: FieldDefinition): CodingValue {
       return f.min ?? 0;
     case 'text':
       return 'coded in the span agreement test';
+    case 'link':
+      return [];
   }
 }
 

@@ -19,6 +19,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
 import { importRoutes } from './routes/import.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { actorRoutes } from './routes/actors.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', actorRoutes(deps))
     .route('/api/projects', attachmentRoutes(deps))
     .route('/api/projects', auditRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))

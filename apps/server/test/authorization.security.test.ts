@@ -16,6 +16,7 @@ import { ROLES, TOKEN_SCOPES, type CreatedToken, type InviteResult, type Role, t
 import { actorOf, addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 import { createRound } from '../src/services/assignments/assignments.ts';
+import { createActor } from '../src/services/actors/actors.ts';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -126,6 +127,19 @@ const CASES: RouteCase[] = [
   { method: 'POST', template: '/api/projects/{projectId}/incidents', allowed: OWNER_EDITOR, ok: 201, body: () => ({ name: 'Election' }) },
   { method: 'PATCH', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ description: 'd' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/actors', allowed: ALL, ok: 200 },
+  // Coders create actors only on the fly, from the coding form (link-field.test.ts).
+  { method: 'POST', template: '/api/projects/{projectId}/actors', allowed: MANAGERS, ok: 201, body: () => ({ name: 'Kazinform', kind: 'outlet' }) },
+  { method: 'PATCH', template: '/api/projects/{projectId}/actors/{actorId}', allowed: MANAGERS, ok: 200, body: () => ({ stance: 'neutral' }), setup: withActors },
+  { method: 'DELETE', template: '/api/projects/{projectId}/actors/{actorId}', allowed: MANAGERS, ok: 200, setup: withActors },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/actors/{actorId}/merge',
+    allowed: MANAGERS,
+    ok: 200,
+    body: (f) => ({ duplicateId: actorsOf.get(f.projectId)!.duplicate }),
+    setup: withActors,
+  },
   { method: 'GET', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: ALL, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/attachments', allowed: ALL, ok: 200 },
   {
@@ -249,6 +263,15 @@ async function assignToEveryone(f: ProjectFixture) {
   await createRound(h.ctx(actorOf(members.owner)), f.projectId, { roundName: 'all', coderIds: everyone, itemIds: [f.itemId], mode: { type: 'k', k: everyone.length }, seed: 1 });
 }
 
+/** Two actors in the fixture's project: the one the route names and a duplicate to merge into it. */
+const actorsOf = new Map<string, { kept: string; duplicate: string }>();
+async function withActors(f: ProjectFixture) {
+  const ctx = h.ctx(actorOf(members.owner));
+  const kept = await createActor(ctx, f.projectId, { name: 'Akorda' });
+  const duplicate = await createActor(ctx, f.projectId, { name: 'Ak Orda' });
+  actorsOf.set(f.projectId, { kept: kept.id, duplicate: duplicate.id });
+}
+
 /** A review round of the fixture's item, coded by the owner (the round sample's case). */
 const reviewRoundOf = new Map<string, string>();
 async function reviewRound(f: ProjectFixture) {
@@ -298,6 +321,7 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{projectId}', f.projectId)
       .replace('{itemId}', f.itemId)
       .replace('{incidentId}', f.incidentId)
+      .replace('{actorId}', actorsOf.get(f.projectId)?.kept ?? 'act_aaaaaaaaaaaaaaaa')
       .replace('{userId}', f.members.coder.userId)
       .replace('{coderId}', f.members.coder.userId)
       .replace('{roundId}', reviewRoundOf.get(f.projectId) ?? 'round_none')

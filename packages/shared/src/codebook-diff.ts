@@ -69,7 +69,7 @@ function diffLabelled<V extends string | number, T extends { value: V; label: st
 }
 
 /** Top-level properties compared one by one (options and scale are compared element-wise). */
-const PROPERTIES = ['label', 'type', 'help', 'required', 'allowNa', 'min', 'max', 'integer', 'maxLength'] as const;
+const PROPERTIES = ['label', 'type', 'help', 'required', 'allowNa', 'min', 'max', 'integer', 'maxLength', 'allowCreate'] as const;
 
 function changedProperties(before: FieldDefinition, after: FieldDefinition): string[] {
   const b = before as unknown as Record<string, unknown>;

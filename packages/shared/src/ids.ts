@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   annotation: 'ann',
   passwordReset: 'pwr',
   token: 'tok',
+  actor: 'act',
   attachment: 'att',
 } as const;
 

@@ -54,6 +54,8 @@ export const IMPORT_TARGETS = [
   'shares',
   'comments',
   'incident',
+  /** The project's actors a row names (a linked-record list): missing ones are created, known names and aliases reused. */
+  'actors',
   /** Airtable attachment cells (`name (url), …`): recorded as attachment links, never fetched. */
   'attachments',
 ] as const;

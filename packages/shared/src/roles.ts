@@ -15,6 +15,7 @@ export const ACTIONS = [
   'codebook.read',
   'codebook.edit',
   'incidents.manage',
+  'actors.manage',
   'items.read',
   'items.write',
   'items.import',

@@ -5,6 +5,8 @@
  */
 import type { FieldDefinition } from './schemas/codebook.ts';
 
+const ACTOR_ID = /^act_[a-z2-7]{16}$/;
+
 /** "Not applicable": a deliberate answer, distinct from a missing value (null). */
 export const NA = { na: true } as const;
 
@@ -48,6 +50,14 @@ export function checkValue(field: FieldDefinition, value: CodingValue): string |
     case 'text':
       if (typeof value !== 'string') return `field "${field.key}" expects text`;
       return value.length <= field.maxLength ? null : `field "${field.key}" is longer than ${field.maxLength} characters`;
+    case 'link': {
+      // The shape only: whether the actors exist (and may be seen by the coder) is the server's check.
+      if (!Array.isArray(value)) return `field "${field.key}" expects a list of actor ids`;
+      const bad = value.find((v) => !ACTOR_ID.test(v));
+      if (bad !== undefined) return `"${bad}" is not an actor id`;
+      if (new Set(value).size !== value.length) return `field "${field.key}" names an actor twice`;
+      return null;
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'codebook.read': ALL,
   'codebook.edit': ['owner', 'methodologist'],
   'incidents.manage': ['owner', 'editor'],
+  /** Create, edit, merge and delete actors; coders create them only on the fly, where a link field allows it (services/actors). */
+  'actors.manage': MANAGERS,
   'items.read': ALL,
   'items.write': ['owner', 'editor'],
   'items.import': ['owner', 'editor'],
@@ -174,6 +176,17 @@ export function disagreementScope(role: Role, userId: string): { kind: 'all' } |
 export function mayReadDisagreement(input: { viewerRole: Role; viewerIsItemCoder: boolean; phase: Phase }): boolean {
   if (input.phase === 'independent') return false;
   return input.viewerIsItemCoder || can(input.viewerRole, 'codings.readRevealed');
+}
+
+/**
+ * Creating an actor: managers always (`actors.manage`); anyone else only on the fly, from the
+ * coding form of an item assigned to them, for a `link` field that allows it (`allowCreate`).
+ */
+export function authorizeActorCreate(caller: { role: Role }, onTheFly: { fieldAllowsCreate: boolean; assigned: boolean } | null): void {
+  if (onTheFly && !onTheFly.assigned) throw forbidden('actors are created on the fly only while coding an item assigned to you');
+  if (can(caller.role, 'actors.manage')) return;
+  if (!onTheFly) throw forbidden(`a ${caller.role} may create actors only from the coding form, where a field allows it`);
+  if (!onTheFly.fieldAllowsCreate) throw forbidden('this field does not let coders create actors');
 }
 
 /**

@@ -11,6 +11,7 @@ export const TYPE_LABELS: Record<FieldType, string> = {
   ordinal: 'Ordinal scale',
   number: 'Number',
   text: 'Text',
+  link: 'Actors (linked records)',
 };
 export { FIELD_TYPES };
 
@@ -51,6 +52,8 @@ export function blankField(type: FieldType, taken: Iterable<string>): FieldDefin
       return { ...base, type, min: null, max: null, integer: false };
     case 'text':
       return { ...base, type, maxLength: 10_000 };
+    case 'link':
+      return { ...base, type, allowCreate: false };
   }
 }
 

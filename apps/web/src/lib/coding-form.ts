@@ -68,11 +68,11 @@ export function isSelected(value: CodingValue | undefined, choice: CodingValue):
 
 /**
  * The field's next value after the user picks `choice`: single choice and scales take it;
- * multiple choice toggles it in the set (N/A replaces the set, a choice replaces N/A).
+ * multiple choice and link fields toggle it in the set (N/A replaces the set, a choice replaces N/A).
  * `undefined` means "clear the field" (an emptied set stays the empty set: a deliberate answer).
  */
 export function pick(field: FieldDefinition, current: CodingValue | undefined, choice: CodingValue): CodingValue | undefined {
-  if (field.type !== 'multiple_choice') return choice;
+  if (field.type !== 'multiple_choice' && field.type !== 'link') return choice;
   if (isNa(choice)) return isNa(current) ? undefined : choice;
   if (typeof choice !== 'string') return current;
   const set = Array.isArray(current) ? current : [];
@@ -124,10 +124,11 @@ export function missingRequired(fields: readonly FieldDefinition[], values: Valu
   return fields.filter((f) => f.required && values[f.key] === undefined);
 }
 
-/** A value as a person reads it: option and scale labels, N/A, the empty set. */
-export function describeValue(field: FieldDefinition, value: CodingValue | undefined): string {
+/** A value as a person reads it: option and scale labels, actors' names (`actorName`, else ids), N/A, the empty set. */
+export function describeValue(field: FieldDefinition, value: CodingValue | undefined, actorName: (id: string) => string = (id) => id): string {
   if (value === undefined) return '—';
   if (isNa(value)) return 'N/A';
+  if (field.type === 'link' && Array.isArray(value)) return value.length ? value.map(actorName).join('; ') : '(none)';
   if (field.type === 'single_choice' || field.type === 'multiple_choice') {
     const label = (v: string) => field.options.find((o) => o.value === v)?.label ?? v;
     if (Array.isArray(value)) return value.length ? value.map(label).join('; ') : '(none)';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from './common.ts';
 
-export const FIELD_TYPES = ['single_choice', 'multiple_choice', 'ordinal', 'number', 'text'] as const;
+export const FIELD_TYPES = ['single_choice', 'multiple_choice', 'ordinal', 'number', 'text', 'link'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 const codeSchema = text()
@@ -60,6 +60,8 @@ export const fieldDefinitionSchema = z
       integer: z.boolean().default(false),
     }),
     fieldBase.extend({ type: z.literal('text'), maxLength: z.number().int().min(1).max(100_000).default(10_000) }),
+    /** A set of the project's actors (linked records); `allowCreate` lets coders add one on the fly. */
+    fieldBase.extend({ type: z.literal('link'), allowCreate: z.boolean().default(false) }),
   ])
   .superRefine((field, ctx) => {
     if (field.type === 'single_choice' || field.type === 'multiple_choice') {

@@ -37,6 +37,8 @@ const finalValueSchema = z.object({
   /** As the codebook stores it: option value, list of options, scale point, number, text, `{na: true}`; null when open. */
   value: codingValueSchema.nullable(),
   provenance: z.enum(PROVENANCES),
+  /** A link field's actors (the value's ids, sorted, with their names); absent on other fields. */
+  actors: z.array(z.object({ id: text(), name: text() })).optional(),
 });
 
 export const finalDatasetSchema = z.object({

@@ -17,6 +17,7 @@ export * from './mail.ts';
 export * from './exports.ts';
 export * from './tokens.ts';
 export * from './audit.ts';
+export * from './actor.ts';
 export * from './spans.ts';
 export * from './calibration.ts';
 export * from './review-round.ts';

@@ -7,6 +7,7 @@ import { authorize } from '../authz.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { loadItem } from '../items/items.ts';
+import { resolveLinkValues } from '../actors/link-values.ts';
 import { adjudicationOf, auditState, toAdjudication } from './adjudication-row.ts';
 
 /**
@@ -27,8 +28,16 @@ export async function adjudicate(ctx: ServiceContext, projectId: string, itemId:
   }
   const problem = input.value === null ? null : checkValue(field, input.value);
   if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ path: ['value'], message: problem }]);
+  let value = input.value;
+  if (value !== null && field.type === 'link') {
+    // A decision names actors like a coding does: known ones, merged ids meaning the actor kept.
+    const links = await resolveLinkValues(ctx, projectId, actor.userId, [field], new Map([[fieldKey, value]]));
+    const failed = links.problems[0];
+    if (failed) throw new AppError('VALIDATION_FAILED', failed.message, [{ path: ['value'], message: failed.message }]);
+    value = links.values.get(fieldKey)!;
+  }
 
-  return inTransaction(ctx, (tx) => writeDecision(tx, { projectId, itemId, fieldKey, value: input.value, rationale: input.rationale, codebook, deciderId: actor.userId }));
+  return inTransaction(ctx, (tx) => writeDecision(tx, { projectId, itemId, fieldKey, value, rationale: input.rationale, codebook, deciderId: actor.userId }));
 }
 
 /**

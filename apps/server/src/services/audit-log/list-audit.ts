@@ -49,6 +49,16 @@ const codingParts = (entityId: string) => {
   return { itemId, coderId };
 };
 
+/**
+ * Whose codes on which item an entry carries: a coding's, or an actor made on the fly while
+ * coding (`after.onItem`, services/actors), which is one of its maker's codes. Null: no codes.
+ */
+function codedBy(r: Pick<Row, 'entity' | 'entityId' | 'actorId' | 'after'>): { itemId: string; coderId: string } | null {
+  if (r.entity === 'coding') return codingParts(r.entityId);
+  const onItem = r.entity === 'actor' && typeof r.after === 'object' && r.after !== null ? (r.after as { onItem?: unknown }).onItem : undefined;
+  return typeof onItem === 'string' ? { itemId: onItem, coderId: r.actorId ?? '' } : null;
+}
+
 /** Drops coded values from one side of a coding entry. */
 function withoutValue(side: unknown): unknown {
   if (typeof side !== 'object' || side === null || !('value' in side)) return side;
@@ -62,7 +72,7 @@ function withoutValue(side: unknown): unknown {
  * item's current phase). A purged item's phase is unknown: its values stay withheld.
  */
 async function present(ctx: ServiceContext, viewer: { userId: string; role: Parameters<typeof mayReadCodingsOf>[0]['viewerRole'] }, rows: Row[]): Promise<AuditEntry[]> {
-  const itemIds = [...new Set(rows.filter((r) => r.entity === 'coding').map((r) => codingParts(r.entityId).itemId))];
+  const itemIds = [...new Set(rows.flatMap((r) => codedBy(r)?.itemId ?? []))];
   const phases = new Map<string, Phase>();
   if (itemIds.length > 0) {
     for (const r of await ctx.db.select({ id: items.id, phase: items.phase }).from(items).where(inArray(items.id, itemIds))) phases.set(r.id, r.phase);
@@ -70,8 +80,9 @@ async function present(ctx: ServiceContext, viewer: { userId: string; role: Para
   return rows.map((r) => {
     let { before, after } = r;
     let redacted = false;
-    if (r.entity === 'coding') {
-      const { itemId, coderId } = codingParts(r.entityId);
+    const codes = codedBy(r);
+    if (codes) {
+      const { itemId, coderId } = codes;
       const phase = phases.get(itemId);
       // The owner is a manager, so whether she codes the item changes nothing once it is out of the independent phase.
       const readable = phase !== undefined && mayReadCodingsOf({ viewerId: viewer.userId, viewerRole: viewer.role, viewerIsItemCoder: false, coderId, phase });

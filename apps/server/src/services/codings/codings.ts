@@ -11,6 +11,7 @@ import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { audit } from '../audit.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadItem } from '../items/items.ts';
+import { resolveLinkValues } from '../actors/link-values.ts';
 import type { CollabDocs } from '../collab/docs.ts';
 import { codingFrozenReason } from '../collab/access.ts';
 
@@ -88,6 +89,10 @@ export async function saveMyCodings(
       const message = checkValue(field, value);
       if (message) problems.push({ path: ['values', key], message: `${field.label}: ${message}` });
     }
+  }
+  const coded = new Map(Object.entries(values).flatMap(([k, v]) => (v === null || problems.some((p) => p.path?.[1] === k) ? [] : [[k, v] as const])));
+  for (const p of (await resolveLinkValues(ctx, projectId, actor.userId, codebook.fields, coded)).problems) {
+    problems.push({ path: ['values', p.fieldKey], message: `${fields.get(p.fieldKey)!.label}: ${p.message}` });
   }
   // People read the message (the web shows it as is), so it names fields by their labels.
   if (problems.length) throw new AppError('VALIDATION_FAILED', `some values do not fit the codebook: ${problems.map((p) => p.message).join('; ')}`, problems);

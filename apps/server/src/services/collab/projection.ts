@@ -9,6 +9,7 @@ import { checkValue, codingValueSchema, newId, type CodingValue } from '@concord
 import { audit } from '../audit.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import type { ServiceContext } from '../context.ts';
+import { resolveLinkValues } from '../actors/link-values.ts';
 
 export interface InvalidValue {
   fieldKey: string;
@@ -49,7 +50,12 @@ export async function projectCodingValues(
 ): Promise<{ invalid: InvalidValue[] }> {
   const { projectId, itemId, coderId } = input;
   const codebook = await loadCodebook(ctx, projectId);
-  const { valid, invalid } = validateValues(codebook.fields, input.values);
+  const checked = validateValues(codebook.fields, input.values);
+  // Link values name actors: unknown ones fail, merged ones mean the actor they went into.
+  const links = await resolveLinkValues(ctx, projectId, coderId, codebook.fields, checked.valid);
+  const valid = links.values;
+  for (const p of links.problems) valid.delete(p.fieldKey);
+  const invalid = [...checked.invalid, ...links.problems];
   const rows = await ctx.db
     .select()
     .from(codings)

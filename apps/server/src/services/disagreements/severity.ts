@@ -77,6 +77,9 @@ export function fieldDistance(field: FieldDefinition, observedRange: number): Va
     case 'multiple_choice':
       inner = choiceDistance(field.options);
       break;
+    case 'link':
+      inner = choiceDistance([]);
+      break;
     case 'text':
       inner = () => 1;
       break;

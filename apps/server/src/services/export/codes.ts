@@ -32,10 +32,11 @@ export function codeTable(field: FieldDefinition): CodeEntry[] {
 }
 
 export function assertNumericField(field: FieldDefinition): void {
-  if (field.type === 'multiple_choice' || field.type === 'text') {
+  if (field.type === 'multiple_choice' || field.type === 'text' || field.type === 'link') {
+    const kind = field.type === 'text' ? 'free text' : field.type === 'link' ? 'a set of actors' : 'multiple choice';
     throw new AppError(
       'VALIDATION_FAILED',
-      `field "${field.key}" is ${field.type === 'text' ? 'free text' : 'multiple choice'} and has no numeric code; use the long or tidycomm export`,
+      `field "${field.key}" is ${kind} and has no numeric code; use the long or tidycomm export`,
       [{ path: ['field'], message: 'needs a single choice, ordinal or number field' }],
     );
   }

@@ -4,6 +4,9 @@
  * Coders are named by pseudonym (pseudonyms.ts) and ordered by it; each row carries the
  * item's columns (item-meta.ts): after `unit,coder,field,value` in the long layout, whose
  * readers find columns by name, and before the coders in the wide one.
+ * A `link` field's value is its actors' ids joined with "|" (resolved through merges, sorted, as
+ * reliability reads sets); when the codebook has one, the long layout ends with `value_names`,
+ * the same actors' names in the same order (empty on other fields' rows).
  */
 import { formatValue, ITEM_EXPORT_COLUMNS } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -15,32 +18,50 @@ import { csvTable, type CsvText } from './csv.ts';
 import { itemCells, itemMetaById, type ItemMeta } from './item-meta.ts';
 import { loadCoderLabels, type CoderLabels } from './pseudonyms.ts';
 import { xlsxWorkbook, type XlsxBytes } from './xlsx.ts';
+import { actorNames, linkCells, type ActorName } from '../actors/link-values.ts';
 
 export type CodingsLayout = 'long' | 'wide';
 
 export const LONG_CODINGS_COLUMNS = ['unit', 'coder', 'field', 'value', ...ITEM_EXPORT_COLUMNS] as const;
+/** The long layout's last column when the codebook has a link field. */
+export const VALUE_NAMES_COLUMN = 'value_names';
 
 interface CodingsData {
   rows: RevealedCoding[];
   labels: CoderLabels;
   meta: Map<string, ItemMeta>;
+  /** Keys of the codebook's link fields, and every actor's id and name (null without link fields). */
+  links: { keys: Set<string>; names: Map<string, ActorName> } | null;
 }
 
 async function loadCodings(ctx: ServiceContext, projectId: string, field: string | undefined): Promise<CodingsData> {
   await authorize(ctx, projectId, 'export.read');
-  if (field) {
-    const codebook = await loadCodebook(ctx, projectId);
-    if (!codebook.fields.some((f) => f.key === field)) throw new AppError('VALIDATION_FAILED', `unknown field "${field}"`);
-  }
+  const codebook = await loadCodebook(ctx, projectId);
+  if (field && !codebook.fields.some((f) => f.key === field)) throw new AppError('VALIDATION_FAILED', `unknown field "${field}"`);
+  const linkKeys = new Set(codebook.fields.flatMap((f) => (f.type === 'link' ? [f.key] : [])));
+  const links = linkKeys.size ? { keys: linkKeys, names: await actorNames(ctx, projectId) } : null;
   const [rows, labels, meta] = await Promise.all([loadRevealedCodings(ctx, projectId, { field }), loadCoderLabels(ctx, projectId), itemMetaById(ctx, projectId)]);
   // Rows come by item (import order), coder email, field; the files order coders by pseudonym.
   const order = new Map(rows.map((r, i) => [r, i]));
   rows.sort((a, b) => (a.itemId === b.itemId ? labels.rank(a.coderId) - labels.rank(b.coderId) || order.get(a)! - order.get(b)! : order.get(a)! - order.get(b)!));
-  return { rows, labels, meta };
+  return { rows, labels, meta, links };
 }
 
-function longRows({ rows, labels, meta }: CodingsData): string[][] {
-  return rows.map((r) => [r.itemId, labels.label(r.coderId), r.fieldKey, formatValue(r.value), ...itemCells(meta.get(r.itemId))]);
+/** The value cell, and the names cell of a link field's value. */
+function cells(r: RevealedCoding, links: CodingsData['links']): { value: string; names: string } {
+  const linked = links?.keys.has(r.fieldKey) ? linkCells(r.value, links.names) : null;
+  if (!linked) return { value: formatValue(r.value), names: '' };
+  return { value: formatValue(linked.ids), names: linked.ids.length ? linked.names.join('|') : '|' };
+}
+
+const longColumns = (data: CodingsData): string[] => [...LONG_CODINGS_COLUMNS, ...(data.links ? [VALUE_NAMES_COLUMN] : [])];
+
+function longRows(data: CodingsData): string[][] {
+  const { rows, labels, meta, links } = data;
+  return rows.map((r) => {
+    const { value, names } = cells(r, links);
+    return [r.itemId, labels.label(r.coderId), r.fieldKey, value, ...itemCells(meta.get(r.itemId)), ...(links ? [names] : [])];
+  });
 }
 
 export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<CsvText> {
@@ -49,12 +70,12 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
     throw new AppError('VALIDATION_FAILED', 'the wide layout holds one field: add ?field=KEY');
   }
   const data = await loadCodings(ctx, projectId, options.field);
-  if (options.layout === 'long') return csvTable(LONG_CODINGS_COLUMNS, longRows(data));
+  if (options.layout === 'long') return csvTable(longColumns(data), longRows(data));
   const coderIds = [...new Set(data.rows.map((r) => r.coderId))].sort((a, b) => data.labels.rank(a) - data.labels.rank(b));
   const units = new Map<string, Map<string, string>>();
   for (const r of data.rows) {
     if (!units.has(r.itemId)) units.set(r.itemId, new Map());
-    units.get(r.itemId)!.set(r.coderId, formatValue(r.value));
+    units.get(r.itemId)!.set(r.coderId, cells(r, data.links).value);
   }
   return csvTable(
     ['unit', ...ITEM_EXPORT_COLUMNS, ...coderIds.map((id) => data.labels.label(id))],
@@ -65,5 +86,5 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
 /** The long layout as a workbook, with the value column numeric where it holds a number. */
 export async function exportCodingsXlsx(ctx: ServiceContext, projectId: string): Promise<XlsxBytes> {
   const data = await loadCodings(ctx, projectId, undefined);
-  return xlsxWorkbook([{ name: 'codings', header: LONG_CODINGS_COLUMNS, rows: longRows(data), numeric: new Set([3]) }]);
+  return xlsxWorkbook([{ name: 'codings', header: longColumns(data), rows: longRows(data), numeric: new Set([3]) }]);
 }

@@ -6,7 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { projects, rounds } from '@concord/db';
-import { formatValue, ITEM_EXPORT_COLUMNS, type CodingValue, type FinalDataset } from '@concord/shared';
+import { formatValue, ITEM_EXPORT_COLUMNS, type CodingValue, type FieldDefinition, type FinalDataset } from '@concord/shared';
 import { notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
@@ -14,7 +14,8 @@ import { loadAdjudications } from '../adjudications/list-adjudications.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadRevealedCodings } from '../reliability/revealed-codings.ts';
 import { csvTable, type CsvText } from './csv.ts';
-import { finalValue, OPEN } from './final-values.ts';
+import { finalValue, OPEN, type FinalValue } from './final-values.ts';
+import { actorNames, linkCells } from '../actors/link-values.ts';
 import { itemCells, loadItemMeta } from './item-meta.ts';
 import { xlsxWorkbook, type XlsxBytes } from './xlsx.ts';
 
@@ -26,12 +27,18 @@ export async function loadFinalDataset(ctx: ServiceContext, projectId: string): 
   await authorize(ctx, projectId, 'export.read');
   const [project] = await ctx.db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, projectId));
   if (!project) throw notFound('project');
-  const [codebook, meta, codings, decisions] = await Promise.all([
+  const [codebook, meta, codings, decisions, names] = await Promise.all([
     loadCodebook(ctx, projectId),
     loadItemMeta(ctx, projectId),
     loadRevealedCodings(ctx, projectId, {}),
     loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true }),
+    actorNames(ctx, projectId),
   ]);
+  /** A link field's final value as ids (resolved, sorted) with their names. */
+  const withActors = (f: FieldDefinition, v: FinalValue): FinalValue => {
+    const linked = f.type === 'link' ? linkCells(v.value, names) : null;
+    return linked ? { ...v, value: linked.ids, actors: linked.ids.map((id, i) => ({ id, name: linked.names[i]! })) } : v;
+  };
   const importedRounds = new Set(
     (await ctx.db.select({ id: rounds.id }).from(rounds).where(and(eq(rounds.projectId, projectId), eq(rounds.type, 'imported')))).map((r) => r.id),
   );
@@ -60,24 +67,28 @@ export async function loadFinalDataset(ctx: ServiceContext, projectId: string): 
           codebook.fields.map((f) => {
             if (m.phase !== 'revealed') return [f.key, OPEN];
             const key = `${m.id}\u0000${f.key}`;
-            return [f.key, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), votes.has(key) && !codedHere.has(key))];
+            return [f.key, withActors(f, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), votes.has(key) && !codedHere.has(key)))];
           }),
         ),
       })),
   };
 }
 
-/** The dataset as one table: `unit`, the item columns, `phase`, then per field its value and `<column>_provenance`. */
+/**
+ * The dataset as one table: `unit`, the item columns, `phase`, then per field its value and
+ * `<column>_provenance`; a link field's value (actor ids) is followed by `<column>_names`.
+ */
 export function finalTable(data: FinalDataset): { header: string[]; rows: string[][] } {
+  const namesOf = (v: { actors?: { name: string }[] | undefined }) => (v.actors ? (v.actors.length ? v.actors.map((a) => a.name).join('|') : '|') : '');
   return {
-    header: [...LEADING, ...data.fields.flatMap((f) => [f.column, `${f.column}_provenance`])],
+    header: [...LEADING, ...data.fields.flatMap((f) => (f.type === 'link' ? [f.column, `${f.column}_names`, `${f.column}_provenance`] : [f.column, `${f.column}_provenance`]))],
     rows: data.items.map((item) => [
       item.id,
       ...itemCells(item),
       item.phase,
       ...data.fields.flatMap((f) => {
         const v = item.values[f.key] ?? OPEN;
-        return [formatValue(v.value), v.provenance];
+        return f.type === 'link' ? [formatValue(v.value), namesOf(v), v.provenance] : [formatValue(v.value), v.provenance];
       }),
     ]),
   };

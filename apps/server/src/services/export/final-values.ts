@@ -10,6 +10,8 @@ import { consensusValue } from '../report/consensus.ts';
 export interface FinalValue {
   value: CodingValue | null;
   provenance: Provenance;
+  /** A link field's actors, added by the final dataset. */
+  actors?: { id: string; name: string }[];
 }
 
 export const OPEN: FinalValue = { value: null, provenance: 'open' };

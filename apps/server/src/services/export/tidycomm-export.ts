@@ -21,7 +21,7 @@ export const TIDYCOMM_NA = 'N/A';
 
 export function tidycommCell(field: FieldDefinition, value: CodingValue | undefined): string {
   if (value === undefined || checkValue(field, value) !== null) return TIDYCOMM_MISSING;
-  if (isNa(value)) return field.type === 'single_choice' || field.type === 'multiple_choice' ? TIDYCOMM_NA : TIDYCOMM_MISSING;
+  if (isNa(value)) return field.type === 'single_choice' || field.type === 'multiple_choice' || field.type === 'link' ? TIDYCOMM_NA : TIDYCOMM_MISSING;
   return formatValue(value);
 }
 

@@ -52,6 +52,9 @@ function valueOf(item: ImportedItem, target: Exclude<ImportTarget, 'externalId'>
     case 'incident':
       // A name the project does not have yet cannot match a stored id.
       return item.incidentNames.length ? item.incidentNames.map((name) => incidentId(name) ?? `${NULL}new`).join(',') : null;
+    case 'actors':
+      // Actors are records of their own, not item columns (no TARGET_SQL entry): never compared.
+      return null;
     case 'reach':
     case 'likes':
     case 'shares':

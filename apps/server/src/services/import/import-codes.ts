@@ -68,6 +68,8 @@ function resolveColumns(codes: ImportCodes, fields: FieldDefinition[], out: RowC
     const field = fields.find((f) => f.key === c.fieldKey);
     if (at === -1) out.problem({ column: c.column, message: `column "${c.column}" (mapped to codes of ${c.fieldKey}) is not in the header` });
     else if (!field) out.problem({ column: c.column, message: `"${c.fieldKey}" is not a field of the codebook` });
+    // A link field's values are actors, not codes: an actors column creates them (row.ts), coders link them.
+    else if (field.type === 'link') out.problem({ column: c.column, message: `${field.label} links actors: its values cannot be imported as codes` });
     else if (columns.some((o) => o.field.key === field.key)) out.problem({ column: c.column, message: `${field.label} is already read from column "${columns.find((o) => o.field.key === field.key)!.column}"` });
     else if (columns.some((o) => o.at === at)) out.problem({ column: c.column, message: `column "${c.column}" is mapped twice` });
     else {

@@ -15,6 +15,7 @@ import { collect, type ImportOptions, type ImportSource, type RowCollector } fro
 import { codesCheck, compareCodes, readCodes, writeCodes, type CodeReading } from './import-codes.ts';
 import { planImport, type ImportPlan } from './match.ts';
 import { ensureIncidents, insertItems, updateItems } from './write.ts';
+import { actorsToCreate, ensureActors } from '../actors/import-actors.ts';
 
 export { MAX_IMPORT_ROWS, type ImportOptions, type ImportSource } from './collect.ts';
 
@@ -50,7 +51,7 @@ async function checkSource(ctx: ServiceContext, projectId: string, source: Impor
  * Problems (header ones included) are returned, not thrown; only an unreadable file throws.
  */
 export async function checkImport(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions = {}): Promise<ImportCheck> {
-  await authorize(ctx, projectId, 'items.import');
+  const { actor } = await authorize(ctx, projectId, 'items.import');
   const { out, plan, codes, incidentNames } = await checkSource(ctx, projectId, source, options, 'collect');
   const columns: ImportCheck['columns'] = {};
   for (const [target, at] of Object.entries(out.columns) as [ImportTarget, number][]) columns[target] = out.header[at]!;
@@ -73,6 +74,7 @@ export async function checkImport(ctx: ServiceContext, projectId: string, source
     valid: actions.length,
     skipped: out.skipped,
     incidentsToCreate: [...toCreate],
+    actorsToCreate: await actorsToCreate(ctx, projectId, actor.userId, out.items.flatMap((i) => i.actorNames)),
     ...counts,
     emptyRows: out.emptyRows,
     actions,
@@ -97,6 +99,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
     });
     const created = await insertItems(tx, projectId, importId, out, plan.creates, incidentIds.ids);
     await updateItems(tx, projectId, out, plan.updates, incidentIds.ids);
+    const actorsCreated = await ensureActors(tx, projectId, ctx.actor!.userId, out.items.flatMap((i) => i.actorNames));
     const coded = codes ? await writeCodes(tx, projectId, { importId, filename: source.filename ?? null }, codes, (i) => plan.itemIds[i] ?? created.get(i)!) : null;
     // Items that existed before and were revealed by the import: their open documents and lists follow (new items have neither).
     const existed = new Set(plan.itemIds);
@@ -109,6 +112,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
       updated: plan.updates.length,
       unchanged: plan.unchanged,
       incidentsCreated: incidentIds.created,
+      actorsCreated,
       skipped: out.skipped,
       emptyRows: out.emptyRows,
       ...codesResult,

@@ -25,6 +25,8 @@ export interface ImportedItem {
   comments: number | null;
   /** Linked incidents by name (an Airtable linked-record cell); the first is the primary one. */
   incidentNames: string[];
+  /** Actors by name or alias (a linked-record cell): created in the project when it has none of that name. */
+  actorNames: string[];
   /** Attachment links (an Airtable attachment cell), recorded as the item's attachments, never fetched. */
   attachments: AttachmentLink[];
   raw: Record<string, string>;
@@ -48,6 +50,7 @@ const ALIASES: Record<ImportTarget, string[]> = {
   shares: ['shares', 'retweets'],
   comments: ['comments', 'replies'],
   incident: ['incident'],
+  actors: ['actors', 'actor', 'sources', 'speakers'],
   attachments: ['attachments', 'attachment', 'files'],
 };
 
@@ -141,7 +144,7 @@ export function isEmptyRow(cells: readonly string[]): boolean {
   return cells.every((c) => c.trim() === '');
 }
 
-const LIMITS = { title: 2000, author: 500, language: 35, externalId: 300, incident: 300, body: 1_000_000 } as const;
+const LIMITS = { title: 2000, author: 500, language: 35, externalId: 300, incident: 300, actors: 300, body: 1_000_000 } as const;
 
 /**
  * Converts one row. `row` is 1-based over data rows; errors name it and the column. A slash
@@ -207,6 +210,12 @@ export function convertRow(
   }
   const incidentNames = parseList(cell('incident'));
   for (const name of incidentNames) if (name.length > LIMITS.incident) fail('incident', `the incident name "${name.slice(0, 40)}…" is longer than ${LIMITS.incident} characters`);
+  const actorNames = parseList(cell('actors'));
+  for (const name of actorNames) {
+    if (name.length > LIMITS.actors) fail('actors', `the actor name "${name.slice(0, 40)}…" is longer than ${LIMITS.actors} characters`);
+    // "|" separates actors in exports (as it does set values).
+    if (name.includes('|')) fail('actors', `the actor name "${name}" contains "|"`);
+  }
   const item: ImportedItem = {
     externalId: text('externalId'),
     title: title ?? '',
@@ -221,6 +230,7 @@ export function convertRow(
     shares: num('shares'),
     comments: num('comments'),
     incidentNames,
+    actorNames,
     attachments,
     raw: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])),
     pendingDate,

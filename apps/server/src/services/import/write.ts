@@ -38,7 +38,7 @@ export async function insertItems(tx: ServiceContext, projectId: string, importI
   // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
   for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
     const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
-      const { incidentNames, attachments: attachmentLinks, pendingDate: _, ...item } = out.items[i]!;
+      const { incidentNames, attachments: attachmentLinks, actorNames: _actors, pendingDate: _, ...item } = out.items[i]!;
       const id = newId('item');
       ids.set(i, id);
       return { incidentNames, attachmentLinks, item: { id, projectId, importId, ...item } };

@@ -40,8 +40,10 @@ export function declaredCategories(field: FieldDefinition, withNa = field.allowN
       return [...field.options.map((o) => o.value), ...(withNa ? [NA_LABEL] : [])];
     case 'ordinal':
       return [...field.scale.map((p) => String(p.value)), ...(withNa ? [NA_LABEL] : [])];
+    // Numbers and text have none; a link field's categories are the actors coded, as seen in the data.
     case 'number':
     case 'text':
+    case 'link':
       return undefined;
   }
 }

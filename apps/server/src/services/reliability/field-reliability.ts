@@ -104,7 +104,8 @@ export type FieldData =
 /** Null for text fields, which have no coefficient. */
 export function fieldData(field: FieldDefinition, m: FieldMatrix): FieldData | null {
   if (field.type === 'text') return null;
-  if (field.type === 'multiple_choice') {
+  // Sets of options or of actors (a link field): MASI, as multi-select frames.
+  if (field.type === 'multiple_choice' || field.type === 'link') {
     const { rows, counts } = setRows(field, m);
     return { kind: 'sets', data: fromSetRows({ rows, categories: declaredCategories(field), coders: m.coders }), counts };
   }

@@ -3,6 +3,7 @@ import { notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
+import { actorNames } from '../actors/link-values.ts';
 import { cachedReliability } from './cache.ts';
 import { fieldDrilldown } from './field-drilldown.ts';
 import type { ReliabilityOptions } from './get-reliability.ts';
@@ -26,7 +27,7 @@ export async function getFieldDrilldown(
   if (!field) throw notFound(`field "${fieldKey}"`);
   const filters = await resolveReviewFilters(ctx, projectId, query);
   const key = ['field', fieldKey, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed, query.includeImported];
-  return cachedReliability(ctx, options.cache, projectId, key, async () => {
+  const drilldown = await cachedReliability(ctx, options.cache, projectId, key, async () => {
     const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey }), query);
     const [incidentRows, roundRows] = await Promise.all([projectIncidents(ctx, projectId), projectRounds(ctx, projectId)]);
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
@@ -41,4 +42,8 @@ export async function getFieldDrilldown(
       field: { ...drilldown.field, excluded_not_blind: notBlind.get(fieldKey) ?? 0, excluded_imported: imported.get(fieldKey) ?? 0 },
     };
   });
+  if (field.type !== 'link') return drilldown;
+  // A link field's values are actor ids: labelled with the names they have now (renames do not change the cached numbers).
+  const names = await actorNames(ctx, projectId);
+  return { ...drilldown, values: drilldown.values.map((v) => ({ ...v, label: names.get(v.value)?.name ?? v.label })) };
 }

@@ -16,11 +16,13 @@ export function consensusValue(field: FieldDefinition, votes: readonly CodingVal
   const n = valid.length;
   if (n === 0) return null;
   const majority = (count: number) => count * 2 > n;
-  if (field.type === 'multiple_choice') {
+  if (field.type === 'multiple_choice' || field.type === 'link') {
     if (majority(valid.filter(isNa).length)) return { na: true };
     const counts = new Map<string, number>();
     for (const v of valid) if (Array.isArray(v)) for (const o of v) counts.set(o, (counts.get(o) ?? 0) + 1);
-    const chosen = field.options.map((o) => o.value).filter((o) => majority(counts.get(o) ?? 0));
+    // Options in codebook order; actors (a link field) by id, as exports sort them.
+    const order = field.type === 'link' ? [...counts.keys()].sort() : field.options.map((o) => o.value);
+    const chosen = order.filter((o) => majority(counts.get(o) ?? 0));
     return chosen.length ? chosen : null;
   }
   const tally = new Map<string, { value: CodingValue; count: number }>();
