@@ -54,6 +54,9 @@ export const IMPORT_TARGETS = [
   'shares',
   'comments',
   'incident',
+  'translationLanguage',
+  'translationTitle',
+  'translationBody',
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 

@@ -2,8 +2,10 @@
  * Codings exports for reliability analysis: submitted codings of revealed items only,
  * so nothing blind ever leaves through an export, and adjudication never alters them.
  * Coders are named by pseudonym (pseudonyms.ts) and ordered by it; each row carries the
- * item's columns (item-meta.ts): after `unit,coder,field,value` in the long layout, whose
- * readers find columns by name, and before the coders in the wide one.
+ * item's columns (item-meta.ts): after `unit,coder,field,value,item_version` in the long
+ * layout, whose readers find columns by name, and before the coders in the wide one.
+ * `item_version` is the item's text version the coding was made on (blank when unknown); the
+ * wide layout has no place for it per coder, and its readers take every other column as a coder.
  */
 import { formatValue, ITEM_EXPORT_COLUMNS } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -18,7 +20,7 @@ import { xlsxWorkbook, type XlsxBytes } from './xlsx.ts';
 
 export type CodingsLayout = 'long' | 'wide';
 
-export const LONG_CODINGS_COLUMNS = ['unit', 'coder', 'field', 'value', ...ITEM_EXPORT_COLUMNS] as const;
+export const LONG_CODINGS_COLUMNS = ['unit', 'coder', 'field', 'value', 'item_version', ...ITEM_EXPORT_COLUMNS] as const;
 
 interface CodingsData {
   rows: RevealedCoding[];
@@ -40,7 +42,7 @@ async function loadCodings(ctx: ServiceContext, projectId: string, field: string
 }
 
 function longRows({ rows, labels, meta }: CodingsData): string[][] {
-  return rows.map((r) => [r.itemId, labels.label(r.coderId), r.fieldKey, formatValue(r.value), ...itemCells(meta.get(r.itemId))]);
+  return rows.map((r) => [r.itemId, labels.label(r.coderId), r.fieldKey, formatValue(r.value), r.itemVersion === null ? '' : String(r.itemVersion), ...itemCells(meta.get(r.itemId))]);
 }
 
 export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<CsvText> {
@@ -65,5 +67,5 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
 /** The long layout as a workbook, with the value column numeric where it holds a number. */
 export async function exportCodingsXlsx(ctx: ServiceContext, projectId: string): Promise<XlsxBytes> {
   const data = await loadCodings(ctx, projectId, undefined);
-  return xlsxWorkbook([{ name: 'codings', header: LONG_CODINGS_COLUMNS, rows: longRows(data), numeric: new Set([3]) }]);
+  return xlsxWorkbook([{ name: 'codings', header: LONG_CODINGS_COLUMNS, rows: longRows(data), numeric: new Set([3, 4]) }]);
 }

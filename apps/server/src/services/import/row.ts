@@ -18,6 +18,9 @@ export interface ImportedItem {
   likes: number | null;
   shares: number | null;
   comments: number | null;
+  translationLanguage: string | null;
+  translationTitle: string | null;
+  translationBody: string | null;
   /** Linked incidents by name (an Airtable linked-record cell); the first is the primary one. */
   incidentNames: string[];
   raw: Record<string, string>;
@@ -41,6 +44,10 @@ const ALIASES: Record<ImportTarget, string[]> = {
   shares: ['shares', 'retweets'],
   comments: ['comments', 'replies'],
   incident: ['incident'],
+  // Airtable bases name a translated column after its language ("Title (English)").
+  translationLanguage: ['translation language', 'translation lang', 'language (translation)'],
+  translationTitle: ['translation title', 'translated title', 'title (english)', 'title english', 'english title', 'headline (english)'],
+  translationBody: ['translation', 'translation body', 'translated text', 'text (english)', 'body (english)', 'english text', 'english translation'],
 };
 
 export type ResolvedMapping = Partial<Record<ImportTarget, number>>;
@@ -90,7 +97,17 @@ export function isEmptyRow(cells: readonly string[]): boolean {
   return cells.every((c) => c.trim() === '');
 }
 
-const LIMITS = { title: 2000, author: 500, language: 35, externalId: 300, incident: 300, body: 1_000_000 } as const;
+const LIMITS = {
+  title: 2000,
+  author: 500,
+  language: 35,
+  externalId: 300,
+  incident: 300,
+  body: 1_000_000,
+  translationLanguage: 35,
+  translationTitle: 2000,
+  translationBody: 1_000_000,
+} as const;
 
 /**
  * Converts one row. `row` is 1-based over data rows; errors name it and the column. A slash
@@ -163,6 +180,9 @@ export function convertRow(
     likes: num('likes'),
     shares: num('shares'),
     comments: num('comments'),
+    translationLanguage: text('translationLanguage'),
+    translationTitle: text('translationTitle'),
+    translationBody: text('translationBody'),
     incidentNames,
     raw: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])),
     pendingDate,

@@ -26,6 +26,8 @@ export interface RevealedCoding {
   revealedAt: Date | null;
   /** Made blind: the item stayed independent for this coder until she submitted (codings.blind). */
   blind: boolean;
+  /** The item's text version the coder submitted under (codings.item_version); null when unknown. */
+  itemVersion: number | null;
 }
 
 export interface RevealedFilters {
@@ -91,6 +93,7 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       roundId: assignments.roundId,
       revealedAt: items.revealedAt,
       blind: codings.blind,
+      itemVersion: codings.itemVersion,
     })
     .from(codings)
     .innerJoin(items, eq(items.id, codings.itemId))
