@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { itemBulkInput, itemBulkResultSchema, itemDeleteResultSchema, itemFilterQuery, itemVersionSchema, itemPurgeInput, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
+import { itemBulkInput, itemBulkResultSchema, itemDeleteResultSchema, itemFilterQuery, itemVersionListSchema, itemVersionSchema, itemPurgeInput, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import {
   bulkUpdateItems,
@@ -52,10 +52,7 @@ const routes = {
     path: '/{projectId}/items/{itemId}/versions',
     summary: "The item's kept earlier texts (newest first, without their text) and its current version number",
     request: { params: itemParams },
-    responses: {
-      200: jsonContent(z.object({ current: z.number().int(), versions: z.array(itemVersionSchema.pick({ version: true, title: true }).extend({ replacedAt: z.string() })) })),
-      ...errors,
-    },
+    responses: { 200: jsonContent(itemVersionListSchema), ...errors },
   }),
   version: createRoute({
     method: 'get',

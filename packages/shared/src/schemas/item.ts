@@ -277,3 +277,10 @@ export const itemVersionSchema = z.object({
   replacedAt: text().nullable(),
 });
 export type ItemVersion = z.infer<typeof itemVersionSchema>;
+
+/** An item's kept versions, newest first, without their text, and the number of its current text. */
+export const itemVersionListSchema = z.object({
+  current: z.number().int(),
+  versions: z.array(z.object({ version: z.number().int(), title: text(), replacedAt: text() })),
+});
+export type ItemVersionList = z.infer<typeof itemVersionListSchema>;

@@ -7,7 +7,7 @@
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { codings, itemVersions, items } from '@concord/db';
-import type { ItemVersion } from '@concord/shared';
+import type { ItemVersion, ItemVersionList } from '@concord/shared';
 import { notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
@@ -61,7 +61,7 @@ export async function getItemVersion(ctx: ServiceContext, projectId: string, ite
 }
 
 /** The item's kept versions, newest first, without their text (the list of what changed when). */
-export async function listItemVersions(ctx: ServiceContext, projectId: string, itemId: string): Promise<{ current: number; versions: { version: number; title: string; replacedAt: string }[] }> {
+export async function listItemVersions(ctx: ServiceContext, projectId: string, itemId: string): Promise<ItemVersionList> {
   await authorize(ctx, projectId, 'items.read');
   const item = await loadItem(ctx, projectId, itemId);
   const rows = await ctx.db
