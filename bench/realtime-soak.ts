@@ -9,8 +9,10 @@
  *
  *   pnpm exec tsx bench/realtime-soak.ts [--docs 200] [--clients 5] [--rate 2] [--duration 600]
  *     [--warmup 60] [--churn-every 10] [--churn-share 0.1] [--server-cpus 0]
- *     [--database-url postgres://…  (an EMPTY database)]
+ *     [--database-url postgres://…  (an EMPTY database)] [--edits bounded|full]
  *
+ * `--edits bounded` (the default) keeps every document the same size over the run (see
+ * `EditKind`): RSS growth then measures what the server leaks, not what the documents hold.
  * RSS after warm-up is the median over the minute after `--warmup` seconds, RSS at the end the
  * median over the last minute (both shorter on short runs: a fifth of the run each).
  */
@@ -21,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
 import { BENCH_METRICS_TOKEN, liveCounts } from './lib/metrics-probe.ts';
-import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, median, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
+import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, median, now, procSample, quantile, round, sleep, type BenchClient, type EditKind } from './lib/yjs-clients.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     'churn-share': { type: 'string', default: '0.1' },
     'server-cpus': { type: 'string' },
     'database-url': { type: 'string' },
+    edits: { type: 'string', default: 'bounded' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -48,6 +51,8 @@ const DURATION_S = num('duration', 5, 7200);
 const WARMUP_S = Math.min(num('warmup', 0, 3600), DURATION_S / 2);
 const CHURN_EVERY_S = num('churn-every', 1, 3600);
 const CHURN_SHARE = num('churn-share', 0, 1);
+if (flags.edits !== 'bounded' && flags.edits !== 'full') throw new Error('--edits must be bounded or full');
+const EDITS: EditKind = flags.edits;
 /** The window of each RSS median: a minute, or a fifth of a short run. */
 const WINDOW_S = Math.min(60, DURATION_S / 5);
 
@@ -83,8 +88,8 @@ async function main() {
   const period = 1000 / RATE;
   const startEditing = (c: BenchClient) => {
     const first = setTimeout(() => {
-      editOnce(c);
-      timers.set(c, setInterval(() => editOnce(c), period));
+      editOnce(c, EDITS);
+      timers.set(c, setInterval(() => editOnce(c, EDITS), period));
     }, Math.random() * period);
     timers.set(c, first);
   };
@@ -175,6 +180,7 @@ async function main() {
     clientsPerDoc: CLIENTS,
     connections: DOCS * CLIENTS,
     rate: RATE,
+    edits: EDITS,
     durationS: DURATION_S,
     warmupS: WARMUP_S,
     database: flags['database-url'] ? 'postgres' : 'pglite',

@@ -93,8 +93,22 @@ export function connectClient(options: { wsUrl: string; docName: string; cookie:
   return client;
 }
 
-export function editOnce(client: BenchClient): void {
+/**
+ * What an edit writes. `full`: the tracking key, an annotation slot and a memo insert, as a
+ * coder's edits grow a document. `bounded`: the tracking key alone, one key per transaction, so
+ * a client's successive overwrites have consecutive clocks and Yjs merges their tombstones
+ * into one: the document stays the same size however long the run (for the soak, where a
+ * growing document would hide a leak, or pass for one, and 1,000 client copies of a growing
+ * document exhausted the bench's own heap after 9 minutes).
+ */
+export type EditKind = 'full' | 'bounded';
+
+export function editOnce(client: BenchClient, kind: EditKind = 'full'): void {
   const seq = ++client.sent;
+  if (kind === 'bounded') {
+    client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
+    return;
+  }
   client.doc.transact(() => {
     client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
     client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index, authorId: client.authorId });

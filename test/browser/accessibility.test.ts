@@ -55,7 +55,7 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
       await signIn(editor, 'editor@demo.concord');
       await audit(editor, 'projects');
       const project = (await editor.locator('a[href^="/projects/prj_"]').first().getAttribute('href'))!;
-      for (const section of ['', '/codebook', '/members', '/assignments', '/import', '/reliability', '/disagreements', '/report']) {
+      for (const section of ['', '/incidents', '/codebook', '/members', '/assignments', '/import', '/reliability', '/disagreements', '/report']) {
         await open(editor, `${project}${section}`);
         await audit(editor, section || 'overview');
       }
@@ -64,6 +64,9 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
       expect(disagreement, 'the demo study has disagreements to audit').toBeTruthy();
       await open(editor, disagreement!);
       await audit(editor, 'disagreement');
+      await open(editor, `${project}/incidents`);
+      await open(editor, (await editor.locator('a[href*="/incidents/inc_"]').first().getAttribute('href'))!);
+      await audit(editor, 'incident');
 
       await signIn(coder, 'coder1@demo.concord');
       await open(coder, project);

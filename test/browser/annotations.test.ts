@@ -4,7 +4,7 @@
  * highlight and the tag in the list, and the frame is coded; a second span is tagged from the
  * keyboard (t, filter, Enter). coder3, on the same item, sees none of it, also after reload,
  * and never opens coder2's document. Joint session: coder3 then sees coder2's blind tags,
- * a new tag of coder2's appears on coder3's page within 1 s, the editor sees it too, only its
+ * a new tag of coder2's appears on coder3's page live, the editor sees it too, only its
  * author may remove it, and the removal reaches coder3 live.
  */
 import { mkdir } from 'node:fs/promises';
@@ -16,10 +16,9 @@ import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
 import { signInDemo, type Account } from '../helpers/sessions.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-/** How fast a joint session must show another person's tag. */
-const LIVE_MS = 1000;
 
 const chromiumPath = findChromium();
 
@@ -187,7 +186,7 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('joint session: coder3 sees coder2\'s blind tags, a new tag arrives within 1 s, the editor sees it, only its author removes it', async () => {
+  it('joint session: coder3 sees coder2\'s blind tags, a new tag arrives live, the editor sees it, only its author removes it', async () => {
     const [first, second, , later] = words() as [Word, Word, Word, Word];
     const two = pages.coder2!.page;
     const three = pages.coder3!.page;
@@ -213,9 +212,7 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     await two.getByRole('button', { name: 'Tag selected text' }).click();
     const menu = two.getByRole('dialog', { name: 'Tag the selected text with a frame' });
     await menu.getByRole('button', { name: 'Paid trolls ("Nurbots") flood social media' }).click();
-    const started = Date.now();
     await tagQuoted(three, second.text).locator('.frame-name', { hasText: 'Paid trolls' }).waitFor({ timeout: LIVE_MS });
-    expect(Date.now() - started).toBeLessThan(LIVE_MS);
     await expect.poll(() => highlighted(three)).toHaveLength(3);
     await three.screenshot({ path: `${ARTIFACTS}annotations-joint-coder3.png`, fullPage: true });
 

@@ -2,7 +2,9 @@
  * The items table and the CSV import wizard in Chromium against the real server: an editor
  * imports a file with bad rows (sees each problem by row and column, fixes one cell, skips a
  * row) and finds the new items in the table; imports an Airtable export twice with one changed
- * row (answers the day/month question, sees create/update/unchanged per row); the table virtualises 2,000 items (only a window
+ * row (answers the day/month question, sees create/update/unchanged per row); imports codes
+ * already made (Frames and Impact columns, `High` mapped to a scale point in the value-mapping
+ * step) and sees them on the item as the imported coder's values; the table virtualises 2,000 items (only a window
  * of rows in the DOM, the last item reachable by scrolling) and filters them by incident.
  */
 import { mkdir } from 'node:fs/promises';
@@ -160,6 +162,61 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     expect(incidents.map((i) => i.name).sort()).toEqual(['Inc A', 'Inc B']);
     const byName = new Map(incidents.map((i) => [i.name, i.id]));
     expect(items[0]!.incidentIds).toEqual([byName.get('Inc A'), byName.get('Inc B')]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('imports an Airtable base with codes: Frames and Impact mapped to codebook fields, High to a scale point, the values seen on the item', async () => {
+    const project = await ok(client().api.projects.$post({ json: { name: 'Coded Airtable base', description: '', template: 'cmo' } }));
+    const csv = [
+      'Record ID,Name,Frames,Impact',
+      'recC1,Coded post one,"Protesters are terrorists and bandits, Internet shutdowns keep order",High',
+      'recC2,Coded post two,tokayev_best_leader,Neutral',
+    ].join('\n');
+    await open(`/projects/${project.id}/import`);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'coded.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('heading', { name: 'Columns' }).waitFor();
+    await page.getByLabel('Imported as (column Frames)').selectOption('code:narrative_frames');
+    await page.getByLabel('Imported as (column Impact)').selectOption('code:civic_impact');
+    await expect(page.getByLabel('Whose codes').inputValue()).resolves.toBe('imported');
+    await page.getByRole('button', { name: 'Check again' }).click();
+
+    // "High" is no label of the scale: a problem on its row and column, with the allowed values; the others are matched.
+    const problems = page.getByRole('list', { name: 'Problems' }).getByRole('listitem');
+    await problems.first().waitFor();
+    await expect(problems.locator('.problem').allInnerTexts()).resolves.toEqual([
+      'Row 1, column Impact: "High" is not a value of Civic impact score; map it to a code (allowed: -3 (Very harmful), -2 (Harmful), -1 (Somewhat harmful), 0 (Neutral), 1 (Somewhat beneficial), 2 (Beneficial), 3 (Very beneficial))',
+    ]);
+    await expect(page.getByLabel('Code for Neutral (Impact)').inputValue()).resolves.toBe('0');
+    await expect(page.getByLabel('Code for Protesters are terrorists and bandits (Frames)').inputValue()).resolves.toBe('"protesters_terrorists"');
+    await expect(page.getByLabel('Code for tokayev_best_leader (Frames)').inputValue()).resolves.toBe('"tokayev_best_leader"');
+    await expect(page.getByLabel('Code for High (Impact)').inputValue()).resolves.toBe('');
+    // The allowed frames are listed under their parents.
+    const frameOptions = await page.getByLabel('Code for Internet shutdowns keep order (Frames)').locator('option').allInnerTexts();
+    expect(frameOptions).toContain('National security trumps human rights › Internet shutdowns keep order (shutdown_keeps_order)');
+    await page.screenshot({ path: `${ARTIFACTS}import-codes-value-map.png`, fullPage: true });
+
+    await page.getByLabel('Code for High (Impact)').selectOption('2');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ready: 2 rows will be imported (2 new, 0 updated, 0 unchanged).' }).waitFor();
+    await expect(page.getByLabel('Codes to import').innerText()).resolves.toBe("4 codings of 2 items will come in as Imported's.");
+    await page.getByRole('button', { name: 'Import 2 rows' }).click();
+    await page.getByRole('status').filter({ hasText: '4 codings of 2 items imported.' }).waitFor();
+
+    // The item shows the imported coder's values (it is revealed: the imported coder was its only one).
+    const { items } = await ok(client().api.projects[':projectId'].items.$get({ param: { projectId: project.id }, query: {} }));
+    expect(items.map((i) => [i.externalId, i.phase])).toEqual([
+      ['recC1', 'revealed'],
+      ['recC2', 'revealed'],
+    ]);
+    await open(`/projects/${project.id}/items/${items[0]!.id}`);
+    // The values arrive with the imported coder's live document: wait for them, then check that nothing else is listed.
+    const impact = page.getByRole('list', { name: "Other coders' values for Civic impact score" }).getByRole('listitem');
+    await impact.filter({ hasText: 'Imported: 2 · Beneficial' }).waitFor();
+    const frames = page.getByRole('list', { name: "Other coders' values for Narrative frames" }).getByRole('listitem');
+    await frames.filter({ hasText: 'Imported: Protesters are terrorists and bandits; Internet shutdowns keep order' }).waitFor();
+    await expect(impact.count()).resolves.toBe(1);
+    await expect(frames.count()).resolves.toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}import-codes-item.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 

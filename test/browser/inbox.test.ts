@@ -14,6 +14,7 @@ import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions, open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
@@ -35,7 +36,7 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
     browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder1', 'coder2', 'coder3', 'editor']) await signIn(who);
+    for (const who of ['coder1', 'coder2', 'coder3', 'editor', 'owner']) await signIn(who);
     projectId = (await ok(client('editor').api.projects.$get()))[0]!.id;
   });
 
@@ -52,9 +53,10 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await page.getByRole('heading', { name: 'Disagreements', level: 1 }).waitFor();
 
     // Ranked as the API ranks the open disagreements (the page's default filter).
-    const api = await ok(project('editor').disagreements.$get({ param: { projectId }, query: { status: 'open' } }));
+    // Grouped by item, as the page asks for it: items by their most severe disagreement.
+    const api = await ok(project('editor').disagreements.$get({ param: { projectId }, query: { status: 'open', group: 'item' } }));
     expect(api.disagreements.length).toBeGreaterThan(1);
-    const rows = page.locator('table.inbox tbody tr');
+    const rows = page.locator('table.inbox tbody tr[data-item]');
     await expect(rows.count()).resolves.toBe(api.disagreements.length);
     const shown = await rows.evaluateAll((trs) => trs.map((tr) => ({ item: tr.dataset.item, field: tr.dataset.field, severity: Number(tr.dataset.severity) })));
     expect(shown).toEqual(api.disagreements.map((d) => ({ item: d.itemId, field: d.fieldKey, severity: d.severity })));
@@ -103,8 +105,9 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}inbox-detail-editor.png`, fullPage: true });
     target = { itemId: first.itemId, fieldKey: first.fieldKey, coder: mentioned };
 
-    // Decided, it left the open inbox: j goes on with the first open disagreement.
-    const next = api.disagreements[1]!;
+    // Decided, it left the open inbox: j goes on with the first open disagreement (items regrouped
+    // by their most severe open row).
+    const next = (await ok(project('editor').disagreements.$get({ param: { projectId }, query: { status: 'open', group: 'item' } }))).disagreements[0]!;
     await page.getByRole('link', { name: /Next open/ }).waitFor();
     await page.keyboard.press('j');
     await page.waitForURL((url) => url.pathname === `/projects/${projectId}/disagreements/${next.itemId}/${next.fieldKey}`);
@@ -125,7 +128,8 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     // Her inbox: only the items she codes, as the API gives them to her.
     const mine = await ok(project(coder).disagreements.$get({ param: { projectId }, query: { status: 'all' } }));
     await open(page, `/projects/${projectId}/disagreements?status=all`);
-    await expect(page.locator('table.inbox tbody tr').count()).resolves.toBe(mine.disagreements.length);
+    await expect(page.locator('table.inbox tbody tr[data-item]').count()).resolves.toBe(mine.disagreements.length);
+    await expect(page.locator('table.inbox tbody[data-item-group]').count()).resolves.toBe(mine.itemTotal);
     await page.screenshot({ path: `${ARTIFACTS}inbox-coder.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
   });
@@ -139,14 +143,39 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     await page.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
     const text = `Live question for @${coder}: does the caption change the reading?`;
     await ok(project('editor').items[':itemId'].comments.$post({ param: { projectId, itemId }, json: { body: text, fieldKey } }));
-    await page.locator('.thread .comment').filter({ hasText: 'does the caption change the reading?' }).getByText('mentions you').waitFor({ timeout: 5000 });
+    await page.locator('.thread .comment').filter({ hasText: 'does the caption change the reading?' }).getByText('mentions you').waitFor({ timeout: LIVE_MS });
     await page.getByText(/You were mentioned by/).waitFor();
+  });
+
+  it("live: the editor's inbox shows a decision and a reopen made in another browser, without a reload", async () => {
+    const inbox = await openAs('editor');
+    await open(inbox, `/projects/${projectId}/disagreements?status=all`);
+    await inbox.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
+    const all = await ok(project('editor').disagreements.$get({ param: { projectId }, query: { status: 'all', group: 'item' } }));
+    const target = all.disagreements.find((d) => d.adjudication === null)!;
+    expect(target).toBeDefined();
+    const decision = inbox.locator(`tr[data-item="${target.itemId}"][data-field="${target.fieldKey}"] [data-decision]`);
+    await expect(decision.innerText()).resolves.toBe('Open');
+
+    // The owner decides in her own browser.
+    const other = await openAs('owner');
+    await open(other, `/projects/${projectId}/disagreements/${target.itemId}/${target.fieldKey}`);
+    await other.getByRole('button', { name: `Take ${target.values[0]!.name}'s value` }).click();
+    await other.getByLabel(/Rationale/).fill('Decided while the editor watches the inbox.');
+    await other.getByRole('button', { name: 'Record the decision' }).click();
+    await other.locator('.trail li[data-action="decide"]').waitFor();
+
+    await decision.locator('.badge.decided').waitFor({ timeout: LIVE_MS });
+    // Reopened (through the API, as a script would): the row is open again.
+    await ok(project('owner').items[':itemId'].adjudications[':fieldKey'].reopen.$post({ param: { projectId, itemId: target.itemId, fieldKey: target.fieldKey } }));
+    await decision.getByText('Reopened').waitFor({ timeout: LIVE_MS });
+    expect(pageErrors).toEqual([]);
   });
 
   it('editor: opens a joint session on a picked disagreement; its coder finds the way into the session', async () => {
     const page = await openAs('editor');
     await open(page, `/projects/${projectId}/disagreements`);
-    const rows = page.locator('table.inbox tbody tr');
+    const rows = page.locator('table.inbox tbody tr[data-item]');
     const row = rows.first();
     const itemId = (await row.getAttribute('data-item'))!;
     await row.locator('input[type="checkbox"]').check();

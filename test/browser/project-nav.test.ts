@@ -12,8 +12,8 @@ import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
-const MANAGER_TABS = ['Items', 'Codebook', 'Members', 'Assignments', 'Reliability', 'Disagreements', 'Report', 'Import'];
-const CODER_TABS = ['Items', 'Codebook', 'Members', 'Assignments', 'Disagreements'];
+const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Reliability', 'Disagreements', 'Review', 'Report', 'Import'];
+const CODER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Assignments', 'Disagreements'];
 
 describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
   let server: ServerProcess;
@@ -50,11 +50,13 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
       const project = await firstHref(page, 'a[href^="/projects/prj_"]');
       const sections: [string, string][] = [
         ['', 'Items'],
+        ['/incidents', 'Incidents'],
         ['/codebook', 'Codebook'],
         ['/members', 'Members'],
         ['/assignments', 'Assignments'],
         ['/reliability', 'Reliability'],
         ['/disagreements', 'Disagreements'],
+        ['/review', 'Review'],
         ['/report', 'Report'],
         ['/import', 'Import'],
       ];
@@ -90,7 +92,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
     try {
       await signInWithForm(page, server.url, 'coder1@demo.concord', TEST_DEMO_PASSWORD);
       const project = await firstHref(page, 'a[href^="/projects/prj_"]');
-      for (const path of ['', '/codebook', '/members', '/assignments', '/disagreements']) {
+      for (const path of ['', '/incidents', '/codebook', '/members', '/assignments', '/disagreements']) {
         await open(page, `${project}${path}`);
         expect(await tabsOf(page), path).toEqual(CODER_TABS);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.ts';
 import { newRouter, type AppDeps } from './http/env.ts';
 import { requestContext, sessionAuth } from './http/middleware.ts';
-import { isImportUpload, requireContentType } from './http/content-type.ts';
+import { isAttachmentUpload, isImportUpload, requireContentType } from './http/content-type.ts';
 import { originGuard } from './http/origin.ts';
 import { apiSecurityHeaders } from './http/security-headers.ts';
 import { registerSecuritySchemes, serveDocument } from './http/openapi.ts';
@@ -19,10 +19,12 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { itemRoutes } from './routes/items.ts';
 import { importRoutes } from './routes/import.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reliabilityRoutes } from './routes/reliability.ts';
 import { disagreementRoutes } from './routes/disagreements.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { adjudicationRoutes } from './routes/adjudications.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { reportRoutes } from './routes/report.ts';
@@ -30,6 +32,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { calibrationRoutes } from './routes/calibration.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -51,8 +54,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', originGuard(deps.config));
   app.use('/api/*', requireContentType());
   app.use('/api/*', async (c, next) => {
-    // The import upload and its dry run stream and count their own (larger) body.
-    if (isImportUpload(c.req.path)) return next();
+    // The import upload, its dry run and attachment uploads stream and count their own (larger) bodies.
+    if (isImportUpload(c.req.path) || isAttachmentUpload(c.req.method, c.req.path)) return next();
     return bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: () => {
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', itemRoutes(deps))
     .route('/api/projects', importRoutes(deps))
     .route('/api/projects', incidentRoutes(deps))
+    .route('/api/projects', attachmentRoutes(deps))
     .route('/api/projects', auditRoutes(deps))
     .route('/api/projects', assignmentRoutes(deps))
     .route('/api/projects', queueRoutes(deps))
@@ -80,8 +84,10 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', reliabilityRoutes(deps))
     .route('/api/projects', disagreementRoutes(deps))
     .route('/api/projects', adjudicationRoutes(deps))
+    .route('/api/projects', reviewRoutes(deps))
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
+    .route('/api/projects', calibrationRoutes(deps))
     .route('/api/invites', inviteRoutes(deps))
     .route('/api', mailRoutes(deps));
 

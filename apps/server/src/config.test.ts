@@ -28,6 +28,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '0' })).toThrow(/CONCORD_LIVE_COMMITS_IN_FLIGHT/);
   });
 
+  it('keeps attachments in the database up to 20 MiB by default, or in a directory, and refuses a limit that is no size', () => {
+    expect(parseConfig({}).attachments).toEqual({ dir: null, maxBytes: 20 * 1024 * 1024 });
+    expect(parseConfig({ CONCORD_ATTACHMENTS_DIR: '/var/lib/concord/attachments', CONCORD_ATTACHMENT_MAX_BYTES: '1000' }).attachments).toEqual({
+      dir: '/var/lib/concord/attachments',
+      maxBytes: 1000,
+    });
+    expect(() => parseConfig({ CONCORD_ATTACHMENT_MAX_BYTES: '20MB' })).toThrow(/CONCORD_ATTACHMENT_MAX_BYTES/);
+  });
+
   it('reads the trusted proxies (hops or addresses) and the allowed origins, refusing malformed ones', () => {
     expect(parseConfig({}).trustProxy).toEqual({ kind: 'none' });
     expect(parseConfig({ CONCORD_TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });

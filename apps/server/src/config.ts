@@ -47,6 +47,8 @@ const envSchema = z.object({
   CONCORD_INVITE_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
   CONCORD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   CONCORD_MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  CONCORD_ATTACHMENTS_DIR: z.string().optional(),
+  CONCORD_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
   CONCORD_LIVE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
   CONCORD_METRICS_TOKEN: z.string().optional(),
@@ -86,6 +88,11 @@ export interface Config {
   inviteTtlMs: number;
   maxBodyBytes: number;
   maxImportBytes: number;
+  /**
+   * Item attachments: `dir` null keeps their bytes in the database (backups then hold them);
+   * a directory keeps one file per attachment there. `maxBytes`: largest file (413 above).
+   */
+  attachments: { dir: string | null; maxBytes: number };
   /** Where the SvelteKit adapter-node build lives; null serves the API only. */
   webBuildDir: string | null;
   /** Limits of live-document connections (`/yjs`); over a limit the connection is closed, never the process. */
@@ -171,6 +178,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     inviteTtlMs: e.CONCORD_INVITE_TTL_HOURS * 3600_000,
     maxBodyBytes: e.CONCORD_MAX_BODY_BYTES,
     maxImportBytes: e.CONCORD_MAX_IMPORT_BYTES,
+    attachments: { dir: e.CONCORD_ATTACHMENTS_DIR ? path.resolve(e.CONCORD_ATTACHMENTS_DIR) : null, maxBytes: e.CONCORD_ATTACHMENT_MAX_BYTES },
     webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
     collab: DEFAULT_COLLAB_LIMITS,
     liveCommitsInFlight: e.CONCORD_LIVE_COMMITS_IN_FLIGHT,

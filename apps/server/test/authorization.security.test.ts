@@ -43,6 +43,17 @@ async function archiveItem(f: ProjectFixture): Promise<void> {
   if (res.status !== 200) throw new Error(`archive failed: ${res.status}`);
 }
 
+/** The fixture item's attachment, by project (the `{attachmentId}` of the attachment routes). */
+const attachmentOf = new Map<string, string>();
+
+async function attachFile(f: ProjectFixture): Promise<void> {
+  const res = await h.request(f.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/attachments?name=shot.txt`, 'A saved post', {
+    'content-type': 'application/octet-stream',
+  });
+  if (res.status !== 201) throw new Error(`attach failed: ${res.status} ${await res.text()}`);
+  attachmentOf.set(f.projectId, (await json<{ id: string }>(res)).id);
+}
+
 const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}', allowed: ALL, ok: 200 },
   { method: 'PATCH', template: '/api/projects/{projectId}', allowed: ['owner'], ok: 200, body: () => ({ name: 'Renamed' }) },
@@ -118,6 +129,19 @@ const CASES: RouteCase[] = [
   { method: 'POST', template: '/api/projects/{projectId}/incidents', allowed: OWNER_EDITOR, ok: 201, body: () => ({ name: 'Election' }) },
   { method: 'PATCH', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ description: 'd' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: OWNER_EDITOR, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/incidents/{incidentId}', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/attachments', allowed: ALL, ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/items/{itemId}/attachments',
+    allowed: OWNER_EDITOR,
+    ok: 201,
+    query: '?name=notes.txt',
+    body: () => 'Notes on the post',
+    contentType: 'application/octet-stream',
+  },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/attachments/{attachmentId}', allowed: ALL, ok: 200, setup: attachFile },
+  { method: 'DELETE', template: '/api/projects/{projectId}/items/{itemId}/attachments/{attachmentId}', allowed: OWNER_EDITOR, ok: 200, setup: attachFile },
   {
     method: 'POST',
     template: '/api/projects/{projectId}/assignments',
@@ -147,11 +171,15 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/codings.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/reliability', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
   { method: 'GET', template: '/api/projects/{projectId}/reliability/fields/{fieldKey}', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  { method: 'GET', template: '/api/projects/{projectId}/reliability/spans', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  { method: 'GET', template: '/api/projects/{projectId}/export/spans.csv', allowed: MANAGERS, ok: 200 },
   // Coders pass and see only their own items' disagreements (disagreements.security.test.ts).
   { method: 'GET', template: '/api/projects/{projectId}/disagreements', allowed: ALL, ok: 200 },
   // The fixture's coder codes the item, so once it is revealed every role may read the disagreement.
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/disagreements/{fieldKey}', allowed: ALL, ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/adjudications', allowed: MANAGERS, ok: 200 },
+  // Once revealed, managers and the item's coder (the fixture's coder) read its decisions (joint-session.test.ts).
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/adjudications', allowed: ALL, ok: 200, setup: reveal },
   {
     method: 'PUT',
     template: '/api/projects/{projectId}/items/{itemId}/adjudications/{fieldKey}',
@@ -169,6 +197,26 @@ const CASES: RouteCase[] = [
       await reveal(f);
       await adjudicate(h.ctx(actorOf(members.owner)), f.projectId, f.itemId, 'impact', { value: -2, rationale: 'as coded' });
     },
+  },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/items/{itemId}/codings/{coderId}/reopen',
+    allowed: OWNER_EDITOR,
+    ok: 200,
+    body: () => ({ reason: 'she asked to fix a value' }),
+    setup: reveal,
+  },
+  // The fixture's item has one coder: once she submitted, it is reviewed like a review round's item.
+  { method: 'GET', template: '/api/projects/{projectId}/review', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/review', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'PUT', template: '/api/projects/{projectId}/items/{itemId}/review/{fieldKey}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ action: 'accept' }), setup: reveal },
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/rounds/{roundId}/sample',
+    allowed: MANAGERS,
+    ok: 200,
+    body: (f) => ({ share: 1, coderIds: [f.members.editor.userId] }),
+    setup: reviewRound,
   },
   { method: 'GET', template: '/api/projects/{projectId}/export/gold.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/irr.csv', allowed: MANAGERS, ok: 200, query: '?field=impact' },
@@ -190,6 +238,10 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'POST', template: '/api/projects/{projectId}/gold', allowed: MANAGERS, ok: 200, body: (f) => ({ rows: [{ item_id: f.itemId, field: 'impact', value: -1 }] }) },
+  { method: 'GET', template: '/api/projects/{projectId}/calibration', allowed: MANAGERS, ok: 200 },
+  // Feedback is the item's coder's, after her submission; other roles code nothing here (403).
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/calibration', allowed: ['coder'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/comments', allowed: ALL, ok: 201, body: () => ({ body: 'Is this satire?', fieldKey: 'frame' }) },
 ];
@@ -198,6 +250,14 @@ const CASES: RouteCase[] = [
 async function assignToEveryone(f: ProjectFixture) {
   const everyone = ROLES.map((r) => members[r].userId);
   await createRound(h.ctx(actorOf(members.owner)), f.projectId, { roundName: 'all', coderIds: everyone, itemIds: [f.itemId], mode: { type: 'k', k: everyone.length }, seed: 1 });
+}
+
+/** A review round of the fixture's item, coded by the owner (the round sample's case). */
+const reviewRoundOf = new Map<string, string>();
+async function reviewRound(f: ProjectFixture) {
+  const ctx = h.ctx(actorOf(members.owner));
+  const r = await createRound(ctx, f.projectId, { roundName: 'review', type: 'review', coderIds: [members.owner.userId], itemIds: [f.itemId], mode: { type: 'k', k: 1 }, seed: 1 });
+  reviewRoundOf.set(f.projectId, r.roundId);
 }
 
 /** The fixture's only coder submits, which reveals the item. */
@@ -242,7 +302,10 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{itemId}', f.itemId)
       .replace('{incidentId}', f.incidentId)
       .replace('{userId}', f.members.coder.userId)
+      .replace('{coderId}', f.members.coder.userId)
+      .replace('{roundId}', reviewRoundOf.get(f.projectId) ?? 'round_none')
       .replace('{invitationId}', invitationOf.get(f.projectId) ?? 'none')
+      .replace('{attachmentId}', attachmentOf.get(f.projectId) ?? 'none')
       .replace('{fieldKey}', 'impact')
       .replace('{key}', 'notes')
       .replace('{version}', '1')

@@ -213,20 +213,24 @@ describe('daily digest', () => {
 });
 
 describe('SMTP down', () => {
-  it('answers at once while the SMTP server accepts connections but never speaks', async () => {
+  it('answers without waiting for the mail while the SMTP server accepts connections but never speaks', async () => {
     const held = new Set<Socket>();
-    const silent = createServer((socket) => void held.add(socket));
+    let closed = 0;
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.on('close', () => closed++);
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
     const port = (silent.address() as AddressInfo).port;
     const slow = await createHarness({ smtp: { url: `smtp://127.0.0.1:${port}`, from: 'concord@test.concord' }, publicUrl: PUBLIC_URL });
     try {
       const owner = await signUp(slow, 'owner');
       const project = await json<{ id: string }>(await slow.request(owner, 'POST', '/api/projects', { name: 'Silent relay' }));
-      const started = performance.now();
       const res = await slow.request(owner, 'POST', `/api/projects/${project.id}/members`, { email: uniqueEmail('waiting'), role: 'coder' });
-      const elapsed = performance.now() - started;
       expect(res.status).toBe(201);
-      expect(elapsed).toBeLessThan(2_000);
+      // Had the answer waited for the mail, the sender would have given up on the silent relay
+      // (greeting timeout) and closed its connection first: it is still open, or not yet made.
+      expect(closed).toBe(0);
       // Then the mail goes to the relay and waits there for a greeting (up to 10 s), long after the answer.
       await eventually(() => expect(held.size).toBe(1));
     } finally {

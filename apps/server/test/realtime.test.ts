@@ -185,7 +185,7 @@ describe('events', () => {
     const after = await json<Comment>(await ok(s.h.request(team.members.coder, 'POST', api(`/items/${itemId}/comments`), { body: 'We differ on the frame' }), 201));
     await eventually(() => expect(b.of('comment:added').map((e) => e.comment)).toContainEqual(after));
 
-    // Adjudication: managers hear of decisions and reopenings (no value); coders do not.
+    // Adjudication: managers and the item's coders hear of decisions and reopenings (ids, no value).
     await ok(s.h.request(team.members.editor, 'PUT', api(`/items/${itemId}/adjudications/frame`), { value: 'security', rationale: 'consensus' }));
     await ok(s.h.request(team.members.editor, 'POST', api(`/items/${itemId}/adjudications/frame/reopen`)));
     const expected = [
@@ -194,11 +194,28 @@ describe('events', () => {
     ];
     await eventually(() => expect(editor.of('adjudication:changed')).toEqual(expected));
     await eventually(() => expect(methodologist.of('adjudication:changed')).toEqual(expected));
+    await eventually(() => expect(a.of('adjudication:changed')).toEqual(expected));
+    await eventually(() => expect(b.of('adjudication:changed')).toEqual(expected));
+  });
+
+  it("tells a decision to the managers and the item's coders only, not to a coder of other items", async () => {
+    const res = await ok(s.h.request(team.members.owner, 'POST', api('/items'), { title: 'coded by A alone', body: 'text', language: 'en', platform: 'website' }), 201);
+    const { id: itemId } = await json<{ id: string }>(res);
+    const round = { roundName: 'A alone', coderIds: [team.members.coder.userId], itemIds: [itemId], mode: { type: 'k', k: 1 }, seed: 1 };
+    await ok(s.h.request(team.members.owner, 'POST', api('/assignments'), round), 201);
+    const a = await joined(team.members.coder);
+    const b = await joined(team.coderB);
+    const editor = await joined(team.members.editor);
+    await ok(s.h.request(team.members.coder, 'PUT', api(`/items/${itemId}/codings/me`), { values: { frame: 'security', impact: 2 } }));
+    await ok(s.h.request(team.members.coder, 'POST', api(`/items/${itemId}/codings/me/submit`)));
+    await ok(s.h.request(team.members.editor, 'PUT', api(`/items/${itemId}/adjudications/frame`), { value: 'leader', rationale: 'reviewed' }));
+    const expected = [{ projectId: f.projectId, itemId, fieldKey: 'frame', status: 'decided' }];
+    await eventually(() => expect(editor.of('adjudication:changed')).toEqual(expected));
+    await eventually(() => expect(a.of('adjudication:changed')).toEqual(expected));
     await settled();
-    await a.barrier();
     await b.barrier();
-    expect(a.of('adjudication:changed')).toEqual([]);
     expect(b.of('adjudication:changed')).toEqual([]);
+    expect(JSON.stringify(b.events)).not.toContain('leader');
   });
 
   it('announces joint sessions opened and closed', async () => {

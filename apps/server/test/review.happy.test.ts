@@ -56,12 +56,9 @@ const categoriesOf = (f: FieldDefinition, withNa: boolean) =>
 
 describe('reliability API', () => {
   let report: ReliabilityReport;
-  let elapsedMs: number;
 
   beforeAll(async () => {
-    const started = performance.now();
     const res = await h.request(demo.owner!, 'GET', api('/reliability'));
-    elapsedMs = performance.now() - started;
     expect(res.status).toBe(200);
     report = await json<ReliabilityReport>(res);
   });
@@ -72,9 +69,6 @@ describe('reliability API', () => {
     const coded = report.fields.filter((f) => f.type !== 'text');
     for (const f of coded) expect(f).toMatchObject({ n_units: 24, n_coders: 3, metric: 'krippendorff-alpha' });
     expect(report.bootstrap).toEqual({ replicates: 1000, seed: 1 });
-    // The default 1,000-replicate bootstrap on all seven coded fields; a generous bound, the figure is printed.
-    console.info(`reliability API on the demo study: ${elapsedMs.toFixed(0)} ms`);
-    expect(elapsedMs).toBeLessThan(5000);
   });
 
   it.each([

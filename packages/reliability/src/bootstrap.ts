@@ -272,3 +272,39 @@ export function bootstrapStatistic<T extends ReliabilityData | SetReliabilityDat
   }
   return summarize(statistic(data), samples, used, input, checked);
 }
+
+export interface BootstrapResampleInput extends BootstrapOptions {
+  /** Number of resampling units (items, continua); each replicate draws this many with replacement. */
+  readonly nUnits: number;
+  /** The statistics on the full data. */
+  readonly estimates: readonly (number | null)[];
+  /** The same statistics on the drawn units (indices, repeats allowed); null where undefined. */
+  readonly statistics: (draws: Int32Array) => readonly (number | null)[];
+}
+
+/**
+ * Percentile bootstrap over any resampling units, for statistics that are not computed on a
+ * units x coders matrix (the unitizing alphas resample continua). Several statistics share
+ * each replicate's draws. Same interval, thresholds and generator as bootstrapAlpha.
+ */
+export function bootstrapResample(input: BootstrapResampleInput): BootstrapResult[] {
+  const checked = checkOptions(input);
+  const k = input.estimates.length;
+  const samples = Array.from({ length: k }, () => new Float64Array(checked.replicates));
+  const used = new Int32Array(k);
+  const draws = new Int32Array(input.nUnits);
+  if (input.nUnits > 0) {
+    for (let r = 0; r < checked.replicates; r++) {
+      for (let i = 0; i < input.nUnits; i++) draws[i] = randomInt(checked.random, input.nUnits);
+      const values = input.statistics(draws);
+      for (let s = 0; s < k; s++) {
+        const value = values[s];
+        if (value === null || value === undefined || !Number.isFinite(value)) continue;
+        const at = used[s] ?? 0;
+        samples[s]![at] = value;
+        used[s] = at + 1;
+      }
+    }
+  }
+  return input.estimates.map((estimate, s) => summarize(estimate, samples[s]!, used[s] ?? 0, input, checked));
+}

@@ -45,11 +45,25 @@ export { agreementWeights, type WeightScheme } from './weights.ts';
 export type { AgreementResult } from './multi-rater.ts';
 export {
   bootstrapAlpha,
+  bootstrapResample,
   bootstrapStatistic,
   quantileSorted,
   DEFAULT_REPLICATES,
   type BootstrapAlphaInput,
+  type BootstrapResampleInput,
   type BootstrapOptions,
   type BootstrapResult,
 } from './bootstrap.ts';
 export { createRandom, type RandomSource } from './random.ts';
+export {
+  bootstrapUnitizingAlpha,
+  unitizingAlpha,
+  type Continuum,
+  type PerValueAlpha,
+  type Unit,
+  type UnitizingAlphaInput,
+  type UnitizingAlphaResult,
+  type UnitizingCoefficient,
+  type UnitizingBootstrap,
+} from './unitizing-alpha.ts';
+export { positionalDistance, unitizingAlpha2004, type CategoryAlpha2004, type CategoryUnit, type UnitizingAlpha2004Input, type UnitizingAlpha2004Result } from './unitizing-alpha-2004.ts';

@@ -12,7 +12,7 @@ export const COLLAB_TOKEN_PARAM = 'token';
 /** How long a ws token may be used to open connections. */
 export const WS_TOKEN_TTL_MS = 60_000;
 
-export type DocName = { kind: 'item'; itemId: string } | { kind: 'coding'; itemId: string; coderId: string };
+export type DocName = { kind: 'item'; itemId: string } | { kind: 'coding'; itemId: string; coderId: string } | { kind: 'joint'; itemId: string };
 
 const ID = /^[a-z]{3}_[a-z2-7]{16}$/;
 
@@ -20,15 +20,24 @@ const ID = /^[a-z]{3}_[a-z2-7]{16}$/;
 export const itemDocName = (itemId: string) => `item:${itemId}`;
 /** One coder's values on an item. */
 export const codingDocName = (itemId: string, coderId: string) => `coding:${itemId}:${coderId}`;
+/**
+ * The joint layer of an item (issue 13, item 4): the values its coders change together in a
+ * joint session, apart from their own (frozen, blind) submissions. Opened only once the item
+ * is in the joint phase, by its coders and the managers.
+ */
+export const jointDocName = (itemId: string) => `joint:${itemId}`;
 
 export function formatDocName(doc: DocName): string {
-  return doc.kind === 'item' ? itemDocName(doc.itemId) : codingDocName(doc.itemId, doc.coderId);
+  if (doc.kind === 'item') return itemDocName(doc.itemId);
+  if (doc.kind === 'joint') return jointDocName(doc.itemId);
+  return codingDocName(doc.itemId, doc.coderId);
 }
 
-/** Parses a document name; null for anything that is not exactly one of the two shapes. */
+/** Parses a document name; null for anything that is not exactly one of the three shapes. */
 export function parseDocName(name: string): DocName | null {
   const parts = name.split(':');
   if (parts[0] === 'item' && parts.length === 2 && ID.test(parts[1]!)) return { kind: 'item', itemId: parts[1]! };
+  if (parts[0] === 'joint' && parts.length === 2 && ID.test(parts[1]!)) return { kind: 'joint', itemId: parts[1]! };
   if (parts[0] === 'coding' && parts.length === 3 && ID.test(parts[1]!) && ID.test(parts[2]!)) {
     return { kind: 'coding', itemId: parts[1]!, coderId: parts[2]! };
   }
@@ -59,6 +68,12 @@ export const CODING_DOC = {
    * projection reads `values` only.
    */
   annotations: 'annotations',
+} as const;
+
+/** Root types of a joint document. */
+export const JOINT_DOC = {
+  /** Y.Map of field key → CodingValue: the values the session agrees on so far (drafts; the editor's decision is recorded apart). */
+  values: 'values',
 } as const;
 
 /**

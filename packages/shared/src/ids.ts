@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   annotation: 'ann',
   passwordReset: 'pwr',
   token: 'tok',
+  attachment: 'att',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

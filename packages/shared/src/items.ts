@@ -57,6 +57,8 @@ export const IMPORT_TARGETS = [
   'translationLanguage',
   'translationTitle',
   'translationBody',
+  /** Airtable attachment cells (`name (url), …`): recorded as attachment links, never fetched. */
+  'attachments',
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 

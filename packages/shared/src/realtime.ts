@@ -54,6 +54,11 @@ export interface ServerToClientEvents {
   'comment:added': (e: { projectId: string; itemId: string; comment: Comment }) => void;
   /** An adjudication was recorded (status 'decided') or reopened: sent to managers (who may read adjudications). */
   'adjudication:changed': (e: { projectId: string; itemId: string; fieldKey: string; status: 'decided' | 'reopened' }) => void;
+  /**
+   * A decision was recorded or reopened on an item in a joint session: sent to the session (the
+   * item's coders and the managers) so everyone in it sees it live. No value: they read it.
+   */
+  'session:decision': (e: { projectId: string; itemId: string; fieldKey: string; status: 'decided' | 'reopened' }) => void;
   /** Codings changed in a way dashboards show (a submit, a reveal); carries no values. */
   'codings:changed': (e: { projectId: string }) => void;
   /** The project's presence list, whole, after every change. Item ids only. */

@@ -40,6 +40,9 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
       send(io, 'codings:changed', { projectId });
       return;
     }
+    case 'codings.changed':
+      send(io, 'codings:changed', { projectId: event.projectId });
+      return;
     case 'item.phaseChanged': {
       const { projectId, itemId, from, to } = event;
       send(io, 'item:phase', { projectId, itemId, phase: to });
@@ -57,7 +60,10 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
     }
     case 'adjudication.changed': {
       const { projectId, itemId, fieldKey, status } = event;
-      send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status });
+      const facts = await commentAudienceFacts(deps.ctx, projectId, itemId);
+      send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status }, facts);
+      // In a joint session everyone in it hears of the decision (the phase as it is at delivery).
+      if (facts.phase === 'joint') send(io, 'session:decision', { projectId, itemId, fieldKey, status }, facts);
       return;
     }
     case 'member.accessChanged': {

@@ -4,6 +4,7 @@ import { adjudicationInput, adjudicationListQuery, adjudicationSchema, csvDownlo
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { adjudicate } from '../services/adjudications/adjudicate.ts';
 import { listAdjudications } from '../services/adjudications/list-adjudications.ts';
+import { listItemDecisions } from '../services/adjudications/item-decisions.ts';
 import { reopenAdjudication } from '../services/adjudications/reopen-adjudication.ts';
 import { exportGoldCsv, goldWideLocation } from '../services/export/gold-export.ts';
 import { csvResponses, sendCsv } from './downloads.ts';
@@ -26,6 +27,13 @@ const routes = {
     summary: 'Reopen a decision; it leaves the gold dataset until decided again',
     request: { params: decisionParams },
     responses: { 200: jsonContent(adjudicationSchema), ...errors, ...conflict },
+  }),
+  itemDecisions: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}/adjudications',
+    summary: "The decisions on one item, for everyone in its joint session: managers and the item's coders, once it is no longer coded blind",
+    request: { params: itemParams },
+    responses: { 200: jsonContent(z.array(adjudicationSchema)), ...errors },
   }),
   list: createRoute({
     method: 'get',
@@ -53,6 +61,10 @@ export function adjudicationRoutes(deps: AppDeps) {
     .openapi(routes.reopen, async (c) => {
       const { projectId, itemId, fieldKey } = c.req.valid('param');
       return c.json(await reopenAdjudication(serviceContext(deps, c), projectId, itemId, fieldKey), 200);
+    })
+    .openapi(routes.itemDecisions, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await listItemDecisions(serviceContext(deps, c), projectId, itemId), 200);
     })
     .openapi(routes.list, async (c) =>
       c.json(await listAdjudications(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),

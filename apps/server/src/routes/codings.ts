@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { codingSchema, codingsUpsertInput } from '@concord/shared';
+import { codingSchema, codingsUpsertInput, reopenSubmissionInput, reopenSubmissionResultSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { getMyCodings, listItemCodings, saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
+import { reopenSubmission } from '../services/codings/reopen-submission.ts';
 import { errors, itemParams, jsonBody, jsonContent } from './schemas.ts';
 
 const conflict = { 409: errors[400] };
@@ -37,6 +38,13 @@ const routes = {
     request: { params: itemParams, query: z.object({ itemVersion: z.coerce.number().int().min(1).optional() }) },
     responses: { 200: jsonContent(z.object({ revealed: z.boolean() })), ...errors, ...conflict },
   }),
+  reopen: createRoute({
+    method: 'post',
+    path: '/{projectId}/items/{itemId}/codings/{coderId}/reopen',
+    summary: "Reopen one coder's submission (editors; reason required, audited); no longer blind if the item had left the independent phase",
+    request: { params: itemParams.extend({ coderId: text().max(100) }), body: jsonBody(reopenSubmissionInput) },
+    responses: { 200: jsonContent(reopenSubmissionResultSchema), ...errors, ...conflict },
+  }),
 };
 
 export function codingRoutes(deps: AppDeps) {
@@ -56,5 +64,9 @@ export function codingRoutes(deps: AppDeps) {
     .openapi(routes.submit, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       return c.json(await submitMyCodings(serviceContext(deps, c), projectId, itemId, c.req.valid('query').itemVersion), 200);
+    })
+    .openapi(routes.reopen, async (c) => {
+      const { projectId, itemId, coderId } = c.req.valid('param');
+      return c.json(await reopenSubmission(serviceContext(deps, c), projectId, itemId, coderId, c.req.valid('json')), 200);
     });
 }

@@ -6,6 +6,7 @@ import { exportCodebookCsv, exportCodebookJson, exportCodebookQdc } from '../ser
 import { exportCodingsCsv } from '../services/export/codings-export.ts';
 import { exportDiscussionCsv, loadDiscussion } from '../services/export/discussion-export.ts';
 import { exportRMatrixCsv, exportSpssKalphaCsv, exportSpssKalphaSyntax } from '../services/export/matrix-exports.ts';
+import { exportSpansCsv } from '../services/export/spans-export.ts';
 import { exportTidycommCsv } from '../services/export/tidycomm-export.ts';
 import { attachment as download, csvResponses as csv, fileResponses as file, sendCsv } from './downloads.ts';
 import { errors, projectParams } from './schemas.ts';
@@ -22,6 +23,14 @@ const routes = {
       params: projectParams,
       query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: text().max(100).optional() }).extend(csvDownloadQuery.shape),
     },
+    responses: csv('CSV'),
+  }),
+  spansCsv: createRoute({
+    method: 'get',
+    path: '/{projectId}/export/spans.csv',
+    summary:
+      "The coders' own span tags of revealed items (submitted coders): item, external_id, coder (pseudonym), field, frame, start, end (UTF-16 offsets into the item text, end exclusive), text",
+    request: { params: projectParams, query: csvDownloadQuery },
     responses: csv('CSV'),
   }),
   irr: createRoute({
@@ -104,6 +113,7 @@ export function exportRoutes(deps: AppDeps) {
       const body = await exportCodingsCsv(serviceContext(deps, c), projectId, query);
       return sendCsv(c, body, `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`, query.bom);
     })
+    .openapi(routes.spansCsv, async (c) => sendCsv(c, await exportSpansCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'spans.csv', c.req.valid('query').bom))
     .openapi(routes.irr, async (c) => {
       const { field, bom } = c.req.valid('query');
       return sendCsv(c, await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `irr-${field}.csv`, bom);

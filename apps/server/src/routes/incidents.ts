@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { incidentInput, incidentListSchema, incidentSchema, incidentUpdateInput, okSchema, text } from '@concord/shared';
+import { incidentDetailSchema, incidentInput, incidentListSchema, incidentSchema, incidentUpdateInput, okSchema, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { createIncident, deleteIncident, listIncidents, updateIncident } from '../services/items/incidents.ts';
+import { getIncident } from '../services/items/get-incident.ts';
 import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const incidentParams = projectParams.extend({ incidentId: text().max(100) });
@@ -13,6 +14,13 @@ const routes = {
     summary: 'The project\'s incidents with their dates and item counts (an item in several incidents counts under each)',
     request: { params: projectParams },
     responses: { 200: jsonContent(incidentListSchema), ...errors },
+  }),
+  incident: createRoute({
+    method: 'get',
+    path: '/{projectId}/incidents/{incidentId}',
+    summary: 'One incident with its item count and progress (items, coded, submitted, revealed), counted as the project\'s progress is for the caller',
+    request: { params: incidentParams },
+    responses: { 200: jsonContent(incidentDetailSchema), ...errors },
   }),
   createIncident: createRoute({
     method: 'post',
@@ -40,6 +48,10 @@ const routes = {
 export function incidentRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.incidents, async (c) => c.json({ incidents: await listIncidents(serviceContext(deps, c), c.req.valid('param').projectId) }, 200))
+    .openapi(routes.incident, async (c) => {
+      const { projectId, incidentId } = c.req.valid('param');
+      return c.json(await getIncident(serviceContext(deps, c), projectId, incidentId), 200);
+    })
     .openapi(routes.createIncident, async (c) =>
       c.json(await createIncident(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
     )

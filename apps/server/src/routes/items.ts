@@ -130,7 +130,7 @@ export function itemRoutes(deps: AppDeps) {
     })
     .openapi(routes.remove, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await deleteItem(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await deleteItem(serviceContext(deps, c), projectId, itemId, deps.config.attachments), 200);
     })
     .openapi(routes.restore, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
@@ -138,7 +138,7 @@ export function itemRoutes(deps: AppDeps) {
     })
     .openapi(routes.purge, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      await purgeItem(serviceContext(deps, c), projectId, itemId, c.req.valid('json'));
+      await purgeItem(serviceContext(deps, c), projectId, itemId, c.req.valid('json'), deps.config.attachments);
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.phase, async (c) => {

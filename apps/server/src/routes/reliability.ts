@@ -1,9 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { fieldDrilldownParams, fieldDrilldownQuery, fieldDrilldownSchema, reliabilityQuery, reliabilityReportSchema } from '@concord/shared';
+import { fieldDrilldownParams, fieldDrilldownQuery, fieldDrilldownSchema, reliabilityQuery, reliabilityReportSchema, spanReliabilityQuery, spanReliabilitySchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { createReliabilityCache } from '../services/reliability/cache.ts';
 import { getFieldDrilldown } from '../services/reliability/get-field-drilldown.ts';
 import { getReliability } from '../services/reliability/get-reliability.ts';
+import { getSpanReliability } from '../services/spans/span-reliability.ts';
 import { errors, jsonContent, projectParams } from './schemas.ts';
 
 const report = createRoute({
@@ -23,11 +24,21 @@ const drilldown = createRoute({
   responses: { 200: jsonContent(fieldDrilldownSchema), ...errors },
 });
 
+const spans = createRoute({
+  method: 'get',
+  path: '/{projectId}/reliability/spans',
+  summary:
+    "Span agreement per taggable field: Krippendorff's unitizing alphas (u, |u, cu; per frame u and (k)u; per coder pair and incident) over the coders' own span tags of revealed items, blind coders only, with seeded bootstrap CIs over items; `definition` says which definition is used",
+  request: { params: projectParams, query: spanReliabilityQuery },
+  responses: { 200: jsonContent(spanReliabilitySchema), ...errors },
+});
+
 export function reliabilityRoutes(deps: AppDeps) {
   // One cache per app; entries are keyed by the project's data version, so they never go stale.
   const cache = createReliabilityCache();
   return newRouter()
     .openapi(report, async (c) => c.json(await getReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
+    .openapi(spans, async (c) => c.json(await getSpanReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
     .openapi(drilldown, async (c) => {
       const { projectId, fieldKey } = c.req.valid('param');
       return c.json(await getFieldDrilldown(serviceContext(deps, c), projectId, fieldKey, c.req.valid('query'), { cache }), 200);

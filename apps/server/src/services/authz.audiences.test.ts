@@ -12,14 +12,13 @@ const projectId = 'prj_1';
 const itemId = 'itm_1';
 
 /** Roles (of a member other than the event's subject) that receive each event not about comments. */
-const BY_ROLE: Record<Exclude<ServerEventName, 'comment:added'>, readonly Role[]> = {
+const BY_ROLE: Record<Exclude<ServerEventName, 'comment:added' | 'adjudication:changed' | 'session:decision'>, readonly Role[]> = {
   'item:phase': ROLES,
   'session:opened': ROLES,
   'session:closed': ROLES,
   'codings:changed': ROLES,
   'project:presence': ROLES,
   'item:submitted': ['owner', 'methodologist', 'editor'],
-  'adjudication:changed': ['owner', 'methodologist', 'editor'],
   'project:removed': [],
 };
 
@@ -30,13 +29,12 @@ const AUDIENCES: Record<keyof typeof BY_ROLE, EventAudience> = {
   'codings:changed': audienceOf('codings:changed', { projectId }),
   'project:presence': audienceOf('project:presence', { projectId, users: [] }),
   'item:submitted': audienceOf('item:submitted', { projectId, itemId, coderId: SUBJECT }),
-  'adjudication:changed': audienceOf('adjudication:changed', { projectId, itemId, fieldKey: 'tone', status: 'decided' }),
   'project:removed': audienceOf('project:removed', { projectId }, { userId: SUBJECT }),
 };
 
 describe('event audiences by role', () => {
   it('has a rule for every server event', () => {
-    expect(Object.keys(EVENT_AUDIENCES).sort()).toEqual([...Object.keys(BY_ROLE), 'comment:added'].sort());
+    expect(Object.keys(EVENT_AUDIENCES).sort()).toEqual([...Object.keys(BY_ROLE), 'comment:added', 'adjudication:changed', 'session:decision'].sort());
   });
 
   for (const [event, roles] of Object.entries(BY_ROLE) as [keyof typeof BY_ROLE, readonly Role[]][]) {
@@ -93,5 +91,50 @@ describe('comment:added audience', () => {
   it('joint and revealed: every member', () => {
     expect(readers('usr_a', 'joint')).toEqual(members.map((m) => m.userId));
     expect(readers('usr_a', 'revealed')).toEqual(members.map((m) => m.userId));
+  });
+});
+
+describe('adjudication:changed audience', () => {
+  // Coder A codes the item, coder B does not; the editor decides.
+  const members = [
+    { userId: 'usr_a', role: 'coder' as const },
+    { userId: 'usr_b', role: 'coder' as const },
+    { userId: 'usr_owner', role: 'owner' as const },
+    { userId: 'usr_meth', role: 'methodologist' as const },
+    { userId: 'usr_editor', role: 'editor' as const },
+  ];
+  const receivers = (phase: Phase) => {
+    const audience = audienceOf('adjudication:changed', { projectId, itemId, fieldKey: 'tone', status: 'decided' }, { members, itemCoders: new Set(['usr_a']), phase });
+    return members.filter((m) => inAudience(audience, m)).map((m) => m.userId);
+  };
+
+  it("revealed: the managers and the item's coders, never a coder of other items", () => {
+    expect(receivers('revealed')).toEqual(['usr_a', 'usr_owner', 'usr_meth', 'usr_editor']);
+  });
+  it('independent (an item reset after a decision): the managers only', () => {
+    expect(receivers('independent')).toEqual(['usr_owner', 'usr_meth', 'usr_editor']);
+  });
+});
+
+describe('session:decision audience', () => {
+  const members = [
+    { userId: 'usr_a', role: 'coder' as const },
+    { userId: 'usr_b', role: 'coder' as const },
+    { userId: 'usr_owner', role: 'owner' as const },
+    { userId: 'usr_meth', role: 'methodologist' as const },
+    { userId: 'usr_editor', role: 'editor' as const },
+  ];
+  const itemCoders = new Set(['usr_a']);
+  const receivers = (phase: Phase) => {
+    const audience = audienceOf('session:decision', { projectId, itemId, fieldKey: 'tone', status: 'decided' }, { members, itemCoders, phase });
+    return members.filter((m) => inAudience(audience, m)).map((m) => m.userId);
+  };
+
+  it("joint: the item's coders and the managers, not the project's other coders", () => {
+    expect(receivers('joint')).toEqual(['usr_a', 'usr_owner', 'usr_meth', 'usr_editor']);
+  });
+  it('outside a joint session: nobody', () => {
+    expect(receivers('independent')).toEqual([]);
+    expect(receivers('revealed')).toEqual([]);
   });
 });

@@ -36,9 +36,13 @@ export const POLICY: Record<Action, readonly Role[]> = {
   'assignments.manage': ['owner', 'methodologist', 'editor'],
   'codings.writeOwn': ALL,
   'codings.readRevealed': MANAGERS,
+  /** Reopen one coder's submission (with a reason, audited): the editor's, as decisions are. */
+  'codings.reopen': ['owner', 'editor'],
   'phase.manage': ['owner', 'editor'],
   'adjudications.read': MANAGERS,
   'adjudications.write': ['owner', 'editor'],
+  /** Import a calibration answer key (gold values): the managers who set up calibration rounds. */
+  'gold.write': MANAGERS,
   'comments.write': ALL,
   'export.read': MANAGERS,
   /** The key from coder pseudonyms (C1, C2…) to people: who coded is the owner's to know. */
@@ -206,7 +210,7 @@ export type EventAudience =
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
-/** What the comment rule needs at delivery: the project's members, the item's coders, its current phase. */
+/** What the comment, adjudication and session rules need at delivery: the project's members, the item's coders, its current phase. */
 export interface CommentAudienceFacts {
   members: readonly { userId: string; role: Role }[];
   itemCoders: ReadonlySet<string>;
@@ -228,11 +232,25 @@ export const EVENT_AUDIENCES = {
   'project:presence': () => PROJECT,
   /** Not the whole project: "B submitted item X" would tell coders who else codes X. */
   'item:submitted': (e: ServerEventPayload<'item:submitted'>) => ({ kind: 'memberAndAction', userId: e.coderId, action: 'assignments.manage' }),
-  'adjudication:changed': () => ({ kind: 'roleAction', action: 'adjudications.read' }),
+  /**
+   * Managers, and the item's coders once they may read its disagreement (mayReadDisagreement):
+   * ids and a status, no value, so a coder's inbox and calibration feedback follow decisions.
+   */
+  'adjudication:changed': (_e: ServerEventPayload<'adjudication:changed'>, facts: CommentAudienceFacts) => ({
+    kind: 'members',
+    userIds: facts.members
+      .filter((m) => can(m.role, 'adjudications.read') || mayReadDisagreement({ viewerRole: m.role, viewerIsItemCoder: facts.itemCoders.has(m.userId), phase: facts.phase }))
+      .map((m) => m.userId),
+  }),
   /** Those who may list the comment now (mayReadCommentOf, with the item's phase at delivery). */
   'comment:added': (e: ServerEventPayload<'comment:added'>, facts: CommentAudienceFacts) => ({
     kind: 'members',
     userIds: facts.members.filter((m) => mayReadCommentOf(commentViewer(m, e.comment, facts))).map((m) => m.userId),
+  }),
+  /** Everyone in the joint session: the item's coders and the managers, only while the item is joint. */
+  'session:decision': (_e: ServerEventPayload<'session:decision'>, facts: CommentAudienceFacts) => ({
+    kind: 'members',
+    userIds: facts.phase === 'joint' ? facts.members.filter((m) => facts.itemCoders.has(m.userId) || can(m.role, 'codings.readRevealed')).map((m) => m.userId) : [],
   }),
   /** Only the member whose access changed. */
   'project:removed': (_e: ServerEventPayload<'project:removed'>, facts: { userId: string }) => ({ kind: 'members', userIds: [facts.userId] }),

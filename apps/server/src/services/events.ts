@@ -13,6 +13,8 @@ export type DomainEvent =
   | { type: 'coding.submitted'; projectId: string; itemId: string; coderId: string; revealed: boolean }
   /** An item's phase changed: a joint session opened (to 'joint') or closed (from 'joint'), a reveal, a reset. */
   | { type: 'item.phaseChanged'; projectId: string; itemId: string; from: Phase; to: Phase }
+  /** Codings changed in a way dashboards show, other than a submit (a reopened submission). */
+  | { type: 'codings.changed'; projectId: string }
   | { type: 'comment.added'; projectId: string; itemId: string; comment: Comment }
   | { type: 'adjudication.changed'; projectId: string; itemId: string; fieldKey: string; status: 'decided' | 'reopened' }
   /** A member's role changed or they were removed. */

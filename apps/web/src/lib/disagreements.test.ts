@@ -1,12 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { handleOf, inboxApiQuery, inboxNeighbours, mentionParts, moveSelection, parseInboxFilters, severityPercent } from './disagreements.ts';
+import { groupByItem, handleOf, inboxApiQuery, inboxNeighbours, inboxPageSearch, mentionParts, moveSelection, parseInboxFilters, severityPercent } from './disagreements.ts';
 
 describe('inbox filters', () => {
   it('read the URL, default to open, and leave empty filters out of the API query', () => {
     const f = parseInboxFilters(new URLSearchParams('field=civic_impact&coder=&status=bogus'));
-    expect(f).toEqual({ field: 'civic_impact', incident: '', coder: '', status: 'open' });
-    expect(inboxApiQuery(f)).toEqual({ status: 'open', field: 'civic_impact' });
-    expect(inboxApiQuery(parseInboxFilters(new URLSearchParams('incident=inc_1&coder=a@b.c&status=all')))).toEqual({ status: 'all', incident: 'inc_1', coder: 'a@b.c' });
+    expect(f).toEqual({ field: 'civic_impact', incident: '', coder: '', status: 'open', page: 1 });
+    expect(inboxApiQuery(f)).toEqual({ status: 'open', group: 'item', field: 'civic_impact' });
+    expect(inboxApiQuery(parseInboxFilters(new URLSearchParams('incident=inc_1&coder=a@b.c&status=all')))).toEqual({ status: 'all', group: 'item', incident: 'inc_1', coder: 'a@b.c' });
+  });
+
+  it('page by whole items: page 3 skips 50 items; a bad page is page 1', () => {
+    const f = parseInboxFilters(new URLSearchParams('status=all&page=3'));
+    expect(f.page).toBe(3);
+    expect(inboxApiQuery(f, true)).toEqual({ status: 'all', group: 'item', limit: '25', offset: '50' });
+    expect(parseInboxFilters(new URLSearchParams('page=-2')).page).toBe(1);
+    expect(parseInboxFilters(new URLSearchParams('page=x')).page).toBe(1);
+    expect(inboxPageSearch('?status=all&page=3', 1)).toBe('?status=all');
+    expect(inboxPageSearch('?status=all', 2)).toBe('?status=all&page=2');
+  });
+});
+
+describe('grouping by item', () => {
+  it('gathers consecutive rows of an item and keeps each row’s index in the list', () => {
+    const rows = [{ itemId: 'a' }, { itemId: 'a' }, { itemId: 'b' }, { itemId: 'c' }, { itemId: 'c' }];
+    expect(groupByItem(rows).map((g) => [g.itemId, g.rows.map((r) => r.index)])).toEqual([
+      ['a', [0, 1]],
+      ['b', [2]],
+      ['c', [3, 4]],
+    ]);
+    expect(groupByItem([])).toEqual([]);
   });
 });
 

@@ -7,12 +7,17 @@ import { memberHandles, mentionHandles } from '@concord/shared';
 export const INBOX_STATUSES = ['open', 'decided', 'all'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
-/** The inbox filters as they appear in the page URL (?field=&incident=&coder=&status=). */
+/** Items per inbox page: a page holds whole items, each with all its disagreements. */
+export const INBOX_PAGE_ITEMS = 25;
+
+/** The inbox filters as they appear in the page URL (?field=&incident=&coder=&status=&page=). */
 export interface InboxFilters {
   field: string;
   incident: string;
   coder: string;
   status: InboxStatus;
+  /** 1-based page of items. */
+  page: number;
 }
 
 /** Reads the filters; unknown status values fall back to "open" (what an editor works through). */
@@ -23,16 +28,45 @@ export function parseInboxFilters(params: URLSearchParams): InboxFilters {
     incident: params.get('incident')?.trim() ?? '',
     coder: params.get('coder')?.trim() ?? '',
     status: (INBOX_STATUSES as readonly string[]).includes(status) ? (status as InboxStatus) : 'open',
+    page: Math.max(1, Math.floor(Number(params.get('page'))) || 1),
   };
 }
 
-/** The query for GET /api/projects/:projectId/disagreements; empty filters are left out. */
-export function inboxApiQuery(filters: InboxFilters): Record<string, string> {
-  const query: Record<string, string> = { status: filters.status };
+/**
+ * The query for GET /api/projects/:projectId/disagreements, grouped by item; empty filters are
+ * left out. `paged`: only the filters' page of items (the inbox), else every item (the detail
+ * page's previous/next, in the same order).
+ */
+export function inboxApiQuery(filters: InboxFilters, paged = false): Record<string, string> {
+  const query: Record<string, string> = { status: filters.status, group: 'item' };
   if (filters.field) query.field = filters.field;
   if (filters.incident) query.incident = filters.incident;
   if (filters.coder) query.coder = filters.coder;
+  if (paged) {
+    query.limit = String(INBOX_PAGE_ITEMS);
+    query.offset = String((filters.page - 1) * INBOX_PAGE_ITEMS);
+  }
   return query;
+}
+
+/** Consecutive rows of one item (the API groups them), in order, for the inbox's item sections. */
+export function groupByItem<T extends { itemId: string }>(rows: readonly T[]): { itemId: string; rows: { row: T; index: number }[] }[] {
+  const groups: { itemId: string; rows: { row: T; index: number }[] }[] = [];
+  rows.forEach((row, index) => {
+    const last = groups[groups.length - 1];
+    if (last && last.itemId === row.itemId) last.rows.push({ row, index });
+    else groups.push({ itemId: row.itemId, rows: [{ row, index }] });
+  });
+  return groups;
+}
+
+/** The inbox URL of `page` under the current search (other parameters kept; page 1 drops it). */
+export function inboxPageSearch(search: string, page: number): string {
+  const params = new URLSearchParams(search);
+  if (page <= 1) params.delete('page');
+  else params.set('page', String(page));
+  const s = params.toString();
+  return s ? `?${s}` : '?';
 }
 
 /** A severity (0..1) as a whole percentage, for the bar and the number beside it. */

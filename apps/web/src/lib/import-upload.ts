@@ -1,4 +1,4 @@
-import type { DateOrder, ImportCheck, ImportMapping, ImportResult } from '@concord/shared';
+import type { DateOrder, ImportCheck, ImportCodesInput, ImportMapping, ImportResult } from '@concord/shared';
 import { api } from './api.ts';
 import { toApiError } from './errors.ts';
 
@@ -6,6 +6,8 @@ export interface ImportRequest {
   origin: string;
   projectId: string;
   mapping: ImportMapping;
+  /** Columns holding codes already made, and whose they are. */
+  codes?: ImportCodesInput | undefined;
   skipRows: readonly number[];
   /** How the file's slash dates read, once the person has chosen. */
   dateOrder?: DateOrder | undefined;
@@ -17,6 +19,7 @@ export interface ImportRequest {
 function query(req: ImportRequest) {
   return {
     mapping: JSON.stringify(req.mapping),
+    ...(req.codes ? { codes: JSON.stringify(req.codes) } : {}),
     filename: req.filename.slice(0, 300),
     ...(req.skipRows.length ? { skipRows: req.skipRows.join(',') } : {}),
     ...(req.dateOrder ? { dateOrder: req.dateOrder } : {}),

@@ -10,6 +10,7 @@ export interface ItemFormValues {
   title: string;
   externalId: string;
   url: string;
+  archivedUrl: string;
   platform: Platform | '';
   author: string;
   publishedAt: string;
@@ -33,6 +34,7 @@ export function formValuesOf(item: Item | null): ItemFormValues {
     title: item?.title ?? '',
     externalId: item?.externalId ?? '',
     url: item?.url ?? '',
+    archivedUrl: item?.archivedUrl ?? '',
     platform: item?.platform ?? '',
     author: item?.author ?? '',
     publishedAt: item?.publishedAt ? item.publishedAt.slice(0, 10) : '',
@@ -59,6 +61,7 @@ export function checkItemForm(values: ItemFormValues): { input: ItemInput } | { 
     title: values.title,
     externalId: orNull(values.externalId),
     url: orNull(values.url),
+    archivedUrl: orNull(values.archivedUrl),
     platform: values.platform === '' ? null : values.platform,
     author: orNull(values.author),
     publishedAt: orNull(values.publishedAt),

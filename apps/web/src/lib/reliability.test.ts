@@ -17,10 +17,17 @@ describe('coef', () => {
 describe('filters in the URL', () => {
   it('round-trips incident, round and a de-duplicated coder list, leaving empty ones out', () => {
     const f = parseReliabilityFilters(new URLSearchParams('incident=inc_1&round=&coders=a@x, b@x,a@x,'));
-    expect(f).toEqual({ incident: 'inc_1', round: '', coders: ['a@x', 'b@x'] });
+    expect(f).toEqual({ incident: 'inc_1', round: '', coders: ['a@x', 'b@x'], includeImported: false });
     expect(reliabilityApiQuery(f)).toEqual({ incident: 'inc_1', coders: 'a@x,b@x' });
     expect(reliabilitySearch(f)).toBe('?incident=inc_1&coders=a%40x%2Cb%40x');
     expect(reliabilitySearch(parseReliabilityFilters(new URLSearchParams('')))).toBe('');
+  });
+
+  it('carries the choice to include imported codings only when made', () => {
+    const f = parseReliabilityFilters(new URLSearchParams('includeImported=true'));
+    expect(f.includeImported).toBe(true);
+    expect(reliabilityApiQuery(f)).toEqual({ includeImported: 'true' });
+    expect(parseReliabilityFilters(new URLSearchParams('includeImported=1')).includeImported).toBe(false);
   });
 });
 

@@ -51,6 +51,8 @@ export interface ReliabilityFilters {
   round: string;
   /** Coder emails (or ids). */
   coders: string[];
+  /** Count imported codings too (the methodologist's explicit choice). */
+  includeImported: boolean;
 }
 
 export function parseReliabilityFilters(params: URLSearchParams): ReliabilityFilters {
@@ -58,15 +60,16 @@ export function parseReliabilityFilters(params: URLSearchParams): ReliabilityFil
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-  return { incident: params.get('incident') ?? '', round: params.get('round') ?? '', coders: [...new Set(coders)] };
+  return { incident: params.get('incident') ?? '', round: params.get('round') ?? '', coders: [...new Set(coders)], includeImported: params.get('includeImported') === 'true' };
 }
 
 /** The API query for the filters (empty ones left out). */
-export function reliabilityApiQuery(f: ReliabilityFilters): { incident?: string; round?: string; coders?: string } {
+export function reliabilityApiQuery(f: ReliabilityFilters): { incident?: string; round?: string; coders?: string; includeImported?: 'true' } {
   return {
     ...(f.incident ? { incident: f.incident } : {}),
     ...(f.round ? { round: f.round } : {}),
     ...(f.coders.length ? { coders: f.coders.join(',') } : {}),
+    ...(f.includeImported ? { includeImported: 'true' as const } : {}),
   };
 }
 

@@ -41,6 +41,11 @@ export const assignments = pgTable(
      */
     blind: boolean('blind').notNull().default(true),
     submittedAt: timestamptz('submitted_at'),
+    /**
+     * Set when an editor reopened this coder's submission (reason in the audit log): her coding
+     * is editable again even on a revealed item, until she submits again.
+     */
+    reopenedAt: timestamptz('reopened_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [unique('assignments_item_coder_uq').on(t.itemId, t.coderId), index('assignments_coder_idx').on(t.projectId, t.coderId)],

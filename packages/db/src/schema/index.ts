@@ -5,3 +5,5 @@ export * from './coding.ts';
 export * from './collab.ts';
 export * from './mail.ts';
 export * from './pseudonyms.ts';
+export * from './attachments.ts';
+export * from './gold.ts';

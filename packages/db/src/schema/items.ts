@@ -49,6 +49,8 @@ export const items = pgTable(
     externalId: text('external_id'),
     title: text('title').notNull(),
     url: text('url'),
+    /** An archived copy of the original (Wayback Machine, archive.today…). */
+    archivedUrl: text('archived_url'),
     platform: text('platform').$type<Platform>(),
     author: text('author'),
     publishedAt: timestamptz('published_at'),

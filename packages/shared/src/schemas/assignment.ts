@@ -46,6 +46,8 @@ export const assignmentSchema = z.object({
   submittedAt: text().nullable(),
   /** False once the item left the independent phase before this coder submitted: her codings are not blind. */
   blind: z.boolean(),
+  /** Set when an editor reopened this coder's submission: editable again (even on a revealed item) until she resubmits. */
+  reopenedAt: text().nullable(),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;
 

@@ -4,6 +4,7 @@ import { DATE_ORDERS, IMPORT_ACTIONS, IMPORT_TARGETS, PLATFORMS } from '../items
 import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
 import { QUEUE_STATUSES } from './queue-status.ts';
+import { importCodesCheckSchema, importCodesResultSchema } from './import-codes.ts';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
 
@@ -23,6 +24,8 @@ const itemFields = z.object({
   externalId: text().trim().max(300).nullable(),
   title: text().trim().min(1).max(2000),
   url: httpUrlSchema.nullable(),
+  /** An archived copy of the original (Wayback Machine, archive.today…), for when the post is taken down. */
+  archivedUrl: httpUrlSchema.nullable(),
   platform: z.enum(PLATFORMS).nullable(),
   author: text().trim().max(500).nullable(),
   publishedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable(),
@@ -45,6 +48,7 @@ const itemFields = z.object({
 export const itemInput = itemFields.extend({
   externalId: itemFields.shape.externalId.default(null),
   url: itemFields.shape.url.default(null),
+  archivedUrl: itemFields.shape.archivedUrl.optional(),
   platform: itemFields.shape.platform.default(null),
   author: itemFields.shape.author.default(null),
   publishedAt: itemFields.shape.publishedAt.default(null),
@@ -71,6 +75,7 @@ export const itemSchema = z.object({
   externalId: text().nullable(),
   title: text(),
   url: text().nullable(),
+  archivedUrl: text().nullable(),
   platform: z.enum(PLATFORMS).nullable(),
   author: text().nullable(),
   publishedAt: text().nullable(),
@@ -185,6 +190,8 @@ export const importResultSchema = z.object({
   incidentsCreated: z.number().int(),
   /** The rows left out because they were asked to be skipped. */
   skipped: z.array(z.number().int()),
+  /** With `codes`: the coder's imported codings. */
+  codes: importCodesResultSchema.optional(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
@@ -226,6 +233,8 @@ export const importCheckSchema = z.object({
   }),
   problemCount: z.number().int(),
   problems: z.array(z.object({ row: z.number().int().optional(), column: text().optional(), message: text() })),
+  /** With `codes`: each code column's labels and allowed codes, and what would be written. */
+  codes: importCodesCheckSchema.optional(),
 });
 export type ImportCheck = z.infer<typeof importCheckSchema>;
 

@@ -154,3 +154,10 @@ export const incidentSchema = z.object({
 });
 export const incidentListSchema = z.object({ incidents: z.array(incidentSchema) });
 export type Incident = z.infer<typeof incidentSchema>;
+
+/**
+ * One incident with how far its items are coded, counted as the project's progress is (the
+ * same `scope`): managers see the incident's totals, other members their own work on it.
+ */
+export const incidentDetailSchema = incidentSchema.extend({ progress: projectProgressSchema });
+export type IncidentDetail = z.infer<typeof incidentDetailSchema>;

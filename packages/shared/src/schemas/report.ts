@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { text } from './common.ts';
 import { FIELD_TYPES, fieldKeySchema } from './codebook.ts';
 import { fieldReliabilitySchema, MAX_BOOTSTRAP_REPLICATES } from './review.ts';
+import { spanReliabilitySchema } from './spans.ts';
 import type { Action } from '../roles.ts';
 
 export const reportQuery = z.object({
@@ -46,6 +47,8 @@ export const reportSchema = z.object({
   /** The coders as the exports name them: pseudonyms (C1, C2…) unless the project shows names. */
   coders: z.array(z.object({ label: text() })),
   fields: z.array(reportFieldSchema),
+  /** Span agreement (unitizing alphas) per taggable field; pairs name coders by pseudonym. */
+  spans: spanReliabilitySchema.extend({ paragraph: text() }),
   hash: z.object({
     algorithm: z.literal('sha256'),
     value: text(),
@@ -108,6 +111,7 @@ export const EXPORT_FILES: readonly ExportFile[] = [
   { id: 'final-json', path: 'export/final.json', label: 'Final dataset (JSON)', perField: false },
   { id: 'codings-long', path: 'export/codings.csv?layout=long', label: 'Codings, long (unit, coder, field, value, item columns)', perField: false },
   { id: 'codings-xlsx', path: 'export/codings.xlsx', label: 'Codings, long (Excel)', perField: false },
+  { id: 'spans', path: 'export/spans.csv', label: 'Span tags (item, external id, coder, field, frame, start, end, text): the coders’ own tags of revealed items', perField: false },
   { id: 'codings-wide', path: 'export/codings.csv?layout=wide', label: 'Codings, wide (item columns, a column per coder)', perField: true },
   { id: 'items', path: 'export/items.csv', label: 'Items (external id, title, incidents, platform, date, link): goes with the R and SPSS files', perField: false },
   { id: 'irr', path: 'export/irr.csv', label: 'R irr (units x coders, numeric codes)', perField: true, fieldTypes: SINGLE_VALUED },

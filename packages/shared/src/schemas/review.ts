@@ -41,6 +41,11 @@ export const reliabilityQuery = z.object({
   /** Bootstrap replicates for the CI of the main coefficient; 0 skips the bootstrap. */
   bootstrap: z.coerce.number().int().min(0).max(MAX_BOOTSTRAP_REPLICATES).default(1000),
   seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Count imported codings (rounds of type `imported`) too: the methodologist's explicit choice; left out by default. */
+  includeImported: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 export type ReliabilityQuery = z.infer<typeof reliabilityQuery>;
 
@@ -106,6 +111,8 @@ export const fieldReliabilitySchema = z.object({
   verdict: z.enum(VERDICTS),
   /** Submitted codings (cells) of revealed items left out because they were not made blind. */
   excluded_not_blind: z.number().int(),
+  /** Submitted codings (cells) of revealed items left out because they were imported (a round of type `imported`); 0 with `includeImported`. */
+  excluded_imported: z.number().int(),
 });
 export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
 
@@ -127,6 +134,11 @@ export const disagreementQuery = z.object({
   status: z.enum(['open', 'decided', 'all']).default('all'),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
   offset: z.coerce.number().int().min(0).default(0),
+  /**
+   * `item`: rows grouped by item (items ranked by their most severe disagreement, each item's rows
+   * together, most severe first), and `limit`/`offset` count items, so a page never splits one.
+   */
+  group: z.enum(['none', 'item']).default('none'),
 });
 export type DisagreementQuery = z.infer<typeof disagreementQuery>;
 
@@ -149,7 +161,13 @@ export const disagreementSchema = z.object({
 });
 export type Disagreement = z.infer<typeof disagreementSchema>;
 
-export const disagreementListSchema = z.object({ disagreements: z.array(disagreementSchema), total: z.number().int() });
+export const disagreementListSchema = z.object({
+  disagreements: z.array(disagreementSchema),
+  /** Disagreements matching the filters (all pages). */
+  total: z.number().int(),
+  /** Items with at least one of them (all pages). */
+  itemTotal: z.number().int(),
+});
 
 export const adjudicationInput = z.object({
   /** The consensus value; null records that the field has no value for this item. */

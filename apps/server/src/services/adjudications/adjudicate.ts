@@ -11,7 +11,7 @@ import { adjudicationOf, auditState, toAdjudication } from './adjudication-row.t
 
 /**
  * Records the consensus (gold) value of an item's field, with its rationale, or revises
- * it. Only on revealed items, so a decision never precedes independent coding; checked
+ * it. Only on revealed items and in joint sessions, so a decision never precedes independent coding; checked
  * against the current codebook. Codings are never touched: the reliability data stay
  * as the coders left them.
  */
@@ -21,34 +21,55 @@ export async function adjudicate(ctx: ServiceContext, projectId: string, itemId:
   const codebook = await loadCodebook(ctx, projectId);
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
-  if (item.phase !== 'revealed') {
-    throw new AppError('CONFLICT', `the item is in the ${item.phase} phase; adjudicate once it is revealed`);
+  // In a joint session too (issue 13, item 4): the session's decisions are recorded while it is open.
+  if (item.phase === 'independent') {
+    throw new AppError('CONFLICT', 'the item is in the independent phase; adjudicate in a joint session or once it is revealed');
   }
   const problem = input.value === null ? null : checkValue(field, input.value);
   if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ path: ['value'], message: problem }]);
 
-  return inTransaction(ctx, async (tx) => {
-    const before = await adjudicationOf(tx, itemId, fieldKey, true);
-    const decision = {
-      value: input.value,
-      rationale: input.rationale,
-      status: 'decided' as const,
-      codebookVersionId: codebook.versionId,
-      decidedBy: actor.userId,
-      decidedAt: new Date(),
-    };
-    const [after] = before
-      ? await tx.db.update(adjudications).set(decision).where(eq(adjudications.id, before.id)).returning()
-      : await tx.db.insert(adjudications).values({ id: newId('adjudication'), projectId, itemId, fieldKey, ...decision }).returning();
-    await audit(tx, {
-      projectId,
-      entity: 'adjudication',
-      entityId: `${itemId}:${fieldKey}`,
-      action: before ? 'revise' : 'decide',
-      before: auditState(before),
-      after: auditState(after!),
-    });
-    tx.events?.publish({ type: 'adjudication.changed', projectId, itemId, fieldKey, status: 'decided' });
-    return toAdjudication(after!, codebook.version);
+  return inTransaction(ctx, (tx) => writeDecision(tx, { projectId, itemId, fieldKey, value: input.value, rationale: input.rationale, codebook, deciderId: actor.userId }));
+}
+
+/**
+ * Writes (or revises) the decision on an item's field with its audit entry and event, in the
+ * caller's transaction: the one write path of adjudications and of reviews (services/review/),
+ * which mark theirs with `review` in the audit entry.
+ */
+export async function writeDecision(
+  tx: ServiceContext,
+  input: {
+    projectId: string;
+    itemId: string;
+    fieldKey: string;
+    value: AdjudicationInput['value'];
+    rationale: string;
+    codebook: { versionId: string; version: number };
+    deciderId: string;
+    review?: 'accept' | 'revise';
+  },
+): Promise<Adjudication> {
+  const { projectId, itemId, fieldKey, codebook } = input;
+  const before = await adjudicationOf(tx, itemId, fieldKey, true);
+  const decision = {
+    value: input.value,
+    rationale: input.rationale,
+    status: 'decided' as const,
+    codebookVersionId: codebook.versionId,
+    decidedBy: input.deciderId,
+    decidedAt: new Date(),
+  };
+  const [after] = before
+    ? await tx.db.update(adjudications).set(decision).where(eq(adjudications.id, before.id)).returning()
+    : await tx.db.insert(adjudications).values({ id: newId('adjudication'), projectId, itemId, fieldKey, ...decision }).returning();
+  await audit(tx, {
+    projectId,
+    entity: 'adjudication',
+    entityId: `${itemId}:${fieldKey}`,
+    action: before ? 'revise' : 'decide',
+    before: auditState(before),
+    after: { ...auditState(after!), ...(input.review ? { review: input.review } : {}) },
   });
+  tx.events?.publish({ type: 'adjudication.changed', projectId, itemId, fieldKey, status: 'decided' });
+  return toAdjudication(after!, codebook.version);
 }

@@ -117,5 +117,5 @@ export async function listAssignments(ctx: ServiceContext, projectId: string, fi
   if (filter.coder) where.push(eq(assignments.coderId, filter.coder));
   if (filter.item) where.push(eq(assignments.itemId, filter.item));
   const rows = await ctx.db.select().from(assignments).where(and(...where)).orderBy(asc(assignments.createdAt), asc(assignments.id));
-  return rows.map((r) => ({ id: r.id, itemId: r.itemId, coderId: r.coderId, roundId: r.roundId, submittedAt: iso(r.submittedAt), blind: r.blind }));
+  return rows.map((r) => ({ id: r.id, itemId: r.itemId, coderId: r.coderId, roundId: r.roundId, submittedAt: iso(r.submittedAt), blind: r.blind, reopenedAt: iso(r.reopenedAt) }));
 }

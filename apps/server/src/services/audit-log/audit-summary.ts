@@ -37,7 +37,9 @@ export function auditSummary(entry: { entity: AuditEntity; entityId: string; act
     const changed = changedKeys(entry.before, entry.after);
     if (changed.length > 0) details.push(`changed ${changed.join(', ')}`);
   }
-  if (entry.entity === 'import' && isObject(entry.after) && typeof entry.after.sha256 === 'string') details.push(`sha256 ${entry.after.sha256.slice(0, 12)}…`);
+  // An import's or a gold key's file, an attachment's bytes (a deleted attachment's hash is on the before side).
+  const hashed = [entry.after, entry.before].find((side): side is Json => isObject(side) && typeof side.sha256 === 'string');
+  if ((entry.entity === 'import' || entry.entity === 'attachment' || entry.entity === 'gold') && hashed) details.push(`sha256 ${String(hashed.sha256).slice(0, 12)}…`);
   details.push(...counts(entry.after));
   return `${entry.action} ${subject}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
 }

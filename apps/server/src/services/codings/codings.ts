@@ -12,6 +12,7 @@ import { audit } from '../audit.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadItem } from '../items/items.ts';
 import type { CollabDocs } from '../collab/docs.ts';
+import { codingFrozenReason } from '../collab/access.ts';
 
 type CodingRow = typeof codings.$inferSelect;
 
@@ -75,8 +76,8 @@ export async function saveMyCodings(
   const item = await loadItem(ctx, projectId, itemId);
   const assignment = await assignmentOf(ctx, itemId, actor.userId);
   if (!assignment) throw new AppError('FORBIDDEN', 'you are not assigned to this item');
-  if (assignment.submittedAt) throw new AppError('CONFLICT', 'you already submitted this item; its codings are final');
-  if (item.phase === 'revealed') throw new AppError('CONFLICT', 'this item is revealed; its codings are frozen');
+  const frozen = codingFrozenReason(item.phase, assignment);
+  if (frozen) throw new AppError('CONFLICT', assignment.submittedAt ? 'you already submitted this item; its codings are final' : frozen);
 
   const codebook = await loadCodebook(ctx, projectId);
   const fields = new Map(codebook.fields.map((f) => [f.key, f]));

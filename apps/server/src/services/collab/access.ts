@@ -50,9 +50,10 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   }
 
   const assigned = await ctx.db
-    .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt })
+    .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt, reopenedAt: assignments.reopenedAt })
     .from(assignments)
     .where(eq(assignments.itemId, doc.itemId));
+  if (doc.kind === 'joint') return jointAccess(base, assigned.some((a) => a.coderId === actor.userId));
   const coder = assigned.find((a) => a.coderId === doc.coderId);
   if (!coder) throw noSuchDocument();
   const viewerIsItemCoder = assigned.some((a) => a.coderId === actor.userId);
@@ -62,8 +63,22 @@ export async function resolveDocAccess(ctx: ServiceContext, name: string): Promi
   if (actor.userId !== doc.coderId || !can(role, 'codings.writeOwn')) {
     return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: "only its coder writes a coding document" } };
   }
-  const frozen = codingFrozenReason(item.phase, coder.submittedAt);
+  const frozen = codingFrozenReason(item.phase, coder);
   return frozen ? { ...base, mode: 'read', readOnly: { code: 'CONFLICT', reason: frozen } } : { ...base, mode: 'write', readOnly: null };
+}
+
+/**
+ * The joint layer (issue 13, item 4): exists for an item once it is in a joint session; the
+ * item's coders and the managers open it (others as if it did not exist), the coders and the
+ * editors write it while the session is open; after it, it is read-only. Before the session
+ * (independent) nobody opens it: it would carry values across the blind.
+ */
+function jointAccess(base: Omit<DocAccess, 'mode' | 'readOnly'>, viewerIsItemCoder: boolean): DocAccess {
+  if (base.phase === 'independent') throw noSuchDocument();
+  if (!viewerIsItemCoder && !can(base.role, 'codings.readRevealed')) throw noSuchDocument();
+  if (base.phase !== 'joint') return { ...base, mode: 'read', readOnly: { code: 'CONFLICT', reason: 'the joint session on this item has ended' } };
+  if (viewerIsItemCoder || can(base.role, 'adjudications.write')) return { ...base, mode: 'write', readOnly: null };
+  return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${base.role} follows the joint session; its coders and editors change its values` } };
 }
 
 /** An item's phase as stored; an item that is gone counts as coded blind (the strictest presence). */
@@ -72,9 +87,12 @@ export async function itemPhase(ctx: ServiceContext, itemId: string): Promise<Ph
   return item?.phase ?? 'independent';
 }
 
-/** Submitted codings and revealed items are frozen. */
-export function codingFrozenReason(phase: Phase, submittedAt: Date | null): string | null {
-  if (submittedAt) return 'these codings are submitted; they are final';
-  if (phase === 'revealed') return 'this item is revealed; its codings are frozen';
+/**
+ * Submitted codings and revealed items are frozen, except a submission an editor reopened
+ * (services/codings/reopen-submission.ts): editable again, revealed or not, until resubmitted.
+ */
+export function codingFrozenReason(phase: Phase, assignment: { submittedAt: Date | null; reopenedAt: Date | null }): string | null {
+  if (assignment.submittedAt) return 'these codings are submitted; they are final';
+  if (phase === 'revealed' && !assignment.reopenedAt) return 'this item is revealed; its codings are frozen';
   return null;
 }

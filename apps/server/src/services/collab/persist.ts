@@ -44,13 +44,13 @@ export async function persistCodingDocBatch(
     if (input.fromStore) await lockDoc(tx, input.name);
     // Lock the assignment so a concurrent submit either precedes this batch (and freezes it) or follows it.
     const [assignment] = await tx.db
-      .select({ submittedAt: assignments.submittedAt })
+      .select({ submittedAt: assignments.submittedAt, reopenedAt: assignments.reopenedAt })
       .from(assignments)
       .where(and(eq(assignments.itemId, doc.itemId), eq(assignments.coderId, doc.coderId)))
       .for('update');
     const [item] = await tx.db.select({ projectId: items.projectId, phase: items.phase }).from(items).where(eq(items.id, doc.itemId)).for('share');
     if (!assignment || !item) throw new AppError('FORBIDDEN', 'the coder is no longer assigned to this item');
-    const frozen = codingFrozenReason(item.phase, assignment.submittedAt);
+    const frozen = codingFrozenReason(item.phase, assignment);
     if (frozen) throw new AppError('CONFLICT', frozen);
     await appendDocUpdates(tx, { docName: input.name, itemId: doc.itemId, updates: input.updates });
     const values = input.fromStore ? await storedCodingValues(tx, input.name) : input.codingValues();

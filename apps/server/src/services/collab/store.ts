@@ -41,6 +41,33 @@ export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: s
   return { updates, tailCount, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
 }
 
+/**
+ * The stored states of several documents (snapshot and log tail), in one statement as
+ * loadDocUpdates reads one: name -> updates in apply order. Documents never stored are absent.
+ */
+export async function loadManyDocUpdates(ctx: Pick<ServiceContext, 'db'>, docNames: readonly string[]): Promise<Map<string, Uint8Array[]>> {
+  const out = new Map<string, Uint8Array[]>();
+  for (let i = 0; i < docNames.length; i += 500) {
+    const names = docNames.slice(i, i + 500) as string[];
+    const rows = await ctx.db
+      .select({ name: docSnapshots.docName, update: docSnapshots.state, fromLog: sql<number>`0`.as('from_log'), id: sql<number>`0`.as('id') })
+      .from(docSnapshots)
+      .where(inArray(docSnapshots.docName, names))
+      .unionAll(
+        ctx.db
+          .select({ name: docUpdates.docName, update: docUpdates.update, fromLog: sql<number>`1`.as('from_log'), id: docUpdates.id })
+          .from(docUpdates)
+          .where(inArray(docUpdates.docName, names)),
+      )
+      .orderBy(sql`from_log`, sql`id`);
+    for (const r of rows) {
+      if (!out.has(r.name)) out.set(r.name, []);
+      out.get(r.name)!.push(r.update);
+    }
+  }
+  return out;
+}
+
 /** Appends updates to the log (in the caller's transaction). */
 export async function appendDocUpdates(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string; updates: Uint8Array[] }): Promise<void> {
   await appendDocUpdateRows(

@@ -17,7 +17,7 @@ export type RankedDisagreement = Disagreement & { order: number; position: numbe
  * coder (disagreements that coder takes part in). A coder sees only the disagreements
  * of items assigned to them (authz disagreementScope).
  */
-export async function listDisagreements(ctx: ServiceContext, projectId: string, query: DisagreementQuery): Promise<{ disagreements: Disagreement[]; total: number }> {
+export async function listDisagreements(ctx: ServiceContext, projectId: string, query: DisagreementQuery): Promise<{ disagreements: Disagreement[]; total: number; itemTotal: number }> {
   const { actor, role } = await authorize(ctx, projectId, 'disagreements.read');
   const codebook = await loadCodebook(ctx, projectId);
   if (query.field && !codebook.fields.some((f) => f.key === query.field)) {
@@ -37,8 +37,15 @@ export async function listDisagreements(ctx: ServiceContext, projectId: string, 
     const isDecided = d.adjudication?.status === 'decided';
     return !((query.status === 'open' && isDecided) || (query.status === 'decided' && !isDecided));
   });
-  const page = found.slice(query.offset, query.offset + query.limit).map(({ order: _o, position: _p, ...d }) => d);
-  return { disagreements: page, total: found.length };
+  const byItem = new Map<string, RankedDisagreement[]>();
+  for (const d of found) {
+    const rows = byItem.get(d.itemId) ?? [];
+    rows.push(d);
+    byItem.set(d.itemId, rows);
+  }
+  // Grouped: items in the order of their most severe row (the first one found), a page of whole items.
+  const page = query.group === 'item' ? [...byItem.values()].slice(query.offset, query.offset + query.limit).flat() : found.slice(query.offset, query.offset + query.limit);
+  return { disagreements: page.map(({ order: _o, position: _p, ...d }) => d), total: found.length, itemTotal: byItem.size };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
-import type { DateOrder, ErrorDetail, ImportCheck, ImportMapping } from '@concord/shared';
+import type { DateOrder, ErrorDetail, ImportCheck, ImportCodes, ImportMapping } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { resolveSlashDate, slashEvidence } from './cells.ts';
 import { convertRow, isEmptyRow, resolveMapping, type ImportedItem, type ResolvedMapping } from './row.ts';
@@ -28,6 +28,8 @@ export interface ImportOptions {
   skipRows?: readonly number[];
   /** How slash dates read; required when the file's dates cannot tell. */
   dateOrder?: DateOrder | undefined;
+  /** Columns holding a coder's codes (import-codes.ts). */
+  codes?: ImportCodes | undefined;
 }
 
 export class RowCollector {

@@ -48,6 +48,8 @@ export function fingerprintSql(columns: ResolvedMapping): SQL<string> {
 
 function valueOf(item: ImportedItem, target: Exclude<ImportTarget, 'externalId'>, incidentId: (name: string) => string | undefined): string | null {
   switch (target) {
+    case 'attachments':
+      return null; // compared through the raw cells, as links are not item columns
     case 'publishedAt':
       return item.publishedAt ? String(item.publishedAt.getTime()) : null;
     case 'incident':

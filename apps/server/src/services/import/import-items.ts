@@ -12,6 +12,7 @@ import { audit } from '../audit.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { collect, type ImportOptions, type ImportSource, type RowCollector } from './collect.ts';
+import { codesCheck, compareCodes, readCodes, writeCodes, type CodeReading } from './import-codes.ts';
 import { planImport, type ImportPlan } from './match.ts';
 import { ensureIncidents, insertItems, updateItems } from './write.ts';
 
@@ -35,11 +36,13 @@ function checkDuplicateIds(out: RowCollector): string[] {
 async function checkSource(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect') {
   const out = await collect(source, options, headerProblems);
   const externalIds = checkDuplicateIds(out);
-  // Problems in file order (some are found after the row pass).
-  out.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  const codes = options.codes ? await readCodes(ctx, projectId, options.codes, out) : null;
   const known = await ctx.db.select({ id: incidents.id, name: incidents.name }).from(incidents).where(eq(incidents.projectId, projectId));
   const plan = await planImport(ctx, projectId, out, externalIds, known);
-  return { out, plan, incidentNames: new Set(known.map((r) => r.name)) };
+  if (codes) await compareCodes(ctx, out, codes, plan.itemIds);
+  // Problems in file order (some are found after the row pass).
+  out.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return { out, plan, codes, incidentNames: new Set(known.map((r) => r.name)) };
 }
 
 /**
@@ -48,7 +51,7 @@ async function checkSource(ctx: ServiceContext, projectId: string, source: Impor
  */
 export async function checkImport(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions = {}): Promise<ImportCheck> {
   await authorize(ctx, projectId, 'items.import');
-  const { out, plan, incidentNames } = await checkSource(ctx, projectId, source, options, 'collect');
+  const { out, plan, codes, incidentNames } = await checkSource(ctx, projectId, source, options, 'collect');
   const columns: ImportCheck['columns'] = {};
   for (const [target, at] of Object.entries(out.columns) as [ImportTarget, number][]) columns[target] = out.header[at]!;
   const changes = new Map(plan.updates.map((u) => [u.index, u.changes]));
@@ -76,10 +79,11 @@ export async function checkImport(ctx: ServiceContext, projectId: string, source
     dateOrder: out.dateOrder,
     problemCount: out.errorCount,
     problems: out.errors,
+    ...(codes ? { codes: codesCheck(codes) } : {}),
   };
 }
 
-async function write(ctx: ServiceContext, projectId: string, source: ImportSource, out: RowCollector, plan: ImportPlan) {
+async function write(ctx: ServiceContext, projectId: string, source: ImportSource, out: RowCollector, plan: ImportPlan, codes: CodeReading | null) {
   return inTransaction(ctx, async (tx) => {
     const incidentIds = await ensureIncidents(tx, projectId, out);
     const importId = newId('import');
@@ -91,8 +95,14 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
       filename: source.filename ?? null,
       rowCount: out.items.length,
     });
-    await insertItems(tx, projectId, importId, out, plan.creates, incidentIds.ids);
+    const created = await insertItems(tx, projectId, importId, out, plan.creates, incidentIds.ids);
     await updateItems(tx, projectId, out, plan.updates, incidentIds.ids);
+    const coded = codes ? await writeCodes(tx, projectId, { importId, filename: source.filename ?? null }, codes, (i) => plan.itemIds[i] ?? created.get(i)!) : null;
+    // Items that existed before and were revealed by the import: their open documents and lists follow (new items have neither).
+    const existed = new Set(plan.itemIds);
+    const revealed = coded ? coded.revealedIds.filter((id) => existed.has(id)) : [];
+    for (const itemId of revealed) tx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: 'independent', to: 'revealed' });
+    const codesResult = coded ? { codes: { coderId: coded.coderId, roundId: coded.roundId, codings: coded.codings, items: coded.items, unchangedItems: coded.unchangedItems, revealed: coded.revealed } } : {};
     const result = {
       importId,
       inserted: plan.creates.length,
@@ -101,6 +111,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
       incidentsCreated: incidentIds.created,
       skipped: out.skipped,
       emptyRows: out.emptyRows,
+      ...codesResult,
     };
     await audit(tx, {
       projectId,
@@ -119,7 +130,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
         updates: plan.updates.slice(0, 1000).map((u) => ({ itemId: u.existing.id, changes: u.changes })),
       },
     });
-    return result;
+    return { result, revealed };
   });
 }
 
@@ -131,7 +142,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
 export async function importItems(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
   await authorize(ctx, projectId, 'items.import');
   const started = performance.now();
-  const { out, plan } = await checkSource(ctx, projectId, source, options, 'throw');
+  const { out, plan, codes } = await checkSource(ctx, projectId, source, options, 'throw');
   const checkedAt = performance.now();
   if (out.errorCount > 0) {
     const shown = out.errorCount > out.errors.length ? ` (the first ${out.errors.length} are listed)` : '';
@@ -140,7 +151,9 @@ export async function importItems(ctx: ServiceContext, projectId: string, source
   if (out.items.length === 0) {
     throw new AppError('IMPORT_FAILED', out.skipped.length ? 'every row is skipped: nothing to import' : out.emptyRows ? 'every row is empty: nothing to import' : 'the file has no rows');
   }
-  const result = await write(ctx, projectId, source, out, plan);
+  const { result, revealed } = await write(ctx, projectId, source, out, plan, codes);
+  // A reveal opens the other coders' documents of the item, as a submit's does.
+  for (const itemId of revealed) await ctx.collab?.itemAccessChanged(itemId);
   ctx.metrics?.importedRows(result.inserted + result.updated);
   const ms = (a: number, b: number) => Math.round(b - a);
   ctx.logger.info(

@@ -33,6 +33,8 @@ export interface ImportPlan {
   unchanged: number;
   /** `out.items[i]`'s action. */
   actions: ImportRowAction['action'][];
+  /** `out.items[i]`'s matched item, null for a row that creates one. */
+  itemIds: (string | null)[];
 }
 
 const SCALAR_TARGETS = [
@@ -108,13 +110,14 @@ function changedFields(out: RowCollector, item: ImportedItem, existing: Existing
  * raw cells, and is then unchanged too).
  */
 export async function planImport(ctx: ServiceContext, projectId: string, out: RowCollector, externalIds: string[], incidents: { id: string; name: string }[]): Promise<ImportPlan> {
-  const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, actions: [] };
+  const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, actions: [], itemIds: [] };
   const byName = new Map(incidents.map((r) => [r.name, r.id]));
   const byId = new Map(incidents.map((r) => [r.id, r.name]));
   const stored = await fingerprints(ctx, projectId, out, externalIds);
   const toCompare: number[] = [];
   out.items.forEach((item, index) => {
     const match = item.externalId === null ? undefined : stored.get(item.externalId);
+    plan.itemIds.push(match?.id ?? null);
     if (!match) plan.actions.push('create');
     else if (match.fingerprint === fingerprintRow(out.columns, item, (name) => byName.get(name))) plan.actions.push('unchanged');
     else {

@@ -60,6 +60,34 @@ describe('Airtable rows', () => {
     expect(result).toEqual({ item: expect.objectContaining({ publishedAt: null, pendingDate: { text: '7/5/2024 2:30pm', first: 7, second: 5, year: 2024, minutes: 870 } }) });
   });
 
+  it('reads an attachment column as links: `name (url)` entries or bare links named by their path, refusing anything else', () => {
+    const h = ['Name', 'Attachments'];
+    const { columns: cols } = resolveMapping(h, {});
+    expect(cols).toMatchObject({ title: 0, attachments: 1 });
+    expect(convertRow(['Post', 'a b.png (https://dl.airtable.com/x/a%20b.png),c.pdf (https://dl.airtable.com/y/c.pdf)'], h, cols, 1)).toEqual({
+      item: expect.objectContaining({
+        attachments: [
+          { name: 'a b.png', url: 'https://dl.airtable.com/x/a%20b.png' },
+          { name: 'c.pdf', url: 'https://dl.airtable.com/y/c.pdf' },
+        ],
+      }),
+    });
+    expect(convertRow(['Post', 'https://example.org/saved/page%201.html, https://example.org/'], h, cols, 1)).toEqual({
+      item: expect.objectContaining({
+        attachments: [
+          { name: 'page 1.html', url: 'https://example.org/saved/page%201.html' },
+          { name: 'example.org', url: 'https://example.org/' },
+        ],
+      }),
+    });
+    // A JSON import of Airtable's API records: a list of {url, filename}.
+    expect(convertRow(['Post', JSON.stringify([{ id: 'att1', url: 'https://dl.airtable.com/z/p.pdf', filename: 'p.pdf', size: 10 }])], h, cols, 1)).toEqual({
+      item: expect.objectContaining({ attachments: [{ name: 'p.pdf', url: 'https://dl.airtable.com/z/p.pdf' }] }),
+    });
+    expect(convertRow(['Post', 'see the shared folder'], h, cols, 2)).toEqual({ errors: [expect.objectContaining({ row: 2, column: 'Attachments' })] });
+    expect(convertRow(['Post', ''], h, cols, 3)).toEqual({ item: expect.objectContaining({ attachments: [] }) });
+  });
+
   it('knows a blank row', () => {
     expect(isEmptyRow(['', ' ', ''])).toBe(true);
     expect(isEmptyRow(['', 'x'])).toBe(false);

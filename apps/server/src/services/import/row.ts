@@ -2,8 +2,13 @@
  * Turns one import row (CSV cells or JSON values) into item values, or problems.
  * Pure, so the rules are tested without a database.
  */
-import { hasNul, httpUrlSchema, IMPORT_TARGETS, NUL_MESSAGE, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
+import { hasNul, httpUrlSchema, IMPORT_TARGETS, MAX_ATTACHMENT_NAME, NUL_MESSAGE, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
 import { parseAttachments, parseCount, parseList, readDate, type SlashDate } from './cells.ts';
+
+export interface AttachmentLink {
+  name: string;
+  url: string;
+}
 
 export interface ImportedItem {
   externalId: string | null;
@@ -23,6 +28,8 @@ export interface ImportedItem {
   translationBody: string | null;
   /** Linked incidents by name (an Airtable linked-record cell); the first is the primary one. */
   incidentNames: string[];
+  /** Attachment links (an Airtable attachment cell), recorded as the item's attachments, never fetched. */
+  attachments: AttachmentLink[];
   raw: Record<string, string>;
   /** A slash date read once the file's day/month order is known; `publishedAt` is null until then. */
   pendingDate: SlashDate | null;
@@ -48,6 +55,7 @@ const ALIASES: Record<ImportTarget, string[]> = {
   translationLanguage: ['translation language', 'translation lang', 'language (translation)'],
   translationTitle: ['translation title', 'translated title', 'title (english)', 'title english', 'english title', 'headline (english)'],
   translationBody: ['translation', 'translation body', 'translated text', 'text (english)', 'body (english)', 'english text', 'english translation'],
+  attachments: ['attachments', 'attachment', 'files'],
 };
 
 export type ResolvedMapping = Partial<Record<ImportTarget, number>>;
@@ -90,6 +98,49 @@ export function resolveMapping(header: string[], mapping: ImportMapping): { colu
 function parseUrl(text: string): string | null {
   const url = httpUrlSchema.safeParse(parseAttachments(text)?.[0]?.url ?? text);
   return url.success ? url.data : null;
+}
+
+/** The name a bare link gives its attachment: the last part of its path, else its host. */
+function nameOfLink(url: string): string {
+  const { pathname, hostname } = new URL(url);
+  const last = pathname.split('/').filter(Boolean).at(-1) ?? '';
+  try {
+    return decodeURIComponent(last) || hostname;
+  } catch {
+    return last; // a stray % that is no escape
+  }
+}
+
+/** Airtable's API (a JSON import) gives attachments as `[{url, filename}, …]`; links as strings are taken too. */
+function jsonAttachments(text: string): AttachmentLink[] | null {
+  if (!text.startsWith('[')) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value)) return null;
+  const links: AttachmentLink[] = [];
+  for (const v of value) {
+    if (typeof v === 'string') links.push({ name: '', url: v });
+    else if (v && typeof v === 'object' && typeof (v as { url?: unknown }).url === 'string') {
+      const { url, filename, name } = v as { url: string; filename?: unknown; name?: unknown };
+      links.push({ name: typeof filename === 'string' ? filename : typeof name === 'string' ? name : '', url });
+    } else return null;
+  }
+  return links;
+}
+
+/** An attachment cell: Airtable's `name (url), …`, bare links separated by commas or white space, or a JSON list. */
+function readAttachments(text: string): AttachmentLink[] | string {
+  const links = jsonAttachments(text) ?? parseAttachments(text) ?? text.split(/[\s,]+/).filter(Boolean).map((url) => ({ name: '', url }));
+  for (const link of links) {
+    if (!httpUrlSchema.safeParse(link.url).success) return `"${link.url.slice(0, 80)}" is not an http(s) link or a "name (url)" attachment`;
+    if (!link.name) link.name = nameOfLink(link.url).slice(0, MAX_ATTACHMENT_NAME);
+    if (link.name.length > MAX_ATTACHMENT_NAME) return `the attachment name "${link.name.slice(0, 40)}…" is longer than ${MAX_ATTACHMENT_NAME} characters`;
+  }
+  return links;
 }
 
 /** True when every cell is blank: such a row is skipped and counted, not a problem. */
@@ -165,6 +216,12 @@ export function convertRow(
     else if (d instanceof Date) publishedAt = d;
     else pendingDate = d.slash;
   }
+  let attachments: AttachmentLink[] = [];
+  if (cell('attachments')) {
+    const links = readAttachments(cell('attachments'));
+    if (typeof links === 'string') fail('attachments', links);
+    else attachments = links;
+  }
   const incidentNames = parseList(cell('incident'));
   for (const name of incidentNames) if (name.length > LIMITS.incident) fail('incident', `the incident name "${name.slice(0, 40)}…" is longer than ${LIMITS.incident} characters`);
   const item: ImportedItem = {
@@ -184,6 +241,7 @@ export function convertRow(
     translationTitle: text('translationTitle'),
     translationBody: text('translationBody'),
     incidentNames,
+    attachments,
     raw: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])),
     pendingDate,
   };

@@ -6,6 +6,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { bulkInsert, incidents, itemIncidents, items } from '@concord/db';
 import { newId } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
+import { insertAttachmentLinks, replaceAttachmentLinks } from '../attachments/links.ts';
 import type { RowCollector } from './collect.ts';
 import { keepTextVersions } from '../items/item-versions.ts';
 import { updatedValues, type ItemUpdate } from './match.ts';
@@ -32,12 +33,16 @@ function links(itemId: string, incidentNames: readonly string[], incidentIds: Ma
   return incidentNames.map((name, position) => ({ itemId, incidentId: incidentIds.get(name)!, position }));
 }
 
-export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>) {
+/** Inserts the new items; returns their ids by index into `out.items`. */
+export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
   // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
   for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
     const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
-      const { incidentNames, pendingDate: _, ...item } = out.items[i]!;
-      return { incidentNames, item: { id: newId('item'), projectId, importId, ...item } };
+      const { incidentNames, attachments: attachmentLinks, pendingDate: _, ...item } = out.items[i]!;
+      const id = newId('item');
+      ids.set(i, id);
+      return { incidentNames, attachmentLinks, item: { id, projectId, importId, ...item } };
     });
     await bulkInsert(
       tx.db,
@@ -48,7 +53,9 @@ export async function insertItems(tx: ServiceContext, projectId: string, importI
     );
     // The items were inserted just above.
     await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
+    await insertAttachmentLinks(tx, projectId, rows.flatMap((r) => r.attachmentLinks.map((link) => ({ itemId: r.item.id, ...link }))));
   }
+  return ids;
 }
 
 export async function updateItems(tx: ServiceContext, projectId: string, out: RowCollector, updates: ItemUpdate[], incidentIds: Map<string, string>) {
@@ -76,6 +83,15 @@ export async function updateItems(tx: ServiceContext, projectId: string, out: Ro
         translation_language text, translation_title text, translation_body text,
         published_at timestamptz, raw json)
       where i.id = v.id and i.project_id = ${projectId}`);
+  }
+  // A file with an attachment column sets each updated item's links to the row's (uploaded files stay).
+  if (out.columns.attachments !== undefined && updates.length) {
+    await replaceAttachmentLinks(
+      tx,
+      projectId,
+      updates.map((u) => u.existing.id),
+      updates.flatMap(({ index, existing }) => out.items[index]!.attachments.map((link) => ({ itemId: existing.id, ...link }))),
+    );
   }
   // A file with an incident column sets each updated item's incidents to the row's list.
   if (out.columns.incident === undefined || !updates.length) return;

@@ -5,6 +5,8 @@ import { audit } from '../audit.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { loadItem, toItem } from './item-record.ts';
+import { attachmentFilesOf, removeItemFiles } from '../attachments/attachments.ts';
+import type { AttachmentSettings } from '../attachments/store.ts';
 
 /** Whether anyone has worked on the item: a coding, a comment or a decision would be lost with it. */
 export async function itemHasWork(ctx: ServiceContext, itemId: string): Promise<boolean> {
@@ -21,9 +23,10 @@ export async function itemHasWork(ctx: ServiceContext, itemId: string): Promise<
  * archived instead (hidden from lists and rounds, kept in exports, restorable), so deleting
  * never removes work silently. Only an owner's purge removes it for good (purge-item.ts).
  */
-export async function deleteItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<ItemDeleteResult> {
+export async function deleteItem(ctx: ServiceContext, projectId: string, itemId: string, attachmentSettings?: AttachmentSettings): Promise<ItemDeleteResult> {
   await authorize(ctx, projectId, 'items.write');
-  return inTransaction(ctx, async (tx) => {
+  let files: string[] = [];
+  const result = await inTransaction(ctx, async (tx): Promise<ItemDeleteResult> => {
     const before = toItem(await loadItem(tx, projectId, itemId));
     if (await itemHasWork(tx, itemId)) {
       if (before.archivedAt === null) {
@@ -32,8 +35,11 @@ export async function deleteItem(ctx: ServiceContext, projectId: string, itemId:
       }
       return { ok: true, outcome: 'archived' };
     }
+    files = await attachmentFilesOf(tx, itemId);
     await tx.db.delete(items).where(eq(items.id, itemId));
     await audit(tx, { projectId, entity: 'item', entityId: itemId, action: 'delete', before });
     return { ok: true, outcome: 'deleted' };
   });
+  await removeItemFiles(ctx, attachmentSettings, files);
+  return result;
 }

@@ -15,6 +15,7 @@ export function toItem(r: ItemRecord): Item {
     externalId: r.externalId,
     title: r.title,
     url: r.url,
+    archivedUrl: r.archivedUrl,
     platform: r.platform,
     author: r.author,
     publishedAt: iso(r.publishedAt),

@@ -67,7 +67,7 @@ export async function sendDigests(ctx: ServiceContext, mailer: Mailer, options: 
 }
 
 async function projectSection(ctx: ServiceContext, mailer: Mailer, project: { id: string; name: string }, since: Date): Promise<DigestProject | null> {
-  const { disagreements } = await listDisagreements(ctx, project.id, { status: 'open', limit: MAX_DISAGREEMENTS, offset: 0 });
+  const { disagreements } = await listDisagreements(ctx, project.id, { status: 'open', limit: MAX_DISAGREEMENTS, offset: 0, group: 'none' });
   if (!disagreements.length) return null;
   const itemIds = [...new Set(disagreements.map((d) => d.itemId))];
   const revealed = await ctx.db

@@ -231,6 +231,7 @@ export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstr
     prevalence_warning: null,
     verdict: 'insufficient' as const,
     excluded_not_blind: 0,
+    excluded_imported: 0,
   };
   if (field.type === 'text') return { ...empty, reason: 'text fields have no agreement coefficient' };
   if (m.coders.length < 2) {
@@ -255,5 +256,6 @@ export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstr
     verdict: verdictOf(main.boot?.low),
     // The caller knows what was left out before the matrix was built (get-reliability.ts).
     excluded_not_blind: 0,
+    excluded_imported: 0,
   };
 }

@@ -7,7 +7,7 @@ import { cachedReliability } from './cache.ts';
 import { fieldDrilldown } from './field-drilldown.ts';
 import type { ReliabilityOptions } from './get-reliability.ts';
 import { projectIncidents, projectRounds } from './project-lists.ts';
-import { blindOnly, loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
+import { loadRevealedCodings, reliabilityRows, resolveReviewFilters } from './revealed-codings.ts';
 
 /**
  * One field of the current codebook in detail (see field-drilldown.ts), on the same data
@@ -25,9 +25,9 @@ export async function getFieldDrilldown(
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
   const filters = await resolveReviewFilters(ctx, projectId, query);
-  const key = ['field', fieldKey, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
+  const key = ['field', fieldKey, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed, query.includeImported];
   return cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const { rows, notBlind } = blindOnly(await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey }));
+    const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey }), query);
     const [incidentRows, roundRows] = await Promise.all([projectIncidents(ctx, projectId), projectRounds(ctx, projectId)]);
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
     const drilldown = fieldDrilldown(field, rows, { incidents: incidentRows, rounds: roundRows }, bootstrap);
@@ -38,7 +38,7 @@ export async function getFieldDrilldown(
       coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
       rounds: roundRows,
       ...drilldown,
-      field: { ...drilldown.field, excluded_not_blind: notBlind.get(fieldKey) ?? 0 },
+      field: { ...drilldown.field, excluded_not_blind: notBlind.get(fieldKey) ?? 0, excluded_imported: imported.get(fieldKey) ?? 0 },
     };
   });
 }

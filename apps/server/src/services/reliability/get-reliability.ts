@@ -5,7 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { fieldMatrix, type FieldCell } from './field-matrix.ts';
 import { fieldReliability } from './field-reliability.ts';
-import { blindOnly, loadRevealedCodings, resolveReviewFilters } from './revealed-codings.ts';
+import { loadRevealedCodings, reliabilityRows, resolveReviewFilters } from './revealed-codings.ts';
 import { cachedReliability, type ReliabilityCache } from './cache.ts';
 import { projectRounds } from './project-lists.ts';
 
@@ -16,7 +16,8 @@ export interface ReliabilityOptions {
 
 /**
  * Reliability per field of the current codebook, on blind submitted codings of revealed items
- * (pre-adjudication: adjudications never enter; codings not made blind are counted, not used), optionally for one field, incident,
+ * (pre-adjudication: adjudications never enter; codings not made blind, and imported ones unless
+ * `includeImported`, are counted, not used), optionally for one field, incident,
  * round or set of coders. The same numbers as `concord reliability` on the wide export.
  */
 export async function getReliability(ctx: ServiceContext, projectId: string, query: ReliabilityQuery, options: ReliabilityOptions = {}): Promise<ReliabilityReport> {
@@ -26,9 +27,9 @@ export async function getReliability(ctx: ServiceContext, projectId: string, que
     throw new AppError('VALIDATION_FAILED', `unknown field "${query.field}"`, [{ path: ['field'], message: `unknown field "${query.field}"` }]);
   }
   const filters = await resolveReviewFilters(ctx, projectId, query);
-  const key = ['report', query.field ?? null, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
+  const key = ['report', query.field ?? null, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed, query.includeImported];
   return cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const { rows, notBlind } = blindOnly(await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field }));
+    const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field }), query);
     const byField = new Map<string, FieldCell[]>();
     const coders = new Map<string, { id: string; email: string; name: string }>();
     for (const r of rows) {
@@ -39,7 +40,7 @@ export async function getReliability(ctx: ServiceContext, projectId: string, que
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
     const fields: FieldReliability[] = codebook.fields
       .filter((f) => !query.field || f.key === query.field)
-      .map((f) => ({ ...fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap), excluded_not_blind: notBlind.get(f.key) ?? 0 }));
+      .map((f) => ({ ...fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap), excluded_not_blind: notBlind.get(f.key) ?? 0, excluded_imported: imported.get(f.key) ?? 0 }));
     return {
       codebookVersion: codebook.version,
       bootstrap: { replicates: query.bootstrap, seed: query.seed },

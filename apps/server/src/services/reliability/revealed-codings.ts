@@ -3,7 +3,7 @@
  * items only (the rows of the codings export), never adjudications, never anything of
  * an item in the independent or joint phase. No authorization here: callers authorize first.
  */
-import { and, asc, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { assignments, codings, incidents, items, projectMembers, rounds, users } from '@concord/db';
 import type { CodingValue, ErrorDetail } from '@concord/shared';
 import { AppError } from '../../errors.ts';
@@ -28,6 +28,8 @@ export interface RevealedCoding {
   blind: boolean;
   /** The item's text version the coder submitted under (codings.item_version); null when unknown. */
   itemVersion: number | null;
+  /** Brought in by an import (the coder's assignment is in a round of type `imported`). */
+  imported: boolean;
 }
 
 export interface RevealedFilters {
@@ -94,26 +96,34 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       revealedAt: items.revealedAt,
       blind: codings.blind,
       itemVersion: codings.itemVersion,
+      imported: sql<boolean>`coalesce(${rounds.type} = 'imported', false)`,
     })
     .from(codings)
     .innerJoin(items, eq(items.id, codings.itemId))
     .innerJoin(users, eq(users.id, codings.coderId))
     // At most one assignment per (item, coder): a unique constraint.
     .leftJoin(assignments, and(eq(assignments.itemId, codings.itemId), eq(assignments.coderId, codings.coderId)))
+    .leftJoin(rounds, eq(rounds.id, assignments.roundId))
     .where(and(...where))
     .orderBy(asc(items.seq), asc(users.email), asc(codings.fieldKey));
 }
 
 /**
  * Reliability reads blind codings only (issue 13): a coding submitted after its item left the
- * independent phase may echo the others' values. The rest is counted per field, to be reported.
+ * independent phase may echo the others' values. Imported codings (issue 12) were not made
+ * here at all: they are left out unless the methodologist includes them (`includeImported`),
+ * and then counted whatever their blind flag. What is left out is counted per field, to be reported.
  */
-export function blindOnly(rows: RevealedCoding[]): { rows: RevealedCoding[]; notBlind: Map<string, number> } {
+export function reliabilityRows(rows: RevealedCoding[], options: { includeImported: boolean }): { rows: RevealedCoding[]; notBlind: Map<string, number>; imported: Map<string, number> } {
   const notBlind = new Map<string, number>();
+  const imported = new Map<string, number>();
   const kept: RevealedCoding[] = [];
   for (const r of rows) {
-    if (r.blind) kept.push(r);
+    if (r.imported) {
+      if (options.includeImported) kept.push(r);
+      else imported.set(r.fieldKey, (imported.get(r.fieldKey) ?? 0) + 1);
+    } else if (r.blind) kept.push(r);
     else notBlind.set(r.fieldKey, (notBlind.get(r.fieldKey) ?? 0) + 1);
   }
-  return { rows: kept, notBlind };
+  return { rows: kept, notBlind, imported };
 }

@@ -14,8 +14,10 @@ import { codebookJson } from '../export/codebook-export.ts';
 import { exportCodingsCsv } from '../export/codings-export.ts';
 import { loadCoderLabels } from '../export/pseudonyms.ts';
 import { getReliability } from '../reliability/get-reliability.ts';
+import { getSpanReliability } from '../spans/span-reliability.ts';
 import { dataHash, hashCovers } from './data-hash.ts';
 import { fieldParagraph, fieldRow, methodsStatement } from './methods-text.ts';
+import { spanParagraph } from './span-text.ts';
 
 export async function getReport(ctx: ServiceContext, projectId: string, query: { bootstrap: number; seed: number }): Promise<Report> {
   await authorize(ctx, projectId, 'reliability.read');
@@ -28,7 +30,10 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
     incident: undefined,
     round: undefined,
     coders: undefined,
+    // The methods statement reports agreement among the coders who coded here, blind.
+    includeImported: false,
   });
+  const spans = await getSpanReliability(ctx, projectId, { bootstrap: query.bootstrap, seed: query.seed, field: undefined, incident: undefined, round: undefined, coders: undefined });
   const codebook = await loadCodebook(ctx, projectId);
   const longCsv = await exportCodingsCsv(ctx, projectId, { layout: 'long' });
   const labels = await loadCoderLabels(ctx, projectId);
@@ -45,6 +50,12 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
     }),
     coders: [...reliability.coders].sort((a, b) => labels.rank(a.id) - labels.rank(b.id)).map((c) => ({ label: labels.label(c.id) })),
     fields: reliability.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, paragraph: fieldParagraph(f), row: fieldRow(f), reliability: f })),
+    // The report names coders by pseudonym, never by id or email.
+    spans: {
+      ...spans,
+      paragraph: spanParagraph(spans),
+      fields: spans.fields.map((f) => ({ ...f, pairs: f.pairs.map((p) => ({ ...p, coders: [labels.label(p.coders[0]), labels.label(p.coders[1])] as [string, string] })) })),
+    },
     hash: { algorithm: 'sha256', value: dataHash(longCsv, codebookJson(codebook)), covers: hashCovers(projectId, codebook.version) },
   };
 }

@@ -1,5 +1,6 @@
 /** The report as a Markdown file: methods, the table, codebook version and the data hash. */
 import type { Report } from '@concord/shared';
+import { spanMarkdown } from './span-text.ts';
 
 /**
  * Names, labels and emails as Markdown text. A label could otherwise open a line of its own
@@ -37,6 +38,7 @@ export function reportMarkdown(r: Report): string {
       .filter((f) => f.reliability.metric !== null)
       .map((f) => `| ${cell(f.label)} | ${cell(f.row.coefficient)} | ${f.row.value} | ${f.row.ci} | ${f.row.n} | ${f.row.coders} | ${f.row.missing} | ${f.row.pBelow800} |`),
     '',
+    ...spanMarkdown(r.spans, cell),
     '## Data',
     '',
     `SHA-256: \`${r.hash.value}\``,

@@ -34,7 +34,7 @@ export interface SessionSource {
   project: { id: string; actions: readonly Action[] };
   me: { id: string; name: string };
   /** The caller's assignment to the item, if any. */
-  mine: { submittedAt: string | null } | null;
+  mine: { submittedAt: string | null; reopenedAt: string | null } | null;
   assignments: readonly { coderId: string }[];
   members: readonly { userId: string; name: string }[];
   fields: readonly FieldDefinition[];
@@ -70,7 +70,11 @@ export class ItemSession {
   }
 
   readonly assigned = $derived.by(() => this.#source().mine !== null);
-  readonly frozen = $derived.by(() => !this.assigned || this.submittedAt !== null || this.#source().item.phase === 'revealed' || this.refusal !== '');
+  /** The server's rule (codingFrozenReason): submitted, or revealed unless an editor reopened the submission. */
+  readonly reopened = $derived.by(() => (this.#source().mine?.reopenedAt ?? null) !== null);
+  readonly frozen = $derived.by(
+    () => !this.assigned || this.submittedAt !== null || (this.#source().item.phase === 'revealed' && !this.reopened) || this.refusal !== '',
+  );
   // The server's rule (the project's actions are its policy for this member): writing where
   // the server refuses would close the item document's connection, and presence with it.
   readonly itemDocWritable = $derived.by(() => {

@@ -4,12 +4,28 @@
  * and its parts render this state and call its verbs; the server does every check.
  */
 import { SvelteSet } from 'svelte/reactivity';
-import { IMPORT_TARGETS, type DateOrder, type ErrorDetail, type ImportAction, type ImportCheck, type ImportMapping, type ImportResult, type ImportTarget } from '@concord/shared';
+import {
+  IMPORT_TARGETS,
+  type DateOrder,
+  type ErrorDetail,
+  type ImportAction,
+  type ImportCheck,
+  type ImportCode,
+  type ImportCodesInput,
+  type ImportMapping,
+  type ImportResult,
+  type ImportTarget,
+} from '@concord/shared';
 import { parseCsv, toCsv } from '$lib/csv.ts';
 import { ApiError, messageOf } from '$lib/errors.ts';
 import { checkImport, runImport, type ImportRequest } from '$lib/import-upload.ts';
 
 export type ImportBusy = '' | 'reading' | 'checking' | 'importing';
+
+/** What a column is read as: an item field, a codebook field's codes (`code:<key>`), or nothing (''). */
+export type ColumnUse = ImportTarget | `code:${string}` | '';
+/** Whose codes the code columns are: the project's imported coder, or a member's user id. */
+export const IMPORTED_CODER = 'imported';
 
 export class ImportWizard {
   file = $state<File | null>(null);
@@ -17,6 +33,12 @@ export class ImportWizard {
   records = $state.raw<string[][]>([]);
   /** Column index -> item field ('' = ignore). */
   targets = $state<(ImportTarget | '')[]>([]);
+  /** Column index -> the codebook field whose codes it holds ('' = none). */
+  codeFields = $state<string[]>([]);
+  /** Whose codes they are: IMPORTED_CODER or a member's user id. */
+  coder = $state<string>(IMPORTED_CODER);
+  /** Column header -> file label -> code chosen in the value-mapping step (null: leave the value empty). */
+  valueMaps = $state<Record<string, Record<string, ImportCode | null>>>({});
   /** A cell was fixed here, so the file goes as new CSV. */
   edited = $state(false);
   readonly skip = new SvelteSet<number>();
@@ -55,10 +77,21 @@ export class ImportWizard {
     return mapping;
   }
 
+  /** The code columns, or undefined when no column holds codes. */
+  #codes(): ImportCodesInput | undefined {
+    const columns = this.codeFields.flatMap((fieldKey, i) => {
+      const column = this.header[i]!;
+      return fieldKey ? [{ column, fieldKey, valueMap: this.valueMaps[column] ?? {} }] : [];
+    });
+    if (!columns.length) return undefined;
+    return { coder: this.coder === IMPORTED_CODER ? { imported: true } : { userId: this.coder }, columns };
+  }
+
   #request(): ImportRequest {
     return {
       ...this.#target(),
       mapping: this.check ? this.#mapping() : {},
+      codes: this.#codes(),
       skipRows: this.skippedRows,
       dateOrder: this.dateOrder || undefined,
       filename: this.file?.name ?? 'import.csv',
@@ -82,6 +115,8 @@ export class ImportWizard {
     this.file = chosen;
     this.records = [];
     this.targets = [];
+    this.codeFields = [];
+    this.valueMaps = {};
     this.check = null;
     this.result = null;
     this.edited = false;
@@ -113,6 +148,7 @@ export class ImportWizard {
         // The server's aliases: which target took each header (a handful of columns, so a scan).
         const taken = Object.entries(next.columns);
         this.targets = next.header.map((h) => (taken.find(([, column]) => column === h)?.[0] as ImportTarget | undefined) ?? '');
+        this.codeFields = next.header.map(() => '');
       }
       this.check = next;
       this.stale = false;
@@ -123,9 +159,32 @@ export class ImportWizard {
     }
   }
 
-  setTarget(column: number, target: ImportTarget | '') {
-    // One column per field: taking a field from another column leaves that one ignored.
-    this.targets = this.targets.map((t, i) => (i === column ? target : t === target ? '' : t));
+  /** What column `i` is read as, for its select. */
+  use(column: number): ColumnUse {
+    const code = this.codeFields[column];
+    return code ? `code:${code}` : (this.targets[column] ?? '');
+  }
+
+  setTarget(column: number, use: ColumnUse) {
+    const target = use.startsWith('code:') ? '' : (use as ImportTarget | '');
+    const code = use.startsWith('code:') ? use.slice('code:'.length) : '';
+    // One column per field (item or codebook): taking one from another column leaves that one ignored.
+    this.targets = this.header.map((_, i) => (i === column ? target : this.targets[i] === target ? '' : (this.targets[i] ?? '')));
+    this.codeFields = this.header.map((_, i) => (i === column ? code : this.codeFields[i] === code ? '' : (this.codeFields[i] ?? '')));
+    this.stale = true;
+  }
+
+  setCoder(coder: string) {
+    this.coder = coder;
+    this.stale = true;
+  }
+
+  /** The value-mapping step: `label` of `column` becomes `code` (null: left empty; undefined: the server's suggestion). */
+  mapValue(column: string, label: string, code: ImportCode | null | undefined) {
+    const map = { ...this.valueMaps[column] };
+    if (code === undefined) delete map[label];
+    else map[label] = code;
+    this.valueMaps = { ...this.valueMaps, [column]: map };
     this.stale = true;
   }
 

@@ -8,11 +8,14 @@ export const load: PageLoad = async ({ fetch, url, params, depends }) => {
   const projects = api(url.origin, fetch).api.projects[':projectId'];
   const param = { projectId: params.projectId };
   const filters = parseReliabilityFilters(url.searchParams);
-  const [project, incidents, members, report] = await Promise.all([
+  // Imported codings carry no span tags, so span agreement has no includeImported.
+  const { includeImported: _imported, ...spanQuery } = reliabilityApiQuery(filters);
+  const [project, incidents, members, report, spans] = await Promise.all([
     unwrap(projects.$get({ param })),
     unwrap(projects.incidents.$get({ param })).then((r) => r.incidents),
     unwrap(projects.members.$get({ param })),
     unwrap(projects.reliability.$get({ param, query: reliabilityApiQuery(filters) })),
+    unwrap(projects.reliability.spans.$get({ param, query: spanQuery })),
   ]).catch((err: unknown) => failLoad(err, url));
-  return { project, incidents, members, report, filters, loadedAt: new Date() };
+  return { project, incidents, members, report, spans, filters, loadedAt: new Date() };
 };

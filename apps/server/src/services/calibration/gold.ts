@@ -1,0 +1,44 @@
+/**
+ * The answer key: which value of an item's field is gold. One rule, read by the coder's
+ * feedback and the methodologist's agreement table alike: an imported answer key wins (it was
+ * set on purpose for calibration), else a decided adjudication (reopened ones are no gold).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { adjudications, goldValues } from '@concord/db';
+import type { CodingValue, GoldSource } from '@concord/shared';
+import type { ServiceContext } from '../context.ts';
+
+export interface GoldValue {
+  /** Null: the key says the field has no value for this item. */
+  value: CodingValue | null;
+  rationale: string;
+  source: GoldSource;
+}
+
+/** itemId -> fieldKey -> gold. */
+export type GoldKey = Map<string, Map<string, GoldValue>>;
+
+/** The project's gold, or that of the given items only. */
+export async function loadGold(ctx: ServiceContext, projectId: string, itemIds?: readonly string[]): Promise<GoldKey> {
+  if (itemIds && itemIds.length === 0) return new Map();
+  const [decided, imported] = await Promise.all([
+    ctx.db
+      .select({ itemId: adjudications.itemId, fieldKey: adjudications.fieldKey, value: adjudications.value, rationale: adjudications.rationale })
+      .from(adjudications)
+      .where(and(eq(adjudications.projectId, projectId), eq(adjudications.status, 'decided'), itemIds ? inArray(adjudications.itemId, [...itemIds]) : undefined)),
+    ctx.db
+      .select({ itemId: goldValues.itemId, fieldKey: goldValues.fieldKey, value: goldValues.value, rationale: goldValues.rationale })
+      .from(goldValues)
+      .where(and(eq(goldValues.projectId, projectId), itemIds ? inArray(goldValues.itemId, [...itemIds]) : undefined)),
+  ]);
+  const key: GoldKey = new Map();
+  const put = (r: { itemId: string; fieldKey: string; value: CodingValue | null; rationale: string }, source: GoldSource) => {
+    const fields = key.get(r.itemId) ?? new Map<string, GoldValue>();
+    fields.set(r.fieldKey, { value: r.value, rationale: r.rationale, source });
+    key.set(r.itemId, fields);
+  };
+  for (const r of decided) put(r, 'decided');
+  // After the decisions, so an imported key replaces a decision on the same field.
+  for (const r of imported) put(r, 'imported');
+  return key;
+}

@@ -1,0 +1,70 @@
+/**
+ * Sampling a share of a review round for double coding (issue 13, item 2), so reliability can
+ * be measured on it: a second coder for a random share of the round's items, seeded and
+ * recorded (the round's params and the audit log). Only items still open for blind double
+ * coding are eligible: one coder, not submitted, independent. Once their one coder submits,
+ * an item is revealed, and a second coding would not be independent.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { assignments, items, projectMembers, rounds } from '@concord/db';
+import { newId, sampleInput, type SampleInput, type SampleResult } from '@concord/shared';
+import { AppError, notFound } from '../../errors.ts';
+import { audit } from '../audit.ts';
+import { authorize } from '../authz.ts';
+import { inTransaction, type ServiceContext } from '../context.ts';
+import { mulberry32, shuffled } from '../assignments/sampling.ts';
+import { onlyCoder } from './review-queue.ts';
+
+/** The plan: round(share × eligible) items in seeded order, each to the next listed coder who is not its own. */
+export function planSample(eligible: readonly { itemId: string; coderId: string }[], coderIds: readonly string[], share: number, seed: number) {
+  const random = mulberry32(seed);
+  const order = shuffled([...eligible].sort((a, b) => a.itemId.localeCompare(b.itemId)), random);
+  const coders = shuffled([...new Set(coderIds)].sort(), random);
+  const wanted = Math.round(share * order.length);
+  const plan: { itemId: string; coderId: string }[] = [];
+  let next = 0;
+  for (const e of order) {
+    if (plan.length === wanted) break;
+    const candidates = coders.filter((c) => c !== e.coderId);
+    if (!candidates.length) continue;
+    // Round-robin over the listed coders, skipping the item's own, so loads differ by at most one or two.
+    let pick = coders[next % coders.length]!;
+    if (pick === e.coderId) pick = coders[++next % coders.length]!;
+    next++;
+    plan.push({ itemId: e.itemId, coderId: pick });
+  }
+  return plan;
+}
+
+export async function sampleRound(ctx: ServiceContext, projectId: string, roundId: string, raw: SampleInput): Promise<SampleResult> {
+  const { actor } = await authorize(ctx, projectId, 'assignments.manage');
+  const input = sampleInput.parse(raw);
+  const [round] = await ctx.db.select().from(rounds).where(and(eq(rounds.id, roundId), eq(rounds.projectId, projectId)));
+  if (!round) throw notFound('round');
+  if (round.type !== 'review') throw new AppError('CONFLICT', `this is a ${round.type} round; only a review round is sampled for double coding`);
+  const members = await ctx.db.select({ userId: projectMembers.userId }).from(projectMembers).where(eq(projectMembers.projectId, projectId));
+  const memberIds = new Set(members.map((m) => m.userId));
+  const strangers = input.coderIds.filter((id) => !memberIds.has(id));
+  if (strangers.length) throw new AppError('VALIDATION_FAILED', `not members of this project: ${strangers.join(', ')}`, [{ path: ['coderIds'], message: 'not members' }]);
+
+  return inTransaction(ctx, async (tx) => {
+    const eligible = await tx.db
+      .select({ itemId: assignments.itemId, coderId: assignments.coderId })
+      .from(assignments)
+      .innerJoin(items, eq(items.id, assignments.itemId))
+      .where(and(eq(assignments.roundId, roundId), isNull(assignments.submittedAt), eq(items.phase, 'independent'), isNull(items.archivedAt), onlyCoder(tx)))
+      .for('update', { of: assignments });
+    const plan = planSample(eligible, input.coderIds, input.share, input.seed);
+    if (plan.length) {
+      await tx.db.insert(assignments).values(plan.map((p) => ({ id: newId('assignment'), projectId, roundId, ...p })));
+    }
+    const perCoder: Record<string, number> = Object.fromEntries(input.coderIds.map((id) => [id, 0]));
+    for (const p of plan) perCoder[p.coderId] = (perCoder[p.coderId] ?? 0) + 1;
+    const itemIds = plan.map((p) => p.itemId);
+    const record = { share: input.share, seed: input.seed, coderIds: input.coderIds, eligible: eligible.length, itemIds, by: actor.userId, at: new Date().toISOString() };
+    const samples = Array.isArray(round.params.samples) ? round.params.samples : [];
+    await tx.db.update(rounds).set({ params: { ...round.params, samples: [...samples, record] } }).where(eq(rounds.id, roundId));
+    await audit(tx, { projectId, entity: 'round', entityId: roundId, action: 'sample', after: { name: round.name, ...record, assignments: plan.length } });
+    return { roundId, eligible: eligible.length, itemIds, perCoder };
+  });
+}

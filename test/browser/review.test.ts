@@ -1,0 +1,107 @@
+/**
+ * Review rounds (issue 13, item 2) in Chromium on the demo study: coder1 codes a review round's
+ * item alone; the editor finds it in the review queue (Review tab), accepts one field, revises
+ * another with a rationale, and the final dataset gives both the provenance `reviewed`; the
+ * coder's own submission is unchanged.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CodingValue, FieldDefinition } from '@concord/shared';
+import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { browserSessions, open as openPage } from '../helpers/sessions.ts';
+import { ok } from '../helpers/api.ts';
+
+const chromiumPath = findChromium();
+
+/** A value for each required field: the first choice (the civic impact score: -3, Very harmful). */
+function firstValue(field: FieldDefinition): CodingValue {
+  switch (field.type) {
+    case 'single_choice':
+      return field.options[0]!.value;
+    case 'multiple_choice':
+      return [field.options[0]!.value];
+    case 'ordinal':
+      return field.scale[0]!.value;
+    case 'number':
+      return field.min ?? 0;
+    case 'text':
+      return 'coded in the review test';
+  }
+}
+
+describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let projectId: string;
+  let itemId: string;
+  const users = browserSessions(() => ({ url: server.url, browser }));
+  const { pageErrors, client, project, signIn, openAs } = users;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
+    browser = await launchChromium(chromiumPath!);
+    for (const who of ['coder1', 'editor']) await signIn(who);
+    projectId = (await ok(client('editor').api.projects.$get()))[0]!.id;
+    const param = { projectId };
+    itemId = (await ok(project('editor').items.$post({ param, json: { title: 'A post for review', platform: 'news', body: 'The minister praised the new media law.' } }))).id;
+    const coderIds = [users.accounts.coder1!.id];
+    await ok(project('editor').assignments.$post({ param, json: { roundName: 'review test', type: 'review', coderIds, itemIds: [itemId], mode: { type: 'k', k: 1 }, seed: 1 } }));
+    const codebook = await ok(project('coder1').codebook.$get({ param, query: {} }));
+    const values = Object.fromEntries(codebook.fields.filter((f) => f.required).map((f) => [f.key, firstValue(f)]));
+    await ok(project('coder1').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
+    await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+  }, 180_000);
+
+  afterAll(async () => {
+    await users.closeContexts();
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('editor: the review queue, accept one field, revise another with a rationale; the final dataset says reviewed', async () => {
+    const page = await openAs('editor');
+    await openPage(page, server.url, `/projects/${projectId}`);
+    await page.getByRole('navigation', { name: /^Sections of/ }).getByRole('link', { name: 'Review' }).click();
+    await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
+    const row = page.locator(`tr[data-item="${itemId}"]`);
+    await expect(row.innerText()).resolves.toContain(users.accounts.coder1!.name);
+    await row.getByRole('link', { name: 'A post for review' }).click();
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/review/${itemId}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.getByRole('heading', { name: 'A post for review', level: 1 }).waitFor();
+
+    // Accept the dimension as coded.
+    const dimension = page.locator('li.review-field[data-field="dimension"]');
+    await dimension.getByRole('button', { name: /^Accept/ }).click();
+    await page.locator('li.review-field[data-field="dimension"][data-state="accepted"]').waitFor();
+
+    // Revise the civic impact score (coded -3) to -2, with a rationale.
+    const impact = page.locator('li.review-field[data-field="civic_impact"]');
+    await expect(impact.getByTestId('coded').innerText()).resolves.toContain('Very harmful');
+    await impact.getByRole('button', { name: /^Revise/ }).click();
+    await impact.locator('#review-civic_impact-f-civic_impact-1').check();
+    await impact.getByLabel(/Rationale/).fill('Harmful, not very harmful: the post repeats the official line without calls to act.');
+    await impact.getByRole('button', { name: 'Record the revision' }).click();
+    await page.locator('li.review-field[data-field="civic_impact"][data-state="revised"]').waitFor();
+    await expect(impact.getByTestId('final').innerText()).resolves.toContain('Harmful');
+    await expect(page.getByTestId('reviewed-count').innerText()).resolves.toMatch(/^2 of \d+ fields reviewed$/);
+
+    const detail = await ok(project('editor').items[':itemId'].review.$get({ param: { projectId, itemId } }));
+    const decided = Object.fromEntries(detail.fields.filter((f) => f.decision).map((f) => [f.field.key, [f.value, f.decision!.value, f.decision!.rationale]]));
+    expect(decided).toEqual({
+      dimension: [detail.fields.find((f) => f.field.key === 'dimension')!.value, detail.fields.find((f) => f.field.key === 'dimension')!.value, 'accepted as coded'],
+      civic_impact: [-3, -2, 'Harmful, not very harmful: the post repeats the official line without calls to act.'],
+    });
+    const final = await ok(project('editor').export['final.json'].$get({ param: { projectId } }));
+    const values = final.items.find((i) => i.id === itemId)!.values;
+    expect(values.civic_impact).toEqual({ value: -2, provenance: 'reviewed' });
+    expect(values.dimension!.provenance).toBe('reviewed');
+    expect(values.narrative_frames!.provenance).toBe('single');
+    // The coder's submission is as she left it.
+    const mine = await ok(project('coder1').items[':itemId'].codings.me.$get({ param: { projectId, itemId } }));
+    expect(mine.find((c) => c.fieldKey === 'civic_impact')).toMatchObject({ value: -3, status: 'submitted' });
+    expect(pageErrors).toEqual([]);
+  });
+});
