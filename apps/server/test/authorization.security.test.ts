@@ -93,7 +93,10 @@ const CASES: RouteCase[] = [
   },
   { method: 'GET', template: '/api/projects/{projectId}/items', allowed: ALL, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items', allowed: OWNER_EDITOR, ok: 201, body: () => item },
+  { method: 'PATCH', template: '/api/projects/{projectId}/items', allowed: OWNER_EDITOR, ok: 200, body: (f) => ({ itemIds: [f.itemId], set: { language: 'kk' } }) },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/versions', allowed: ALL, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/versions/{version}', allowed: ALL, ok: 200 },
   { method: 'PATCH', template: '/api/projects/{projectId}/items/{itemId}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ title: 'Edited' }) },
   { method: 'DELETE', template: '/api/projects/{projectId}/items/{itemId}', allowed: OWNER_EDITOR, ok: 200 },
   { method: 'POST', template: '/api/projects/{projectId}/items/{itemId}/restore', allowed: OWNER_EDITOR, ok: 200, setup: archiveItem },
@@ -329,6 +332,7 @@ function pathOf(c: RouteCase, f: ProjectFixture) {
       .replace('{attachmentId}', attachmentOf.get(f.projectId) ?? 'none')
       .replace('{fieldKey}', 'impact')
       .replace('{key}', 'notes')
+      .replace('{version}', '1')
       .replace('{chart}', 'parent-frames.svg') + (c.query ?? '')
   );
 }

@@ -46,7 +46,7 @@ describe('blind coding', () => {
   });
 
   it('exports nothing of an item that is not revealed', async () => {
-    expect((await exportLong()).trim()).toBe(['unit', 'coder', 'field', 'value', ...ITEM_EXPORT_COLUMNS].join(','));
+    expect((await exportLong()).trim()).toBe(['unit', 'coder', 'field', 'value', 'item_version', ...ITEM_EXPORT_COLUMNS].join(','));
   });
 
   it('lets only assigned coders code, and refuses N/A where the field does not allow it', async () => {

@@ -136,7 +136,7 @@ beforeAll(async () => {
   expect((await phase(3, 'joint')).status).toBe(200);
   await tagAndSubmit(people.b, 3, tagged.b[3]!);
   expect((await phase(3, 'revealed')).status).toBe(200);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await s?.close();

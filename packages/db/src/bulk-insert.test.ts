@@ -17,13 +17,15 @@ describe(`bulkInsert`, () => {
       await bulkInsert(tx as never, items, [
         { id: 'itm_1', projectId: 'prj_bulk', title: 'Name, with "quotes"', body: 'line one\nline two', reach: 12, publishedAt: new Date('2022-01-05T10:00:00Z'), raw: { Headline: 'a "b", c' } },
         { id: 'itm_2', projectId: 'prj_bulk', title: 'x', body: '', reach: null, publishedAt: null, raw: null },
+        { id: 'itm_0', projectId: 'prj_bulk', title: 'Ünïcödé "quoted", 日本 🙂', body: '\\.', reach: 0, raw: { 'Заголовок': 'ё "ж"' } },
       ]);
     });
     const rows = await database.db.select().from(items).where(eq(items.projectId, 'prj_bulk')).orderBy(asc(items.seq));
-    expect(rows.map((r) => r.id)).toEqual(['itm_1', 'itm_2']);
+    expect(rows.map((r) => r.id)).toEqual(['itm_1', 'itm_2', 'itm_0']);
     expect(rows[0]).toMatchObject({ title: 'Name, with "quotes"', body: 'line one\nline two', reach: 12, raw: { Headline: 'a "b", c' } });
     expect(rows[0]!.publishedAt?.toISOString()).toBe('2022-01-05T10:00:00.000Z');
     expect(rows[1]).toMatchObject({ body: '', reach: null, publishedAt: null, raw: null });
+    expect(rows[2]).toMatchObject({ title: 'Ünïcödé "quoted", 日本 🙂', body: '\\.', reach: 0, raw: { 'Заголовок': 'ё "ж"' } });
   });
 
   it('still enforces unique constraints when references are verified, and restores FK checks after', async () => {
@@ -57,6 +59,6 @@ describe(`bulkInsert`, () => {
       }),
     ).rejects.toThrow();
     const ids = (await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, 'prj_bulk'))).map((r) => r.id);
-    expect(ids.sort()).toEqual(['itm_1', 'itm_2']);
+    expect(ids.sort()).toEqual(['itm_0', 'itm_1', 'itm_2']);
   });
 });

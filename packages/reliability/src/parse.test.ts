@@ -11,6 +11,16 @@ describe('parseReliabilityCsv', () => {
     expect(Array.from(data.values)).toEqual([0, 1, 2, 0, -1, -1]);
   });
 
+  it('reads every row of a wide file whose later rows are much shorter than its first 64 KiB', () => {
+    // The code array is sized from the first rows' length, so this file outgrows it several times.
+    const long = Array.from({ length: 500 }, (_, u) => `${'unit-with-a-long-identifier-'.repeat(8)}${u},a,b`);
+    const short = Array.from({ length: 40_000 }, (_, u) => `${u},b,${u % 2 ? 'a' : ''}`);
+    const { data } = parseReliabilityCsv(['u,A,B', ...long, ...short].join('\n'), {});
+    expect(data.nUnits).toBe(40_500);
+    expect(Array.from(data.values.subarray(0, 2))).toEqual([0, 1]);
+    expect(Array.from(data.values.subarray(-4))).toEqual([1, -1, 1, 0]);
+  });
+
   it('reads bytes and strings alike, including non-ASCII labels', () => {
     const text = 'unit,A,B\n1,é,ü\n2,ü,ü\n';
     const fromText = parseReliabilityCsv(text, {});

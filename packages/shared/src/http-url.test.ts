@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { httpUrlSchema, isHttpUrl, safeHref } from './http-url.ts';
+import { isHttpUrl, safeHref } from './http-url.ts';
+import { httpUrlSchema } from './schemas/http-url.ts';
 
 const HOSTILE = [
   'javascript:alert(1)',

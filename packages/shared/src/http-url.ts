@@ -4,8 +4,9 @@
  * The WHATWG parser used here is the browser's own: it lower-cases the scheme and strips
  * the leading spaces and inner tabs or newlines a browser would also ignore, so
  * `JAVASCRIPT:`, ` javascript:` and `java\tscript:` are all seen as `javascript:`.
+ * No zod here: the web's first paint renders links with `safeHref`, and a schema built at
+ * module level would bring zod (25 KB gzipped) into it; `httpUrlSchema` is in schemas/http-url.ts.
  */
-import { text } from './schemas/common.ts';
 
 export const MAX_URL_LENGTH = 4000;
 
@@ -18,8 +19,6 @@ export function isHttpUrl(text: string): boolean {
   }
   return protocol === 'http:' || protocol === 'https:';
 }
-
-export const httpUrlSchema = text().trim().max(MAX_URL_LENGTH).refine(isHttpUrl, 'must be an http:// or https:// URL');
 
 /**
  * The href to render for a stored item link, or null to render no link. Rows stored before

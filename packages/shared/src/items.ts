@@ -56,6 +56,9 @@ export const IMPORT_TARGETS = [
   'incident',
   /** The project's actors a row names (a linked-record list): missing ones are created, known names and aliases reused. */
   'actors',
+  'translationLanguage',
+  'translationTitle',
+  'translationBody',
   /** Airtable attachment cells (`name (url), …`): recorded as attachment links, never fetched. */
   'attachments',
 ] as const;

@@ -33,8 +33,9 @@ const routes = {
   submit: createRoute({
     method: 'post',
     path: '/{projectId}/items/{itemId}/codings/me/submit',
-    summary: 'Submit own codings; the item is revealed when its last coder submits',
-    request: { params: itemParams },
+    summary:
+      "Submit own codings; the item is revealed when its last coder submits. Each coding records the item's text version; `itemVersion` (the version the coder sees) refuses a submit on a text that changed since (409)",
+    request: { params: itemParams, query: z.object({ itemVersion: z.coerce.number().int().min(1).optional() }) },
     responses: { 200: jsonContent(z.object({ revealed: z.boolean() })), ...errors, ...conflict },
   }),
   reopen: createRoute({
@@ -62,7 +63,7 @@ export function codingRoutes(deps: AppDeps) {
     })
     .openapi(routes.submit, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await submitMyCodings(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await submitMyCodings(serviceContext(deps, c), projectId, itemId, c.req.valid('query').itemVersion), 200);
     })
     .openapi(routes.reopen, async (c) => {
       const { projectId, itemId, coderId } = c.req.valid('param');

@@ -1,8 +1,21 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { itemDeleteResultSchema, itemFilterQuery, itemPurgeInput, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
+import { itemBulkInput, itemBulkResultSchema, itemDeleteResultSchema, itemFilterQuery, itemVersionListSchema, itemVersionSchema, itemPurgeInput, itemRowsSchema, itemInput, itemListQuery, itemSchema, itemUpdateInput, okSchema, phaseUpdateInput } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
-import { createItem, deleteItem, getItem, listItemRows, listItems, purgeItem, restoreItem, setItemPhase, updateItem } from '../services/items/items.ts';
+import {
+  bulkUpdateItems,
+  createItem,
+  deleteItem,
+  getItem,
+  getItemVersion,
+  listItemRows,
+  listItems,
+  listItemVersions,
+  purgeItem,
+  restoreItem,
+  setItemPhase,
+  updateItem,
+} from '../services/items/items.ts';
 import { errorResponse, errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const routes = {
@@ -26,6 +39,27 @@ const routes = {
     summary: 'Add one item (the import\'s validation); `incidentIds` links it to incidents, the first primary',
     request: { params: projectParams, body: jsonBody(itemInput) },
     responses: { 201: jsonContent(itemSchema), ...errors },
+  }),
+  bulk: createRoute({
+    method: 'patch',
+    path: '/{projectId}/items',
+    summary: 'Bulk edit: set incidents (replace or add), platform or language on the selected items, all or nothing; an audit entry per changed item',
+    request: { params: projectParams, body: jsonBody(itemBulkInput) },
+    responses: { 200: jsonContent(itemBulkResultSchema), ...errors },
+  }),
+  versions: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}/versions',
+    summary: "The item's kept earlier texts (newest first, without their text) and its current version number",
+    request: { params: itemParams },
+    responses: { 200: jsonContent(itemVersionListSchema), ...errors },
+  }),
+  version: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}/versions/{version}',
+    summary: 'One text of the item: an earlier version kept when its text changed after coding began, or the current one',
+    request: { params: itemParams.extend({ version: z.coerce.number().int().min(1).max(1_000_000) }) },
+    responses: { 200: jsonContent(itemVersionSchema), ...errors },
   }),
   get: createRoute({
     method: 'get',
@@ -77,6 +111,15 @@ export function itemRoutes(deps: AppDeps) {
     .openapi(routes.list, async (c) => c.json(await listItems(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
     .openapi(routes.rows, async (c) => c.json(await listItemRows(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
     .openapi(routes.create, async (c) => c.json(await createItem(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201))
+    .openapi(routes.bulk, async (c) => c.json(await bulkUpdateItems(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
+    .openapi(routes.versions, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await listItemVersions(serviceContext(deps, c), projectId, itemId), 200);
+    })
+    .openapi(routes.version, async (c) => {
+      const { projectId, itemId, version } = c.req.valid('param');
+      return c.json(await getItemVersion(serviceContext(deps, c), projectId, itemId, version), 200);
+    })
     .openapi(routes.get, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       return c.json(await getItem(serviceContext(deps, c), projectId, itemId), 200);

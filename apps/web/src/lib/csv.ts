@@ -1,7 +1,7 @@
 /**
  * A small RFC 4180 CSV reader and writer for the import wizard's preview and cell fixes.
- * It numbers rows as the server's parser does (csv-parse with `bom`, `skip_empty_lines`),
- * so "row 3" in a problem is `rows[3]` here (rows[0] is the header).
+ * It numbers rows as the server's reader does (`services/import/csv-records.ts`: byte-order
+ * mark dropped, empty lines skipped), so "row 3" in a problem is `rows[3]` here (rows[0] is the header).
  */
 
 /** Parses CSV text into records. Quoted fields may hold commas, quotes ("") and line breaks. */

@@ -20,6 +20,9 @@ export interface ItemFormValues {
   likes: string;
   shares: string;
   comments: string;
+  translationLanguage: string;
+  translationTitle: string;
+  translationBody: string;
   incidentIds: string[];
 }
 
@@ -41,6 +44,9 @@ export function formValuesOf(item: Item | null): ItemFormValues {
     likes: n(item?.likes),
     shares: n(item?.shares),
     comments: n(item?.comments),
+    translationLanguage: item?.translationLanguage ?? '',
+    translationTitle: item?.translationTitle ?? '',
+    translationBody: item?.translationBody ?? '',
     incidentIds: item?.incidentIds ?? [],
   };
 }
@@ -62,6 +68,10 @@ export function checkItemForm(values: ItemFormValues): { input: ItemInput } | { 
     language: orNull(values.language),
     body: values.body,
     ...Object.fromEntries(COUNT_FIELDS.map((k) => [k, countOf(values[k])])),
+    translationLanguage: orNull(values.translationLanguage),
+    translationTitle: orNull(values.translationTitle),
+    // The text as typed (its line breaks), none when blank.
+    translationBody: values.translationBody.trim() === '' ? null : values.translationBody,
     incidentIds: values.incidentIds,
   };
   const parsed = itemInput.safeParse(raw);

@@ -3,8 +3,13 @@
  * authenticates), joined to the room of every project a page listens to. Pages use only
  * `onProjectEvent` (and `enterItem` for the presence list); the connection, the room
  * membership and re-joining after a reconnect or a role change are managed here.
+ *
+ * socket.io-client (13 KB gzipped) is imported when the first listener arrives, not with the
+ * page: no first paint needs it (bench/web-initial-js.ts). Until it has loaded, the calls
+ * below queue their work in call order (`withSocket`), so a listener added and removed
+ * meanwhile leaves nothing behind.
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@concord/shared';
 
 type ProjectSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -57,9 +62,33 @@ function join(s: ProjectSocket, projectId: string, rejoin = false): void {
   });
 }
 
-function connection(): ProjectSocket {
-  if (socket) return socket;
-  const s: ProjectSocket = io({ path: '/socket.io', withCredentials: true });
+/** Work waiting for the socket.io client to load; null when nothing waits. */
+let waiting: ((s: ProjectSocket) => void)[] | null = null;
+
+/** Runs `work` with the tab's socket: now if it exists, else once the client has loaded (in call order). */
+function withSocket(work: (s: ProjectSocket) => void): void {
+  if (socket) return work(socket);
+  if (waiting) {
+    waiting.push(work);
+    return;
+  }
+  waiting = [work];
+  import('socket.io-client').then(
+    ({ io }) => {
+      const s = connect(io({ path: '/socket.io', withCredentials: true }));
+      const queued = waiting ?? [];
+      waiting = null;
+      for (const w of queued) w(s);
+    },
+    (err: unknown) => {
+      // The chunk did not load (offline, a redeploy): the page works without live events, and the next listener tries again.
+      waiting = null;
+      console.warn('project events unavailable: the socket.io client did not load', err);
+    },
+  );
+}
+
+function connect(s: ProjectSocket): ProjectSocket {
   // Rooms do not survive a reconnect (possibly to another server process): join again.
   s.on('connect', () => {
     joined.clear();
@@ -112,23 +141,26 @@ function release(s: ProjectSocket, projectId: string): void {
  * listener also gets the last list right away, when there is one.
  */
 export function onProjectEvent<E extends EventName>(projectId: string, event: E, handler: (payload: Payload<E>) => void): () => void {
-  const s = connection();
-  retain(s, projectId);
   const listener = (payload: Payload<E>) => {
     if ((payload as { projectId?: string }).projectId === projectId) handler(payload);
   };
-  // socket.io's typed `on` cannot relate a generic event name to its listener; the cast is local.
-  (s as unknown as Socket).on(event as string, listener as (...args: unknown[]) => void);
-  if (event === 'project:presence') {
-    const last = lastPresence.get(projectId);
-    if (last) queueMicrotask(() => listener(last as Payload<E>));
-  }
+  withSocket((s) => {
+    retain(s, projectId);
+    // socket.io's typed `on` cannot relate a generic event name to its listener; the cast is local.
+    (s as unknown as Socket).on(event as string, listener as (...args: unknown[]) => void);
+    if (event === 'project:presence') {
+      const last = lastPresence.get(projectId);
+      if (last) queueMicrotask(() => listener(last as Payload<E>));
+    }
+  });
   let active = true;
   return () => {
     if (!active) return;
     active = false;
-    (s as unknown as Socket).off(event as string, listener as (...args: unknown[]) => void);
-    release(s, projectId);
+    withSocket((s) => {
+      (s as unknown as Socket).off(event as string, listener as (...args: unknown[]) => void);
+      release(s, projectId);
+    });
   };
 }
 
@@ -139,18 +171,17 @@ export function onProjectEvent<E extends EventName>(projectId: string, event: E,
  * the returned function is called.
  */
 export function onAccessLost(projectId: string, handler: () => void): () => void {
-  const s = connection();
-  retain(s, projectId);
   const handlers = accessLost.get(projectId) ?? new Set();
   handlers.add(handler);
   accessLost.set(projectId, handlers);
+  withSocket((s) => retain(s, projectId));
   let active = true;
   return () => {
     if (!active) return;
     active = false;
     handlers.delete(handler);
     if (handlers.size === 0) accessLost.delete(projectId);
-    release(s, projectId);
+    withSocket((s) => release(s, projectId));
   };
 }
 
@@ -159,19 +190,24 @@ export function onAccessLost(projectId: string, handler: () => void): () => void
  * called (then the tab is on no item). Only the item id is shared, never values.
  */
 export function enterItem(projectId: string, itemId: string): () => void {
-  const s = connection();
-  retain(s, projectId);
   presence.set(projectId, itemId);
-  sendPresence(s, projectId);
+  withSocket((s) => {
+    retain(s, projectId);
+    sendPresence(s, projectId);
+  });
   let active = true;
   return () => {
     if (!active) return;
     active = false;
-    if (presence.get(projectId) === itemId) {
-      presence.set(projectId, null);
-      sendPresence(s, projectId);
-      presence.delete(projectId);
-    }
-    release(s, projectId);
+    const here = presence.get(projectId) === itemId;
+    if (here) presence.set(projectId, null);
+    withSocket((s) => {
+      if (here) {
+        sendPresence(s, projectId);
+        // Unless another item of the project was entered while the client loaded.
+        if (presence.get(projectId) === null) presence.delete(projectId);
+      }
+      release(s, projectId);
+    });
   };
 }

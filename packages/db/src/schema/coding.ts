@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import type { AuditEntity, CodingStatus, CodingValue, RoundType } from '@concord/shared';
 import { timestamptz } from './columns.ts';
 import { users } from './accounts.ts';
@@ -79,6 +79,11 @@ export const codings = pgTable(
      * Reliability reads blind codings only (SECURITY.md, rule 5; packages/shared ROUND_TYPES).
      */
     blind: boolean('blind').notNull().default(true),
+    /**
+     * The item's text version (items.text_version) current when the coder submitted: the text
+     * she coded. Null while a draft, and for codings that did not come through a submit here.
+     */
+    itemVersion: integer('item_version'),
   },
   (t) => [
     unique('codings_item_coder_field_uq').on(t.itemId, t.coderId, t.fieldKey),

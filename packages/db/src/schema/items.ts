@@ -56,6 +56,16 @@ export const items = pgTable(
     publishedAt: timestamptz('published_at'),
     language: text('language'),
     body: text('body').notNull().default(''),
+    /**
+     * The number of the item's current text (title and body). It goes up when the text of an
+     * item with codings changes; the text it replaces is kept in item_versions, and codings
+     * record the number their coder submitted under (codings.item_version).
+     */
+    textVersion: integer('text_version').notNull().default(1),
+    /** A translation beside the original text (coders choose original, translation or both). */
+    translationLanguage: text('translation_language'),
+    translationTitle: text('translation_title'),
+    translationBody: text('translation_body'),
     reach: bigint('reach', { mode: 'number' }),
     likes: bigint('likes', { mode: 'number' }),
     shares: bigint('shares', { mode: 'number' }),
@@ -98,4 +108,25 @@ export const itemIncidents = pgTable(
     position: integer('position').notNull(),
   },
   (t) => [primaryKey({ columns: [t.itemId, t.incidentId] }), index('item_incidents_incident_idx').on(t.incidentId)],
+);
+
+/**
+ * Earlier texts of an item: kept when the title or body of an item with codings changes, so a
+ * coding can be read against the text its coder saw. `version` is the number the text had
+ * (items.text_version before the change); the current text is the item's own.
+ */
+export const itemVersions = pgTable(
+  'item_versions',
+  {
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** When and by whom this text was replaced (the moment it became a kept version). */
+    replacedAt: timestamptz('replaced_at').notNull().defaultNow(),
+    replacedBy: text('replaced_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.version] })],
 );

@@ -34,5 +34,7 @@ export const codingSchema = z.object({
   status: z.enum(CODING_STATUSES),
   updatedAt: text(),
   submittedAt: text().nullable(),
+  /** The item's text version the coder submitted under (Item.textVersion then); null while a draft. */
+  itemVersion: z.number().int().nullable(),
 });
 export type Coding = z.infer<typeof codingSchema>;

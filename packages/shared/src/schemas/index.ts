@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './http-url.ts';
 export * from './auth.ts';
 export * from './codebook.ts';
 export * from './coding.ts';

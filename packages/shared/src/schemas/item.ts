@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PHASES } from '../roles.ts';
 import { DATE_ORDERS, IMPORT_ACTIONS, IMPORT_TARGETS, PLATFORMS } from '../items.ts';
-import { httpUrlSchema } from '../http-url.ts';
 import { paginationSchema, text } from './common.ts';
+import { httpUrlSchema } from './http-url.ts';
 import { QUEUE_STATUSES } from './queue-status.ts';
 import { importCodesCheckSchema, importCodesResultSchema } from './import-codes.ts';
 
@@ -35,6 +35,10 @@ const itemFields = z.object({
   likes: count,
   shares: count,
   comments: count,
+  /** A translation beside the original (language, title, text); null when there is none. */
+  translationLanguage: text().trim().max(35).nullable(),
+  translationTitle: text().trim().max(2000).nullable(),
+  translationBody: text().max(1_000_000).nullable(),
   /** The item's incidents in order; the first is its primary incident. */
   incidentIds: incidentIdList,
   /** Deprecated: one incident, as before items could have several. Ignored when `incidentIds` is given. */
@@ -54,6 +58,10 @@ export const itemInput = itemFields.extend({
   likes: count.default(null),
   shares: count.default(null),
   comments: count.default(null),
+  // Optional rather than defaulted, so callers written before translations need not name them.
+  translationLanguage: itemFields.shape.translationLanguage.optional(),
+  translationTitle: itemFields.shape.translationTitle.optional(),
+  translationBody: itemFields.shape.translationBody.optional(),
   incidentIds: incidentIdList.optional(),
   incidentId: itemFields.shape.incidentId.optional(),
 });
@@ -77,6 +85,14 @@ export const itemSchema = z.object({
   likes: z.number().nullable(),
   shares: z.number().nullable(),
   comments: z.number().nullable(),
+  /**
+   * The number of the current title and body: it goes up when the text of an item with codings
+   * changes (the earlier text is kept, `GET …/items/:itemId/versions/:version`).
+   */
+  textVersion: z.number().int(),
+  translationLanguage: text().nullable(),
+  translationTitle: text().nullable(),
+  translationBody: text().nullable(),
   /** The item's incidents in order; the first is its primary incident. */
   incidentIds: z.array(text()),
   /** The primary incident (`incidentIds[0]`), kept for clients written before items had several. */
@@ -232,3 +248,52 @@ export type ItemDeleteResult = z.infer<typeof itemDeleteResultSchema>;
 
 /** Purging asks for the item's id again, so a slip of the hand cannot remove its work. */
 export const itemPurgeInput = z.object({ confirmItemId: text().max(100) });
+
+/** Most items one bulk edit changes. */
+export const MAX_BULK_ITEMS = 10_000;
+
+/**
+ * A bulk edit of selected items: `set` names what changes on every one of them. `incidentIds`
+ * replaces their incidents, `addIncidentIds` appends those they lack (not both); `platform`
+ * and `language` (null clears) overwrite.
+ */
+export const itemBulkInput = z.object({
+  itemIds: z
+    .array(text().min(1).max(100))
+    .min(1)
+    .max(MAX_BULK_ITEMS)
+    .refine((ids) => new Set(ids).size === ids.length, 'lists an item twice'),
+  set: z
+    .object({
+      incidentIds: incidentIdList.optional(),
+      addIncidentIds: incidentIdList.min(1).optional(),
+      platform: z.enum(PLATFORMS).nullable().optional(),
+      language: text().trim().max(35).nullable().optional(),
+    })
+    .strict()
+    .refine((s) => Object.values(s).some((v) => v !== undefined), 'names nothing to change')
+    .refine((s) => s.incidentIds === undefined || s.addIncidentIds === undefined, 'incidentIds replaces, addIncidentIds appends: send one'),
+});
+export type ItemBulkInput = z.infer<typeof itemBulkInput>;
+
+/** What a bulk edit did: how many items changed, how many already were as asked. */
+export const itemBulkResultSchema = z.object({ updated: z.number().int(), unchanged: z.number().int() });
+export type ItemBulkResult = z.infer<typeof itemBulkResultSchema>;
+
+/** One text of an item: a kept earlier version, or the current one (`current`). */
+export const itemVersionSchema = z.object({
+  version: z.number().int(),
+  title: text(),
+  body: text(),
+  current: z.boolean(),
+  /** When this text was replaced (null for the current text). */
+  replacedAt: text().nullable(),
+});
+export type ItemVersion = z.infer<typeof itemVersionSchema>;
+
+/** An item's kept versions, newest first, without their text, and the number of its current text. */
+export const itemVersionListSchema = z.object({
+  current: z.number().int(),
+  versions: z.array(z.object({ version: z.number().int(), title: text(), replacedAt: text() })),
+});
+export type ItemVersionList = z.infer<typeof itemVersionListSchema>;

@@ -250,6 +250,8 @@ export const disagreementDetailSchema = z.object({
       value: codingValueSchema.nullable(),
       status: z.enum(CODING_STATUSES).nullable(),
       submittedAt: text().nullable(),
+      /** The item's text version this coder submitted under (the text she saw); compare with `item.textVersion`. */
+      itemVersion: z.number().int().nullable(),
       notes: z.array(z.object({ fieldKey: text(), label: text(), text: text() })),
     }),
   ),

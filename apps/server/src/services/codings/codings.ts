@@ -35,6 +35,7 @@ async function toCodings(ctx: ServiceContext, rows: CodingRow[]): Promise<Coding
     status: r.status,
     updatedAt: iso(r.updatedAt)!,
     submittedAt: iso(r.submittedAt),
+    itemVersion: r.itemVersion,
   }));
 }
 
@@ -119,9 +120,12 @@ async function stillBlind(tx: ServiceContext, assignmentId: string, itemId: stri
 /**
  * Submits the coder's codings of an item. Required fields must be coded (N/A counts).
  * When the last assigned coder submits, an item in independent phase is revealed. Each coding
- * records whether it was made blind (stillBlind).
+ * records whether it was made blind (stillBlind) and the item's text version it was made on:
+ * the version current at submit, the text in front of the coder when she committed her values.
+ * `seenVersion` (the web sends the version it shows) makes that exact: a submit made on a text
+ * that has since changed is refused (409), and the coder reads the new text first.
  */
-export async function submitMyCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<{ revealed: boolean }> {
+export async function submitMyCodings(ctx: ServiceContext, projectId: string, itemId: string, seenVersion?: number): Promise<{ revealed: boolean }> {
   const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
   await loadItem(ctx, projectId, itemId);
   const assignment = await assignmentOf(ctx, itemId, actor.userId);
@@ -141,7 +145,13 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
   const result = await inTransaction(ctx, async (tx) => {
     const now = new Date();
     const blind = await stillBlind(tx, assignment.id, itemId);
-    await tx.db.update(codings).set({ status: 'submitted', submittedAt: now, blind }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
+    // Locked for share: an edit of the text either committed before (its number is read) or waits for this submit.
+    const [current] = await tx.db.select({ textVersion: items.textVersion }).from(items).where(eq(items.id, itemId)).for('share');
+    const itemVersion = current!.textVersion;
+    if (seenVersion !== undefined && seenVersion !== itemVersion) {
+      throw new AppError('CONFLICT', `the item's text changed while you coded it (you see version ${seenVersion}, it is now version ${itemVersion}): reload it and check your values before submitting`);
+    }
+    await tx.db.update(codings).set({ status: 'submitted', submittedAt: now, blind, itemVersion }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
     await tx.db.update(assignments).set({ submittedAt: now }).where(eq(assignments.id, assignment.id));
     for (const r of rows) {
       await audit(tx, { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted', blind } });

@@ -45,7 +45,7 @@ export async function getDisagreement(ctx: ServiceContext, projectId: string, it
   const textFields = codebook.fields.filter((f) => f.type === 'text');
   const rows = visible.length
     ? await ctx.db
-        .select({ coderId: codings.coderId, fieldKey: codings.fieldKey, value: codings.value, status: codings.status })
+        .select({ coderId: codings.coderId, fieldKey: codings.fieldKey, value: codings.value, status: codings.status, itemVersion: codings.itemVersion })
         .from(codings)
         .where(and(eq(codings.itemId, itemId), inArray(codings.coderId, visible.map((c) => c.coderId))))
     : [];
@@ -93,6 +93,8 @@ export async function getDisagreement(ctx: ServiceContext, projectId: string, it
         value: own?.value ?? null,
         status: own?.status ?? null,
         submittedAt: iso(c.submittedAt),
+        // Set on all of a coder's codings at once (her submit), so any of them tells.
+        itemVersion: rows.find((r) => r.coderId === c.coderId && r.itemVersion !== null)?.itemVersion ?? null,
         notes: textFields.flatMap((f) => {
           const note = valueOf(c.coderId, f.key)?.value;
           return typeof note === 'string' && note.trim() ? [{ fieldKey: f.key, label: f.label, text: note }] : [];

@@ -2,8 +2,10 @@
  * Codings exports for reliability analysis: submitted codings of revealed items only,
  * so nothing blind ever leaves through an export, and adjudication never alters them.
  * Coders are named by pseudonym (pseudonyms.ts) and ordered by it; each row carries the
- * item's columns (item-meta.ts): after `unit,coder,field,value` in the long layout, whose
- * readers find columns by name, and before the coders in the wide one.
+ * item's columns (item-meta.ts): after `unit,coder,field,value,item_version` in the long
+ * layout, whose readers find columns by name, and before the coders in the wide one.
+ * `item_version` is the item's text version the coding was made on (blank when unknown); the
+ * wide layout has no place for it per coder, and its readers take every other column as a coder.
  * A `link` field's value is its actors' ids joined with "|" (resolved through merges, sorted, as
  * reliability reads sets); when the codebook has one, the long layout ends with `value_names`,
  * the same actors' names in the same order (empty on other fields' rows).
@@ -22,7 +24,7 @@ import { actorNames, linkCells, type ActorName } from '../actors/link-values.ts'
 
 export type CodingsLayout = 'long' | 'wide';
 
-export const LONG_CODINGS_COLUMNS = ['unit', 'coder', 'field', 'value', ...ITEM_EXPORT_COLUMNS] as const;
+export const LONG_CODINGS_COLUMNS = ['unit', 'coder', 'field', 'value', 'item_version', ...ITEM_EXPORT_COLUMNS] as const;
 /** The long layout's last column when the codebook has a link field. */
 export const VALUE_NAMES_COLUMN = 'value_names';
 
@@ -60,7 +62,8 @@ function longRows(data: CodingsData): string[][] {
   const { rows, labels, meta, links } = data;
   return rows.map((r) => {
     const { value, names } = cells(r, links);
-    return [r.itemId, labels.label(r.coderId), r.fieldKey, value, ...itemCells(meta.get(r.itemId)), ...(links ? [names] : [])];
+    const version = r.itemVersion === null ? '' : String(r.itemVersion);
+    return [r.itemId, labels.label(r.coderId), r.fieldKey, value, version, ...itemCells(meta.get(r.itemId)), ...(links ? [names] : [])];
   });
 }
 
@@ -86,5 +89,5 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
 /** The long layout as a workbook, with the value column numeric where it holds a number. */
 export async function exportCodingsXlsx(ctx: ServiceContext, projectId: string): Promise<XlsxBytes> {
   const data = await loadCodings(ctx, projectId, undefined);
-  return xlsxWorkbook([{ name: 'codings', header: longColumns(data), rows: longRows(data), numeric: new Set([3]) }]);
+  return xlsxWorkbook([{ name: 'codings', header: longColumns(data), rows: longRows(data), numeric: new Set([3, 4]) }]);
 }

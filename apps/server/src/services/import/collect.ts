@@ -1,19 +1,20 @@
 /**
- * Reading an import source into rows: CSV streamed through csv-parse, or a JSON array. Each
+ * Reading an import source into rows: CSV streamed through csv-records.ts, or a JSON array. Each
  * row is converted (row.ts) or becomes problems; blank rows are counted and left out; the
  * file's slash dates are read once the whole file says (or the caller says) which order they
  * have. The source's bytes are hashed on the way, for the audit entry.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Readable, pipeline } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
 import type { DateOrder, ErrorDetail, ImportCheck, ImportCodes, ImportMapping } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { resolveSlashDate, slashEvidence } from './cells.ts';
+import { csvRecords, CsvSyntaxError } from './csv-records.ts';
 import { convertRow, isEmptyRow, resolveMapping, type ImportedItem, type ResolvedMapping } from './row.ts';
 
 export const MAX_IMPORT_ROWS = 100_000;
 const MAX_REPORTED_ERRORS = 100;
+/** Longest CSV record (a body of 1,000,000 characters and the rest of its row). */
+const MAX_RECORD_CHARS = 2_000_000;
 
 /** The file's bytes or text, in chunks: a request body as it streams in, or strings. */
 export type ImportBody = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -95,35 +96,31 @@ async function* hashed(body: ImportBody, hash: Hash) {
 /** Reads the CSV into `out`. A header that does not fit the mapping throws unless `headerProblems` is 'collect' (dry run). */
 async function collectCsv(body: AsyncIterable<Uint8Array | string>, mapping: ImportMapping, out: RowCollector, headerProblems: 'throw' | 'collect') {
   // Line breaks inside quoted cells are kept as they are; only fully empty lines are skipped (as the wizard's reader does).
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: 2_000_000 });
-  // pipeline (not pipe) so a failing body, e.g. over the size limit, fails the parser too.
-  pipeline(Readable.from(body), parser, () => {});
   let header: string[] | null = null;
   let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (!header) {
-        header = record.map((h) => h.trim());
-        const resolved = resolveMapping(header, mapping);
-        out.header = header;
-        out.columns = resolved.columns;
-        if (resolved.errors.length) {
-          if (headerProblems === 'throw') throw new AppError('IMPORT_FAILED', 'the CSV header does not fit the mapping', resolved.errors);
-          out.problem(...resolved.errors);
+    for await (const records of csvRecords(body, MAX_RECORD_CHARS)) {
+      for (const record of records) {
+        if (!header) {
+          header = record.map((h) => h.trim());
+          const resolved = resolveMapping(header, mapping);
+          out.header = header;
+          out.columns = resolved.columns;
+          if (resolved.errors.length) {
+            if (headerProblems === 'throw') throw new AppError('IMPORT_FAILED', 'the CSV header does not fit the mapping', resolved.errors);
+            out.problem(...resolved.errors);
+          }
+          continue;
         }
-        continue;
+        row += 1;
+        if (row > MAX_IMPORT_ROWS) throw tooMany();
+        // Without a title column every row would repeat the header's problem.
+        if (out.take(row, record) && out.columns.title !== undefined) out.add(row, record);
       }
-      row += 1;
-      if (row > MAX_IMPORT_ROWS) throw tooMany();
-      // Without a title column every row would repeat the header's problem.
-      if (out.take(row, record) && out.columns.title !== undefined) out.add(row, record);
     }
   } catch (err) {
-    if (err instanceof CsvError) {
-      const line = (err as CsvError & { lines?: number }).lines;
-      throw new AppError('IMPORT_FAILED', `malformed CSV${line ? ` at line ${line}` : ''}: ${err.message}`, [
-        { ...(line ? { row: Math.max(1, line - 1) } : {}), message: err.message },
-      ]);
+    if (err instanceof CsvSyntaxError) {
+      throw new AppError('IMPORT_FAILED', `malformed CSV at line ${err.line}: ${err.message}`, [{ row: Math.max(1, err.line - 1), message: err.message }]);
     }
     throw err;
   }

@@ -29,6 +29,9 @@ const TARGET_SQL: [Exclude<ImportTarget, 'externalId'>, SQL][] = [
   ['likes', sql`${items.likes}::text`],
   ['shares', sql`${items.shares}::text`],
   ['comments', sql`${items.comments}::text`],
+  ['translationLanguage', sql`${items.translationLanguage}`],
+  ['translationTitle', sql`${items.translationTitle}`],
+  ['translationBody', sql`${items.translationBody}`],
   [
     'incident',
     sql`(select string_agg(${itemIncidents.incidentId}, ',' order by ${itemIncidents.position}) from ${itemIncidents} where ${itemIncidents.itemId} = ${items.id})`,

@@ -37,7 +37,21 @@ export interface ImportPlan {
   itemIds: (string | null)[];
 }
 
-const SCALAR_TARGETS = ['title', 'url', 'platform', 'author', 'language', 'body', 'reach', 'likes', 'shares', 'comments'] as const satisfies readonly (keyof ImportedItem & ImportTarget)[];
+const SCALAR_TARGETS = [
+  'title',
+  'url',
+  'platform',
+  'author',
+  'language',
+  'body',
+  'reach',
+  'likes',
+  'shares',
+  'comments',
+  'translationLanguage',
+  'translationTitle',
+  'translationBody',
+] as const satisfies readonly (keyof ImportedItem & ImportTarget)[];
 
 /** A JSON list of strings as an SQL set: one parameter instead of one per value (PostgreSQL caps both). */
 const jsonSet = (values: string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
@@ -141,6 +155,9 @@ export function updatedValues(out: RowCollector, item: ImportedItem, existing: E
     likes: pick('likes'),
     shares: pick('shares'),
     comments: pick('comments'),
+    translation_language: pick('translationLanguage'),
+    translation_title: pick('translationTitle'),
+    translation_body: pick('translationBody'),
     published_at: (has('publishedAt') ? item.publishedAt : existing.publishedAt)?.toISOString() ?? null,
     raw: { ...existing.raw, ...item.raw },
   };

@@ -23,6 +23,9 @@ export interface ImportedItem {
   likes: number | null;
   shares: number | null;
   comments: number | null;
+  translationLanguage: string | null;
+  translationTitle: string | null;
+  translationBody: string | null;
   /** Linked incidents by name (an Airtable linked-record cell); the first is the primary one. */
   incidentNames: string[];
   /** Actors by name or alias (a linked-record cell): created in the project when it has none of that name. */
@@ -51,6 +54,10 @@ const ALIASES: Record<ImportTarget, string[]> = {
   comments: ['comments', 'replies'],
   incident: ['incident'],
   actors: ['actors', 'actor', 'sources', 'speakers'],
+  // Airtable bases name a translated column after its language ("Title (English)").
+  translationLanguage: ['translation language', 'translation lang', 'language (translation)'],
+  translationTitle: ['translation title', 'translated title', 'title (english)', 'title english', 'english title', 'headline (english)'],
+  translationBody: ['translation', 'translation body', 'translated text', 'text (english)', 'body (english)', 'english text', 'english translation'],
   attachments: ['attachments', 'attachment', 'files'],
 };
 
@@ -144,7 +151,18 @@ export function isEmptyRow(cells: readonly string[]): boolean {
   return cells.every((c) => c.trim() === '');
 }
 
-const LIMITS = { title: 2000, author: 500, language: 35, externalId: 300, incident: 300, actors: 300, body: 1_000_000 } as const;
+const LIMITS = {
+  title: 2000,
+  author: 500,
+  language: 35,
+  externalId: 300,
+  incident: 300,
+  actors: 300,
+  body: 1_000_000,
+  translationLanguage: 35,
+  translationTitle: 2000,
+  translationBody: 1_000_000,
+} as const;
 
 /**
  * Converts one row. `row` is 1-based over data rows; errors name it and the column. A slash
@@ -229,6 +247,9 @@ export function convertRow(
     likes: num('likes'),
     shares: num('shares'),
     comments: num('comments'),
+    translationLanguage: text('translationLanguage'),
+    translationTitle: text('translationTitle'),
+    translationBody: text('translationBody'),
     incidentNames,
     actorNames,
     attachments,

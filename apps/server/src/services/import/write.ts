@@ -8,6 +8,7 @@ import { newId } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import { insertAttachmentLinks, replaceAttachmentLinks } from '../attachments/links.ts';
 import type { RowCollector } from './collect.ts';
+import { keepTextVersions } from '../items/item-versions.ts';
 import { updatedValues, type ItemUpdate } from './match.ts';
 
 /** Rows per UPDATE statement: one JSON parameter each, a few MB at most. */
@@ -58,6 +59,12 @@ export async function insertItems(tx: ServiceContext, projectId: string, importI
 }
 
 export async function updateItems(tx: ServiceContext, projectId: string, out: RowCollector, updates: ItemUpdate[], incidentIds: Map<string, string>) {
+  // A new title or text of a coded item keeps the one it replaces, as an edit in the web app does.
+  await keepTextVersions(
+    tx,
+    projectId,
+    updates.filter((u) => u.changes.includes('title') || u.changes.includes('body')).map((u) => u.existing.id),
+  );
   for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
     const values = updates.slice(i, i + UPDATE_BATCH).map(({ index, existing }) => {
       const item = out.items[index]!;
@@ -68,10 +75,12 @@ export async function updateItems(tx: ServiceContext, projectId: string, out: Ro
       update ${items} as i set
         title = v.title, url = v.url, platform = v.platform, author = v.author, language = v.language, body = v.body,
         reach = v.reach, likes = v.likes, shares = v.shares, comments = v.comments,
+        translation_language = v.translation_language, translation_title = v.translation_title, translation_body = v.translation_body,
         published_at = v.published_at, raw = v.raw, updated_at = now()
       from json_to_recordset(${JSON.stringify(values)}::json) as v(
         id text, title text, url text, platform text, author text, language text, body text,
         reach bigint, likes bigint, shares bigint, comments bigint,
+        translation_language text, translation_title text, translation_body text,
         published_at timestamptz, raw json)
       where i.id = v.id and i.project_id = ${projectId}`);
   }

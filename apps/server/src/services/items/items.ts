@@ -11,3 +11,5 @@ export { deleteItem } from './delete-item.ts';
 export { setItemPhase } from './set-item-phase.ts';
 export { restoreItem } from './restore-item.ts';
 export { purgeItem } from './purge-item.ts';
+export { bulkUpdateItems } from './bulk-update-items.ts';
+export { getItemVersion, listItemVersions } from './item-versions.ts';

@@ -7,12 +7,17 @@ import { inTransaction, type ServiceContext } from '../context.ts';
 import { requestedIncidents, setItemIncidents } from './item-incidents.ts';
 import { loadItem, toItem } from './item-record.ts';
 import { itemColumns } from './item-values.ts';
+import { changesText, keepTextVersions } from './item-versions.ts';
 
-/** Changes only the fields the input names; the audit entry keeps both sides of what changed. */
+/**
+ * Changes only the fields the input names; the audit entry keeps both sides of what changed.
+ * A new title or body of an item with codings keeps the text it replaces (item-versions.ts).
+ */
 export async function updateItem(ctx: ServiceContext, projectId: string, itemId: string, input: ItemUpdateInput): Promise<Item> {
   await authorize(ctx, projectId, 'items.write');
   return inTransaction(ctx, async (tx) => {
     const before = toItem(await loadItem(tx, projectId, itemId));
+    if (changesText(before, input)) await keepTextVersions(tx, projectId, [itemId]);
     await tx.db
       .update(items)
       .set({ ...itemColumns(input), updatedAt: new Date() })

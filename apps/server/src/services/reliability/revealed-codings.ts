@@ -26,6 +26,8 @@ export interface RevealedCoding {
   revealedAt: Date | null;
   /** Made blind: the item stayed independent for this coder until she submitted (codings.blind). */
   blind: boolean;
+  /** The item's text version the coder submitted under (codings.item_version); null when unknown. */
+  itemVersion: number | null;
   /** Brought in by an import (the coder's assignment is in a round of type `imported`). */
   imported: boolean;
 }
@@ -93,6 +95,7 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       roundId: assignments.roundId,
       revealedAt: items.revealedAt,
       blind: codings.blind,
+      itemVersion: codings.itemVersion,
       imported: sql<boolean>`coalesce(${rounds.type} = 'imported', false)`,
     })
     .from(codings)

@@ -30,7 +30,7 @@ import { TextDrafts } from './text-drafts.ts';
 /** What the session is of: the page's data (see the route's +page.ts). */
 export interface SessionSource {
   origin: string;
-  item: { id: string; phase: Phase; body: string };
+  item: { id: string; phase: Phase; body: string; textVersion: number };
   project: { id: string; actions: readonly Action[] };
   me: { id: string; name: string };
   /** The caller's assignment to the item, if any. */
@@ -261,10 +261,12 @@ export class ItemSession {
     this.submitError = '';
     this.submitNotice = '';
     const { origin, project, item } = this.#source();
-    const result = await submitCodings({ origin, projectId: project.id, itemId: item.id, values: $state.snapshot(this.values) });
+    const result = await submitCodings({ origin, projectId: project.id, itemId: item.id, itemVersion: item.textVersion, values: $state.snapshot(this.values) });
     this.submitting = false;
     if ('error' in result) {
       this.submitError = result.error;
+      // Load the item again (its new text, or the submit made elsewhere); the message stays.
+      if (result.stale) void invalidateAll();
       return;
     }
     this.submittedAt = result.submittedAt;
