@@ -33,7 +33,7 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
     // The methods statement reports agreement among the coders who coded here, blind.
     includeImported: false,
   });
-  const spans = await getSpanReliability(ctx, projectId, { bootstrap: query.bootstrap, seed: query.seed, field: undefined, incident: undefined, round: undefined, coders: undefined, includeImported: false });
+  const spans = await getSpanReliability(ctx, projectId, { bootstrap: query.bootstrap, seed: query.seed, field: undefined, incident: undefined, round: undefined, coders: undefined });
   const codebook = await loadCodebook(ctx, projectId);
   const longCsv = await exportCodingsCsv(ctx, projectId, { layout: 'long' });
   const labels = await loadCoderLabels(ctx, projectId);
