@@ -7,25 +7,10 @@ import { text } from './common.ts';
 import { FIELD_TYPES, fieldDefinitionSchema, fieldKeySchema } from './codebook.ts';
 import { CODING_STATUSES, codingValueSchema } from './coding.ts';
 import { itemSchema } from './item.ts';
+import { VERDICTS } from '../verdicts.ts';
 
-/** Krippendorff's conventional thresholds (Content Analysis, 2004, p. 241). */
-export const RELIABLE_ALPHA = 0.8;
-export const TENTATIVE_ALPHA = 0.667;
+export { RELIABLE_ALPHA, TENTATIVE_ALPHA, VERDICTS, verdictOf, type Verdict } from '../verdicts.ts';
 export const MAX_BOOTSTRAP_REPLICATES = 5000;
-
-/**
- * A field's verdict from the lower bound of its confidence interval, so that a coefficient
- * that only happens to reach .800 in this sample is not called reliable: `reliable` when the
- * bound is at least RELIABLE_ALPHA, `tentative` when at least TENTATIVE_ALPHA, `unreliable`
- * below, `insufficient` when there is no interval (too few data, no bootstrap, text fields).
- */
-export const VERDICTS = ['reliable', 'tentative', 'unreliable', 'insufficient'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-
-export function verdictOf(ciLow: number | null | undefined): Verdict {
-  if (ciLow === null || ciLow === undefined || !Number.isFinite(ciLow)) return 'insufficient';
-  return ciLow >= RELIABLE_ALPHA ? 'reliable' : ciLow >= TENTATIVE_ALPHA ? 'tentative' : 'unreliable';
-}
 
 const idList = text()
   .max(5000)
