@@ -255,7 +255,11 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     await page.getByRole('combobox', { name: 'Incident' }).selectOption(alpha.id);
     await page.getByRole('status').filter({ hasText: '500 items match' }).waitFor();
     await expect(table.getAttribute('aria-rowcount')).resolves.toBe('501');
-    const incidentCells = await dataRows().locator('td:nth-child(4)').allInnerTexts();
+    // The incident column found by its header (a selection column came before it).
+    const headers = (await table.locator('thead th').allInnerTexts()).map((h) => h.trim());
+    const incidentColumn = headers.findIndex((h) => /^incidents?\b/i.test(h)) + 1;
+    expect(incidentColumn, headers.join(' | ')).toBeGreaterThan(0);
+    const incidentCells = await dataRows().locator(`td:nth-child(${incidentColumn})`).allInnerTexts();
     expect(incidentCells.length).toBeGreaterThan(0);
     expect(new Set(incidentCells)).toEqual(new Set(['Alpha']));
 
