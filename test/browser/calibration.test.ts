@@ -83,7 +83,7 @@ describe.skipIf(!chromiumPath)('calibration against gold in Chromium', () => {
     }
     const code = async (itemId: string) => {
       await ok(project('coder1').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
-      await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+      await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
     };
     await code(itemIds[0]!);
     const coder = await openAs('coder1');

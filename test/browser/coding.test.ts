@@ -81,7 +81,7 @@ describe.skipIf(!chromiumPath)('the coding view in Chromium', () => {
     await two.keyboard.press('Control+Enter');
     const alert = two.locator('form.coding [role="alert"]');
     await alert.waitFor();
-    const res = await project('coder2').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } });
+    const res = await project('coder2').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} });
     expect(res.status).toBe(400);
     const apiMessage = ((await res.json()) as unknown as { error: { message: string } }).error.message;
     expect(apiMessage).toMatch(/required fields are not coded/);

@@ -54,7 +54,7 @@ describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
     const values = Object.fromEntries(codebook.fields.filter((f) => f.required).map((f) => [f.key, firstValue(f)]));
     for (const who of ['coder1', 'coder2']) {
       await ok(project(who).items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
-      await ok(project(who).items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+      await ok(project(who).items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
     }
     await ok(project('editor').items[':itemId'].phase.$post({ param: { projectId, itemId }, json: { phase: 'joint' } }));
   }, 180_000);

@@ -141,7 +141,7 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     }
     expect(itemId).not.toBe('');
     await ok(project('coder3').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values: someValues(codebook) } }));
-    await ok(project('coder3').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+    await ok(project('coder3').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
 
     await row('civic_impact').locator('td').nth(4).getByText('25', { exact: true }).waitFor({ timeout: LIVE_MS });
     const impact = await civicImpactApi();

@@ -53,7 +53,7 @@ describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
     const codebook = await ok(project('coder1').codebook.$get({ param, query: {} }));
     const values = Object.fromEntries(codebook.fields.filter((f) => f.required).map((f) => [f.key, firstValue(f)]));
     await ok(project('coder1').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
-    await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+    await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
   }, 180_000);
 
   afterAll(async () => {

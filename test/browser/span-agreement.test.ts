@@ -87,7 +87,7 @@ describe.skipIf(!chromiumPath)('span agreement on the dashboard and in the repor
     }
     const rest = Object.fromEntries(codebook.fields.filter((f) => f.required && f.key !== 'narrative_frames').map((f) => [f.key, firstValue(f)]));
     await ok(project(who).items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values: rest } }));
-    await ok(project(who).items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId } }));
+    await ok(project(who).items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
   }
 
   beforeAll(async () => {
