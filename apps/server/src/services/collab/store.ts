@@ -19,48 +19,37 @@ export interface StoredDoc {
 }
 
 /**
- * The snapshot and the log tail in ONE statement, so both come from one view of the
+ * Documents' snapshots and log tails in ONE statement, so both come from one view of the
  * database: read in two, a compaction committing in between (another process unloading the
  * document) left the first read before it and the second after it, and the document loaded
- * empty (neither the old log nor the new snapshot).
+ * empty (neither the old log nor the new snapshot). Rows in apply order per document.
  */
-export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<StoredDoc> {
-  const rows = await ctx.db
-    .select({ update: docSnapshots.state, fromLog: sql<number>`0`.as('from_log'), id: sql<number>`0`.as('id') })
+function storedRows(ctx: Pick<ServiceContext, 'db'>, docNames: string[]) {
+  return ctx.db
+    .select({ name: docSnapshots.docName, update: docSnapshots.state, fromLog: sql<number>`0`.as('from_log'), id: sql<number>`0`.as('id') })
     .from(docSnapshots)
-    .where(eq(docSnapshots.docName, docName))
+    .where(inArray(docSnapshots.docName, docNames))
     .unionAll(
       ctx.db
-        .select({ update: docUpdates.update, fromLog: sql<number>`1`.as('from_log'), id: docUpdates.id })
+        .select({ name: docUpdates.docName, update: docUpdates.update, fromLog: sql<number>`1`.as('from_log'), id: docUpdates.id })
         .from(docUpdates)
-        .where(eq(docUpdates.docName, docName)),
+        .where(inArray(docUpdates.docName, docNames)),
     )
     .orderBy(sql`from_log`, sql`id`);
+}
+
+export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<StoredDoc> {
+  const rows = await storedRows(ctx, [docName]);
   const updates = rows.map((r) => r.update);
   const tailCount = rows.filter((r) => Number(r.fromLog) === 1).length;
   return { updates, tailCount, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
 }
 
-/**
- * The stored states of several documents (snapshot and log tail), in one statement as
- * loadDocUpdates reads one: name -> updates in apply order. Documents never stored are absent.
- */
+/** The stored states of several documents: name -> updates in apply order. Documents never stored are absent. */
 export async function loadManyDocUpdates(ctx: Pick<ServiceContext, 'db'>, docNames: readonly string[]): Promise<Map<string, Uint8Array[]>> {
   const out = new Map<string, Uint8Array[]>();
   for (let i = 0; i < docNames.length; i += 500) {
-    const names = docNames.slice(i, i + 500) as string[];
-    const rows = await ctx.db
-      .select({ name: docSnapshots.docName, update: docSnapshots.state, fromLog: sql<number>`0`.as('from_log'), id: sql<number>`0`.as('id') })
-      .from(docSnapshots)
-      .where(inArray(docSnapshots.docName, names))
-      .unionAll(
-        ctx.db
-          .select({ name: docUpdates.docName, update: docUpdates.update, fromLog: sql<number>`1`.as('from_log'), id: docUpdates.id })
-          .from(docUpdates)
-          .where(inArray(docUpdates.docName, names)),
-      )
-      .orderBy(sql`from_log`, sql`id`);
-    for (const r of rows) {
+    for (const r of await storedRows(ctx, docNames.slice(i, i + 500))) {
       if (!out.has(r.name)) out.set(r.name, []);
       out.get(r.name)!.push(r.update);
     }
