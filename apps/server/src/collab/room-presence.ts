@@ -12,11 +12,16 @@
  *
  * A connection never receives its own clients' states from this view (its clocks are not the
  * client's): it gets an echo of what it sent, which y-websocket counts as a sign of life.
- * With several processes each publishes its own clients' visible states, and applies others'
- * with their clocks, filtered again by its own knowledge of the phase.
+ * With several processes each publishes its own clients' visible states, and shows others'
+ * filtered again by its own knowledge of the phase, with clocks of its own (never behind the
+ * publisher's, so a client that moves to another process keeps a rising clock). What the
+ * publisher sent is kept: a process that learns of the end of the blind phase after the
+ * publisher (the phase change reaches processes in any order) shows the field again then.
+ * Remote states are renewed here while their process keeps publishing, and dropped when it
+ * stops (it died) for longer than y-protocols' timeout.
  */
 import type * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, outdatedTimeout, removeAwarenessStates } from 'y-protocols/awareness';
 import type { AwarenessState, Phase } from '@concord/shared';
 import { blindAwarenessState, encodeAwarenessEntries, filterRemoteAwarenessUpdate, type AwarenessEntry } from './awareness-filter.ts';
 import type { Peer } from './peer.ts';
@@ -39,8 +44,8 @@ export class RoomPresence {
   readonly awareness: Awareness;
   /** What each local client last sent (allow-listed), with its own clock: its focus returns when presence stops being blind. */
   private readonly sent = new Map<number, { clock: number; state: AwarenessState }>();
-  /** Presence client ids announced through other processes, with their user ids. */
-  private readonly remoteClients = new Map<number, string>();
+  /** What other processes last published of their clients (filtered there), with their clock and when it arrived. */
+  private readonly remote = new Map<number, { clock: number; state: AwarenessState; userId: string; at: number }>();
   private blind: boolean;
   /** Client ids changed since the last publish to the other processes. */
   private readonly unpublished = new Set<number>();
@@ -59,10 +64,10 @@ export class RoomPresence {
       const changed = [...added, ...updated, ...removed];
       this.relay(changed);
       if (origin === REMOTE_PRESENCE) {
-        for (const id of removed) this.remoteClients.delete(id);
+        for (const id of removed) this.remote.delete(id);
         return;
       }
-      for (const id of changed) this.remoteClients.delete(id);
+      for (const id of changed) this.remote.delete(id);
       if (this.host.publish) this.queuePublish(changed);
     });
     this.renewal = setInterval(() => this.renew(), options.renewMs);
@@ -106,7 +111,11 @@ export class RoomPresence {
   }
 
   private nextClock(clientId: number): number {
-    return (this.awareness.meta.get(clientId)?.clock ?? 0) + 1;
+    return Math.max(this.awareness.meta.get(clientId)?.clock ?? 0, this.remote.get(clientId)?.clock ?? 0) + 1;
+  }
+
+  private shown(clientId: number): AwarenessState | undefined {
+    return this.awareness.getStates().get(clientId) as AwarenessState | undefined;
   }
 
   /** Allow-listed entries from a local connection; only changes of what others see are relayed. */
@@ -133,12 +142,27 @@ export class RoomPresence {
     if (changed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(changed), connection);
   }
 
-  /** Presence from another process (filtered there, filtered again here). */
+  /** Presence from another process (filtered there, filtered again here); only changes of what is shown are relayed. */
   receiveRemote(update: Uint8Array): void {
-    const entries = filterRemoteAwarenessUpdate(update).filter((e) => !this.owner(e.clientId));
-    for (const e of entries) if (e.state?.user) this.remoteClients.set(e.clientId, e.state.user.id);
-    const accepted = entries.map((e) => (e.state ? { ...e, state: this.visible(e.state) } : e));
-    if (accepted.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), REMOTE_PRESENCE);
+    const changed: AwarenessEntry[] = [];
+    const at = Date.now();
+    for (const e of filterRemoteAwarenessUpdate(update)) {
+      if (this.owner(e.clientId)) continue;
+      const last = this.remote.get(e.clientId);
+      // A removal keeps the clock of the state it removes (y-protocols' removeAwarenessStates).
+      if (last && (e.clock < last.clock || (e.clock === last.clock && e.state !== null))) continue;
+      const current = this.shown(e.clientId);
+      if (e.state === null) {
+        this.remote.delete(e.clientId);
+        if (current !== undefined) changed.push({ clientId: e.clientId, clock: this.nextClock(e.clientId), state: null });
+        continue;
+      }
+      // Remote states always carry the identity (filterRemoteAwarenessUpdate drops the others).
+      this.remote.set(e.clientId, { clock: e.clock, state: e.state, userId: e.state.user!.id, at });
+      const visible = this.visible(e.state);
+      if (!same(visible, current)) changed.push({ clientId: e.clientId, clock: this.nextClock(e.clientId), state: visible });
+    }
+    if (changed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(changed), REMOTE_PRESENCE);
   }
 
   /** This process's clients' visible states, for a process that just opened the document. */
@@ -152,23 +176,35 @@ export class RoomPresence {
     const blind = blindIn(phase);
     if (blind === this.blind) return;
     this.blind = blind;
-    const changed: AwarenessEntry[] = [];
-    for (const [clientId, { state }] of this.sent) {
-      const visible = this.visible(state);
-      if (this.owner(clientId) && !same(visible, this.awareness.getStates().get(clientId) as AwarenessState | undefined)) {
-        changed.push({ clientId, clock: this.nextClock(clientId), state: visible });
+    const reshown = (states: Iterable<[number, { state: AwarenessState }]>, include: (clientId: number) => boolean) => {
+      const changed: AwarenessEntry[] = [];
+      for (const [clientId, { state }] of states) {
+        const visible = this.visible(state);
+        if (include(clientId) && !same(visible, this.shown(clientId))) changed.push({ clientId, clock: this.nextClock(clientId), state: visible });
       }
-    }
-    if (changed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(changed), null);
+      return changed;
+    };
+    const local = reshown(this.sent, (id) => this.owner(id) !== null);
+    // Other processes' clients: their own process re-filters and publishes too; this covers the
+    // order in which the phase change reached the two (their publish may have come first).
+    const remote = reshown(this.remote, (id) => this.owner(id) === null && this.shown(id) !== undefined);
+    if (local.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(local), null);
+    if (remote.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(remote), REMOTE_PRESENCE);
   }
 
   /** Keeps this process's clients alive for the others (y-protocols drops a state not renewed within 30 s). */
   private renew(): void {
     const states = this.awareness.getStates();
-    const renewed = this.localIds()
-      .filter((id) => states.has(id))
-      .map((clientId) => ({ clientId, clock: this.nextClock(clientId), state: states.get(clientId) as AwarenessState }));
+    const renewal = (clientId: number) => ({ clientId, clock: this.nextClock(clientId), state: states.get(clientId) as AwarenessState });
+    const renewed = this.localIds().filter((id) => states.has(id)).map(renewal);
     if (renewed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(renewed), null);
+    // Other processes' clients live as long as their process keeps publishing (it renews them too).
+    const now = Date.now();
+    const remoteIds = [...this.remote].filter(([id]) => states.has(id) && !this.owner(id));
+    const alive = remoteIds.filter(([, r]) => now - r.at < outdatedTimeout).map(([id]) => renewal(id));
+    const gone = remoteIds.filter(([, r]) => now - r.at >= outdatedTimeout).map(([id]) => id);
+    if (alive.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(alive), REMOTE_PRESENCE);
+    if (gone.length) removeAwarenessStates(this.awareness, gone, REMOTE_PRESENCE);
   }
 
   owner(clientId: number): Peer | null {
@@ -189,9 +225,9 @@ export class RoomPresence {
   private mayClaim(connection: Peer, clientId: number, clock: number): boolean {
     if (connection.clientIds.has(clientId)) return true;
     if (this.owner(clientId)) return false;
-    const remoteUser = this.remoteClients.get(clientId);
-    if (remoteUser === undefined) return true;
-    return remoteUser === connection.actor.userId && clock > (this.awareness.meta.get(clientId)?.clock ?? -1);
+    const remote = this.remote.get(clientId);
+    if (remote === undefined) return true;
+    return remote.userId === connection.actor.userId && clock > remote.clock;
   }
 
   /** A connection left: its clients' presence goes, here and on the other processes. */
