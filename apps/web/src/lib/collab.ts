@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { COLLAB_CLOSE_CODES, COLLAB_PATH_PREFIX } from '@concord/shared';
+import { clearPending, isPending, markPending } from './offline/pending.ts';
 
 export type SyncState = 'connecting' | 'saved' | 'syncing' | 'offline' | 'closed';
 
@@ -31,9 +32,16 @@ export interface LiveDocHandlers {
 }
 
 export interface LiveDocOptions extends LiveDocHandlers {
-  /** Keep the document in IndexedDB (own coding documents only). */
+  /** Keep the document in IndexedDB (own coding documents only); it survives a closed tab and syncs when opened again. */
   persist?: boolean;
 }
+
+/** How long a persisted document waits for IndexedDB before connecting anyway (a browser that refuses storage). */
+const STORE_WAIT_MS = 3000;
+
+/** Persisted documents open in this tab, by name (offline/sync.ts leaves those to their view). */
+const openPersisted = new Map<string, number>();
+export const isOpenHere = (docName: string) => (openPersisted.get(docName) ?? 0) > 0;
 
 export function collabUrl(location: Location | URL): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -45,7 +53,21 @@ const PERMANENT = new Set<number>(Object.values(COLLAB_CLOSE_CODES).filter((c) =
 export function openLiveDoc(docName: string, options: LiveDocOptions = {}): LiveDoc {
   const doc = new Y.Doc();
   const persistence = options.persist ? new IndexeddbPersistence(docName, doc) : null;
-  const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true });
+  // A persisted document connects once what this device kept is loaded, so the first sync
+  // sends the changes made offline (in a tab closed since) along with everything else.
+  const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true, connect: !persistence });
+  let loaded = !persistence;
+  if (persistence) {
+    openPersisted.set(docName, (openPersisted.get(docName) ?? 0) + 1);
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    void Promise.race([persistence.whenSynced, new Promise((resolve) => (waited = setTimeout(resolve, STORE_WAIT_MS)))]).then(() => {
+      clearTimeout(waited);
+      if (destroyed) return;
+      loaded = true;
+      if (navigator.onLine && !live.refusal) provider.connect();
+      update();
+    });
+  }
   let handlers: LiveDocHandlers = { onState: options.onState, onRefused: options.onRefused };
   const live: LiveDoc = {
     doc,
@@ -66,13 +88,16 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   };
 
   // Local changes not yet handed to the socket: "Syncing…" until the send buffer drains.
-  let pending = false;
+  // A document with changes kept from an earlier visit counts as having some.
+  let pending = persistence !== null && isPending(localStorage, docName);
+  let destroyed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last: SyncState | null = null;
 
   const compute = (): SyncState => {
     if (live.refusal) return 'closed';
     if (!navigator.onLine) return 'offline';
+    if (!loaded) return 'connecting';
     if (!provider.wsconnected) return provider.wsconnecting && last !== 'offline' && last !== 'saved' && last !== 'syncing' ? 'connecting' : 'offline';
     if (!provider.synced) return 'syncing';
     if (pending) return (provider.ws?.bufferedAmount ?? 0) > 0 ? 'syncing' : 'saved';
@@ -80,7 +105,11 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   };
   const update = () => {
     const next = compute();
-    if (next === 'saved') pending = false;
+    if (next === 'saved') {
+      pending = false;
+      // Everything this device kept has left it on a synced connection.
+      if (persistence && loaded) clearPending(localStorage, docName);
+    }
     if (next !== last) {
       last = next;
       handlers.onState?.(next);
@@ -93,6 +122,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin === provider || origin === persistence) return;
     pending = true;
+    if (persistence) markPending(localStorage, docName);
     update();
   };
   doc.on('update', onUpdate);
@@ -112,7 +142,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
     update();
   };
   const onOnline = () => {
-    if (!live.refusal) provider.connect();
+    if (!live.refusal && loaded) provider.connect();
     update();
   };
   window.addEventListener('online', onOnline);
@@ -120,6 +150,9 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   update();
 
   function destroy() {
+    if (destroyed) return;
+    destroyed = true;
+    if (persistence) openPersisted.set(docName, (openPersisted.get(docName) ?? 1) - 1);
     clearTimeout(timer);
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
