@@ -9,8 +9,8 @@
  * (SECURITY.md, blind coding): no other coder's document or value is ever asked for. The URLs
  * come from the same typed client the pages' loads use, so they are the keys those loads hit.
  */
-import { codingDocName, type Attachment, type Queue, type QueueEntry } from '@concord/shared';
-import { api } from '../api.ts';
+import { codingDocName, type Queue, type QueueEntry } from '@concord/shared';
+import { api, unwrap } from '../api.ts';
 import { openLiveDoc } from '../collab.ts';
 import { DATA_CACHE, keepsResponse } from './policy.ts';
 
@@ -36,12 +36,6 @@ function storingFetch(cache: Cache): typeof fetch {
     if (request.method === 'GET' && keepsResponse(new URL(request.url), response)) await cache.put(request, response.clone());
     return response;
   };
-}
-
-async function okJson<T>(response: Promise<Response> | Response): Promise<T> {
-  const res = await response;
-  if (!res.ok) throw new Error(`${res.status}`);
-  return (await res.json()) as T;
 }
 
 /** The URLs that must be kept for an item to open offline (its coding view's load). */
@@ -114,22 +108,22 @@ export async function storeQueue(input: StoreInput): Promise<Set<string>> {
   // What the projects list, the queue page and every coding view load.
   // One that fails (say, a route this role may not read) leaves the others; storedItems checks what an item needs.
   await Promise.allSettled([
-    okJson(client.api.auth.me.$get()),
-    okJson(client.api.projects.$get()),
-    okJson(project.$get({ param })),
-    okJson(project.codebook.$get({ param, query: {} })),
-    okJson(project.members.$get({ param })),
-    okJson(project.incidents.$get({ param })),
-    okJson(project.queue.$get({ param, query: {} })),
-    okJson(project.actors.$get({ param, query: {} })),
-    okJson(project['item-rows'].$get({ param, query: { assigned: 'me' } })),
+    unwrap(client.api.auth.me.$get()),
+    unwrap(client.api.projects.$get()),
+    unwrap(project.$get({ param })),
+    unwrap(project.codebook.$get({ param, query: {} })),
+    unwrap(project.members.$get({ param })),
+    unwrap(project.incidents.$get({ param })),
+    unwrap(project.queue.$get({ param, query: {} })),
+    unwrap(project.actors.$get({ param, query: {} })),
+    unwrap(project['item-rows'].$get({ param, query: { assigned: 'me' } })),
   ]);
 
   const storeItem = async (entry: QueueEntry) => {
     const itemParam = { projectId, itemId: entry.id };
-    await okJson(project.items[':itemId'].$get({ param: itemParam }));
-    await okJson(project.assignments.$get({ param, query: { item: entry.id } }));
-    const { attachments } = await okJson<{ attachments: Attachment[] }>(project.items[':itemId'].attachments.$get({ param: itemParam }));
+    await unwrap(project.items[':itemId'].$get({ param: itemParam }));
+    await unwrap(project.assignments.$get({ param, query: { item: entry.id } }));
+    const { attachments } = await unwrap(project.items[':itemId'].attachments.$get({ param: itemParam }));
     for (const a of attachments) {
       if (a.kind !== 'file' || !a.mediaType?.startsWith('image/')) continue;
       await project.items[':itemId'].attachments[':attachmentId'].$get({ param: { ...itemParam, attachmentId: a.id } }).then((res) => res.body?.cancel());
