@@ -16,6 +16,7 @@
  * RSS after warm-up is the median over the minute after `--warmup` seconds, RSS at the end the
  * median over the last minute (both shorter on short runs: a fifth of the run each).
  */
+import * as Y from 'yjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -159,6 +160,20 @@ async function main() {
     if (converged === DOCS) break;
     await sleep(250);
   }
+
+  // What a group that did not converge looks like (printed to stderr, not part of the JSON line):
+  // each client's connection state, closes seen, and the clocks it lacks against the group's union.
+  const unconverged = docs.map((group, d) => ({ group, d })).filter(({ group }) => !groupConverged(group));
+  for (const { group, d } of unconverged.slice(0, 5)) {
+    const svs = group.map((c) => Y.decodeStateVector(Y.encodeStateVector(c.doc)));
+    const union = new Map<number, number>();
+    for (const sv of svs) for (const [id, clock] of sv) union.set(id, Math.max(union.get(id) ?? 0, clock));
+    const lacks = svs.map((sv) => [...union].filter(([id, clock]) => (sv.get(id) ?? 0) < clock).map(([id, clock]) => `${id}:${sv.get(id) ?? 0}<${clock}`));
+    process.stderr.write(
+      `unconverged doc ${d}: ${JSON.stringify(group.map((c, i) => ({ connected: c.provider.wsconnected, synced: c.provider.synced, closes: c.closes, lacks: lacks[i] })))}\n`,
+    );
+  }
+  if (unconverged.length) process.stderr.write(`server output tail:\n${server.output().slice(-3000)}\n`);
 
   // Everyone leaves; the server should hold no document and no connection afterwards.
   for (const c of docs.flat()) c.provider.destroy();
