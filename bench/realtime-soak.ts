@@ -112,12 +112,18 @@ async function main() {
   for (const c of docs.flat()) startEditing(c);
 
   const samples: { t: number; rssMb: number }[] = [];
+  const heapSamples: { t: number; heapMb: number }[] = [];
   const t0 = now();
   const cpuStart = await procSample(pid);
   const sampler = setInterval(() => {
     void procSample(pid).then((s) => {
       if (s) samples.push({ t: (now() - t0) / 1000, rssMb: s.rssMb });
     });
+    void liveCounts(baseUrl)
+      .then((c) => {
+        if (c?.heapUsedMb != null) heapSamples.push({ t: (now() - t0) / 1000, heapMb: c.heapUsedMb });
+      })
+      .catch(() => undefined);
   }, 1000);
   setTimeout(() => (log.measuring = true), WARMUP_S * 1000);
 
@@ -187,6 +193,9 @@ async function main() {
   const rssIn = (from: number, to: number) => median(samples.filter((s) => s.t >= from && s.t < to).map((s) => s.rssMb));
   const rssWarm = rssIn(WARMUP_S, WARMUP_S + WINDOW_S);
   const rssEnd = rssIn(DURATION_S - WINDOW_S, DURATION_S + 1);
+  const heapIn = (from: number, to: number) => median(heapSamples.filter((s) => s.t >= from && s.t < to).map((s) => s.heapMb));
+  const heapWarm = heapIn(WARMUP_S, WARMUP_S + WINDOW_S);
+  const heapEnd = heapIn(DURATION_S - WINDOW_S, DURATION_S + 1);
   const sorted = [...log.latencies].sort((a, b) => a - b);
   const runS = (now() - t0) / 1000;
   const result = {
@@ -207,6 +216,7 @@ async function main() {
       peak: round(samples.length ? Math.max(...samples.map((s) => s.rssMb)) : null),
       growthPct: rssWarm && rssEnd ? round(((rssEnd - rssWarm) / rssWarm) * 100) : null,
     },
+    heapUsedMb: { afterWarmup: round(heapWarm), end: round(heapEnd), growthPct: heapWarm && heapEnd ? round(((heapEnd - heapWarm) / heapWarm) * 100) : null },
     cpuPct: cpuStart && cpuEnd ? round(((cpuEnd.cpuTicks - cpuStart.cpuTicks) / CLK_TCK / runS) * 100) : null,
     latencyMs: { samples: sorted.length, p50: round(quantile(sorted, 0.5), 2), p99: round(quantile(sorted, 0.99), 2) },
     delivered: log.delivered,
