@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, items } from '@concord/db';
 import { newId, type ErrorBody, type ImportCheck, type ImportResult, type Item, type Role } from '@concord/shared';
 import { collect } from '../src/services/import/collect.ts';
-import { fingerprintRow, fingerprintSql } from '../src/services/import/fingerprint.ts';
+import { fingerprintSql, rowFingerprinter } from '../src/services/import/fingerprint.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 import { actorOf, addToProject, createHarness, json, type Harness, type Session, signUpTeam } from './harness.ts';
 
@@ -163,7 +163,7 @@ describe('incremental import', () => {
       .from(items)
       .where(eq(items.projectId, projectId))
       .orderBy(asc(items.seq));
-    expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: fingerprintRow(out.columns, item, (name) => known.get(name)) })));
+    expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: rowFingerprinter(out.columns, (name) => known.get(name))(item) })));
   });
 
   it('still refuses a file naming one external id twice, writing nothing', async () => {

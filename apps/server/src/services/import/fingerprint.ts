@@ -68,9 +68,12 @@ function valueOf(item: ImportedItem, target: Exclude<ImportTarget, 'externalId'>
   }
 }
 
-/** The same fingerprint for a converted row (its raw cells as they would be stored). */
-export function fingerprintRow(columns: ResolvedMapping, item: ImportedItem, incidentId: (name: string) => string | undefined): string {
-  const parts = present(columns).map(([t]) => valueOf(item, t, incidentId) ?? NULL);
-  parts.push(JSON.stringify(item.raw));
-  return createHash('md5').update(parts.join(SEP)).digest('hex');
+/** The same fingerprint for converted rows (their raw cells as they would be stored); the file's targets are looked up once. */
+export function rowFingerprinter(columns: ResolvedMapping, incidentId: (name: string) => string | undefined): (item: ImportedItem) => string {
+  const targets = present(columns).map(([t]) => t);
+  return (item) => {
+    let text = '';
+    for (const t of targets) text += (valueOf(item, t, incidentId) ?? NULL) + SEP;
+    return createHash('md5').update(text + JSON.stringify(item.raw)).digest('hex');
+  };
 }

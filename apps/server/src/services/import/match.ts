@@ -13,7 +13,7 @@ import type { ImportRowAction, ImportTarget } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import { incidentIdsColumn } from '../items/item-incidents.ts';
 import type { RowCollector } from './collect.ts';
-import { fingerprintRow, fingerprintSql } from './fingerprint.ts';
+import { fingerprintSql, rowFingerprinter } from './fingerprint.ts';
 import type { ImportedItem } from './row.ts';
 
 /** A matched item with its incidents in order (the first primary). */
@@ -114,12 +114,13 @@ export async function planImport(ctx: ServiceContext, projectId: string, out: Ro
   const byName = new Map(incidents.map((r) => [r.name, r.id]));
   const byId = new Map(incidents.map((r) => [r.id, r.name]));
   const stored = await fingerprints(ctx, projectId, out, externalIds);
+  const fingerprintRow = rowFingerprinter(out.columns, (name) => byName.get(name));
   const toCompare: number[] = [];
   out.items.forEach((item, index) => {
     const match = item.externalId === null ? undefined : stored.get(item.externalId);
     plan.itemIds.push(match?.id ?? null);
     if (!match) plan.actions.push('create');
-    else if (match.fingerprint === fingerprintRow(out.columns, item, (name) => byName.get(name))) plan.actions.push('unchanged');
+    else if (match.fingerprint === fingerprintRow(item)) plan.actions.push('unchanged');
     else {
       plan.actions.push('update');
       toCompare.push(index);
