@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, items } from '@concord/db';
+import { auditLog } from '@concord/db';
 import { newId, type ErrorBody, type ImportCheck, type ImportResult, type Item, type Role } from '@concord/shared';
 import { collect } from '../src/services/import/collect.ts';
 import { rowFingerprinter, storedFingerprints } from '../src/services/import/fingerprint.ts';
