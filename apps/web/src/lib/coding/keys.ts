@@ -33,6 +33,12 @@ export class CodingKeys {
   readonly #entry = new DigitEntry();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #actions: CodingKeyActions | null = null;
+  readonly #focus: (elementId: string) => void;
+
+  /** `focus` moves the focus to a choice's input (the DOM's, unless a test watches it). */
+  constructor(focus: (elementId: string) => void = (id) => document.getElementById(id)?.focus()) {
+    this.#focus = focus;
+  }
 
   onKey(event: KeyboardEvent, actions: CodingKeyActions): void {
     this.#actions = actions;
@@ -92,7 +98,7 @@ export class CodingKeys {
     actions.announce(field.key, stepNote(field, step));
     if (step.kind === 'pick') this.#pick(field, step.index);
     else if (step.kind === 'wait') {
-      if (step.index !== null) focusChoice(field, step.index);
+      if (step.index !== null) this.#focusChoice(field, step.index);
       this.#timer = setTimeout(() => this.#settle(), DIGIT_PAUSE_MS);
     }
   }
@@ -112,10 +118,10 @@ export class CodingKeys {
     const choice = choicesOf(field)[index];
     if (!choice) return;
     this.#actions!.choose(field, choice.value);
-    focusChoice(field, index);
+    this.#focusChoice(field, index);
   }
-}
 
-function focusChoice(field: FieldDefinition, index: number): void {
-  document.getElementById(`f-${field.key}-${index}`)?.focus();
+  #focusChoice(field: FieldDefinition, index: number): void {
+    this.#focus(`f-${field.key}-${index}`);
+  }
 }
