@@ -21,6 +21,7 @@ export class FormUndo {
   readonly #manager: Y.UndoManager;
   readonly #onChange: (state: UndoState) => void;
   #writing = '';
+  #reported: UndoState = { canUndo: false, fieldKey: '' };
 
   constructor(input: { doc: Y.Doc; map: Y.Map<unknown>; onChange: (state: UndoState) => void }) {
     this.#doc = input.doc;
@@ -67,7 +68,11 @@ export class FormUndo {
     this.#manager.destroy();
   }
 
+  /** Tells a change of the state only (an undo pops one stack and pushes the other: one change). */
   #report(): void {
-    this.#onChange(this.state());
+    const state = this.state();
+    if (state.canUndo === this.#reported.canUndo && state.fieldKey === this.#reported.fieldKey) return;
+    this.#reported = state;
+    this.#onChange(state);
   }
 }
