@@ -14,6 +14,8 @@ import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpe
 import { browserSessions, open } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
+/** The demo coder who still has blind items to code (coder1 has submitted all of hers). */
+const CODER = 'coder2';
 
 /** The codebook field the focused element belongs to, and the element's id. */
 const focused = (page: Page) =>
@@ -42,23 +44,26 @@ describe.skipIf(!chromiumPath)('coding keys in Chromium', () => {
     await server?.dispose();
   });
 
-  /** coder1's stored value of a field on an item, as the server has it. */
+  /** The coder's stored value of a field on an item, as the server has it. */
   const stored = async (itemId: string, fieldKey: string) => {
-    const rows = await ok(project('coder1').items[':itemId'].codings.me.$get({ param: { projectId: scene.projectId, itemId } }));
+    const rows = await ok(project(CODER).items[':itemId'].codings.me.$get({ param: { projectId: scene.projectId, itemId } }));
     return rows.find((r) => r.fieldKey === fieldKey)?.value;
   };
 
-  /** An independent item coder1 codes and has not submitted, opened in her browser. */
+  /** An independent item the coder codes and has not submitted, opened in her browser. */
   async function openItemToCode(): Promise<{ page: Page; itemId: string }> {
     const { projectId } = scene;
-    const { items } = await ok(project('coder1').items.$get({ param: { projectId }, query: { phase: 'independent' } }));
+    const { items } = await ok(project(CODER).items.$get({ param: { projectId }, query: { phase: 'independent' } }));
     let itemId = '';
     for (const item of items) {
-      const [mine] = await ok(project('coder1').assignments.$get({ param: { projectId }, query: { item: item.id } }));
-      if (mine && mine.submittedAt === null) itemId = item.id;
+      const [mine] = await ok(project(CODER).assignments.$get({ param: { projectId }, query: { item: item.id } }));
+      if (mine && mine.submittedAt === null) {
+        itemId = item.id;
+        break;
+      }
     }
-    expect(itemId, 'the demo leaves coder1 an item to code').not.toBe('');
-    const page = await users.openAs('coder1', { path: `/projects/${projectId}/items/${itemId}` });
+    expect(itemId, 'the demo leaves the coder an item to code').not.toBe('');
+    const page = await users.openAs(CODER, { path: `/projects/${projectId}/items/${itemId}` });
     await page.locator('.sync[role="status"]').getByText('Saved', { exact: true }).waitFor();
     return { page, itemId };
   }
