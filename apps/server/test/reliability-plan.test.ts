@@ -50,19 +50,25 @@ beforeAll(async () => {
   const pilot: string[] = [];
   for (let i = 0; i < PILOT_A.length; i++) pilot.push(await newItem(`pilot ${i}`));
   const unrevealed = await newItem('coded, still independent');
-  const round = await h.request(members.editor, 'POST', api('/assignments'), {
-    roundName: 'pilot', type: 'reliability', coderIds: [members.coder.userId, coderB.userId], itemIds: [...pilot, unrevealed], mode: { type: 'k', k: 2 },
-  });
-  expect(round.status, await round.clone().text()).toBe(201);
+  const round = async (itemIds: string[], coders: Session[]) => {
+    const res = await h.request(members.editor, 'POST', api('/assignments'), {
+      roundName: 'pilot', type: 'reliability', coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: coders.length },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+  };
+  await round(pilot, [members.coder, coderB]);
+  // The editor is assigned too and never submits: the item stays independent.
+  await round([unrevealed], [members.coder, coderB, members.editor]);
+  // The second submission reveals each pilot item.
   for (const [i, item] of pilot.entries()) {
     await code(item, members.coder, { frame: 'security', impact: PILOT_A[i] });
     await code(item, coderB, { frame: i % 3 ? 'security' : 'leader', impact: PILOT_B[i] });
-    const res = await h.request(members.editor, 'POST', api(`/items/${item}/phase`), { phase: 'revealed' });
-    expect(res.status, await res.clone().text()).toBe(200);
   }
   // Coded by both in total disagreement but not revealed: never part of the pilot.
   await code(unrevealed, members.coder, { frame: 'security', impact: -3 });
   await code(unrevealed, coderB, { frame: 'leader', impact: 3 });
+  const phase = await json<{ phase: string }>(await h.request(members.editor, 'GET', api(`/items/${unrevealed}`)));
+  expect(phase.phase).toBe('independent');
   for (let i = 0; i < FRESH_ITEMS; i++) fresh.push(await newItem(`fresh ${i}`));
 }, 240_000);
 afterAll(() => h.close());

@@ -8,8 +8,8 @@
  * reports (bootstrapAlpha, resampling units) and counts the studies whose lower bound
  * reaches the target. For each k it searches the smallest N (on a grid of `itemStep`)
  * whose share of such studies is at least `probability`; that share grows with N when
- * the expected alpha is above the target. The plan is the candidate with the fewest
- * codings (N x k), fewer coders on a tie.
+ * the expected alpha is above the target: the search gallops up the grid, then bisects. The
+ * plan is the candidate with the fewest codings (N x k), fewer coders on a tie.
  *
  * Reproducible: each candidate's studies are drawn from a generator seeded by the seed
  * and (N, k) alone, so a result does not depend on the order of the search.
@@ -243,33 +243,49 @@ function* planSteps(input: PlanReliabilityInput): Generator<void, ReliabilityPla
 
   const candidates: PlanCandidate[] = [];
   for (let k = coders.min; k <= coders.max; k++) {
-    const atMax = yield* evaluate(items.max, k);
-    if (!atMax) {
-      candidates.push({ coders: k, items: null, evaluation: null, reason: 'not evaluated: the simulation budget is used up' });
-      continue;
-    }
-    if (!atMax.meets) {
-      candidates.push({ coders: k, items: null, evaluation: atMax, reason: `not reached with ${items.max} items (share ${atMax.share.toFixed(2)})` });
-      continue;
-    }
-    // Binary search on the grid: grid[hi] meets; everything below lo is assumed not to.
-    let lo = 0;
-    let hi = grid.length - 1;
-    let best = atMax;
+    // Galloping up the grid (indices 0, 1, 2, 4, 8…, then the last): the first passing
+    // candidate is at most about twice the answer, and failing ones mostly stop early, so
+    // the cost follows the answer rather than the maximum.
+    let failed = -1;
+    let passed = -1;
+    let best: PlanEvaluation | null = null;
+    let last: PlanEvaluation | null = null;
     let stopped = false;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
+    for (let at = 0; ; at = Math.min(grid.length - 1, at === 0 ? 1 : at * 2)) {
+      const e = yield* evaluate(grid[at] ?? items.max, k);
+      if (!e) {
+        stopped = true;
+        break;
+      }
+      last = e;
+      if (e.meets) {
+        passed = at;
+        best = e;
+        break;
+      }
+      failed = at;
+      if (at === grid.length - 1) break;
+    }
+    // Bisection between the last failing and the first passing grid point.
+    while (!stopped && passed >= 0 && passed - failed > 1) {
+      const mid = (failed + passed) >>> 1;
       const e = yield* evaluate(grid[mid] ?? items.max, k);
       if (!e) {
         stopped = true;
         break;
       }
       if (e.meets) {
-        hi = mid;
+        passed = mid;
         best = e;
-      } else lo = mid + 1;
+      } else failed = mid;
     }
-    candidates.push({ coders: k, items: best.items, evaluation: best, reason: stopped ? 'the simulation budget ran out: fewer items may do' : null });
+    if (best) {
+      candidates.push({ coders: k, items: best.items, evaluation: best, reason: stopped ? 'the simulation budget ran out: fewer items may do' : null });
+    } else if (stopped) {
+      candidates.push({ coders: k, items: null, evaluation: last, reason: 'the simulation budget ran out before the target was reached' });
+    } else {
+      candidates.push({ coders: k, items: null, evaluation: last, reason: `not reached with ${items.max} items (share ${(last?.share ?? 0).toFixed(2)})` });
+    }
   }
 
   let plan: ReliabilityPlan['plan'] = null;
