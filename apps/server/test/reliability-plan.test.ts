@@ -85,7 +85,7 @@ describe('POST /reliability/plan from a pilot', () => {
     expect(body.model.alpha).toBeCloseTo(expected, 12);
     const shares = new Map(body.model.distribution.map((d) => [d.value, d.probability]));
     expect(shares.get('-3')).toBeCloseTo(2 / 24, 12);
-    expect(shares.get('2')).toBeCloseTo(3 / 24, 12);
+    expect(shares.get('2')).toBeCloseTo(4 / 24, 12);
     expect(body.confidence).toBe(0.95);
     expect(body.plan).not.toBeNull();
     expect(body.plan!.codings).toBe(body.plan!.items * body.plan!.coders);

@@ -14,8 +14,8 @@
  * Reproducible: each candidate's studies are drawn from a generator seeded by the seed
  * and (N, k) alone, so a result does not depend on the order of the search.
  *
- * Bounded: the cost of a candidate is simulations x replicates x N x k value draws; the
- * search never starts a candidate that would take the total past `budget`, and says so
+ * Bounded: the cost of a candidate is simulations x replicates x N x k value draws (times
+ * ORDINAL_COST at the ordinal level); the search never starts a candidate that would take the total past `budget`, and says so
  * (`budgetExhausted`). A candidate stops as soon as it can no longer reach the
  * probability (the studies left could not make up the shortfall); one that passes has
  * always run all its studies, so its share is a full estimate.
@@ -26,13 +26,20 @@ import { checkModel, type CodingModel, simulateCodings } from './planner-simulat
 import { createRandom } from './random.ts';
 
 export const PLANNER_DEFAULTS = {
-  simulations: 200,
-  replicates: 1000,
+  simulations: 100,
+  replicates: 500,
   itemStep: 5,
   seed: 1,
-  /** Value draws (simulations x replicates x items x coders summed over candidates). */
-  budget: 4e9,
+  /** Work units: value draws (simulations x replicates x items x coders), weighted by level, summed over candidates. */
+  budget: 3e8,
 } as const;
+
+/**
+ * An ordinal replicate recomputes the ordinal distances from its margins and every unit's
+ * disagreement with them: about three times the cost of a nominal draw (measured,
+ * bench/reliability-planner.ts: 160 against 55 ns a draw on the loaded 2-core host).
+ */
+export const ORDINAL_COST = 3;
 
 export interface PlanReliabilityInput {
   readonly model: CodingModel;
@@ -219,18 +226,20 @@ function* planSteps(input: PlanReliabilityInput): Generator<void, ReliabilityPla
   const memo = new Map<string, PlanEvaluation>();
   let work = 0;
   let budgetExhausted = false;
+  const field = input.model.field;
+  const weight = field.kind === 'single' && field.level === 'ordinal' ? ORDINAL_COST : 1;
   /** Null when the budget does not allow this candidate. */
   const evaluate = function* (n: number, k: number): Generator<void, PlanEvaluation | null> {
     const key = `${n}x${k}`;
     const known = memo.get(key);
     if (known) return known;
-    const cost = simulations * replicates * n * k;
+    const cost = simulations * replicates * n * k * weight;
     if (work + cost > budget) {
       budgetExhausted = true;
       return null;
     }
     const e = yield* evaluationSteps(settings, n, k);
-    work += e.simulations * replicates * n * k;
+    work += e.simulations * replicates * n * k * weight;
     memo.set(key, e);
     evaluations.push(e);
     return e;

@@ -10,8 +10,8 @@ import { text } from './common.ts';
 import { fieldKeySchema } from './codebook.ts';
 
 export const PLANNER_LIMITS = {
-  simulations: { min: 20, max: 500, default: 200 },
-  replicates: { min: 100, max: 2000, default: 1000 },
+  simulations: { min: 20, max: 500, default: 100 },
+  replicates: { min: 100, max: 2000, default: 500 },
   items: { min: 5, max: 2000 },
   coders: { min: 2, max: 8 },
   /** Values of an expected distribution. */
@@ -91,7 +91,7 @@ export const reliabilityPlanSchema = z.object({
   reason: text().nullable(),
   candidates: z.array(z.object({ coders: z.number().int(), items: z.number().int().nullable(), share: z.number().nullable(), reason: text().nullable() })),
   evaluations: z.array(planEvaluationSchema),
-  /** Value draws used and allowed (simulations x replicates x items x coders, summed). */
+  /** Work used and allowed: value draws (simulations x replicates x items x coders; x3 at the ordinal level), summed. */
   work: z.number(),
   budget: z.number(),
   budgetExhausted: z.boolean(),

@@ -32,11 +32,12 @@ import { CONFIDENCE, fieldData } from './field-reliability.ts';
 import { loadRevealedCodings, reliabilityRows } from './revealed-codings.ts';
 
 /**
- * Most value draws one plan may use (simulations x replicates x items x coders, summed over
- * the candidates tried): about 15 s of one core here at the worst (bench: the figure in the
- * package README). The search stops before a candidate that would pass it and says so.
+ * Most work one plan may do (value draws, simulations x replicates x items x coders, ordinal
+ * ones counted three times, summed over the candidates tried): about 16 s of one core on
+ * the loaded 2-core host at 55 ns a draw (bench/reliability-planner.ts; see the package
+ * README). The search stops before a candidate that would pass it and says so.
  */
-export const PLAN_BUDGET = 3e9;
+export const PLAN_BUDGET = 3e8;
 
 const invalid = (message: string, path: (string | number)[] = []) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
 
