@@ -1,0 +1,204 @@
+/**
+ * The seed report's exhibits rebuilt on the demo study, through the real routes: Chart 1
+ * (parent frames), Chart 2 (platforms), Chart 3 (frames per incident, and for one incident),
+ * Table 1 (parent frames with their narratives) and the impact distribution, each as JSON,
+ * SVG and CSV, counted on the final dataset with the share still open.
+ * The expected numbers are counted by hand from the demo's final values (FINAL below, as
+ * export/final.csv gives them); a second set of checks recounts from the final.csv export.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertWellFormed, barValues, shareText } from '@concord/charts/testing';
+import type { ChartData, Codebook, FieldDefinition, Incident } from '@concord/shared';
+import { csvRecords, csvRows } from './export-expectations.ts';
+import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+
+const PASSWORD = 'demo password for tests';
+let h: Harness;
+let projectId: string;
+const demo: Record<string, Session> = {};
+let codebook: Codebook;
+let incidents: Incident[];
+
+beforeAll(async () => {
+  h = await createHarness();
+  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
+  Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
+  codebook = await json<Codebook>(await get('/codebook'));
+  incidents = (await json<{ incidents: Incident[] }>(await get('/incidents'))).incidents;
+  // Seeding 30 items through the live documents takes long on a loaded 2-core machine.
+}, 240_000);
+afterAll(() => h.close());
+
+const api = (path: string) => `/api/projects/${projectId}${path}`;
+async function get(path: string, who = 'owner') {
+  const res = await h.request(demo[who]!, 'GET', api(path));
+  expect(res.status, await res.clone().text()).toBe(200);
+  return res;
+}
+const text = async (path: string) => (await get(path)).text();
+const frames = () => codebook.fields.find((f) => f.key === 'narrative_frames') as Extract<FieldDefinition, { type: 'multiple_choice' }>;
+
+/** A chart's JSON, SVG and CSV, each checked for what every exhibit must carry. */
+async function exhibit(id: string, query = '') {
+  const data = await json<ChartData>(await get(`/charts/${id}${query}`));
+  const svgRes = await get(`/charts/${id}.svg${query}`);
+  expect(svgRes.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+  const svg = await svgRes.text();
+  assertWellFormed(svg);
+  expect(svg).toMatch(/^<svg [^>]*role="img"/);
+  // The share still open is printed on the drawing, and said in its description.
+  expect(shareText(svg)).toBe(data.share);
+  expect(svg).toContain(`${data.share}</desc>`);
+  const csvRes = await get(`/charts/${id}.csv${query}`);
+  expect(csvRes.headers.get('content-type')).toMatch(/^text\/csv/);
+  const name = data.incident ? `${id}-${data.incident.id}` : id;
+  expect(csvRes.headers.get('content-disposition')).toBe(`attachment; filename="${name}.csv"`);
+  const csv = csvRows(await csvRes.text());
+  // The CSV: a bar row per bar, then the share rows, a column per series.
+  expect(csv[0]).toEqual(['kind', 'key', 'label', 'parent', ...data.series.map((s) => s.label)]);
+  expect(csv.slice(1, 1 + data.categories.length)).toEqual(data.categories.map((c, i) => ['bar', c.key, c.label, c.parent ?? '', ...data.series.map((s) => String(s.values[i]))]));
+  const share = Object.fromEntries(csv.slice(1 + data.categories.length).map((r) => [r[1], r.slice(4).map(Number)]));
+  expect(share).toEqual({
+    counted: data.series.map((s) => s.items.counted),
+    open: data.series.map((s) => s.items.open),
+    no_value: data.series.map((s) => s.items.noValue),
+    total: data.series.map((s) => s.items.total),
+  });
+  return { data, svg, csv };
+}
+
+describe('the demo codebook follows the seed hierarchy', () => {
+  it("has Chart 1's parent frames on top and Table 1's narratives below them", () => {
+    const parentOf = new Map(frames().options.map((o) => [o.value, o.parent]));
+    const label = new Map(frames().options.map((o) => [o.value, o.label]));
+    expect(frames().options.filter((o) => o.parent === null).map((o) => o.label)).toEqual(['Disinformation', 'Freedom of expression']);
+    expect([label.get('tokayev_best_leader'), label.get(parentOf.get('tokayev_best_leader')!)]).toEqual(['Tokayev is the best leader for Kazakhstan right now', 'Disinformation']);
+    expect([label.get('security_over_rights'), label.get(parentOf.get('security_over_rights')!)]).toEqual(['National security trumps human rights', 'Freedom of expression']);
+  });
+});
+
+/** One field of final.csv, per item: incidents, provenance and the values it counts under (none for N/A or open). */
+async function finalColumn(column: string) {
+  return csvRecords(await text('/export/final.csv')).map((r) => ({
+    externalId: r.external_id!,
+    phase: r.phase!,
+    incidents: r.incidents ? r.incidents.split('|') : [],
+    provenance: r[`${column}_provenance`]!,
+    values: r[`${column}_provenance`] === 'open' || ['', 'NA', '|'].includes(r[column]!) ? [] : r[column]!.split('|'),
+  }));
+}
+type FinalRow = Awaited<ReturnType<typeof finalColumn>>[number];
+const shareOf = (rows: FinalRow[]) => ({
+  total: rows.length,
+  counted: rows.filter((r) => r.values.length > 0).length,
+  open: rows.filter((r) => r.provenance === 'open').length,
+  noValue: rows.filter((r) => r.provenance !== 'open' && r.values.length === 0).length,
+});
+const isUnder = (o: string, ancestor: string): boolean => {
+  const parent = frames().options.find((x) => x.value === o)?.parent ?? null;
+  return o === ancestor || (parent !== null && isUnder(parent, ancestor));
+};
+
+describe('every exhibit recounted from final.csv', () => {
+  it('Chart 1 counts every item of the final dataset per parent frame, with the open share', async () => {
+    const rows = await finalColumn('narrative_frames');
+    const parents = frames().options.filter((o) => o.parent === null);
+    const { data, svg } = await exhibit('parent-frames');
+    expect(data.items).toEqual(shareOf(rows));
+    expect(data.items.total).toBe(30);
+    // The six blind items are open whatever their coders submitted.
+    expect(rows.filter((r) => r.phase === 'independent').map((r) => r.provenance)).toEqual(Array(6).fill('open'));
+    const expected = parents.map((p) => rows.filter((r) => r.values.some((v) => isUnder(v, p.value))).length);
+    expect(data.series.map((s) => s.values)).toEqual([expected]);
+    expect(barValues(svg).map((b) => [b.category, b.text])).toEqual(parents.map((p, i) => [p.label, expected[i]]));
+    const pct = Math.round((100 * data.items.open) / 30);
+    expect(data.share).toBe(`${data.items.counted} of 30 items counted; ${data.items.open} (${pct}%) still open.`);
+  });
+
+  it('Chart 2 counts items per platform', async () => {
+    const rows = await finalColumn('field_platform');
+    const f = codebook.fields.find((x) => x.key === 'platform') as Extract<FieldDefinition, { type: 'single_choice' }>;
+    const { data, svg } = await exhibit('platforms');
+    const expected = f.options.map((o) => rows.filter((r) => r.values.includes(o.value)).length);
+    expect(data.series[0]!.values).toEqual(expected);
+    expect(data.items).toEqual(shareOf(rows));
+    expect(barValues(svg).map((b) => b.text)).toEqual(expected);
+  });
+
+  it('Table 1 lists parent frames with their narratives below them, counting each row with the frames below it', async () => {
+    const rows = await finalColumn('narrative_frames');
+    const { data, svg } = await exhibit('frames-table');
+    const below = (of: string | null): string[] => frames().options.filter((o) => o.parent === of).flatMap((o) => [o.value, ...below(o.value)]);
+    const order = below(null);
+    expect(data.categories.map((c) => c.key)).toEqual(order);
+    const expected = order.map((o) => rows.filter((r) => r.values.some((v) => isUnder(v, o))).length);
+    expect(data.series[0]!.values).toEqual(expected);
+    const cells = [...svg.matchAll(/<g class="row"[^>]* data-cells="([^"]*)">/g)].map((m) => JSON.parse(m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as string[]);
+    expect(cells.map((c) => c[1])).toEqual(expected.map(String));
+  });
+
+  it('Chart 3 counts frames as coded per incident, and the impact chart scores per incident', async () => {
+    const rows = await finalColumn('narrative_frames');
+    const { data } = await exhibit('frames-by-incident');
+    expect(data.series.map((s) => s.label)).toEqual(incidents.map((i) => i.name));
+    const keys = data.categories.map((c) => c.key);
+    expect(data.series.map((s) => s.values)).toEqual(incidents.map((inc) => keys.map((k) => rows.filter((r) => r.incidents.includes(inc.name) && r.values.includes(k)).length)));
+    expect(data.series.map((s) => s.items)).toEqual(incidents.map((inc) => shareOf(rows.filter((r) => r.incidents.includes(inc.name)))));
+
+    const impact = await finalColumn('civic_impact');
+    const chart = (await exhibit('impact-by-incident')).data;
+    expect(chart.series.map((s) => s.values)).toEqual(incidents.map((inc) => chart.categories.map((c) => impact.filter((r) => r.incidents.includes(inc.name) && r.values.includes(c.key)).length)));
+  });
+});
+
+describe('Chart 3 for one incident', () => {
+  it.each([0, 1])('draws incident %i alone: its frames, its items, its open share', async (index) => {
+    const incident = incidents[index]!;
+    const rows = (await finalColumn('narrative_frames')).filter((r) => r.incidents.includes(incident.name));
+    const { data, svg } = await exhibit('frames-by-incident', `?incident=${incident.id}`);
+    expect(data.incident).toEqual({ id: incident.id, name: incident.name });
+    expect(data.title).toBe(`Chart 3: Narrative frames: ${incident.name}`);
+    expect(data.items).toEqual(shareOf(rows));
+    expect(data.items.total).toBe(15);
+    expect(data.series.map((s) => s.label)).toEqual([incident.name]);
+    // Only the frames this incident's items have, in codebook order.
+    const used = frames().options.filter((o) => rows.some((r) => r.values.includes(o.value)));
+    expect(data.categories.map((c) => c.key)).toEqual(used.map((o) => o.value));
+    expect(data.series[0]!.values).toEqual(used.map((o) => rows.filter((r) => r.values.includes(o.value)).length));
+    expect(barValues(svg).map((b) => [b.category, b.text])).toEqual(used.map((o, i) => [o.label, data.series[0]!.values[i]]));
+    expect(data.share).toContain(`of 15 items of ${incident.name} counted`);
+  });
+
+  it('limits any chart to one incident, and refuses an unknown incident', async () => {
+    const election = incidents[1]!;
+    const rows = (await finalColumn('narrative_frames')).filter((r) => r.incidents.includes(election.name));
+    const { data } = await exhibit('parent-frames', `?incident=${election.id}`);
+    expect(data.items).toEqual(shareOf(rows));
+    expect(data.series[0]!.values).toEqual(frames().options.filter((o) => o.parent === null).map((p) => rows.filter((r) => r.values.some((v) => isUnder(v, p.value))).length));
+    for (const path of ['/charts/frames-by-incident?incident=inc_unknown', '/charts/frames-by-incident.csv?incident=inc_unknown', '/charts/pie.csv']) {
+      const res = await h.request(demo.owner!, 'GET', api(path));
+      expect(res.status, path).toBe(400);
+      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+});
+
+describe('a decision closes an open item', () => {
+  it('moves a revealed item without a majority from the open share into its bar', async () => {
+    const rows = await finalColumn('civic_impact');
+    const before = (await exhibit('impact-by-incident')).data;
+    const items = (await json<{ items: { id: string; externalId: string; phase: string }[] }>(await get('/items?limit=100'))).items;
+    const open = rows.find((r) => r.phase === 'revealed' && r.provenance === 'open');
+    expect(open, 'the demo has a revealed item without a majority on civic impact').toBeDefined();
+    const item = items.find((i) => i.externalId === open!.externalId)!;
+    const res = await h.request(demo.editor!, 'PUT', api(`/items/${item.id}/adjudications/civic_impact`), { value: -1, rationale: 'somewhat harmful, after discussion' });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    const after = (await exhibit('impact-by-incident')).data;
+    expect(after.items).toEqual({ ...before.items, open: before.items.open - 1, counted: before.items.counted + 1 });
+    const s = incidents.findIndex((i) => open!.incidents.includes(i.name));
+    const c = after.categories.findIndex((x) => x.key === '-1');
+    expect(after.series[s]!.values[c]).toBe(before.series[s]!.values[c]! + 1);
+    expect((await finalColumn('civic_impact')).find((r) => r.externalId === open!.externalId)).toMatchObject({ provenance: 'decided', values: ['-1'] });
+  });
+});
