@@ -78,6 +78,136 @@ describe('the demo codebook follows the seed hierarchy', () => {
   });
 });
 
+/**
+ * The demo's final narrative frames and platform per item (KZ-001…KZ-030), as final.csv gives
+ * them (sets sorted): null is open (KZ-010: three coders, three frames, no majority; the last
+ * three items of each incident are blind). The expected exhibits below are counted by hand
+ * from this table and the codebook's hierarchy (demo/codebook.ts).
+ */
+const FINAL: Record<string, [frames: string | null, platform: string | null]> = {
+  'KZ-001': ['opposition_lies', 'news'],
+  'KZ-002': ['speech_criminalised', 'report'],
+  'KZ-003': ['digital_repression', 'facebook'],
+  'KZ-004': ['foreign_plot|security_over_rights', 'news'],
+  'KZ-005': ['digital_repression', 'twitter'],
+  'KZ-006': ['shutdown_keeps_order', 'telegram'],
+  'KZ-007': ['speech_criminalised', 'news'],
+  'KZ-008': ['surveillance_targets', 'instagram'],
+  'KZ-009': ['criticism_is_disinfo|security_over_rights', 'news'],
+  'KZ-010': [null, 'facebook'],
+  'KZ-011': ['surveillance_targets', 'report'],
+  'KZ-012': ['opposition_lies|security_over_rights', 'telegram'],
+  'KZ-013': [null, null],
+  'KZ-014': [null, null],
+  'KZ-015': [null, null],
+  'KZ-016': ['new_kazakhstan', 'facebook'],
+  'KZ-017': ['scripted_posts', 'telegram'],
+  'KZ-018': ['only_stability', 'instagram'],
+  'KZ-019': ['paid_trolls', 'news'],
+  'KZ-020': ['elections_manipulated', 'report'],
+  'KZ-021': ['scripted_posts', 'twitter'],
+  'KZ-022': ['criticism_is_disinfo', 'news'],
+  'KZ-023': ['paid_trolls|scripted_posts', 'facebook'],
+  'KZ-024': ['new_kazakhstan|tokayev_best_leader', 'news'],
+  'KZ-025': ['elections_manipulated', 'twitter'],
+  'KZ-026': ['only_stability|scripted_posts', 'instagram'],
+  'KZ-027': ['elections_manipulated', 'news'],
+  'KZ-028': [null, null],
+  'KZ-029': [null, null],
+  'KZ-030': [null, null],
+};
+
+describe('the exhibits, counted by hand from the demo', () => {
+  it('final.csv holds the final values the hand counts start from', async () => {
+    const rows = csvRecords(await text('/export/final.csv'));
+    expect(Object.fromEntries(rows.map((r) => [r.external_id, [r.narrative_frames_provenance === 'open' ? null : r.narrative_frames, r.field_platform_provenance === 'open' ? null : r.field_platform]]))).toEqual(FINAL);
+  });
+
+  it('Chart 1: Disinformation 15 items, Freedom of expression 10; 23 of 30 counted, 7 open', async () => {
+    const { data, svg } = await exhibit('parent-frames');
+    expect(barValues(svg).map((b) => [b.category, b.text])).toEqual([
+      ['Disinformation', 15],
+      ['Freedom of expression', 10],
+    ]);
+    expect(data.items).toEqual({ total: 30, counted: 23, open: 7, noValue: 0 });
+    expect(data.share).toBe('23 of 30 items counted; 7 (23%) still open.');
+  });
+
+  it('Chart 2: news 8, Facebook 4, Twitter 3, Instagram 3, Telegram 3, report 3; 24 counted, the 6 blind open', async () => {
+    const { data, csv } = await exhibit('platforms');
+    expect(csv.slice(1).map((r) => [r[1], r[4]])).toEqual([
+      ['news', '8'],
+      ['facebook', '4'],
+      ['twitter', '3'],
+      ['instagram', '3'],
+      ['telegram', '3'],
+      ['report', '3'],
+      ['counted', '24'],
+      ['open', '6'],
+      ['no_value', '0'],
+      ['total', '30'],
+    ]);
+    expect(data.share).toBe('24 of 30 items counted; 6 (20%) still open.');
+  });
+
+  it('Table 1: the parent frames with their narratives, each row counting the frames below it', async () => {
+    const { data } = await exhibit('frames-table');
+    expect(data.categories.map((c, i) => [c.label, data.series[0]!.values[i]])).toEqual([
+      ['Disinformation', 15],
+      ['Tokayev is the best leader for Kazakhstan right now', 4],
+      ['Reforms are building a "Fair Kazakhstan"', 2],
+      ['Only Tokayev guarantees stability', 2],
+      ['Criticism of the state is disinformation', 4],
+      ['Opposition figures spread false information', 2],
+      ['Elections are manipulated online', 8],
+      ['Paid trolls ("Nurbots") flood social media', 2],
+      ['Pre-approved content is spread en masse', 4],
+      ['Freedom of expression', 10],
+      ['National security trumps human rights', 4],
+      ['Protesters are terrorists and bandits', 0],
+      ['Unrest is a foreign-organised coup', 1],
+      ['Internet shutdowns keep order', 1],
+      ['Digital repression silences dissent', 6],
+      ['Speech is criminalised', 2],
+      ['Surveillance targets activists and journalists', 2],
+    ]);
+  });
+
+  it('Chart 3 for the arrest: its eight frames in use; 11 of 15 counted, 4 open', async () => {
+    const arrest = incidents[0]!;
+    const { data, csv } = await exhibit('frames-by-incident', `?incident=${arrest.id}`);
+    expect(csv.slice(1).map((r) => [r[1], r[4]])).toEqual([
+      ['security_over_rights', '3'],
+      ['foreign_plot', '1'],
+      ['shutdown_keeps_order', '1'],
+      ['criticism_is_disinfo', '1'],
+      ['opposition_lies', '2'],
+      ['digital_repression', '2'],
+      ['speech_criminalised', '2'],
+      ['surveillance_targets', '2'],
+      ['counted', '11'],
+      ['open', '4'],
+      ['no_value', '0'],
+      ['total', '15'],
+    ]);
+    expect(data.share).toBe(`11 of 15 items of ${arrest.name} counted; 4 (27%) still open.`);
+  });
+
+  it('Chart 3 for the election: its seven frames in use; 12 of 15 counted, 3 open', async () => {
+    const { data } = await exhibit('frames-by-incident', `?incident=${incidents[1]!.id}`);
+    expect(data.categories.map((c, i) => [c.key, data.series[0]!.values[i]])).toEqual([
+      ['tokayev_best_leader', 1],
+      ['new_kazakhstan', 2],
+      ['only_stability', 2],
+      ['criticism_is_disinfo', 1],
+      ['elections_manipulated', 3],
+      ['paid_trolls', 2],
+      ['scripted_posts', 4],
+    ]);
+    expect(data.items).toEqual({ total: 15, counted: 12, open: 3, noValue: 0 });
+  });
+});
+
 /** One field of final.csv, per item: incidents, provenance and the values it counts under (none for N/A or open). */
 async function finalColumn(column: string) {
   return csvRecords(await text('/export/final.csv')).map((r) => ({
