@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed, barValues, shareText } from '@concord/charts/testing';
-import type { ChartData, Codebook, FieldDefinition, Incident } from '@concord/shared';
+import type { ChartData, Codebook, FieldDefinition, Incident, Report } from '@concord/shared';
 import { csvRecords, csvRows } from './export-expectations.ts';
 import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { seedDemo } from '../src/demo/seed.ts';
@@ -205,6 +205,22 @@ describe('the exhibits, counted by hand from the demo', () => {
       ['scripted_posts', 4],
     ]);
     expect(data.items).toEqual({ total: 15, counted: 12, open: 3, noValue: 0 });
+  });
+});
+
+describe('the exhibits in the report', () => {
+  it('carries every exhibit as the chart route gives it, and in Markdown with its share, its table and its files', async () => {
+    const report = await json<Report>(await get('/report?bootstrap=0'));
+    expect(report.exhibits.map((e) => e.chart)).toEqual(['parent-frames', 'platforms', 'frames-by-incident', 'frames-table', 'impact-by-incident']);
+    for (const e of report.exhibits) expect(e).toEqual(await json<ChartData>(await get(`/charts/${e.chart}`)));
+    const md = await text('/report?format=md&bootstrap=0');
+    expect(md).toContain('\n## Exhibits\n');
+    const files = (id: string) => `Files: \`/api/projects/${projectId}/charts/${id}.svg\`, \`/api/projects/${projectId}/charts/${id}.csv\`.`;
+    expect(md).toContain(`**Chart 1: Parent narrative frames**\n\n23 of 30 items counted; 7 (23%) still open. ${files('parent-frames')}`);
+    expect(md).toContain('| Narrative frames | Items |\n|---|---:|\n| Disinformation | 15 |\n| Freedom of expression | 10 |\n');
+    // Table 1: narratives indented under their parent frame.
+    expect(md).toContain('| Freedom of expression | 10 |\n| \u2003National security trumps human rights | 4 |\n| \u2003\u2003Protesters are terrorists and bandits | 0 |\n');
+    expect(md).toContain(files('frames-table'));
   });
 });
 

@@ -38,26 +38,6 @@ export const reportFieldSchema = z.object({
 });
 export type ReportField = z.infer<typeof reportFieldSchema>;
 
-export const reportSchema = z.object({
-  project: z.object({ id: text(), name: text() }),
-  codebook: z.object({ name: text(), version: z.number().int() }),
-  bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
-  /** Stated once: what the data are, how the intervals were computed. */
-  methods: text(),
-  /** The coders as the exports name them: pseudonyms (C1, C2…) unless the project shows names. */
-  coders: z.array(z.object({ label: text() })),
-  fields: z.array(reportFieldSchema),
-  /** Span agreement (unitizing alphas) per taggable field; pairs name coders by pseudonym. */
-  spans: spanReliabilitySchema.extend({ paragraph: text() }),
-  hash: z.object({
-    algorithm: z.literal('sha256'),
-    value: text(),
-    /** How to recompute it from the exports. */
-    covers: text(),
-  }),
-});
-export type Report = z.infer<typeof reportSchema>;
-
 export const CHART_IDS = ['parent-frames', 'platforms', 'frames-by-incident', 'frames-table', 'impact-by-incident'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
@@ -108,6 +88,28 @@ export type ChartData = z.infer<typeof chartDataSchema>;
 /** The counting rule every chart follows, stated on each chart. */
 export const CHART_COUNTING_RULE =
   'Counted on the final dataset (export/final.csv): each item once per bar with its final value, an editor\'s decision where there is one, else the value more than half of its coders submitted (multiple choice: each option more than half selected) or its only coder\'s value. Items still open (blind, or no majority and no decision) are counted as open, not in a bar; N/A and "no value" count in no bar.';
+
+export const reportSchema = z.object({
+  project: z.object({ id: text(), name: text() }),
+  codebook: z.object({ name: text(), version: z.number().int() }),
+  bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
+  /** Stated once: what the data are, how the intervals were computed. */
+  methods: text(),
+  /** The coders as the exports name them: pseudonyms (C1, C2…) unless the project shows names. */
+  coders: z.array(z.object({ label: text() })),
+  fields: z.array(reportFieldSchema),
+  /** Span agreement (unitizing alphas) per taggable field; pairs name coders by pseudonym. */
+  spans: spanReliabilitySchema.extend({ paragraph: text() }),
+  /** The seed report's exhibits on the final dataset, those the codebook has fields for (`GET …/charts/:chart`). */
+  exhibits: z.array(chartDataSchema),
+  hash: z.object({
+    algorithm: z.literal('sha256'),
+    value: text(),
+    /** How to recompute it from the exports. */
+    covers: text(),
+  }),
+});
+export type Report = z.infer<typeof reportSchema>;
 
 export interface ExportFile {
   id: string;

@@ -15,7 +15,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import { incidents } from '@concord/db';
-import { CHART_COUNTING_RULE, type ChartData, type ChartId, type ChartItems, type FieldDefinition, type FinalDatasetItem } from '@concord/shared';
+import { CHART_COUNTING_RULE, type ChartData, type ChartId, type ChartItems, type FieldDefinition, type FinalDataset, type FinalDatasetItem } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
@@ -84,25 +84,43 @@ export function shareSentence(items: ChartItems, of: string | null): string {
   return `${items.counted} of ${items.total} items${of ? ` of ${of}` : ''} counted; ${items.open} (${pct}%) still open${noValue}.`;
 }
 
+/** What every chart reads: load it once to draw several (the report draws them all). */
+export interface ChartSource {
+  dataset: FinalDataset;
+  fields: FieldDefinition[];
+  codebookVersion: number;
+  incidents: { id: string; name: string }[];
+}
+
+export async function loadChartSource(ctx: ServiceContext, projectId: string): Promise<ChartSource> {
+  // The final dataset authorizes (export.read) and keeps blind items open (SECURITY.md, rule 5).
+  const dataset = await loadFinalDataset(ctx, projectId);
+  const codebook = await loadCodebook(ctx, projectId);
+  const incidentRows = await ctx.db
+    .select({ id: incidents.id, name: incidents.name })
+    .from(incidents)
+    .where(eq(incidents.projectId, projectId))
+    .orderBy(asc(incidents.createdAt), asc(incidents.name));
+  return { dataset, fields: codebook.fields, codebookVersion: codebook.version, incidents: incidentRows };
+}
+
 export async function getChartData(
   ctx: ServiceContext,
   projectId: string,
   chart: ChartId,
   options: { field?: string | undefined; incident?: string | undefined },
 ): Promise<ChartData> {
-  // The final dataset authorizes (export.read) and keeps blind items open (SECURITY.md, rule 5).
-  const dataset = await loadFinalDataset(ctx, projectId);
-  const codebook = await loadCodebook(ctx, projectId);
-  const field = pickField(codebook.fields, chart, options.field);
+  return chartData(await loadChartSource(ctx, projectId), chart, options);
+}
+
+/** One chart's counts from a loaded source; VALIDATION_FAILED when the codebook has no field for it. */
+export function chartData(source: ChartSource, chart: ChartId, options: { field?: string | undefined; incident?: string | undefined }): ChartData {
+  const { dataset, incidents: incidentRows } = source;
+  const field = pickField(source.fields, chart, options.field);
   const wantsChoice = chart !== 'impact-by-incident';
   if (wantsChoice ? !isChoice(field) : field.type !== 'ordinal') {
     throw invalid('field', `the ${chart} chart needs a ${wantsChoice ? 'single or multiple choice' : 'ordinal'} field; "${field.key}" is ${field.type}`);
   }
-  const incidentRows = await ctx.db
-    .select({ id: incidents.id, name: incidents.name })
-    .from(incidents)
-    .where(eq(incidents.projectId, projectId))
-    .orderBy(asc(incidents.createdAt), asc(incidents.name));
   const incident = options.incident ? (incidentRows.find((i) => i.id === options.incident) ?? null) : null;
   if (options.incident && !incident) throw invalid('incident', `unknown incident "${options.incident}"`);
 
@@ -117,7 +135,7 @@ export async function getChartData(
   const oneSeries = (values: number[]) => [{ key: 'items', label: 'Items', values, items }];
 
   const of = incident ? incident.name : null;
-  const base = { chart, fieldKey: field.key, fieldLabel: field.label, codebookVersion: codebook.version, incident, items, share: shareSentence(items, of) };
+  const base = { chart, fieldKey: field.key, fieldLabel: field.label, codebookVersion: source.codebookVersion, incident, items, share: shareSentence(items, of) };
   const describe = (what: string, extra = '') => `${what}${of ? `, items of ${of} only` : ''}. ${CHART_COUNTING_RULE}${extra}`;
   const lower = field.label.toLowerCase();
   const titled = (title: string) => (of ? `${title}: ${of}` : title);
