@@ -7,6 +7,7 @@
  * export/final.csv gives them); a second set of checks recounts from the final.csv export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeXml } from '@concord/charts';
 import { assertWellFormed, barValues, shareText } from '@concord/charts/testing';
 import type { ChartData, Codebook, FieldDefinition, Incident, Report } from '@concord/shared';
 import { csvRecords, csvRows } from './export-expectations.ts';
@@ -49,7 +50,7 @@ async function exhibit(id: string, query = '') {
   expect(svg).toMatch(/^<svg [^>]*role="img"/);
   // The share still open is printed on the drawing, and said in its description.
   expect(shareText(svg)).toBe(data.share);
-  expect(svg).toContain(`${data.share}</desc>`);
+  expect(svg).toContain(`${escapeXml(data.share)}</desc>`);
   const csvRes = await get(`/charts/${id}.csv${query}`);
   expect(csvRes.headers.get('content-type')).toMatch(/^text\/csv/);
   const name = data.incident ? `${id}-${data.incident.id}` : id;

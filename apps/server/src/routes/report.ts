@@ -48,9 +48,8 @@ export function reportRoutes(deps: AppDeps) {
     .openapi(routes.chart, async (c) => {
       const { projectId, chart } = c.req.valid('param');
       const format = /\.(svg|csv)$/.exec(chart)?.[1];
-      const id = (format ? chart.slice(0, -'.svg'.length) : chart) as ChartId;
-      const query = c.req.valid('query');
-      const data = await getChartData(serviceContext(deps, c), projectId, id, query);
+      const id = (format ? chart.slice(0, -(format.length + 1)) : chart) as ChartId;
+      const data = await getChartData(serviceContext(deps, c), projectId, id, c.req.valid('query'));
       // The incident's id (an identifier) keeps a limited chart's file apart from the whole one.
       const name = data.incident ? `${id}-${data.incident.id}` : id;
       if (format === 'svg') return c.body(chartSvg(data), 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'content-disposition': `inline; filename="${name}.svg"` });
