@@ -230,7 +230,7 @@ describe('XLSX exports', () => {
 describe('Markdown report', () => {
   it('shows names and labels as text: no HTML, no link, no heading of their own', async () => {
     const md = await download('report?format=md&bootstrap=0');
-    expect(md.split('\n').filter((l) => l.startsWith('#'))).toEqual([expect.stringMatching(/^# Reliability report: /), '## Methods', '## Reliability by field', '## Data']);
+    expect(md.split('\n').filter((l) => l.startsWith('#'))).toEqual([expect.stringMatching(/^# Reliability report: /), '## Methods', '## Reliability by field', '## Exhibits', '## Data']);
     expect(md).not.toMatch(/(^|[^\\])<img/);
     expect(md).not.toMatch(/\]\(javascript:/);
     expect(md).not.toMatch(/^HOST/m);
