@@ -56,9 +56,11 @@ async function exhibit(id: string, query = '') {
   const name = data.incident ? `${id}-${data.incident.id}` : id;
   expect(csvRes.headers.get('content-disposition')).toBe(`attachment; filename="${name}.csv"`);
   const csv = csvRows(await csvRes.text());
-  // The CSV: a bar row per bar, then the share rows, a column per series.
-  expect(csv[0]).toEqual(['kind', 'key', 'label', 'parent', ...data.series.map((s) => s.label)]);
-  expect(csv.slice(1, 1 + data.categories.length)).toEqual(data.categories.map((c, i) => ['bar', c.key, c.label, c.parent ?? '', ...data.series.map((s) => String(s.values[i]))]));
+  // The CSV: a bar row per bar, then the share rows, a column per series; a label that starts
+  // like a formula ("-2 Harmful") gets the exports' leading quote, a plain number does not.
+  const safe = (cell: string) => (/^[=+\-@]/.test(cell) && !/^[-+]?\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell);
+  expect(csv[0]).toEqual(['kind', 'key', 'label', 'parent', ...data.series.map((s) => safe(s.label))]);
+  expect(csv.slice(1, 1 + data.categories.length)).toEqual(data.categories.map((c, i) => ['bar', c.key, safe(c.label), c.parent ?? '', ...data.series.map((s) => String(s.values[i]))]));
   const share = Object.fromEntries(csv.slice(1 + data.categories.length).map((r) => [r[1], r.slice(4).map(Number)]));
   expect(share).toEqual({
     counted: data.series.map((s) => s.items.counted),
