@@ -42,8 +42,8 @@ export default tseslint.config(
     },
   },
   {
-    // The report inlines the server's chart SVG; @concord/charts escapes every text it writes (escapeXml).
-    files: ['apps/web/src/routes/(app)/projects/[[]projectId]/report/+page.svelte'],
+    // The report's charts inline the server's chart SVG; @concord/charts escapes every text it writes (escapeXml).
+    files: ['apps/web/src/lib/components/ReportCharts.svelte'],
     rules: { 'svelte/no-at-html-tags': 'off' },
   },
   {

@@ -1,8 +1,9 @@
 /**
  * The report page in Chromium on the demo study: a methodologist opens it from the
  * project page, reads the civic impact methods paragraph with the reliability API's
- * value, downloads the Markdown report, an R export and a chart as PNG, and sees the
- * parent-frames chart with one bar per parent frame.
+ * value, downloads the Markdown report, an R export and a chart as PNG, sees the
+ * parent-frames chart with the seed's two parent frames and the share still open, and
+ * limits Chart 3 to one incident and downloads it as CSV.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -101,7 +102,11 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     const data = (await (await apiGet('/charts/parent-frames')).json()) as ChartData;
     const chart = page.locator('figure[data-chart="parent-frames"]');
     await expect(chart.locator('svg[role="img"] g.bar').count()).resolves.toBe(data.categories.length);
-    expect(data.categories.length).toBe(5);
+    expect(data.categories.map((c) => c.label)).toEqual(['Disinformation', 'Freedom of expression']);
+    // Every item of the final dataset: the blind ones (and any without a majority) are the open share.
+    expect(data.items.total).toBe(30);
+    await expect(chart.locator('[data-share]').innerText()).resolves.toBe(data.share);
+    expect(data.share).toMatch(/^\d+ of 30 items counted; \d+ \(\d+%\) still open\.$/);
     // SVG text has no innerText: read its text content.
     const numbers = await chart.locator('svg g.bar text.value').allTextContents();
     expect(numbers.map(Number)).toEqual(data.series[0]!.values);
@@ -111,6 +116,32 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     const bytes = await contentOf(png);
     expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(bytes.length).toBeGreaterThan(2000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('limits Chart 3 to one incident, and downloads that chart as CSV', async () => {
+    const whole = (await (await apiGet('/charts/frames-by-incident')).json()) as ChartData;
+    const incident = whole.series[0]!;
+    const data = (await (await apiGet(`/charts/frames-by-incident?incident=${incident.key}`)).json()) as ChartData;
+    await page.locator('#chart3-incident').selectOption({ label: incident.label });
+    const chart = page.locator(`figure[data-chart="frames-by-incident"][data-incident="${incident.key}"]`);
+    await chart.locator('svg[role="img"]').waitFor();
+    // One series, the incident's own frames: one bar each, with the API's numbers.
+    expect(data.series.map((s) => s.label)).toEqual([incident.label]);
+    expect(data.items.total).toBe(15);
+    await expect(chart.locator('svg g.bar text.value').allTextContents()).resolves.toEqual(data.series[0]!.values.map(String));
+    await expect(chart.locator('[data-share]').innerText()).resolves.toBe(data.share);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), chart.locator('[data-chart-file="csv"]').click()]);
+    expect(csv.suggestedFilename()).toBe(`frames-by-incident-${incident.key}.csv`);
+    const content = (await contentOf(csv)).toString('utf8');
+    expect(content).toBe(await (await apiGet(`/charts/frames-by-incident.csv?incident=${incident.key}`)).text());
+    expect(content.split('\r\n')[0]).toBe(`kind,key,label,parent,${JSON.stringify(incident.label).replace(/\\"/g, '""')}`);
+    await expect(chart.locator('[data-chart-file="svg"]').getAttribute('href')).resolves.toBe(`/api/projects/${projectId}/charts/frames-by-incident.svg?incident=${incident.key}`);
+
+    // Back to all incidents: the grouped chart again.
+    await page.locator('#chart3-incident').selectOption('');
+    await page.locator('figure[data-chart="frames-by-incident"][data-incident=""] svg g.legend').waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -128,7 +128,7 @@ export async function openJointSession(scene: CodingScene): Promise<string> {
 
 /**
  * coder2 and coder3 on the same joint item: each sees the other's civic impact pick within a
- * second (a mouse click one way, the digit key the other) and the other's presence.
+ * second (a mouse click one way, typed keys the other) and the other's presence.
  */
 export async function checkJointLive(scene: CodingScene, itemId: string): Promise<{ two: Page; three: Page }> {
   const { users, projectId } = scene;
@@ -146,9 +146,10 @@ export async function checkJointLive(scene: CodingScene, itemId: string): Promis
   await two.locator(`#f-civic_impact-${scaleIndex(scene, 'civic_impact', 2)}`).click();
   await peerValue(three, 'civic_impact', coder2).getByText('2 · Beneficial', { exact: true }).waitFor({ timeout: LIVE_MS });
 
-  // And back: coder3 focuses the scale and presses 3 (the third point, -1); coder2 sees it, live.
+  // And back: coder3 focuses the scale and types - 1 (its keys follow its values); coder2 sees -1, live.
   await three.locator('#f-civic_impact-0').focus();
-  await three.keyboard.press('3');
+  await three.keyboard.press('-');
+  await three.keyboard.press('1');
   await three.locator(`#f-civic_impact-${scaleIndex(scene, 'civic_impact', -1)}:checked`).waitFor();
   await peerValue(two, 'civic_impact', coder3).getByText('-1 · Somewhat harmful', { exact: true }).waitFor({ timeout: LIVE_MS });
 

@@ -186,6 +186,14 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/reliability', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
   { method: 'GET', template: '/api/projects/{projectId}/reliability/fields/{fieldKey}', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
   { method: 'GET', template: '/api/projects/{projectId}/reliability/spans', allowed: MANAGERS, ok: 200, query: '?bootstrap=10' },
+  // Planning costs CPU and designs rounds: the methodologist's and the owner's (reliability-plan.test.ts).
+  {
+    method: 'POST',
+    template: '/api/projects/{projectId}/reliability/plan',
+    allowed: OWNER_METHODOLOGIST,
+    ok: 200,
+    body: () => ({ field: 'impact', source: { type: 'expected', alpha: 0.9 }, target: 0.5, probability: 0.5, maxCoders: 2, minItems: 10, maxItems: 20, simulations: 20, replicates: 100 }),
+  },
   { method: 'GET', template: '/api/projects/{projectId}/export/spans.csv', allowed: MANAGERS, ok: 200 },
   // Coders pass and see only their own items' disagreements (disagreements.security.test.ts).
   { method: 'GET', template: '/api/projects/{projectId}/disagreements', allowed: ALL, ok: 200 },

@@ -131,10 +131,12 @@ function downloadPaths(file: ExportFile): string[] {
 const CSV_FILES = EXPORT_FILES.filter((f) => f.path.includes('.csv'));
 /** CSV downloads of other pages: the owner's audit log. */
 const OTHER_CSV_PATHS = ['audit.csv'];
+/** The charts' tables (one route, `charts/{chart}`, answers `.csv`): option and field labels, incident names. */
+const CHART_CSV_PATHS = ['parent-frames', 'frames-table', 'frames-by-incident'].map((c) => `charts/${c}.csv?field=frame`).concat('charts/impact-by-incident.csv?field=impact');
 const cells = (csv: string) => (parse(csv, { relax_column_count: true }) as string[][]).flat();
 
 describe('CSV exports', () => {
-  it('are all checked here: every route that answers text/csv is a download of the report page or the audit page', async () => {
+  it('are all checked here: every route that answers text/csv is a download of the report page, its charts or the audit page', async () => {
     const doc = await json<{ paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> }>(
       await h.request(null, 'GET', '/api/openapi.json'),
     );
@@ -142,10 +144,10 @@ describe('CSV exports', () => {
       .filter(([, ops]) => Object.values(ops).some((op) => op.responses?.['200']?.content?.['text/csv']))
       .map(([path]) => path.replace('/api/projects/{projectId}/', ''));
     expect(csvRoutes.length).toBeGreaterThan(5);
-    expect(new Set([...CSV_FILES.map((f) => f.path.split('?')[0]), ...OTHER_CSV_PATHS])).toEqual(new Set(csvRoutes));
+    expect(new Set([...CSV_FILES.map((f) => f.path.split('?')[0]), ...OTHER_CSV_PATHS, 'charts/{chart}'])).toEqual(new Set(csvRoutes));
   });
 
-  it.each([...CSV_FILES.flatMap(downloadPaths), ...OTHER_CSV_PATHS])('%s holds no cell a spreadsheet would run', async (path) => {
+  it.each([...CSV_FILES.flatMap(downloadPaths), ...OTHER_CSV_PATHS, ...CHART_CSV_PATHS])('%s holds no cell a spreadsheet would run', async (path) => {
     const all = cells(await download(path));
     expect(all.length).toBeGreaterThan(0);
     for (const cell of all) if (FORMULA_START.test(cell)) expect(cell, `${path}: ${JSON.stringify(cell)}`).toMatch(PLAIN_NUMBER);
@@ -230,7 +232,7 @@ describe('XLSX exports', () => {
 describe('Markdown report', () => {
   it('shows names and labels as text: no HTML, no link, no heading of their own', async () => {
     const md = await download('report?format=md&bootstrap=0');
-    expect(md.split('\n').filter((l) => l.startsWith('#'))).toEqual([expect.stringMatching(/^# Reliability report: /), '## Methods', '## Reliability by field', '## Data']);
+    expect(md.split('\n').filter((l) => l.startsWith('#'))).toEqual([expect.stringMatching(/^# Reliability report: /), '## Methods', '## Reliability by field', '## Exhibits', '## Data']);
     expect(md).not.toMatch(/(^|[^\\])<img/);
     expect(md).not.toMatch(/\]\(javascript:/);
     expect(md).not.toMatch(/^HOST/m);
@@ -246,5 +248,7 @@ describe('SVG charts', () => {
       expect(svg).not.toContain('<script');
       expect(svg).toContain('&lt;/text&gt;&lt;script&gt;');
     }
+    // Their tables keep option values and labels that start like a formula behind the leading quote.
+    expect(cells(await download('charts/frames-table.csv?field=frame'))).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${PLUS}`, `'${MINUS_VALUE}`, SCRIPT]));
   });
 });

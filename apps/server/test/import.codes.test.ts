@@ -305,7 +305,7 @@ describe('importing codes already made', () => {
     ]);
     expect(final.items[0]!.values.impact).toEqual({ value: 2, provenance: 'unanimous' });
     const chart = await get<ChartData>(members.methodologist, `/api/projects/${projectId}/charts/parent-frames?field=frames`);
-    expect(chart.items).toEqual({ revealed: 4, counted: 3, excluded: 1 });
+    expect(chart.items).toEqual({ total: 4, counted: 3, open: 1, noValue: 0 });
     expect(chart.series[0]!.values).toEqual([2, 1]);
   });
 });

@@ -1,15 +1,13 @@
 /**
- * Reports, exports and charts on the seeded demo study, through the real routes. The
- * report's numbers must be the reliability API's; every export layout must hold the
- * cells of the long/wide exports; chart counts are recomputed here from the exports.
+ * Reports and exports on the seeded demo study, through the real routes. The report's
+ * numbers must be the reliability API's; every export layout must hold the cells of the
+ * long/wide exports. The charts have their own file (charts.test.ts).
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWellFormed, barValues } from '@concord/charts/testing';
 import {
   codebookInput,
   fieldDefinitionSchema,
-  type ChartData,
   type Codebook,
   type DiscussionEntry,
   type FieldDefinition,
@@ -18,7 +16,7 @@ import {
   type Report,
   ITEM_EXPORT_COLUMNS,
 } from '@concord/shared';
-import { chartValues, csvRecords, csvRows, expectedCode } from './export-expectations.ts';
+import { csvRecords, csvRows, expectedCode } from './export-expectations.ts';
 import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
@@ -259,102 +257,6 @@ describe('discussion and decisions export', () => {
     expect(csv.map((r) => [r.kind, r.unit, r.field, r.text, r.value, r.status, r.by_email, r.by_name, r.at])).toEqual(
       entries.map((e) => [e.kind, e.itemId, e.fieldKey ?? '', e.text, e.value ?? '', e.status ?? '', '', e.byName, e.at]),
     );
-  });
-});
-
-/** The chart counting rule, recomputed from the long export and the gold dataset (whose agreed values follow the same rule). */
-async function expectedValues(fieldKey: string): Promise<Map<string, string[]>> {
-  const ofField = (r: Record<string, string>) => r.field === fieldKey;
-  const long = records(await text('/export/codings.csv?layout=long')).filter(ofField);
-  const gold = records(await text('/export/gold.csv?layout=long')).filter(ofField);
-  return chartValues(field(fieldKey), long, gold, items);
-}
-
-describe('charts', () => {
-  let incidents: { id: string; name: string }[];
-  beforeAll(async () => {
-    incidents = (await json<{ incidents: { id: string; name: string }[] }>(await get('/incidents'))).incidents;
-  });
-
-  async function chart(id: string) {
-    const data = await json<ChartData>(await get(`/charts/${id}`));
-    const res = await get(`/charts/${id}.svg`);
-    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
-    const svg = await res.text();
-    assertWellFormed(svg);
-    expect(svg).toMatch(/^<svg [^>]*role="img"/);
-    expect(svg).toContain('<desc id=');
-    return { data, svg };
-  }
-  const frames = () => field('narrative_frames') as Extract<FieldDefinition, { type: 'multiple_choice' }>;
-  const rootOf = (o: string): string => {
-    const p = frames().options.find((x) => x.value === o)!.parent;
-    return p ? rootOf(p) : o;
-  };
-
-  it('Chart 1 counts items per parent frame, and the SVG shows those numbers', async () => {
-    const values = await expectedValues('narrative_frames');
-    const parents = frames().options.filter((o) => o.parent === null);
-    const expected = parents.map((p) => [...values.values()].filter((v) => v.some((o) => rootOf(o) === p.value)).length);
-    const { data, svg } = await chart('parent-frames');
-    expect(data.categories.map((c) => c.key)).toEqual(parents.map((p) => p.value));
-    expect(data.series).toEqual([{ key: 'items', label: 'Items', values: expected }]);
-    expect(barValues(svg).map((b) => [b.category, b.text])).toEqual(parents.map((p, i) => [p.label, expected[i]]));
-    expect(expected.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(data.items.revealed).toBe(24);
-    expect(data.items.counted).toBe([...values.values()].filter((v) => v.length > 0).length);
-  });
-
-  it('Chart 2 counts items per platform', async () => {
-    const values = await expectedValues('platform');
-    const f = field('platform') as Extract<FieldDefinition, { type: 'single_choice' }>;
-    const expected = f.options.map((o) => [...values.values()].filter((v) => v.includes(o.value)).length);
-    const { data, svg } = await chart('platforms');
-    expect(data.series[0]!.values).toEqual(expected);
-    expect(barValues(svg).map((b) => [b.category, b.text])).toEqual(f.options.map((o, i) => [o.label, expected[i]]));
-  });
-
-  it('Chart 3 counts frames per incident, one bar per incident and frame in use', async () => {
-    const values = await expectedValues('narrative_frames');
-    const perIncident = incidents.map((inc) => frames().options.map((o) => items.filter((i) => i.incidentId === inc.id && values.get(i.id)?.includes(o.value)).length));
-    const used = frames().options.filter((_, k) => perIncident.some((s) => s[k]! > 0));
-    const { data, svg } = await chart('frames-by-incident');
-    expect(data.categories.map((c) => c.key)).toEqual(used.map((o) => o.value));
-    expect(data.series.map((s) => s.label)).toEqual(incidents.map((i) => i.name));
-    const keep = frames().options.map((o) => used.includes(o));
-    expect(data.series.map((s) => s.values)).toEqual(perIncident.map((s) => s.filter((_, k) => keep[k])));
-    const bars = barValues(svg);
-    expect(bars).toHaveLength(used.length * incidents.length);
-    expect(bars.map((b) => b.text)).toEqual(used.flatMap((_, k) => data.series.map((s) => s.values[k]!)));
-  });
-
-  it('Table 1 lists parents with their child frames and counts', async () => {
-    const values = await expectedValues('narrative_frames');
-    const isUnder = (o: string, a: string): boolean => o === a || (frames().options.find((x) => x.value === o)!.parent ? isUnder(frames().options.find((x) => x.value === o)!.parent!, a) : false);
-    const { data, svg } = await chart('frames-table');
-    const order = frames().options.filter((o) => o.parent === null).flatMap((p) => [p, ...frames().options.filter((c) => c.parent === p.value)]);
-    expect(data.categories.map((c) => [c.key, c.parent])).toEqual(order.map((o) => [o.value, o.parent]));
-    const expected = order.map((o) => [...values.values()].filter((v) => v.some((x) => isUnder(x, o.value))).length);
-    expect(data.series[0]!.values).toEqual(expected);
-    const cells = [...svg.matchAll(/<g class="row"[^>]* data-cells="([^"]*)">/g)].map((m) => JSON.parse(m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as string[]);
-    expect(cells).toEqual(order.map((o, i) => [o.label, String(expected[i])]));
-  });
-
-  it('counts the civic impact score per incident with the gold value where one was decided', async () => {
-    const values = await expectedValues('civic_impact');
-    const f = field('civic_impact') as Extract<FieldDefinition, { type: 'ordinal' }>;
-    const { data, svg } = await chart('impact-by-incident');
-    const expected = incidents.map((inc) => f.scale.map((p) => items.filter((i) => i.incidentId === inc.id && values.get(i.id)?.includes(String(p.value))).length));
-    expect(data.series.map((s) => s.values)).toEqual(expected);
-    expect(barValues(svg)).toHaveLength(f.scale.length * incidents.length);
-    // The decided item (value -2 after revision) counts under -2.
-    const decidedItem = items.filter((i) => i.phase === 'revealed')[0]!;
-    expect(values.get(decidedItem.id)).toEqual(['-2']);
-  });
-
-  it('rejects an unknown chart and a field of the wrong type', async () => {
-    expect((await h.request(demo.owner!, 'GET', api('/charts/pie'))).status).toBe(400);
-    expect((await h.request(demo.owner!, 'GET', api('/charts/impact-by-incident?field=dimension'))).status).toBe(400);
   });
 });
 

@@ -19,6 +19,8 @@ export interface BarChartInput {
   series: BarSeries[];
   /** A short line under the title (e.g. the counting rule). Defaults to the description. */
   note?: string;
+  /** One line under the note on what the chart rests on (e.g. the share of items still open). */
+  share?: string;
   width?: number;
   /** Prefix of the ids inside the SVG; give each chart on a page its own. */
   id?: string;
@@ -51,6 +53,12 @@ export function barChart(input: BarChartInput): string {
   y += LINE_HEIGHT;
   body += textLines(noteLines, 12, y, 'fill="#444444" class="note"', LINE_HEIGHT);
   y += (noteLines.length - 1) * LINE_HEIGHT + 10;
+  if (input.share) {
+    const shareLines = wrapLabel(input.share, Math.floor((width - 24) / 6.5), 3);
+    y += LINE_HEIGHT;
+    body += textLines(shareLines, 12, y, 'font-weight="600" class="share"', LINE_HEIGHT);
+    y += (shareLines.length - 1) * LINE_HEIGHT + 10;
+  }
 
   if (grouped) {
     let x = 12;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, escapeXml, tableChart, wrapLabel } from './index.ts';
-import { assertWellFormed, barValues } from './test-helpers.ts';
+import { assertWellFormed, barValues, shareText } from './test-helpers.ts';
 
 const accessible = (svg: string) => {
   expect(svg).toMatch(/^<svg [^>]*role="img"[^>]*aria-labelledby="([\w-]+-title) ([\w-]+-desc)"/);
@@ -102,6 +102,28 @@ describe('tableChart', () => {
     const svg = tableChart({ title: 't', description: 'd', columns: ['a', 'b'], rows: [] });
     assertWellFormed(svg);
     expect(svg).toContain('No data to show.');
+  });
+});
+
+describe('share line', () => {
+  it('prints the share under the note of a bar chart and of a table, escaped, and is absent when not given', () => {
+    const share = '23 of 30 items counted; 7 (23%) still open & <unseen>.';
+    for (const svg of [
+      barChart({ title: 't', description: 'd', categories: ['a'], series: [{ name: 's', values: [1] }], share }),
+      tableChart({ title: 't', description: 'd', columns: ['a', 'b'], rows: [{ cells: ['x', '1'] }], share }),
+    ]) {
+      assertWellFormed(svg);
+      expect(shareText(svg)).toBe(share);
+      expect(svg).toContain('&amp; &lt;unseen&gt;');
+    }
+    expect(shareText(barChart({ title: 't', description: 'd', categories: ['a'], series: [{ name: 's', values: [1] }] }))).toBeNull();
+  });
+
+  it('keeps the bars below the share line', () => {
+    const svg = barChart({ title: 't', description: 'd', categories: ['a'], series: [{ name: 's', values: [1] }], share: 'one of one counted' });
+    const shareY = Number(/<text x="12" y="([\d.]+)" font-weight="600" class="share">/.exec(svg)![1]);
+    const barY = Number(/<rect x="\d+" y="([\d.]+)" width="[\d.]+" height="14"/.exec(svg)![1]);
+    expect(barY).toBeGreaterThan(shareY);
   });
 });
 

@@ -18,6 +18,8 @@ export interface TableInput {
   columns: string[];
   rows: TableRow[];
   note?: string;
+  /** One line under the note on what the table rests on (e.g. the share of items still open). */
+  share?: string;
   width?: number;
   id?: string;
 }
@@ -41,6 +43,11 @@ export function tableChart(input: TableInput): string {
   y += 22;
   body += textLines(noteLines, 12, y, 'fill="#444444" class="note"', ROW_LINE);
   y += (noteLines.length - 1) * ROW_LINE + 18;
+  if (input.share) {
+    const shareLines = wrapLabel(input.share, Math.floor((width - 24) / 6.5), 3);
+    body += textLines(shareLines, 12, y, 'font-weight="600" class="share"', ROW_LINE);
+    y += shareLines.length * ROW_LINE + 8;
+  }
   const cell = (text: string, col: number, rowY: number, attrs: string) =>
     col === 0 ? textLines([text], colX[0]!, rowY, attrs) : `<text x="${colX[col]! - PAD}" y="${rowY}" text-anchor="end" ${attrs}>${escapeXml(text)}</text>`;
   body += `<g class="header" font-weight="600">${input.columns.map((c, i) => cell(c, i, y, 'class="th"')).join('')}</g>`;

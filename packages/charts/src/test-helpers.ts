@@ -33,3 +33,10 @@ export function barValues(svg: string): { category: string; series: string; valu
     text: Number(m[4]),
   }));
 }
+
+/** The share line (`share` of the input) as the SVG shows it, its wrapped lines joined; null when there is none. */
+export function shareText(svg: string): string | null {
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const m = /<text [^>]*class="share">(.*?)<\/text>/.exec(svg);
+  return m ? [...m[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => unescape(t[1]!)).join(' ') : null;
+}

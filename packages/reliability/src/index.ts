@@ -67,3 +67,24 @@ export {
   type UnitizingBootstrap,
 } from './unitizing-alpha.ts';
 export { positionalDistance, unitizingAlpha2004, type CategoryAlpha2004, type CategoryUnit, type UnitizingAlpha2004Input, type UnitizingAlpha2004Result } from './unitizing-alpha-2004.ts';
+export {
+  checkModel,
+  modelFromPilot,
+  simulateCodings,
+  valueCount,
+  type CodingModel,
+  type PilotModel,
+  type PlannerField,
+} from './planner-simulation.ts';
+export {
+  candidateSeed,
+  evaluateCandidate,
+  planReliability,
+  planReliabilityAsync,
+  PLANNER_DEFAULTS,
+  type CandidateSettings,
+  type PlanCandidate,
+  type PlanEvaluation,
+  type PlanReliabilityInput,
+  type ReliabilityPlan,
+} from './reliability-planner.ts';

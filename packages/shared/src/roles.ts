@@ -35,6 +35,7 @@ export const ACTIONS = [
   'export.read',
   'export.key',
   'reliability.read',
+  'reliability.plan',
   'disagreements.read',
   'audit.read',
 ] as const;

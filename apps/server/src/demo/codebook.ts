@@ -1,6 +1,8 @@
 /**
  * The demo study's codebook: the Civic Media Observatory coding scheme as used by
- * the Unfreedom Monitor (Global Voices) for Kazakhstan, 2022.
+ * the Unfreedom Monitor (Global Voices) for Kazakhstan, 2022. Parent frames, narratives
+ * and the rest follow the seed report (shared/seed/unfreedom-monitor-kazakhstan.txt);
+ * README.md says which parts its text gives and which are reconstructed.
  */
 import type { CodebookInput } from '@concord/shared';
 
@@ -12,24 +14,28 @@ export const DEMO_CODEBOOK: CodebookInput = {
     {
       key: 'narrative_frames',
       label: 'Narrative frames',
-      help: 'Every frame the item advances. Pick the most specific child frame; its parent frame is implied.',
+      help: 'Every narrative the item advances. Pick the most specific narrative; the frames above it are implied.',
       type: 'multiple_choice',
       required: true,
       allowNa: false,
+      // The seed's hierarchy: Chart 1's parent frames on top, Table 1's narratives below them,
+      // and the demo's more specific narratives below those (README.md, what is reconstructed).
       options: [
-        frame('security_over_rights', 'National security trumps human rights'),
+        frame('disinformation', 'Disinformation'),
+        frame('freedom_of_expression', 'Freedom of expression'),
+        frame('security_over_rights', 'National security trumps human rights', 'freedom_of_expression'),
         frame('protesters_terrorists', 'Protesters are terrorists and bandits', 'security_over_rights'),
         frame('foreign_plot', 'Unrest is a foreign-organised coup', 'security_over_rights'),
         frame('shutdown_keeps_order', 'Internet shutdowns keep order', 'security_over_rights'),
-        frame('tokayev_best_leader', 'Tokayev is the best leader for Kazakhstan right now'),
+        frame('tokayev_best_leader', 'Tokayev is the best leader for Kazakhstan right now', 'disinformation'),
         frame('new_kazakhstan', 'Reforms are building a "Fair Kazakhstan"', 'tokayev_best_leader'),
         frame('only_stability', 'Only Tokayev guarantees stability', 'tokayev_best_leader'),
-        frame('criticism_is_disinfo', 'Criticism of the state is disinformation'),
+        frame('criticism_is_disinfo', 'Criticism of the state is disinformation', 'disinformation'),
         frame('opposition_lies', 'Opposition figures spread false information', 'criticism_is_disinfo'),
-        frame('digital_repression', 'Digital repression silences dissent'),
+        frame('digital_repression', 'Digital repression silences dissent', 'freedom_of_expression'),
         frame('speech_criminalised', 'Speech is criminalised', 'digital_repression'),
         frame('surveillance_targets', 'Surveillance targets activists and journalists', 'digital_repression'),
-        frame('elections_manipulated', 'Elections are manipulated online'),
+        frame('elections_manipulated', 'Elections are manipulated online', 'disinformation'),
         frame('paid_trolls', 'Paid trolls ("Nurbots") flood social media', 'elections_manipulated'),
         frame('scripted_posts', 'Pre-approved content is spread en masse', 'elections_manipulated'),
       ],

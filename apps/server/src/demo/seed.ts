@@ -27,10 +27,11 @@ import { DEMO_ITEMS, INCIDENT_ARREST, INCIDENT_ELECTION, type DemoTruth } from '
 
 const DEMO_SEED = 2022;
 
-const FRAME_PARENTS = new Map(
-  DEMO_CODEBOOK.fields.flatMap((f) => (f.type === 'multiple_choice' && f.key === 'narrative_frames' ? f.options.map((o) => [o.value, o.parent] as const) : [])),
-);
-const ALL_FRAMES = [...FRAME_PARENTS.keys()];
+const FRAME_OPTIONS = DEMO_CODEBOOK.fields.flatMap((f) => (f.type === 'multiple_choice' && f.key === 'narrative_frames' ? f.options : []));
+const ROOT_FRAMES = new Set(FRAME_OPTIONS.filter((o) => o.parent === null).map((o) => o.value));
+/** Coders code narratives, never a parent frame alone (the field's help), so a slip goes up to the narrative above, not to a parent frame. */
+const FRAME_PARENTS = new Map(FRAME_OPTIONS.flatMap((o) => (o.parent && !ROOT_FRAMES.has(o.parent) ? [[o.value, o.parent] as const] : [])));
+const ALL_FRAMES = FRAME_OPTIONS.filter((o) => !ROOT_FRAMES.has(o.value)).map((o) => o.value);
 const ALL_SOURCES = ['government', 'state_media', 'independent_journalist', 'opposition', 'civil_society', 'international', 'anonymous'];
 const DIMENSIONS = ['data_governance', 'speech', 'access', 'information'];
 const ELEMENTS = ['motives', 'methods', 'responses'];

@@ -1,11 +1,22 @@
 import { createRoute } from '@hono/zod-openapi';
-import { fieldDrilldownParams, fieldDrilldownQuery, fieldDrilldownSchema, reliabilityQuery, reliabilityReportSchema, spanReliabilityQuery, spanReliabilitySchema } from '@concord/shared';
+import {
+  fieldDrilldownParams,
+  fieldDrilldownQuery,
+  fieldDrilldownSchema,
+  reliabilityPlanInput,
+  reliabilityPlanSchema,
+  reliabilityQuery,
+  reliabilityReportSchema,
+  spanReliabilityQuery,
+  spanReliabilitySchema,
+} from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { createReliabilityCache } from '../services/reliability/cache.ts';
 import { getFieldDrilldown } from '../services/reliability/get-field-drilldown.ts';
 import { getReliability } from '../services/reliability/get-reliability.ts';
+import { planReliabilityRound } from '../services/reliability/plan-reliability.ts';
 import { getSpanReliability } from '../services/spans/span-reliability.ts';
-import { errors, jsonContent, projectParams } from './schemas.ts';
+import { errors, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 const report = createRoute({
   method: 'get',
@@ -33,12 +44,22 @@ const spans = createRoute({
   responses: { 200: jsonContent(spanReliabilitySchema), ...errors },
 });
 
+const plan = createRoute({
+  method: 'post',
+  path: '/{projectId}/reliability/plan',
+  summary:
+    "Plan a reliability round: the fewest items and coders for which the lower bound of the field's 95% bootstrap interval reaches the target with the given probability, by simulation from a pilot (the field's revealed blind codings) or an expected alpha; bounded (simulations, replicates, items, coders and total work), with the round's items",
+  request: { params: projectParams, body: jsonBody(reliabilityPlanInput) },
+  responses: { 200: jsonContent(reliabilityPlanSchema), ...errors },
+});
+
 export function reliabilityRoutes(deps: AppDeps) {
   // One cache per app; entries are keyed by the project's data version, so they never go stale.
   const cache = createReliabilityCache();
   return newRouter()
     .openapi(report, async (c) => c.json(await getReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
     .openapi(spans, async (c) => c.json(await getSpanReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
+    .openapi(plan, async (c) => c.json(await planReliabilityRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
     .openapi(drilldown, async (c) => {
       const { projectId, fieldKey } = c.req.valid('param');
       return c.json(await getFieldDrilldown(serviceContext(deps, c), projectId, fieldKey, c.req.valid('query'), { cache }), 200);

@@ -2,9 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { chartDataSchema, chartParams, chartQuery, reportQuery, reportSchema, type ChartId, text } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { getChartData } from '../services/report/chart-data.ts';
-import { chartSvg } from '../services/report/chart-svg.ts';
+import { chartCsv, chartSvg } from '../services/report/chart-svg.ts';
 import { getReport } from '../services/report/get-report.ts';
 import { reportMarkdown } from '../services/report/report-markdown.ts';
+import { sendCsv } from './downloads.ts';
 import { errors, projectParams } from './schemas.ts';
 
 const routes = {
@@ -21,10 +22,14 @@ const routes = {
   chart: createRoute({
     method: 'get',
     path: '/{projectId}/charts/{chart}',
-    summary: 'Counts for a chart of the seed report (parent-frames, platforms, frames-by-incident, frames-table, impact-by-incident); add .svg for the drawing',
+    summary:
+      'Counts for a chart of the seed report on the final dataset, with the share still open (parent-frames, platforms, frames-by-incident, frames-table, impact-by-incident); add .svg for the drawing, .csv for the table; ?incident= limits it to one incident',
     request: { params: chartParams, query: chartQuery },
     responses: {
-      200: { content: { 'application/json': { schema: chartDataSchema }, 'image/svg+xml': { schema: text() } }, description: 'chart data or SVG' },
+      200: {
+        content: { 'application/json': { schema: chartDataSchema }, 'image/svg+xml': { schema: text() }, 'text/csv': { schema: text() } },
+        description: 'chart data, SVG or CSV',
+      },
       ...errors,
     },
   }),
@@ -42,10 +47,13 @@ export function reportRoutes(deps: AppDeps) {
     })
     .openapi(routes.chart, async (c) => {
       const { projectId, chart } = c.req.valid('param');
-      const svg = chart.endsWith('.svg');
-      const id = (svg ? chart.slice(0, -'.svg'.length) : chart) as ChartId;
+      const format = /\.(svg|csv)$/.exec(chart)?.[1];
+      const id = (format ? chart.slice(0, -(format.length + 1)) : chart) as ChartId;
       const data = await getChartData(serviceContext(deps, c), projectId, id, c.req.valid('query'));
-      if (svg) return c.body(chartSvg(data), 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'content-disposition': `inline; filename="${id}.svg"` });
+      // The incident's id (an identifier) keeps a limited chart's file apart from the whole one.
+      const name = data.incident ? `${id}-${data.incident.id}` : id;
+      if (format === 'svg') return c.body(chartSvg(data), 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'content-disposition': `inline; filename="${name}.svg"` });
+      if (format === 'csv') return sendCsv(c, chartCsv(data), `${name}.csv`, '0');
       return c.json(data, 200);
     });
 }

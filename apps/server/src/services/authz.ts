@@ -50,6 +50,8 @@ export const POLICY: Record<Action, readonly Role[]> = {
   /** The key from coder pseudonyms (C1, C2…) to people: who coded is the owner's to know. */
   'export.key': ['owner'],
   'reliability.read': MANAGERS,
+  /** Plan a reliability round by simulation (it costs CPU, and rounds are the methodologist's design). */
+  'reliability.plan': ['owner', 'methodologist'],
   /** Managers: every revealed disagreement; coders: those of items they code (see disagreementScope). */
   'disagreements.read': ALL,
   /** Who did what and when (the audit log): the owner's, as the key to coder pseudonyms is. */

@@ -8,7 +8,6 @@ import {
   isSelected,
   missingRequired,
   neighbours,
-  nthChoice,
   orderOptions,
   parseNumber,
   pick,
@@ -60,19 +59,11 @@ describe('orderOptions', () => {
   });
 });
 
-describe('choicesOf and nthChoice', () => {
+describe('choicesOf', () => {
   it('lists scale points in order, and N/A last when the field allows it', () => {
     expect(choicesOf(impact).map((c) => c.value)).toEqual([-1, 0, 1]);
     expect(choicesOf(dimension).map((c) => c.value)).toEqual(['speech', 'access', NA]);
     expect(choicesOf(count)).toEqual([]);
-  });
-
-  it('maps digits 1-9 to the n-th choice in display order', () => {
-    expect(nthChoice(frames, 2)).toBe('child_a');
-    expect(nthChoice(impact, 3)).toBe(1);
-    expect(nthChoice(dimension, 3)).toEqual(NA);
-    expect(nthChoice(impact, 4)).toBeNull();
-    expect(nthChoice(impact, 0)).toBeNull();
   });
 });
 

@@ -40,7 +40,7 @@ export function orderOptions(options: readonly FieldOption[]): { option: FieldOp
   return out;
 }
 
-/** The choices a keyboard digit or a click picks from, N/A last when the field allows it. */
+/** The choices a click or typed keys (coding/choice-keys.ts) pick from, N/A last when the field allows it. */
 export function choicesOf(field: FieldDefinition): Choice[] {
   let choices: Choice[];
   if (field.type === 'single_choice' || field.type === 'multiple_choice') {
@@ -77,12 +77,6 @@ export function pick(field: FieldDefinition, current: CodingValue | undefined, c
   if (typeof choice !== 'string') return current;
   const set = Array.isArray(current) ? current : [];
   return set.includes(choice) ? set.filter((v) => v !== choice) : [...set, choice];
-}
-
-/** The value a digit key (1-9) picks on a choice field, or null when there is no such choice. */
-export function nthChoice(field: FieldDefinition, digit: number): CodingValue | null {
-  if (!Number.isInteger(digit) || digit < 1 || digit > 9) return null;
-  return choicesOf(field)[digit - 1]?.value ?? null;
 }
 
 /** Parses a number input; '' clears, anything unparseable is an error message. */

@@ -38,6 +38,57 @@ export const reportFieldSchema = z.object({
 });
 export type ReportField = z.infer<typeof reportFieldSchema>;
 
+export const CHART_IDS = ['parent-frames', 'platforms', 'frames-by-incident', 'frames-table', 'impact-by-incident'] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+export const chartParams = z.object({
+  projectId: text().max(100),
+  /** A chart id, with `.svg` for the drawing or `.csv` for the table instead of the data. */
+  chart: text().regex(new RegExp(`^(${CHART_IDS.join('|')})(\\.svg|\\.csv)?$`), `one of ${CHART_IDS.join(', ')}, optionally with .svg or .csv`),
+});
+export const chartQuery = z.object({
+  field: fieldKeySchema.optional(),
+  /** Only the items of this incident (an incident id); any chart, Chart 3 above all. */
+  incident: text().max(100).optional(),
+});
+
+/** How many items a chart (or one of its series) rests on: `total` = `counted` + `open` + `noValue`. */
+export const chartItemsSchema = z.object({
+  /** Items of the final dataset in the chart (or the series' incident). */
+  total: z.number().int(),
+  /** Items with a final value, counted in the bars. */
+  counted: z.number().int(),
+  /** Items still open: blind, or revealed without a majority or a decision. */
+  open: z.number().int(),
+  /** Items whose final value is N/A, empty or a decided "no value": final, but in no bar. */
+  noValue: z.number().int(),
+});
+export type ChartItems = z.infer<typeof chartItemsSchema>;
+
+export const chartDataSchema = z.object({
+  chart: z.enum(CHART_IDS),
+  title: text(),
+  /** What is counted and how (the counting rule), also printed on the chart. */
+  description: text(),
+  /** The share still open, as one sentence (printed on the chart). */
+  share: text(),
+  fieldKey: text(),
+  fieldLabel: text(),
+  codebookVersion: z.number().int(),
+  /** The incident the chart is limited to (`?incident=`), else null. */
+  incident: z.object({ id: text(), name: text() }).nullable(),
+  /** Bars (or table rows), in codebook order; `parent` is set for child frames in the table. */
+  categories: z.array(z.object({ key: text(), label: text(), parent: text().nullable() })),
+  /** One series (items) or one per incident; `values` follow `categories`; `items` is the series' own share. */
+  series: z.array(z.object({ key: text(), label: text(), values: z.array(z.number().int()), items: chartItemsSchema })),
+  items: chartItemsSchema,
+});
+export type ChartData = z.infer<typeof chartDataSchema>;
+
+/** The counting rule every chart follows, stated on each chart. */
+export const CHART_COUNTING_RULE =
+  'Counted on the final dataset (export/final.csv): each item once per bar with its final value, an editor\'s decision where there is one, else the value more than half of its coders submitted (multiple choice: each option more than half selected) or its only coder\'s value. Items still open (blind, or no majority and no decision) are counted as open, not in a bar; N/A and "no value" count in no bar.';
+
 export const reportSchema = z.object({
   project: z.object({ id: text(), name: text() }),
   codebook: z.object({ name: text(), version: z.number().int() }),
@@ -49,6 +100,8 @@ export const reportSchema = z.object({
   fields: z.array(reportFieldSchema),
   /** Span agreement (unitizing alphas) per taggable field; pairs name coders by pseudonym. */
   spans: spanReliabilitySchema.extend({ paragraph: text() }),
+  /** The seed report's exhibits on the final dataset, those the codebook has fields for (`GET …/charts/:chart`). */
+  exhibits: z.array(chartDataSchema),
   hash: z.object({
     algorithm: z.literal('sha256'),
     value: text(),
@@ -57,37 +110,6 @@ export const reportSchema = z.object({
   }),
 });
 export type Report = z.infer<typeof reportSchema>;
-
-export const CHART_IDS = ['parent-frames', 'platforms', 'frames-by-incident', 'frames-table', 'impact-by-incident'] as const;
-export type ChartId = (typeof CHART_IDS)[number];
-
-export const chartParams = z.object({
-  projectId: text().max(100),
-  /** A chart id, with `.svg` for the drawing instead of the data. */
-  chart: text().regex(new RegExp(`^(${CHART_IDS.join('|')})(\\.svg)?$`), `one of ${CHART_IDS.join(', ')}, optionally with .svg`),
-});
-export const chartQuery = z.object({ field: fieldKeySchema.optional() });
-
-export const chartDataSchema = z.object({
-  chart: z.enum(CHART_IDS),
-  title: text(),
-  /** What is counted and how (the counting rule), also printed on the chart. */
-  description: text(),
-  fieldKey: text(),
-  fieldLabel: text(),
-  codebookVersion: z.number().int(),
-  /** Bars (or table rows), in codebook order; `parent` is set for child frames in the table. */
-  categories: z.array(z.object({ key: text(), label: text(), parent: text().nullable() })),
-  /** One series (items) or one per incident; `values` follow `categories`. */
-  series: z.array(z.object({ key: text(), label: text(), values: z.array(z.number().int()) })),
-  /** Revealed items considered, items with a value counted, items left out. */
-  items: z.object({ revealed: z.number().int(), counted: z.number().int(), excluded: z.number().int() }),
-});
-export type ChartData = z.infer<typeof chartDataSchema>;
-
-/** The counting rule every chart follows, stated on each chart. */
-export const CHART_COUNTING_RULE =
-  'Each revealed item counts once per bar with its adjudicated (gold) value where an editor decided one, else the value more than half of its coders submitted (multiple choice: each option more than half selected); items without one (no majority, N/A, decided as no value) are left out.';
 
 export interface ExportFile {
   id: string;

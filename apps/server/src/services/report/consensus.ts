@@ -1,6 +1,7 @@
 /**
- * The value an item counts with in the charts, from its coders' submitted values and an
- * editor's decision (CHART_COUNTING_RULE in @concord/shared):
+ * The agreed value of an item's field, from its coders' submitted values and an editor's
+ * decision: the final dataset's value (export/final-values.ts), on which the charts count
+ * (CHART_COUNTING_RULE in @concord/shared):
  * 1. a decided adjudication (the gold value) wins; "no value" decided means left out;
  * 2. otherwise the value more than half of the item's coders submitted (unanimity included);
  *    for multiple choice, the set of options more than half of them selected (N/A when

@@ -5,8 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { projects } from '@concord/db';
-import type { Report } from '@concord/shared';
-import { notFound } from '../../errors.ts';
+import { CHART_IDS, type ChartData, type Report } from '@concord/shared';
+import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
@@ -15,6 +15,7 @@ import { exportCodingsCsv } from '../export/codings-export.ts';
 import { loadCoderLabels } from '../export/pseudonyms.ts';
 import { getReliability } from '../reliability/get-reliability.ts';
 import { getSpanReliability } from '../spans/span-reliability.ts';
+import { chartData, loadChartSource, type ChartSource } from './chart-data.ts';
 import { dataHash, hashCovers } from './data-hash.ts';
 import { fieldParagraph, fieldRow, methodsStatement } from './methods-text.ts';
 import { spanParagraph } from './span-text.ts';
@@ -57,5 +58,18 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
       fields: spans.fields.map((f) => ({ ...f, pairs: f.pairs.map((p) => ({ ...p, coders: [labels.label(p.coders[0]), labels.label(p.coders[1])] as [string, string] })) })),
     },
     hash: { algorithm: 'sha256', value: dataHash(longCsv, codebookJson(codebook)), covers: hashCovers(projectId, codebook.version) },
+    exhibits: exhibitsOf(await loadChartSource(ctx, projectId)),
   };
+}
+
+/** Every chart the codebook has fields for; one it lacks a field for is left out, as the report page leaves it. */
+function exhibitsOf(source: ChartSource): ChartData[] {
+  return CHART_IDS.flatMap((id) => {
+    try {
+      return [chartData(source, id, {})];
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return [];
+      throw err;
+    }
+  });
 }

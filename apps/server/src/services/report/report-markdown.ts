@@ -1,5 +1,5 @@
 /** The report as a Markdown file: methods, the table, codebook version and the data hash. */
-import type { Report } from '@concord/shared';
+import { CHART_COUNTING_RULE, type ChartData, type Report } from '@concord/shared';
 import { spanMarkdown } from './span-text.ts';
 
 /**
@@ -39,6 +39,7 @@ export function reportMarkdown(r: Report): string {
       .map((f) => `| ${cell(f.label)} | ${cell(f.row.coefficient)} | ${f.row.value} | ${f.row.ci} | ${f.row.n} | ${f.row.coders} | ${f.row.missing} | ${f.row.pBelow800} |`),
     '',
     ...spanMarkdown(r.spans, cell),
+    ...exhibitsMarkdown(r),
     '## Data',
     '',
     `SHA-256: \`${r.hash.value}\``,
@@ -47,4 +48,35 @@ export function reportMarkdown(r: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** Each exhibit as a Markdown table with its open share and the paths of its SVG and CSV files. */
+function exhibitsMarkdown(r: Report): string[] {
+  if (!r.exhibits.length) return [];
+  // Table 1's rows below a parent frame are indented with em spaces: Markdown tables drop leading spaces.
+  const depthOf = (c: ChartData) => {
+    const depth = new Map<string, number>();
+    for (const x of c.categories) depth.set(x.key, x.parent === null ? 0 : (depth.get(x.parent) ?? 0) + 1);
+    return depth;
+  };
+  return [
+    '## Exhibits',
+    '',
+    markdownText(CHART_COUNTING_RULE),
+    '',
+    ...r.exhibits.flatMap((c) => {
+      const depth = c.chart === 'frames-table' ? depthOf(c) : new Map<string, number>();
+      const files = (['svg', 'csv'] as const).map((f) => `\`/api/projects/${r.project.id}/charts/${c.chart}.${f}\``).join(', ');
+      return [
+        `**${markdownText(c.title)}**`,
+        '',
+        `${markdownText(c.share)} Files: ${files}.`,
+        '',
+        `| ${cell(c.fieldLabel)} | ${c.series.map((s) => cell(s.label)).join(' | ')} |`,
+        `|---|${c.series.map(() => '---:').join('|')}|`,
+        ...c.categories.map((x, i) => `| ${'\u2003'.repeat(depth.get(x.key) ?? 0)}${cell(x.label)} | ${c.series.map((s) => s.values[i] ?? 0).join(' | ')} |`),
+        '',
+      ];
+    }),
+  ];
 }

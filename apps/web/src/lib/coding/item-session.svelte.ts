@@ -22,6 +22,7 @@ import { parseNumber, pick, readValues, type Values } from '$lib/coding-form.ts'
 import { poolableDocs } from '$lib/doc-pool.ts';
 import { CodingDocs } from './coding-docs.ts';
 import { PeerDocs, visibleCoders } from './peer-docs.ts';
+import { FormUndo, type UndoState } from './form-undo.ts';
 import { FocusPresence, othersPresent, type Present } from './presence.ts';
 import { newTag, removeTagFrom, tagInCodingDoc, watchTags } from './span-tags.ts';
 import { submitCodings } from './submit.ts';
@@ -55,12 +56,17 @@ export class ItemSession {
   /** Span tags of the item document, and of the own coding document (blind phase). */
   itemTags = $state<ShownAnnotation[]>([]);
   ownTags = $state<ShownAnnotation[]>([]);
+  /** Whether the form has a change of this visit to undo, and of which field. */
+  undoState = $state<UndoState>({ canUndo: false, fieldKey: '' });
+  /** What the last undo did, for the screen reader's status line. */
+  undoNote = $state('');
   readonly peers = new PeerDocs();
 
   readonly #source: () => SessionSource;
   readonly #docs = new CodingDocs();
   readonly #drafts = new TextDrafts<FieldDefinition>((field, text) => this.setValue(field, text));
   #ownDoc: LiveDoc | null = null;
+  #undo: FormUndo | null = null;
   #itemDoc: LiveDoc | null = null;
   #presence: FocusPresence | null = null;
   #shownItem = '';
@@ -103,6 +109,8 @@ export class ItemSession {
       this.submitNotice = '';
     }
     this.numberErrors = {};
+    this.undoState = { canUndo: false, fieldKey: '' };
+    this.undoNote = '';
     this.submittedAt = mine?.submittedAt ?? null;
     this.present = [];
     this.itemTags = [];
@@ -121,11 +129,16 @@ export class ItemSession {
         onRefused: (r) => (this.refusal = r.reason || `the server closed the document (${r.code})`),
       });
       const map = live.doc.getMap(CODING_DOC.values);
+      // Undo reaches back to this visit's first change only (a new one per item shown).
+      const undo = new FormUndo({ doc: live.doc, map, onChange: (state) => (this.undoState = state) });
+      this.#undo = undo;
       const read = () => (this.values = readValues(fields, map.entries()).values);
       map.observe(read);
       read();
       const stopTags = watchTags(live.doc.getArray(CODING_DOC.annotations), tagCtx, { kind: 'coding', coderId: me.id }, (list) => (this.ownTags = list));
       stopOwn = () => {
+        undo.destroy();
+        this.#undo = null;
         map.unobserve(read);
         stopTags();
         stopWatch();
@@ -185,13 +198,21 @@ export class ItemSession {
   }
 
   setValue(field: FieldDefinition, value: CodingValue | undefined): void {
-    const own = this.#ownDoc;
-    if (this.frozen || !own) return;
-    const map = own.doc.getMap(CODING_DOC.values);
-    own.doc.transact(() => {
-      if (value === undefined) map.delete(field.key);
-      else map.set(field.key, value);
-    });
+    if (this.frozen) return;
+    this.undoNote = '';
+    this.#undo?.write(field.key, value);
+  }
+
+  /** Undoes the coder's last change of this visit (her own document, her own writes only). */
+  undo(): void {
+    if (this.frozen || !this.#undo) return;
+    // A text draft not yet written is the latest change: write it first, so it is what undo takes back.
+    this.#drafts.flush();
+    const fieldKey = this.#undo.undo();
+    if (fieldKey === null) return;
+    const { fields } = this.#source();
+    const label = fields.find((f) => f.key === fieldKey)?.label ?? fieldKey;
+    this.undoNote = `Undone: your last change of ${label}.`;
   }
 
   choose(field: FieldDefinition, choice: CodingValue): void {

@@ -10,6 +10,7 @@ import { api, unwrap } from '$lib/api.ts';
 import { openLiveDoc, type LiveDoc } from '$lib/collab.ts';
 import { messageOf } from '$lib/errors.ts';
 import { onProjectEvent } from '$lib/realtime.ts';
+import { FormUndo, type UndoState } from './form-undo.ts';
 import { FocusPresence, othersPresent, type Present } from './presence.ts';
 
 export interface JointSource {
@@ -27,9 +28,12 @@ export class JointSession {
   /** Why the server refused the joint layer (closed it), if it did. */
   refusal = $state('');
   failure = $state('');
+  /** Undo of this tab's own changes of the layer: never someone else's (form-undo.ts). */
+  undoState = $state<UndoState>({ canUndo: false, fieldKey: '' });
 
   readonly #source: JointSource;
   #live: LiveDoc | null = null;
+  #undo: FormUndo | null = null;
   #presence: FocusPresence | null = null;
   #stops: (() => void)[] = [];
 
@@ -43,6 +47,8 @@ export class JointSession {
     const live = openLiveDoc(jointDocName(itemId), { onRefused: (r) => (this.refusal = r.reason || 'the joint session is closed to you') });
     this.#live = live;
     const map = live.doc.getMap<CodingValue>(JOINT_DOC.values);
+    const undo = new FormUndo({ doc: live.doc, map, onChange: (state) => (this.undoState = state) });
+    this.#undo = undo;
     const read = () => (this.values = map.toJSON() as Record<string, CodingValue>);
     map.observe(read);
     read();
@@ -51,6 +57,7 @@ export class JointSession {
     const onPresence = () => (this.present = othersPresent(awareness, me.id));
     awareness.on('change', onPresence);
     this.#stops.push(
+      () => undo.destroy(),
       () => map.unobserve(read),
       () => awareness.off('change', onPresence),
       onProjectEvent(projectId, 'session:decision', (e) => {
@@ -76,10 +83,12 @@ export class JointSession {
 
   /** Sets (or, with undefined, clears) a field's joint value for everyone in the session. */
   set(fieldKey: string, value: CodingValue | undefined): void {
-    const map = this.#live?.doc.getMap<CodingValue>(JOINT_DOC.values);
-    if (!map) return;
-    if (value === undefined) map.delete(fieldKey);
-    else map.set(fieldKey, value);
+    this.#undo?.write(fieldKey, value);
+  }
+
+  /** Undoes this tab's last change of the layer that nobody has replaced since. */
+  undo(): void {
+    this.#undo?.undo();
   }
 
   focus(fieldKey: string | null): void {
@@ -105,5 +114,6 @@ export class JointSession {
     this.#presence = null;
     this.#live?.destroy();
     this.#live = null;
+    this.#undo = null;
   }
 }

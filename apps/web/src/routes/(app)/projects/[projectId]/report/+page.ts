@@ -1,15 +1,8 @@
-import { CHART_IDS, type ChartData, type ChartId } from '@concord/shared';
+import { CHART_IDS } from '@concord/shared';
 import { api, unwrap } from '$lib/api.ts';
-import { messageOf } from '$lib/errors.ts';
 import { failLoad } from '$lib/load.ts';
+import { loadChart } from '$lib/report-charts.ts';
 import type { PageLoad } from './$types';
-
-export interface LoadedChart {
-  id: ChartId;
-  svg: string | null;
-  data: ChartData | null;
-  error: string | null;
-}
 
 function jsonBody<T>(body: T | string): T {
   if (typeof body === 'string') throw new Error('the server answered with text where JSON was expected');
@@ -17,7 +10,8 @@ function jsonBody<T>(body: T | string): T {
 }
 
 export const load: PageLoad = async ({ fetch, url, params }) => {
-  const projects = api(url.origin, fetch).api.projects[':projectId'];
+  const client = api(url.origin, fetch);
+  const projects = client.api.projects[':projectId'];
   const param = { projectId: params.projectId };
   const [project, reportBody] = await Promise.all([
     unwrap(projects.$get({ param })),
@@ -25,20 +19,6 @@ export const load: PageLoad = async ({ fetch, url, params }) => {
   ]).catch((err: unknown) => failLoad(err, url));
   // The route also serves Markdown (?format=md), so its body type includes string.
   const report = jsonBody(reportBody);
-  // A chart whose field the codebook lacks says why; the rest of the report still shows.
-  const charts: LoadedChart[] = await Promise.all(
-    CHART_IDS.map(async (id) => {
-      try {
-        const [data, svgRes] = await Promise.all([
-          unwrap(projects.charts[':chart'].$get({ param: { ...param, chart: id }, query: {} })),
-          projects.charts[':chart'].$get({ param: { ...param, chart: `${id}.svg` }, query: {} }),
-        ]);
-        if (!svgRes.ok) throw new Error(`the chart could not be drawn (${svgRes.status})`);
-        return { id, data: jsonBody(data), svg: await svgRes.text(), error: null };
-      } catch (err) {
-        return { id, data: null, svg: null, error: messageOf(err) };
-      }
-    }),
-  );
+  const charts = await Promise.all(CHART_IDS.map((id) => loadChart(client, params.projectId, id)));
   return { project, report, charts };
 };
