@@ -36,7 +36,7 @@ export interface LiveDocOptions extends LiveDocHandlers {
   persist?: boolean;
 }
 
-/** How long a persisted document waits for IndexedDB before connecting anyway (a browser that refuses storage). */
+/** How long a persisted document waits for IndexedDB before its sync state counts without it (a browser that refuses storage). */
 const STORE_WAIT_MS = 3000;
 
 /** Persisted documents open in this tab, by name (offline/sync.ts leaves those to their view). */
@@ -53,9 +53,13 @@ const PERMANENT = new Set<number>(Object.values(COLLAB_CLOSE_CODES).filter((c) =
 export function openLiveDoc(docName: string, options: LiveDocOptions = {}): LiveDoc {
   const doc = new Y.Doc();
   const persistence = options.persist ? new IndexeddbPersistence(docName, doc) : null;
-  // A persisted document connects once what this device kept is loaded, so the first sync
-  // sends the changes made offline (in a tab closed since) along with everything else.
-  const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true, connect: !persistence });
+  // The socket opens at once, with the view's other documents (as before offline support): what
+  // this device kept reaches the server whenever it loads, in the first sync if IndexedDB is
+  // quicker than the socket, else as an update right after (y-websocket sends every change not
+  // from the server; the server takes a change it already has as a no-op, also read-only).
+  // Waiting for IndexedDB before connecting put this socket out of step with the item's.
+  // What changes is the sync state: not "Saved" (nor a pending mark cleared) before the stored copy is loaded.
+  const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true });
   let loaded = !persistence;
   if (persistence) {
     openPersisted.set(docName, (openPersisted.get(docName) ?? 0) + 1);
@@ -64,7 +68,6 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
       clearTimeout(waited);
       if (destroyed) return;
       loaded = true;
-      if (navigator.onLine && !live.refusal) provider.connect();
       update();
     });
   }
@@ -142,7 +145,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
     update();
   };
   const onOnline = () => {
-    if (!live.refusal && loaded) provider.connect();
+    if (!live.refusal) provider.connect();
     update();
   };
   window.addEventListener('online', onOnline);
