@@ -90,7 +90,7 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     expect(reliability.codedUnderVersions).toEqual([reliability.codebookVersion]);
     await expect(page.locator('.methods').innerText()).resolves.toContain(`version ${reliability.codebookVersion}, the current one.`);
     await expect(page.locator('[data-coded-under]').count()).resolves.toBe(0);
-    await expect(page.locator('tr[data-field="civic_impact"] td[data-versions]').innerText()).resolves.toBe(`version ${reliability.codebookVersion}`);
+    await expect(page.locator('tr[data-field="civic_impact"] td[data-versions]').innerText().then((t) => t.trim())).resolves.toBe(`version ${reliability.codebookVersion}`);
     await expect(page.locator('td[data-versions].mixed').count()).resolves.toBe(0);
 
     const about = page.locator('tr[data-field="civic_impact"]').getByRole('button', { name: "About Krippendorff's alpha (ordinal)" });
