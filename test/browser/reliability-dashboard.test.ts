@@ -208,7 +208,7 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     expect(impact).toMatchObject({ level: 'interval', level_source: 'codebook', level_reason: INTERVAL_REASON });
     const cell = row('civic_impact').locator('td[data-coefficient]');
     await expect(cell.getAttribute('data-level')).resolves.toBe('interval');
-    await expect(cell.innerText()).resolves.toContain('α (interval) · set in codebook');
+    await expect(cell.innerText()).resolves.toContain('α (interval), set in codebook');
     await expect(row('civic_impact').locator('td.value').innerText()).resolves.toBe(coef(impact.value!));
     const alpha = await tipOf('About α (interval)', 'civic_impact');
     await alpha.button.focus();
