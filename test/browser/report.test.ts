@@ -8,7 +8,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
-import type { ChartData, ReliabilityReport } from '@concord/shared';
+import { companionCoefficients, type ChartData, type ReliabilityReport } from '@concord/shared';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
@@ -74,11 +74,34 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     const reliability = (await (await apiGet('/reliability')).json()) as ReliabilityReport;
     const impact = reliability.fields.find((f) => f.key === 'civic_impact')!;
     const paragraph = await page.locator('p[data-field="civic_impact"]').innerText();
+    // Beside the ordinal alpha: the weighted kappa and AC2, never the unweighted kappa.
+    const shown = companionCoefficients(impact);
+    expect(shown.weights).toBe('quadratic');
     expect(paragraph).toBe(
-      `Krippendorff's alpha (ordinal) for civic impact score was ${apa(impact.value!)}, 95% CI [${apa(impact.ci!.low!)}, ${apa(impact.ci!.high!)}], 24 items, 3 coders, 0% missing.`,
+      `Krippendorff's alpha (ordinal) for civic impact score was ${apa(impact.value!)}, 95% CI [${apa(impact.ci!.low!)}, ${apa(impact.ci!.high!)}], 24 items, 3 coders, 0% missing.` +
+        ` With quadratic weights, which credit near misses on the scale, Fleiss' kappa was ${apa(shown.kappa!.value!)} and Gwet's AC2 ${apa(shown.ac!.value!)}.`,
     );
     await expect(page.locator('tr[data-field="civic_impact"] td').nth(1).innerText()).resolves.toBe(apa(impact.value!));
     await page.screenshot({ path: `${ARTIFACTS}report-page.png`, fullPage: true });
+  });
+
+  it('states the codebook version the codings were made under and explains each coefficient in a tooltip reached by keyboard', async () => {
+    const reliability = (await (await apiGet('/reliability')).json()) as ReliabilityReport;
+    // The demo's codings were all made under the current version: the methods say so, and no field mixes versions.
+    expect(reliability.codedUnderVersions).toEqual([reliability.codebookVersion]);
+    await expect(page.locator('.methods').innerText()).resolves.toContain(`version ${reliability.codebookVersion}, the current one.`);
+    await expect(page.locator('[data-coded-under]').count()).resolves.toBe(0);
+    await expect(page.locator('tr[data-field="civic_impact"] td[data-versions]').innerText().then((t) => t.trim())).resolves.toBe(`version ${reliability.codebookVersion}`);
+    await expect(page.locator('td[data-versions].mixed').count()).resolves.toBe(0);
+
+    const about = page.locator('tr[data-field="civic_impact"]').getByRole('button', { name: "About Krippendorff's alpha (ordinal)" });
+    await about.focus();
+    const tooltip = page.locator(`[role="tooltip"]#${await about.getAttribute('aria-describedby')}`);
+    await tooltip.waitFor({ state: 'visible' });
+    await expect(tooltip.innerText()).resolves.toMatch(/^Krippendorff's alpha, ordinal: .*without assuming equal steps/);
+    await page.keyboard.press('Escape');
+    await tooltip.waitFor({ state: 'hidden' });
+    expect(pageErrors).toEqual([]);
   });
 
   it('downloads the Markdown report and the R irr export', async () => {

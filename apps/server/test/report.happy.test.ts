@@ -59,7 +59,7 @@ describe('reliability report', () => {
 
   it("carries the reliability API's numbers, field by field", () => {
     expect(report.fields.map((f) => f.reliability)).toEqual(reliability.fields);
-    expect(report.codebook).toEqual({ name: codebook.name, version: codebook.version });
+    expect(report.codebook).toEqual({ name: codebook.name, version: codebook.version, codedUnder: reliability.codedUnderVersions });
     expect(report.bootstrap).toEqual({ replicates: 1000, seed: 1 });
   });
 

@@ -10,6 +10,7 @@ export * from './realtime.ts';
 export * from './collab.ts';
 export * from './annotations.ts';
 export * from './report-format.ts';
+export * from './measurement.ts';
 export * from './mentions.ts';
 export * from './codebook-diff.ts';
 export * from './codes.ts';
