@@ -250,6 +250,9 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/items.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/coder-key.csv', allowed: ['owner'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench.md', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench.csv', allowed: MANAGERS, ok: 200, setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'POST', template: '/api/projects/{projectId}/gold', allowed: MANAGERS, ok: 200, body: (f) => ({ rows: [{ item_id: f.itemId, field: 'impact', value: -1 }] }) },

@@ -15,3 +15,4 @@ export * from './codebook-diff.ts';
 export * from './codes.ts';
 export * from './keys.ts';
 export * from './value-cells.ts';
+export * from './workbench.ts';

@@ -21,3 +21,4 @@ export * from './actor.ts';
 export * from './spans.ts';
 export * from './calibration.ts';
 export * from './review-round.ts';
+export * from './workbench.ts';
