@@ -3,10 +3,9 @@
  * how a final value reads, which frames count as a frame (its child frames too), and the
  * grouping per frame and per incident, so the file and the page gather the same items.
  */
-import type { CodingValue } from './schemas/coding.ts';
 import type { FieldDefinition } from './schemas/codebook.ts';
 import type { Workbench, WorkbenchFrame, WorkbenchItem, WorkbenchPassage } from './schemas/workbench.ts';
-import { isNa } from './values.ts';
+import { isNa, type CodingValue } from './values.ts';
 
 /** What is written where a value is not final (not revealed, coders differ undecided, nobody coded). */
 export const OPEN_TEXT = 'open';
