@@ -196,7 +196,7 @@ describe('GET /api/projects/:id/workbench', () => {
 
     expect(a).toMatchObject({ externalId: 'ext-a', url: 'https://example.org/a?q=1', language: 'kk', phase: 'revealed', frames: ['protesters'] });
     expect(a!.translation).toEqual({ language: 'en', title: 'The minister (translated)', body: 'Translated: protesters are terrorists.' });
-    expect(a!.values.impact).toEqual({ value: -1, provenance: 'unanimous', text: '-1 (Harmful)' });
+    expect(a!.values.impact).toEqual({ value: -1, provenance: 'unanimous', text: 'Harmful (-1)' });
     expect(a!.values.subtext).toEqual({ value: agreedSubtext, provenance: 'unanimous', text: agreedSubtext });
     expect(a!.values.frames).toEqual({ value: ['protesters'], provenance: 'majority', text: 'Protesters are terrorists' });
     expect(a!.values.reactions).toEqual({ value: null, provenance: 'open', text: 'open' });
@@ -290,8 +290,8 @@ describe('the files', () => {
     expect(md).toContain(`> "Protesters are terrorists" (ext-a, "The minister on the protests"; Protesters are terrorists; tagged by ${taggers.join(', ')})`);
     expect(md).toContain('- Link: <https://example.org/a?q=1>');
     expect(md).toContain('- Translation (en): The minister (translated)');
-    expect(md).toContain('- Civic impact: -1 (Harmful) (unanimous)');
-    expect(md).toContain('- Reactions: *open*');
+    expect(md).toContain('- **Civic impact** (unanimous): Harmful (-1)');
+    expect(md).toContain('- **Reactions**: *open*');
     // The hostile title is text: no heading, no HTML of its own.
     expect(md).toContain('#### ext-b · # A heading \\<img src=x onerror=alert(1)>');
     expect(md.split('\n').filter((l) => l.startsWith('#')).every((l) => /^#{1,4} /.test(l))).toBe(true);
@@ -319,7 +319,7 @@ describe('the files', () => {
     expect(blind).toHaveLength(1);
     expect(blind[0]).toMatchObject({ frame: '', phase: 'independent', subtext: '', subtext_provenance: 'open', passage_text: '' });
     const a = rows.find((r) => r.frame === 'protesters')!;
-    expect(a).toMatchObject({ translation_language: 'en', translation_title: 'The minister (translated)', impact: '-1 (Harmful)', impact_provenance: 'unanimous', passage_source: 'coding|discussion' });
+    expect(a).toMatchObject({ translation_language: 'en', translation_title: 'The minister (translated)', impact: 'Harmful (-1)', impact_provenance: 'unanimous', passage_source: 'coding|discussion' });
     const withBom = await (await api(people.editor, 'GET', '/workbench.csv?bom=1')).arrayBuffer();
     expect([...new Uint8Array(withBom).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   });

@@ -10,7 +10,7 @@ import { isNa, type CodingValue } from './values.ts';
 /** What is written where a value is not final (not revealed, coders differ undecided, nobody coded). */
 export const OPEN_TEXT = 'open';
 
-/** A final value as a reader reads it: option labels, "scale point label", N/A; `actors` for link fields. */
+/** A final value as a reader reads it: option labels, "Harmful (-1)", N/A; `actors`' names for link fields. */
 export function valueText(field: FieldDefinition, value: CodingValue | null, actors?: readonly { name: string }[]): string {
   if (value === null) return '';
   if (isNa(value)) return 'N/A';
@@ -21,8 +21,9 @@ export function valueText(field: FieldDefinition, value: CodingValue | null, act
     return values.map((v) => labels.get(String(v)) ?? String(v)).join('; ');
   }
   if (field.type === 'ordinal') {
+    // The label first: a cell that began with "-" would be taken for a formula (and quoted) by the CSV writer.
     const label = field.scale.find((p) => p.value === value)?.label;
-    return label ? `${String(value)} (${label})` : String(value);
+    return label ? `${label} (${String(value)})` : String(value);
   }
   return String(value);
 }

@@ -46,7 +46,7 @@ function itemMarkdown(data: WholeWorkbench, item: WorkbenchItem, passages: Workb
   for (const f of data.fields) {
     const v = item.values[f.key];
     if (!v) continue;
-    lines.push(`- ${mdBlock(f.label)}: ${v.provenance === 'open' ? '*open*' : `${md(v.text)} (${v.provenance})`}`);
+    lines.push(v.provenance === 'open' ? `- **${md(f.label)}**: *open*` : `- **${md(f.label)}** (${v.provenance}): ${md(v.text)}`);
   }
   if (passages.length) {
     lines.push('', 'Passages:', '');
