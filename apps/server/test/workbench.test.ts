@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CODING_DOC, codingDocName, ITEM_DOC, itemDocName, newId, type Coding, type FinalDataset, type Workbench } from '@concord/shared';
+import { CODING_DOC, codingDocName, ITEM_DOC, itemDocName, newId, type Coding, type CreatedToken, type FinalDataset, type Workbench } from '@concord/shared';
 import { createRound } from '../src/services/assignments/assignments.ts';
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
 import { loadDocUpdates } from '../src/services/collab/store.ts';
@@ -269,6 +269,16 @@ describe('who may read it', () => {
       expect(outsider.status, path).toBe(404);
     }
     for (const who of [people.owner, people.methodologist, people.editor]) expect((await s.h.request(who, 'GET', `/api/projects/${projectId}/workbench`)).status).toBe(200);
+  });
+
+  it('is an export for a read-export token: the page and both files, as its owner’s session', async () => {
+    const created = await s.h.request(people.methodologist, 'POST', '/api/auth/tokens', { name: 'narrative script', scope: 'read-export' });
+    expect(created.status).toBe(201);
+    const { secret } = await json<CreatedToken>(created);
+    for (const path of ['/workbench', '/workbench.md', '/workbench.csv']) {
+      const res = await s.h.request(null, 'GET', `/api/projects/${projectId}${path}`, undefined, { authorization: `Bearer ${secret}` });
+      expect(res.status, path).toBe(200);
+    }
   });
 
   it('never carries anything of an item still coded blind, in the page or either file', async () => {

@@ -4,6 +4,8 @@
  * audience is the final dataset's (`export.read`: managers), and it inherits its blind rule:
  * an item that is not revealed has every value `open` and no passages.
  */
+import { asc, eq } from 'drizzle-orm';
+import { incidents } from '@concord/db';
 import {
   frameFamily,
   OPEN_TEXT,
@@ -18,7 +20,6 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadFinalDataset } from '../export/final-dataset.ts';
 import { loadCoderLabels } from '../export/pseudonyms.ts';
-import { listIncidents } from '../items/incidents.ts';
 import { loadItemTexts, loadPassages } from './passages.ts';
 
 type ChoiceField = Extract<FieldDefinition, { type: 'single_choice' | 'multiple_choice' }>;
@@ -47,8 +48,13 @@ export async function loadWorkbench(ctx: ServiceContext, projectId: string, quer
   if (filters.frame !== undefined && !frames.some((f) => f.value === filters.frame)) {
     throw badRequest(`"${filters.frame}" is not a frame of ${frameField ? `"${frameField.key}"` : 'the codebook'}`);
   }
-  const incidents = await listIncidents(ctx, projectId);
-  if (filters.incident !== undefined && !incidents.some((i) => i.id === filters.incident)) throw notFound('incident');
+  // Read here, not through listIncidents: that verb asks for `items.read`, which a read-export token lacks.
+  const incidentRows = await ctx.db
+    .select({ id: incidents.id, name: incidents.name })
+    .from(incidents)
+    .where(eq(incidents.projectId, projectId))
+    .orderBy(asc(incidents.createdAt), asc(incidents.name));
+  if (filters.incident !== undefined && !incidentRows.some((i) => i.id === filters.incident)) throw notFound('incident');
   const labels = await loadCoderLabels(ctx, projectId);
   const [passages, texts] = await Promise.all([loadPassages(ctx, projectId, codebook.fields, labels.label), loadItemTexts(ctx, projectId)]);
   const byKey = new Map(codebook.fields.map((f) => [f.key, f]));
@@ -90,7 +96,7 @@ export async function loadWorkbench(ctx: ServiceContext, projectId: string, quer
     frameField: frameField ? { key: frameField.key, label: frameField.label } : null,
     frameFields: codebook.fields.filter(isChoice).map((f) => ({ key: f.key, label: f.label })),
     frames,
-    incidents: incidents.map((i) => ({ id: i.id, name: i.name })),
+    incidents: incidentRows,
     fields: codebook.fields.map((f) => ({ key: f.key, label: f.label, type: f.type })),
     total: kept.length,
     items: kept,
