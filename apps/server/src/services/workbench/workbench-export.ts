@@ -5,7 +5,7 @@
  * unpaged, so they carry exactly what the page shows: `open` where no final value exists, and
  * no value or passage of an item that is not revealed.
  */
-import { groupWorkbench, NO_FRAME_LABEL, passageReference, safeHref, type Workbench, type WorkbenchGroup, type WorkbenchItem, type WorkbenchPassage } from '@concord/shared';
+import { countNoun, groupWorkbench, NO_FRAME_LABEL, passageReference, safeHref, type Workbench, type WorkbenchGroup, type WorkbenchItem, type WorkbenchPassage } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import { csvTable, type CsvText } from '../export/csv.ts';
 import { markdownText } from '../report/report-markdown.ts';
@@ -67,7 +67,7 @@ export function workbenchMarkdown(data: WholeWorkbench): string {
   const lines = [
     `# Narrative workbench: ${md(data.project.name)}`,
     '',
-    `${data.total} items. Values are the final dataset's (final.csv), with where each comes from; *open* means no final value yet (not revealed, or coders differ without a decision). Passages quote the item's text with its reference; taggers are named as in every export.`,
+    `${countNoun(data.total, 'item')}. Values are the final dataset's (final.csv), with where each comes from; *open* means no final value yet (not revealed, or coders differ without a decision). Passages quote the item's text with its reference; taggers are named as in every export.`,
     '',
     ...groupsMarkdown(data, data.frameField ? `By frame (${data.frameField.label})` : 'Items', groupWorkbench(data, 'frame')),
     ...groupsMarkdown(data, 'By incident', groupWorkbench(data, 'incident')),
