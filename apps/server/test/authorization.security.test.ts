@@ -356,9 +356,13 @@ function call(c: RouteCase, who: Session | null, f: ProjectFixture, headers: Rec
   return h.request(who, c.method, pathOf(c, f), c.body?.(f), { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...headers });
 }
 
-/** What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key (`export.key`). */
+/**
+ * What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key
+ * (`export.key`); the narrative workbench and its files are the final dataset's data (`export.read`) too.
+ */
 const isExportRead = (c: RouteCase) =>
-  c.method === 'GET' && (c.template === '/api/projects/{projectId}' || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
+  c.method === 'GET' &&
+  (c.template === '/api/projects/{projectId}' || /\/workbench(\.md|\.csv)?$/.test(c.template) || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
 
 describe.each(CASES)('$method $template', (c) => {
   // A refused call changes nothing, so the refusals of a route share one project (a call

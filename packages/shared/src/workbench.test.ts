@@ -36,6 +36,8 @@ describe('valueText', () => {
     // The label first, so a spreadsheet never sees "-3 …" as a formula.
     expect(valueText(impact, -3)).toBe('Very harmful (-3)');
     expect(valueText(impact, 2)).toBe('2');
+    // A scale labelled by its numbers reads once.
+    expect(valueText({ ...impact, scale: [{ value: -2, label: '-2' }] } as FieldDefinition, -2)).toBe('-2');
     expect(valueText({ key: 'subtext', label: 'Subtext', help: '', type: 'text', required: false, allowNa: false, maxLength: 100 }, 'As written')).toBe('As written');
     expect(valueText({ key: 'actors', label: 'Actors', help: '', type: 'link', required: false, allowNa: false, allowCreate: false }, ['act_1'], [{ name: 'The ministry' }])).toBe('The ministry');
     expect(valueText(impact, null)).toBe('');

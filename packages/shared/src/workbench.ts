@@ -23,7 +23,7 @@ export function valueText(field: FieldDefinition, value: CodingValue | null, act
   if (field.type === 'ordinal') {
     // The label first: a cell that began with "-" would be taken for a formula (and quoted) by the CSV writer.
     const label = field.scale.find((p) => p.value === value)?.label;
-    return label ? `${label} (${String(value)})` : String(value);
+    return label && label !== String(value) ? `${label} (${String(value)})` : String(value);
   }
   return String(value);
 }
