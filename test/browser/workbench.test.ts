@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { eventually } from '@concord/server/testing';
 import { ok } from '../helpers/api.ts';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
@@ -45,11 +46,11 @@ async function tagShared(baseUrl: string, cookie: string, userId: string, itemId
     await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
     doc.getArray(ITEM_DOC.annotations).push([{ id: newId('annotation'), ...tag, authorId: userId, createdAt: new Date().toISOString() }]);
     // Stored once the API shows it (the room relays and persists after commit).
-    await expect.poll(async () => {
+    await eventually(async () => {
       const res = await fetch(new URL(`/api/projects/${projectOf.id}/workbench`, baseUrl), { headers: { cookie } });
       const wb = (await res.json()) as Workbench;
-      return wb.items.find((i) => i.id === itemId)?.passages.length ?? 0;
-    }, { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(wb.items.find((i) => i.id === itemId)?.passages.length).toBeGreaterThan(0);
+    }, 15_000);
   } finally {
     provider.destroy();
     doc.destroy();
