@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, items } from '@concord/db';
+import { auditLog } from '@concord/db';
 import { newId, type ErrorBody, type ImportCheck, type ImportResult, type Item, type Role } from '@concord/shared';
 import { collect } from '../src/services/import/collect.ts';
-import { fingerprintRow, fingerprintSql } from '../src/services/import/fingerprint.ts';
+import { rowFingerprinter, storedFingerprints } from '../src/services/import/fingerprint.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 import { actorOf, addToProject, createHarness, json, type Harness, type Session, signUpTeam } from './harness.ts';
 
@@ -158,12 +158,9 @@ describe('incremental import', () => {
     await post(projectId, 'import', csv('First, edited'));
     const out = await collect({ format: 'csv', body: [csv('First, edited')], mapping: {} }, {}, 'throw');
     const known = new Map((await incidents(projectId)).map((i) => [i.name, i.id]));
-    const stored = await h.deps.database.db
-      .select({ externalId: items.externalId, fingerprint: fingerprintSql(out.columns) })
-      .from(items)
-      .where(eq(items.projectId, projectId))
-      .orderBy(asc(items.seq));
-    expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: fingerprintRow(out.columns, item, (name) => known.get(name)) })));
+    const stored = (await storedFingerprints(h.deps.database.db, projectId, out.columns, null)).map(({ externalId, fingerprint }) => ({ externalId, fingerprint }));
+    stored.sort((a, b) => a.externalId!.localeCompare(b.externalId!));
+    expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: rowFingerprinter(out.columns, (name) => known.get(name))(item) })));
   });
 
   it('still refuses a file naming one external id twice, writing nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHttpUrl, safeHref } from './http-url.ts';
+import { isHttpUrl, readHttpUrl, safeHref } from './http-url.ts';
 import { httpUrlSchema } from './schemas/http-url.ts';
 
 const HOSTILE = [
@@ -36,5 +36,23 @@ describe('item links', () => {
     expect(httpUrlSchema.parse('  https://example.org/a  ')).toBe('https://example.org/a');
     expect(httpUrlSchema.safeParse(` ${'javascript:alert(1)'}`).success).toBe(false);
     expect(httpUrlSchema.safeParse(`https://example.org/${'a'.repeat(4000)}`).success).toBe(false);
+  });
+
+  it('read without zod exactly as the schema reads them', () => {
+    const cases = [
+      ...HOSTILE,
+      'http://example.org',
+      '  https://example.org/a  ',
+      '\thttps://example.org/tab\n',
+      'https://example.org/\u0000nul',
+      `https://example.org/${'a'.repeat(3980)}`,
+      `https://example.org/${'a'.repeat(4000)}`,
+      `   https://example.org/${'a'.repeat(3980)}   `,
+    ];
+    for (const text of cases) {
+      const parsed = httpUrlSchema.safeParse(text);
+      expect(readHttpUrl(text), JSON.stringify(text.slice(0, 40))).toBe(parsed.success ? parsed.data : null);
+    }
+    expect(readHttpUrl('  https://example.org/a ')).toBe('https://example.org/a');
   });
 });

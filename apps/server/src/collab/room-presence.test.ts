@@ -66,17 +66,22 @@ function seenBy(listener: Peer & { received: Uint8Array[] }, clientId: number) {
   return state;
 }
 
+/** Two processes of one document: the speaker's client connected to B, a listener connected to A. */
+function speakerOnBListenerOnA(phase: Phase, renewMs?: number) {
+  const a = instance(phase, renewMs);
+  const b = instance(phase, renewMs);
+  all.push(a.presence, b.presence);
+  const speaker = peer('usr_speaker');
+  const listener = peer('usr_listener');
+  b.connections.add(speaker);
+  a.connections.add(listener);
+  return { a, b, speaker, listener, client: new Awareness(new Y.Doc()) };
+}
+
 describe('presence across processes when the blind phase ends', () => {
   for (const order of ['the publisher learns it first', 'the receiver learns it first'] as const) {
     it(`shows the field again on the other process whichever learns of the phase first (${order})`, async () => {
-      const a = instance('independent');
-      const b = instance('independent');
-      all.push(a.presence, b.presence);
-      const speaker = peer('usr_speaker');
-      const listener = peer('usr_listener');
-      b.connections.add(speaker);
-      a.connections.add(listener);
-      const client = new Awareness(new Y.Doc());
+      const { a, b, speaker, listener, client } = speakerOnBListenerOnA('independent');
 
       speak(b, speaker, client, { user: { name: 'x' }, focus: { fieldKey: 'frame' } });
       await deliver(b, a);
@@ -103,14 +108,7 @@ describe('presence across processes when the blind phase ends', () => {
   }
 
   it('relays the removal of a client that left the other process (it keeps the clock of the state it removes)', async () => {
-    const a = instance('joint');
-    const b = instance('joint');
-    all.push(a.presence, b.presence);
-    const speaker = peer('usr_speaker');
-    const listener = peer('usr_listener');
-    b.connections.add(speaker);
-    a.connections.add(listener);
-    const client = new Awareness(new Y.Doc());
+    const { a, b, speaker, listener, client } = speakerOnBListenerOnA('joint');
     speak(b, speaker, client, { focus: { fieldKey: 'frame' } });
     await deliver(b, a);
     expect(seenBy(listener, client.clientID)).toEqual({ user: speakerIdentity, focus: { fieldKey: 'frame' } });
@@ -122,14 +120,7 @@ describe('presence across processes when the blind phase ends', () => {
 
   it("keeps another process's clients while that process renews them, and drops them once it has been silent past the timeout", async () => {
     vi.useFakeTimers();
-    const a = instance('joint', 10_000);
-    const b = instance('joint', 10_000);
-    all.push(a.presence, b.presence);
-    const speaker = peer('usr_speaker');
-    const listener = peer('usr_listener');
-    b.connections.add(speaker);
-    a.connections.add(listener);
-    const client = new Awareness(new Y.Doc());
+    const { a, b, speaker, listener, client } = speakerOnBListenerOnA('joint', 10_000);
     speak(b, speaker, client, { focus: { fieldKey: 'frame' } });
     await deliver(b, a);
     const shown = () => a.presence.awareness.getStates().get(client.clientID);

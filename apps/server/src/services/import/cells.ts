@@ -18,6 +18,7 @@ import type { DateOrder } from '@concord/shared';
 
 /** Splits a linked-record or multi-select cell into its entries (trimmed, empty ones and repeats dropped). */
 export function parseList(cell: string): string[] {
+  if (!cell.includes('"')) return unquotedList(cell);
   const out: string[] = [];
   let entry = '';
   let quoted = false;
@@ -45,6 +46,16 @@ export function parseList(cell: string): string[] {
     else if (!wasQuoted) entry += ch;
   }
   end();
+  return out;
+}
+
+/** parseList without quotes (nearly every cell): split and trim, not a string built a character at a time. */
+function unquotedList(cell: string): string[] {
+  const out: string[] = [];
+  for (const part of cell.split(',')) {
+    const value = part.trim();
+    if (value && !out.includes(value)) out.push(value);
+  }
   return out;
 }
 

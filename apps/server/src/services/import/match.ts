@@ -7,13 +7,13 @@
  * `Reach` column leaves every item's reach alone. Raw cells merge (the file's columns over
  * the item's), so columns absent from this file are kept.
  */
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { items } from '@concord/db';
 import type { ImportRowAction, ImportTarget } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import { incidentIdsColumn } from '../items/item-incidents.ts';
 import type { RowCollector } from './collect.ts';
-import { fingerprintRow, fingerprintSql } from './fingerprint.ts';
+import { jsonSet, rowFingerprinter, storedFingerprints } from './fingerprint.ts';
 import type { ImportedItem } from './row.ts';
 
 /** A matched item with its incidents in order (the first primary). */
@@ -53,16 +53,10 @@ const SCALAR_TARGETS = [
   'translationBody',
 ] as const satisfies readonly (keyof ImportedItem & ImportTarget)[];
 
-/** A JSON list of strings as an SQL set: one parameter instead of one per value (PostgreSQL caps both). */
-const jsonSet = (values: string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
-
 /** The project's items whose external ids the rows name: their ids and fingerprints (fingerprint.ts), by external id. */
 async function fingerprints(ctx: ServiceContext, projectId: string, out: RowCollector, externalIds: string[]) {
   if (!externalIds.length) return new Map<string, { id: string; fingerprint: string }>();
-  const rows = await ctx.db
-    .select({ id: items.id, externalId: items.externalId, fingerprint: fingerprintSql(out.columns) })
-    .from(items)
-    .where(and(eq(items.projectId, projectId), isNotNull(items.externalId), sql`${items.externalId} in ${jsonSet(externalIds)}`));
+  const rows = await storedFingerprints(ctx.db, projectId, out.columns, externalIds);
   return new Map(rows.map((r) => [r.externalId!, r]));
 }
 
@@ -114,12 +108,13 @@ export async function planImport(ctx: ServiceContext, projectId: string, out: Ro
   const byName = new Map(incidents.map((r) => [r.name, r.id]));
   const byId = new Map(incidents.map((r) => [r.id, r.name]));
   const stored = await fingerprints(ctx, projectId, out, externalIds);
+  const fingerprintRow = rowFingerprinter(out.columns, (name) => byName.get(name));
   const toCompare: number[] = [];
   out.items.forEach((item, index) => {
     const match = item.externalId === null ? undefined : stored.get(item.externalId);
     plan.itemIds.push(match?.id ?? null);
     if (!match) plan.actions.push('create');
-    else if (match.fingerprint === fingerprintRow(out.columns, item, (name) => byName.get(name))) plan.actions.push('unchanged');
+    else if (match.fingerprint === fingerprintRow(item)) plan.actions.push('unchanged');
     else {
       plan.actions.push('update');
       toCompare.push(index);

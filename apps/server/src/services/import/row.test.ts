@@ -27,6 +27,15 @@ describe('convertRow', () => {
     expect(result).toEqual({ item: expect.objectContaining({ title: 'A post', reach: 12345, platform: 'telegram', raw: { title: 'A post', reach: '12,345', platform: 'Telegram' } }) });
   });
 
+  it('keeps every header as a raw cell, __proto__ and repeated names included (the last of a name wins)', () => {
+    const odd = ['title', '__proto__', 'constructor', 'title'];
+    const result = convertRow(['A', 'p', 'c', 'B'], odd, resolveMapping(odd, {}).columns, 1);
+    if (!('item' in result)) throw new Error('expected an item');
+    expect(Object.getPrototypeOf(result.item.raw)).toBe(Object.prototype);
+    expect(Object.keys(result.item.raw)).toEqual(['title', '__proto__', 'constructor']);
+    expect(JSON.stringify(result.item.raw)).toBe(JSON.stringify(Object.fromEntries(odd.map((h, i) => [h, ['A', 'p', 'c', 'B'][i]]))));
+  });
+
   it('reports every problem of a row with its row and column', () => {
     const result = convertRow(['', '1.5', 'myspace'], header, columns, 7);
     expect(result).toEqual({

@@ -2,7 +2,7 @@
  * Turns one import row (CSV cells or JSON values) into item values, or problems.
  * Pure, so the rules are tested without a database.
  */
-import { hasNul, httpUrlSchema, IMPORT_TARGETS, MAX_ATTACHMENT_NAME, NUL_MESSAGE, parsePlatform, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
+import { hasNul, IMPORT_TARGETS, MAX_ATTACHMENT_NAME, NUL_MESSAGE, parsePlatform, readHttpUrl, type ErrorDetail, type ImportMapping, type ImportTarget, type Platform } from '@concord/shared';
 import { parseAttachments, parseCount, parseList, readDate, type SlashDate } from './cells.ts';
 
 export interface AttachmentLink {
@@ -99,8 +99,7 @@ export function resolveMapping(header: string[], mapping: ImportMapping): { colu
 
 /** A link, or the first link of an Airtable attachment cell (`name (url)`). */
 function parseUrl(text: string): string | null {
-  const url = httpUrlSchema.safeParse(parseAttachments(text)?.[0]?.url ?? text);
-  return url.success ? url.data : null;
+  return readHttpUrl(parseAttachments(text)?.[0]?.url ?? text);
 }
 
 /** The name a bare link gives its attachment: the last part of its path, else its host. */
@@ -139,11 +138,23 @@ function jsonAttachments(text: string): AttachmentLink[] | null {
 function readAttachments(text: string): AttachmentLink[] | string {
   const links = jsonAttachments(text) ?? parseAttachments(text) ?? text.split(/[\s,]+/).filter(Boolean).map((url) => ({ name: '', url }));
   for (const link of links) {
-    if (!httpUrlSchema.safeParse(link.url).success) return `"${link.url.slice(0, 80)}" is not an http(s) link or a "name (url)" attachment`;
+    if (readHttpUrl(link.url) === null) return `"${link.url.slice(0, 80)}" is not an http(s) link or a "name (url)" attachment`;
     if (!link.name) link.name = nameOfLink(link.url).slice(0, MAX_ATTACHMENT_NAME);
     if (link.name.length > MAX_ATTACHMENT_NAME) return `the attachment name "${link.name.slice(0, 40)}…" is longer than ${MAX_ATTACHMENT_NAME} characters`;
   }
   return links;
+}
+
+/** The row's cells by header name, as stored (a loop: this runs once per row of a 100,000-row file). */
+function rawCells(header: string[], cells: string[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < header.length; i++) {
+    const value = cells[i] ?? '';
+    // A column named __proto__ is a cell like any other (as Object.fromEntries made it), not the prototype.
+    if (header[i] === '__proto__') Object.defineProperty(raw, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+    else raw[header[i]!] = value;
+  }
+  return raw;
 }
 
 /** True when every cell is blank: such a row is skipped and counted, not a problem. */
@@ -197,9 +208,9 @@ export function convertRow(
     errors.push({ row, message: `has ${cells.length} cells, the header has ${header.length}` });
   }
   // Every cell is stored (raw), so a NUL anywhere in the row fails it, naming where.
-  cells.forEach((c, i) => {
-    if (hasNul(c)) errors.push({ row, column: header[i] ?? `column ${i + 1}`, message: NUL_MESSAGE });
-  });
+  for (let i = 0; i < cells.length; i++) {
+    if (hasNul(cells[i]!)) errors.push({ row, column: header[i] ?? `column ${i + 1}`, message: NUL_MESSAGE });
+  }
   const title = text('title');
   if (!title) fail('title', 'title is empty');
   let url: string | null = null;
@@ -253,7 +264,7 @@ export function convertRow(
     incidentNames,
     actorNames,
     attachments,
-    raw: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])),
+    raw: rawCells(header, cells),
     pendingDate,
   };
   return errors.length ? { errors } : { item };

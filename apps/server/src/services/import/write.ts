@@ -39,10 +39,11 @@ export async function insertItems(tx: ServiceContext, projectId: string, importI
   // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
   for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
     const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
-      const { incidentNames, attachments: attachmentLinks, actorNames: _actors, pendingDate: _, ...item } = out.items[i]!;
+      const { incidentNames, attachments: attachmentLinks, actorNames: _actors, pendingDate: _, ...values } = out.items[i]!;
       const id = newId('item');
       ids.set(i, id);
-      return { incidentNames, attachmentLinks, item: { id, projectId, importId, ...item } };
+      // The rest object is this row's own: completed in place rather than copied again.
+      return { incidentNames, attachmentLinks, item: Object.assign(values, { id, projectId, importId }) };
     });
     await bulkInsert(
       tx.db,
