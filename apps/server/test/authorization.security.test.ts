@@ -258,6 +258,9 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/items.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/coder-key.csv', allowed: ['owner'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench.md', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench.csv', allowed: MANAGERS, ok: 200, setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'POST', template: '/api/projects/{projectId}/gold', allowed: MANAGERS, ok: 200, body: (f) => ({ rows: [{ item_id: f.itemId, field: 'impact', value: -1 }] }) },
@@ -361,9 +364,13 @@ function call(c: RouteCase, who: Session | null, f: ProjectFixture, headers: Rec
   return h.request(who, c.method, pathOf(c, f), c.body?.(f), { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...headers });
 }
 
-/** What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key (`export.key`). */
+/**
+ * What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key
+ * (`export.key`); the narrative workbench and its files are the final dataset's data (`export.read`) too.
+ */
 const isExportRead = (c: RouteCase) =>
-  c.method === 'GET' && (c.template === '/api/projects/{projectId}' || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
+  c.method === 'GET' &&
+  (c.template === '/api/projects/{projectId}' || /\/workbench(\.md|\.csv)?$/.test(c.template) || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
 
 describe.each(CASES)('$method $template', (c) => {
   // A refused call changes nothing, so the refusals of a route share one project (a call

@@ -16,3 +16,4 @@ export * from './codebook-diff.ts';
 export * from './codes.ts';
 export * from './keys.ts';
 export * from './value-cells.ts';
+export * from './workbench.ts';
