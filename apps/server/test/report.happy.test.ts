@@ -6,20 +6,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed, barValues } from '@concord/charts/testing';
-import {
-  codebookInput,
-  fieldDefinitionSchema,
-  type ChartData,
-  type Codebook,
-  type DiscussionEntry,
-  type FieldDefinition,
-  type Item,
-  type ReliabilityReport,
-  type Report,
-  ITEM_EXPORT_COLUMNS,
-} from '@concord/shared';
+import { codebookInput, fieldDefinitionSchema, type ChartData, type Codebook, type DiscussionEntry, type FieldDefinition, type Item, type ReliabilityReport, type Report, ITEM_EXPORT_COLUMNS, type ErrorBody } from '@concord/shared';
 import { chartValues, csvRecords, csvRows, expectedCode } from './export-expectations.ts';
-import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
+import { createHarness, json, signInDemoAccounts, type Harness, type Session } from './harness.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 
 const PASSWORD = 'demo password for tests';
@@ -160,7 +149,7 @@ describe('R and SPSS exports', () => {
     for (const path of ['/export/irr.csv?field=narrative_frames', '/export/spss-kalpha.sps?field=subtext']) {
       const res = await h.request(demo.owner!, 'GET', api(path));
       expect(res.status).toBe(400);
-      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('VALIDATION_FAILED');
+      expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED');
     }
   });
 
