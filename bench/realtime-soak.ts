@@ -16,6 +16,7 @@
  * RSS after warm-up is the median over the minute after `--warmup` seconds, RSS at the end the
  * median over the last minute (both shorter on short runs: a fifth of the run each).
  */
+import * as Y from 'yjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -111,12 +112,18 @@ async function main() {
   for (const c of docs.flat()) startEditing(c);
 
   const samples: { t: number; rssMb: number }[] = [];
+  const heapSamples: { t: number; heapMb: number }[] = [];
   const t0 = now();
   const cpuStart = await procSample(pid);
   const sampler = setInterval(() => {
     void procSample(pid).then((s) => {
       if (s) samples.push({ t: (now() - t0) / 1000, rssMb: s.rssMb });
     });
+    void liveCounts(baseUrl)
+      .then((c) => {
+        if (c?.heapUsedMb != null) heapSamples.push({ t: (now() - t0) / 1000, heapMb: c.heapUsedMb });
+      })
+      .catch(() => undefined);
   }, 1000);
   setTimeout(() => (log.measuring = true), WARMUP_S * 1000);
 
@@ -160,6 +167,20 @@ async function main() {
     await sleep(250);
   }
 
+  // What a group that did not converge looks like (printed to stderr, not part of the JSON line):
+  // each client's connection state, closes seen, and the clocks it lacks against the group's union.
+  const unconverged = docs.map((group, d) => ({ group, d })).filter(({ group }) => !groupConverged(group));
+  for (const { group, d } of unconverged.slice(0, 5)) {
+    const svs = group.map((c) => Y.decodeStateVector(Y.encodeStateVector(c.doc)));
+    const union = new Map<number, number>();
+    for (const sv of svs) for (const [id, clock] of sv) union.set(id, Math.max(union.get(id) ?? 0, clock));
+    const lacks = svs.map((sv) => [...union].filter(([id, clock]) => (sv.get(id) ?? 0) < clock).map(([id, clock]) => `${id}:${sv.get(id) ?? 0}<${clock}`));
+    process.stderr.write(
+      `unconverged doc ${d}: ${JSON.stringify(group.map((c, i) => ({ connected: c.provider.wsconnected, synced: c.provider.synced, closes: c.closes, lacks: lacks[i] })))}\n`,
+    );
+  }
+  if (unconverged.length) process.stderr.write(`server output tail:\n${server.output().slice(-3000)}\n`);
+
   // Everyone leaves; the server should hold no document and no connection afterwards.
   for (const c of docs.flat()) c.provider.destroy();
   let left = await liveCounts(baseUrl);
@@ -172,6 +193,9 @@ async function main() {
   const rssIn = (from: number, to: number) => median(samples.filter((s) => s.t >= from && s.t < to).map((s) => s.rssMb));
   const rssWarm = rssIn(WARMUP_S, WARMUP_S + WINDOW_S);
   const rssEnd = rssIn(DURATION_S - WINDOW_S, DURATION_S + 1);
+  const heapIn = (from: number, to: number) => median(heapSamples.filter((s) => s.t >= from && s.t < to).map((s) => s.heapMb));
+  const heapWarm = heapIn(WARMUP_S, WARMUP_S + WINDOW_S);
+  const heapEnd = heapIn(DURATION_S - WINDOW_S, DURATION_S + 1);
   const sorted = [...log.latencies].sort((a, b) => a - b);
   const runS = (now() - t0) / 1000;
   const result = {
@@ -192,6 +216,7 @@ async function main() {
       peak: round(samples.length ? Math.max(...samples.map((s) => s.rssMb)) : null),
       growthPct: rssWarm && rssEnd ? round(((rssEnd - rssWarm) / rssWarm) * 100) : null,
     },
+    heapUsedMb: { afterWarmup: round(heapWarm), end: round(heapEnd), growthPct: heapWarm && heapEnd ? round(((heapEnd - heapWarm) / heapWarm) * 100) : null },
     cpuPct: cpuStart && cpuEnd ? round(((cpuEnd.cpuTicks - cpuStart.cpuTicks) / CLK_TCK / runS) * 100) : null,
     latencyMs: { samples: sorted.length, p50: round(quantile(sorted, 0.5), 2), p99: round(quantile(sorted, 0.99), 2) },
     delivered: log.delivered,

@@ -8,6 +8,8 @@ export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 export interface LiveCounts {
   documentsOpen: number;
   yjsConnections: number;
+  /** V8's used heap (MB), to tell a leak (it grows) from RSS the allocator keeps. */
+  heapUsedMb: number | null;
 }
 
 function gauge(text: string, name: string): number | null {
@@ -21,5 +23,6 @@ export async function liveCounts(baseUrl: string): Promise<LiveCounts | null> {
   const text = await res.text();
   const documentsOpen = gauge(text, 'concord_live_documents_open');
   const yjsConnections = gauge(text, 'concord_yjs_connections');
-  return documentsOpen === null || yjsConnections === null ? null : { documentsOpen, yjsConnections };
+  const heapUsed = gauge(text, 'concord_nodejs_heap_size_used_bytes');
+  return documentsOpen === null || yjsConnections === null ? null : { documentsOpen, yjsConnections, heapUsedMb: heapUsed === null ? null : heapUsed / 2 ** 20 };
 }

@@ -40,7 +40,7 @@ export interface BenchClient {
   /** Last sequence number seen per sender index. */
   seen: Map<number, number>;
   sent: number;
-  closes: number[];
+  closes: string[];
 }
 
 /** Resolves with the ms until `provider` is next synced. */
@@ -72,7 +72,7 @@ export function connectClient(options: { wsUrl: string; docName: string; cookie:
   });
   const client: BenchClient = { index, authorId, doc, provider, seen: new Map(), sent: 0, closes: [], synced: nextSync(provider, t0) };
   provider.on('connection-close', (event) => {
-    if (event) client.closes.push(event.code);
+    if (event) client.closes.push(`${event.code}${event.reason ? ` ${event.reason}` : ''}`);
   });
   doc.getMap<Edit>('bench').observe((event) => {
     if (event.transaction.local) return;

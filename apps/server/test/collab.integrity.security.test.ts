@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { COLLAB_CLOSE_CODES, ITEM_DOC, itemDocName } from '@concord/shared';
 import type { Session } from './harness.ts';
-import { collabSuite, type Client } from './collab-helpers.ts';
+import { encodeUpdate } from '../src/collab/protocol.ts';
+import { collabSuite, connectRaw, type Client } from './collab-helpers.ts';
 import { eventually } from './testing.ts';
 
 const t = collabSuite({ joint: true });
@@ -96,5 +97,46 @@ describe('authorship in the shared item document', () => {
     await eventually(() => expect(editorDoc.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     const late = await synced(open(t.team.members.owner));
     expect(memos(late.doc).has('memo-forged')).toBe(false);
+  });
+
+  it('keeps an edit that arrives before the edit it builds on (a client reconnecting while typing): applied and stored once both are here, nobody closed', async () => {
+    const coder = t.team.members.coder;
+    const watcher = await synced(open(t.team.members.editor));
+    // The coder's client made two edits offline; the second replaces the first.
+    const offline = new Y.Doc();
+    const edits: Uint8Array[] = [];
+    offline.on('update', (u: Uint8Array) => edits.push(u));
+    memos(offline).set('memo-offline', { text: 'draft', authorId: coder.userId });
+    memos(offline).set('memo-offline', { text: 'typed after reconnecting', authorId: coder.userId });
+    const raw = connectRaw(t.s.wsUrl, name(), { cookie: coder.cookie });
+    await raw.opened;
+    let closed: { code: number } | null = null;
+    void raw.closed.then((c) => (closed = c));
+    // The newer edit first (sent as typed), then the older one (in the sync reply).
+    raw.ws.send(encodeUpdate(edits[1]!));
+    raw.ws.send(encodeUpdate(edits[0]!));
+    await eventually(() => expect(memos(watcher.doc).get('memo-offline')).toEqual({ text: 'typed after reconnecting', authorId: coder.userId }));
+    expect(closed).toBeNull();
+    raw.ws.close();
+
+    await t.restart();
+    const afterRestart = await synced(open(t.team.members.owner));
+    expect(memos(afterRestart.doc).get('memo-offline')).toEqual({ text: 'typed after reconnecting', authorId: coder.userId });
+  });
+
+  it('still refuses a forged author in an edit that had to wait for the edit it builds on', async () => {
+    const coder = t.team.members.coder;
+    const offline = new Y.Doc();
+    const edits: Uint8Array[] = [];
+    offline.on('update', (u: Uint8Array) => edits.push(u));
+    memos(offline).set('memo-wait', { text: 'mine', authorId: coder.userId });
+    memos(offline).set('memo-wait', { text: 'forged', authorId: t.team.members.editor.userId });
+    const raw = connectRaw(t.s.wsUrl, name(), { cookie: coder.cookie });
+    await raw.opened;
+    raw.ws.send(encodeUpdate(edits[1]!));
+    raw.ws.send(encodeUpdate(edits[0]!));
+    expect((await raw.closed).code).toBe(COLLAB_CLOSE_CODES.FORBIDDEN);
+    const late = await synced(open(t.team.members.owner));
+    expect(memos(late.doc).has('memo-wait')).toBe(false);
   });
 });

@@ -8,8 +8,13 @@
  *   user (no forged authors; no nested Yjs types whose contents would escape the check);
  * - removes or replaces an entry of another author, unless the member may moderate the item
  *   document (`itemDoc.moderate`: owners and editors remove others' entries; nobody edits them);
- * - leaves structs waiting for content the server does not have: Yjs would integrate them
- *   with a later update, possibly another member's, and the check would credit that member.
+ *
+ * An update that builds on content the server does not have yet is not applied at all (Yjs
+ * would integrate it with a later update, possibly another member's, and the check would
+ * credit that member): it waits (`wait`) until that content arrives. This is ordinary: a client
+ * that edits while reconnecting sends its new edit before its sync reply with the offline
+ * edits the new one builds on, and a client on another process may build on a batch still on
+ * its way through Redis. The room holds such updates per connection (waiting-updates.ts).
  *
  * The shadow follows every change the room applies, so a check costs one more application
  * of the update; after a refusal it is rebuilt from the room's document. Roots outside
@@ -18,6 +23,8 @@
  */
 import * as Y from 'yjs';
 import { ITEM_DOC } from '@concord/shared';
+
+export type ItemDocVerdict = { verdict: 'apply' | 'wait' } | { verdict: 'refuse'; reason: string };
 
 export interface ItemDocWriter {
   userId: string;
@@ -43,8 +50,11 @@ export class ItemDocGuard {
     if (this.shadow) Y.applyUpdate(this.shadow, update);
   }
 
-  /** Why this update may not be applied for this writer, or null (it is then in the shadow already). */
-  check(update: Uint8Array, writer: ItemDocWriter): string | null {
+  /**
+   * Whether this writer's update may be applied: `apply` (it is then in the shadow already),
+   * `wait` (it builds on content not here yet) or why it is refused.
+   */
+  check(update: Uint8Array, writer: ItemDocWriter): ItemDocVerdict {
     const shadow = this.ensureShadow();
     let refusal: string | null = null;
     const inspect = (tr: Y.Transaction) => {
@@ -56,13 +66,13 @@ export class ItemDocGuard {
     } finally {
       shadow.off('afterTransaction', inspect);
     }
-    if (!refusal && (shadow.store.pendingStructs || shadow.store.pendingDs)) refusal = 'the change depends on content the server does not have';
-    if (refusal) {
-      // The shadow took the refused change: start again from the room's document.
+    const waits = !refusal && (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null);
+    if (refusal || waits) {
+      // The shadow took the change (or part of it): start again from the room's document.
       shadow.destroy();
       this.shadow = null;
     }
-    return refusal;
+    return refusal ? { verdict: 'refuse', reason: refusal } : { verdict: waits ? 'wait' : 'apply' };
   }
 
   destroy(): void {

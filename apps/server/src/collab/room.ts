@@ -17,6 +17,7 @@ import type { DocPersistence, StoredDoc } from './persistence.ts';
 import { encodeUpdate } from './protocol.ts';
 import { RoomPresence } from './room-presence.ts';
 import { RoomWriter, type Origin, type Pending } from './room-writer.ts';
+import { WaitingUpdates } from './waiting-updates.ts';
 
 const LOAD: Origin = { kind: 'load' };
 const REMOTE: Origin = { kind: 'remote' };
@@ -49,6 +50,8 @@ export class Room implements PeerRoom {
   private changed = false;
   /** Item documents: authorship is checked before a client's update is applied (item-integrity.ts). */
   private readonly guard: ItemDocGuard | null;
+  /** Item documents: client updates that build on content not here yet (waiting-updates.ts). */
+  private readonly waiting: WaitingUpdates<Peer> | null;
 
   constructor(
     readonly name: string,
@@ -63,6 +66,7 @@ export class Room implements PeerRoom {
       { phase, renewMs: env.limits.presenceRenewMs },
     );
     this.guard = target.kind === 'item' ? new ItemDocGuard(this.doc) : null;
+    this.waiting = this.guard ? new WaitingUpdates(env.limits.maxMessageBytes) : null;
     this.writer = new RoomWriter(
       {
         name,
@@ -124,7 +128,10 @@ export class Room implements PeerRoom {
       return;
     }
     const changed = this.capture(applyAll);
-    if (changed) this.relayStored(changed);
+    if (changed) {
+      this.relayStored(changed);
+      this.retryWaiting();
+    }
   }
 
   /** A message from another process on this document's channel. */
@@ -133,7 +140,10 @@ export class Room implements PeerRoom {
     try {
       if (message.type === 'update') {
         // Relayed as it came, not as Yjs would encode it again.
-        if (this.apply(message.update, REMOTE)) this.relayStored(message.update);
+        if (this.apply(message.update, REMOTE)) {
+          this.relayStored(message.update);
+          this.retryWaiting();
+        }
       }
       // Filtered by its sender; filtered again here, so no value can arrive through presence.
       else if (message.type === 'awareness') this.presence.receiveRemote(message.update);
@@ -168,6 +178,7 @@ export class Room implements PeerRoom {
 
   leave(connection: Peer): void {
     if (!this.connections.delete(connection)) return;
+    this.waiting?.drop(connection);
     this.presence.leave(connection);
   }
 
@@ -181,19 +192,38 @@ export class Room implements PeerRoom {
       connection.close(readOnly.code, `read-only: ${readOnly.reason}`);
       return;
     }
-    if (this.writer.approxBytes + update.byteLength > this.env.limits.maxDocBytes) {
+    // After what this connection sent earlier and is still waiting, in order.
+    const change = this.waiting ? this.waiting.withHeld(connection, update) : update;
+    if (this.writer.approxBytes + change.byteLength > this.env.limits.maxDocBytes) {
       connection.close('PAYLOAD_TOO_LARGE', `the document would pass ${this.env.limits.maxDocBytes} bytes`);
       return;
     }
-    const refusal = this.guard?.check(update, { userId: connection.actor.userId, mayModerate: connection.access.moderates });
-    if (refusal) {
+    const check = this.guard?.check(change, { userId: connection.actor.userId, mayModerate: connection.access.moderates });
+    if (check?.verdict === 'refuse') {
       // Nothing of it is applied, stored or relayed.
-      connection.close('FORBIDDEN', refusal);
+      connection.close('FORBIDDEN', check.reason);
+      return;
+    }
+    if (check?.verdict === 'wait') {
+      if (!this.waiting!.hold(connection, change)) {
+        connection.close('FORBIDDEN', `the change builds on content the server does not have (more than ${this.env.limits.maxMessageBytes} bytes waiting)`);
+      }
       return;
     }
     const origin: Origin = { kind: 'client', connection };
     // Stored and relayed as the client sent it (what it repeats of the document is harmless: Yjs updates are idempotent).
-    if (this.apply(update, origin)) this.writer.enqueue(update, origin);
+    if (this.apply(change, origin)) {
+      this.writer.enqueue(change, origin);
+      this.retryWaiting();
+    }
+  }
+
+  /** Applies the held updates whose missing content has arrived (each through the same checks). */
+  private retryWaiting(): void {
+    if (!this.waiting?.size) return;
+    for (const [connection, update] of this.waiting.takeReady(Y.decodeStateVector(Y.encodeStateVector(this.doc)))) {
+      if (this.connections.has(connection) && !connection.closed) this.applyClientUpdate(connection, update);
+    }
   }
 
   /** The REST write path: sets or clears a coder's values; resolves once persisted and relayed. */
