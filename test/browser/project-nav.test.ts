@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
@@ -22,7 +22,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
   beforeAll(async () => {
     assertWebBuilt();
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
   });
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { createApiClient } from '@concord/server/client';
 import type { Codebook, CodingValue, FieldDefinition, FieldReliability } from '@concord/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
@@ -66,7 +66,7 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' }, startTimeoutMs: SERVER_START_MS });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     for (const who of ['owner', 'coder2', 'coder3']) await signIn(who);
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
     // The demo has no methodologist: the owner invites one, who sets a password with the link.

@@ -5,13 +5,14 @@
  * parent-frames chart with the seed's two parent frames and the share still open, and
  * limits Chart 3 to one incident and downloads it as CSV.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
 import { companionCoefficients, type ChartData, type ReliabilityReport } from '@concord/shared';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { loginCookie } from '../helpers/sessions.ts';
 
@@ -36,13 +37,14 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res;
   };
-  const contentOf = async (download: Download) => readFile((await download.path())!);
+  // Read through the connection: the browser is the run's shared one, where download.path() throws.
+  const contentOf = async (download: Download) => buffer(await download.createReadStream());
 
   beforeAll(async () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     // The demo has no methodologist: the owner invites one, who sets a password with the link.
     const owner = createApiClient(server.url, { headers: { cookie: await loginCookie(server.url, 'owner@demo.concord', TEST_DEMO_PASSWORD) } });
     projectId = (await (await owner.api.projects.$get()).json())[0]!.id;

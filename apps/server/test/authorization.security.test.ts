@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '@concord/db';
 import { ROLES, TOKEN_SCOPES, type CreatedToken, type InviteResult, type Role, type TokenScope } from '@concord/shared';
-import { actorOf, addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { actorOf, addToProject, createProjectFixture, createTeamHarness, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 import { createRound } from '../src/services/assignments/assignments.ts';
 import { createActor } from '../src/services/actors/actors.ts';
@@ -315,11 +315,7 @@ const ownerTokens: Record<TokenScope, string> = { read: '', 'read-export': '' };
 const invitationOf = new Map<string, string>();
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  stranger = await signUp(h, 'stranger');
-  pendingInvitee = await signUp(h, 'pending-invitee');
-  endedSession = await signUp(h, 'ended');
+  ({ h, members, others: { stranger, 'pending-invitee': pendingInvitee, ended: endedSession } } = await createTeamHarness(['stranger', 'pending-invitee', 'ended']));
   expect((await h.request(endedSession, 'POST', '/api/auth/logout')).status).toBe(200);
   mustChange = await signUp(h, 'must-change');
   await h.deps.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, mustChange.userId));

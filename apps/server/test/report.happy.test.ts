@@ -10,6 +10,7 @@ import {
   fieldDefinitionSchema,
   type Codebook,
   type DiscussionEntry,
+  type ErrorBody,
   type FieldDefinition,
   type Item,
   type ReliabilityReport,
@@ -158,7 +159,7 @@ describe('R and SPSS exports', () => {
     for (const path of ['/export/irr.csv?field=narrative_frames', '/export/spss-kalpha.sps?field=subtext']) {
       const res = await h.request(demo.owner!, 'GET', api(path));
       expect(res.status).toBe(400);
-      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('VALIDATION_FAILED');
+      expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED');
     }
   });
 
