@@ -12,5 +12,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One worker process runs file after file (2 cores: vitest starts one worker) and keeps its
+    // imported modules: the server's module graph was imported anew for every file (100 s of
+    // the PGlite lane's import time). Each file still opens its own database (harness.ts) and
+    // the harness keeps no state between files; vi.mock is not used anywhere in this package.
+    isolate: false,
   },
 });

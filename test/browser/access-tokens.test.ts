@@ -4,37 +4,24 @@
  * export with it and is refused anything else; after a reload the secret is gone and the token
  * is listed as used; revoking it there stops the script at once. The page passes the accessibility audit.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../helpers/accessibility.ts';
 import { ok } from '../helpers/api.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions } from '../helpers/sessions.ts';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 
 const chromiumPath = findChromium();
 const NAME = 'weekly export (R)';
 
 describe.skipIf(!chromiumPath)('personal access tokens on the account page', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
-  const { pageErrors, client, signIn, openAs, closeContexts } = browserSessions(() => ({ url: server.url, browser }));
+  const users = browserSuite({ signIn: ['owner'] });
+  const { pageErrors, client, openAs } = users;
   /** A script's request: the token, no cookie. */
-  const script = (secret: string, path: string) => fetch(new URL(path, server.url), { headers: { authorization: `Bearer ${secret}` } });
+  const script = (secret: string, path: string) => fetch(new URL(path, users.server.url), { headers: { authorization: `Bearer ${secret}` } });
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    await signIn('owner');
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
-  });
-
-  afterAll(async () => {
-    await closeContexts();
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('creates a token, shows it once, and revokes it', async () => {

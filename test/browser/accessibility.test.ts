@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../helpers/accessibility.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
@@ -25,7 +25,7 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
   beforeAll(async () => {
     assertWebBuilt();
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
   });
 
   afterAll(async () => {
@@ -55,7 +55,7 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
       await signIn(editor, 'editor@demo.concord');
       await audit(editor, 'projects');
       const project = (await editor.locator('a[href^="/projects/prj_"]').first().getAttribute('href'))!;
-      for (const section of ['', '/incidents', '/codebook', '/members', '/actors', '/assignments', '/import', '/reliability', '/disagreements', '/report']) {
+      for (const section of ['', '/incidents', '/codebook', '/members', '/actors', '/assignments', '/import', '/reliability', '/disagreements', '/report', '/workbench']) {
         await open(editor, `${project}${section}`);
         await audit(editor, section || 'overview');
       }

@@ -4,29 +4,21 @@
  * part of its alias and creating a new one on the fly. The server holds both ids as her value,
  * and the actor she made stays hers alone (the editor does not list it) while the item is blind.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@concord/server/testing';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions } from '../helpers/sessions.ts';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 import { ok } from '../helpers/api.ts';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('actors and link fields in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
   let itemId: string;
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { pageErrors, project, signIn } = users;
+  const users = browserSuite({ signIn: ['owner', 'editor', 'coder1'] });
+  const { pageErrors, project } = users;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['owner', 'editor', 'coder1']) await signIn(who);
     projectId = (await ok(users.client('owner').api.projects.$get()))[0]!.id;
     const param = { projectId };
     // The owner adds a link field whose coders may create actors.
@@ -36,12 +28,6 @@ describe.skipIf(!chromiumPath)('actors and link fields in Chromium', () => {
     itemId = (await ok(project('editor').items.$post({ param, json: { title: 'Who speaks about the protests', platform: 'news', body: 'Officials and a channel comment.' } }))).id;
     await ok(project('editor').assignments.$post({ param, json: { roundName: 'actors', coderIds: [users.accounts.coder1!.id], itemIds: [itemId], mode: { type: 'k', k: 1 }, seed: 1 } }));
   }, 180_000);
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
-  });
 
   it('lets the editor add actors and coder1 choose one and create one while coding', async () => {
     const editor = await users.openAs('editor', { path: `/projects/${projectId}/actors` });

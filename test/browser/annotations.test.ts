@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
 import { signInDemo, type Account } from '../helpers/sessions.ts';
@@ -100,7 +100,7 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     for (const who of ['coder2', 'coder3', 'editor']) accounts[who] = await signInDemo(server.url, who);
     projectId = (await ok(client('coder2').api.projects.$get()))[0]!.id;
     // A blind item that coder2 and coder3 both code and neither has submitted.

@@ -5,33 +5,16 @@
  * archived copy's URL; a coder sees both in the coding view, without upload or delete.
  */
 import { createHash } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 import { ok } from '../helpers/api.ts';
-import { browserSessions, open } from '../helpers/sessions.ts';
+import { open } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('attachments in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  const s = browserSessions(() => ({ url: server.url, browser }));
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    await s.signIn('editor');
-    await s.signIn('coder1');
-  });
-
-  afterAll(async () => {
-    await s.closeContexts();
-    await browser?.close();
-    await server?.dispose();
-  });
+  const s = browserSuite({ signIn: ['editor', 'coder1'] });
 
   it('attaches a screenshot on the edit page, shows its thumbnail, and shows it with the archived copy to a coder', async () => {
     const projectId = (await ok(s.client('editor').api.projects.$get()))[0]!.id;
@@ -67,7 +50,7 @@ describe.skipIf(!chromiumPath)('attachments in Chromium', () => {
     await expect(coder.getByRole('region', { name: 'Attachments' }).getByRole('button').count()).resolves.toBe(0);
 
     // Back on the edit page the editor deletes it.
-    await open(page, server.url, `/projects/${projectId}/items/${itemId}/edit`);
+    await open(page, s.server.url, `/projects/${projectId}/items/${itemId}/edit`);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete post screenshot.png' }).click();
     await page.locator('[data-attachments="0"]').waitFor();

@@ -3,39 +3,24 @@
  * Audit tab, finds the edit (who, what changed, before and after), filters by person and kind,
  * and the CSV link carries the filters. Other members get no Audit tab.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../helpers/api.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions } from '../helpers/sessions.ts';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('the audit in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
   let itemId: string;
-  const s = browserSessions(() => ({ url: server.url, browser }));
+  const s = browserSuite({ signIn: ['owner', 'editor'] });
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    await s.signIn('owner');
-    await s.signIn('editor');
     const projects = await ok(s.client('owner').api.projects.$get());
     projectId = projects[0]!.id;
     const list = await ok(s.project('owner').items.$get({ param: { projectId }, query: {} }));
     itemId = list.items[0]!.id;
   }, 180_000);
-
-  afterAll(async () => {
-    await s.closeContexts();
-    await browser?.close();
-    await server?.dispose();
-  });
 
   it('the owner reads who edited the item, filters by person and kind, and downloads the filtered CSV', async () => {
     // The editor edits the item in the web app; the owner reads it afterwards.
@@ -76,7 +61,7 @@ describe.skipIf(!chromiumPath)('the audit in Chromium', () => {
   it('an editor has no Audit tab, and the page shows the API\'s refusal and no entries', async () => {
     const page = await s.openAs('editor', { path: `/projects/${projectId}/members` });
     await expect(page.getByRole('navigation', { name: /Sections of/ }).getByRole('link', { name: 'Audit' }).count()).resolves.toBe(0);
-    await page.goto(`${server.url}/projects/${projectId}/audit`);
+    await page.goto(`${s.server.url}/projects/${projectId}/audit`);
     await page.getByText('may not audit read').waitFor();
     await expect(page.locator('[data-audit-entry]').count()).resolves.toBe(0);
   });

@@ -8,11 +8,10 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CodingValue } from '@concord/shared';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions, open as openPage } from '../helpers/sessions.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 import { LIVE_MS } from '../helpers/coding-checks.ts';
 
@@ -23,19 +22,13 @@ const SERVER_START_MS = 240_000;
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('calibration against gold in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
   const itemIds: string[] = [];
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { pageErrors, client, project, signIn, openAs } = users;
+  const users = browserSuite({ signIn: ['owner', 'coder1'], startTimeoutMs: SERVER_START_MS });
+  const { pageErrors, client, project, openAs } = users;
 
   beforeAll(async () => {
-    assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' }, startTimeoutMs: SERVER_START_MS });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['owner', 'coder1']) await signIn(who);
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
     const coder1 = (await ok(client('coder1').api.auth.me.$get())).id;
     // Two new items in a calibration round of coder1 alone.
@@ -48,15 +41,9 @@ describe.skipIf(!chromiumPath)('calibration against gold in Chromium', () => {
     await ok(project('owner').assignments.$post({ param: { projectId }, json: { roundName: 'Calibration 1', type: 'calibration', coderIds: [coder1], itemIds, mode: { type: 'k', k: 1 }, seed: 1 } }));
   }, SERVER_START_MS + 120_000);
 
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
-  });
-
   it('owner imports the key; coder1 sees her differences from gold with the rationale after submitting; the owner sees her against gold, live', async () => {
     const owner = await openAs('owner');
-    await openPage(owner, server.url, `/projects/${projectId}/reliability`);
+    await openPage(owner, users.server.url, `/projects/${projectId}/reliability`);
     await owner.getByRole('link', { name: 'Calibration against gold' }).click();
     await owner.getByRole('heading', { name: 'Calibration against gold', level: 1 }).waitFor();
     await owner.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
@@ -87,7 +74,7 @@ describe.skipIf(!chromiumPath)('calibration against gold in Chromium', () => {
     };
     await code(itemIds[0]!);
     const coder = await openAs('coder1');
-    await openPage(coder, server.url, `/projects/${projectId}/items/${itemIds[0]}`);
+    await openPage(coder, users.server.url, `/projects/${projectId}/items/${itemIds[0]}`);
     const panel = coder.locator('[data-calibration]');
     await panel.getByText(/Against gold: 0 of 2 fields match/).waitFor();
     const impact = panel.locator('li[data-field="civic_impact"]');

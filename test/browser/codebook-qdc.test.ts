@@ -8,7 +8,7 @@ import { createApiClient } from '@concord/server/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../helpers/api.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { loginCookie, open as openPage, signInWithForm } from '../helpers/sessions.ts';
 
@@ -25,7 +25,7 @@ describe.skipIf(!chromiumPath)('REFI-QDA codebook exchange in Chromium', () => {
   beforeAll(async () => {
     assertWebBuilt();
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     const context = await browser.newContext({ acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));

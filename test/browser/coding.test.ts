@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
 import { watchAwareness } from '../helpers/awareness.ts';
@@ -46,7 +46,7 @@ describe.skipIf(!chromiumPath)('the coding view in Chromium', () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     for (const who of ['coder1', 'coder2', 'coder3', 'editor']) await users.signIn(who);
     scene = await demoScene(users, () => server.url);
   });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
 import { loginCookie } from '../helpers/sessions.ts';
@@ -42,7 +42,7 @@ describe.skipIf(!chromiumPath)('items table and import wizard in Chromium', () =
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     cookie = await loginCookie(server.url, 'editor@demo.concord', TEST_DEMO_PASSWORD);
     demoProjectId = (await ok(client().api.projects.$get()))[0]!.id;
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -8,11 +8,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions, open as openPage } from '../helpers/sessions.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 import { LIVE_MS } from '../helpers/coding-checks.ts';
 
@@ -21,29 +21,17 @@ const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
   /** The disagreement the editor works on, and the coder mentioned there. */
   let target: { itemId: string; fieldKey: string; coder: string } | null = null;
 
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { accounts, pageErrors, client, project, signIn, openAs, whoIs } = users;
-  const open = (page: Page, path: string) => openPage(page, server.url, path);
+  const users = browserSuite({ signIn: ['coder1', 'coder2', 'coder3', 'editor', 'owner'] });
+  const { accounts, pageErrors, client, project, openAs, whoIs } = users;
+  const open = (page: Page, path: string) => openPage(page, users.server.url, path);
 
   beforeAll(async () => {
-    assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder1', 'coder2', 'coder3', 'editor', 'owner']) await signIn(who);
     projectId = (await ok(client('editor').api.projects.$get()))[0]!.id;
-  });
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('editor: ranked inbox, j/k and Enter, side by side values, a comment with a mention, a decision in the audit trail', async () => {

@@ -5,33 +5,16 @@
  * order refused on the field first); the items table links to it; a coder sees her own counts
  * and no edit form.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 import { ok } from '../helpers/api.ts';
-import { browserSessions, open } from '../helpers/sessions.ts';
+import { open } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('incident pages in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  const s = browserSessions(() => ({ url: server.url, browser }));
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    await s.signIn('editor');
-    await s.signIn('coder1');
-  });
-
-  afterAll(async () => {
-    await s.closeContexts();
-    await browser?.close();
-    await server?.dispose();
-  });
+  const s = browserSuite({ signIn: ['editor', 'coder1'] });
 
   it('shows an incident with its facts, counts and timeline, edits it, creates one, and is linked from the items table', async () => {
     const projectId = (await ok(s.client('editor').api.projects.$get()))[0]!.id;
@@ -69,7 +52,7 @@ describe.skipIf(!chromiumPath)('incident pages in Chromium', () => {
     expect(after).toMatchObject({ tags: [...arrest.tags, 'Qandy Qantar'], description: arrest.description, startDate: '2022-01-05' });
 
     // Create: an end before the start is refused on the field before sending.
-    await open(page, server.url, `/projects/${projectId}/incidents`);
+    await open(page, s.server.url, `/projects/${projectId}/incidents`);
     await page.getByLabel('Name').fill('Journalist detained in Almaty');
     await page.getByLabel('Start date').fill('2023-05-10');
     await page.getByLabel('End date').fill('2023-05-01');
@@ -82,7 +65,7 @@ describe.skipIf(!chromiumPath)('incident pages in Chromium', () => {
     await page.getByText('No items in this incident yet.').waitFor();
 
     // The items table, filtered by the incident, links to its page.
-    await open(page, server.url, `/projects/${projectId}?incident=${arrest.id}`);
+    await open(page, s.server.url, `/projects/${projectId}?incident=${arrest.id}`);
     await page.getByRole('link', { name: /^About the incident/ }).click();
     await page.getByRole('heading', { name: arrest.name, level: 1 }).waitFor();
     expect(s.pageErrors).toEqual([]);

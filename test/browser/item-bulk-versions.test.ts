@@ -6,33 +6,21 @@
  * and offers Original / Translation / Both, remembering her choice; the disagreement detail tells
  * the editor which text version each coder coded.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 import { ok } from '../helpers/api.ts';
-import { browserSessions, open } from '../helpers/sessions.ts';
+import { open } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('bulk edit, text versions and translations in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
-  const users = browserSessions(() => ({ url: server.url, browser }));
+  const users = browserSuite({ signIn: ['editor', 'coder1'] });
   const { pageErrors, project } = users;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['editor', 'coder1']) await users.signIn(who);
     projectId = (await ok(users.client('editor').api.projects.$get()))[0]!.id;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('sets platform and language on the selected rows of the items table', async () => {
@@ -96,7 +84,7 @@ describe.skipIf(!chromiumPath)('bulk edit, text versions and translations in Chr
     await page.getByRole('radio', { name: 'Translation' }).check();
     await page.locator('[data-text="original"]').waitFor({ state: 'hidden' });
     // Remembered for her, on the next visit.
-    await open(page, server.url, `/projects/${projectId}/items/${itemId}`);
+    await open(page, users.server.url, `/projects/${projectId}/items/${itemId}`);
     await expect(page.getByRole('radio', { name: 'Translation' }).isChecked()).resolves.toBe(true);
     await page.locator('[data-text="translation"]').filter({ hasText: 'The translated headline' }).waitFor();
 

@@ -7,7 +7,7 @@
 import { createApiClient } from '@concord/server/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
 import { loginCookie } from '../helpers/sessions.ts';
@@ -31,7 +31,7 @@ describe.skipIf(!chromiumPath)('adding, editing and archiving an item in Chromiu
   beforeAll(async () => {
     assertWebBuilt();
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     cookie = await loginCookie(server.url, 'editor@demo.concord', TEST_DEMO_PASSWORD);
     projectId = (await ok(client().api.projects.$get()))[0]!.id;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -6,7 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions } from '../helpers/sessions.ts';
 
@@ -37,7 +37,7 @@ describe.skipIf(!chromiumPath)('item links in Chromium', () => {
     await db.query('update items set url = $1 where id = $2', [GOOD_URL, good.id]);
     await db.close();
     server = await first.restart();
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     await s.signIn('coder1');
   }, 180_000);
 

@@ -4,70 +4,35 @@
  * layer appears on the other's page and the editor's, with who is on which field; the editor
  * records it as the decision and both coders see it live; their own submissions are unchanged.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CodingValue, FieldDefinition } from '@concord/shared';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions, open as openPage } from '../helpers/sessions.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { addAssignedItems, codeItem, requiredValues } from '../helpers/coding-api.ts';
+import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
 const chromiumPath = findChromium();
 
-/** The first choice of each required field (the civic impact score: -3). */
-function firstValue(field: FieldDefinition): CodingValue {
-  switch (field.type) {
-    case 'single_choice':
-      return field.options[0]!.value;
-    case 'multiple_choice':
-      return [field.options[0]!.value];
-    case 'ordinal':
-      return field.scale[0]!.value;
-    case 'number':
-      return field.min ?? 0;
-    case 'text':
-      return 'coded in the joint session test';
-    case 'link':
-      return [];
-  }
-}
-
 describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
   let itemId: string;
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { pageErrors, client, project, signIn, openAs } = users;
+  const users = browserSuite({ signIn: ['coder1', 'coder2', 'editor'] });
+  const { pageErrors, project, openAs } = users;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder1', 'coder2', 'editor']) await signIn(who);
-    projectId = (await ok(client('editor').api.projects.$get()))[0]!.id;
-    const param = { projectId };
-    itemId = (await ok(project('editor').items.$post({ param, json: { title: 'A post for the joint session', platform: 'news', body: 'A post the coders read differently.' } }))).id;
-    const coderIds = [users.accounts.coder1!.id, users.accounts.coder2!.id];
-    await ok(project('editor').assignments.$post({ param, json: { roundName: 'joint test', type: 'production', coderIds, itemIds: [itemId], mode: { type: 'k', k: 2 }, seed: 1 } }));
-    const codebook = await ok(project('coder1').codebook.$get({ param, query: {} }));
-    const values = Object.fromEntries(codebook.fields.filter((f) => f.required).map((f) => [f.key, firstValue(f)]));
-    for (const who of ['coder1', 'coder2']) {
-      await ok(project(who).items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
-      await ok(project(who).items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
-    }
+    projectId = await users.firstProjectId('editor');
+    const item = { title: 'A post for the joint session', body: 'A post the coders read differently.' };
+    itemId = (await addAssignedItems(users, 'editor', projectId, [item], { roundName: 'joint test', type: 'production', coders: ['coder1', 'coder2'] }))[0]!;
+    const codebook = await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} }));
+    const values = requiredValues(codebook, 'coded in the joint session test');
+    for (const who of ['coder1', 'coder2']) await codeItem(users, who, projectId, itemId, values);
     await ok(project('editor').items[':itemId'].phase.$post({ param: { projectId, itemId }, json: { phase: 'joint' } }));
-  }, 180_000);
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function onItem(who: string): Promise<Page> {
     const page = await openAs(who);
-    await openPage(page, server.url, `/projects/${projectId}/items/${itemId}`);
+    await openPage(page, users.server.url, `/projects/${projectId}/items/${itemId}`);
     await page.locator('body[data-hydrated="true"]').waitFor();
     await page.getByRole('heading', { name: 'Joint session', level: 2 }).waitFor();
     return page;

@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn, startTestSmtp, type TestSmtp } from '@concord/server/testing/smtp';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { loginCookie, open, submitSignInForm } from '../helpers/sessions.ts';
 
@@ -42,7 +42,7 @@ describe.skipIf(!chromiumPath)('mail by SMTP, in Chromium', () => {
     assertWebBuilt();
     smtp = await startTestSmtp();
     server = await startServerProcess({ env: { CONCORD_DEMO: '0', SMTP_URL: smtp.url, SMTP_FROM: 'Concord <concord@mail.test>' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     await post('/api/auth/setup', OWNER);
     projectId = (await post('/api/projects', { name: 'Mailed study' }, await loginCookie(server.url, OWNER.email, OWNER.password))).id;
   });

@@ -3,37 +3,23 @@
  * page shows who has which item open (presence over socket.io), and a coder's page shows a
  * toast when an editor reveals an item she codes.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions } from '../helpers/sessions.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
 import { ok } from '../helpers/api.ts';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('project notifications in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
 
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { accounts, pageErrors, client, project, signIn } = users;
+  const users = browserSuite({ signIn: ['coder1', 'editor'] });
+  const { accounts, pageErrors, client, project } = users;
   const openAs = (who: string, path: string) => users.openAs(who, { path });
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder1', 'editor']) await signIn(who);
     projectId = (await ok(client('coder1').api.projects.$get()))[0]!.id;
   }, 180_000);
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
-  });
 
   it('shows who is on an item, and a toast when an editor reveals an item the coder codes', async () => {
     const param = { projectId };

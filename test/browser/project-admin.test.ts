@@ -5,12 +5,12 @@
  * reload that shows the first one's change), and on the members page a role change and a
  * removal, which the removed member's open page is told about and the API enforces.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../helpers/api.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions, demoEmail, open as openPage } from '../helpers/sessions.ts';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { demoEmail, open as openPage } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
@@ -22,12 +22,10 @@ const OPTIONS = [
 ];
 
 describe.skipIf(!chromiumPath)('project administration in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { accounts, pageErrors, client, project, signIn, openAs } = users;
-  const open = (page: Page, path: string) => openPage(page, server.url, path);
+  const users = browserSuite({ signIn: ['owner', 'editor', 'coder1'] });
+  const { accounts, pageErrors, client, project, openAs } = users;
+  const open = (page: Page, path: string) => openPage(page, users.server.url, path);
   const param = () => ({ projectId });
   const savedOptions = async () => {
     const codebook = await ok(project('owner').codebook.$get({ param: param(), query: {} }));
@@ -37,10 +35,6 @@ describe.skipIf(!chromiumPath)('project administration in Chromium', () => {
   const shownOptions = (page: Page) => page.locator('[data-field-editor="stance"] [data-option]').evaluateAll((els) => els.map((e) => e.getAttribute('data-option')));
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['owner', 'editor', 'coder1']) await signIn(who);
     // A project of its own: the demo editor is its methodologist (who may edit the codebook), coder1 codes.
     projectId = (await ok(client('owner').api.projects.$post({ json: { name: 'Administration study', description: '' } }))).id;
     // Invited by the owner; each accepts signed in as themselves.
@@ -50,12 +44,6 @@ describe.skipIf(!chromiumPath)('project administration in Chromium', () => {
     }
     const stance = { key: 'stance', label: 'Stance', help: '', type: 'single_choice' as const, required: false, allowNa: false, options: OPTIONS.map((o) => ({ ...o, parent: null, help: '' })) };
     await ok(project('owner').codebook.$put({ param: param(), json: { name: 'Administration codebook', fields: [stance], baseVersion: 1, newVersion: true } }));
-  });
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('reorders options by drag and drop and by keyboard, and the saved version keeps that order, also after a reload', async () => {

@@ -1,18 +1,18 @@
 /**
  * One project navigation on every project page, in Chromium against the demo study: the same
  * tabs on the items page, an item page, the drill-downs and every section, the current one
- * marked, and only the sections the role may open (a coder gets no reliability, report or import).
+ * marked, and only the sections the role may open (a coder gets no reliability, report, workbench or import).
  * The members page has a role guide. At 390 px the header fits: nothing scrolls sideways and "Sign out" is whole and clickable.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { open as openAt, signInWithForm } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 
-const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Actors', 'Assignments', 'Reliability', 'Disagreements', 'Review', 'Report', 'Import'];
+const MANAGER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Actors', 'Assignments', 'Reliability', 'Disagreements', 'Review', 'Report', 'Workbench', 'Import'];
 const CODER_TABS = ['Items', 'Incidents', 'Codebook', 'Members', 'Actors', 'Assignments', 'Disagreements'];
 
 describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
@@ -22,7 +22,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
   beforeAll(async () => {
     assertWebBuilt();
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
   });
 
   afterAll(async () => {
@@ -59,6 +59,7 @@ describe.skipIf(!chromiumPath)('project navigation in Chromium', () => {
         ['/disagreements', 'Disagreements'],
         ['/review', 'Review'],
         ['/report', 'Report'],
+        ['/workbench', 'Workbench'],
         ['/import', 'Import'],
       ];
       for (const [path, tab] of sections) {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { ok } from '../helpers/api.ts';
 import { loginCookie, open as openPage, signInWithForm } from '../helpers/sessions.ts';
@@ -31,7 +31,7 @@ describe.skipIf(!chromiumPath)('project setup in Chromium', () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     context = await browser.newContext();
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));

@@ -4,61 +4,25 @@
  * she does not code), and n takes her through every open item of it, in the API's order, until
  * the page says the queue is done; the queue page then counts them all as submitted.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CodingValue, FieldDefinition, Queue } from '@concord/shared';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions } from '../helpers/sessions.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Queue } from '@concord/shared';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { addAssignedItems, requiredValues } from '../helpers/coding-api.ts';
 import { ok } from '../helpers/api.ts';
 
 const chromiumPath = findChromium();
 
-/** A value that fits each required field: what a coder would pick, here the first choice. */
-function firstValue(field: FieldDefinition): CodingValue {
-  switch (field.type) {
-    case 'single_choice':
-      return field.options[0]!.value;
-    case 'multiple_choice':
-      return [field.options[0]!.value];
-    case 'ordinal':
-      return field.scale[0]!.value;
-    case 'number':
-      return field.min ?? 0;
-    case 'text':
-      return 'coded in the queue test';
-    case 'link':
-      return [];
-  }
-}
-
 describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { pageErrors, client, project, signIn } = users;
+  const users = browserSuite({ signIn: ['coder1', 'editor'] });
+  const { pageErrors, project } = users;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder1', 'editor']) await signIn(who);
-    projectId = (await ok(client('coder1').api.projects.$get()))[0]!.id;
+    projectId = await users.firstProjectId('coder1');
     // The demo's coder1 has submitted all her items: the editor gives her three new ones.
-    const param = { projectId };
-    const itemIds: string[] = [];
-    for (const title of ['Queue item one', 'Queue item two', 'Queue item three']) {
-      itemIds.push((await ok(project('editor').items.$post({ param, json: { title, platform: 'news', body: `${title}: a post to code.` } }))).id);
-    }
-    const coderIds = [users.accounts.coder1!.id];
-    await ok(project('editor').assignments.$post({ param, json: { roundName: 'queue test', type: 'production', coderIds, itemIds, mode: { type: 'k', k: 1 }, seed: 1 } }));
-  }, 180_000);
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
+    const items = ['Queue item one', 'Queue item two', 'Queue item three'].map((title) => ({ title, body: `${title}: a post to code.` }));
+    await addAssignedItems(users, 'editor', projectId, items, { roundName: 'queue test', type: 'production', coders: ['coder1'] });
   });
 
   it('works through the queue with n, in order, until it is done', async () => {
@@ -66,8 +30,7 @@ describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
     const queue = await ok(project('coder1').queue.$get({ param, query: {} }));
     const open = queue.entries.filter((e) => e.status !== 'submitted' && e.phase !== 'revealed').map((e) => e.id);
     expect(open.length, 'coder1 has the three new items to code').toBe(3);
-    const required = (await ok(project('coder1').codebook.$get({ param, query: {} }))).fields.filter((f) => f.required);
-    const values = Object.fromEntries(required.map((f) => [f.key, firstValue(f)]));
+    const values = requiredValues(await ok(project('coder1').codebook.$get({ param, query: {} })), 'coded in the queue test');
 
     const page = await users.openAs('coder1', { path: `/projects/${projectId}` });
     await page.getByRole('heading', { name: 'My queue' }).waitFor();
@@ -100,7 +63,7 @@ describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
     expect(done.entries.filter((e) => open.includes(e.id)).map((e) => e.status)).toEqual(open.map(() => 'submitted'));
     const res = await project('coder1').queue.next.$get({ param, query: {} });
     expect(res.status).toBe(204);
-    await page.goto(new URL(`/projects/${projectId}`, server.url).href);
+    await page.goto(new URL(`/projects/${projectId}`, users.server.url).href);
     await expect(page.locator('[data-progress]').innerText()).resolves.toContain(`my ${(done as Queue).counts.submitted} of ${total} submitted`);
     expect(done.counts.submitted).toBe(queue.counts.submitted + open.length);
     expect(pageErrors).toEqual([]);

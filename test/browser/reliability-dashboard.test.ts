@@ -7,10 +7,10 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
-import type { Codebook, CodingValue, FieldDefinition } from '@concord/shared';
+import type { Codebook, CodingValue, FieldDefinition, FieldReliability } from '@concord/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
@@ -24,6 +24,7 @@ const LIVE_MS = 15_000;
 const SERVER_START_MS = 240_000;
 
 const chromiumPath = findChromium();
+const INTERVAL_REASON = 'the civic impact points were piloted as equal steps';
 
 /** The first choice of every field: a complete, valid coding for a submit. */
 function someValues(codebook: Codebook): Record<string, CodingValue> {
@@ -65,7 +66,7 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' }, startTimeoutMs: SERVER_START_MS });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     for (const who of ['owner', 'coder2', 'coder3']) await signIn(who);
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
     // The demo has no methodologist: the owner invites one, who sets a password with the link.
@@ -147,6 +148,76 @@ describe.skipIf(!chromiumPath)('the reliability dashboard in Chromium', () => {
     const impact = await civicImpactApi();
     await expect(row('civic_impact').locator('td.value').innerText()).resolves.toBe(coef(impact.value!));
     await expect(page.evaluate(() => (window as unknown as { dashboardMarker?: boolean }).dashboardMarker)).resolves.toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** The row's tooltip button and the tooltip it describes itself with. */
+  const tipOf = async (name: string, key: string) => {
+    const button = row(key).getByRole('button', { name });
+    return { button, tooltip: page.locator(`[role="tooltip"]#${await button.getAttribute('aria-describedby')}`) };
+  };
+  const quadratic = (f: FieldReliability, metric: string) => f.others.find((o) => o.metric === metric && o.weights === 'quadratic' && o.depth === null)!;
+
+  it('shows weighted kappa and AC2 beside an ordinal alpha, unweighted beside a nominal one, each explained in a tooltip reached by keyboard', async () => {
+    await page.goto(new URL(`/projects/${projectId}/reliability`, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const report = await ok(project('methodologist').reliability.$get({ param: { projectId }, query: {} }));
+    const impact = report.fields.find((f) => f.key === 'civic_impact')!;
+    const kappa = row('civic_impact').locator('td[data-kappa]');
+    await expect(kappa.getAttribute('data-weights')).resolves.toBe('quadratic');
+    await expect(kappa.innerText()).resolves.toMatch(new RegExp(`^κw ${coef(quadratic(impact, 'fleiss-kappa').value!)}`));
+    await expect(row('civic_impact').locator('td[data-ac]').innerText()).resolves.toMatch(new RegExp(`^AC2 ${coef(quadratic(impact, 'gwet-ac').value!)}`));
+    const nominal = report.fields.find((f) => f.level === 'nominal')!;
+    await expect(row(nominal.key).locator('td[data-kappa]').getAttribute('data-weights')).resolves.toBe('unweighted');
+    await expect(row(nominal.key).locator('td[data-ac]').innerText()).resolves.toMatch(/^AC1 /);
+
+    // Keyboard: focus shows the explanation (it is the button's description), Escape hides it.
+    const alpha = await tipOf('About α (ordinal)', 'civic_impact');
+    await alpha.button.focus();
+    await alpha.tooltip.waitFor({ state: 'visible' });
+    await expect(alpha.tooltip.innerText()).resolves.toMatch(/^Krippendorff's alpha, ordinal: /);
+    await page.keyboard.press('Escape');
+    await alpha.tooltip.waitFor({ state: 'hidden' });
+    const weighted = await tipOf('About κw', 'civic_impact');
+    await weighted.button.focus();
+    await weighted.tooltip.waitFor({ state: 'visible' });
+    await expect(weighted.tooltip.innerText()).resolves.toContain('quadratic weights');
+    await page.screenshot({ path: `${ARTIFACTS}reliability-tooltip.png` });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows a measurement level set in the codebook editor: interval alpha, with the reason, and the version the codings were made under', async () => {
+    await page.goto(new URL(`/projects/${projectId}/codebook`, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const editor = page.locator('[data-field-editor="civic_impact"]');
+    await editor.locator('summary').click();
+    await editor.getByLabel('Measurement level').selectOption('interval');
+    await editor.getByLabel(/^Why it is treated as interval/).fill(INTERVAL_REASON);
+    await page.getByRole('button', { name: 'Save as new version' }).click();
+    await page.getByRole('status').filter({ hasText: /Saved as version \d+\./ }).waitFor();
+    const codebook = await ok(project('methodologist').codebook.$get({ param: { projectId }, query: {} }));
+    expect(codebook.fields.find((f) => f.key === 'civic_impact')).toMatchObject({ level: 'interval', levelReason: INTERVAL_REASON });
+    await expect(page.locator(`[data-version="${codebook.version}"] [data-level-change]`).innerText()).resolves.toBe(
+      `measurement level ordinal → interval, because: ${INTERVAL_REASON}`,
+    );
+
+    await page.goto(new URL(`/projects/${projectId}/reliability`, server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const report = await ok(project('methodologist').reliability.$get({ param: { projectId }, query: {} }));
+    const impact = report.fields.find((f) => f.key === 'civic_impact')!;
+    expect(impact).toMatchObject({ level: 'interval', level_source: 'codebook', level_reason: INTERVAL_REASON });
+    const cell = row('civic_impact').locator('td[data-coefficient]');
+    await expect(cell.getAttribute('data-level')).resolves.toBe('interval');
+    await expect(cell.innerText()).resolves.toContain('α (interval), set in codebook');
+    await expect(row('civic_impact').locator('td.value').innerText()).resolves.toBe(coef(impact.value!));
+    const alpha = await tipOf('About α (interval)', 'civic_impact');
+    await alpha.button.focus();
+    await alpha.tooltip.waitFor({ state: 'visible' });
+    await expect(alpha.tooltip.innerText()).resolves.toContain(`The codebook sets this ordinal scale to interval: ${INTERVAL_REASON}.`);
+    // Every coding was made under an earlier version than the one now current: the page says which.
+    expect(report.codebookVersion).toBe(codebook.version);
+    await expect(page.locator('p.live').innerText()).resolves.toContain(`Codebook version ${codebook.version}, codings made under version ${report.codedUnderVersions.join(', ')} ·`);
+    expect(report.codedUnderVersions).not.toContain(codebook.version);
     expect(pageErrors).toEqual([]);
   });
 });

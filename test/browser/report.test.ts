@@ -5,13 +5,14 @@
  * parent-frames chart with the seed's two parent frames and the share still open, and
  * limits Chart 3 to one incident and downloads it as CSV.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
-import type { ChartData, ReliabilityReport } from '@concord/shared';
+import { companionCoefficients, type ChartData, type ReliabilityReport } from '@concord/shared';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { loginCookie } from '../helpers/sessions.ts';
 
@@ -36,13 +37,14 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res;
   };
-  const contentOf = async (download: Download) => readFile((await download.path())!);
+  // Read through the connection: the browser is the run's shared one, where download.path() throws.
+  const contentOf = async (download: Download) => buffer(await download.createReadStream());
 
   beforeAll(async () => {
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     // The demo has no methodologist: the owner invites one, who sets a password with the link.
     const owner = createApiClient(server.url, { headers: { cookie: await loginCookie(server.url, 'owner@demo.concord', TEST_DEMO_PASSWORD) } });
     projectId = (await (await owner.api.projects.$get()).json())[0]!.id;
@@ -74,11 +76,34 @@ describe.skipIf(!chromiumPath)('the report page in Chromium', () => {
     const reliability = (await (await apiGet('/reliability')).json()) as ReliabilityReport;
     const impact = reliability.fields.find((f) => f.key === 'civic_impact')!;
     const paragraph = await page.locator('p[data-field="civic_impact"]').innerText();
+    // Beside the ordinal alpha: the weighted kappa and AC2, never the unweighted kappa.
+    const shown = companionCoefficients(impact);
+    expect(shown.weights).toBe('quadratic');
     expect(paragraph).toBe(
-      `Krippendorff's alpha (ordinal) for civic impact score was ${apa(impact.value!)}, 95% CI [${apa(impact.ci!.low!)}, ${apa(impact.ci!.high!)}], 24 items, 3 coders, 0% missing.`,
+      `Krippendorff's alpha (ordinal) for civic impact score was ${apa(impact.value!)}, 95% CI [${apa(impact.ci!.low!)}, ${apa(impact.ci!.high!)}], 24 items, 3 coders, 0% missing.` +
+        ` With quadratic weights, which credit near misses on the scale, Fleiss' kappa was ${apa(shown.kappa!.value!)} and Gwet's AC2 ${apa(shown.ac!.value!)}.`,
     );
     await expect(page.locator('tr[data-field="civic_impact"] td').nth(1).innerText()).resolves.toBe(apa(impact.value!));
     await page.screenshot({ path: `${ARTIFACTS}report-page.png`, fullPage: true });
+  });
+
+  it('states the codebook version the codings were made under and explains each coefficient in a tooltip reached by keyboard', async () => {
+    const reliability = (await (await apiGet('/reliability')).json()) as ReliabilityReport;
+    // The demo's codings were all made under the current version: the methods say so, and no field mixes versions.
+    expect(reliability.codedUnderVersions).toEqual([reliability.codebookVersion]);
+    await expect(page.locator('.methods').innerText()).resolves.toContain(`version ${reliability.codebookVersion}, the current one.`);
+    await expect(page.locator('[data-coded-under]').count()).resolves.toBe(0);
+    await expect(page.locator('tr[data-field="civic_impact"] td[data-versions]').innerText().then((t) => t.trim())).resolves.toBe(`version ${reliability.codebookVersion}`);
+    await expect(page.locator('td[data-versions].mixed').count()).resolves.toBe(0);
+
+    const about = page.locator('tr[data-field="civic_impact"]').getByRole('button', { name: "About Krippendorff's alpha (ordinal)" });
+    await about.focus();
+    const tooltip = page.locator(`[role="tooltip"]#${await about.getAttribute('aria-describedby')}`);
+    await tooltip.waitFor({ state: 'visible' });
+    await expect(tooltip.innerText()).resolves.toMatch(/^Krippendorff's alpha, ordinal: .*without assuming equal steps/);
+    await page.keyboard.press('Escape');
+    await tooltip.waitFor({ state: 'hidden' });
+    expect(pageErrors).toEqual([]);
   });
 
   it('downloads the Markdown report and the R irr export', async () => {

@@ -4,67 +4,32 @@
  * another with a rationale, and the final dataset gives both the provenance `reviewed`; the
  * coder's own submission is unchanged.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CodingValue, FieldDefinition } from '@concord/shared';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
-import { browserSessions, open as openPage } from '../helpers/sessions.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/chromium.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { addAssignedItems, codeItem, requiredValues } from '../helpers/coding-api.ts';
+import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
 const chromiumPath = findChromium();
 
-/** A value for each required field: the first choice (the civic impact score: -3, Very harmful). */
-function firstValue(field: FieldDefinition): CodingValue {
-  switch (field.type) {
-    case 'single_choice':
-      return field.options[0]!.value;
-    case 'multiple_choice':
-      return [field.options[0]!.value];
-    case 'ordinal':
-      return field.scale[0]!.value;
-    case 'number':
-      return field.min ?? 0;
-    case 'text':
-      return 'coded in the review test';
-    case 'link':
-      return [];
-  }
-}
-
 describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let projectId: string;
   let itemId: string;
-  const users = browserSessions(() => ({ url: server.url, browser }));
-  const { pageErrors, client, project, signIn, openAs } = users;
+  const users = browserSuite({ signIn: ['coder1', 'editor'] });
+  const { pageErrors, project, openAs } = users;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    for (const who of ['coder1', 'editor']) await signIn(who);
-    projectId = (await ok(client('editor').api.projects.$get()))[0]!.id;
-    const param = { projectId };
-    itemId = (await ok(project('editor').items.$post({ param, json: { title: 'A post for review', platform: 'news', body: 'The minister praised the new media law.' } }))).id;
-    const coderIds = [users.accounts.coder1!.id];
-    await ok(project('editor').assignments.$post({ param, json: { roundName: 'review test', type: 'review', coderIds, itemIds: [itemId], mode: { type: 'k', k: 1 }, seed: 1 } }));
-    const codebook = await ok(project('coder1').codebook.$get({ param, query: {} }));
-    const values = Object.fromEntries(codebook.fields.filter((f) => f.required).map((f) => [f.key, firstValue(f)]));
-    await ok(project('coder1').items[':itemId'].codings.me.$put({ param: { projectId, itemId }, json: { values } }));
-    await ok(project('coder1').items[':itemId'].codings.me.submit.$post({ param: { projectId, itemId }, query: {} }));
-  }, 180_000);
-
-  afterAll(async () => {
-    await users.closeContexts();
-    await browser?.close();
-    await server?.dispose();
+    projectId = await users.firstProjectId('editor');
+    const item = { title: 'A post for review', body: 'The minister praised the new media law.' };
+    itemId = (await addAssignedItems(users, 'editor', projectId, [item], { roundName: 'review test', type: 'review', coders: ['coder1'] }))[0]!;
+    const codebook = await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} }));
+    await codeItem(users, 'coder1', projectId, itemId, requiredValues(codebook, 'coded in the review test'));
   });
 
   it('editor: the review queue, accept one field, revise another with a rationale; the final dataset says reviewed', async () => {
     const page = await openAs('editor');
-    await openPage(page, server.url, `/projects/${projectId}`);
+    await openPage(page, users.server.url, `/projects/${projectId}`);
     await page.getByRole('navigation', { name: /^Sections of/ }).getByRole('link', { name: 'Review' }).click();
     await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
     const row = page.locator(`tr[data-item="${itemId}"]`);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { submitSignInForm } from '../helpers/sessions.ts';
 
@@ -20,7 +20,7 @@ describe.skipIf(!chromiumPath)('first start without the demo, in Chromium', () =
     assertWebBuilt();
     // One after the other, so afterAll can clean up whichever started when the other fails.
     server = await startServerProcess({ env: { CONCORD_DEMO: '0' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     page = await browser.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });

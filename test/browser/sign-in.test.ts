@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@concord/server/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
 import { open as openPage, submitSignInForm } from '../helpers/sessions.ts';
 
@@ -28,7 +28,7 @@ describe.skipIf(!chromiumPath)('signing in to the demo in Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     // One after the other, so afterAll can clean up whichever started when the other fails.
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     context = await browser.newContext();
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));

@@ -14,7 +14,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CODING_DOC, codingDocName, newId, type Codebook, type CodingValue, type FieldDefinition } from '@concord/shared';
 import { ok } from '../helpers/api.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
+import { connectChromium, findChromium } from '../helpers/chromium.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions } from '../helpers/sessions.ts';
 
@@ -94,7 +94,7 @@ describe.skipIf(!chromiumPath)('span agreement on the dashboard and in the repor
     assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
     server = await startServerProcess({ env: { CONCORD_DEMO: '1' }, startTimeoutMs: SERVER_START_MS });
-    browser = await launchChromium(chromiumPath!);
+    browser = await connectChromium(chromiumPath!);
     for (const who of ['owner', ...CODERS]) await signIn(who);
     projectId = (await ok(client('owner').api.projects.$get()))[0]!.id;
     const codebook = await ok(project('owner').codebook.$get({ param: { projectId }, query: {} }));

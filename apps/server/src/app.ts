@@ -34,6 +34,7 @@ import { inviteRoutes } from './routes/invites.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { calibrationRoutes } from './routes/calibration.ts';
+import { workbenchRoutes } from './routes/workbench.ts';
 
 /** Maps any thrown value to our error body; logs each error once, here. */
 function toAppError(err: unknown): AppError {
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/projects', commentRoutes(deps))
     .route('/api/projects', reportRoutes(deps))
     .route('/api/projects', calibrationRoutes(deps))
+    .route('/api/projects', workbenchRoutes(deps))
     .route('/api/invites', inviteRoutes(deps))
     .route('/api', mailRoutes(deps));
 

@@ -4,7 +4,7 @@
  * assigned to all three coders.
  */
 import { expect } from 'vitest';
-import type { Actor, FieldDefinitionInput, Role } from '@concord/shared';
+import type { Actor, ErrorBody, FieldDefinitionInput, Role } from '@concord/shared';
 import { addToProject, json, signUp, signUpTeam, SMALL_CODEBOOK, type Harness, type Session } from './harness.ts';
 
 export const LINK_FIELDS: FieldDefinitionInput[] = [
@@ -56,7 +56,7 @@ export async function actorsFixture(h: Harness, itemCount = 3): Promise<ActorsFi
 /** The error body every refusal has. */
 export async function expectError(res: Response, status: number, code: string): Promise<{ code: string; message: string; details?: { path?: unknown[]; message: string }[] }> {
   expect(res.status, await res.clone().text()).toBe(status);
-  const body = await json<{ error: { code: string; message: string } }>(res);
+  const body = await json<ErrorBody>(res);
   expect(body.error.code).toBe(code);
   expect(body.error.message).toEqual(expect.any(String));
   return body.error;

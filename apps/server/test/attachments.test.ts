@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { attachments, auditLog } from '@concord/db';
 import type { Attachment, AttachmentList, ErrorBody, Item, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { createHarness, createProjectFixture, createTeamHarness, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
 const HTML = new TextEncoder().encode('<!DOCTYPE html><html><body><script>alert(document.cookie)</script>Saved post</body></html>');
@@ -43,8 +43,7 @@ const list = async (who = members.coder, harness = h, itemPath = `${base}/items/
   (await json<AttachmentList>(await harness.request(who, 'GET', `${itemPath}/attachments`))).attachments;
 
 beforeAll(async () => {
-  h = await createHarness({ attachments: { dir: null, maxBytes: LIMIT } });
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness([], { attachments: { dir: null, maxBytes: LIMIT } }));
   f = await createProjectFixture(h, members);
   base = `/api/projects/${f.projectId}`;
 }, 180_000);

@@ -8,7 +8,7 @@ import type { AuditEntry, AuditPage, ErrorBody, Role } from '@concord/shared';
 import { insertUser } from '../src/services/auth/users.ts';
 import { createIncident } from '../src/services/items/incidents.ts';
 import { addMember } from '../src/services/projects/members.ts';
-import { actorOf, createHarness, createProjectFixture, json, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { actorOf, createProjectFixture, createTeamHarness, json, PASSWORD, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -22,8 +22,7 @@ const page = async (query = '', as = members.owner) => {
 };
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   f = await createProjectFixture(h, members);
   base = `/api/projects/${f.projectId}`;
   const edited = await h.request(members.editor, 'PATCH', `${base}/items/${f.itemId}`, { title: 'Retitled post' });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorBody } from '@concord/shared';
 import { createHarness, json, PASSWORD, signUp, uniqueEmail, type Harness } from './harness.ts';
 import { insertUser } from '../src/services/auth/users.ts';
 import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS } from '../src/deps.ts';
@@ -14,7 +15,7 @@ describe('first-run setup', () => {
     expect(await json(await h.request(null, 'GET', '/api/auth/setup'))).toEqual({ needsSetup: true, demo: false, demoAccounts: [], mail: false });
     const bad = await h.request(null, 'POST', '/api/auth/setup', { email: 'root@test.concord', name: 'Root', password: 'short' });
     expect(bad.status).toBe(400);
-    expect((await json<{ error: { code: string; message: string } }>(bad)).error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await json<ErrorBody>(bad)).error).toMatchObject({ code: 'VALIDATION_FAILED' });
     const ok = await h.request(null, 'POST', '/api/auth/setup', { email: 'Root@Test.Concord', name: 'Root', password: PASSWORD });
     expect(ok.status).toBe(201);
     expect((await json<{ user: { email: string; isAdmin: boolean } }>(ok)).user).toMatchObject({ email: 'root@test.concord', isAdmin: true });

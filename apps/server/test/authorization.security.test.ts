@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '@concord/db';
 import { ROLES, TOKEN_SCOPES, type CreatedToken, type InviteResult, type Role, type TokenScope } from '@concord/shared';
-import { actorOf, addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { actorOf, addToProject, createProjectFixture, createTeamHarness, json, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 import { createRound } from '../src/services/assignments/assignments.ts';
 import { createActor } from '../src/services/actors/actors.ts';
@@ -258,6 +258,9 @@ const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/export/items.csv', allowed: MANAGERS, ok: 200 },
   { method: 'GET', template: '/api/projects/{projectId}/export/coder-key.csv', allowed: ['owner'], ok: 200, setup: reveal },
   { method: 'GET', template: '/api/projects/{projectId}/report', allowed: MANAGERS, ok: 200, query: '?bootstrap=10', setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench.md', allowed: MANAGERS, ok: 200, setup: reveal },
+  { method: 'GET', template: '/api/projects/{projectId}/workbench.csv', allowed: MANAGERS, ok: 200, setup: reveal },
   // The fixture's codebook has a hierarchical single-choice "frame" field: the frames charts' default.
   { method: 'GET', template: '/api/projects/{projectId}/charts/{chart}', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'POST', template: '/api/projects/{projectId}/gold', allowed: MANAGERS, ok: 200, body: (f) => ({ rows: [{ item_id: f.itemId, field: 'impact', value: -1 }] }) },
@@ -312,11 +315,7 @@ const ownerTokens: Record<TokenScope, string> = { read: '', 'read-export': '' };
 const invitationOf = new Map<string, string>();
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  stranger = await signUp(h, 'stranger');
-  pendingInvitee = await signUp(h, 'pending-invitee');
-  endedSession = await signUp(h, 'ended');
+  ({ h, members, others: { stranger, 'pending-invitee': pendingInvitee, ended: endedSession } } = await createTeamHarness(['stranger', 'pending-invitee', 'ended']));
   expect((await h.request(endedSession, 'POST', '/api/auth/logout')).status).toBe(200);
   mustChange = await signUp(h, 'must-change');
   await h.deps.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, mustChange.userId));
@@ -361,9 +360,13 @@ function call(c: RouteCase, who: Session | null, f: ProjectFixture, headers: Rec
   return h.request(who, c.method, pathOf(c, f), c.body?.(f), { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...headers });
 }
 
-/** What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key (`export.key`). */
+/**
+ * What `read-export` reads: the project itself, its exports and charts (`export.read`), not the pseudonym key
+ * (`export.key`); the narrative workbench and its files are the final dataset's data (`export.read`) too.
+ */
 const isExportRead = (c: RouteCase) =>
-  c.method === 'GET' && (c.template === '/api/projects/{projectId}' || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
+  c.method === 'GET' &&
+  (c.template === '/api/projects/{projectId}' || /\/workbench(\.md|\.csv)?$/.test(c.template) || (/\/(export|charts)\//.test(c.template) && !c.template.endsWith('/coder-key.csv')));
 
 describe.each(CASES)('$method $template', (c) => {
   // A refused call changes nothing, so the refusals of a route share one project (a call

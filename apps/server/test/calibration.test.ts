@@ -7,12 +7,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '@concord/db';
-import type { CalibrationFeedback, CalibrationReport, CodebookInput, GoldImportResult, Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import type { CalibrationFeedback, CalibrationReport, CodebookInput, ErrorBody, GoldImportResult, Role } from '@concord/shared';
+import { actorOf, addItem, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
-import { createRound } from '../src/services/assignments/assignments.ts';
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
-import { createItem } from '../src/services/items/items.ts';
 import { addMember } from '../src/services/projects/members.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 
@@ -22,19 +20,12 @@ let coderB: Session;
 let outsider: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  outsider = await signUp(h, 'outsider');
+  ({ h, members, others: { coderB, outsider } } = await createTeamHarness(['coderB', 'outsider']));
 });
 afterAll(() => h.close());
 
 const base = (projectId: string) => `/api/projects/${projectId}`;
-async function code(projectId: string, itemId: string, s: Session, values: Record<string, unknown>, submit = true) {
-  const saved = await h.request(s, 'PUT', `${base(projectId)}/items/${itemId}/codings/me`, { values });
-  expect(saved.status, await saved.clone().text()).toBe(200);
-  if (submit) expect((await h.request(s, 'POST', `${base(projectId)}/items/${itemId}/codings/me/submit`)).status).toBe(200);
-}
+const code = (projectId: string, itemId: string, s: Session, values: Record<string, unknown>, submit = true) => codeItem(h, projectId, itemId, s, values, submit);
 const feedback = (projectId: string, itemId: string, s: Session) => h.request(s, 'GET', `${base(projectId)}/items/${itemId}/calibration`);
 const importGold = (projectId: string, s: Session, body: unknown) => h.request(s, 'POST', `${base(projectId)}/gold`, body);
 
@@ -92,7 +83,7 @@ describe('importing an answer key', () => {
     const twice = [1, 2].map(() => ({ item_id: f.itemId, field: 'frame', value: 'security' }));
     const res = await importGold(f.projectId, members.editor, { rows: twice });
     expect(res.status).toBe(400);
-    expect((await json<{ error: { code: string } }>(res)).error.code).toBe('VALIDATION_FAILED');
+    expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED');
   });
 
   it('is for managers: a coder gets 403, a non-member 404', async () => {
@@ -100,7 +91,7 @@ describe('importing an answer key', () => {
     const rows = [{ item_id: f.itemId, field: 'frame', value: 'security' }];
     const coder = await importGold(f.projectId, members.coder, { rows });
     expect(coder.status).toBe(403);
-    expect((await json<{ error: { code: string } }>(coder)).error.code).toBe('FORBIDDEN');
+    expect((await json<ErrorBody>(coder)).error.code).toBe('FORBIDDEN');
     expect((await importGold(f.projectId, outsider, { rows })).status).toBe(404);
   });
 });
@@ -115,7 +106,7 @@ describe("a coder's feedback against gold", () => {
     // Before submitting: 409, with the error body; never the key.
     const early = await feedback(f.projectId, f.itemId, members.coder);
     expect(early.status).toBe(409);
-    const earlyBody = await json<{ error: { code: string; message: string } }>(early);
+    const earlyBody = await json<ErrorBody>(early);
     expect(earlyBody.error.code).toBe('CONFLICT');
     expect(JSON.stringify(earlyBody)).not.toContain('threat');
 
@@ -139,7 +130,7 @@ describe("a coder's feedback against gold", () => {
     for (const role of ['owner', 'methodologist', 'editor'] as const) {
       const res = await feedback(f.projectId, f.itemId, members[role]);
       expect(res.status).toBe(403);
-      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('FORBIDDEN');
+      expect((await json<ErrorBody>(res)).error.code).toBe('FORBIDDEN');
     }
     expect((await feedback(f.projectId, f.itemId, outsider)).status).toBe(404);
   });
@@ -213,15 +204,9 @@ describe("the methodologist's agreement with gold", () => {
     await addMember(owner, projectId, { email: coderB.email, role: 'coder' });
     await replaceCodebook(owner, projectId, { ...CALIBRATION_CODEBOOK, baseVersion: 1 });
     itemIds = [];
-    for (let i = 1; i <= 20; i++) {
-      const item = await createItem(owner, projectId, {
-        externalId: `cal-${i}`, title: `Calibration item ${i}`, url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: 'text',
-        reach: null, likes: null, shares: null, comments: null, incidentId: null,
-      });
-      itemIds.push(item.id);
-    }
+    for (let i = 1; i <= 20; i++) itemIds.push(await addItem(h, members.owner, projectId, { externalId: `cal-${i}`, title: `Calibration item ${i}`, body: 'text' }));
     const round = (roundName: string, coder: Session, ids: string[], type: 'calibration' | 'production' = 'calibration') =>
-      createRound(owner, projectId, { roundName, type, coderIds: [coder.userId], itemIds: ids, mode: { type: 'k', k: 1 }, seed: 1 });
+      assignRound(h, members.owner, projectId, ids, [coder], { roundName, type });
     await round('Calibration 1', members.coder, itemIds.slice(0, 10));
     await round('Calibration 2', members.coder, itemIds.slice(10, 19));
     await round('Production', members.coder, itemIds.slice(19), 'production');
@@ -296,7 +281,7 @@ describe("the methodologist's agreement with gold", () => {
     expect((await report('?threshold=0.5')).coders.find((c) => c.coderId === members.coder.userId)!.ready).toBe(false);
     const bad = await h.request(members.methodologist, 'GET', `${base(projectId)}/calibration?threshold=2`);
     expect(bad.status).toBe(400);
-    expect((await json<{ error: { code: string } }>(bad)).error.code).toBe('VALIDATION_FAILED');
+    expect((await json<ErrorBody>(bad)).error.code).toBe('VALIDATION_FAILED');
   });
 
   it('is for managers: a coder gets 403, a non-member 404', async () => {

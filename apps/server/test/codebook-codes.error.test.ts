@@ -7,19 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { codebookFields } from '@concord/db';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
-import { codebookInput, newCodeIssues, slugify, type Codebook, type FieldDefinition, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, SMALL_CODEBOOK, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { codebookInput, newCodeIssues, slugify, type Codebook, type FieldDefinition, type Role, type ErrorBody } from '@concord/shared';
+import { createProjectFixture, createTeamHarness, json, SMALL_CODEBOOK, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 
-type ErrorBody = { error: { code: string; message: string } };
 const getCodebook = async (f: ProjectFixture) => json<Codebook>(await h.request(members.coder, 'GET', `/api/projects/${f.projectId}/codebook`));
 const putField = (f: ProjectFixture, baseVersion: number, field: unknown) =>
   h.request(members.methodologist, 'PUT', `/api/projects/${f.projectId}/codebook/fields/${(field as { key: string }).key}`, { baseVersion, field });

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { validateXML } from 'xmllint-wasm';
-import type { Codebook, CodebookVersion, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
+import type { Codebook, CodebookVersion, ErrorBody, Role } from '@concord/shared';
+import { createProjectFixture, createTeamHarness, json, signUp, type Harness, type Session } from './harness.ts';
 
 const XSD = readFileSync(new URL('./fixtures/refi-qda/Codebook.xsd', import.meta.url), 'utf8');
 
@@ -17,8 +17,7 @@ let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 
@@ -202,7 +201,7 @@ describe('POST /api/projects/:id/codebook/import-qdc', () => {
     const versionsBefore = await versions(f.projectId);
     const res = await importQdc(f.projectId, xml);
     expect(res.status).toBe(400);
-    const body = await json<{ error: { code: string; message: string } }>(res);
+    const body = await json<ErrorBody>(res);
     expect(body.error.code).toBe('VALIDATION_FAILED');
     expect(body.error.message).toMatch(message);
     expect(await codebook(f.projectId)).toEqual(cbBefore);

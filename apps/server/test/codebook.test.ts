@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
 import { type Codebook, type Coding, type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 

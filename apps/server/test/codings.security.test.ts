@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEM_EXPORT_COLUMNS, type Coding, type Item, type Project, type Role } from '@concord/shared';
-import { addToProject, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { addToProject, createProjectFixture, createTeamHarness, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -17,9 +17,7 @@ const visible = async (s: Session) => json<Coding[]>(await h.request(s, 'GET', `
 const exportLong = async () => (await h.request(members.editor, 'GET', `/api/projects/${f.projectId}/export/codings.csv?layout=long`)).text();
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
+  ({ h, members, others: { coderB } } = await createTeamHarness(['coderB']));
   f = await createProjectFixture(h, members, { extraCoders: [coderB] });
 });
 afterAll(() => h.close());

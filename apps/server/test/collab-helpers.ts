@@ -17,7 +17,7 @@ import { createApp } from '../src/app.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startConcord, type RunningServer } from '../src/server.ts';
-import { createProjectFixture, requestVia, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { clientVia, createProjectFixture, requestVia, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { eventually } from './testing.ts';
 import { mulberry32 } from '../src/services/assignments/sampling.ts';
 
@@ -64,6 +64,7 @@ export async function startCollabServer(store: TestStore, overrides: Partial<Con
     config,
     close: () => server.close(),
     request: requestVia(app),
+    client: clientVia(app),
     ctx: (actor) => ({ db: server.deps.database.db, actor, logger, collab: server.deps.collab }),
   };
   return { server, h, wsUrl: `ws://127.0.0.1:${server.port}/yjs`, close: () => server.close() };

@@ -4,11 +4,9 @@
  * routes on small fixtures whose expected values are worked out by hand below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Comment, Disagreement, DisagreementDetail, Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import type { Comment, Disagreement, DisagreementDetail, ErrorBody, Role } from '@concord/shared';
+import { actorOf, addItem, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { createIncident } from '../src/services/items/incidents.ts';
-import { createItem } from '../src/services/items/items.ts';
-import { createRound } from '../src/services/assignments/assignments.ts';
 import { addMember } from '../src/services/projects/members.ts';
 
 let h: Harness;
@@ -17,31 +15,21 @@ let coderB: Session;
 let outsider: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  outsider = await signUp(h, 'outsider');
+  ({ h, members, others: { coderB, outsider } } = await createTeamHarness(['coderB', 'outsider']));
 });
 afterAll(() => h.close());
 
 const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
-const code = async (f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>, submit = true) => {
-  expect((await h.request(s, 'PUT', `${base(f)}/items/${itemId}/codings/me`, { values })).status).toBe(200);
-  if (submit) expect((await h.request(s, 'POST', `${base(f)}/items/${itemId}/codings/me/submit`)).status).toBe(200);
-};
+const code = (f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>, submit = true) => codeItem(h, f.projectId, itemId, s, values, submit);
 const detail = (f: ProjectFixture, s: Session, fieldKey: string, itemId = f.itemId) => h.request(s, 'GET', `${base(f)}/items/${itemId}/disagreements/${fieldKey}`);
 const inbox = async (f: ProjectFixture, s: Session, query = '') =>
   json<{ disagreements: Disagreement[]; total: number }>(await h.request(s, 'GET', `${base(f)}/disagreements${query}`));
 
 /** A second item (in its own incident when given) assigned to `coders`. */
-async function addItem(f: ProjectFixture, title: string, coders: Session[], incidentId = f.incidentId): Promise<string> {
-  const owner = h.ctx(actorOf(members.owner));
-  const item = await createItem(owner, f.projectId, {
-    externalId: null, title, url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: title,
-    reach: null, likes: null, shares: null, comments: null, incidentId,
-  });
-  await createRound(owner, f.projectId, { roundName: title, coderIds: coders.map((c) => c.userId), itemIds: [item.id], mode: { type: 'k', k: coders.length }, seed: 1 });
-  return item.id;
+async function addAssignedItem(f: ProjectFixture, title: string, coders: Session[], incidentId = f.incidentId): Promise<string> {
+  const itemId = await addItem(h, members.owner, f.projectId, { title, incidentId });
+  await assignRound(h, members.owner, f.projectId, [itemId], coders, { roundName: title });
+  return itemId;
 }
 
 describe('the detail of a disagreement', () => {
@@ -96,7 +84,7 @@ describe('blind rule', () => {
     for (const s of [members.editor, members.owner, members.coder, coderB]) {
       const res = await detail(f, s, 'impact');
       expect(res.status).toBe(403);
-      expect((await json<{ error: { code: string; message: string } }>(res)).error.message).toMatch(/blind until it is revealed/);
+      expect((await json<ErrorBody>(res)).error.message).toMatch(/blind until it is revealed/);
       expect((await inbox(f, s)).total).toBe(0);
     }
     // Joint session: participants see each other's values; the inbox still waits for reveal.
@@ -117,7 +105,7 @@ describe('blind rule', () => {
 
   it("gives a coder only the disagreements of their own items, and no way to decide", async () => {
     const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
-    const other = await addItem(f, 'Only B and the editor', [coderB, members.editor]);
+    const other = await addAssignedItem(f, 'Only B and the editor', [coderB, members.editor]);
     await code(f, f.itemId, members.coder, { frame: 'security', impact: -3 });
     await code(f, f.itemId, coderB, { frame: 'security', impact: 3 });
     await code(f, other, coderB, { frame: 'security', impact: -1 });
@@ -141,7 +129,7 @@ describe('inbox filters', () => {
     const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
     const owner = h.ctx(actorOf(members.owner));
     const elsewhere = await createIncident(owner, f.projectId, { name: 'Another incident', description: '' });
-    const second = await addItem(f, 'In the other incident', [coderB, members.editor], elsewhere.id);
+    const second = await addAssignedItem(f, 'In the other incident', [coderB, members.editor], elsewhere.id);
     await code(f, f.itemId, members.coder, { frame: 'security', impact: -2 });
     await code(f, f.itemId, coderB, { frame: 'leader', impact: 2 });
     await code(f, second, coderB, { frame: 'security', impact: 0 });

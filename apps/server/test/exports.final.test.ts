@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog, items } from '@concord/db';
-import { EXPORT_FILES, ITEM_EXPORT_COLUMNS, type FinalDataset, type Role } from '@concord/shared';
+import { EXPORT_FILES, ITEM_EXPORT_COLUMNS, type FinalDataset, type Role, type ErrorBody } from '@concord/shared';
 import { addToProject, createHarness, json, signUp, signUpTeam, SMALL_CODEBOOK, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
@@ -133,7 +133,7 @@ describe('the final dataset', () => {
     for (const path of ['/export/final.csv', '/export/final.json', '/export/final.xlsx', '/export/codings.xlsx', '/export/items.csv']) {
       const res = await h.request(team.coder, 'GET', `/api/projects/${projectId}${path}`);
       expect(res.status, path).toBe(403);
-      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('FORBIDDEN');
+      expect((await json<ErrorBody>(res)).error.code).toBe('FORBIDDEN');
     }
     for (const who of [team.editor, team.methodologist]) expect((await h.request(who, 'GET', `/api/projects/${projectId}/export/final.csv`)).status).toBe(200);
     const wide = await h.request(team.editor, 'GET', `/api/projects/${projectId}/export/gold.csv?layout=wide&bom=1`);

@@ -4,8 +4,10 @@
  * gets its own database; tests inside a file create uniquely named data.
  */
 import { createTestDb, type TestDatabase } from '@concord/db/testing';
-import { newId, ROLES, type CodebookInput, type Role } from '@concord/shared';
+import { expect } from 'vitest';
+import { newId, ROLES, type CodebookInput, type ItemInput, type Role, type RoundType } from '@concord/shared';
 import { createApp, type App } from '../src/app.ts';
+import { createApiClient, type ApiClient } from '../src/client.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
@@ -30,6 +32,8 @@ export interface Harness {
   /** A request as a signed-in user (cookie) or anonymously (null). */
   request(session: Session | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   ctx(actor: Actor | null): ServiceContext;
+  /** The typed API client (Hono's `hc`, as the web app calls the API) as `session`, or anonymous; served by the app in memory. */
+  client(session: Session | null): ApiClient;
 }
 
 export interface Session {
@@ -53,6 +57,7 @@ export async function createHarness(overrides: Partial<Config> = {}, options: { 
     close: () => deps.close(),
     request: requestVia(app),
     ctx: (actor) => ({ db: deps.database.db, actor, logger }),
+    client: clientVia(app),
   };
 }
 
@@ -73,6 +78,11 @@ export function requestVia(app: App): Harness['request'] {
     }
     return app.request(path, init);
   };
+}
+
+/** `Harness.client` on an app: requests go to `app.request`, no socket; the host name is never resolved. */
+export function clientVia(app: App): Harness['client'] {
+  return (session) => createApiClient('http://concord.test', { fetch: app.request, headers: session ? { cookie: session.cookie } : {} });
 }
 
 let counter = 0;
@@ -103,6 +113,25 @@ export async function signInDemoAccounts(h: Harness, password: string): Promise<
 export async function signUpTeam(h: Harness): Promise<Record<Role, Session>> {
   const [owner, methodologist, editor, coder] = await Promise.all(ROLES.map((r) => signUp(h, r)));
   return { owner: owner!, methodologist: methodologist!, editor: editor!, coder: coder! };
+}
+
+export interface TeamHarness<Label extends string> {
+  h: Harness;
+  members: Record<Role, Session>;
+  /** Further signed-in accounts (not members of anything yet), by the label they were made with. */
+  others: Record<Label, Session>;
+}
+
+/**
+ * Most API files' `beforeAll`: a harness, one signed-in user per project role, and further
+ * accounts by label (`createTeamHarness(['coderB', 'outsider'])`). The file closes `h`.
+ */
+export async function createTeamHarness<const Label extends string = never>(labels: readonly Label[] = [], overrides: Partial<Config> = {}): Promise<TeamHarness<Label>> {
+  const h = await createHarness(overrides);
+  const members = await signUpTeam(h);
+  const others = {} as Record<Label, Session>;
+  for (const label of labels) others[label] = await signUp(h, label);
+  return { h, members, others };
 }
 
 export const actorOf = (s: Session): Actor => ({ userId: s.userId, isAdmin: false });
@@ -181,6 +210,45 @@ export async function createProjectFixture(h: Harness, members: Record<Role, Ses
     seed: 1,
   });
   return { projectId: project.id, itemId: item.id, incidentId: incident.id, members };
+}
+
+/**
+ * One more item, added by `owner` through the service: a news post in English whose body is its
+ * title unless given, with no other metadata and no incident unless `incidentId` names one.
+ */
+export async function addItem(h: Harness, owner: Session, projectId: string, fields: Pick<ItemInput, 'title'> & Partial<Pick<ItemInput, 'body' | 'externalId' | 'incidentId'>>): Promise<string> {
+  const item = await createItem(h.ctx(actorOf(owner)), projectId, {
+    externalId: null,
+    url: null,
+    platform: 'news',
+    author: null,
+    publishedAt: null,
+    language: 'en',
+    body: fields.title,
+    reach: null,
+    likes: null,
+    shares: null,
+    comments: null,
+    incidentId: null,
+    ...fields,
+  });
+  return item.id;
+}
+
+/** A round giving every item to every one of `coders` (k = their number, seed 1), made by `manager`; its id. */
+export async function assignRound(h: Harness, manager: Session, projectId: string, itemIds: string[], coders: Session[], round: { roundName: string; type?: RoundType }): Promise<string> {
+  const made = await createRound(h.ctx(actorOf(manager)), projectId, { ...round, coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: coders.length }, seed: 1 });
+  return made.roundId;
+}
+
+/** `coder` saves `values` through the route and, unless `submit` is false, submits them; each call must answer 200. */
+export async function codeItem(h: Harness, projectId: string, itemId: string, coder: Session, values: Record<string, unknown>, submit = true): Promise<void> {
+  const base = `/api/projects/${projectId}/items/${itemId}/codings/me`;
+  const saved = await h.request(coder, 'PUT', base, { values });
+  expect(saved.status, await saved.clone().text()).toBe(200);
+  if (!submit) return;
+  const submitted = await h.request(coder, 'POST', `${base}/submit`);
+  expect(submitted.status, await submitted.clone().text()).toBe(200);
 }
 
 export async function json<T = unknown>(res: Response): Promise<T> {

@@ -5,17 +5,16 @@
  * re-import creates none; a name holding "|" (the exports' separator) is a problem on its row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, type Actor, type ImportCheck, type ImportResult, type Role } from '@concord/shared';
+import { newId, type Actor, type ImportCheck, type ImportResult, type Role, type ErrorBody } from '@concord/shared';
 import { createProject } from '../src/services/projects/projects.ts';
-import { actorOf, addToProject, createHarness, json, type Harness, type Session, signUpTeam } from './harness.ts';
+import { actorOf, addToProject, createTeamHarness, json, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 let projectId: string;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   projectId = (await createProject(h.ctx(actorOf(members.owner)), { name: `Import ${newId('project')}`, description: '' })).id;
   await addToProject(h, members.owner, projectId, members.editor, 'editor');
 });
@@ -50,7 +49,7 @@ describe('the actors column of an item import', () => {
     expect(check.problems).toEqual([expect.objectContaining({ row: 2, column: 'Actors' })]);
     const res = await post('import', csv);
     expect(res.status).toBe(400);
-    expect((await json<{ error: { code: string } }>(res)).error.code).toBe('IMPORT_FAILED');
+    expect((await json<ErrorBody>(res)).error.code).toBe('IMPORT_FAILED');
     expect((await actors()).some((a) => a.name === 'Good name')).toBe(false);
   });
 });

@@ -27,14 +27,13 @@ import {
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
 import { importedCoderEmail } from '../src/services/import/import-codes.ts';
 import { createProject } from '../src/services/projects/projects.ts';
-import { actorOf, addToProject, createHarness, json, type Harness, type Session, signUpTeam } from './harness.ts';
+import { actorOf, addToProject, createTeamHarness, json, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 

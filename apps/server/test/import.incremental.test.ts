@@ -12,14 +12,13 @@ import { newId, type ErrorBody, type ImportCheck, type ImportResult, type Item, 
 import { collect } from '../src/services/import/collect.ts';
 import { rowFingerprinter, storedFingerprints } from '../src/services/import/fingerprint.ts';
 import { createProject } from '../src/services/projects/projects.ts';
-import { actorOf, addToProject, createHarness, json, type Harness, type Session, signUpTeam } from './harness.ts';
+import { actorOf, addToProject, createTeamHarness, json, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 

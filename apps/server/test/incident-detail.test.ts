@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail, Item, Role } from '@concord/shared';
 import { createRound } from '../src/services/assignments/assignments.ts';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { actorOf, createProjectFixture, createTeamHarness, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -24,9 +24,7 @@ const save = async (who: Session, itemId: string, values: Record<string, unknown
 const submit = async (who: Session, itemId: string) => expect((await h.request(who, 'POST', `${base}/items/${itemId}/codings/me/submit`)).status).toBe(200);
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
+  ({ h, members, others: { coderB } } = await createTeamHarness(['coderB']));
   // The fixture item is in the incident, assigned to both coders.
   f = await createProjectFixture(h, members, { extraCoders: [coderB] });
   base = `/api/projects/${f.projectId}`;

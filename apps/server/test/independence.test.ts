@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, codings, rounds } from '@concord/db';
 import { fromRows, krippendorffAlpha } from '@concord/reliability';
-import { verdictOf, type Assignment, type Codebook, type Coding, type Item, type ReliabilityReport, type Role, type FieldDrilldown } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
-import { createItem } from '../src/services/items/items.ts';
+import { verdictOf, type Assignment, type Codebook, type Coding, type Item, type ReliabilityReport, type Role, type FieldDrilldown, type ErrorBody } from '@concord/shared';
+import { addItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -18,23 +17,13 @@ let coderB: Session;
 let coderC: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  coderC = await signUp(h, 'coderC');
+  ({ h, members, others: { coderB, coderC } } = await createTeamHarness(['coderB', 'coderC']));
 });
 afterAll(() => h.close());
 
 const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
-type ErrorOut = { error: { code: string; message: string } };
 
-async function newItem(f: ProjectFixture, title: string): Promise<string> {
-  const item = await createItem(h.ctx(actorOf(members.owner)), f.projectId, {
-    externalId: null, title, url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: title,
-    reach: null, likes: null, shares: null, comments: null, incidentId: null,
-  });
-  return item.id;
-}
+const newItem = (f: ProjectFixture, title: string) => addItem(h, members.owner, f.projectId, { title });
 
 /** A round through the API, as a manager makes one. */
 async function round(f: ProjectFixture, type: string | undefined, itemIds: string[], coders: Session[]) {
@@ -73,7 +62,7 @@ describe('round types', () => {
 
     const bad = await h.request(members.editor, 'POST', `${base(f)}/assignments`, { roundName: 'x', type: 'rehearsal', coderIds: [members.coder.userId], itemIds: [item], mode: { type: 'k', k: 1 } });
     expect(bad.status).toBe(400);
-    expect((await json<ErrorOut>(bad)).error.code).toBe('VALIDATION_FAILED');
+    expect((await json<ErrorBody>(bad)).error.code).toBe('VALIDATION_FAILED');
     const audited = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, f.projectId), eq(auditLog.entity, 'round')));
     expect(audited.map((a) => a.entityId)).toContain(reliability);
   });
@@ -89,7 +78,7 @@ describe("a reliability round's item leaving independence", () => {
     for (const phase of ['joint', 'revealed']) {
       const refused = await setPhase(f, item, { phase });
       expect(refused.status).toBe(409);
-      const body = await json<ErrorOut>(refused);
+      const body = await json<ErrorBody>(refused);
       expect(body.error.code).toBe('CONFLICT');
       expect(body.error.message).toContain('confirmExcludeLate');
       expect(body.error.message).toContain('1 assigned coder');

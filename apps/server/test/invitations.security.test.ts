@@ -10,14 +10,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, invites } from '@concord/db';
 import type { ErrorBody, Invitation, InviteInfo, InviteResult, Member, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, signUpTeam, uniqueEmail, type Harness, type Session } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, signUp, uniqueEmail, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 

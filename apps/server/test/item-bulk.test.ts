@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
 import type { ErrorBody, Incident, Item, ItemBulkResult, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -45,8 +45,7 @@ async function expectValidationError(res: Response, path: string) {
 }
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   f = await createProjectFixture(h, members);
   base = `/api/projects/${f.projectId}`;
 });

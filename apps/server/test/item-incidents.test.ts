@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
 import type { ErrorBody, Incident, Item, ItemRows, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -23,8 +23,7 @@ const incidentList = async (as = members.coder) => (await json<{ incidents: Inci
 const getItem = async (id: string) => json<Item>(await h.request(members.coder, 'GET', `${base}/items/${id}`));
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   f = await createProjectFixture(h, members);
   base = `/api/projects/${f.projectId}`;
 });

@@ -1,7 +1,7 @@
 /** The items table endpoint: every matching row, the filters, and who may filter by coder. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemRows, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -13,9 +13,7 @@ const N = 1200;
 const PLATFORMS = ['facebook', 'telegram', 'news'] as const;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  other = await signUp(h, 'other-coder');
+  ({ h, members, others: { 'other-coder': other } } = await createTeamHarness(['other-coder']));
   f = await createProjectFixture(h, members, { extraCoders: [other] });
   const lines = ['externalId,title,platform,body,incident'];
   for (let i = 1; i <= N; i++) lines.push(`T-${i},Row ${i},${PLATFORMS[i % 3]},${i % 100 === 0 ? 'needle in the text' : 'hay'},${i % 2 ? 'Odd' : 'Even'}`);

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, ImportCheck, ImportResult, Item, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -20,8 +20,7 @@ const importCsv = (path: 'import' | 'import/dry-run', csv: string, query = '') =
   h.request(members.editor, 'POST', `${base}/${path}${query}`, csv, { 'content-type': 'text/csv' });
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   f = await createProjectFixture(h, members);
   base = `/api/projects/${f.projectId}`;
 });

@@ -5,15 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, Item, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 let f: ProjectFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   f = await createProjectFixture(h, members);
 });
 afterAll(() => h.close());

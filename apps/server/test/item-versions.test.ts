@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
 import type { Coding, DisagreementDetail, ErrorBody, ImportResult, Item, ItemVersion, Role } from '@concord/shared';
 import { createRound } from '../src/services/assignments/assignments.ts';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { actorOf, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -27,9 +27,7 @@ const submit = (s: Session, query = '', itemId = f.itemId) => h.request(s, 'POST
 const mine = async (s: Session) => json<Coding[]>(await h.request(s, 'GET', `${itemPath()}/codings/me`));
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
+  ({ h, members, others: { coderB } } = await createTeamHarness(['coderB']));
   f = await createProjectFixture(h, members, { extraCoders: [coderB] });
   base = `/api/projects/${f.projectId}`;
 });

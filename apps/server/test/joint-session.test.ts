@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { codings } from '@concord/db';
-import { CODING_DOC, COLLAB_CLOSE_CODES, JOINT_DOC, codingDocName, jointDocName, type Adjudication } from '@concord/shared';
+import { CODING_DOC, COLLAB_CLOSE_CODES, JOINT_DOC, codingDocName, jointDocName, type Adjudication, type ErrorBody } from '@concord/shared';
 import { addToProject, json, signUp, type Session } from './harness.ts';
 import { collabSuite, connectRaw } from './collab-helpers.ts';
 import { connectSocket, type Listener } from './realtime-helpers.ts';
@@ -122,6 +122,6 @@ describe('the joint layer of an item', () => {
     expect(res.status).toBe(409);
     const list = await t.s.h.request(t.team.members.coder, 'GET', api('/adjudications'));
     expect(list.status).toBe(403);
-    expect((await json<{ error: { code: string } }>(list)).error.code).toBe('FORBIDDEN');
+    expect((await json<ErrorBody>(list)).error.code).toBe('FORBIDDEN');
   });
 });

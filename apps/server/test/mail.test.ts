@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, passwordResets } from '@concord/db';
 import type { DigestRun, InviteResult, MailPreferences, Role } from '@concord/shared';
 import { createLogger } from '../src/logger.ts';
-import { addToProject, createHarness, createProjectFixture, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { addToProject, createHarness, createProjectFixture, createTeamHarness, json, loginCookie, PASSWORD, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { revealedDisagreement } from './mail-fixtures.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from './smtp.ts';
 import { eventually } from './testing.ts';
@@ -25,8 +25,7 @@ let members: Record<Role, Session>;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  h = await createHarness({ smtp: { url: smtp.url, from: 'Concord <concord@test.concord>' }, publicUrl: PUBLIC_URL });
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness([], { smtp: { url: smtp.url, from: 'Concord <concord@test.concord>' }, publicUrl: PUBLIC_URL }));
 });
 afterAll(async () => {
   await h.close();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentPreview, Codebook, CodebookVersion, ErrorBody, Project, Role, WorkloadRow } from '@concord/shared';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type Session } from './harness.ts';
+import { actorOf, createProjectFixture, createTeamHarness, json, signUp, type Harness, type Session } from './harness.ts';
 import { createItem } from '../src/services/items/items.ts';
 import { POLICY } from '../src/services/authz.ts';
 
@@ -14,8 +14,7 @@ let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 

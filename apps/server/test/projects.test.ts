@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, Item, Member, Project, Role } from '@concord/shared';
-import { addToProject, createHarness, createProjectFixture, json, signUp, uniqueEmail, type Harness, type Session, signUpTeam } from './harness.ts';
+import { addToProject, createProjectFixture, createTeamHarness, json, signUp, uniqueEmail, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
 });
 afterAll(() => h.close());
 

@@ -4,10 +4,9 @@
  * project order; status is hers alone; a coder cannot look at another coder's queue.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item, Queue, QueueNext, Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
-import { createItem } from '../src/services/items/items.ts';
-import { createRound } from '../src/services/assignments/assignments.ts';
+import type { ErrorBody, Item, QueueNext, Role } from '@concord/shared';
+import { addItem, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { ok } from './testing.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -15,29 +14,19 @@ let coderB: Session;
 let outsider: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  outsider = await signUp(h, 'outsider');
+  ({ h, members, others: { coderB, outsider } } = await createTeamHarness(['coderB', 'outsider']));
 });
 afterAll(() => h.close());
 
 const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
 
-async function addItem(f: ProjectFixture, title: string, coders: Session[]): Promise<string> {
-  const owner = h.ctx(actorOf(members.owner));
-  const item = await createItem(owner, f.projectId, {
-    externalId: null, title, url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: title,
-    reach: null, likes: null, shares: null, comments: null, incidentId: null,
-  });
-  if (coders.length) {
-    await createRound(owner, f.projectId, { roundName: title, coderIds: coders.map((c) => c.userId), itemIds: [item.id], mode: { type: 'k', k: coders.length }, seed: 1 });
-  }
-  return item.id;
+async function addAssignedItem(f: ProjectFixture, title: string, coders: Session[]): Promise<string> {
+  const itemId = await addItem(h, members.owner, f.projectId, { title });
+  if (coders.length) await assignRound(h, members.owner, f.projectId, [itemId], coders, { roundName: title });
+  return itemId;
 }
 
-const save = async (f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>) =>
-  expect((await h.request(s, 'PUT', `${base(f)}/items/${itemId}/codings/me`, { values })).status).toBe(200);
+const save = (f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>) => codeItem(h, f.projectId, itemId, s, values, false);
 const submit = async (f: ProjectFixture, itemId: string, s: Session) =>
   expect((await h.request(s, 'POST', `${base(f)}/items/${itemId}/codings/me/submit`)).status).toBe(200);
 const listIds = async (f: ProjectFixture, s: Session, query: string) => {
@@ -54,11 +43,11 @@ const next = (f: ProjectFixture, s: Session, after?: string) => h.request(s, 'GE
  */
 async function queueFixture() {
   const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
-  const started = await addItem(f, 'started', [members.coder]);
-  const others = await addItem(f, 'others', [coderB]);
-  const fresh = await addItem(f, 'fresh', [members.coder]);
-  const nobody = await addItem(f, 'nobody', []);
-  const later = await addItem(f, 'later', [members.coder, coderB]);
+  const started = await addAssignedItem(f, 'started', [members.coder]);
+  const others = await addAssignedItem(f, 'others', [coderB]);
+  const fresh = await addAssignedItem(f, 'fresh', [members.coder]);
+  const nobody = await addAssignedItem(f, 'nobody', []);
+  const later = await addAssignedItem(f, 'later', [members.coder, coderB]);
   await save(f, f.itemId, members.coder, { frame: 'security', impact: 1 });
   await submit(f, f.itemId, members.coder);
   await save(f, started, members.coder, { impact: 2 });
@@ -89,7 +78,7 @@ describe('items ?assigned=me&status=', () => {
     expect(await listIds(q.f, members.editor, '?assigned=me')).toEqual([]);
     const res = await h.request(members.editor, 'GET', `${base(q.f)}/items?status=todo`);
     expect(res.status).toBe(400);
-    expect((await json<{ error: { code: string; message: string } }>(res)).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('assigned=me') });
+    expect((await json<ErrorBody>(res)).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('assigned=me') });
     expect((await h.request(members.coder, 'GET', `${base(q.f)}/items?assigned=someone`)).status).toBe(400);
     expect((await h.request(members.coder, 'GET', `${base(q.f)}/items?assigned=me&status=done`)).status).toBe(400);
   });
@@ -107,9 +96,12 @@ describe('items ?assigned=me&status=', () => {
 describe('GET …/queue', () => {
   it('lists the queue with each status and the counts behind "my n of m"', async () => {
     const q = await queueFixture();
-    const res = await h.request(members.coder, 'GET', `${base(q.f)}/queue`);
-    expect(res.status).toBe(200);
-    const queue = await json<Queue>(res);
+    const queueOf = async (s: Session, query: { coder?: string }) => {
+      const res = await h.client(s).api.projects[':projectId'].queue.$get({ param: { projectId: q.f.projectId }, query });
+      expect(res.status).toBe(200);
+      return ok(res);
+    };
+    const queue = await queueOf(members.coder, {});
     expect(queue.coderId).toBe(members.coder.userId);
     expect(queue.entries.map((e) => [e.id, e.status])).toEqual([
       [q.f.itemId, 'submitted'],
@@ -119,7 +111,7 @@ describe('GET …/queue', () => {
     ]);
     expect(queue.counts).toEqual({ todo: 2, in_progress: 1, submitted: 1 });
     // A manager switches to the coder's queue and sees the same.
-    const managerView = await json<Queue>(await h.request(members.methodologist, 'GET', `${base(q.f)}/queue?coder=${members.coder.userId}`));
+    const managerView = await queueOf(members.methodologist, { coder: members.coder.userId });
     expect(managerView).toEqual(queue);
   });
 });

@@ -6,9 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRows, krippendorffAlpha, percentAgreement } from '@concord/reliability';
 import type { FieldDrilldown, ReliabilityReport, Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
-import { createItem } from '../src/services/items/items.ts';
-import { createRound } from '../src/services/assignments/assignments.ts';
+import { addItem, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -16,10 +14,7 @@ let coderB: Session;
 let stranger: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  stranger = await signUp(h, 'stranger');
+  ({ h, members, others: { coderB, stranger } } = await createTeamHarness(['coderB', 'stranger']));
 }, 180_000);
 afterAll(() => h.close());
 
@@ -27,36 +22,15 @@ const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
 
 /** `n` more items in the fixture's incident, each assigned to both coders in one new round. */
 async function addItems(f: ProjectFixture, n: number, roundName: string): Promise<string[]> {
-  const owner = h.ctx(actorOf(members.owner));
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const item = await createItem(owner, f.projectId, {
-      externalId: null,
-      title: `${roundName} item ${i + 1}`,
-      url: null,
-      platform: 'news',
-      author: null,
-      publishedAt: null,
-      language: 'en',
-      body: '',
-      reach: null,
-      likes: null,
-      shares: null,
-      comments: null,
-      incidentId: f.incidentId,
-    });
-    ids.push(item.id);
-  }
-  await createRound(owner, f.projectId, { roundName, coderIds: [members.coder.userId, coderB.userId], itemIds: ids, mode: { type: 'k', k: 2 }, seed: 1 });
+  for (let i = 0; i < n; i++) ids.push(await addItem(h, members.owner, f.projectId, { title: `${roundName} item ${i + 1}`, body: '', incidentId: f.incidentId }));
+  await assignRound(h, members.owner, f.projectId, ids, [members.coder, coderB], { roundName });
   return ids;
 }
 
 /** Both coders code and submit the item (which reveals it). */
 async function code(f: ProjectFixture, itemId: string, a: Record<string, unknown>, b: Record<string, unknown>) {
-  for (const [s, values] of [[members.coder, a], [coderB, b]] as const) {
-    expect((await h.request(s, 'PUT', `${base(f)}/items/${itemId}/codings/me`, { values })).status).toBe(200);
-    expect((await h.request(s, 'POST', `${base(f)}/items/${itemId}/codings/me/submit`)).status).toBe(200);
-  }
+  for (const [s, values] of [[members.coder, a], [coderB, b]] as const) await codeItem(h, f.projectId, itemId, s, values);
 }
 
 const drilldown = async (f: ProjectFixture, key: string, who: Session = members.methodologist) => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRows, krippendorffAlpha } from '@concord/reliability';
-import type { ReliabilityPlanResult, Role } from '@concord/shared';
+import type { ErrorBody, ReliabilityPlanResult, Role } from '@concord/shared';
 import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { createItem } from '../src/services/items/items.ts';
 
@@ -23,7 +23,6 @@ const IMPACT_SCALE = ['-3', '-2', '-1', '0', '1', '2', '3'];
 const FRESH_ITEMS = 30;
 
 const api = (path: string) => `/api/projects/${f.projectId}${path}`;
-type ErrorOut = { error: { code: string; message: string } };
 
 async function newItem(title: string): Promise<string> {
   const item = await createItem(h.ctx(actorOf(members.owner)), f.projectId, {
@@ -164,7 +163,7 @@ describe('POST /reliability/plan refuses', () => {
   ])('%s with 400 VALIDATION_FAILED', async (_, body) => {
     const res = await plan(body);
     expect(res.status).toBe(400);
-    const out = await json<ErrorOut>(res);
+    const out = await json<ErrorBody>(res);
     expect(out.error.code).toBe('VALIDATION_FAILED');
     expect(out.error.message.length).toBeGreaterThan(0);
   });
@@ -173,7 +172,7 @@ describe('POST /reliability/plan refuses', () => {
     const other = await createProjectFixture(h, members);
     const res = await h.request(members.methodologist, 'POST', `/api/projects/${other.projectId}/reliability/plan`, { field: 'impact', source: { type: 'pilot' } });
     expect(res.status).toBe(400);
-    expect((await json<ErrorOut>(res)).error.message).toMatch(/at least two coders, found 0/);
+    expect((await json<ErrorBody>(res)).error.message).toMatch(/at least two coders, found 0/);
   });
 
   it('editors and coders, with 403', async () => {

@@ -10,6 +10,7 @@ import {
   fieldDefinitionSchema,
   type Codebook,
   type DiscussionEntry,
+  type ErrorBody,
   type FieldDefinition,
   type Item,
   type ReliabilityReport,
@@ -59,7 +60,7 @@ describe('reliability report', () => {
 
   it("carries the reliability API's numbers, field by field", () => {
     expect(report.fields.map((f) => f.reliability)).toEqual(reliability.fields);
-    expect(report.codebook).toEqual({ name: codebook.name, version: codebook.version });
+    expect(report.codebook).toEqual({ name: codebook.name, version: codebook.version, codedUnder: reliability.codedUnderVersions });
     expect(report.bootstrap).toEqual({ replicates: 1000, seed: 1 });
   });
 
@@ -158,7 +159,7 @@ describe('R and SPSS exports', () => {
     for (const path of ['/export/irr.csv?field=narrative_frames', '/export/spss-kalpha.sps?field=subtext']) {
       const res = await h.request(demo.owner!, 'GET', api(path));
       expect(res.status).toBe(400);
-      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('VALIDATION_FAILED');
+      expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED');
     }
   });
 

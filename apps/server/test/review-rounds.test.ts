@@ -6,10 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { assignments, auditLog, codings, rounds } from '@concord/db';
-import type { Adjudication, FinalDataset, ReviewDetail, ReviewQueue, Role, SampleResult } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import type { Adjudication, ErrorBody, FinalDataset, ReviewDetail, ReviewQueue, Role, SampleResult } from '@concord/shared';
+import { actorOf, addItem, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { createRound } from '../src/services/assignments/assignments.ts';
-import { createItem } from '../src/services/items/items.ts';
 import { planSample } from '../src/services/review/sample-round.ts';
 
 let h: Harness;
@@ -17,33 +16,20 @@ let members: Record<Role, Session>;
 let coderB: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
+  ({ h, members, others: { coderB } } = await createTeamHarness(['coderB']));
 });
 afterAll(() => h.close());
 
-type ErrorOut = { error: { code: string; message: string } };
 const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
 
-async function newItem(f: ProjectFixture, title: string, incidentId: string | null = null): Promise<string> {
-  const item = await createItem(h.ctx(actorOf(members.owner)), f.projectId, {
-    externalId: null, title, url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: title,
-    reach: null, likes: null, shares: null, comments: null, incidentId,
-  });
-  return item.id;
-}
+const newItem = (f: ProjectFixture, title: string, incidentId: string | null = null) => addItem(h, members.owner, f.projectId, { title, incidentId });
 
 async function reviewRound(f: ProjectFixture, itemIds: string[], coders: Session[]) {
   const r = await createRound(h.ctx(actorOf(members.editor)), f.projectId, { roundName: 'review round', type: 'review', coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: 1 }, seed: 1 });
   return r.roundId;
 }
 
-async function code(f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>) {
-  expect((await h.request(s, 'PUT', `${base(f)}/items/${itemId}/codings/me`, { values })).status).toBe(200);
-  const res = await h.request(s, 'POST', `${base(f)}/items/${itemId}/codings/me/submit`);
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+const code = (f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>) => codeItem(h, f.projectId, itemId, s, values);
 
 const queue = async (f: ProjectFixture, query = '', who = members.editor) => {
   const res = await h.request(who, 'GET', `${base(f)}/review${query}`);
@@ -79,7 +65,7 @@ describe('the review queue', () => {
 
     const refused = await h.request(members.coder, 'GET', `${base(f)}/review`);
     expect(refused.status).toBe(403);
-    expect((await json<ErrorOut>(refused)).error.code).toBe('FORBIDDEN');
+    expect((await json<ErrorBody>(refused)).error.code).toBe('FORBIDDEN');
     expect((await h.request(members.editor, 'GET', `${base(f)}/review?status=done`)).status).toBe(400);
 
     for (const key of ['frame', 'impact', 'notes']) expect((await review(f, b, key, { action: 'accept' })).status).toBe(200);
@@ -114,7 +100,7 @@ describe('reviewing a single-coded item field by field', () => {
     for (const body of [{ action: 'revise', value: 2, rationale: '' }, { action: 'revise', value: 2 }, { action: 'revise', value: 9, rationale: 'stronger' }, { action: 'approve' }]) {
       const res = await review(f, item, 'impact', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect((await json<ErrorOut>(res)).error.code).toBe('VALIDATION_FAILED');
+      expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED');
     }
     expect((await review(f, item, 'missing_field', { action: 'accept' })).status).toBe(404);
     for (const role of ['coder', 'methodologist'] as const) expect((await review(f, item, 'impact', { action: 'accept' }, members[role])).status).toBe(403);
@@ -156,7 +142,7 @@ describe('reviewing a single-coded item field by field', () => {
     await code(f, f.itemId, members.coder, { frame: 'security', impact: 1 });
     for (const res of [await h.request(members.editor, 'GET', `${base(f)}/items/${f.itemId}/review`), await review(f, f.itemId, 'frame', { action: 'accept' })]) {
       expect(res.status).toBe(409);
-      expect((await json<ErrorOut>(res)).error.code).toBe('CONFLICT');
+      expect((await json<ErrorBody>(res)).error.code).toBe('CONFLICT');
     }
     const pending = await newItem(f, 'pending');
     await reviewRound(f, [pending], [members.coder]);

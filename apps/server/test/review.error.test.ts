@@ -1,15 +1,14 @@
 /** Bad input to reliability, the inbox, adjudication and comments: 4xx with the error body, nothing written. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Role } from '@concord/shared';
-import { createHarness, createProjectFixture, json, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 let f: ProjectFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
+  ({ h, members } = await createTeamHarness());
   f = await createProjectFixture(h, members);
 });
 afterAll(() => h.close());

@@ -4,17 +4,15 @@
  * inbox; discussion threads do not leak coders' values while an item is independent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Comment, type Disagreement, type ReliabilityReport, type Role } from '@concord/shared';
-import { addToProject, createHarness, createProjectFixture, json, signUp, type Harness, type ProjectFixture, type Session, signUpTeam } from './harness.ts';
+import { type Comment, type Disagreement, type ReliabilityReport, type Role, type ErrorBody } from '@concord/shared';
+import { addToProject, createProjectFixture, createTeamHarness, json, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
 let coderB: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
+  ({ h, members, others: { coderB } } = await createTeamHarness(['coderB']));
 });
 afterAll(() => h.close());
 
@@ -30,7 +28,7 @@ describe('coders', () => {
     const f = await createProjectFixture(h, members);
     const res = await h.request(members.coder, 'GET', `${base(f)}${path}`);
     expect(res.status).toBe(403);
-    expect((await json<{ error: { code: string; message: string } }>(res)).error).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await json<ErrorBody>(res)).error).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('may not adjudicate, even their own revealed item', async () => {

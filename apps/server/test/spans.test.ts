@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unitizingAlpha, type Continuum } from '@concord/reliability';
-import { CODING_DOC, codingDocName, newId, type Coding, type Report, type SpanReliability } from '@concord/shared';
+import { CODING_DOC, codingDocName, newId, type Coding, type Report, type SpanReliability, type ErrorBody } from '@concord/shared';
 import { createRound } from '../src/services/assignments/assignments.ts';
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
 import { createIncident } from '../src/services/items/incidents.ts';
@@ -237,7 +237,7 @@ describe('GET /api/projects/:id/reliability/spans', () => {
   it('refuses a field that cannot be tagged, and coders', async () => {
     const bad = await s.h.request(people.methodologist, 'GET', `/api/projects/${projectId}/reliability/spans?field=tone`);
     expect(bad.status).toBe(400);
-    expect((await json<{ error: { code: string; message: string } }>(bad)).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('tone') });
+    expect((await json<ErrorBody>(bad)).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('tone') });
     expect((await s.h.request(people.a, 'GET', `/api/projects/${projectId}/reliability/spans`)).status).toBe(403);
   });
 });

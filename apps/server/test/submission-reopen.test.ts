@@ -6,10 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { assignments, auditLog, codings } from '@concord/db';
-import type { Coding, ReopenSubmissionResult, Role } from '@concord/shared';
-import { actorOf, createHarness, createProjectFixture, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
-import { createRound } from '../src/services/assignments/assignments.ts';
-import { createItem } from '../src/services/items/items.ts';
+import type { Coding, ErrorBody, ReopenSubmissionResult, Role } from '@concord/shared';
+import { addItem, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 let h: Harness;
 let members: Record<Role, Session>;
@@ -17,33 +15,20 @@ let coderB: Session;
 let stranger: Session;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  stranger = await signUp(h, 'stranger');
+  ({ h, members, others: { coderB, stranger } } = await createTeamHarness(['coderB', 'stranger']));
 });
 afterAll(() => h.close());
 
-type ErrorOut = { error: { code: string; message: string } };
 const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
 
 /** A second item coded by the fixture's coder and coderB. */
 async function twoCoderItem(f: ProjectFixture): Promise<string> {
-  const owner = h.ctx(actorOf(members.owner));
-  const item = await createItem(owner, f.projectId, {
-    externalId: null, title: 'Two coders', url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: 'text',
-    reach: null, likes: null, shares: null, comments: null, incidentId: null,
-  });
-  await createRound(owner, f.projectId, { roundName: 'pair', type: 'reliability', coderIds: [members.coder.userId, coderB.userId], itemIds: [item.id], mode: { type: 'k', k: 2 }, seed: 1 });
-  return item.id;
+  const itemId = await addItem(h, members.owner, f.projectId, { title: 'Two coders', body: 'text' });
+  await assignRound(h, members.owner, f.projectId, [itemId], [members.coder, coderB], { roundName: 'pair', type: 'reliability' });
+  return itemId;
 }
 
-async function code(f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>) {
-  const saved = await h.request(s, 'PUT', `${base(f)}/items/${itemId}/codings/me`, { values });
-  expect(saved.status, await saved.clone().text()).toBe(200);
-  const submitted = await h.request(s, 'POST', `${base(f)}/items/${itemId}/codings/me/submit`);
-  expect(submitted.status, await submitted.clone().text()).toBe(200);
-}
+const code = (f: ProjectFixture, itemId: string, s: Session, values: Record<string, unknown>) => codeItem(h, f.projectId, itemId, s, values);
 
 const reopen = (f: ProjectFixture, itemId: string, coderId: string, body: unknown, who: Session = members.editor) =>
   h.request(who, 'POST', `${base(f)}/items/${itemId}/codings/${coderId}/reopen`, body);
@@ -60,7 +45,7 @@ describe('reopening a submission', () => {
     for (const role of ['coder', 'methodologist'] as const) {
       const res = await reopen(f, f.itemId, members.coder.userId, { reason: 'try' }, members[role]);
       expect(res.status).toBe(403);
-      expect((await json<ErrorOut>(res)).error.code).toBe('FORBIDDEN');
+      expect((await json<ErrorBody>(res)).error.code).toBe('FORBIDDEN');
     }
     expect((await reopen(f, f.itemId, members.coder.userId, { reason: 'try' }, stranger)).status).toBe(404);
     expect((await assignmentOf(f.itemId, members.coder.userId)).submittedAt).not.toBeNull();
@@ -72,13 +57,13 @@ describe('reopening a submission', () => {
     for (const body of [{}, { reason: '   ' }, { reason: 7 }]) {
       const res = await reopen(f, f.itemId, members.coder.userId, body);
       expect(res.status).toBe(400);
-      const error = (await json<ErrorOut>(res)).error;
+      const error = (await json<ErrorBody>(res)).error;
       expect(error.code).toBe('VALIDATION_FAILED');
       expect(error.message).toBeTruthy();
     }
     const notSubmitted = await reopen(f, f.itemId, members.coder.userId, { reason: 'typo in the frame' });
     expect(notSubmitted.status).toBe(409);
-    expect((await json<ErrorOut>(notSubmitted)).error.code).toBe('CONFLICT');
+    expect((await json<ErrorBody>(notSubmitted)).error.code).toBe('CONFLICT');
     expect((await reopen(f, f.itemId, members.editor.userId, { reason: 'not her item' })).status).toBe(404);
 
     await code(f, f.itemId, members.coder, { frame: 'security', impact: 1 });

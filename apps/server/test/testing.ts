@@ -22,6 +22,22 @@ export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000
   }
 }
 
+interface AnyResponse {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+
+/** The body of the route's success response, as its OpenAPI route types it. */
+export type OkBody<R extends AnyResponse> = Awaited<ReturnType<Extract<R, { ok: true }>['json']>>;
+
+/** The 2xx body of a typed-client call (`createApiClient`, `Harness.client`), or a thrown error carrying the API's answer. */
+export async function ok<R extends AnyResponse>(res: R | Promise<R>): Promise<OkBody<R>> {
+  const r = await res;
+  if (!r.ok) throw new Error(`API answered ${r.status}: ${JSON.stringify(await r.json())}`);
+  return (await r.json()) as OkBody<R>;
+}
+
 /**
  * A service a suite needs is missing: with CI=true that fails the run (a skipped suite must
  * never look green there, as in test/helpers/chromium.ts); elsewhere a loud notice and null,

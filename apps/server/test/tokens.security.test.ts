@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { apiTokens, auditLog, passwordResets, users } from '@concord/db';
-import { newId, TOKEN_PREFIX, type ApiToken, type Coding, type CreatedToken, type Project, type Role, type TokenScope } from '@concord/shared';
-import { createHarness, createProjectFixture, json, PASSWORD, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { newId, TOKEN_PREFIX, type ApiToken, type Coding, type CreatedToken, type Project, type Role, type TokenScope, type ErrorBody } from '@concord/shared';
+import { createProjectFixture, createTeamHarness, json, PASSWORD, signUp, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { hashToken } from '../src/services/auth/sessions.ts';
 import { resetPassword } from '../src/services/auth/reset-password.ts';
 
@@ -18,7 +18,6 @@ let coderB: Session;
 let stranger: Session;
 let f: ProjectFixture;
 
-type ErrorBody = { error: { code: string; message: string } };
 
 async function createToken(who: Session, scope: TokenScope, extra: Record<string, unknown> = {}): Promise<CreatedToken> {
   const res = await h.request(who, 'POST', '/api/auth/tokens', { name: `${scope} for a script`, scope, ...extra });
@@ -40,10 +39,7 @@ const project = () => `/api/projects/${f.projectId}`;
 const item = () => `${project()}/items/${f.itemId}`;
 
 beforeAll(async () => {
-  h = await createHarness();
-  members = await signUpTeam(h);
-  coderB = await signUp(h, 'coderB');
-  stranger = await signUp(h, 'stranger');
+  ({ h, members, others: { coderB, stranger } } = await createTeamHarness(['coderB', 'stranger']));
   f = await createProjectFixture(h, members, { extraCoders: [coderB] });
 });
 afterAll(() => h.close());

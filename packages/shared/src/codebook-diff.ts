@@ -5,6 +5,7 @@
  * the same value is a rename.
  */
 import type { FieldDefinition, FieldOption, ScalePoint } from './schemas/codebook.ts';
+import { measurementLevel } from './measurement.ts';
 
 export interface Renamed<V> {
   value: V;
@@ -29,6 +30,8 @@ export interface FieldChange {
     reordered: boolean;
   };
   scale: { added: ScalePoint[]; removed: ScalePoint[]; renamed: Renamed<number>[]; reordered: boolean };
+  /** The measurement level changed (or its reason): from, to, and the reason recorded for the new level. */
+  level: { from: string | null; to: string | null; reason: string | null } | null;
 }
 
 export interface CodebookDiff {
@@ -85,6 +88,7 @@ function emptyChange(field: FieldDefinition, kind: FieldChange['kind']): FieldCh
     properties: [],
     options: { added: [], removed: [], renamed: [], reparented: [], reordered: false },
     scale: { added: [], removed: [], renamed: [], reordered: false },
+    level: null,
   };
 }
 
@@ -101,7 +105,8 @@ function isEmpty(c: FieldChange): boolean {
     !s.added.length &&
     !s.removed.length &&
     !s.renamed.length &&
-    !s.reordered
+    !s.reordered &&
+    c.level === null
   );
 }
 
@@ -134,6 +139,9 @@ export function diffCodebooks(before: readonly FieldDefinition[], after: readonl
       }),
     };
     change.scale = diffLabelled<number, ScalePoint>(scaleOf(old), scaleOf(f));
+    const levelBefore = measurementLevel(old);
+    const levelAfter = measurementLevel(f);
+    if (old.type === f.type && (levelBefore.level !== levelAfter.level || levelBefore.reason !== levelAfter.reason)) change.level = { from: levelBefore.level, to: levelAfter.level, reason: levelAfter.reason };
     // Option help texts are not listed one by one; they count as a change of the field's help.
     const helpOf = new Map(optionsOf(old).map((o) => [o.value, o.help]));
     if (optionsOf(f).some((o) => helpOf.has(o.value) && helpOf.get(o.value) !== o.help)) change.properties.push('option help');
@@ -168,6 +176,10 @@ export function describeDiff(diff: CodebookDiff): string[] {
     if (s.removed.length) parts.push(`scale points removed ${list(s.removed.map((x) => x.value))}`);
     for (const r of s.renamed) parts.push(`scale point ${r.value} relabelled ${quote(r.from)} → ${quote(r.to)}`);
     if (s.reordered) parts.push('scale reordered');
+    if (c.level) {
+      const why = c.level.reason ? ` (reason: ${quote(c.level.reason)})` : '';
+      parts.push(c.level.from === c.level.to ? `reason for the ${c.level.to} level changed${why}` : `measurement level ${c.level.from} → ${c.level.to}${why}`);
+    }
     return `changed field ${quote(c.key)}: ${parts.join('; ')}`;
   });
   if (diff.reordered) lines.push('fields reordered');

@@ -12,6 +12,7 @@ import {
   removeOption,
   renameOption,
   validateCodebook,
+  withLevel,
 } from '$lib/codebook-editor.ts';
 import { choicesOf } from '$lib/coding-form.ts';
 
@@ -151,5 +152,30 @@ describe('validateCodebook', () => {
     const problems = validateCodebook('CB', [added], [saved]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ field: 0, message: expect.stringContaining('Actor: option "Journalists media" has code "Journalists media!"') });
+  });
+});
+
+describe('withLevel', () => {
+  const impact = blankField('ordinal', []);
+
+  it('sets an ordinal scale to interval with its reason, which the shared schema then requires', () => {
+    const interval = withLevel(impact, 'interval', 'equal steps, piloted');
+    expect(interval).toMatchObject({ level: 'interval', levelReason: 'equal steps, piloted' });
+    expect(fieldDefinitionSchema.safeParse(interval).success).toBe(true);
+    const noReason = fieldDefinitionSchema.safeParse(withLevel(impact, 'interval', ''));
+    expect(noReason.success).toBe(false);
+    expect(noReason.error!.issues[0]!.message).toBe('say why this ordinal field is treated as interval');
+  });
+
+  it('stores the default level as none, so going back changes nothing', () => {
+    const back = withLevel(withLevel(impact, 'interval', 'why'), 'ordinal', 'why');
+    expect(back).toEqual(impact);
+    expect('level' in back).toBe(false);
+    expect('levelReason' in back).toBe(false);
+  });
+
+  it('leaves fields without a choice of level alone', () => {
+    const frames = blankField('multiple_choice', []);
+    expect(withLevel(frames, 'interval', 'x')).toBe(frames);
   });
 });

@@ -3,7 +3,19 @@
  * that keep child frames attached, and validation with the shared schema (the same rules the
  * server applies). No DOM here, so they are unit-tested directly.
  */
-import { codebookInput, FIELD_TYPES, keyFromLabel, newCodeIssues, slugify, type FieldDefinition, type FieldOption, type FieldType, type ScalePoint } from '@concord/shared';
+import {
+  codebookInput,
+  defaultLevel,
+  FIELD_TYPES,
+  keyFromLabel,
+  newCodeIssues,
+  slugify,
+  type FieldDefinition,
+  type FieldOption,
+  type FieldType,
+  type MeasurementLevel,
+  type ScalePoint,
+} from '@concord/shared';
 
 export const TYPE_LABELS: Record<FieldType, string> = {
   single_choice: 'Single choice',
@@ -14,6 +26,34 @@ export const TYPE_LABELS: Record<FieldType, string> = {
   link: 'Actors (linked records)',
 };
 export { FIELD_TYPES };
+
+export const LEVEL_LABELS: Record<MeasurementLevel, string> = {
+  nominal: 'Nominal',
+  ordinal: 'Ordinal (order only)',
+  interval: 'Interval (equal steps)',
+  ratio: 'Ratio (true zero)',
+};
+
+/** What choosing a level means for the numbers, shown under the level's select. */
+export const LEVEL_HINTS: Record<MeasurementLevel, string> = {
+  nominal: 'Values are categories without order.',
+  ordinal: 'Reliability uses ordinal alpha, weighted kappa and AC2: near misses count less, without assuming equal steps between points.',
+  interval: 'Reliability uses interval alpha, weighted kappa and AC2: this assumes equal steps between points. Say why below.',
+  ratio: 'Reliability uses ratio alpha: differences are relative to the values, for quantities with a true zero. Say why below.',
+};
+
+/**
+ * The field at `level`, with the reason for it. The type's default level is stored as none (so
+ * choosing it again changes nothing in the codebook); another level keeps the reason typed.
+ */
+export function withLevel(field: FieldDefinition, level: MeasurementLevel, reason: string): FieldDefinition {
+  if (field.type !== 'ordinal' && field.type !== 'number') return field;
+  const rest: FieldDefinition & { level?: string; levelReason?: string } = { ...field };
+  delete rest.level;
+  delete rest.levelReason;
+  if (level === defaultLevel(field.type)) return rest;
+  return { ...rest, level, levelReason: reason } as FieldDefinition;
+}
 
 /** Shared with the server's REFI-QDA import, so both derive the same keys. */
 export { keyFromLabel };

@@ -1,5 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
-import { axisDomain, coef, debounce, parseReliabilityFilters, reliabilityApiQuery, reliabilitySearch, scaleX, verdict } from './reliability.ts';
+import type { Coefficient } from '@concord/shared';
+import {
+  axisDomain,
+  codedUnderOther,
+  coef,
+  coefficientTip,
+  companions,
+  debounce,
+  parseReliabilityFilters,
+  reliabilityApiQuery,
+  reliabilitySearch,
+  scaleX,
+  verdict,
+  versionsText,
+} from './reliability.ts';
 
 describe('verdict', () => {
   it("follows Krippendorff's thresholds, inclusive, and names an undefined coefficient", () => {
@@ -62,5 +76,46 @@ describe('debounce', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the coefficients beside alpha, by measurement level', () => {
+  const c = (metric: string, weights: string, value: number): Coefficient => ({ metric, weights, value, level: null, depth: null, reason: null, n_pairable: 20, note: null });
+  // The finding: unweighted kappa .141 shown beside ordinal alpha .835.
+  const others = [c('cohen-kappa', 'unweighted', 0.141), c('gwet-ac', 'unweighted', 0.3), c('cohen-kappa', 'quadratic', 0.81), c('gwet-ac', 'quadratic', 0.88)];
+
+  it('shows weighted kappa (κw) and AC2 beside an ordinal or interval alpha, never the unweighted kappa', () => {
+    for (const level of ['ordinal', 'interval']) {
+      const shown = companions({ level, others });
+      expect([shown.kappaSymbol, shown.kappa?.value, shown.acSymbol, shown.ac?.value]).toEqual(['κw', 0.81, 'AC2', 0.88]);
+      expect(shown.kappaText).toContain('quadratic weights');
+      expect(shown.acText).toContain('AC2');
+    }
+  });
+
+  it('shows unweighted kappa and AC1 beside a nominal alpha', () => {
+    const shown = companions({ level: 'nominal', others: others.slice(0, 2) });
+    expect([shown.kappaSymbol, shown.kappa?.value, shown.acSymbol, shown.ac?.value]).toEqual(['κ', 0.141, 'AC1', 0.3]);
+    expect(shown.kappaText).toContain('Fits nominal data');
+  });
+
+  it("explains the main coefficient at its level, with the codebook's reason when it sets the level", () => {
+    expect(coefficientTip({ metric: 'krippendorff-alpha', level: 'ordinal', level_source: 'type', level_reason: null, type: 'ordinal' })).toMatch(/^Krippendorff's alpha, ordinal: .*without assuming equal steps/);
+    expect(coefficientTip({ metric: 'krippendorff-alpha', level: 'interval', level_source: 'codebook', level_reason: 'piloted as equal steps', type: 'ordinal' })).toMatch(
+      /^Krippendorff's alpha, interval: .*The codebook sets this ordinal scale to interval: piloted as equal steps\.$/,
+    );
+    expect(coefficientTip({ metric: 'krippendorff-alpha', level: 'masi', level_source: 'type', level_reason: null, type: 'multiple_choice' })).toContain('MASI');
+    expect(coefficientTip({ metric: null, level: null, level_source: null, level_reason: null, type: 'text' })).toContain('text fields');
+  });
+});
+
+describe('codebook versions of the codings', () => {
+  it('flags codings made under another version than the current one, or several', () => {
+    expect(codedUnderOther(3, [3])).toBe(false);
+    expect(codedUnderOther(3, [])).toBe(false);
+    expect(codedUnderOther(3, [2])).toBe(true);
+    expect(codedUnderOther(3, [2, 3])).toBe(true);
+    expect(versionsText([2])).toBe('version 2');
+    expect(versionsText([1, 2])).toBe('versions 1, 2');
   });
 });

@@ -2,7 +2,14 @@
  * Presentation of reliability numbers: Krippendorff's verdicts, number formats, the
  * dashboard's filters in the URL, and the axis of interval bars.
  */
-import { RELIABLE_ALPHA, TENTATIVE_ALPHA, type Coefficient, type FieldReliability } from '@concord/shared';
+import {
+  alphaExplanation,
+  COEFFICIENT_EXPLANATIONS,
+  companionCoefficients,
+  RELIABLE_ALPHA,
+  TENTATIVE_ALPHA,
+  type FieldReliability,
+} from '@concord/shared';
 
 /** `depends()` key of the reliability pages: invalidated when project events say the data changed. */
 export const RELIABILITY_DEPENDENCY = 'concord:reliability';
@@ -37,13 +44,40 @@ export function metricName(f: Pick<FieldReliability, 'metric' | 'level'>): strin
   return f.level ? `${name} (${f.level === 'masi' ? 'MASI' : f.level})` : name;
 }
 
-/** Cohen's (two coders) or Fleiss' kappa, and Gwet's AC1, unweighted, from a row's `others`. */
-export function kappaOf(others: readonly Coefficient[]): Coefficient | null {
-  return others.find((o) => (o.metric === 'cohen-kappa' || o.metric === 'fleiss-kappa') && o.weights === 'unweighted') ?? null;
+/**
+ * The kappa and Gwet coefficient shown beside a row's alpha, chosen by its measurement level
+ * (weighted kappa and AC2 for scales, unweighted kappa and AC1 for nominal data), with their
+ * column symbols and the tooltip texts that explain them.
+ */
+export function companions(f: Pick<FieldReliability, 'level' | 'others'>) {
+  const { weights, kappa, ac } = companionCoefficients(f);
+  const weighted = weights === 'quadratic';
+  return {
+    weights,
+    kappa,
+    ac,
+    kappaSymbol: weighted ? 'κw' : 'κ',
+    acSymbol: weighted ? 'AC2' : 'AC1',
+    kappaText: COEFFICIENT_EXPLANATIONS.kappa[weights],
+    acText: COEFFICIENT_EXPLANATIONS.ac[weights],
+  };
 }
 
-export function ac1Of(others: readonly Coefficient[]): Coefficient | null {
-  return others.find((o) => o.metric === 'gwet-ac' && o.weights === 'unweighted') ?? null;
+/** The tooltip of a row's main coefficient: what it measures and, when the codebook sets the level, why. */
+export function coefficientTip(f: Pick<FieldReliability, 'metric' | 'level' | 'level_source' | 'level_reason' | 'type'>): string {
+  if (f.metric === null) return alphaExplanation(null);
+  const why = f.level_source === 'codebook' ? ` The codebook sets this ${f.type === 'ordinal' ? 'ordinal scale' : 'field'} to ${f.level}${f.level_reason ? `: ${f.level_reason}` : ''}.` : '';
+  return `${alphaExplanation(f.level)}${why}`;
+}
+
+/** "version 2" or "versions 1, 2": the versions codings were made under. */
+export function versionsText(versions: readonly number[]): string {
+  return versions.length === 1 ? `version ${versions[0]}` : `versions ${versions.join(', ')}`;
+}
+
+/** Whether the codings were made under anything but the current version alone (then say so beside it). */
+export function codedUnderOther(current: number, codedUnder: readonly number[]): boolean {
+  return codedUnder.length > 0 && !(codedUnder.length === 1 && codedUnder[0] === current);
 }
 
 export interface ReliabilityFilters {

@@ -48,16 +48,30 @@ const fieldBase = z.object({
   color: codeColorSchema.optional(),
 });
 
+/**
+ * The measurement level, when it is not the type's default (LEVEL_CHOICES in measurement.ts): part of the
+ * version, so changing it on a coded field makes a new version. `levelReason` records why
+ * (an ordinal scale treated as interval assumes equal steps between its points).
+ */
+const levelReason = text().trim().max(2000).optional();
+
 export const fieldDefinitionSchema = z
   .discriminatedUnion('type', [
     fieldBase.extend({ type: z.literal('single_choice'), options: z.array(optionSchema).min(1).max(500) }),
     fieldBase.extend({ type: z.literal('multiple_choice'), options: z.array(optionSchema).min(1).max(500) }),
-    fieldBase.extend({ type: z.literal('ordinal'), scale: z.array(scalePointSchema).min(2).max(101) }),
+    fieldBase.extend({
+      type: z.literal('ordinal'),
+      scale: z.array(scalePointSchema).min(2).max(101),
+      level: z.enum(['ordinal', 'interval']).optional(),
+      levelReason,
+    }),
     fieldBase.extend({
       type: z.literal('number'),
       min: z.number().nullable().default(null),
       max: z.number().nullable().default(null),
       integer: z.boolean().default(false),
+      level: z.enum(['interval', 'ratio']).optional(),
+      levelReason,
     }),
     fieldBase.extend({ type: z.literal('text'), maxLength: z.number().int().min(1).max(100_000).default(10_000) }),
     /** A set of the project's actors (linked records); `allowCreate` lets coders add one on the fly. */
@@ -84,6 +98,9 @@ export const fieldDefinitionSchema = z
         if (seen.has(p.value)) ctx.addIssue({ code: 'custom', path: ['scale', i, 'value'], message: `duplicate scale point ${p.value}` });
         seen.add(p.value);
       }
+    }
+    if ((field.type === 'ordinal' || field.type === 'number') && field.level !== undefined && field.level !== (field.type === 'ordinal' ? 'ordinal' : 'interval') && !field.levelReason) {
+      ctx.addIssue({ code: 'custom', path: ['levelReason'], message: `say why this ${field.type} field is treated as ${field.level}` });
     }
     if (field.type === 'number' && field.min !== null && field.max !== null && field.min > field.max) {
       ctx.addIssue({ code: 'custom', path: ['min'], message: 'min must not exceed max' });

@@ -22,3 +22,4 @@ export * from './spans.ts';
 export * from './calibration.ts';
 export * from './review-round.ts';
 export * from './planner.ts';
+export * from './workbench.ts';

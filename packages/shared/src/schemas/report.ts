@@ -91,7 +91,8 @@ export const CHART_COUNTING_RULE =
 
 export const reportSchema = z.object({
   project: z.object({ id: text(), name: text() }),
-  codebook: z.object({ name: text(), version: z.number().int() }),
+  /** The current version (whose definitions are applied) and the versions the used codings were made under. */
+  codebook: z.object({ name: text(), version: z.number().int(), codedUnder: z.array(z.number().int()) }),
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
   /** Stated once: what the data are, how the intervals were computed. */
   methods: text(),

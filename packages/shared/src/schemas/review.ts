@@ -98,11 +98,22 @@ export const fieldReliabilitySchema = z.object({
   excluded_not_blind: z.number().int(),
   /** Submitted codings (cells) of revealed items left out because they were imported (a round of type `imported`); 0 with `includeImported`. */
   excluded_imported: z.number().int(),
+  /** Where `level` comes from: the field's type (its default) or the codebook (set on the field, with a reason); null for text. */
+  level_source: z.enum(['type', 'codebook']).nullable(),
+  /** Why the codebook sets this level (e.g. an ordinal scale treated as interval); null when the level is the type's default. */
+  level_reason: text().nullable(),
+  /** The codebook versions the used codings (cells) were made under, oldest first, with how many each. */
+  codebook_versions: z.array(z.object({ version: z.number().int(), codings: z.number().int() })),
+  /** The used codings were made under more than one codebook version: say so when reporting. */
+  mixed_versions: z.boolean(),
 });
 export type FieldReliability = z.infer<typeof fieldReliabilitySchema>;
 
 export const reliabilityReportSchema = z.object({
+  /** The current version: its field definitions (and levels) are the ones applied. */
   codebookVersion: z.number().int(),
+  /** The versions the used codings were actually made under, oldest first (may not include the current one). */
+  codedUnderVersions: z.array(z.number().int()),
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number().int() }),
   coders: z.array(z.object({ id: text(), email: text(), name: text() })),
   /** The project's rounds (oldest first), for the round filter. */

@@ -5,7 +5,7 @@
  */
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { codebookFields, codebooks, codebookVersions, codings } from '@concord/db';
-import { describeDiff, diffCodebooks, newCodeIssues, newId, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
+import { describeDiff, diffCodebooks, newCodeIssues, newId, normalizeLevel, type Codebook, type CodebookInput, type FieldDefinition } from '@concord/shared';
 import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
@@ -81,7 +81,9 @@ export async function mutateCodebook(
     }
     const current = await versionRow(tx, cb.id, cb.currentVersion);
     const before = await fieldsOfVersion(tx, current.id);
-    const next = change(before);
+    const changed = change(before);
+    // A level equal to the type's default is stored as no level: choosing it again changes nothing.
+    const next = { ...changed, fields: changed.fields.map(normalizeLevel) };
     // New or changed option codes must be identifiers; saved ones may predate the rule (see newCodeIssues).
     const bad = newCodeIssues(before, next.fields);
     if (bad.length) throw new AppError('VALIDATION_FAILED', bad.map((i) => i.message).join('; '));
@@ -129,9 +131,10 @@ export async function mutateCodebook(
  * asks for it, so every save is listed with its changes).
  */
 export function replaceCodebook(ctx: ServiceContext, projectId: string, input: CodebookInput & { baseVersion: number; newVersion?: boolean }) {
+  const fields = input.fields.map(normalizeLevel);
   return mutateCodebook(ctx, projectId, input.baseVersion, (before) => {
-    const what = describeDiff(diffCodebooks(before, input.fields));
-    return { fields: input.fields, name: input.name, note: what.length ? what.join('; ') : 'no field changed', newVersion: input.newVersion ?? false };
+    const what = describeDiff(diffCodebooks(before, fields));
+    return { fields, name: input.name, note: what.length ? what.join('; ') : 'no field changed', newVersion: input.newVersion ?? false };
   });
 }
 
@@ -139,8 +142,12 @@ export function replaceCodebook(ctx: ServiceContext, projectId: string, input: C
 export function upsertField(ctx: ServiceContext, projectId: string, input: { baseVersion: number; field: FieldDefinition }) {
   return mutateCodebook(ctx, projectId, input.baseVersion, (fields) => {
     const at = fields.findIndex((f) => f.key === input.field.key);
-    if (at === -1) return { fields: [...fields, input.field], note: `added field "${input.field.key}"` };
-    return { fields: fields.map((f, i) => (i === at ? input.field : f)), note: `changed field "${input.field.key}"` };
+    const field = normalizeLevel(input.field);
+    if (at === -1) return { fields: [...fields, field], note: `added field "${field.key}"` };
+    // A new measurement level is recorded with its reason in the version note.
+    const diff = diffCodebooks([fields[at]!], [field]);
+    const note = diff.fields.some((c) => c.level !== null) ? describeDiff(diff).join('; ') : `changed field "${field.key}"`;
+    return { fields: fields.map((f, i) => (i === at ? field : f)), note };
   });
 }
 

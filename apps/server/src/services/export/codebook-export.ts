@@ -2,9 +2,10 @@
  * The codebook as files: canonical JSON (the current version, keys sorted, two-space
  * indent, trailing newline: byte-stable, so it can be hashed) and CSV, one row per
  * option or scale point (with its parent and numeric code), one row for N/A where
- * allowed, and one row for number and text fields.
+ * allowed, and one row for number and text fields; every row carries the field's
+ * measurement level and the reason recorded for it.
  */
-import type { Codebook, FieldDefinition } from '@concord/shared';
+import { measurementLevel, type Codebook, type FieldDefinition } from '@concord/shared';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
@@ -47,13 +48,18 @@ export const CODEBOOK_CSV_COLUMNS = [
   'parent',
   'help',
   'code',
+  // The measurement level reliability uses (the type's default unless the codebook sets one) and the reason recorded for it.
+  'level',
+  'level_reason',
 ] as const;
 
 function fieldRows(field: FieldDefinition): string[][] {
   const head = [field.key, field.label, field.type, field.help, String(field.required), String(field.allowNa)];
   const numberCols = field.type === 'number' ? [field.min === null ? '' : String(field.min), field.max === null ? '' : String(field.max), String(field.integer)] : ['', '', ''];
   const maxLength = field.type === 'text' ? String(field.maxLength) : '';
-  const row = (kind: string, value: string, label: string, parent: string, help: string, code: string) => [...head, ...numberCols, maxLength, kind, value, label, parent, help, code];
+  const measured = measurementLevel(field);
+  const level = [measured.level ?? '', measured.reason ?? ''];
+  const row = (kind: string, value: string, label: string, parent: string, help: string, code: string) => [...head, ...numberCols, maxLength, kind, value, label, parent, help, code, ...level];
   const na = field.allowNa ? [row('na', 'NA', 'Not applicable', '', '', field.type === 'single_choice' || field.type === 'multiple_choice' ? String(field.options.length + 1) : '')] : [];
   switch (field.type) {
     case 'single_choice':

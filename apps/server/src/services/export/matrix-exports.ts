@@ -9,7 +9,7 @@
  * readers take every column after `unit` as a coder, so the items' columns come in the
  * companion `items.csv` (item-meta.ts), which the SPSS syntax matches in by `unit`.
  */
-import { ITEM_EXPORT_COLUMNS, type FieldDefinition } from '@concord/shared';
+import { ITEM_EXPORT_COLUMNS, measurementLevel, type FieldDefinition, type MeasurementLevel } from '@concord/shared';
 import type { ServiceContext } from '../context.ts';
 import type { FieldMatrix } from '../reliability/field-matrix.ts';
 import { assertNumericField, codeTable, numericCode } from './codes.ts';
@@ -61,17 +61,19 @@ export async function exportSpssKalphaCsv(ctx: ServiceContext, projectId: string
 const spssLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
 const spssString = (s: string) => `'${spssLine(s).replace(/'/g, "''")}'`;
 
-/** KALPHA's level: 1 nominal, 2 ordinal, 3 interval. */
-const KALPHA_LEVEL = { single_choice: 1, ordinal: 2, number: 3 } as const;
+/** KALPHA's level (Hayes & Krippendorff 2007): 1 nominal, 2 ordinal, 3 interval, 4 ratio; the field's measurement level decides. */
+const KALPHA_LEVEL: Record<MeasurementLevel, number> = { nominal: 1, ordinal: 2, interval: 3, ratio: 4 };
 
 export async function exportSpssKalphaSyntax(ctx: ServiceContext, projectId: string, fieldKey: string, bootstrap = 1000): Promise<string> {
   const { field, matrix, codebookVersion } = await loadFieldExport(ctx, projectId, fieldKey);
   assertNumericField(field);
   const vars = matrix.coders.map((_, i) => spssVar(i));
   const format = field.type === 'number' && !field.integer ? 'F12.4' : 'F8.0';
-  const level = KALPHA_LEVEL[field.type as keyof typeof KALPHA_LEVEL];
+  const measured = measurementLevel(field);
+  const level = KALPHA_LEVEL[measured.level ?? 'nominal'];
   const lines = [
     `* Concord: Krippendorff's alpha for field "${field.key}" (${spssLine(field.label)}), codebook version ${codebookVersion}.`,
+    ...(measured.source === 'codebook' ? [`* The codebook treats this ${field.type} field as ${measured.level}: ${spssLine(measured.reason ?? '').replace(/[.\s]+$/, '')}.`] : []),
     `* Data: spss-kalpha-${field.key}.csv (submitted codings of revealed items; units in rows, coders in columns; empty = missing).`,
     '* First run the KALPHA macro (kalpha.sps, A. F. Hayes: https://afhayes.com) in this session.',
     `GET DATA /TYPE=TXT /FILE='spss-kalpha-${field.key}.csv' /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS=',' /QUALIFIER='"'`,

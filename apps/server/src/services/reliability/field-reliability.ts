@@ -10,6 +10,10 @@
  * | multiple choice | alpha, MASI | multi-valued alpha, Jaccard alpha; MASI alpha per hierarchy level |
  * | number | alpha, interval | as ordinal, on the observed values |
  * | text | none | none |
+ *
+ * The level of ordinal and number fields is the codebook's (`measurementLevel`): an ordinal
+ * scale the codebook treats as interval gets interval alpha, a number set to ratio ratio alpha.
+ * Unweighted kappa and AC1 of a scale stay in `others` with a note that they ignore the order.
  */
 import {
   alphaByHierarchyLevel,
@@ -35,6 +39,7 @@ import {
   RELIABLE_ALPHA,
   TENTATIVE_ALPHA,
   type Coefficient,
+  measurementLevel,
   type FieldDefinition,
   type FieldReliability,
   type PrevalenceWarning,
@@ -67,12 +72,16 @@ function agreement(metric: string, weights: WeightScheme, r: AgreementResult): C
   return coefficient({ metric, weights, value: r.value, reason: r.reason, n_pairable: r.nPairableUnits });
 }
 
+/** Said of an unweighted coefficient of a scale, so it is never read beside the scale's alpha as if it fit. */
+export const UNWEIGHTED_ON_SCALE_NOTE = 'unweighted: ignores the order of the scale, so a near miss counts as a full disagreement; compare the weighted coefficient with alpha';
+
 /** Cohen's kappa (two coders) or Fleiss' kappa, and Gwet's AC1/AC2, for each weighting. */
-function kappaFamily(data: ReliabilityData, schemes: readonly WeightScheme[]): Coefficient[] {
+function kappaFamily(data: ReliabilityData, schemes: readonly WeightScheme[], scale: boolean): Coefficient[] {
   const out: Coefficient[] = [];
   for (const weights of schemes) {
-    out.push(data.nCoders === 2 ? agreement('cohen-kappa', weights, cohenKappa({ data, weights })) : agreement('fleiss-kappa', weights, fleissKappa({ data, weights })));
-    out.push(agreement('gwet-ac', weights, gwetAC({ data, weights })));
+    const note = scale && weights === 'unweighted' ? UNWEIGHTED_ON_SCALE_NOTE : null;
+    const kappa = data.nCoders === 2 ? agreement('cohen-kappa', weights, cohenKappa({ data, weights })) : agreement('fleiss-kappa', weights, fleissKappa({ data, weights }));
+    out.push({ ...kappa, note }, { ...agreement('gwet-ac', weights, gwetAC({ data, weights })), note });
   }
   return out;
 }
@@ -109,7 +118,7 @@ export function fieldData(field: FieldDefinition, m: FieldMatrix): FieldData | n
     const { rows, counts } = setRows(field, m);
     return { kind: 'sets', data: fromSetRows({ rows, categories: declaredCategories(field), coders: m.coders }), counts };
   }
-  const level: AlphaLevel = field.type === 'ordinal' ? 'ordinal' : field.type === 'number' ? 'interval' : 'nominal';
+  const level: AlphaLevel = measurementLevel(field).level ?? 'nominal';
   const nominal = level === 'nominal';
   const { rows, counts } = labelRows(field, m, nominal);
   return { kind: 'single', data: fromRows({ rows, categories: declaredCategories(field, nominal && field.allowNa), coders: m.coders }), level, counts };
@@ -120,7 +129,7 @@ function singleValued(field: FieldDefinition, m: FieldMatrix, d: Extract<FieldDa
   const nominal = level === 'nominal';
   const alpha = krippendorffAlpha({ data, level });
   const boot = bootstrap ? bootstrapAlpha({ data, level, ...bootstrap, ...BOOTSTRAP_FIXED }) : null;
-  const others = kappaFamily(data, nominal ? ['unweighted'] : ['unweighted', 'quadratic']);
+  const others = kappaFamily(data, nominal ? ['unweighted'] : ['unweighted', 'quadratic'], !nominal);
   const parents = parentsOf(field);
   if (parents) {
     for (const l of alphaByHierarchyLevel({ data, parentOf: parents })) {
@@ -208,12 +217,18 @@ export function prevalenceWarning(d: FieldData, value: number | null, agreement:
 }
 
 export function fieldReliability(field: FieldDefinition, m: FieldMatrix, bootstrap: BootstrapSettings | null): FieldReliability {
+  const measured = measurementLevel(field);
   const base = {
     key: field.key,
     label: field.label,
     type: field.type,
     n_units: m.units.length,
     n_coders: m.coders.length,
+    level_source: measured.level === null ? null : measured.source,
+    level_reason: measured.reason,
+    // The caller knows the versions the codings were made under (revealed-codings.ts codedUnder).
+    codebook_versions: [],
+    mixed_versions: false,
   };
   const empty = {
     ...base,

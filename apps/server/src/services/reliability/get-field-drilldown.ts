@@ -8,7 +8,7 @@ import { cachedReliability } from './cache.ts';
 import { fieldDrilldown } from './field-drilldown.ts';
 import type { ReliabilityOptions } from './get-reliability.ts';
 import { projectIncidents, projectRounds } from './project-lists.ts';
-import { loadRevealedCodings, reliabilityRows, resolveReviewFilters } from './revealed-codings.ts';
+import { loadRevealedCodings, reliabilityRows, resolveReviewFilters, withVersions } from './revealed-codings.ts';
 
 /**
  * One field of the current codebook in detail (see field-drilldown.ts), on the same data
@@ -39,7 +39,7 @@ export async function getFieldDrilldown(
       coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
       rounds: roundRows,
       ...drilldown,
-      field: { ...drilldown.field, excluded_not_blind: notBlind.get(fieldKey) ?? 0, excluded_imported: imported.get(fieldKey) ?? 0 },
+      field: { ...withVersions(drilldown.field, rows, field), excluded_not_blind: notBlind.get(fieldKey) ?? 0, excluded_imported: imported.get(fieldKey) ?? 0 },
     };
   });
   if (field.type !== 'link') return drilldown;

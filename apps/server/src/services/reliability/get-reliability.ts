@@ -5,7 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { fieldMatrix, type FieldCell } from './field-matrix.ts';
 import { fieldReliability } from './field-reliability.ts';
-import { loadRevealedCodings, reliabilityRows, resolveReviewFilters } from './revealed-codings.ts';
+import { codedUnder, loadRevealedCodings, reliabilityRows, resolveReviewFilters, withVersions } from './revealed-codings.ts';
 import { cachedReliability, type ReliabilityCache } from './cache.ts';
 import { projectRounds } from './project-lists.ts';
 
@@ -40,9 +40,15 @@ export async function getReliability(ctx: ServiceContext, projectId: string, que
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
     const fields: FieldReliability[] = codebook.fields
       .filter((f) => !query.field || f.key === query.field)
-      .map((f) => ({ ...fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap), excluded_not_blind: notBlind.get(f.key) ?? 0, excluded_imported: imported.get(f.key) ?? 0 }));
+      .map((f) => ({
+        ...withVersions(fieldReliability(f, fieldMatrix(byField.get(f.key) ?? []), bootstrap), rows, f),
+        excluded_not_blind: notBlind.get(f.key) ?? 0,
+        excluded_imported: imported.get(f.key) ?? 0,
+      }));
+    const versions = new Set(codebook.fields.filter((f) => !query.field || f.key === query.field).flatMap((f) => codedUnder(rows, f).map((v) => v.version)));
     return {
       codebookVersion: codebook.version,
+      codedUnderVersions: [...versions].sort((a, b) => a - b),
       bootstrap: { replicates: query.bootstrap, seed: query.seed },
       coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
       rounds: await projectRounds(ctx, projectId),

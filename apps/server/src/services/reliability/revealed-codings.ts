@@ -4,8 +4,8 @@
  * an item in the independent or joint phase. No authorization here: callers authorize first.
  */
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { assignments, codings, incidents, items, projectMembers, rounds, users } from '@concord/db';
-import type { CodingValue, ErrorDetail } from '@concord/shared';
+import { assignments, codebookVersions, codings, incidents, items, projectMembers, rounds, users } from '@concord/db';
+import { checkValue, type CodingValue, type ErrorDetail, type FieldDefinition } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { incidentIdsColumn, inIncident } from '../items/item-incidents.ts';
 import type { ServiceContext } from '../context.ts';
@@ -30,6 +30,8 @@ export interface RevealedCoding {
   itemVersion: number | null;
   /** Brought in by an import (the coder's assignment is in a round of type `imported`). */
   imported: boolean;
+  /** The codebook version the value was coded under (codings.codebook_version_id), which later versions never rewrite. */
+  codebookVersion: number;
 }
 
 export interface RevealedFilters {
@@ -97,9 +99,11 @@ export async function loadRevealedCodings(ctx: ServiceContext, projectId: string
       blind: codings.blind,
       itemVersion: codings.itemVersion,
       imported: sql<boolean>`coalesce(${rounds.type} = 'imported', false)`,
+      codebookVersion: codebookVersions.version,
     })
     .from(codings)
     .innerJoin(items, eq(items.id, codings.itemId))
+    .innerJoin(codebookVersions, eq(codebookVersions.id, codings.codebookVersionId))
     .innerJoin(users, eq(users.id, codings.coderId))
     // At most one assignment per (item, coder): a unique constraint.
     .leftJoin(assignments, and(eq(assignments.itemId, codings.itemId), eq(assignments.coderId, codings.coderId)))
@@ -126,4 +130,24 @@ export function reliabilityRows(rows: RevealedCoding[], options: { includeImport
     else notBlind.set(r.fieldKey, (notBlind.get(r.fieldKey) ?? 0) + 1);
   }
   return { rows: kept, notBlind, imported };
+}
+
+/**
+ * The codebook versions the field's used codings were made under, oldest first, with how many
+ * each: the rows reliability keeps whose value fits the current definition (values that do not
+ * are left out and counted as `excluded`). A report names these, not the current version.
+ */
+export function codedUnder(rows: readonly RevealedCoding[], field: FieldDefinition): { version: number; codings: number }[] {
+  const counts = new Map<number, number>();
+  for (const r of rows) {
+    if (r.fieldKey !== field.key || checkValue(field, r.value) !== null) continue;
+    counts.set(r.codebookVersion, (counts.get(r.codebookVersion) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([version, n]) => ({ version, codings: n }));
+}
+
+/** The field's row with the versions its codings were made under (codedUnder). */
+export function withVersions<R extends { codebook_versions: unknown; mixed_versions: boolean }>(row: R, rows: readonly RevealedCoding[], field: FieldDefinition): R {
+  const versions = codedUnder(rows, field);
+  return { ...row, codebook_versions: versions, mixed_versions: versions.length > 1 };
 }

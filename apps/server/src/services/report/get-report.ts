@@ -40,13 +40,15 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
   const labels = await loadCoderLabels(ctx, projectId);
   return {
     project,
-    codebook: { name: codebook.name, version: reliability.codebookVersion },
+    codebook: { name: codebook.name, version: reliability.codebookVersion, codedUnder: reliability.codedUnderVersions },
     bootstrap: reliability.bootstrap,
     methods: methodsStatement({
       items: Math.max(0, ...reliability.fields.map((f) => f.n_units)),
       coders: reliability.coders.length,
       codebookName: codebook.name,
       codebookVersion: reliability.codebookVersion,
+      codedUnder: reliability.codedUnderVersions,
+      mixedFields: reliability.fields.filter((f) => f.mixed_versions).map((f) => f.label),
       bootstrap: reliability.bootstrap,
     }),
     coders: [...reliability.coders].sort((a, b) => labels.rank(a.id) - labels.rank(b.id)).map((c) => ({ label: labels.label(c.id) })),

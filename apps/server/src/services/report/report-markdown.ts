@@ -19,11 +19,17 @@ export function markdownText(s: string): string {
 }
 const cell = markdownText;
 
+/** ", codings made under versions 1 and 2", unless every coding was made under the current version. */
+function codedUnderNote(c: Report['codebook']): string {
+  if (c.codedUnder.length === 0 || (c.codedUnder.length === 1 && c.codedUnder[0] === c.version)) return '';
+  return `; codings made under version${c.codedUnder.length > 1 ? 's' : ''} ${c.codedUnder.join(', ')}${c.codedUnder.length > 1 ? ' (mixed)' : ''}`;
+}
+
 export function reportMarkdown(r: Report): string {
   const lines = [
     `# Reliability report: ${markdownText(r.project.name)}`,
     '',
-    `Codebook "${markdownText(r.codebook.name)}", version ${r.codebook.version}. Coders: ${r.coders.map((c) => markdownText(c.label)).join(', ') || 'none yet'}.`,
+    `Codebook "${markdownText(r.codebook.name)}", version ${r.codebook.version}${codedUnderNote(r.codebook)}. Coders: ${r.coders.map((c) => markdownText(c.label)).join(', ') || 'none yet'}.`,
     '',
     '## Methods',
     '',
