@@ -129,14 +129,14 @@ function downloadPaths(file: ExportFile): string[] {
 }
 
 const CSV_FILES = EXPORT_FILES.filter((f) => f.path.includes('.csv'));
-/** CSV downloads of other pages: the owner's audit log. */
-const OTHER_CSV_PATHS = ['audit.csv'];
+/** CSV downloads of other pages: the owner's audit log, the narrative workbench. */
+const OTHER_CSV_PATHS = ['audit.csv', 'workbench.csv'];
 /** The charts' tables (one route, `charts/{chart}`, answers `.csv`): option and field labels, incident names. */
 const CHART_CSV_PATHS = ['parent-frames', 'frames-table', 'frames-by-incident'].map((c) => `charts/${c}.csv?field=frame`).concat('charts/impact-by-incident.csv?field=impact');
 const cells = (csv: string) => (parse(csv, { relax_column_count: true }) as string[][]).flat();
 
 describe('CSV exports', () => {
-  it('are all checked here: every route that answers text/csv is a download of the report page, its charts or the audit page', async () => {
+  it('are all checked here: every route that answers text/csv is a download of the report page, its charts, the workbench or the audit page', async () => {
     const doc = await json<{ paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> }>(
       await h.request(null, 'GET', '/api/openapi.json'),
     );

@@ -46,7 +46,7 @@ export class JointSession {
     const { projectId, itemId, phase, me } = this.#source;
     const live = openLiveDoc(jointDocName(itemId), { onRefused: (r) => (this.refusal = r.reason || 'the joint session is closed to you') });
     this.#live = live;
-    const map = live.doc.getMap<CodingValue>(JOINT_DOC.values);
+    const map = live.doc.getMap(JOINT_DOC.values);
     const undo = new FormUndo({ doc: live.doc, map, onChange: (state) => (this.undoState = state) });
     this.#undo = undo;
     const read = () => (this.values = map.toJSON() as Record<string, CodingValue>);
