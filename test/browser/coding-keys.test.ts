@@ -12,6 +12,7 @@ import { findChromium, launchChromium } from '../helpers/chromium.ts';
 import { demoScene, openJointSession, scaleIndex, type CodingScene } from '../helpers/coding-checks.ts';
 import { assertWebBuilt, startServerProcess, type ServerProcess } from '../helpers/server.ts';
 import { browserSessions, open } from '../helpers/sessions.ts';
+import { choicesOf } from '../../apps/web/src/lib/coding-form.ts';
 
 const chromiumPath = findChromium();
 /** The demo coder who still has blind items to code (coder1 has submitted all of hers). */
@@ -89,7 +90,8 @@ describe.skipIf(!chromiumPath)('coding keys in Chromium', () => {
     await page.keyboard.press('2');
     await expect.poll(() => twelfth.isChecked()).toBe(!wasTicked);
     await expect(focused(page)).resolves.toEqual({ field: 'narrative_frames', id: 'f-narrative_frames-11' });
-    const twelfthCode = framesField().options[11]!.value; // the demo lists parents before their children already
+    // The form shows parents before their children: the 12th box is the 12th of its choices, not of the options.
+    const twelfthCode = String(choicesOf(framesField())[11]!.value);
     await expect
       .poll(async () => ((await stored(itemId, 'narrative_frames')) as string[] | undefined)?.includes(twelfthCode) ?? false, { timeout: 10_000 })
       .toBe(!wasTicked);
