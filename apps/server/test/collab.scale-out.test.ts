@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { codings, docUpdates, type Database } from '@concord/db';
 import { testDatabaseUrl } from '@concord/db/testing';
@@ -158,10 +159,15 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     // Toggles while blind reach neither instance's listeners.
     const clockOn = (listener: typeof onA) => listener.provider.awareness.meta.get(id)?.clock;
     const clocks = [clockOn(onA), clockOn(onB)];
+    // B echoes each state to its sender once it has handled it: the phase changes only after
+    // B has seen every toggle (they travel on another path than the phase change).
+    const echoed = echoOf(speaker.provider.ws!, id);
     for (let i = 0; i < 5; i++) {
       speaker.provider.awareness.setLocalStateField('focus', null);
       speaker.provider.awareness.setLocalStateField('focus', { fieldKey: 'impact' });
     }
+    await eventually(() => expect(echoed.clock).toBe(speaker.provider.awareness.meta.get(id)!.clock));
+    echoed.stop();
     await setPhase('joint');
     for (const listener of [onA, onB]) await eventually(() => expect(listener.provider.awareness.getStates().get(id)).toEqual({ user: identity, focus: { fieldKey: 'impact' } }));
     // One change each (the field shown again), not one per toggle.
@@ -308,3 +314,21 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     await eventually(() => expect(onB.provider.awareness.getStates().has(id)).toBe(false), 5_000);
   });
 });
+
+/** The latest clock of `clientId`'s own state that the server echoed on this socket (awareness messages). */
+function echoOf(ws: WebSocket, clientId: number): { clock: number; stop(): void } {
+  const seen = { clock: -1, stop: () => ws.removeEventListener('message', onMessage) };
+  function onMessage(event: MessageEvent) {
+    const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
+    if (decoding.readVarUint(decoder) !== 1) return; // not an awareness message
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+    for (let n = decoding.readVarUint(update); n > 0; n--) {
+      const id = decoding.readVarUint(update);
+      const clock = decoding.readVarUint(update);
+      decoding.readVarString(update);
+      if (id === clientId) seen.clock = Math.max(seen.clock, clock);
+    }
+  }
+  ws.addEventListener('message', onMessage);
+  return seen;
+}
