@@ -36,7 +36,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { setUpBenchProject } from './lib/bench-project.ts';
-import { benchServerEnv, buildServerBundle, freePort, REPO_ROOT, SERVER_BUNDLE, spawnServer, stopServer } from './lib/concord-process.ts';
+import { benchServerEnv, buildServerBundle, freePort, REPO_ROOT, SERVER_LAUNCHER, spawnServer, stopServer } from './lib/concord-process.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -109,7 +109,7 @@ interface HarnessRecord {
 async function runCell(server: 'ywss' | 'concord', level: string, rep: number, docNamesFile: string, cookie: string, out: string): Promise<void> {
   if (server === 'concord') await recreate(RUN, TEMPLATE);
   const env = [`DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
-  const command = `cd ${REPO_ROOT} && ${env} exec node ${SERVER_BUNDLE}`;
+  const command = `cd ${REPO_ROOT} && ${env} exec sh ${SERVER_LAUNCHER}`;
   const args = [
     'scripts/run-anchors.mjs',
     ...['--servers', server, '--levels', level, '--reps', String(rep + 1), '--duration', flags.duration, '--out', out],
@@ -139,7 +139,7 @@ async function runDurability(docNamesFile: string, cookie: string, out: string) 
   const env = [`PORT=${port}`, 'HOST=127.0.0.1', `DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
   const args = [
     'bench/yjs-durability.mjs',
-    ...['--url', `ws://127.0.0.1:${port}/yjs/{room}`, '--start-cmd', `cd ${REPO_ROOT} && ${env} exec node ${SERVER_BUNDLE}`],
+    ...['--url', `ws://127.0.0.1:${port}/yjs/{room}`, '--start-cmd', `cd ${REPO_ROOT} && ${env} exec sh ${SERVER_LAUNCHER}`],
     ...['--docs', '4', '--clients-per-doc', '3', '--edits', '300', '--rate', '10', '--kill-after', '0.5', '--expect', 'durable'],
     ...['--doc-names-file', docNamesFile, '--header', `Cookie=${cookie}`, '--out', out, '--quiet'],
   ];

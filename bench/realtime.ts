@@ -29,6 +29,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
+import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
+import { BENCH_METRICS_TOKEN } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
 
 const { values: flags } = parseArgs({
@@ -77,6 +79,7 @@ async function startServer(): Promise<ServerProcess> {
     env: benchServerEnv({
       PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
+      CONCORD_METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...(flags['database-url'] ? { DATABASE_URL: flags['database-url'] } : {}),
       ...(PROCESSES > 1 ? { REDIS_URL: flags['redis-url']!, CONCORD_REDIS_PREFIX: `concord-bench:${process.pid}` } : {}),
     }),
@@ -110,6 +113,9 @@ async function main() {
   for (let i = 0; i < PROCESSES; i++) starts.push(await startServer());
   const { baseUrl } = starts[0]!;
   const pids = starts.map((s) => s.pid);
+  const memoryOf = () => Promise.all(starts.map((s) => memoryBreakdown(s.pid, s.baseUrl)));
+  let memoryIdle: (MemoryBreakdown | null)[] = [];
+  let memoryLoaded: (MemoryBreakdown | null)[] = [];
   const rss: number[][] = pids.map(() => []);
   const sampler = setInterval(() => {
     for (const [i, pid] of pids.entries()) {
@@ -122,6 +128,7 @@ async function main() {
   try {
     const { cookie, userId, docNames } = await setUpBenchProject(baseUrl, DOCS);
     const idle = await sampleAll();
+    memoryIdle = await memoryOf();
     const wsUrls = starts.map((s) => `${s.baseUrl.replace(/^http/, 'ws')}/yjs`);
 
     // Connect, a bounded number at a time.
@@ -152,6 +159,7 @@ async function main() {
       }, Math.random() * period),
     );
     await sleep(DURATION_S * 1000);
+    memoryLoaded = await memoryOf();
     timers.forEach(clearTimeout);
     stops.forEach((stop) => stop());
     const editS = (now() - tEdit) / 1000;
@@ -178,6 +186,7 @@ async function main() {
       rssPeakMb: round(rss[i]!.length ? Math.max(...rss[i]!) : null),
       cpuEditPct: round((ticks(cpu0[i]!, cpu1[i]!) / CLK_TCK / editS) * 100),
       cpuDrainS: round(ticks(cpu1[i]!, cpu2[i]!) / CLK_TCK, 2),
+      memory: { idle: memoryIdle[i] ?? null, endOfEdits: memoryLoaded[i] ?? null },
     }));
     const closes = clients.flatMap((c) => c.closes);
 

@@ -1,14 +1,15 @@
 /**
  * Starting and stopping real Concord server processes for the benches: as `pnpm start`
- * runs them (the production bundle, `apps/server/dist/main.mjs`), or from the sources with
- * tsx for comparison.
+ * runs them (the production bundle, `apps/server/dist/main.mjs`, through the launcher
+ * `apps/server/bin/serve`), or from the sources with tsx for comparison.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-export const SERVER_BUNDLE = 'apps/server/dist/main.mjs';
+/** What starts the bundle in production (`pnpm start`, the systemd unit): node with the deployed memory settings. */
+export const SERVER_LAUNCHER = 'apps/server/bin/serve';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,10 +42,15 @@ export function benchServerEnv(extra: Record<string, string>): NodeJS.ProcessEnv
   return { ...process.env, HOST: '127.0.0.1', CONCORD_DEMO: '0', LOG_LEVEL: 'warn', CONCORD_WEB_BUILD_DIR: 'none', ...extra };
 }
 
-/** Spawns a server (pinned to `cpus` with taskset when given) and waits for its "running at" line. */
+/**
+ * Spawns a server (pinned to `cpus` with taskset when given) and waits for its "running at" line:
+ * the bundle through the production launcher (its pid is node's: the launcher execs), or the
+ * sources with tsx and node's defaults. `nodeArgs` go to node either way.
+ */
 export async function spawnServer(options: { env: NodeJS.ProcessEnv; tsx?: boolean; cpus?: string; nodeArgs?: string[] }): Promise<ServerProcess> {
-  const entry = options.tsx ? ['--import', 'tsx', 'apps/server/src/main.ts'] : [SERVER_BUNDLE];
-  const node = [process.execPath, ...(options.nodeArgs ?? []), ...entry];
+  const node = options.tsx
+    ? [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', 'apps/server/src/main.ts']
+    : ['sh', SERVER_LAUNCHER, ...(options.nodeArgs ?? [])];
   const [cmd, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...node] : node;
   const child = spawn(cmd!, args, { cwd: REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -1,7 +1,8 @@
 /**
- * Runs the real Concord server as a child process (`node apps/server/dist/main.mjs`, the bundle
- * `pnpm start` runs; the global setup builds it), exactly as an operator starts it, on a random
- * port and a temporary PGlite data directory.
+ * Runs the real Concord server as a child process through `apps/server/bin/serve` (the launcher
+ * `pnpm start` and the systemd unit use: node with the deployed memory settings, running the bundle
+ * `apps/server/dist/main.mjs` that the global setup builds), exactly as an operator starts it, on a
+ * random port and a temporary PGlite data directory. The child is node itself (the launcher execs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
 const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
-const SERVER_MAIN = path.resolve(E2E_DIR, '../apps/server/dist/main.mjs');
+const SERVER_LAUNCHER = path.resolve(E2E_DIR, '../apps/server/bin/serve');
 const WEB_HANDLER = path.resolve(E2E_DIR, '../apps/web/build/handler.js');
 const READY_LINE = /Concord is running at (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 90_000;
@@ -116,7 +117,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
 }
 
 async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDataDir: boolean, startTimeoutMs: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const child = spawn('sh', [SERVER_LAUNCHER], {
     cwd: E2E_DIR,
     env: childEnv(dataDir, extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
