@@ -9,12 +9,15 @@
  *
  *   pnpm exec tsx bench/realtime-soak.ts [--docs 200] [--clients 5] [--rate 2] [--duration 600]
  *     [--warmup 60] [--churn-every 10] [--churn-share 0.1] [--server-cpus 0]
- *     [--database-url postgres://…  (an EMPTY database)] [--edits bounded|full]
+ *     [--database-url postgres://…  (an EMPTY database)] [--edits bounded|full] [--node-args '…']
  *
  * `--edits bounded` (the default) keeps every document the same size over the run (see
  * `EditKind`): RSS growth then measures what the server leaks, not what the documents hold.
  * RSS after warm-up is the median over the minute after `--warmup` seconds, RSS at the end the
  * median over the last minute (both shorter on short runs: a fifth of the run each).
+ * `--node-args` go to node after the launcher's own (`--max-semi-space-size=16` is Node 20's
+ * default, for an A/B of the launcher's settings; `MALLOC_ARENA_MAX` passes through the environment).
+ * `memory` is the server's breakdown (bench/lib/memory-probe.ts) after warm-up and at the end.
  */
 import * as Y from 'yjs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,6 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
+import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
 import { BENCH_METRICS_TOKEN, liveCounts } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, median, now, procSample, quantile, round, sleep, type BenchClient, type EditKind } from './lib/yjs-clients.ts';
 
@@ -38,6 +42,7 @@ const { values: flags } = parseArgs({
     'server-cpus': { type: 'string' },
     'database-url': { type: 'string' },
     edits: { type: 'string', default: 'bounded' },
+    'node-args': { type: 'string', default: '' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -71,6 +76,7 @@ async function main() {
   const dataDir = (started.dataDir = await mkdtemp(path.join(tmpdir(), 'concord-soak-')));
   const server = (started.server = await spawnServer({
     cpus: flags['server-cpus'],
+    nodeArgs: flags['node-args']!.split(' ').filter(Boolean),
     env: benchServerEnv({
       PORT: String(await freePort()),
       CONCORD_DATA_DIR: dataDir,
@@ -126,6 +132,8 @@ async function main() {
       .catch(() => undefined);
   }, 1000);
   setTimeout(() => (log.measuring = true), WARMUP_S * 1000);
+  let memoryWarm: MemoryBreakdown | null = null;
+  const warmProbe = setTimeout(() => void memoryBreakdown(pid, baseUrl).then((m) => (memoryWarm = m)), (WARMUP_S + WINDOW_S / 2) * 1000);
 
   // Churn: every CHURN_EVERY_S, the next share of documents is closed by all its clients
   // (the server unloads it) and reopened with fresh documents (the server loads it again).
@@ -150,6 +158,8 @@ async function main() {
   }, CHURN_EVERY_S * 1000);
 
   await sleep(DURATION_S * 1000);
+  clearTimeout(warmProbe);
+  const memoryEnd = await memoryBreakdown(pid, baseUrl);
   clearInterval(churn);
   for (const c of [...timers.keys()]) stopEditing(c);
   const cpuEnd = await procSample(pid);
@@ -216,6 +226,7 @@ async function main() {
       peak: round(samples.length ? Math.max(...samples.map((s) => s.rssMb)) : null),
       growthPct: rssWarm && rssEnd ? round(((rssEnd - rssWarm) / rssWarm) * 100) : null,
     },
+    memory: { afterWarmup: memoryWarm, end: memoryEnd },
     heapUsedMb: { afterWarmup: round(heapWarm), end: round(heapEnd), growthPct: heapWarm && heapEnd ? round(((heapEnd - heapWarm) / heapWarm) * 100) : null },
     cpuPct: cpuStart && cpuEnd ? round(((cpuEnd.cpuTicks - cpuStart.cpuTicks) / CLK_TCK / runS) * 100) : null,
     latencyMs: { samples: sorted.length, p50: round(quantile(sorted, 0.5), 2), p99: round(quantile(sorted, 0.99), 2) },

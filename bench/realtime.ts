@@ -8,7 +8,7 @@
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
  *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
- *     [--processes 2 --redis-url redis://127.0.0.1:6379] [--tsx]
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379] [--tsx] [--node-args '…']
  *
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
@@ -20,7 +20,8 @@
  * integration (send timestamp embedded in the edit; same process, same clock). Every edit
  * is persisted by the server before it is relayed, so this includes the database commit.
  * Server RSS from /proc/<pid>/status (sampled every 250 ms), CPU from /proc/<pid>/stat
- * over the edit phase (% of one core).
+ * over the edit phase (% of one core). `server.memory`: where its RSS is (bench/lib/memory-probe.ts),
+ * after the clients connected and at the end of the edit phase.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -48,6 +49,8 @@ const { values: flags } = parseArgs({
     tsx: { type: 'boolean', default: false },
     /** Write a V8 CPU profile of each server process into this directory (on its SIGTERM exit). */
     'cpu-prof': { type: 'string' },
+    /** More node options for each server, after the launcher's (`--max-semi-space-size=16`: Node 20's default). */
+    'node-args': { type: 'string', default: '' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -75,7 +78,7 @@ async function startServer(): Promise<ServerProcess> {
   const server = await spawnServer({
     tsx: flags.tsx,
     cpus: flags['server-cpus'],
-    nodeArgs: flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : [],
+    nodeArgs: [...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : []), ...flags['node-args']!.split(' ').filter(Boolean)],
     env: benchServerEnv({
       PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
@@ -109,7 +112,7 @@ const log = new DeliveryLog();
 async function main() {
   if (!flags.tsx) buildServerBundle();
   const started = now();
-  const starts = [];
+  const starts: ServerProcess[] = [];
   for (let i = 0; i < PROCESSES; i++) starts.push(await startServer());
   const { baseUrl } = starts[0]!;
   const pids = starts.map((s) => s.pid);
