@@ -15,7 +15,7 @@
  * - `fileMb`: mapped files (the node binary, shared libraries).
  */
 import { readFile } from 'node:fs/promises';
-import { BENCH_METRICS_TOKEN } from './metrics-probe.ts';
+import { gauge, metricsText } from './metrics-probe.ts';
 
 export interface MemoryBreakdown {
   rssMb: number;
@@ -60,14 +60,13 @@ async function mappings(pid: number): Promise<Mapping[]> {
 async function v8Figures(baseUrl: string): Promise<Pick<MemoryBreakdown, 'v8HeapMb' | 'v8UsedMb' | 'externalMb'>> {
   const none = { v8HeapMb: null, v8UsedMb: null, externalMb: null };
   try {
-    const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
-    if (!res.ok) return none;
-    const text = await res.text();
-    const gauge = (name: string) => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-      return line ? Math.round(Number(line.slice(line.lastIndexOf(' ') + 1)) / 2 ** 20 * 10) / 10 : null;
+    const text = await metricsText(baseUrl);
+    if (text === null) return none;
+    const mib = (name: string) => {
+      const bytes = gauge(text, name);
+      return bytes === null ? null : Math.round((bytes / 2 ** 20) * 10) / 10;
     };
-    return { v8HeapMb: gauge('concord_nodejs_heap_size_total_bytes'), v8UsedMb: gauge('concord_nodejs_heap_size_used_bytes'), externalMb: gauge('concord_nodejs_external_memory_bytes') };
+    return { v8HeapMb: mib('concord_nodejs_heap_size_total_bytes'), v8UsedMb: mib('concord_nodejs_heap_size_used_bytes'), externalMb: mib('concord_nodejs_external_memory_bytes') };
   } catch {
     return none;
   }

@@ -12,15 +12,21 @@ export interface LiveCounts {
   heapUsedMb: number | null;
 }
 
-function gauge(text: string, name: string): number | null {
+/** A gauge's value in Prometheus text (its first series), or null. */
+export function gauge(text: string, name: string): number | null {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
 }
 
-export async function liveCounts(baseUrl: string): Promise<LiveCounts | null> {
+/** The server's `/metrics` text, or null without metrics. */
+export async function metricsText(baseUrl: string): Promise<string | null> {
   const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
-  if (!res.ok) return null;
-  const text = await res.text();
+  return res.ok ? res.text() : null;
+}
+
+export async function liveCounts(baseUrl: string): Promise<LiveCounts | null> {
+  const text = await metricsText(baseUrl);
+  if (text === null) return null;
   const documentsOpen = gauge(text, 'concord_live_documents_open');
   const yjsConnections = gauge(text, 'concord_yjs_connections');
   const heapUsed = gauge(text, 'concord_nodejs_heap_size_used_bytes');
