@@ -11,7 +11,6 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actors, auditLog, codings, items } from '@concord/db';
 import { newId, type Actor, type Coding, type ErrorBody, type ImportCheck, type ImportCodesInput, type ImportResult, type Item, type Role } from '@concord/shared';
-import { replaceCodebook } from '../src/services/codebook/codebook.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 import { LINK_FIELDS } from './actors-fixture.ts';
 import { actorOf, addToProject, createTeamHarness, json, SMALL_CODEBOOK, type Harness, type Session } from './harness.ts';
@@ -30,7 +29,8 @@ async function newProject() {
   const project = await createProject(owner, { name: `Links ${newId('project')}`, description: '' });
   await addToProject(h, members.owner, project.id, members.editor, 'editor');
   await addToProject(h, members.owner, project.id, members.coder, 'coder');
-  await replaceCodebook(owner, project.id, { ...SMALL_CODEBOOK, fields: [...SMALL_CODEBOOK.fields, ...LINK_FIELDS], baseVersion: 1 });
+  const codebook = await h.request(members.owner, 'PUT', `/api/projects/${project.id}/codebook`, { ...SMALL_CODEBOOK, fields: [...SMALL_CODEBOOK.fields, ...LINK_FIELDS], baseVersion: 1 });
+  expect(codebook.status, await codebook.clone().text()).toBe(200);
   const make = async (body: object) => json<Actor>(await h.request(members.editor, 'POST', `/api/projects/${project.id}/actors`, body));
   const kazinform = await make({ name: 'Kazinform', aliases: ['Казинформ'] });
   const akorda = await make({ name: 'Akorda', aliases: ['Presidential office'] });
