@@ -172,6 +172,8 @@ export async function readBackupFile(file: string, chunkRows = 500): Promise<Bac
 
   async function* files(): AsyncGenerator<BackupAttachmentFile> {
     const count = header.files?.count ?? 0;
+    // Without files, tables() has read the end record already.
+    if (count === 0) return;
     for (let n = 0; n < count; n++) {
       const head = await record(`attachment file ${n + 1} of ${count}`);
       const { attachment: id, sha256, size, parts } = head as { attachment?: unknown; sha256?: unknown; size?: unknown; parts?: unknown };
