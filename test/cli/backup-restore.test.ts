@@ -210,11 +210,10 @@ describe('concord backup and restore', () => {
     const bytes = Buffer.from(`Archived post text, Қазақша, ${'x'.repeat(3 << 20)}\n`, 'utf8'); // more than three parts of a MiB
     let attachmentPath = '';
     const server = await startServerProcess({ dataDir, env: { CONCORD_DEMO: '0', CONCORD_ATTACHMENTS_DIR: filesDir } });
-    let item = '';
     try {
       const editor = await signIn(server.url, demoEmail('editor'), TEST_DEMO_PASSWORD);
       const { items } = (await (await api(server, editor.cookie, `/api/projects/${projectId}/items?limit=1`)).json()) as { items: { id: string }[] };
-      item = items[0]!.id;
+      const item = items[0]!.id;
       const res = await api(server, editor.cookie, `/api/projects/${projectId}/items/${item}/attachments?name=post.txt`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
       attachmentPath = `/api/projects/${projectId}/items/${item}/attachments/${((await res.json()) as { id: string }).id}`;
       expect(Buffer.from(await (await api(server, editor.cookie, attachmentPath)).arrayBuffer()).equals(bytes)).toBe(true);
