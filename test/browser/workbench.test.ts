@@ -156,6 +156,23 @@ describe.skipIf(!chromiumPath)('the narrative workbench in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('pages under the same filters: Next and Previous keep them', async () => {
+    const res = await fetch(new URL(`/api/projects/${projectOf.id}/workbench?limit=25`, server.url), { headers: { cookie } });
+    const pages = Math.ceil(((await res.json()) as Workbench).total / 25);
+    expect(pages, 'the demo study fills more than one page').toBeGreaterThan(1);
+    await open(page, server.url, `/projects/${projectOf.id}/workbench?by=incident`);
+    const pager = page.getByRole('navigation', { name: 'Workbench pages' });
+    await expect.poll(() => pager.innerText()).toContain(`Page 1 of ${pages}`);
+    await expect(pager.getByRole('link', { name: 'Previous' }).count()).resolves.toBe(0);
+    await pager.getByRole('link', { name: 'Next' }).click();
+    await page.waitForURL((url) => url.searchParams.get('page') === '2' && url.searchParams.get('by') === 'incident');
+    await expect.poll(() => pager.innerText()).toContain(`Page 2 of ${pages}`);
+    await pager.getByRole('link', { name: 'Previous' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('page') && url.searchParams.get('by') === 'incident');
+    await expect.poll(() => page.locator('p.total').innerText()).toContain(`page 1 of ${pages}`);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('is not a coder’s: no Workbench tab', async () => {
     const coder = await (await browser.newContext()).newPage();
     await signInWithForm(coder, server.url, 'coder1@demo.concord', TEST_DEMO_PASSWORD);
