@@ -171,16 +171,19 @@ export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$
     const inFlight: Promise<unknown>[] = [];
     try {
       for (let i = 0; i < rows.length; i += JSON_BATCH) {
-        const batch = rows.slice(i, i + JSON_BATCH).map((row) => {
-          const record = row as Record<string, unknown>;
-          const out: Record<string, unknown> = {};
-          for (const k of keys) out[columns[k]!.name] = record[k] ?? null;
-          return out;
-        });
         if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+        // Built and serialized with no await between, so the records die young (not promoted).
+        const json = JSON.stringify(
+          rows.slice(i, i + JSON_BATCH).map((row) => {
+            const record = row as Record<string, unknown>;
+            const out: Record<string, unknown> = {};
+            for (const k of keys) out[columns[k]!.name] = record[k] ?? null;
+            return out;
+          }),
+        );
         // Columns not named keep their defaults; the table's row type gives each value its type.
         // Not awaited here: postgres.js pipelines the transaction's statements on its connection.
-        const statement = db.execute(sql`insert into ${table} (${sql.raw(names)}) select ${sql.raw(names)} from json_populate_recordset(null::${table}, ${JSON.stringify(batch)}::json)`);
+        const statement = db.execute(sql`insert into ${table} (${sql.raw(names)}) select ${sql.raw(names)} from json_populate_recordset(null::${table}, ${json}::json)`);
         // Drizzle's query runs when its `then` is called: called now, not at the next await.
         inFlight.push(new Promise((resolve, reject) => statement.then(resolve, reject)));
       }
