@@ -55,7 +55,7 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
       await signIn(editor, 'editor@demo.concord');
       await audit(editor, 'projects');
       const project = (await editor.locator('a[href^="/projects/prj_"]').first().getAttribute('href'))!;
-      for (const section of ['', '/incidents', '/codebook', '/members', '/actors', '/assignments', '/import', '/reliability', '/disagreements', '/report', '/workbench']) {
+      for (const section of ['', '/incidents', '/codebook', '/members', '/actors', '/assignments', '/import', '/reliability', '/disagreements', '/report', '/workbench', '/review', '/reliability/against-gold']) {
         await open(editor, `${project}${section}`);
         await audit(editor, section || 'overview');
       }
