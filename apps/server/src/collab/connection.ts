@@ -64,7 +64,7 @@ export class Connection implements Peer {
           return;
         case 'syncStep2':
         case 'update':
-          this.room.applyClientUpdate(this, message.update);
+          this.room.applyClientUpdate(this, message.update, message.decoded);
           return;
         case 'awareness':
           this.applyAwareness(message.update);

@@ -7,6 +7,7 @@ import type { CollabCloseCode } from '@concord/shared';
 import type { Actor } from '../services/context.ts';
 import type { DocAccess } from '../services/collab/access.ts';
 import type { AwarenessEntry } from './awareness-filter.ts';
+import type { DecodedUpdate } from './protocol.ts';
 
 /** A connection as its room and the presence see it. */
 export interface Peer {
@@ -28,7 +29,7 @@ export interface PeerRoom {
     receive(peer: Peer, entries: AwarenessEntry[]): void;
     statesFor(peer: Peer): Uint8Array | null;
   };
-  applyClientUpdate(peer: Peer, update: Uint8Array): void;
+  applyClientUpdate(peer: Peer, update: Uint8Array, decoded?: DecodedUpdate): void;
   leave(peer: Peer): void;
   /** Removes the presence of every connection here (shutdown: the other processes drop it too). */
   dropLocalPresence(): void;

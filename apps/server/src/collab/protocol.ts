@@ -14,10 +14,14 @@ const SYNC_STEP_1 = 0;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 
+/** A Yjs update as `Y.decodeUpdate` reads it (its structs and delete set). */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 export type InboundMessage =
   | { type: 'syncStep1'; stateVector: Uint8Array }
-  | { type: 'syncStep2'; update: Uint8Array }
-  | { type: 'update'; update: Uint8Array }
+  /** `decoded`: the validating decode's result, so the item-document check need not decode again. */
+  | { type: 'syncStep2'; update: Uint8Array; decoded: DecodedUpdate }
+  | { type: 'update'; update: Uint8Array; decoded: DecodedUpdate }
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'queryAwareness' };
 
@@ -35,8 +39,8 @@ export function decodeMessage(data: Uint8Array): InboundMessage {
       const step = decoding.readVarUint(decoder);
       const payload = decoding.readVarUint8Array(decoder);
       if (step === SYNC_STEP_1) message = { type: 'syncStep1', stateVector: payload };
-      else if (step === SYNC_STEP_2) message = { type: 'syncStep2', update: payload };
-      else if (step === SYNC_UPDATE) message = { type: 'update', update: payload };
+      else if (step === SYNC_STEP_2) message = { type: 'syncStep2', update: payload, decoded: Y.decodeUpdate(payload) };
+      else if (step === SYNC_UPDATE) message = { type: 'update', update: payload, decoded: Y.decodeUpdate(payload) };
       else throw new ProtocolError(`unknown sync step ${step}`);
     } else if (messageType === MESSAGE_AWARENESS) {
       message = { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
@@ -47,7 +51,6 @@ export function decodeMessage(data: Uint8Array): InboundMessage {
     }
     if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after the message');
     if (message.type === 'syncStep1') Y.decodeStateVector(message.stateVector);
-    if (message.type === 'syncStep2' || message.type === 'update') Y.decodeUpdate(message.update);
     return message;
   } catch (err) {
     if (err instanceof ProtocolError) throw err;

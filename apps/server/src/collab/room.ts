@@ -14,7 +14,7 @@ import type { DocChannel, DocMessage, Fanout } from './fanout.ts';
 import { ItemDocGuard } from './item-integrity.ts';
 import type { Peer, PeerRoom } from './peer.ts';
 import type { DocPersistence, StoredDoc } from './persistence.ts';
-import { encodeUpdate } from './protocol.ts';
+import { encodeUpdate, type DecodedUpdate } from './protocol.ts';
 import { RoomPresence } from './room-presence.ts';
 import { RoomWriter, type Origin, type Pending } from './room-writer.ts';
 import { WaitingUpdates } from './waiting-updates.ts';
@@ -108,7 +108,6 @@ export class Room implements PeerRoom {
 
   /** A change that is durable already (another process's batch, the store re-read): relayed only. */
   private relayStored(update: Uint8Array): void {
-    this.guard?.follow(update);
     this.writer.grew(update.byteLength);
     const message = encodeUpdate(update);
     for (const c of this.connections) c.send(message);
@@ -183,7 +182,7 @@ export class Room implements PeerRoom {
   }
 
   /** An update from a connection: refused (and the connection closed) when it may not write or the document is full. */
-  applyClientUpdate(connection: Peer, update: Uint8Array): void {
+  applyClientUpdate(connection: Peer, update: Uint8Array, decoded?: DecodedUpdate): void {
     if (this.isBroken) return;
     if (connection.access.mode === 'read') {
       // Read-only connections may send updates that change nothing (every client's first sync step 2).
@@ -198,7 +197,8 @@ export class Room implements PeerRoom {
       connection.close('PAYLOAD_TOO_LARGE', `the document would pass ${this.env.limits.maxDocBytes} bytes`);
       return;
     }
-    const check = this.guard?.check(change, { userId: connection.actor.userId, mayModerate: connection.access.moderates });
+    const writer = { userId: connection.actor.userId, mayModerate: connection.access.moderates };
+    const check = this.guard?.check(change, writer, change === update ? decoded : undefined);
     if (check?.verdict === 'refuse') {
       // Nothing of it is applied, stored or relayed.
       connection.close('FORBIDDEN', check.reason);
@@ -245,7 +245,6 @@ export class Room implements PeerRoom {
         ),
       );
       if (!update) return resolve();
-      this.guard?.follow(update);
       this.writer.enqueue(update, origin);
     });
   }
@@ -263,7 +262,6 @@ export class Room implements PeerRoom {
   destroy(): void {
     this.channel?.close();
     this.presence.destroy();
-    this.guard?.destroy();
     this.doc.destroy();
   }
 
