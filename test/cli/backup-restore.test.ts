@@ -25,10 +25,10 @@ const PG_URL = process.env.TEST_DATABASE_URL;
 
 type Target = { dataDir: string } | { databaseUrl: string };
 
-function concord(args: string[], target: Target) {
-  const { DATABASE_URL: _db, CONCORD_DATA_DIR: _dir, ...env } = process.env;
+function concord(args: string[], target: Target, extraEnv: Record<string, string> = {}) {
+  const { DATABASE_URL: _db, CONCORD_DATA_DIR: _dir, CONCORD_ATTACHMENTS_DIR: _files, ...env } = process.env;
   const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...env, CONCORD_DEMO: '0', LOG_LEVEL: 'warn', ...('dataDir' in target ? { CONCORD_DATA_DIR: target.dataDir } : { DATABASE_URL: target.databaseUrl }) },
+    env: { ...env, CONCORD_DEMO: '0', LOG_LEVEL: 'warn', ...extraEnv, ...('dataDir' in target ? { CONCORD_DATA_DIR: target.dataDir } : { DATABASE_URL: target.databaseUrl }) },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -201,6 +201,67 @@ describe('concord backup and restore', () => {
       for (const n of names) await admin.unsafe(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
       await admin.end();
     }
+  });
+
+  it('with CONCORD_ATTACHMENTS_DIR, carries the attachment files, SHA-256 checked, into a directory or into the rows', { timeout: 600_000 }, async () => {
+    const dataDir = path.join(work, 'files-source');
+    const filesDir = path.join(work, 'files-source-attachments');
+    await cp(inject('demoDataDir'), dataDir, { recursive: true });
+    const bytes = Buffer.from(`Archived post text, Қазақша, ${'x'.repeat(3 << 20)}\n`, 'utf8'); // more than three parts of a MiB
+    let attachmentPath = '';
+    const server = await startServerProcess({ dataDir, env: { CONCORD_DEMO: '0', CONCORD_ATTACHMENTS_DIR: filesDir } });
+    try {
+      const editor = await signIn(server.url, demoEmail('editor'), TEST_DEMO_PASSWORD);
+      const { items } = (await (await api(server, editor.cookie, `/api/projects/${projectId}/items?limit=1`)).json()) as { items: { id: string }[] };
+      const item = items[0]!.id;
+      const res = await api(server, editor.cookie, `/api/projects/${projectId}/items/${item}/attachments?name=post.txt`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+      attachmentPath = `/api/projects/${projectId}/items/${item}/attachments/${((await res.json()) as { id: string }).id}`;
+      expect(Buffer.from(await (await api(server, editor.cookie, attachmentPath)).arrayBuffer()).equals(bytes)).toBe(true);
+    } finally {
+      await server.stop();
+    }
+    const file = path.join(work, 'files.backup');
+    const withoutDir = concord(['backup', file], { dataDir });
+    expect(withoutDir.code).toBe(1);
+    expect(withoutDir.stderr).toContain('1 attachment(s) are stored in a directory: set CONCORD_ATTACHMENTS_DIR');
+    const backedUp = concord(['backup', file], { dataDir }, { CONCORD_ATTACHMENTS_DIR: filesDir });
+    expect(backedUp.stderr).toBe('');
+    expect(backedUp.stdout).toContain(`and 1 attachment file(s) of ${filesDir} at migration`);
+
+    const download = async (target: string, env: Record<string, string>) => {
+      const restored = await startServerProcess({ dataDir: target, env: { CONCORD_DEMO: '0', ...env } });
+      try {
+        const editor = await signIn(restored.url, demoEmail('editor'), TEST_DEMO_PASSWORD);
+        return Buffer.from(await (await api(restored, editor.cookie, attachmentPath)).arrayBuffer());
+      } finally {
+        await restored.stop();
+      }
+    };
+    // Into another deployment's directory: the same file, the same download.
+    const intoDir = path.join(work, 'files-restored');
+    const intoFiles = path.join(work, 'files-restored-attachments');
+    const restored = concord(['restore', file], { dataDir: intoDir }, { CONCORD_ATTACHMENTS_DIR: intoFiles });
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toContain('and 1 attachment file(s)');
+    expect((await readFile(path.join(intoFiles, path.basename(attachmentPath)))).equals(bytes)).toBe(true);
+    expect((await download(intoDir, { CONCORD_ATTACHMENTS_DIR: intoFiles })).equals(bytes)).toBe(true);
+    // Into a deployment without a directory: the bytes go into the row.
+    const intoRows = path.join(work, 'files-restored-rows');
+    expect(concord(['restore', file], { dataDir: intoRows }).code).toBe(0);
+    expect((await download(intoRows, {})).equals(bytes)).toBe(true);
+
+    // A file changed on disk stops the backup; a changed byte in the backup's file stops the restore.
+    await writeFile(path.join(filesDir, path.basename(attachmentPath)), Buffer.concat([bytes.subarray(0, -1), Buffer.from('!')]));
+    const changed = concord(['backup', path.join(work, 'changed.backup')], { dataDir }, { CONCORD_ATTACHMENTS_DIR: filesDir });
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain('does not match the SHA-256 and size stored with it');
+    const lines = gunzipSync(await readFile(file)).toString('utf8').split('\n');
+    const part = lines.findIndex((l) => l.startsWith('{"data":'));
+    lines[part] = lines[part]!.replace(/"data":"(.)/, (_m, c: string) => `"data":"${c === 'A' ? 'B' : 'A'}`);
+    await writeFile(path.join(work, 'bad-file.backup'), gzipSync(lines.join('\n')));
+    const bad = concord(['restore', path.join(work, 'bad-file.backup')], { dataDir: path.join(work, 'files-bad') }, { CONCORD_ATTACHMENTS_DIR: path.join(work, 'files-bad-attachments') });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/its bytes do not match the SHA-256 recorded with them|checksum mismatch/);
   });
 
   it('refuses damaged or foreign files with exit code 2 and says what is wrong, leaving the target unchanged', { timeout: 300_000 }, async () => {

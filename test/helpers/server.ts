@@ -37,7 +37,7 @@ function seededDemoDir(): string | undefined {
 }
 
 /** Variables from the developer's shell that would point the child at other services. */
-const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_WEB_BUILD_DIR', 'SMTP_URL', 'SMTP_FROM', 'CONCORD_PUBLIC_URL'];
+const INHERITED_BUT_IGNORED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'CONCORD_DATA_DIR', 'CONCORD_DEMO', 'CONCORD_DEMO_PASSWORD', 'CONCORD_WEB_BUILD_DIR', 'SMTP_URL', 'SMTP_FROM', 'CONCORD_PUBLIC_URL'];
 
 export interface StartOptions {
   /** Extra variables for the server; they win over the defaults below. */
@@ -86,7 +86,11 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-function childEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * `demoPassword`: pass CONCORD_DEMO_PASSWORD. A copy of the run's seeded demo already has it,
+ * and giving it again would re-hash it for every demo account at each start (1 s of CPU).
+ */
+function childEnv(dataDir: string, extra: Record<string, string>, demoPassword: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of INHERITED_BUT_IGNORED) delete env[name];
   return {
@@ -94,7 +98,7 @@ function childEnv(dataDir: string, extra: Record<string, string>): NodeJS.Proces
     PORT: '0',
     HOST: '127.0.0.1',
     CONCORD_DATA_DIR: dataDir,
-    CONCORD_DEMO_PASSWORD: TEST_DEMO_PASSWORD,
+    ...(demoPassword ? { CONCORD_DEMO_PASSWORD: TEST_DEMO_PASSWORD } : {}),
     LOG_LEVEL: 'warn',
     ...extra,
   };
@@ -112,13 +116,13 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   const env = options.env ?? {};
   const template = !options.dataDir && !options.seedDemo && env.CONCORD_DEMO === '1' && !env.DATABASE_URL ? seededDemoDir() : undefined;
   if (template) await cp(template, dataDir, { recursive: true });
-  return launch(dataDir, options.env ?? {}, !options.dataDir, options.startTimeoutMs ?? START_TIMEOUT_MS);
+  return launch(dataDir, childEnv(dataDir, env, !template), !options.dataDir, options.startTimeoutMs ?? START_TIMEOUT_MS);
 }
 
-async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDataDir: boolean, startTimeoutMs: number): Promise<ServerProcess> {
+async function launch(dataDir: string, env: NodeJS.ProcessEnv, ownsDataDir: boolean, startTimeoutMs: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: E2E_DIR,
-    env: childEnv(dataDir, extraEnv),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -171,7 +175,7 @@ async function launch(dataDir: string, extraEnv: Record<string, string>, ownsDat
     stop,
     async restart() {
       if (live.has(child)) throw new Error('stop() the server before restarting it');
-      return launch(dataDir, extraEnv, ownsDataDir, startTimeoutMs);
+      return launch(dataDir, env, ownsDataDir, startTimeoutMs);
     },
     async dispose() {
       await stop('SIGKILL');

@@ -11,10 +11,8 @@ import { escapeXml } from '@concord/charts';
 import { assertWellFormed, barValues, shareText } from '@concord/charts/testing';
 import type { ChartData, Codebook, FieldDefinition, Incident, Report } from '@concord/shared';
 import { csvRecords, csvRows } from './export-expectations.ts';
-import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
-import { seedDemo } from '../src/demo/seed.ts';
+import { createDemoHarness, DEMO_HARNESS_TIMEOUT_MS, PASSWORD, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 
-const PASSWORD = 'demo password for tests';
 let h: Harness;
 let projectId: string;
 const demo: Record<string, Session> = {};
@@ -22,13 +20,11 @@ let codebook: Codebook;
 let incidents: Incident[];
 
 beforeAll(async () => {
-  h = await createHarness();
-  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
+  ({ h, projectId } = await createDemoHarness());
   Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
   codebook = await json<Codebook>(await get('/codebook'));
   incidents = (await json<{ incidents: Incident[] }>(await get('/incidents'))).incidents;
-  // Seeding 30 items through the live documents takes long on a loaded 2-core machine.
-}, 240_000);
+}, DEMO_HARNESS_TIMEOUT_MS);
 afterAll(() => h.close());
 
 const api = (path: string) => `/api/projects/${projectId}${path}`;

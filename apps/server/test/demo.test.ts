@@ -6,20 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { krippendorffAlpha, parseReliabilityCsv, setAlpha } from '@concord/reliability';
 import type { Incident, Item } from '@concord/shared';
-import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
+import { createDemoHarness, DEMO_HARNESS_TIMEOUT_MS, PASSWORD, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { DEMO_PROJECT_NAME } from '../src/demo/accounts.ts';
-import { seedDemo } from '../src/demo/seed.ts';
 
-const PASSWORD = 'demo password for tests';
 let h: Harness;
 let projectId: string;
 const sessions: Record<string, Session> = {};
 
 beforeAll(async () => {
-  h = await createHarness();
-  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
+  ({ h, projectId } = await createDemoHarness());
   Object.assign(sessions, await signInDemoAccounts(h, PASSWORD));
-});
+}, DEMO_HARNESS_TIMEOUT_MS);
 afterAll(() => h.close());
 
 const items = async (s: Session, query = '') =>

@@ -176,6 +176,12 @@ describe('coder pseudonyms', () => {
     const wide = parse(await text('/export/codings.csv?layout=wide&field=impact')) as string[][];
     expect(wide[0]).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'C1', 'C2', 'C3']);
     expect(wide[1]).toEqual([item.agreed.id, 'ext-agreed', item.agreed.title, incident.name, 'telegram', '2026-01-05T10:00:00.000Z', 'https://example.org/agreed', '-3', '-3', '-2']);
+    // Asked for, each coding's item version (as the long file gives it) in a column per coder before the coders; the rest unchanged.
+    const versioned = parse(await text('/export/codings.csv?layout=wide&field=impact&itemVersions=1')) as string[][];
+    const versions = long.filter((r) => r.unit === item.agreed.id && r.field === 'impact').map((r) => r.item_version);
+    expect(versions).toEqual(['1', '1', '1']);
+    expect(versioned[0]).toEqual(['unit', ...ITEM_EXPORT_COLUMNS, 'item_version_C1', 'item_version_C2', 'item_version_C3', 'C1', 'C2', 'C3']);
+    expect(versioned[1]).toEqual([...wide[1]!.slice(0, 7), ...versions, ...wide[1]!.slice(7)]);
     expect((parse(await text('/export/irr.csv?field=impact')) as string[][])[0]).toEqual(['unit', 'C1', 'C2', 'C3']);
     expect(await text('/export/spss-kalpha.sps?field=impact')).toContain("VARIABLE LABELS c1 'C1'\n  c2 'C2'\n  c3 'C3'.");
     expect(records(await text('/export/tidycomm.csv')).map((r) => r.coder)).toEqual(['C1', 'C2', 'C3', 'C1', 'C2', 'C3', 'C2']);

@@ -3,7 +3,9 @@
  * when TEST_DATABASE_URL is set), the real migrations, the real app. Each test file
  * gets its own database; tests inside a file create uniquely named data.
  */
-import { createTestDb, type TestDatabase } from '@concord/db/testing';
+import { createTestDb, type TestDatabase, type TestSeed } from '@concord/db/testing';
+import { projects } from '@concord/db';
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { newId, ROLES, type CodebookInput, type ItemInput, type Role, type RoundType } from '@concord/shared';
 import { createApp, type App } from '../src/app.ts';
@@ -13,7 +15,8 @@ import { createDeps, type Deps } from '../src/deps.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { Actor, ServiceContext } from '../src/services/context.ts';
 import { insertUser } from '../src/services/auth/users.ts';
-import { DEMO_ACCOUNTS } from '../src/demo/accounts.ts';
+import { DEMO_ACCOUNTS, DEMO_PROJECT_NAME } from '../src/demo/accounts.ts';
+import { seedDemo } from '../src/demo/seed.ts';
 import { createProject } from '../src/services/projects/projects.ts';
 import { addMember } from '../src/services/projects/members.ts';
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
@@ -43,8 +46,8 @@ export interface Session {
 }
 
 /** `options.logger`: log somewhere a test can read (the default follows the config's level). */
-export async function createHarness(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
-  const database = await createTestDb();
+export async function createHarness(overrides: Partial<Config> = {}, options: { logger?: Logger; seed?: TestSeed } = {}): Promise<Harness> {
+  const database = await createTestDb({ seed: options.seed });
   const config = testConfig(overrides);
   const logger = options.logger ?? createLogger(config);
   const deps = await createDeps(config, { database, logger });
@@ -83,6 +86,24 @@ export function requestVia(app: App): Harness['request'] {
 /** `Harness.client` on an app: requests go to `app.request`, no socket; the host name is never resolved. */
 export function clientVia(app: App): Harness['client'] {
   return (session) => createApiClient('http://concord.test', { fetch: app.request, headers: session ? { cookie: session.cookie } : {} });
+}
+
+/** The demo study seeded with PASSWORD through the real verbs and live documents (`seedDemo`), as a test database's starting data. */
+const DEMO_SEED: TestSeed = { name: 'demo', build: async (database) => void (await seedDemo(database.db, createLogger(testConfig()), PASSWORD)) };
+
+/**
+ * A harness on a copy of the demo study (accounts with PASSWORD) and the demo project's id.
+ * The study is seeded once per test process and copied for each file (`TestSeed`): seeding
+ * writes 72 codings through live documents, about 8 s of CPU.
+ */
+/** A `beforeAll` that calls createDemoHarness may be the one that seeds: slow on a loaded 2-core machine. */
+export const DEMO_HARNESS_TIMEOUT_MS = 240_000;
+
+export async function createDemoHarness(): Promise<{ h: Harness; projectId: string }> {
+  const h = await createHarness({}, { seed: DEMO_SEED });
+  const [project] = await h.deps.database.db.select({ id: projects.id }).from(projects).where(eq(projects.name, DEMO_PROJECT_NAME));
+  if (!project) throw new Error('the demo seed holds no demo project');
+  return { h, projectId: project.id };
 }
 
 let counter = 0;

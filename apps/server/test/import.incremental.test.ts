@@ -162,6 +162,39 @@ describe('incremental import', () => {
     expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: rowFingerprinter(out.columns, (name) => known.get(name))(item) })));
   });
 
+  it('reads an archived-copy column ("Archived URL", "Wayback"…) as archivedUrl: http(s) only, compared and fingerprinted like any target', async () => {
+    const projectId = await newProject();
+    const csv = (header: string, archived: string) => [`Record ID,Name,${header}`, `rec1,First,${archived}`, 'rec2,Second,'].join('\n');
+    const check = await json<ImportCheck>(await post(projectId, 'import/dry-run', csv('Archived URL', 'https://web.archive.org/web/2024/https://example.org/1')));
+    expect(check).toMatchObject({ columns: { archivedUrl: 'Archived URL' }, problemCount: 0 });
+    for (const header of ['Archive link', 'Wayback']) expect((await json<ImportCheck>(await post(projectId, 'import/dry-run', csv(header, 'https://archive.ph/abc')))).columns.archivedUrl).toBe(header);
+    // The API's rule: no other scheme, no relative link.
+    for (const bad of ['javascript:alert(1)', 'ftp://example.org/x', 'archive.ph/abc']) {
+      const refused = await json<ImportCheck>(await post(projectId, 'import/dry-run', csv('Archived URL', bad)));
+      expect(refused.problems).toEqual([{ row: 1, column: 'Archived URL', message: `"${bad}" is not an http(s) URL` }]);
+    }
+
+    await post(projectId, 'import', csv('Archived URL', 'https://web.archive.org/web/2024/https://example.org/1'));
+    expect((await allItems(projectId)).map((i) => [i.externalId, i.archivedUrl])).toEqual([
+      ['rec1', 'https://web.archive.org/web/2024/https://example.org/1'],
+      ['rec2', null],
+    ]);
+    const changed = await json<ImportCheck>(await post(projectId, 'import/dry-run', csv('Archived URL', 'https://archive.ph/abc')));
+    expect(changed.actions).toEqual([{ row: 1, action: 'update', changes: ['archivedUrl'] }, { row: 2, action: 'unchanged' }]);
+
+    // Edited in the web app since: the same file's row no longer fingerprints like the item, and the dry run names the field.
+    const [first] = await allItems(projectId);
+    expect((await h.request(members.editor, 'PATCH', `/api/projects/${projectId}/items/${first!.id}`, { archivedUrl: 'https://archive.ph/edited' })).status).toBe(200);
+    const again = await json<ImportCheck>(await post(projectId, 'import/dry-run', csv('Archived URL', 'https://web.archive.org/web/2024/https://example.org/1')));
+    expect(again.actions[0]).toEqual({ row: 1, action: 'update', changes: ['archivedUrl'] });
+    // Imported again, the item fingerprints like its row.
+    const original = csv('Archived URL', 'https://web.archive.org/web/2024/https://example.org/1');
+    expect(await json<ImportResult>(await post(projectId, 'import', original))).toMatchObject({ updated: 1, unchanged: 1 });
+    const out = await collect({ format: 'csv', body: [original], mapping: {} }, {}, 'throw');
+    const stored = await storedFingerprints(h.deps.database.db, projectId, out.columns, ['rec1']);
+    expect(stored[0]!.fingerprint).toBe(rowFingerprinter(out.columns, () => undefined)(out.items[0]!));
+  });
+
   it('still refuses a file naming one external id twice, writing nothing', async () => {
     const projectId = await newProject();
     const res = await post(projectId, 'import', 'Record ID,title\nrecA,a\nrecA,b\n');

@@ -19,13 +19,9 @@ import {
   type SetReliabilityData,
 } from '@concord/reliability';
 import { RELIABLE_ALPHA, TENTATIVE_ALPHA, type FieldDefinition, type FieldDrilldown, type Item, type ReliabilityReport } from '@concord/shared';
-import { createHarness, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
+import { createDemoHarness, DEMO_HARNESS_TIMEOUT_MS, PASSWORD, signInDemoAccounts, json, type Harness, type Session } from './harness.ts';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
-import { seedDemo } from '../src/demo/seed.ts';
 
-const PASSWORD = 'demo password for tests';
-/** Seeding the demo writes 72 codings through live documents: slow on a loaded 2-core machine. */
-const SEED_TIMEOUT_MS = 240_000;
 const REPLICATES = 200;
 let h: Harness;
 let projectId: string;
@@ -35,13 +31,12 @@ const pseudonyms = new Map<string, string>();
 const column = (data: { coders: readonly string[] }, email: string) => data.coders.indexOf(pseudonyms.get(email)!);
 
 beforeAll(async () => {
-  h = await createHarness();
-  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
+  ({ h, projectId } = await createDemoHarness());
   Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
   // Exports name coders by pseudonym; the owner's key says who is who (pseudonym,…,email).
   const key = await (await h.request(demo.owner!, 'GET', api('/export/coder-key.csv'))).text();
   for (const line of key.trim().split('\r\n').slice(1)) pseudonyms.set(line.split(',')[3]!, line.split(',')[0]!);
-}, SEED_TIMEOUT_MS);
+}, DEMO_HARNESS_TIMEOUT_MS);
 afterAll(() => h.close());
 
 const api = (path: string) => `/api/projects/${projectId}${path}`;

@@ -13,22 +13,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alphaByHierarchyLevel, fleissKappa, gwetAC, multiValuedAlpha, parseReliabilityCsv } from '@concord/reliability';
 import { runReliabilityCli } from '@concord/reliability/cli';
 import { ROLES, type Adjudication, type Disagreement, type FieldDefinition, type ReliabilityReport, type Role } from '@concord/shared';
-import { createHarness, signInDemoAccounts, createProjectFixture, json, signUp, type Harness, type Session } from './harness.ts';
+import { createDemoHarness, DEMO_HARNESS_TIMEOUT_MS, PASSWORD, signInDemoAccounts, createProjectFixture, json, signUp, type Harness, type Session } from './harness.ts';
 import { DEMO_CODEBOOK } from '../src/demo/codebook.ts';
-import { seedDemo } from '../src/demo/seed.ts';
 
-const PASSWORD = 'demo password for tests';
 let h: Harness;
 let projectId: string;
 let tmp: string;
 const demo: Record<string, Session> = {};
 
 beforeAll(async () => {
-  h = await createHarness();
-  ({ projectId } = await seedDemo(h.deps.database.db, h.deps.logger, PASSWORD, h.deps.collab));
+  ({ h, projectId } = await createDemoHarness());
   Object.assign(demo, await signInDemoAccounts(h, PASSWORD));
   tmp = mkdtempSync(join(tmpdir(), 'concord-review-'));
-});
+}, DEMO_HARNESS_TIMEOUT_MS);
 afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
   await h.close();

@@ -11,6 +11,13 @@
  * - PostgreSQL: a database `concord_tpl_<hash>` on TEST_DATABASE_URL, copied by
  *   `CREATE DATABASE … TEMPLATE`, built once under an advisory lock (lanes and developers
  *   share the server).
+ *
+ * A file that needs more than the schema (the demo study, seeded through live documents: 8 s of
+ * CPU) passes a `TestSeed`: the seeded database is built once per test process on top of the
+ * migrated template and copied the same way. It is not kept across runs (the seed's code may
+ * change without a migration): PGlite keeps its tarball in memory; PostgreSQL names the seeded
+ * template after the process (`concord_seed_<name>_<pid>`), and a later build drops those of
+ * processes that no longer run.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -121,16 +128,87 @@ async function migratedPostgresTemplate(admin: postgres.Sql, baseUrl: string): P
   }
 }
 
-export async function createTestDb(options: { dataDir?: string } = {}): Promise<TestDatabase> {
+/** Data a test database starts with beyond the schema, built once per test process and copied. */
+export interface TestSeed {
+  /** Names the seeded template: one build per name and process. */
+  name: string;
+  /** Writes the data into a migrated database (left open: the caller copies and closes it). */
+  build(database: Database): Promise<void>;
+}
+
+const pgliteSeeds = new Map<string, Promise<Blob>>();
+
+/** The seed's PGlite tarball: the migrated template, seeded, dumped; once per process. */
+function seededPgliteTemplate(seed: TestSeed): Promise<Blob> {
+  let tarball = pgliteSeeds.get(seed.name);
+  if (!tarball) {
+    tarball = (async () => {
+      const database = await createDb({ kind: 'pglite', dataDir: 'memory://', loadDataDir: await migratedPgliteTemplate() });
+      try {
+        await seed.build(database);
+        return await (database.db as unknown as { $client: PGlite }).$client.dumpDataDir('none');
+      } finally {
+        await database.close();
+      }
+    })();
+    pgliteSeeds.set(seed.name, tarball);
+  }
+  return tarball;
+}
+
+const postgresSeeds = new Map<string, Promise<string>>();
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+};
+
+/** The seed's PostgreSQL template database, built by this process on first use. */
+function seededPostgresTemplate(admin: postgres.Sql, baseUrl: string, migrated: string, seed: TestSeed): Promise<string> {
+  let template = postgresSeeds.get(seed.name);
+  if (!template) {
+    template = (async () => {
+      const prefix = `concord_seed_${seed.name.replace(/\W/g, '_')}_`;
+      const stale = (await admin`select datname from pg_database where datname like ${`${prefix}%`}`) as unknown as { datname: string }[];
+      for (const { datname } of stale) {
+        const pid = datname.slice(prefix.length);
+        if (/^\d+$/.test(pid) && !isRunning(Number(pid))) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+      const name = `${prefix}${process.pid}`;
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await whenUnused(() => admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${migrated}"`));
+      const url = new URL(baseUrl);
+      url.pathname = `/${name}`;
+      const database = await createDb({ kind: 'postgres', url: url.toString(), maxConnections: 5 });
+      try {
+        await seed.build(database);
+      } finally {
+        await database.close();
+      }
+      return name;
+    })();
+    postgresSeeds.set(seed.name, template);
+  }
+  return template;
+}
+
+/** `seed`: start from a copy of that data instead of the empty schema (`TestSeed`). */
+export async function createTestDb(options: { dataDir?: string; seed?: TestSeed } = {}): Promise<TestDatabase> {
   if (!testDatabaseUrl) {
     const dataDir = options.dataDir ?? 'memory://';
-    const database = await createDb({ kind: 'pglite', dataDir, loadDataDir: await migratedPgliteTemplate() });
+    const template = options.seed ? await seededPgliteTemplate(options.seed) : await migratedPgliteTemplate();
+    const database = await createDb({ kind: 'pglite', dataDir, loadDataDir: template });
     return { ...database, label: 'pglite', reopen: () => createDb({ kind: 'pglite', dataDir }) };
   }
   const name = `concord_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = postgres(testDatabaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const template = await migratedPostgresTemplate(admin, testDatabaseUrl);
+    const migrated = await migratedPostgresTemplate(admin, testDatabaseUrl);
+    const template = options.seed ? await seededPostgresTemplate(admin, testDatabaseUrl, migrated, options.seed) : migrated;
     await whenUnused(() => admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
     // A commit returns before its WAL reaches the disk. What a test can observe is unchanged:
     // a committed transaction is visible to every session at once; only a crash of PostgreSQL

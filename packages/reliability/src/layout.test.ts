@@ -99,6 +99,12 @@ describe('layout by header', () => {
     const parsed = parseReliabilityCsv(withItems, { sets: false });
     expect(parsed.data.coders).toEqual(CODERS);
     expect(alphaOf(withItems, {})).toBeCloseTo(alphaOf(wideOf(impact), {})!, 12);
+    // `?itemVersions=1` puts each coder's item_version_<coder> column between the item columns and the coders.
+    const versioned = `unit,external_id,${CODERS.map((c) => `item_version_${c}`).join(',')},${CODERS.join(',')}\n${Object.entries(impact)
+      .map(([unit, row]) => [unit, `ext-${unit}`, ...row.map((x) => (x === null ? '' : '2')), ...row.map((x) => x ?? '')].join(','))
+      .join('\n')}\n`;
+    expect(parseReliabilityCsv(versioned, { sets: false }).data.coders).toEqual(CODERS);
+    expect(alphaOf(versioned, {})).toBeCloseTo(alphaOf(wideOf(impact), {})!, 12);
     const error = errorOf(() => parseReliabilityCsv('unit,C1,title,C2\nu1,a,x,a\n', {}));
     expect(error).toMatchObject({ code: 'AMBIGUOUS_LAYOUT', line: 1, column: 3 });
     expect(error.message).toContain('"title" is no coder');

@@ -31,6 +31,8 @@ const LONG_NAMES = ['unit', 'coder', 'value'] as const;
  * reads the real exports). In a wide file they are skipped when they lead; elsewhere they are no coder.
  */
 const ITEM_COLUMNS = new Set(['external_id', 'title', 'incidents', 'platform', 'published_at', 'url']);
+/** The wide export's `item_version_<coder>` columns (`?itemVersions=1`): skipped where they lead, like the item columns. */
+const isItemColumn = (name: string) => ITEM_COLUMNS.has(name) || name.startsWith('item_version_');
 /** Names that only a long file, or an export's item columns, put in a header: never a coder. */
 const NOT_CODERS = new Set(['coder', 'value', 'field', 'rationale', ...ITEM_COLUMNS]);
 
@@ -50,7 +52,7 @@ export function detectLayout(cells: readonly string[], line: number, choice: Csv
   const longShape = unit >= 0 && coder >= 0 && value >= 0;
   // Column 1 is the unit id in a wide file, whatever it is called; the export's item columns may follow it.
   let firstCoder = 1;
-  while (firstCoder < names.length && ITEM_COLUMNS.has(names[firstCoder]!)) firstCoder++;
+  while (firstCoder < names.length && isItemColumn(names[firstCoder]!)) firstCoder++;
   const odd = names.map((n, i) => ({ n, i })).filter(({ n, i }) => i >= (choice === 'long' || longShape ? 1 : firstCoder) && NOT_CODERS.has(n));
   const position = { line, column: (odd[0]?.i ?? 0) + 1 };
   const seen = `the header reads ${quoteList(cells)}`;

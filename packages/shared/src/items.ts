@@ -61,6 +61,8 @@ export const IMPORT_TARGETS = [
   'translationBody',
   /** Airtable attachment cells (`name (url), …`): recorded as attachment links, never fetched. */
   'attachments',
+  /** The archived copy of the original (an http(s) URL, as `archivedUrl` in the API). */
+  'archivedUrl',
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 

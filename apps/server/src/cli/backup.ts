@@ -49,12 +49,13 @@ export async function runBackupCli(command: 'backup' | 'restore', argv: string[]
     const database = await createDb(config.database);
     try {
       if (command === 'backup') {
-        const header = await backupDatabase(database, file);
-        process.stdout.write(`backed up ${rowCount(header)} rows of ${header.tables.length} tables at migration ${header.migration.tag} from ${where(config)} to ${file}\n`);
+        const header = await backupDatabase(database, file, { attachmentsDir: config.attachments.dir });
+        const files = header.files ? ` and ${header.files.count} attachment file(s) of ${config.attachments.dir}` : '';
+        process.stdout.write(`backed up ${rowCount(header)} rows of ${header.tables.length} tables${files} at migration ${header.migration.tag} from ${where(config)} to ${file}\n`);
       } else {
-        const header = await restoreDatabase(database, file, { force: parsed.values.force === true });
+        const header = await restoreDatabase(database, file, { force: parsed.values.force === true, attachmentsDir: config.attachments.dir });
         process.stdout.write(
-          `restored ${rowCount(header)} rows of ${header.tables.length} tables (taken ${header.createdAt} on ${header.source} at migration ${header.migration.tag}) into ${where(config)}\n`,
+          `restored ${rowCount(header)} rows of ${header.tables.length} tables${header.files ? ` and ${header.files.count} attachment file(s)` : ''} (taken ${header.createdAt} on ${header.source} at migration ${header.migration.tag}) into ${where(config)}\n`,
         );
       }
       return 0;

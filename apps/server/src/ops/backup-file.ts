@@ -4,6 +4,9 @@
  *   line 1      header  {format: "concord-backup", version, createdAt, source, migration, tables: [{name, columns, rows}]}
  *   then        each table's rows in header order, one JSON object per line (PostgreSQL's
  *               row_to_json: timestamps with offset, bytea as "\x…" hex, jsonb nested)
+ *   then        (version 2, `files` in the header) each attachment file of CONCORD_ATTACHMENTS_DIR:
+ *               {attachment: id, sha256, size, parts}, then `parts` lines {data: base64} of at most
+ *               FILE_PART_BYTES each
  *   last line   {end: true, sha256}: SHA-256 of every byte before it (uncompressed)
  *
  * Row counts come from the header, so a reader knows where each table ends; the end record
@@ -16,7 +19,11 @@ import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 
 export const BACKUP_FORMAT = 'concord-backup';
+/** Version 1 has no attachment files; a backup holding some is version 2 (older Concords refuse it rather than miss them). */
 export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION_WITH_FILES = 2;
+/** Bytes of an attachment file per line (base64 makes a third more). */
+export const FILE_PART_BYTES = 1 << 20;
 
 export interface BackupTable {
   name: string;
@@ -32,6 +39,15 @@ export interface BackupHeader {
   /** The latest migration applied to the database the backup was taken from. */
   migration: { tag: string; createdAt: number; hash: string };
   tables: BackupTable[];
+  /** Attachment files stored in a directory (CONCORD_ATTACHMENTS_DIR), carried after the rows. */
+  files?: { count: number; bytes: number };
+}
+
+/** An attachment file read back from a backup, its bytes checked against the SHA-256 recorded with them. */
+export interface BackupAttachmentFile {
+  id: string;
+  sha256: string;
+  bytes: Buffer;
 }
 
 /** A file that is not a whole, valid backup (exit code 2). */
@@ -77,7 +93,11 @@ function parseHeader(text: string | undefined): BackupHeader {
     throw new BackupFileError('not a Concord backup: the first line is not a JSON header');
   }
   if (header?.format !== BACKUP_FORMAT) throw new BackupFileError('not a Concord backup: the header does not name the concord-backup format');
-  if (header.version !== BACKUP_VERSION) throw new BackupFileError(`backup format version ${String(header.version)} is not supported (this Concord reads version ${BACKUP_VERSION})`);
+  if (header.version !== BACKUP_VERSION && header.version !== BACKUP_VERSION_WITH_FILES) {
+    throw new BackupFileError(`backup format version ${String(header.version)} is not supported (this Concord reads versions ${BACKUP_VERSION} and ${BACKUP_VERSION_WITH_FILES})`);
+  }
+  const files = header.files;
+  if (files !== undefined && !(Number.isInteger(files?.count) && files.count >= 0 && Number.isInteger(files.bytes))) throw new BackupFileError('the backup header is malformed (files)');
   const tablesOk =
     Array.isArray(header.tables) &&
     header.tables.every((t) => typeof t.name === 'string' && Array.isArray(t.columns) && t.columns.every((c) => typeof c === 'string') && Number.isInteger(t.rows) && t.rows >= 0);
@@ -89,8 +109,10 @@ function parseHeader(text: string | undefined): BackupHeader {
 
 export interface BackupReader {
   header: BackupHeader;
-  /** Each table's rows (JSON object text) in header order, in chunks; then checks the end record and checksum. */
+  /** Each table's rows (JSON object text) in header order, in chunks; then, without files, checks the end record and checksum. */
   tables(): AsyncGenerator<{ table: BackupTable; rows: string[] }>;
+  /** After `tables()`: the attachment files, each checked against its SHA-256; then the end record and checksum. */
+  files(): AsyncGenerator<BackupAttachmentFile>;
   close(): void;
 }
 
@@ -145,20 +167,56 @@ export async function readBackupFile(file: string, chunkRows = 500): Promise<Bac
       }
       yield { table, rows };
     }
-    const end = await next();
-    if (end === undefined) throw new BackupFileError('truncated: the file ends before its end record');
-    let record: { end?: boolean; sha256?: string };
+    if (!header.files?.count) await end();
+  }
+
+  async function* files(): AsyncGenerator<BackupAttachmentFile> {
+    const count = header.files?.count ?? 0;
+    // Without files, tables() has read the end record already.
+    if (count === 0) return;
+    for (let n = 0; n < count; n++) {
+      const head = await record(`attachment file ${n + 1} of ${count}`);
+      const { attachment: id, sha256, size, parts } = head as { attachment?: unknown; sha256?: unknown; size?: unknown; parts?: unknown };
+      if (typeof id !== 'string' || typeof sha256 !== 'string' || !Number.isInteger(size) || !Number.isInteger(parts)) throw new BackupFileError(`line ${lineNo}: not an attachment file record`);
+      const chunks: Buffer[] = [];
+      for (let p = 0; p < (parts as number); p++) {
+        const { data } = (await record(`attachment file ${id}`)) as { data?: unknown };
+        if (typeof data !== 'string') throw new BackupFileError(`line ${lineNo}: not a part of attachment file ${id}`);
+        chunks.push(Buffer.from(data, 'base64'));
+      }
+      const bytes = Buffer.concat(chunks);
+      if (bytes.length !== size || createHash('sha256').update(bytes).digest('hex') !== sha256) throw new BackupFileError(`attachment file ${id}: its bytes do not match the SHA-256 recorded with them`);
+      yield { id, sha256, bytes };
+    }
+    await end();
+  }
+
+  /** The next line as a JSON record of the files section (hashed). */
+  async function record(what: string): Promise<unknown> {
+    const line = await next();
+    if (line === undefined) throw new BackupFileError(`truncated: the file ends in ${what}`);
     try {
-      record = JSON.parse(end) as typeof record;
+      return JSON.parse(hashed(line)) as unknown;
+    } catch {
+      throw new BackupFileError(`line ${lineNo}: not a record of ${what}`);
+    }
+  }
+
+  async function end(): Promise<void> {
+    const last = await next();
+    if (last === undefined) throw new BackupFileError('truncated: the file ends before its end record');
+    let tail: { end?: boolean; sha256?: string };
+    try {
+      tail = JSON.parse(last) as typeof tail;
     } catch {
       throw new BackupFileError(`line ${lineNo}: expected the end record, found something else (the row counts do not match the header)`);
     }
-    if (record.end !== true) throw new BackupFileError(`line ${lineNo}: expected the end record, found a row (the row counts do not match the header)`);
-    if (record.sha256 !== hash.digest('hex')) throw new BackupFileError('checksum mismatch: the file was changed or damaged');
+    if (tail.end !== true) throw new BackupFileError(`line ${lineNo}: expected the end record, found a row (the row counts do not match the header)`);
+    if (tail.sha256 !== hash.digest('hex')) throw new BackupFileError('checksum mismatch: the file was changed or damaged');
     if ((await next()) !== undefined) throw new BackupFileError(`line ${lineNo}: data after the end record`);
   }
 
-  return { header, tables, close: () => lines.close() };
+  return { header, tables, files, close: () => lines.close() };
 }
 
 function gzipError(err: Error): BackupFileError | Error {

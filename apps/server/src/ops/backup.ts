@@ -2,12 +2,16 @@
  * `concord backup FILE`: every table of the public schema (accounts, projects, codings, the
  * audit log, the live documents' `doc_updates` and `doc_snapshots`, …) from one
  * REPEATABLE READ, read-only transaction, so the file is one consistent moment even while a
- * PostgreSQL server keeps writing. Rows stream through a cursor; memory stays flat.
+ * PostgreSQL server keeps writing. Rows stream through a cursor; memory stays flat. With
+ * CONCORD_ATTACHMENTS_DIR, the files of the attachment rows in that snapshot follow the rows,
+ * each checked against its row's SHA-256 as it is read (a missing or changed file stops the backup).
  */
-import { rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { appliedMigrationLevel, migrationFiles, queryRows, type Database, type Db } from '@concord/db';
-import { BACKUP_FORMAT, BACKUP_VERSION, BackupFileError, writeBackupFile, type BackupHeader, type BackupTable } from './backup-file.ts';
+import { BACKUP_FORMAT, BACKUP_VERSION, BACKUP_VERSION_WITH_FILES, BackupFileError, FILE_PART_BYTES, writeBackupFile, type BackupHeader, type BackupTable, type BackupWriter } from './backup-file.ts';
 
 const FETCH_ROWS = 500;
 
@@ -55,7 +59,41 @@ export async function currentMigration(db: Pick<Db, 'execute'>): Promise<BackupH
   return { tag: file.tag, createdAt: file.createdAt, hash: file.hash };
 }
 
-export async function backupDatabase(database: Database, file: string): Promise<BackupHeader> {
+interface StoredFile {
+  id: string;
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** The attachment rows whose bytes are in the directory (`path` set), in the snapshot. */
+async function storedFiles(tx: Pick<Db, 'execute'>, dir: string | null): Promise<StoredFile[]> {
+  const rows = await queryRows<{ id: string; path: string; sha256: string; size: string | number }>(
+    tx,
+    sql`select id, path, sha256, size from attachments where path is not null order by id`,
+  );
+  if (rows.length && !dir) throw new Error(`${rows.length} attachment(s) are stored in a directory: set CONCORD_ATTACHMENTS_DIR to it, so the backup holds their files`);
+  return rows.map((r) => ({ ...r, size: Number(r.size) }));
+}
+
+/** Writes one attachment file's records, its bytes checked against the row. */
+async function writeFileRecords(out: BackupWriter, dir: string, f: StoredFile): Promise<void> {
+  const where = path.join(dir, path.basename(f.path));
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(where);
+  } catch (err) {
+    throw new Error(`attachment ${f.id}: its file ${where} cannot be read (${(err as Error).message})`, { cause: err });
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== f.sha256 || bytes.length !== f.size) {
+    throw new Error(`attachment ${f.id}: its file ${where} does not match the SHA-256 and size stored with it (changed or damaged on disk)`);
+  }
+  const parts = Math.max(1, Math.ceil(bytes.length / FILE_PART_BYTES));
+  await out.line(JSON.stringify({ attachment: f.id, sha256: f.sha256, size: f.size, parts }));
+  for (let p = 0; p < parts; p++) await out.line(JSON.stringify({ data: bytes.subarray(p * FILE_PART_BYTES, (p + 1) * FILE_PART_BYTES).toString('base64') }));
+}
+
+export async function backupDatabase(database: Database, file: string, options: { attachmentsDir?: string | null } = {}): Promise<BackupHeader> {
   const partial = `${file}.partial`;
   try {
     const header = await database.db.transaction(
@@ -69,7 +107,16 @@ export async function backupDatabase(database: Database, file: string): Promise<
           const [count] = await queryRows<{ n: string | number }>(tx, sql`select count(*) as n from ${sql.identifier(t.name)}`);
           tables.push({ ...t, rows: Number(count!.n) });
         }
-        const header: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), source: database.kind, migration, tables };
+        const files = all.some((t) => t.name === 'attachments') ? await storedFiles(tx, options.attachmentsDir ?? null) : [];
+        const header: BackupHeader = {
+          format: BACKUP_FORMAT,
+          version: files.length ? BACKUP_VERSION_WITH_FILES : BACKUP_VERSION,
+          createdAt: new Date().toISOString(),
+          source: database.kind,
+          migration,
+          tables,
+          ...(files.length ? { files: { count: files.length, bytes: files.reduce((n, f) => n + f.size, 0) } } : {}),
+        };
         const out = writeBackupFile(partial);
         await out.line(JSON.stringify(header));
         for (const t of tables) {
@@ -86,6 +133,7 @@ export async function backupDatabase(database: Database, file: string): Promise<
           // Same snapshot as the count, so they agree; a difference would be a bug worth stopping for.
           if (written !== t.rows) throw new Error(`table ${t.name}: counted ${t.rows} rows but read ${written}`);
         }
+        for (const f of files) await writeFileRecords(out, options.attachmentsDir!, f);
         await out.finish();
         return header;
       },

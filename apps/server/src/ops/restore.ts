@@ -3,10 +3,15 @@
  * dropped, the migrations are applied up to the backup's, the rows are loaded (parents
  * before children), the id sequences moved past the restored ids, and the newer migrations
  * of this version applied. Any failure, a damaged file included, leaves the target as it was.
+ * Attachment files in the backup (taken with CONCORD_ATTACHMENTS_DIR) are checked against their
+ * restored rows' SHA-256 and go into this deployment's directory (written beside their final
+ * names during the transaction, renamed after it commits), or, without one, into the rows.
  */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { applyMigrationsInTransaction, migrationFiles, queryRows, type Database, type Db } from '@concord/db';
-import { BackupFileError, readBackupFile, type BackupHeader } from './backup-file.ts';
+import { BackupFileError, readBackupFile, type BackupAttachmentFile, type BackupHeader } from './backup-file.ts';
 import { publicTables } from './backup.ts';
 
 type Tx = Pick<Db, 'execute'>;
@@ -66,14 +71,36 @@ export async function verifyBackupFile(file: string): Promise<void> {
   try {
     checkMigration(reader.header);
     for await (const _chunk of reader.tables());
+    for await (const _file of reader.files());
   } finally {
     reader.close();
   }
 }
 
+/** Suffix of an attachment file restored but not yet committed. */
+const PENDING = '.restoring';
+
+/**
+ * One attachment file into the target: its restored row must name it with the same SHA-256.
+ * Into the directory as `<name>.restoring` (returned), or without a directory into the row.
+ */
+async function restoreFile(tx: Tx, dir: string | null, f: BackupAttachmentFile): Promise<string | null> {
+  const [row] = await queryRows<{ path: string | null; sha256: string | null }>(tx, sql`select path, sha256 from attachments where id = ${f.id}`);
+  if (!row?.path || row.sha256 !== f.sha256) throw new BackupFileError(`attachment file ${f.id}: no restored attachment row stored in a directory has its SHA-256`);
+  if (!dir) {
+    await tx.execute(sql`update attachments set data = ${f.bytes}::bytea, path = null where id = ${f.id}`);
+    return null;
+  }
+  await mkdir(dir, { recursive: true });
+  const pending = path.join(dir, `${path.basename(row.path)}${PENDING}`);
+  await writeFile(pending, f.bytes);
+  return pending;
+}
+
 /** Restores a file that `verifyBackupFile` accepted (a damage found now would still roll everything back). */
-export async function restoreDatabase(database: Database, file: string, options: { force: boolean }): Promise<BackupHeader> {
+export async function restoreDatabase(database: Database, file: string, options: { force: boolean; attachmentsDir?: string | null }): Promise<BackupHeader> {
   const reader = await readBackupFile(file);
+  const pending: string[] = [];
   try {
     const { header } = reader;
     checkMigration(header);
@@ -92,11 +119,19 @@ export async function restoreDatabase(database: Database, file: string, options:
           sql`insert into ${sql.identifier(table.name)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.identifier(table.name)}, ${`[${rows.join(',')}]`}::json)`,
         );
       }
+      for await (const f of reader.files()) {
+        const written = await restoreFile(tx, options.attachmentsDir ?? null, f);
+        if (written) pending.push(written);
+      }
       await resetSequences(tx);
       await applyMigrationsInTransaction(tx, { level: header.migration.createdAt, upTo: migrationFiles().at(-1)!.createdAt });
     });
+    // Committed: the files take their names (a file of the replaced deployment with the same id had the same bytes or is replaced).
+    for (const p of pending.splice(0)) await rename(p, p.slice(0, -PENDING.length));
     return header;
   } finally {
+    // Not committed (or a rename failed): no half-restored file is left under a pending name.
+    for (const p of pending) await rm(p, { force: true });
     reader.close();
   }
 }

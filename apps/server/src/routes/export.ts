@@ -18,10 +18,17 @@ const routes = {
   codingsCsv: createRoute({
     method: 'get',
     path: '/{projectId}/export/codings.csv',
-    summary: 'Submitted codings of revealed items: long (unit,coder,field,value, then the item columns) or wide (one field: unit, the item columns, a column per coder pseudonym)',
+    summary:
+      'Submitted codings of revealed items: long (unit,coder,field,value,item_version, then the item columns) or wide (one field: unit, the item columns, with itemVersions=1 an item_version_<coder> column per coder, then a column per coder pseudonym)',
     request: {
       params: projectParams,
-      query: z.object({ layout: z.enum(['long', 'wide']).default('long'), field: text().max(100).optional() }).extend(csvDownloadQuery.shape),
+      query: z
+        .object({
+          layout: z.enum(['long', 'wide']).default('long'),
+          field: text().max(100).optional(),
+          itemVersions: z.enum(['0', '1']).default('0').describe("wide layout, 1: before the coders, each coder's item_version_<coder> column (the item text version her coding was made on)"),
+        })
+        .extend(csvDownloadQuery.shape),
     },
     responses: csv('CSV'),
   }),
@@ -110,7 +117,7 @@ export function exportRoutes(deps: AppDeps) {
     .openapi(routes.codingsCsv, async (c) => {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
-      const body = await exportCodingsCsv(serviceContext(deps, c), projectId, query);
+      const body = await exportCodingsCsv(serviceContext(deps, c), projectId, { layout: query.layout, field: query.field, itemVersions: query.itemVersions === '1' });
       return sendCsv(c, body, `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`, query.bom);
     })
     .openapi(routes.spansCsv, async (c) => sendCsv(c, await exportSpansCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'spans.csv', c.req.valid('query').bom))

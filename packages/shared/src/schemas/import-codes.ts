@@ -33,8 +33,13 @@ export const importCodesSchema = z.object({
         /** The CSV header (or JSON key) holding the values. */
         column: text().min(1).max(300),
         fieldKey: fieldKeySchema,
-        /** File label -> code. Labels left out take the suggested code (matched by code, label or slug, case-insensitively). */
+        /**
+         * File label -> code. Labels left out take the suggested code (matched by code, label or slug, case-insensitively).
+         * For a `link` field a label is an actor's name and its code an actor id (matched by name or alias, case-insensitively).
+         */
         valueMap: z.record(text().max(300), importCodeSchema.nullable()).default({}),
+        /** A `link` field's names that match no actor (and are not mapped) create actors; otherwise each is a problem on its row. */
+        createActors: z.boolean().default(false),
       }),
     )
     .min(1)
@@ -69,11 +74,16 @@ export const codeColumnCheckSchema = z.object({
       code: importCodeSchema.nullable(),
       /** The request mapped it (possibly to null: leave the value missing). */
       mapped: z.boolean(),
+      /** A `link` field's name that matches no actor: the import creates one (`createActors`, or the column is the items' actors column). */
+      newActor: z.boolean().optional(),
     }),
   ),
   /** Distinct labels beyond the first MAX_LISTED_LABELS, not listed (a column of free text mapped to a choice field). */
   moreLabels: z.number().int(),
+  /** The codes allowed; for a `link` field the actors the importer sees (code: the actor's id, label: its name). */
   allowed: z.array(allowedCodeSchema),
+  /** A `link` field's column: whether names that match no actor create one. */
+  createActors: z.boolean().optional(),
 });
 export type CodeColumnCheck = z.infer<typeof codeColumnCheckSchema>;
 
@@ -89,6 +99,8 @@ export const importCodesCheckSchema = z.object({
   items: z.number().int(),
   /** Items whose imported codes equal the file's: nothing to write. */
   unchangedItems: z.number().int(),
+  /** Names in `link` columns the import would create as actors (first spelling of each). */
+  actorsToCreate: z.array(text()).optional(),
 });
 export type ImportCodesCheck = z.infer<typeof importCodesCheckSchema>;
 
@@ -101,5 +113,7 @@ export const importCodesResultSchema = z.object({
   unchangedItems: z.number().int(),
   /** Items revealed because the imported coder was the last one to submit. */
   revealed: z.number().int(),
+  /** Actors created for names of `link` columns that matched none. */
+  actorsCreated: z.number().int().optional(),
 });
 export type ImportCodesResult = z.infer<typeof importCodesResultSchema>;

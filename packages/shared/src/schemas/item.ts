@@ -188,7 +188,7 @@ export const importResultSchema = z.object({
   /** Rows with every cell blank: left out, not problems. */
   emptyRows: z.number().int(),
   incidentsCreated: z.number().int(),
-  /** Actors the actors column named that the project did not have (by name or alias). */
+  /** Actors created: names of the actors column the project did not have (by name or alias), and those of link code columns (`codes.actorsCreated`). */
   actorsCreated: z.number().int(),
   /** The rows left out because they were asked to be skipped. */
   skipped: z.array(z.number().int()),
@@ -215,7 +215,7 @@ export const importCheckSchema = z.object({
   valid: z.number().int(),
   skipped: z.array(z.number().int()),
   incidentsToCreate: z.array(text()),
-  /** Names in the actors column that match no actor's name or alias: created by the import. */
+  /** Names in the actors column (and link code columns, `codes.actorsToCreate`) that match no actor's name or alias: created by the import. */
   actorsToCreate: z.array(text()),
   /** Rows that would create an item, update the item with their external id, or change nothing. */
   create: z.number().int(),

@@ -4,8 +4,10 @@
  * Coders are named by pseudonym (pseudonyms.ts) and ordered by it; each row carries the
  * item's columns (item-meta.ts): after `unit,coder,field,value,item_version` in the long
  * layout, whose readers find columns by name, and before the coders in the wide one.
- * `item_version` is the item's text version the coding was made on (blank when unknown); the
- * wide layout has no place for it per coder, and its readers take every other column as a coder.
+ * `item_version` is the item's text version the coding was made on (blank when unknown). The
+ * wide layout's readers take every column after the item columns as a coder, so its versions
+ * come only when asked (`itemVersions`): an `item_version_<coder>` column per coder, between
+ * the item columns and the coders, which `concord reliability` skips like the item columns.
  * A `link` field's value is its actors' ids joined with "|" (resolved through merges, sorted, as
  * reliability reads sets); when the codebook has one, the long layout ends with `value_names`,
  * the same actors' names in the same order (empty on other fields' rows).
@@ -67,7 +69,14 @@ function longRows(data: CodingsData): string[][] {
   });
 }
 
-export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, options: { layout: CodingsLayout; field?: string | undefined }): Promise<CsvText> {
+/** The wide layout's column of a coder's item versions (`itemVersions`). */
+export const wideVersionColumn = (coder: string) => `item_version_${coder}`;
+
+export async function exportCodingsCsv(
+  ctx: ServiceContext,
+  projectId: string,
+  options: { layout: CodingsLayout; field?: string | undefined; itemVersions?: boolean | undefined },
+): Promise<CsvText> {
   if (options.layout === 'wide' && !options.field) {
     await authorize(ctx, projectId, 'export.read');
     throw new AppError('VALIDATION_FAILED', 'the wide layout holds one field: add ?field=KEY');
@@ -75,14 +84,24 @@ export async function exportCodingsCsv(ctx: ServiceContext, projectId: string, o
   const data = await loadCodings(ctx, projectId, options.field);
   if (options.layout === 'long') return csvTable(longColumns(data), longRows(data));
   const coderIds = [...new Set(data.rows.map((r) => r.coderId))].sort((a, b) => data.labels.rank(a) - data.labels.rank(b));
-  const units = new Map<string, Map<string, string>>();
+  const units = new Map<string, Map<string, RevealedCoding>>();
   for (const r of data.rows) {
     if (!units.has(r.itemId)) units.set(r.itemId, new Map());
-    units.get(r.itemId)!.set(r.coderId, cells(r, data.links).value);
+    units.get(r.itemId)!.set(r.coderId, r);
   }
+  const versions = options.itemVersions === true;
+  const version = (r: RevealedCoding | undefined) => (r?.itemVersion === null || r?.itemVersion === undefined ? '' : String(r.itemVersion));
   return csvTable(
-    ['unit', ...ITEM_EXPORT_COLUMNS, ...coderIds.map((id) => data.labels.label(id))],
-    [...units].map(([unit, byCoder]) => [unit, ...itemCells(data.meta.get(unit)), ...coderIds.map((c) => byCoder.get(c) ?? '')]),
+    ['unit', ...ITEM_EXPORT_COLUMNS, ...(versions ? coderIds.map((id) => wideVersionColumn(data.labels.label(id))) : []), ...coderIds.map((id) => data.labels.label(id))],
+    [...units].map(([unit, byCoder]) => [
+      unit,
+      ...itemCells(data.meta.get(unit)),
+      ...(versions ? coderIds.map((c) => version(byCoder.get(c))) : []),
+      ...coderIds.map((c) => {
+        const r = byCoder.get(c);
+        return r ? cells(r, data.links).value : '';
+      }),
+    ]),
   );
 }
 

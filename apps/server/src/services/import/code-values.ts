@@ -45,10 +45,13 @@ export function suggestCode(field: FieldDefinition, label: string): ImportCode |
   return field.allowNa && NA_LABELS.has(key) ? NA : null;
 }
 
-/** The labels in a cell: a multiple choice's list entries, else the trimmed cell (none when blank). */
+/** Whether a field's cells are labels: codes to map (isMapped), or a link field's actor names. */
+export const hasLabels = (field: FieldDefinition) => isMapped(field) || field.type === 'link';
+
+/** The labels in a cell: a multiple choice's or a link field's list entries, else the trimmed cell (none when blank). */
 export function cellLabels(field: FieldDefinition, cell: string): string[] {
-  if (!isMapped(field)) return [];
-  if (field.type === 'multiple_choice') return parseList(cell);
+  if (!hasLabels(field)) return [];
+  if (field.type === 'multiple_choice' || field.type === 'link') return parseList(cell);
   const label = cell.trim();
   return label ? [label] : [];
 }
@@ -73,9 +76,15 @@ export type LabelCode = (label: string) => ImportCode | null | undefined;
 
 /**
  * One cell as the field's value: null when it holds nothing (or only labels mapped to null),
- * or a message naming the label that maps to no code and the codes allowed.
+ * or a message naming the label that maps to no code and the codes allowed (`unknown` words it
+ * for a link field, whose allowed values are the project's actors).
  */
-export function readCell(field: FieldDefinition, cell: string, codeOf: LabelCode): { value: CodingValue | null } | { error: string } {
+export function readCell(
+  field: FieldDefinition,
+  cell: string,
+  codeOf: LabelCode,
+  unknown: (label: string) => string = (label) => `"${label}" is not a value of ${field.label}; map it to a code (${allowedText(field)})`,
+): { value: CodingValue | null } | { error: string } {
   const text = cell.trim();
   if (!text) return { value: null };
   if (field.type === 'number') {
@@ -92,11 +101,19 @@ export function readCell(field: FieldDefinition, cell: string, codeOf: LabelCode
   const codes: ImportCode[] = [];
   for (const label of cellLabels(field, cell)) {
     const code = codeOf(label);
-    if (code === undefined) return { error: `"${label}" is not a value of ${field.label}; map it to a code (${allowedText(field)})` };
+    if (code === undefined) return { error: unknown(label) };
     if (code !== null && !codes.some((c) => JSON.stringify(c) === JSON.stringify(code))) codes.push(code);
   }
   if (!codes.length) return { value: null };
   let value: CodingValue;
+  if (field.type === 'link') {
+    if (codes.some(isNa)) {
+      if (codes.length > 1) return { error: `N/A cannot be chosen with actors in ${field.label}` };
+      value = NA;
+    } else value = codes as string[]; // in the cell's order, as a coder's set keeps hers
+    const message = checkValue(field, value);
+    return message ? { error: message } : { value };
+  }
   if (field.type === 'multiple_choice') {
     if (codes.some(isNa)) {
       if (codes.length > 1) return { error: `N/A cannot be chosen with other values of ${field.label}` };

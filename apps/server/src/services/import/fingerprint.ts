@@ -20,6 +20,7 @@ const NULL = '\x1e';
 const TARGET_SQL: [Exclude<ImportTarget, 'externalId'>, SQL][] = [
   ['title', sql`${items.title}`],
   ['url', sql`${items.url}`],
+  ['archivedUrl', sql`${items.archivedUrl}`],
   ['platform', sql`${items.platform}`],
   ['author', sql`${items.author}`],
   ['publishedAt', sql`(extract(epoch from ${items.publishedAt}) * 1000)::bigint::text`],

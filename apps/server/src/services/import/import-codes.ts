@@ -7,15 +7,22 @@
  * (`includeImported`). Imported codings are final like any submitted ones: importing the same
  * file again changes nothing, and a file whose codes differ from those imported before is a
  * problem on that row and column, as is a label that maps to no code.
+ *
+ * A `link` field's column holds actor names (Airtable's linked-record cell): each matches an
+ * actor the importer sees by name or alias (import-actors.ts), or the value map names one; a
+ * name that matches none creates an actor when the column says so (`createActors`, or it is the
+ * items' actors column, which creates them anyway), else it is a problem on its row and column.
+ * New actors' ids are chosen while reading, so the values are id sets from the start.
  */
 import { and, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import { assignments, codings, items, projectMembers, rounds, users } from '@concord/db';
-import { IMPORTED_CODER_DOMAIN, MAX_LISTED_LABELS, newId, type CodingValue, type FieldDefinition, type ImportCode, type ImportCodes, type ImportCodesCheck, type ImportCodesResult } from '@concord/shared';
+import { IMPORTED_CODER_DOMAIN, isNa, MAX_LISTED_LABELS, NA, newId, type CodingValue, type FieldDefinition, type ImportCode, type ImportCodes, type ImportCodesCheck, type ImportCodesResult } from '@concord/shared';
 import { audit } from '../audit.ts';
 import { NO_PASSWORD } from '../auth/password.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import type { ServiceContext } from '../context.ts';
 import type { RowCollector } from './collect.ts';
+import { actorDirectory, actorKey, type ActorDirectory } from '../actors/import-actors.ts';
 import { allowedCodes, allowedText, cellLabels, isMapped, normalizeCode, readCell, sameValue, suggestCode } from './code-values.ts';
 
 /** The "Imported" coder's account: one per project, under a reserved domain no mail reaches. */
@@ -23,6 +30,8 @@ export const importedCoderEmail = (projectId: string) => `${projectId.toLowerCas
 const IMPORTED_CODER_NAME = 'Imported';
 /** Rows per INSERT (about ten parameters a row; PostgreSQL takes 65,535). */
 const BATCH = 2000;
+/** Actors named in a problem message; the dry run lists them all. */
+const LISTED_ACTORS = 25;
 
 interface CodeColumn {
   column: string;
@@ -32,17 +41,23 @@ interface CodeColumn {
   explicit: Map<string, ImportCode | null>;
   /** Distinct labels in file order, with the rows holding each. */
   labels: Map<string, number>;
+  /** A link field's column: whether names that match no actor create one. */
+  createActors: boolean;
 }
 
 export interface CodeReading {
   coder: { id: string | null; name: string; imported: boolean };
   columns: CodeColumn[];
+  /** The actors the importer sees (null without link columns). */
+  actors: ActorDirectory | null;
   codebookVersionId: string;
   /** Per entry of `out.items`: the row's values by field key (null: no value in the row). */
   values: (Record<string, CodingValue> | null)[];
   /** Entries of `out.items` whose codes are to be written. */
   write: number[];
   unchangedItems: number;
+  /** Actors the link columns' unmatched names create, by folded name, with the ids their values hold. */
+  newActors: Map<string, { id: string; name: string }>;
 }
 
 async function resolveCoder(ctx: ServiceContext, projectId: string, codes: ImportCodes, out: RowCollector): Promise<CodeReading['coder']> {
@@ -59,8 +74,30 @@ async function resolveCoder(ctx: ServiceContext, projectId: string, codes: Impor
   return { id: member?.id ?? null, name: member?.name ?? '', imported: false };
 }
 
+/** The codes a field allows as the value-mapping step lists them: a link field's are the actors the importer sees. */
+function allowedOf(field: FieldDefinition, actors: ActorDirectory | null) {
+  if (field.type !== 'link') return allowedCodes(field);
+  const listed = (actors?.listed ?? []).map((a) => ({ code: a.id, label: a.name, parent: null }));
+  return field.allowNa ? [...listed, { code: NA, label: 'Not applicable', parent: null }] : listed;
+}
+
+/** "actors: Akorda (act_…), …", the first LISTED_ACTORS of them. */
+function actorsText(field: FieldDefinition, actors: ActorDirectory | null): string {
+  const all = allowedOf(field, actors);
+  if (!all.length) return 'the project has no actors yet';
+  const shown = all.slice(0, LISTED_ACTORS).map((a) => (isNa(a.code) ? 'NA (not applicable)' : `${a.label} (${String(a.code)})`));
+  return `actors: ${shown.join(', ')}${all.length > LISTED_ACTORS ? `, and ${all.length - LISTED_ACTORS} more` : ''}`;
+}
+
+/** A value-map entry's code for the field: an allowed code, or for a link field an actor the importer sees (or N/A). */
+function mappedCode(field: FieldDefinition, code: ImportCode, actors: ActorDirectory | null): ImportCode | null {
+  if (field.type !== 'link') return normalizeCode(field, code);
+  if (isNa(code)) return field.allowNa ? NA : null;
+  return typeof code === 'string' && actors?.has(code) ? code : null;
+}
+
 /** The mapped columns against the header and the codebook; problems for the ones that do not fit. */
-function resolveColumns(codes: ImportCodes, fields: FieldDefinition[], out: RowCollector): CodeColumn[] {
+function resolveColumns(codes: ImportCodes, fields: FieldDefinition[], out: RowCollector, actors: ActorDirectory | null): CodeColumn[] {
   const header = out.header.map((h) => h.trim().toLowerCase());
   const columns: CodeColumn[] = [];
   for (const c of codes.columns) {
@@ -68,18 +105,19 @@ function resolveColumns(codes: ImportCodes, fields: FieldDefinition[], out: RowC
     const field = fields.find((f) => f.key === c.fieldKey);
     if (at === -1) out.problem({ column: c.column, message: `column "${c.column}" (mapped to codes of ${c.fieldKey}) is not in the header` });
     else if (!field) out.problem({ column: c.column, message: `"${c.fieldKey}" is not a field of the codebook` });
-    // A link field's values are actors, not codes: an actors column creates them (row.ts), coders link them.
-    else if (field.type === 'link') out.problem({ column: c.column, message: `${field.label} links actors: its values cannot be imported as codes` });
     else if (columns.some((o) => o.field.key === field.key)) out.problem({ column: c.column, message: `${field.label} is already read from column "${columns.find((o) => o.field.key === field.key)!.column}"` });
     else if (columns.some((o) => o.at === at)) out.problem({ column: c.column, message: `column "${c.column}" is mapped twice` });
     else {
       const explicit = new Map<string, ImportCode | null>();
       for (const [label, code] of Object.entries(c.valueMap)) {
-        const normalized = code === null ? null : normalizeCode(field, code);
-        if (code !== null && normalized === null) out.problem({ column: out.header[at]!, message: `"${label}" is mapped to ${JSON.stringify(code)}, which is not a code of ${field.label} (${allowedText(field)})` });
+        const normalized = code === null ? null : mappedCode(field, code, actors);
+        const allowed = field.type === 'link' ? actorsText(field, actors) : allowedText(field);
+        if (code !== null && normalized === null) out.problem({ column: out.header[at]!, message: `"${label}" is mapped to ${JSON.stringify(code)}, which is not ${field.type === 'link' ? 'an actor of this project' : `a code of ${field.label}`} (${allowed})` });
         else explicit.set(label, normalized);
       }
-      columns.push({ column: out.header[at]!, at, field, explicit, labels: new Map() });
+      // The items' actors column creates its names whatever this column says.
+      const createActors = field.type === 'link' && (c.createActors || out.columns.actors === at);
+      columns.push({ column: out.header[at]!, at, field, explicit, labels: new Map(), createActors });
     }
   }
   return columns;
@@ -92,20 +130,40 @@ function resolveColumns(codes: ImportCodes, fields: FieldDefinition[], out: RowC
 export async function readCodes(ctx: ServiceContext, projectId: string, codes: ImportCodes, out: RowCollector): Promise<CodeReading> {
   const codebook = await loadCodebook(ctx, projectId);
   const coder = await resolveCoder(ctx, projectId, codes, out);
-  const columns = resolveColumns(codes, codebook.fields, out);
-  const values = out.items.map((item, i) => {
+  const linked = codes.columns.some((c) => codebook.fields.find((f) => f.key === c.fieldKey)?.type === 'link');
+  const actors = linked ? await actorDirectory(ctx, projectId, ctx.actor!.userId) : null;
+  const columns = resolveColumns(codes, codebook.fields, out, actors);
+  const reading: CodeReading = { coder, columns, actors, codebookVersionId: codebook.versionId, values: [], write: [], unchangedItems: 0, newActors: new Map() };
+  reading.values = out.items.map((item, i) => {
     const row = out.rowOf[i]!;
     const found: Record<string, CodingValue> = {};
     for (const c of columns) {
       const cell = item.raw[c.column] ?? '';
       for (const label of cellLabels(c.field, cell)) c.labels.set(label, (c.labels.get(label) ?? 0) + 1);
-      const read = readCell(c.field, cell, (label) => (c.explicit.has(label) ? c.explicit.get(label) : (suggestCode(c.field, label) ?? undefined)));
+      const read =
+        c.field.type === 'link'
+          ? readCell(c.field, cell, (label) => actorCode(reading, c, label), (label) => `"${label}" is not an actor of this project: map it to one, or let the import create it (${actorsText(c.field, actors)})`)
+          : readCell(c.field, cell, (label) => (c.explicit.has(label) ? c.explicit.get(label) : (suggestCode(c.field, label) ?? undefined)));
       if ('error' in read) out.problem({ row, column: c.column, message: read.error });
       else if (read.value !== null) found[c.field.key] = read.value;
     }
     return Object.keys(found).length ? found : null;
   });
-  return { coder, columns, codebookVersionId: codebook.versionId, values, write: [], unchangedItems: 0 };
+  return reading;
+}
+
+/** The actor a link column's name suggests: by name or alias, else N/A for "n/a" where allowed; null for none. */
+const suggestActor = (reading: CodeReading, c: CodeColumn, label: string): ImportCode | null => reading.actors?.match(label)?.id ?? suggestCode(c.field, label);
+
+/** A link column's name as an actor id: mapped, matched, or a new actor's (the same for the same name in every column); undefined for none. */
+function actorCode(reading: CodeReading, c: CodeColumn, label: string): ImportCode | null | undefined {
+  if (c.explicit.has(label)) return c.explicit.get(label);
+  const suggested = suggestActor(reading, c, label);
+  if (suggested !== null) return suggested;
+  if (!c.createActors) return undefined;
+  const key = actorKey(label);
+  if (!reading.newActors.has(key)) reading.newActors.set(key, { id: newId('actor'), name: label.trim() });
+  return reading.newActors.get(key)!.id;
 }
 
 /**
@@ -167,16 +225,20 @@ export function codesCheck(reading: CodeReading): ImportCodesCheck {
       fieldLabel: c.field.label,
       fieldType: c.field.type,
       labels: [...c.labels].slice(0, MAX_LISTED_LABELS).map(([label, rows]) => {
-        const suggested = suggestCode(c.field, label);
+        const link = c.field.type === 'link';
+        const suggested = link ? suggestActor(reading, c, label) : suggestCode(c.field, label);
         const mapped = c.explicit.has(label);
-        return { label, rows, suggested, code: mapped ? (c.explicit.get(label) ?? null) : suggested, mapped };
+        const newActor = link ? { newActor: !mapped && suggested === null && c.createActors } : {};
+        return { label, rows, suggested, code: mapped ? (c.explicit.get(label) ?? null) : suggested, mapped, ...newActor };
       }),
       moreLabels: Math.max(0, c.labels.size - MAX_LISTED_LABELS),
-      allowed: isMapped(c.field) ? allowedCodes(c.field) : [],
+      allowed: isMapped(c.field) || c.field.type === 'link' ? allowedOf(c.field, reading.actors) : [],
+      ...(c.field.type === 'link' ? { createActors: c.createActors } : {}),
     })),
     codings: reading.write.reduce((n, i) => n + Object.keys(reading.values[i]!).length, 0),
     items: reading.write.length,
     unchangedItems: reading.unchangedItems,
+    ...(reading.actors ? { actorsToCreate: [...reading.newActors.values()].map((a) => a.name) } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ import { collect, type ImportOptions, type ImportSource, type RowCollector } fro
 import { codesCheck, compareCodes, readCodes, writeCodes, type CodeReading } from './import-codes.ts';
 import { planImport, type ImportPlan } from './match.ts';
 import { ensureIncidents, insertItems, updateItems } from './write.ts';
-import { actorsToCreate, ensureActors } from '../actors/import-actors.ts';
+import { actorKey, actorsToCreate, ensureActors, insertActors } from '../actors/import-actors.ts';
 
 export { MAX_IMPORT_ROWS, type ImportOptions, type ImportSource } from './collect.ts';
 
@@ -31,6 +31,16 @@ function checkDuplicateIds(out: RowCollector): string[] {
     else seen.set(item.externalId, row);
   });
   return [...seen.keys()];
+}
+
+/**
+ * The names the items' actors column creates actors for: none when a link field's codes are read
+ * from that same column, whose reading already created the names that match no actor (and left
+ * out those it maps to N/A or to nothing).
+ */
+function itemActorNames(out: RowCollector, codes: CodeReading | null): string[] {
+  if (codes?.columns.some((c) => c.field.type === 'link' && c.at === out.columns.actors)) return [];
+  return out.items.flatMap((i) => i.actorNames);
 }
 
 /** Parses and checks the whole source, and matches its rows to the project's items (no writes). */
@@ -74,7 +84,11 @@ export async function checkImport(ctx: ServiceContext, projectId: string, source
     valid: actions.length,
     skipped: out.skipped,
     incidentsToCreate: [...toCreate],
-    actorsToCreate: await actorsToCreate(ctx, projectId, actor.userId, out.items.flatMap((i) => i.actorNames)),
+    // A link column's new names first (the actors column then finds them), as the import creates them.
+    actorsToCreate: [
+      ...(codes ? [...codes.newActors.values()].map((a) => a.name) : []),
+      ...(await actorsToCreate(ctx, projectId, actor.userId, itemActorNames(out, codes))).filter((name) => !codes?.newActors.has(actorKey(name))),
+    ],
     ...counts,
     emptyRows: out.emptyRows,
     actions,
@@ -99,13 +113,18 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
     });
     const created = await insertItems(tx, projectId, importId, out, plan.creates, incidentIds.ids);
     await updateItems(tx, projectId, out, plan.updates, incidentIds.ids);
-    const actorsCreated = await ensureActors(tx, projectId, ctx.actor!.userId, out.items.flatMap((i) => i.actorNames));
+    // A link column's new actors first: their ids are in its values, and the actors column then finds them by name.
+    const linkActors = codes ? await insertActors(tx, projectId, ctx.actor!.userId, [...codes.newActors.values()]) : 0;
+    const actorsCreated = linkActors + (await ensureActors(tx, projectId, ctx.actor!.userId, itemActorNames(out, codes)));
     const coded = codes ? await writeCodes(tx, projectId, { importId, filename: source.filename ?? null }, codes, (i) => plan.itemIds[i] ?? created.get(i)!) : null;
     // Items that existed before and were revealed by the import: their open documents and lists follow (new items have neither).
     const existed = new Set(plan.itemIds);
     const revealed = coded ? coded.revealedIds.filter((id) => existed.has(id)) : [];
     for (const itemId of revealed) tx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: 'independent', to: 'revealed' });
-    const codesResult = coded ? { codes: { coderId: coded.coderId, roundId: coded.roundId, codings: coded.codings, items: coded.items, unchangedItems: coded.unchangedItems, revealed: coded.revealed } } : {};
+    const linkResult = codes?.actors ? { actorsCreated: linkActors } : {};
+    const codesResult = coded
+      ? { codes: { coderId: coded.coderId, roundId: coded.roundId, codings: coded.codings, items: coded.items, unchangedItems: coded.unchangedItems, revealed: coded.revealed, ...linkResult } }
+      : {};
     const result = {
       importId,
       inserted: plan.creates.length,

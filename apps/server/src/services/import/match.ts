@@ -40,6 +40,7 @@ export interface ImportPlan {
 const SCALAR_TARGETS = [
   'title',
   'url',
+  'archivedUrl',
   'platform',
   'author',
   'language',
@@ -142,6 +143,7 @@ export function updatedValues(out: RowCollector, item: ImportedItem, existing: E
     id: existing.id,
     title: pick('title'),
     url: pick('url'),
+    archived_url: pick('archivedUrl'),
     platform: pick('platform'),
     author: pick('author'),
     language: pick('language'),

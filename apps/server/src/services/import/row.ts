@@ -30,6 +30,8 @@ export interface ImportedItem {
   incidentNames: string[];
   /** Actors by name or alias (a linked-record cell): created in the project when it has none of that name. */
   actorNames: string[];
+  /** The archived copy's link (Wayback Machine, archive.today…). */
+  archivedUrl: string | null;
   /** Attachment links (an Airtable attachment cell), recorded as the item's attachments, never fetched. */
   attachments: AttachmentLink[];
   raw: Record<string, string>;
@@ -59,6 +61,7 @@ const ALIASES: Record<ImportTarget, string[]> = {
   translationTitle: ['translation title', 'translated title', 'title (english)', 'title english', 'english title', 'headline (english)'],
   translationBody: ['translation', 'translation body', 'translated text', 'text (english)', 'body (english)', 'english text', 'english translation'],
   attachments: ['attachments', 'attachment', 'files'],
+  archivedUrl: ['archivedurl', 'archived url', 'archive url', 'archived link', 'archive link', 'archived copy', 'wayback', 'wayback url', 'wayback link'],
 };
 
 export type ResolvedMapping = Partial<Record<ImportTarget, number>>;
@@ -218,6 +221,12 @@ export function convertRow(
     url = parseUrl(cell('url'));
     if (!url) fail('url', `"${cell('url')}" is not an http(s) URL`);
   }
+  let archivedUrl: string | null = null;
+  if (cell('archivedUrl')) {
+    // The API's rule (httpUrlSchema, here without zod: readHttpUrl), as for the item's link.
+    archivedUrl = parseUrl(cell('archivedUrl'));
+    if (!archivedUrl) fail('archivedUrl', `"${cell('archivedUrl')}" is not an http(s) URL`);
+  }
   let platform: Platform | null = null;
   if (cell('platform')) {
     platform = parsePlatform(cell('platform'));
@@ -249,6 +258,7 @@ export function convertRow(
     externalId: text('externalId'),
     title: title ?? '',
     url,
+    archivedUrl,
     platform,
     author: text('author'),
     publishedAt,

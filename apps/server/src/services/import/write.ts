@@ -74,12 +74,12 @@ export async function updateItems(tx: ServiceContext, projectId: string, out: Ro
     // One statement per batch: the new values as a JSON recordset joined on the item id.
     await tx.db.execute(sql`
       update ${items} as i set
-        title = v.title, url = v.url, platform = v.platform, author = v.author, language = v.language, body = v.body,
+        title = v.title, url = v.url, archived_url = v.archived_url, platform = v.platform, author = v.author, language = v.language, body = v.body,
         reach = v.reach, likes = v.likes, shares = v.shares, comments = v.comments,
         translation_language = v.translation_language, translation_title = v.translation_title, translation_body = v.translation_body,
         published_at = v.published_at, raw = v.raw, updated_at = now()
       from json_to_recordset(${JSON.stringify(values)}::json) as v(
-        id text, title text, url text, platform text, author text, language text, body text,
+        id text, title text, url text, archived_url text, platform text, author text, language text, body text,
         reach bigint, likes bigint, shares bigint, comments bigint,
         translation_language text, translation_title text, translation_body text,
         published_at timestamptz, raw json)

@@ -39,6 +39,8 @@ export class ImportWizard {
   coder = $state<string>(IMPORTED_CODER);
   /** Column header -> file label -> code chosen in the value-mapping step (null: leave the value empty). */
   valueMaps = $state<Record<string, Record<string, ImportCode | null>>>({});
+  /** Column header -> whether the link field's names that match no actor create one. */
+  createActors = $state<Record<string, boolean>>({});
   /** A cell was fixed here, so the file goes as new CSV. */
   edited = $state(false);
   readonly skip = new SvelteSet<number>();
@@ -81,7 +83,7 @@ export class ImportWizard {
   #codes(): ImportCodesInput | undefined {
     const columns = this.codeFields.flatMap((fieldKey, i) => {
       const column = this.header[i]!;
-      return fieldKey ? [{ column, fieldKey, valueMap: this.valueMaps[column] ?? {} }] : [];
+      return fieldKey ? [{ column, fieldKey, valueMap: this.valueMaps[column] ?? {}, createActors: this.createActors[column] === true }] : [];
     });
     if (!columns.length) return undefined;
     return { coder: this.coder === IMPORTED_CODER ? { imported: true } : { userId: this.coder }, columns };
@@ -117,6 +119,7 @@ export class ImportWizard {
     this.targets = [];
     this.codeFields = [];
     this.valueMaps = {};
+    this.createActors = {};
     this.check = null;
     this.result = null;
     this.edited = false;
@@ -177,6 +180,22 @@ export class ImportWizard {
   setCoder(coder: string) {
     this.coder = coder;
     this.stale = true;
+  }
+
+  /** A link field's column: names that match no actor create one (on), or are problems to map (off). */
+  setCreateActors(column: string, on: boolean) {
+    this.createActors = { ...this.createActors, [column]: on };
+    this.stale = true;
+  }
+
+  /**
+   * An items' actors column (Airtable's linked records) read instead as a link field's codes:
+   * its names become actors as before (new ones created) and are linked to their items as the
+   * chosen coder's values of that field.
+   */
+  linkActorsColumn(column: number, fieldKey: string) {
+    this.setTarget(column, `code:${fieldKey}`);
+    this.setCreateActors(this.header[column]!, true);
   }
 
   /** The value-mapping step: `label` of `column` becomes `code` (null: left empty; undefined: the server's suggestion). */
