@@ -96,4 +96,20 @@ describe.skipIf(!chromiumPath)('calibration against gold in Chromium', () => {
     await owner.screenshot({ path: `${ARTIFACTS}calibration-page.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
   });
+
+  it('owner: the filters live in the URL; a picked one applies at once, a typed one with Apply, and Clear goes back', async () => {
+    const owner = await openAs('owner');
+    await openPage(owner, users.server.url, `/projects/${projectId}/reliability/against-gold`);
+    const filters = owner.getByRole('search', { name: 'Calibration filters' });
+    await expect(filters.getByRole('link', { name: 'Clear' }).count()).resolves.toBe(0);
+    await filters.getByLabel('Over time').selectOption('week');
+    await owner.waitForURL((url) => url.searchParams.get('by') === 'week');
+    await filters.getByLabel('Ready at alpha ≥').fill('0.5');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await owner.waitForURL((url) => url.searchParams.get('threshold') === '0.5' && url.searchParams.get('by') === 'week');
+    await filters.getByRole('link', { name: 'Clear' }).click();
+    await owner.waitForURL((url) => url.search === '');
+    await expect(filters.getByLabel('Over time').inputValue()).resolves.toBe('round');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -3,24 +3,24 @@
  * navigation, finds a revealed item under its frame with the passage she tagged (through the
  * shared item document, as the item page does) quoted with the item's reference and link and
  * its translation beside it, filters by incident, groups by incident, and downloads the
- * Markdown file with the same quote. An item still coded blind shows every value open. A coder
- * has no Workbench tab.
+ * Markdown file with the same quote, and pages through the items under a filter (the shared
+ * pager). An item still coded blind shows every value open. A coder has no Workbench tab.
  */
 import type { Workbench } from '@concord/shared';
-import { createApiClient } from '@concord/server/client';
 import { ITEM_DOC, itemDocName, newId, passageReference } from '@concord/shared';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { eventually } from '@concord/server/testing';
 import { ok } from '../helpers/api.ts';
-import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { assertWebBuilt, startServerProcess, TEST_DEMO_PASSWORD, type ServerProcess } from '../helpers/server.ts';
-import { loginCookie, open, signInWithForm } from '../helpers/sessions.ts';
+import { browserSuite } from '../helpers/browser-suite.ts';
+import { findChromium } from '../helpers/chromium.ts';
+import { open } from '../helpers/sessions.ts';
 
 const chromiumPath = findChromium();
 const TRANSLATION = { translationLanguage: 'en', translationTitle: 'Translated title of the first item', translationBody: 'The translated text of the first item.' };
@@ -57,23 +57,19 @@ async function tagShared(baseUrl: string, cookie: string, userId: string, itemId
   }
 }
 describe.skipIf(!chromiumPath)('the narrative workbench in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const users = browserSuite({ signIn: ['editor', 'coder1'] });
+  const { pageErrors, openAs } = users;
   let page: Page;
   let cookie: string;
-  const pageErrors: string[] = [];
   let first: Workbench['items'][number];
   let phrase: string;
   let frameLabel: string;
   let blindIds: string[];
 
   beforeAll(async () => {
-    assertWebBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
-    server = await startServerProcess({ env: { CONCORD_DEMO: '1' } });
-    browser = await launchChromium(chromiumPath!);
-    cookie = await loginCookie(server.url, 'editor@demo.concord', TEST_DEMO_PASSWORD);
-    const client = createApiClient(server.url, { headers: { cookie } });
+    cookie = users.accounts.editor!.cookie;
+    const client = users.client('editor');
     const me = await ok(client.api.auth.me.$get());
     projectOf.id = (await ok(client.api.projects.$get()))[0]!.id;
     const param = { projectId: projectOf.id };
@@ -87,23 +83,15 @@ describe.skipIf(!chromiumPath)('the narrative workbench in Chromium', () => {
     const item = await ok(client.api.projects[':projectId'].items[':itemId'].$get({ param: { ...param, itemId: first.id } }));
     // The first words of the item's text, tagged with its first final frame in the shared document.
     phrase = item.body.split(' ').slice(0, 5).join(' ');
-    await tagShared(server.url, cookie, me.id, first.id, { from: 0, to: phrase.length, fieldKey: wb.frameField!.key, frame: first.frames[0]! });
+    await tagShared(users.server.url, cookie, me.id, first.id, { from: 0, to: phrase.length, fieldKey: wb.frameField!.key, frame: first.frames[0]! });
 
-    const context = await browser.newContext({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await signInWithForm(page, server.url, 'editor@demo.concord', TEST_DEMO_PASSWORD);
+    page = await openAs('editor', { viewport: { width: 1300, height: 1000 } });
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
 
   const entry = (groupKey: string, itemId: string) => page.locator(`section[data-group="${groupKey}"] article[data-item="${itemId}"]`);
 
   it('opens from the navigation and quotes the tagged passage under its frame, with the item reference, link and translation', async () => {
-    await open(page, server.url, `/projects/${projectOf.id}`);
+    await open(page, users.server.url, `/projects/${projectOf.id}`);
     await page.getByRole('navigation', { name: /^Sections of/ }).getByRole('link', { name: 'Workbench' }).click();
     await page.getByRole('heading', { name: 'Narrative workbench', level: 1 }).waitFor();
     const card = entry(first.frames[0]!, first.id);
@@ -138,7 +126,7 @@ describe.skipIf(!chromiumPath)('the narrative workbench in Chromium', () => {
     await page.getByLabel('Incident', { exact: true }).selectOption(incident.id);
     await page.waitForURL((url) => url.searchParams.get('incident') === incident.id);
     await page.locator('body[data-hydrated="true"]').waitFor();
-    const res = await fetch(new URL(`/api/projects/${projectOf.id}/workbench?incident=${incident.id}&limit=25`, server.url), { headers: { cookie } });
+    const res = await fetch(new URL(`/api/projects/${projectOf.id}/workbench?incident=${incident.id}&limit=25`, users.server.url), { headers: { cookie } });
     const filtered = (await res.json()) as Workbench;
     await expect.poll(() => page.locator('p.total').innerText()).toContain(items(filtered.total));
     await page.getByLabel('Group by', { exact: true }).selectOption('incident');
@@ -150,16 +138,31 @@ describe.skipIf(!chromiumPath)('the narrative workbench in Chromium', () => {
   it('downloads the Markdown file with the same quote', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="markdown"]').click()]);
     expect(download.suggestedFilename()).toBe('workbench.md');
-    const md = await readFile((await download.path())!, 'utf8');
+    const md = (await buffer(await download.createReadStream())).toString('utf8');
     expect(md).toContain(`> "${phrase}" (${passageReference(first)}; ${frameLabel}; tagged by `);
     expect(md).toContain(`- Link: <${LINK}>`);
     expect(pageErrors).toEqual([]);
   });
 
+  it('pages under the same filters: Next and Previous keep them', async () => {
+    const res = await fetch(new URL(`/api/projects/${projectOf.id}/workbench?limit=25`, users.server.url), { headers: { cookie } });
+    const pages = Math.ceil(((await res.json()) as Workbench).total / 25);
+    expect(pages, 'the demo study fills more than one page').toBeGreaterThan(1);
+    await open(page, users.server.url, `/projects/${projectOf.id}/workbench?by=incident`);
+    const pager = page.getByRole('navigation', { name: 'Workbench pages' });
+    await expect.poll(() => pager.innerText()).toContain(`Page 1 of ${pages}`);
+    await expect(pager.getByRole('link', { name: 'Previous' }).count()).resolves.toBe(0);
+    await pager.getByRole('link', { name: 'Next' }).click();
+    await page.waitForURL((url) => url.searchParams.get('page') === '2' && url.searchParams.get('by') === 'incident');
+    await expect.poll(() => pager.innerText()).toContain(`Page 2 of ${pages}`);
+    await pager.getByRole('link', { name: 'Previous' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('page') && url.searchParams.get('by') === 'incident');
+    await expect.poll(() => page.locator('p.total').innerText()).toContain(`page 1 of ${pages}`);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('is not a coder’s: no Workbench tab', async () => {
-    const coder = await (await browser.newContext()).newPage();
-    await signInWithForm(coder, server.url, 'coder1@demo.concord', TEST_DEMO_PASSWORD);
-    await open(coder, server.url, `/projects/${projectOf.id}`);
+    const coder = await openAs('coder1', { path: `/projects/${projectOf.id}` });
     const nav = coder.getByRole('navigation', { name: /^Sections of/ });
     await nav.waitFor();
     expect(await nav.getByRole('link').allTextContents()).not.toContain('Workbench');

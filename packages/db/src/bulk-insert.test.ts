@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { bulkInsert } from './bulk-insert.ts';
-import { items, projects } from './schema/index.ts';
+import { itemIncidents, items, projects } from './schema/index.ts';
+import { queryRows } from './query-rows.ts';
 import { createTestDb, type TestDatabase } from './testing.ts';
 
 let database: TestDatabase;
@@ -60,5 +61,34 @@ describe(`bulkInsert`, () => {
     ).rejects.toThrow();
     const ids = (await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, 'prj_bulk'))).map((r) => r.id);
     expect(ids.sort()).toEqual(['itm_0', 'itm_1', 'itm_2']);
+  });
+
+  it('on PostgreSQL, verified references are checked once, locked against deletion until commit, and triggers restored', async () => {
+    if (database.kind !== 'postgres') return; // PGlite has one connection: nothing can delete them meanwhile
+    await database.db.insert(projects).values({ id: 'prj_locked', name: 'locked' });
+    await database.db.transaction(async (tx) => {
+      await bulkInsert(tx as never, items, [{ id: 'itm_l1', projectId: 'prj_locked', title: 'a' }, { id: 'itm_l2', projectId: 'prj_locked', title: 'b' }], { referencesVerified: true });
+      // The links reference items inserted just above, in this transaction.
+      await bulkInsert(tx as never, itemIncidents, [], { referencesVerified: true });
+      const [role] = await queryRows<{ role: string }>(tx as never, sql`select current_setting('session_replication_role') as role`);
+      expect(role!.role).toBe('origin');
+      // Another connection cannot delete the referenced project while this transaction is open.
+      await expect(
+        database.db.transaction(async (other) => {
+          await other.execute(sql`set local lock_timeout = '300ms'`);
+          await other.delete(projects).where(eq(projects.id, 'prj_locked'));
+        }),
+      ).rejects.toThrow(/lock/);
+    });
+    expect((await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, 'prj_locked'))).map((r) => r.id).sort()).toEqual(['itm_l1', 'itm_l2']);
+  });
+
+  it('on PostgreSQL, a missing reference still fails even when the caller says references are verified', async () => {
+    if (database.kind !== 'postgres') return; // PGlite trusts the caller (one connection, references read in the same transaction)
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, items, [{ id: 'itm_m1', projectId: 'prj_bulk', title: 'a' }, { id: 'itm_m2', projectId: 'prj_nowhere', title: 'b' }], { referencesVerified: true });
+      }),
+    ).rejects.toMatchObject({ cause: { code: '23503' } }); // foreign_key_violation, from the triggers it fell back to
   });
 });

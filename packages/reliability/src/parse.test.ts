@@ -21,6 +21,13 @@ describe('parseReliabilityCsv', () => {
     expect(Array.from(data.values.subarray(-4))).toEqual([1, -1, 1, 0]);
   });
 
+  it('tells apart short codes whose hashes collide, and trims blanks after a code', () => {
+    // "Aa" and "BB" have the same 31-multiplier hash, so they meet in the short-code cache.
+    const { data } = parseReliabilityCsv('u,A,B\n1,Aa,BB\n2,BB ,Aa\t\n3, a-longer-code  ,a-longer-code\n4,BB,\n', {});
+    expect(data.categories).toEqual(['Aa', 'BB', 'a-longer-code']);
+    expect(Array.from(data.values)).toEqual([0, 1, 1, 0, 2, 2, 1, -1]);
+  });
+
   it('reads bytes and strings alike, including non-ASCII labels', () => {
     const text = 'unit,A,B\n1,é,ü\n2,ü,ü\n';
     const fromText = parseReliabilityCsv(text, {});

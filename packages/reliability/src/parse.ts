@@ -18,10 +18,11 @@ import { ReliabilityError, type SourcePosition } from './errors.ts';
 import { type CsvLayout, type CsvLayoutChoice, detectLayout } from './layout.ts';
 import {
   orderCategories,
+  MISSING,
   type ReliabilityData,
   SetInterner,
   type SetReliabilityData,
-  createReliabilityData,
+  reliabilityDataOf,
 } from './reliability-data.ts';
 import { scanLong } from './scan-long.ts';
 import { scanWide } from './scan-wide.ts';
@@ -108,29 +109,28 @@ export function parseReliabilityCsv(
       throw new ReliabilityError('UNKNOWN_CATEGORY', `"${label}" is not one of the declared categories`, position);
     }
   }
-  const tokenValue = new Int32Array(tokens.texts.length);
+  // Shifted by one: entry 0 is MISSING's, so the pass below has no branch per value.
+  const tokenValue = new Int32Array(tokens.texts.length + 1);
+  tokenValue[0] = MISSING;
   let sets: Int32Array[] = [];
   if (options.sets) {
     const interner = new SetInterner();
     tokenLabels.forEach((labels, id) => {
-      tokenValue[id] = interner.intern(labels.map((l) => index.get(l) ?? 0));
+      tokenValue[id + 1] = interner.intern(labels.map((l) => index.get(l) ?? 0));
     });
     sets = interner.sets;
   } else {
     tokenLabels.forEach((labels, id) => {
-      tokenValue[id] = index.get(labels[0] ?? '') ?? 0;
+      tokenValue[id + 1] = index.get(labels[0] ?? '') ?? 0;
     });
   }
   // Token ids become category indexes in place: the scan's array is ours alone.
   const values = codes;
-  for (let i = 0; i < values.length; i++) {
-    const t = values[i]!;
-    if (t >= 0) values[i] = tokenValue[t]!;
-  }
+  for (let i = 0; i < values.length; i++) values[i] = tokenValue[values[i]! + 1]!;
   if (options.sets) {
     const data: SetReliabilityData = { kind: 'sets', nUnits, nCoders, values, sets, categories: order.categories, coders };
     return { data, units, labelPositions, layout: detected.layout };
   }
-  const data = createReliabilityData({ values, nUnits, nCoders, categories: order.categories, coders });
+  const data = reliabilityDataOf({ values, nUnits, nCoders, categories: order.categories, coders });
   return { data, units, labelPositions, layout: detected.layout };
 }

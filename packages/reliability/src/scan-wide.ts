@@ -3,7 +3,7 @@
  */
 import { COMMA, type HeaderRecord, isBlank, NEWLINE, QUOTE, raggedError, readRecord, type RecordCursor, recordEnd, RETURN, trimCell } from './csv-records.ts';
 import { MISSING } from './reliability-data.ts';
-import { grow, TokenTable } from './token-table.ts';
+import { grow, hashBytes, TokenTable } from './token-table.ts';
 
 /** What a scanner found: token ids per unit and coder, before they become categories. */
 export interface Scanned {
@@ -18,6 +18,10 @@ export interface Scanned {
 const SPACE = 32;
 const TAB = 9;
 const decoder = new TextDecoder();
+
+function isBlankByte(ch: number): boolean {
+  return ch === SPACE || ch === TAB;
+}
 
 /**
  * The wide layout's hot path: scans UTF-8 bytes of unquoted rows, hashing
@@ -57,23 +61,33 @@ export function scanWide(bytes: Uint8Array, header: HeaderRecord, firstCoder: nu
         break;
       }
       const start = pos;
-      let end = pos;
-      let hash = 0;
-      let hashAtEnd = 0;
-      while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) {
-        hash = (Math.imul(hash, 31) + ch) | 0;
-        if (ch !== SPACE && ch !== TAB) {
-          end = pos + 1;
-          hashAtEnd = hash;
+      if (column >= firstCoder && column < width) {
+        // A code: hashed on the way, trailing blanks (rare) trimmed and hashed again after.
+        let hash = 0;
+        while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) {
+          hash = (Math.imul(hash, 31) + ch) | 0;
+          ch = ++pos < length ? bytes[pos]! : NEWLINE;
         }
-        ch = ++pos < length ? bytes[pos]! : NEWLINE;
-      }
-      if (end > start) blank = false;
-      if (column === 0) {
-        unitStart = start;
-        unitEnd = end;
-      } else if (column >= firstCoder && column < width) {
-        codes[n++] = end === start ? MISSING : tokens.idForRange(bytes, start, end, hashAtEnd, rowLine, column + 1);
+        let end = pos;
+        if (end > start && isBlankByte(bytes[end - 1]!)) {
+          while (end > start && isBlankByte(bytes[end - 1]!)) end--;
+          hash = hashBytes(bytes, start, end);
+        }
+        if (end > start) {
+          blank = false;
+          codes[n++] =
+            end - start <= 3 ? tokens.idForShort(bytes, start, end, hash, rowLine, column + 1) : tokens.idForRange(bytes, start, end, hash, rowLine, column + 1);
+        } else codes[n++] = MISSING;
+      } else {
+        // The unit id and any item columns: only their extent matters.
+        while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) ch = ++pos < length ? bytes[pos]! : NEWLINE;
+        let end = pos;
+        while (end > start && isBlankByte(bytes[end - 1]!)) end--;
+        if (end > start) blank = false;
+        if (column === 0) {
+          unitStart = start;
+          unitEnd = end;
+        }
       }
       column++;
       if (ch === COMMA && pos < length) {

@@ -5,9 +5,11 @@
 import type { SourcePosition } from './errors.ts';
 
 const encoder = new TextEncoder();
+const SHORT_MASK = 1023;
 const decoder = new TextDecoder();
 
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+/** The scanners' hash of a cell's bytes (31-multiplier, as the wide scan computes it inline). */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0;
   for (let i = start; i < end; i++) h = (Math.imul(h, 31) + (bytes[i] ?? 0)) | 0;
   return h;
@@ -29,6 +31,9 @@ export class TokenTable {
   private starts = new Int32Array(33);
   private pool = new Uint8Array(256);
   private slots = new Int32Array(64);
+  // Key 0 (no text has length 0) marks an empty slot.
+  private readonly shortKeys = new Int32Array(SHORT_MASK + 1);
+  private readonly shortIds = new Int32Array(SHORT_MASK + 1);
 
   idForRange(bytes: Uint8Array, start: number, end: number, hash: number, line: number, column: number): number {
     const slots = this.slots;
@@ -46,6 +51,22 @@ export class TokenTable {
       while (k < length && pool[from + k] === bytes[start + k]) k++;
       if (k === length) return id;
     }
+  }
+
+  /**
+   * `idForRange` for a cell of 1 to 3 bytes, through a direct-mapped cache keyed by the bytes
+   * themselves (exact, so no byte comparison): short codes (`1`..`7`, `c3`, `yes`) are the
+   * common case, millions of cells over a handful of texts.
+   */
+  idForShort(bytes: Uint8Array, start: number, end: number, hash: number, line: number, column: number): number {
+    const length = end - start;
+    const key = (length << 24) | (bytes[start]! << 16) | (length > 1 ? bytes[start + 1]! << 8 : 0) | (length > 2 ? bytes[start + 2]! : 0);
+    const slot = hash & SHORT_MASK;
+    if (this.shortKeys[slot] === key) return this.shortIds[slot]!;
+    const id = this.idForRange(bytes, start, end, hash, line, column);
+    this.shortKeys[slot] = key;
+    this.shortIds[slot] = id;
+    return id;
   }
 
   id(text: string, line: number, column: number): number {

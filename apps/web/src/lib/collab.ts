@@ -4,7 +4,7 @@
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import type * as YIndexeddb from 'y-indexeddb';
 import { COLLAB_CLOSE_CODES, COLLAB_PATH_PREFIX } from '@concord/shared';
 import { clearPending, isPending, markPending } from './offline/pending.ts';
 
@@ -50,9 +50,22 @@ export function collabUrl(location: Location | URL): string {
 
 const PERMANENT = new Set<number>(Object.values(COLLAB_CLOSE_CODES).filter((c) => c !== COLLAB_CLOSE_CODES.INTERNAL));
 
+/**
+ * y-indexeddb, loaded with the first persisted document rather than with the page (it was part of
+ * every signed-in page's first JavaScript; `bench/web-initial-js.ts`).
+ */
+let indexeddb: Promise<typeof YIndexeddb> | null = null;
+const loadIndexeddb = () =>
+  (indexeddb ??= import('y-indexeddb').catch((error: unknown) => {
+    indexeddb = null; // tried again by the next document
+    throw error;
+  }));
+
 export function openLiveDoc(docName: string, options: LiveDocOptions = {}): LiveDoc {
   const doc = new Y.Doc();
-  const persistence = options.persist ? new IndexeddbPersistence(docName, doc) : null;
+  // Made once y-indexeddb has loaded: its first step stores the whole document as it is then, so
+  // nothing that reached the document meanwhile (from the socket or the coder) is left out.
+  let persistence: YIndexeddb.IndexeddbPersistence | null = null;
   // The socket opens at once, with the view's other documents (as before offline support): what
   // this device kept reaches the server whenever it loads, in the first sync if IndexedDB is
   // quicker than the socket, else as an update right after (y-websocket sends every change not
@@ -60,11 +73,20 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   // Waiting for IndexedDB before connecting put this socket out of step with the item's.
   // What changes is the sync state: not "Saved" (nor a pending mark cleared) before the stored copy is loaded.
   const provider = new WebsocketProvider(collabUrl(window.location), docName, doc, { disableBc: true });
-  let loaded = !persistence;
-  if (persistence) {
+  const persist = options.persist === true;
+  let loaded = !persist;
+  if (persist) {
     openPersisted.set(docName, (openPersisted.get(docName) ?? 0) + 1);
     let waited: ReturnType<typeof setTimeout> | undefined;
-    void Promise.race([persistence.whenSynced, new Promise((resolve) => (waited = setTimeout(resolve, STORE_WAIT_MS)))]).then(() => {
+    // Not loaded (offline without the cached build): counts as a browser that refuses storage.
+    const stored = loadIndexeddb()
+      .then(({ IndexeddbPersistence }) => {
+        if (destroyed) return;
+        persistence = new IndexeddbPersistence(docName, doc);
+        return persistence.whenSynced;
+      })
+      .catch(() => undefined);
+    void Promise.race([stored, new Promise((resolve) => (waited = setTimeout(resolve, STORE_WAIT_MS)))]).then(() => {
       clearTimeout(waited);
       if (destroyed) return;
       loaded = true;
@@ -92,7 +114,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
 
   // Local changes not yet handed to the socket: "Syncing…" until the send buffer drains.
   // A document with changes kept from an earlier visit counts as having some.
-  let pending = persistence !== null && isPending(localStorage, docName);
+  let pending = persist && isPending(localStorage, docName);
   let destroyed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last: SyncState | null = null;
@@ -111,7 +133,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
     if (next === 'saved') {
       pending = false;
       // Everything this device kept has left it on a synced connection.
-      if (persistence && loaded) clearPending(localStorage, docName);
+      if (persist && loaded) clearPending(localStorage, docName);
     }
     if (next !== last) {
       last = next;
@@ -125,7 +147,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin === provider || origin === persistence) return;
     pending = true;
-    if (persistence) markPending(localStorage, docName);
+    if (persist) markPending(localStorage, docName);
     update();
   };
   doc.on('update', onUpdate);
@@ -155,7 +177,7 @@ export function openLiveDoc(docName: string, options: LiveDocOptions = {}): Live
   function destroy() {
     if (destroyed) return;
     destroyed = true;
-    if (persistence) openPersisted.set(docName, (openPersisted.get(docName) ?? 1) - 1);
+    if (persist) openPersisted.set(docName, (openPersisted.get(docName) ?? 1) - 1);
     clearTimeout(timer);
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);

@@ -60,15 +60,6 @@ export function groupByItem<T extends { itemId: string }>(rows: readonly T[]): {
   return groups;
 }
 
-/** The inbox URL of `page` under the current search (other parameters kept; page 1 drops it). */
-export function inboxPageSearch(search: string, page: number): string {
-  const params = new URLSearchParams(search);
-  if (page <= 1) params.delete('page');
-  else params.set('page', String(page));
-  const s = params.toString();
-  return s ? `?${s}` : '?';
-}
-
 /** A severity (0..1) as a whole percentage, for the bar and the number beside it. */
 export function severityPercent(severity: number): number {
   return Math.round(Math.min(1, Math.max(0, severity)) * 100);

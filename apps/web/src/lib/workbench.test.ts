@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_FRAME_LABEL, NO_INCIDENT_LABEL, passageReference, type Workbench, type WorkbenchItem, type WorkbenchPassage } from '@concord/shared';
-import { groupCounts, parseWorkbenchFilters, workbenchApiQuery, workbenchExportHref, workbenchGroups, workbenchPageSearch } from './workbench.ts';
+import { groupCounts, parseWorkbenchFilters, workbenchApiQuery, workbenchExportHref, workbenchGroups } from './workbench.ts';
 
 const passage = (frame: string, text: string, fieldKey = 'frames'): WorkbenchPassage => ({ fieldKey, frame, start: 0, end: text.length, text, taggedBy: ['C1'], sources: ['coding'] });
 
@@ -100,7 +100,5 @@ describe('workbench filters', () => {
     expect(workbenchApiQuery(filters)).toEqual({ frame: 'terror', limit: '25', offset: '50' });
     expect(workbenchExportHref('prj_1', 'workbench.md', filters)).toBe('/api/projects/prj_1/workbench.md?frame=terror');
     expect(workbenchExportHref('prj_1', 'workbench.csv', parseWorkbenchFilters(new URLSearchParams('')), true)).toBe('/api/projects/prj_1/workbench.csv?bom=1');
-    expect(workbenchPageSearch('?frame=terror&page=3', 1)).toBe('?frame=terror');
-    expect(workbenchPageSearch('?frame=terror', 2)).toBe('?frame=terror&page=2');
   });
 });

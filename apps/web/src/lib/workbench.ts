@@ -52,15 +52,6 @@ export function workbenchExportHref(projectId: string, file: 'workbench.md' | 'w
   return `/api/projects/${projectId}/${file}${search ? `?${search}` : ''}`;
 }
 
-/** The page's URL search with another page number (other parameters kept). */
-export function workbenchPageSearch(search: string, page: number): string {
-  const params = new URLSearchParams(search);
-  if (page <= 1) params.delete('page');
-  else params.set('page', String(page));
-  const out = params.toString();
-  return out ? `?${out}` : '?';
-}
-
 /** How many groups and entries the page shows, for its status line ("3 frames, 7 entries"). */
 export function groupCounts(groups: readonly WorkbenchGroup[]): { groups: number; entries: number; passages: number } {
   return {

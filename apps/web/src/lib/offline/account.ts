@@ -6,14 +6,16 @@
  */
 import { DATA_CACHE } from './policy.ts';
 import { forgetPendingOf, isOwnCodingStore } from './pending.ts';
-import { syncPending } from './sync.ts';
 
 /** How long sign-out waits for one pending document to reach the server. */
 const FLUSH_WAIT_MS = 10_000;
 
 /** Sends `coderId`'s pending documents (while online) before her data goes. */
 export async function flushPending(coderId: string): Promise<void> {
-  if (navigator.onLine) await syncPending(coderId, FLUSH_WAIT_MS).catch(() => 0);
+  if (!navigator.onLine) return;
+  // Loaded here, not with this module: the sign-in pages use this module and need no live documents.
+  const { syncPending } = await import('./sync.ts');
+  await syncPending(coderId, FLUSH_WAIT_MS).catch(() => 0);
 }
 
 function deleteDatabase(name: string): Promise<void> {
