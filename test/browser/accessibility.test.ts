@@ -1,8 +1,8 @@
 /**
  * Accessibility of every page of the demo study, in Chromium: text contrast, accessible names
  * of controls, and no sideways scrolling, in the light scheme on a laptop screen and in the
- * dark scheme at 200% zoom (a 640 CSS px wide viewport): every page as the editor (who sees
- * them all), and the coding view as a coder.
+ * dark scheme at 200% zoom (a 640 CSS px wide viewport) and on a 390 px phone: every page as the
+ * editor (who sees them all, the manager pages included), and the coding view as a coder.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ const chromiumPath = findChromium();
 const SETTINGS = [
   { name: 'light, 1280 px', colorScheme: 'light', viewport: { width: 1280, height: 800 } },
   { name: 'dark, 200% zoom', colorScheme: 'dark', viewport: { width: 640, height: 800 } },
+  { name: 'light, 390 px phone', colorScheme: 'light', viewport: { width: 390, height: 844 } },
 ] as const;
 
 describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
@@ -55,7 +56,7 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
       await signIn(editor, 'editor@demo.concord');
       await audit(editor, 'projects');
       const project = (await editor.locator('a[href^="/projects/prj_"]').first().getAttribute('href'))!;
-      for (const section of ['', '/incidents', '/codebook', '/members', '/actors', '/assignments', '/import', '/reliability', '/disagreements', '/report', '/workbench', '/review', '/reliability/against-gold']) {
+      for (const section of ['', '/incidents', '/codebook', '/members', '/actors', '/assignments', '/import', '/reliability', '/disagreements', '/review', '/report', '/workbench', '/audit', '/reliability/civic_impact', '/reliability/against-gold']) {
         await open(editor, `${project}${section}`);
         await audit(editor, section || 'overview');
       }

@@ -2,7 +2,9 @@
  * Review rounds (issue 13, item 2) in Chromium on the demo study: coder1 codes a review round's
  * item alone; the editor finds it in the review queue (Review tab), accepts one field, revises
  * another with a rationale, and the final dataset gives both the provenance `reviewed`; the
- * coder's own submission is unchanged.
+ * coder's own submission is unchanged. On the assignments page the editor samples half of a
+ * review round's open items for double coding (seed shown, a preview of how many items) and the
+ * second coder has the previewed items.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../helpers/chromium.ts';
@@ -16,7 +18,7 @@ const chromiumPath = findChromium();
 describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
   let projectId: string;
   let itemId: string;
-  const users = browserSuite({ signIn: ['coder1', 'editor'] });
+  const users = browserSuite({ signIn: ['coder1', 'coder2', 'editor'] });
   const { pageErrors, project, openAs } = users;
 
   beforeAll(async () => {
@@ -69,6 +71,35 @@ describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
     // The coder's submission is as she left it.
     const mine = await ok(project('coder1').items[':itemId'].codings.me.$get({ param: { projectId, itemId } }));
     expect(mine.find((c) => c.fieldKey === 'civic_impact')).toMatchObject({ value: -3, status: 'submitted' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('editor: samples half of a review round for double coding, with a seed and a preview; the second coder gets the previewed items', async () => {
+    const items = ['one', 'two', 'three', 'four'].map((n) => ({ title: `Sampling post ${n}`, body: `A post to sample, number ${n}.` }));
+    const ids = await addAssignedItems(users, 'editor', projectId, items, { roundName: 'sampling test', type: 'review', coders: ['coder1'] });
+    const coder2 = users.accounts.coder2!;
+    const page = await openAs('editor');
+    await openPage(page, users.server.url, `/projects/${projectId}/assignments`);
+    const form = page.getByRole('form', { name: 'Sample a review round for double coding' });
+    const round = form.getByLabel('Review round');
+    await round.selectOption({ label: 'sampling test (4 open items)' });
+    await form.getByLabel('Share (% of open items)').fill('50');
+    await form.getByLabel('Seed').fill('7');
+    for (const box of await form.getByRole('checkbox').all()) await box.setChecked((await box.getAttribute('value')) === coder2.id);
+    await form.getByRole('button', { name: 'Preview sample' }).click();
+    const preview = form.getByTestId('sample-preview');
+    await expect(preview.innerText()).resolves.toBe(`2 of 4 open items would get a second coder (seed 7): ${coder2.name} 2.`);
+
+    const before = await ok(project('coder2').assignments.$get({ param: { projectId }, query: {} }));
+    await form.getByRole('button', { name: 'Assign second coders' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Sampled' }).innerText()).resolves.toBe('Sampled "sampling test" with seed 7: 2 items now have a second coder.');
+    const after = await ok(project('coder2').assignments.$get({ param: { projectId }, query: {} }));
+    const added = after.filter((a) => !before.some((b) => b.itemId === a.itemId)).map((a) => a.itemId);
+    expect(added).toHaveLength(2);
+    for (const id of added) expect(ids).toContain(id);
+    // Once the page has reloaded its data, the round lists its sample and two of its items are still open.
+    await expect.poll(() => round.locator('option:checked').innerText(), { timeout: 10_000 }).toBe('sampling test (2 open items)');
+    await expect(form.getByRole('list', { name: 'Samples drawn from this round' }).innerText()).resolves.toMatch(/: 2 items \(50%\), seed 7$/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ export interface AwarenessSeen {
   state: AwarenessState | null;
   /** When it arrived (Date.now()). */
   at: number;
+  /** Which relayed message it came in (1, 2, …): states sharing one came together, as a server renewal sends them. */
+  message: number;
 }
 
 export interface AwarenessWatch {
@@ -21,8 +23,12 @@ export interface AwarenessWatch {
   close(): void;
 }
 
-/** Opens `docName` on `baseUrl`'s /yjs as the holder of `cookie`, publishing no presence of its own. */
-export function watchAwareness(baseUrl: string, docName: string, cookie: string): AwarenessWatch {
+/**
+ * Opens `docName` on `baseUrl`'s /yjs as the holder of `cookie`, publishing no presence of its own,
+ * or, with `present`, an unchanging presence (the identity the server stamps, no field): others
+ * then see this client in every renewal the server sends.
+ */
+export function watchAwareness(baseUrl: string, docName: string, cookie: string, options: { present?: boolean } = {}): AwarenessWatch {
   const origin = new URL(baseUrl).origin;
   const Socket = class extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[]) {
@@ -35,12 +41,16 @@ export function watchAwareness(baseUrl: string, docName: string, cookie: string)
     disableBc: true,
   });
   const awareness = provider.awareness;
-  awareness.setLocalState(null);
+  awareness.setLocalState(options.present ? {} : null);
   const seen: AwarenessSeen[] = [];
-  awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+  let message = 0;
+  awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+    // The provider applies each relayed message in one call (origin: the provider); local changes are not messages.
+    if (origin === 'local') return;
+    message++;
     for (const clientId of [...added, ...updated, ...removed]) {
       if (clientId === awareness.clientID) continue;
-      seen.push({ clientId, state: (awareness.getStates().get(clientId) as AwarenessState | undefined) ?? null, at: Date.now() });
+      seen.push({ clientId, state: (awareness.getStates().get(clientId) as AwarenessState | undefined) ?? null, at: Date.now(), message });
     }
   });
   return {

@@ -222,6 +222,7 @@ export const CASES: RouteCase[] = [
   },
   // The fixture's item has one coder: once she submitted, it is reviewed like a review round's item.
   { method: 'GET', template: '/api/projects/{projectId}/review', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', template: '/api/projects/{projectId}/review/rounds', allowed: MANAGERS, ok: 200, setup: reviewRound },
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/review', allowed: MANAGERS, ok: 200, setup: reveal },
   { method: 'PUT', template: '/api/projects/{projectId}/items/{itemId}/review/{fieldKey}', allowed: OWNER_EDITOR, ok: 200, body: () => ({ action: 'accept' }), setup: reveal },
   {

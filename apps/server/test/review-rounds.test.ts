@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { assignments, auditLog, codings, rounds } from '@concord/db';
-import type { Adjudication, ErrorBody, FinalDataset, ReviewDetail, ReviewQueue, Role, SampleResult } from '@concord/shared';
+import type { Adjudication, ErrorBody, FinalDataset, ReviewDetail, ReviewQueue, ReviewRounds, Role, SampleResult } from '@concord/shared';
 import { actorOf, addItem, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { createRound } from '../src/services/assignments/assignments.ts';
 import { planSample } from '../src/services/review/sample-round.ts';
@@ -167,12 +167,13 @@ describe('sampling a review round for double coding', () => {
     expect(sample.perCoder).toEqual({ [coderB.userId]: 2 });
     // Seeded: the plan is the one the same eligible items, coders and seed give.
     const eligible = ids.slice(1).map((itemId) => ({ itemId, coderId: members.coder.userId }));
-    expect(planSample(eligible, [coderB.userId], 0.5, 7).map((p) => p.itemId)).toEqual(sample.itemIds);
+    expect(planSample(eligible, [coderB.userId], { share: 0.5 }, 7).map((p) => p.itemId)).toEqual(sample.itemIds);
+    expect(sample).toMatchObject({ seed: 7, applied: true });
 
     const second = await h.deps.database.db.select().from(assignments).where(and(eq(assignments.roundId, roundId), eq(assignments.coderId, coderB.userId)));
     expect(second.map((s) => [s.itemId, s.blind]).sort()).toEqual(sample.itemIds.map((i) => [i, true]).sort());
     const [round] = await h.deps.database.db.select().from(rounds).where(eq(rounds.id, roundId));
-    expect(round!.params.samples).toEqual([expect.objectContaining({ share: 0.5, seed: 7, coderIds: [coderB.userId], itemIds: sample.itemIds, eligible: 4 })]);
+    expect(round!.params.samples).toEqual([expect.objectContaining({ share: 0.5, count: null, seed: 7, coderIds: [coderB.userId], itemIds: sample.itemIds, eligible: 4 })]);
     const [entry] = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.entityId, roundId), eq(auditLog.action, 'sample')));
     expect(entry).toMatchObject({ actorId: members.methodologist.userId, after: { itemIds: sample.itemIds, assignments: 2 } });
 
@@ -185,6 +186,42 @@ describe('sampling a review round for double coding', () => {
     expect(sampledRows.every((r) => r.blind && r.status === 'submitted')).toBe(true);
   });
 
+  it('previews the plan without writing anything; a count instead of a share; the rounds list shows the open items and the samples', async () => {
+    const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
+    const ids = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((t) => newItem(f, t)));
+    const roundId = await reviewRound(f, ids, [members.coder]);
+    await code(f, ids[0]!, members.coder, { frame: 'security', impact: 1 });
+    const rounds = async () => {
+      const res = await h.request(members.methodologist, 'GET', `${base(f)}/review/rounds`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await json<ReviewRounds>(res)).rounds;
+    };
+    expect(await rounds()).toEqual([expect.objectContaining({ id: roundId, name: 'review round', open: 5, samples: [] })]);
+
+    const sample = async (body: Record<string, unknown>) => {
+      const res = await h.request(members.methodologist, 'POST', `${base(f)}/rounds/${roundId}/sample`, { coderIds: [coderB.userId], seed: 11, ...body });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return json<SampleResult>(res);
+    };
+    const preview = await sample({ count: 3, preview: true });
+    expect(preview).toMatchObject({ eligible: 5, applied: false, seed: 11, perCoder: { [coderB.userId]: 3 } });
+    expect(preview.itemIds).toHaveLength(3);
+    const coderBs = () => h.deps.database.db.select().from(assignments).where(and(eq(assignments.roundId, roundId), eq(assignments.coderId, coderB.userId)));
+    expect(await coderBs()).toEqual([]);
+    expect(await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.entityId, roundId), eq(auditLog.action, 'sample')))).toEqual([]);
+    expect((await rounds())[0]!.samples).toEqual([]);
+
+    // Applying the same input assigns exactly the previewed items.
+    const applied = await sample({ count: 3 });
+    expect(applied).toMatchObject({ applied: true, itemIds: preview.itemIds });
+    const second = await coderBs();
+    expect(second.map((a) => a.itemId).sort()).toEqual([...preview.itemIds].sort());
+    const [listed] = await rounds();
+    expect(listed).toMatchObject({ open: 2, samples: [expect.objectContaining({ seed: 11, share: null, count: 3, items: 3 })] });
+    // A count beyond the open items takes them all.
+    expect((await sample({ count: 50, preview: true })).itemIds.sort()).toEqual(ids.slice(1).filter((i) => !preview.itemIds.includes(i)).sort());
+  });
+
   it('refuses other round types (409), a share out of (0, 1] (400), non-members as coders (400), coders (403) and unknown rounds (404)', async () => {
     const f = await createProjectFixture(h, members);
     const item = await newItem(f, 'x');
@@ -193,6 +230,10 @@ describe('sampling a review round for double coding', () => {
     const sample = (id: string, body: unknown, who = members.editor) => h.request(who, 'POST', `${base(f)}/rounds/${id}/sample`, body);
     expect((await sample(production, { share: 0.5, coderIds: [members.editor.userId] })).status).toBe(409);
     for (const share of [0, 1.5, -1]) expect((await sample(roundId, { share, coderIds: [members.editor.userId] })).status).toBe(400);
+    // Exactly one of share and count.
+    expect((await sample(roundId, { coderIds: [members.editor.userId] })).status).toBe(400);
+    expect((await sample(roundId, { share: 0.5, count: 1, coderIds: [members.editor.userId] })).status).toBe(400);
+    expect((await sample(roundId, { count: 0, coderIds: [members.editor.userId] })).status).toBe(400);
     expect((await sample(roundId, { share: 0.5, coderIds: [coderB.userId] })).status).toBe(400);
     expect((await sample(roundId, { share: 0.5, coderIds: [members.editor.userId] }, members.coder)).status).toBe(403);
     expect((await sample('round_unknown', { share: 0.5, coderIds: [members.editor.userId] })).status).toBe(404);

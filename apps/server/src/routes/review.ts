@@ -6,6 +6,7 @@ import {
   reviewInput,
   reviewQueueQuery,
   reviewQueueSchema,
+  reviewRoundsSchema,
   sampleInput,
   sampleResultSchema,
   text,
@@ -13,7 +14,7 @@ import {
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { listReviewQueue } from '../services/review/review-queue.ts';
 import { getReviewDetail, reviewField } from '../services/review/review-item.ts';
-import { sampleRound } from '../services/review/sample-round.ts';
+import { listReviewRounds, sampleRound } from '../services/review/sample-round.ts';
 import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
 
 /** Review rounds: the queue, a single-coded item field by field, and sampling a share for double coding. */
@@ -41,10 +42,17 @@ const routes = {
     request: { params: itemParams.extend({ fieldKey: fieldKeySchema }), body: jsonBody(reviewInput) },
     responses: { 200: jsonContent(adjudicationSchema), ...errors, ...conflict },
   }),
+  rounds: createRoute({
+    method: 'get',
+    path: '/{projectId}/review/rounds',
+    summary: 'The review rounds, each with how many items are still open for blind double coding and the samples drawn (managers)',
+    request: { params: projectParams },
+    responses: { 200: jsonContent(reviewRoundsSchema), ...errors },
+  }),
   sample: createRoute({
     method: 'post',
     path: '/{projectId}/rounds/{roundId}/sample',
-    summary: "Assign a second, blind coder to a seeded random share of a review round's items still open, so reliability can be measured on them",
+    summary: "Assign a second, blind coder to a seeded random share (or number) of a review round's items still open, so reliability can be measured on them; `preview` writes nothing",
     request: { params: projectParams.extend({ roundId: text().max(100) }), body: jsonBody(sampleInput) },
     responses: { 200: jsonContent(sampleResultSchema), ...errors, ...conflict },
   }),
@@ -53,6 +61,7 @@ const routes = {
 export function reviewRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.queue, async (c) => c.json(await listReviewQueue(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(routes.rounds, async (c) => c.json(await listReviewRounds(serviceContext(deps, c), c.req.valid('param').projectId), 200))
     .openapi(routes.detail, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       return c.json(await getReviewDetail(serviceContext(deps, c), projectId, itemId), 200);

@@ -85,14 +85,22 @@ export const reviewInput = z.discriminatedUnion('action', [
 ]);
 export type ReviewInput = z.input<typeof reviewInput>;
 
-/** `POST …/rounds/:roundId/sample`: a second, blind coder for a random share of a review round's items. */
-export const sampleInput = z.object({
-  /** Share of the round's items still open for double coding (0 < share ≤ 1). */
-  share: z.number().gt(0).max(1),
-  /** Who may be the second coder (never the item's own coder), balanced between them. */
-  coderIds: z.array(text()).min(1).max(500),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-});
+/**
+ * `POST …/rounds/:roundId/sample`: a second, blind coder for a random share (or a number) of a
+ * review round's items still open. With `preview` nothing is written: the same plan is returned.
+ */
+export const sampleInput = z
+  .object({
+    /** Share of the round's items still open for double coding (0 < share ≤ 1); or `count`. */
+    share: z.number().gt(0).max(1).optional(),
+    /** How many of the open items (at most all of them); or `share`. */
+    count: z.number().int().min(1).max(100_000).optional(),
+    /** Who may be the second coder (never the item's own coder), balanced between them. */
+    coderIds: z.array(text()).min(1).max(500),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    preview: z.boolean().default(false),
+  })
+  .refine((v) => (v.share === undefined) !== (v.count === undefined), { message: 'give either a share or a count of items', path: ['share'] });
 export type SampleInput = z.input<typeof sampleInput>;
 
 export const sampleResultSchema = z.object({
@@ -101,5 +109,22 @@ export const sampleResultSchema = z.object({
   eligible: z.number().int(),
   itemIds: z.array(text()),
   perCoder: z.record(text(), z.number().int()),
+  seed: z.number().int(),
+  /** False for a preview: nothing was assigned. */
+  applied: z.boolean(),
 });
 export type SampleResult = z.infer<typeof sampleResultSchema>;
+
+/** `GET …/review/rounds`: the review rounds a manager may sample, with how many items are still open for double coding. */
+export const reviewRoundSchema = z.object({
+  id: text(),
+  name: text(),
+  createdAt: text(),
+  /** Items of the round still open for blind double coding (one coder, not submitted, independent). */
+  open: z.number().int(),
+  /** The samples drawn so far, oldest first. */
+  samples: z.array(z.object({ seed: z.number().int(), share: z.number().nullable(), count: z.number().int().nullable(), items: z.number().int(), at: text() })),
+});
+export type ReviewRound = z.infer<typeof reviewRoundSchema>;
+export const reviewRoundsSchema = z.object({ rounds: z.array(reviewRoundSchema) });
+export type ReviewRounds = z.infer<typeof reviewRoundsSchema>;

@@ -11,9 +11,12 @@ export const load: PageLoad = async ({ fetch, url, params }) => {
       unwrap(project.members.$get({ param })),
       unwrap(project.incidents.$get({ param })).then((r) => r.incidents),
     ]);
-    // Only managers may plan rounds and see everyone's load.
-    const workload = info.actions.includes('assignments.manage') ? await unwrap(project.assignments.workload.$get({ param })) : null;
-    return { project: info, members, incidents, workload };
+    // Only managers may plan rounds, sample review rounds and see everyone's load.
+    const manager = info.actions.includes('assignments.manage');
+    const [workload, reviewRounds] = manager
+      ? await Promise.all([unwrap(project.assignments.workload.$get({ param })), unwrap(project.review.rounds.$get({ param })).then((r) => r.rounds)])
+      : [null, []];
+    return { project: info, members, incidents, workload, reviewRounds };
   } catch (err) {
     return failLoad(err, url);
   }
