@@ -83,6 +83,25 @@ export default tseslint.config(
     },
   },
   {
+    // One service convention: an exported verb takes one object, `verb({ ctx, …ids, input })` (apps/server/README.md).
+    // inTransaction(ctx, fn) is the combinator that runs a callback in a transaction, not a verb.
+    files: ['apps/server/src/services/**/*.ts'],
+    ignores: ['**/*.test.ts', 'apps/server/src/services/context.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'ExportNamedDeclaration > FunctionDeclaration',
+          'ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > ArrowFunctionExpression',
+          'ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > FunctionExpression',
+        ].map((fn) => ({
+          selector: `${fn}[params.0.type='Identifier'][params.0.name=/^(ctx|tx)$/]`,
+          message: 'a service verb takes one object: verb({ ctx, …ids, input }) (apps/server/README.md)',
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**', 'bench/**', '.ci/**', '**/vitest.config.ts', '**/vite.config.ts', '**/svelte.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
