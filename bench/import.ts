@@ -32,9 +32,9 @@ if (!url) execFileSync(process.execPath, [...process.execArgv, process.argv[1]!,
 const database = url ? await createDb({ kind: 'postgres', url }) : await createDb({ kind: 'pglite', dataDir: dir });
 await migrate(database);
 const logger = createLogger({ logLevel: process.env.BENCH_VERBOSE ? 'info' : 'silent' });
-const user = await insertUser({ db: database.db, actor: null, logger }, { email: `bench-${Date.now()}@bench.concord`, name: 'bench', password: 'bench password 1' });
+const user = await insertUser({ ctx: { db: database.db, actor: null, logger }, input: { email: `bench-${Date.now()}@bench.concord`, name: 'bench', password: 'bench password 1' } });
 const ctx = { db: database.db, actor: { userId: user.id, isAdmin: false }, logger };
-const project = await createProject(ctx, { name: 'bench', description: '' });
+const project = await createProject({ ctx, input: { name: 'bench', description: '' } });
 
 const header = 'External ID,Headline,Link,Media platform,Account,Date,Text,Reach,Likes,Incident\n';
 const line = (i: number) =>
@@ -91,12 +91,12 @@ const serverSeconds = (before: Map<number, number> | null, after: Map<number, nu
 const serverBefore = await serverCpu();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const result = await importItems(ctx, project.id, source());
+const result = await importItems({ ctx, projectId: project.id, source: source() });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const serverAfter = await serverCpu();
 const again = performance.now();
-const reimport = await importItems(ctx, project.id, source());
+const reimport = await importItems({ ctx, projectId: project.id, source: source() });
 const reimportSeconds = (performance.now() - again) / 1000;
 if (reimport.unchanged !== ROWS || reimport.inserted + reimport.updated !== 0) throw new Error(`re-import changed rows: ${JSON.stringify(reimport)}`);
 await database.close();

@@ -31,7 +31,7 @@ async function time(fn: () => Promise<unknown>): Promise<{ first: number; median
   }
   return { first: runs[0]!, median: median(runs.slice(1)) };
 }
-const report = await time(() => getReliability(ctx, projectId, query));
-const read = await time(() => loadRevealedCodings(ctx, projectId, {}));
+const report = await time(() => getReliability({ ctx, projectId, query }));
+const read = await time(() => loadRevealedCodings({ ctx, projectId, filters: {} }));
 console.log(JSON.stringify({ bench: 'reliability-api', replicates, fields: 10, units: 24, coders: 3, first_ms: +report.first.toFixed(1), median_ms: +report.median.toFixed(1), read_median_ms: +read.median.toFixed(1) }));
 await database.close();

@@ -64,7 +64,7 @@ const ctx = { db: database.db, actor: { userId: owner.id, isAdmin: false }, logg
 const version: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const t = performance.now();
-  await reliabilityDataVersion(ctx, projectId);
+  await reliabilityDataVersion({ ctx, projectId });
   version.push(performance.now() - t);
 }
 

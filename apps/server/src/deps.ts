@@ -57,7 +57,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const events = createDomainEvents(logger);
   const mailer = createMailer(config, logger, metrics);
   // Mails leave after their transaction committed, from the event bus (services/mail/).
-  const stopMail = events.subscribe(mailOnEvents({ db: database.db, actor: null, logger, metrics }, mailer));
+  const stopMail = events.subscribe(mailOnEvents({ ctx: { db: database.db, actor: null, logger, metrics }, mailer }));
   return {
     config,
     database,

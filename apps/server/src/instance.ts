@@ -12,7 +12,7 @@ import { countUsers } from './services/auth/users.ts';
 export async function prepareInstance(deps: Deps): Promise<void> {
   const { config, database, logger } = deps;
   const ctx = { db: database.db, actor: null, logger };
-  const users = await countUsers(ctx);
+  const users = await countUsers({ ctx });
   if (config.demo.enabled) {
     if (users === 0) {
       const password = config.demo.password ?? generatePassword();
@@ -23,10 +23,10 @@ export async function prepareInstance(deps: Deps): Promise<void> {
         `\nDemo study ready. Sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}\n` +
           `with the password: ${password}${config.demo.password ? ' (from CONCORD_DEMO_PASSWORD)' : ''}\n\n`,
       );
-    } else if (config.demo.password && (await isDemoSeeded(ctx))) {
-      await resetDemoPasswords(ctx, config.demo.password);
+    } else if (config.demo.password && (await isDemoSeeded({ ctx }))) {
+      await resetDemoPasswords({ ctx, password: config.demo.password });
       logger.info('demo account passwords set from CONCORD_DEMO_PASSWORD');
-    } else if (await isDemoSeeded(ctx)) {
+    } else if (await isDemoSeeded({ ctx })) {
       process.stdout.write('\nDemo accounts: the password was printed at first start; set CONCORD_DEMO_PASSWORD to choose a new one.\n\n');
     }
     return;

@@ -152,9 +152,9 @@ describe('CSV', () => {
 
   it('neutralises a cell that a spreadsheet would run as a formula', async () => {
     // A display name is free text: one that starts like a formula reaches the actor column.
-    const mallory = await insertUser(h.ctx(null), { email: uniqueEmail('mallory'), name: '=HYPERLINK(x)', password: PASSWORD, isAdmin: false });
-    await addMember(h.ctx(actorOf(members.owner)), f.projectId, { email: mallory.email, role: 'editor' });
-    const incident = await createIncident(h.ctx({ userId: mallory.id, isAdmin: false }), f.projectId, { name: 'by mallory', description: '' });
+    const mallory = await insertUser({ ctx: h.ctx(null), input: { email: uniqueEmail('mallory'), name: '=HYPERLINK(x)', password: PASSWORD, isAdmin: false } });
+    await addMember({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: { email: mallory.email, role: 'editor' } });
+    const incident = await createIncident({ ctx: h.ctx({ userId: mallory.id, isAdmin: false }), projectId: f.projectId, input: { name: 'by mallory', description: '' } });
     const csv = await (await h.request(members.owner, 'GET', `${base}/audit.csv?actor=${mallory.id}`)).text();
     expect(csv).toContain(`,'=HYPERLINK(x),${mallory.id},incident,${incident.id},create,`);
   });

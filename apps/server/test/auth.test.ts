@@ -28,7 +28,7 @@ describe('first-run setup', () => {
 describe('sign-in and sessions', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie and knows the user', async () => {
     const email = uniqueEmail('alice');
-    await insertUser(h.ctx(null), { email, name: 'Alice', password: PASSWORD });
+    await insertUser({ ctx: h.ctx(null), input: { email, name: 'Alice', password: PASSWORD } });
     const res = await h.request(null, 'POST', '/api/auth/login', { email: email.toUpperCase(), password: PASSWORD });
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie')!;

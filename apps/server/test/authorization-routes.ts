@@ -209,7 +209,7 @@ export const CASES: RouteCase[] = [
     ok: 200,
     setup: async (f, h) => {
       await reveal(f, h);
-      await adjudicate(h.ctx(actorOf(f.members.owner)), f.projectId, f.itemId, 'impact', { value: -2, rationale: 'as coded' });
+      await adjudicate({ ctx: h.ctx(actorOf(f.members.owner)), projectId: f.projectId, itemId: f.itemId, fieldKey: 'impact', input: { value: -2, rationale: 'as coded' } });
     },
   },
   {
@@ -267,15 +267,15 @@ export const CASES: RouteCase[] = [
 /** Every role gets the fixture's item in its queue, so each has a next item. */
 async function assignToEveryone(f: ProjectFixture, h: Harness) {
   const everyone = ROLES.map((r) => f.members[r].userId);
-  await createRound(h.ctx(actorOf(f.members.owner)), f.projectId, { roundName: 'all', coderIds: everyone, itemIds: [f.itemId], mode: { type: 'k', k: everyone.length }, seed: 1 });
+  await createRound({ ctx: h.ctx(actorOf(f.members.owner)), projectId: f.projectId, input: { roundName: 'all', coderIds: everyone, itemIds: [f.itemId], mode: { type: 'k', k: everyone.length }, seed: 1 } });
 }
 
 /** Two actors in the fixture's project: the one the route names and a duplicate to merge into it. */
 const actorsOf = new Map<string, { kept: string; duplicate: string }>();
 async function withActors(f: ProjectFixture, h: Harness) {
   const ctx = h.ctx(actorOf(f.members.owner));
-  const kept = await createActor(ctx, f.projectId, { name: 'Akorda' });
-  const duplicate = await createActor(ctx, f.projectId, { name: 'Ak Orda' });
+  const kept = await createActor({ ctx, projectId: f.projectId, input: { name: 'Akorda' } });
+  const duplicate = await createActor({ ctx, projectId: f.projectId, input: { name: 'Ak Orda' } });
   actorsOf.set(f.projectId, { kept: kept.id, duplicate: duplicate.id });
 }
 
@@ -283,7 +283,7 @@ async function withActors(f: ProjectFixture, h: Harness) {
 const reviewRoundOf = new Map<string, string>();
 async function reviewRound(f: ProjectFixture, h: Harness) {
   const ctx = h.ctx(actorOf(f.members.owner));
-  const r = await createRound(ctx, f.projectId, { roundName: 'review', type: 'review', coderIds: [f.members.owner.userId], itemIds: [f.itemId], mode: { type: 'k', k: 1 }, seed: 1 });
+  const r = await createRound({ ctx, projectId: f.projectId, input: { roundName: 'review', type: 'review', coderIds: [f.members.owner.userId], itemIds: [f.itemId], mode: { type: 'k', k: 1 }, seed: 1 } });
   reviewRoundOf.set(f.projectId, r.roundId);
 }
 

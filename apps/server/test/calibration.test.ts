@@ -139,7 +139,7 @@ describe("a coder's feedback against gold", () => {
     const f = await goldFixture();
     await code(f.projectId, f.itemId, members.coder, { frame: 'security', impact: -2 });
     await code(f.projectId, f.itemId, coderB, { frame: 'leader', impact: 1 });
-    await adjudicate(h.ctx(actorOf(members.editor)), f.projectId, f.itemId, 'frame', { value: 'security', rationale: 'Security framing throughout' });
+    await adjudicate({ ctx: h.ctx(actorOf(members.editor)), projectId: f.projectId, itemId: f.itemId, fieldKey: 'frame', input: { value: 'security', rationale: 'Security framing throughout' } });
     let fb = await json<CalibrationFeedback>(await feedback(f.projectId, f.itemId, coderB));
     expect(fb.fields.find((x) => x.fieldKey === 'frame')).toMatchObject({ value: 'leader', gold: 'security', source: 'decided', rationale: 'Security framing throughout', match: false });
     // Her own feedback carries her own value only, even now that the item is revealed.
@@ -199,10 +199,10 @@ describe("the methodologist's agreement with gold", () => {
 
   beforeAll(async () => {
     const owner = h.ctx(actorOf(members.owner));
-    projectId = (await createProject(owner, { name: 'Calibration study', description: '' })).id;
-    for (const role of ['methodologist', 'editor', 'coder'] as const) await addMember(owner, projectId, { email: members[role].email, role });
-    await addMember(owner, projectId, { email: coderB.email, role: 'coder' });
-    await replaceCodebook(owner, projectId, { ...CALIBRATION_CODEBOOK, baseVersion: 1 });
+    projectId = (await createProject({ ctx: owner, input: { name: 'Calibration study', description: '' } })).id;
+    for (const role of ['methodologist', 'editor', 'coder'] as const) await addMember({ ctx: owner, projectId, input: { email: members[role].email, role } });
+    await addMember({ ctx: owner, projectId, input: { email: coderB.email, role: 'coder' } });
+    await replaceCodebook({ ctx: owner, projectId, input: { ...CALIBRATION_CODEBOOK, baseVersion: 1 } });
     itemIds = [];
     for (let i = 1; i <= 20; i++) itemIds.push(await addItem(h, members.owner, projectId, { externalId: `cal-${i}`, title: `Calibration item ${i}`, body: 'text' }));
     const round = (roundName: string, coder: Session, ids: string[], type: 'calibration' | 'production' = 'calibration') =>

@@ -109,7 +109,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     // The database holds the merged document, and no update twice.
     for (const [i, name] of names.entries()) {
       const stored = new Y.Doc();
-      for (const u of (await loadDocUpdates({ db: db() }, name)).updates) Y.applyUpdate(stored, u);
+      for (const u of (await loadDocUpdates({ ctx: { db: db() }, docName: name })).updates) Y.applyUpdate(stored, u);
       expect(contentOf(stored), `seed ${seed}`).toEqual(contentOf(docs[i]![0]!.doc));
     }
     const rows = await storedRows(names);
@@ -201,7 +201,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
         }
       }
       // Concurrent compaction from both instances must not lose what the other appends.
-      for (const s of [a, b]) compactions.push(compactDoc({ db: s.server.deps.database.db }, { docName: name, itemId: f.itemId }));
+      for (const s of [a, b]) compactions.push(compactDoc({ ctx: { db: s.server.deps.database.db }, input: { docName: name, itemId: f.itemId } }));
       // One turn of the event loop between rounds (not a timed wait): batches of both instances interleave.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -221,7 +221,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
         ).map((r) => [r.fieldKey, r.value]),
       );
     await eventually(async () => expect(await rows(), `seed ${seed}`).toEqual(expected), 20_000);
-    expect(await storedCodingValues({ db: db() }, name), `seed ${seed}`).toEqual(merged);
+    expect(await storedCodingValues({ ctx: { db: db() }, docName: name }), `seed ${seed}`).toEqual(merged);
   });
 
   it('re-checks access on every instance: a phase change through A downgrades and closes connections held by B', async () => {
@@ -280,7 +280,7 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     // An update that is stored but was never published: only the re-read can bring it to B.
     const extra = new Y.Doc();
     extra.getMap('resync').set('stored', 'while B was away');
-    await appendDocUpdates({ db: db() }, { docName: name, itemId: f.itemId, updates: [Y.encodeStateAsUpdate(extra)] });
+    await appendDocUpdates({ ctx: { db: db() }, input: { docName: name, itemId: f.itemId, updates: [Y.encodeStateAsUpdate(extra)] } });
     extra.destroy();
     // Cut B's subscriber connection (only that one, found by its name); ioredis reconnects.
     const admin = new Redis(redisUrl!);

@@ -25,11 +25,11 @@ describe('update log', () => {
     // Every byte value, including 0x00 and 0xff, and an empty update.
     const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) % 256);
     const rows = [300, 0, 1, 256, 7].map((n, i) => ({ docName: i % 2 ? b : a, itemId: fixture.itemId, update: bytes(n) }));
-    await appendDocUpdateRows(ctx, rows);
-    await appendDocUpdateRows(ctx, [{ docName: a, itemId: fixture.itemId, update: bytes(3) }]);
+    await appendDocUpdateRows({ ctx, rows });
+    await appendDocUpdateRows({ ctx, rows: [{ docName: a, itemId: fixture.itemId, update: bytes(3) }] });
 
-    const storedA = await loadDocUpdates(ctx, a);
-    const storedB = await loadDocUpdates(ctx, b);
+    const storedA = await loadDocUpdates({ ctx, docName: a });
+    const storedB = await loadDocUpdates({ ctx, docName: b });
     expect(storedA.updates.map((u) => [...u])).toEqual([bytes(300), bytes(1), bytes(7), bytes(3)].map((u) => [...u]));
     expect(storedB.updates.map((u) => [...u])).toEqual([bytes(0), bytes(256)].map((u) => [...u]));
     expect(storedA.tailCount).toBe(4);
@@ -43,14 +43,14 @@ describe('update log', () => {
     source.on('update', (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < 20; i++) source.getText('memo').insert(0, `edit ${i} `);
     source.getMap('annotations').set('a1', { from: 0, to: 4, frame: 'security' });
-    await appendDocUpdateRows(
+    await appendDocUpdateRows({
       ctx,
-      updates.map((update) => ({ docName: name, itemId: fixture.itemId, update })),
-    );
+      rows: updates.map((update) => ({ docName: name, itemId: fixture.itemId, update })),
+    });
 
-    const { merged } = await compactDoc(ctx, { docName: name, itemId: fixture.itemId });
+    const { merged } = await compactDoc({ ctx, input: { docName: name, itemId: fixture.itemId } });
     expect(merged).toBe(updates.length);
-    const stored = await loadDocUpdates(ctx, name);
+    const stored = await loadDocUpdates({ ctx, docName: name });
     expect(stored.tailCount).toBe(0);
     const loaded = new Y.Doc();
     for (const u of stored.updates) Y.applyUpdate(loaded, u);
@@ -69,14 +69,14 @@ describe('update log', () => {
       const updates: Uint8Array[] = [];
       source.on('update', (u: Uint8Array) => updates.push(u));
       for (let i = 0; i < 30; i++) source.getArray<number>('tokens').push([i]);
-      await appendDocUpdateRows(ctx, updates.map((update) => ({ docName: name, itemId: fixture.itemId, update })));
+      await appendDocUpdateRows({ ctx, rows: updates.map((update) => ({ docName: name, itemId: fixture.itemId, update })) });
 
       // Loads one after another for as long as the compaction runs: one of them straddles its commit.
       let compacted = false;
-      const compaction = compactDoc(ctx, { docName: name, itemId: fixture.itemId }).finally(() => (compacted = true));
+      const compaction = compactDoc({ ctx, input: { docName: name, itemId: fixture.itemId } }).finally(() => (compacted = true));
       let loads = 0;
       do {
-        const stored = await loadDocUpdates(ctx, name);
+        const stored = await loadDocUpdates({ ctx, docName: name });
         const loaded = new Y.Doc();
         for (const u of stored.updates) Y.applyUpdate(loaded, u);
         expect(loaded.getArray<number>('tokens').length, `round ${round}, load ${loads}`).toBe(30);

@@ -77,7 +77,7 @@ describe('blind rule', () => {
   it('shows nothing before reveal, and after it only the item\'s coders and managers', async () => {
     const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
     const owner = h.ctx(actorOf(members.owner));
-    await addMember(owner, f.projectId, { email: outsider.email, role: 'coder' });
+    await addMember({ ctx: owner, projectId: f.projectId, input: { email: outsider.email, role: 'coder' } });
     await code(f, f.itemId, members.coder, { frame: 'security', impact: -3 });
     await code(f, f.itemId, coderB, { frame: 'leader', impact: 3 }, false);
 
@@ -128,7 +128,7 @@ describe('inbox filters', () => {
   it('by field, incident and coder, each keeping exactly the matching rows of the unfiltered inbox', async () => {
     const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
     const owner = h.ctx(actorOf(members.owner));
-    const elsewhere = await createIncident(owner, f.projectId, { name: 'Another incident', description: '' });
+    const elsewhere = await createIncident({ ctx: owner, projectId: f.projectId, input: { name: 'Another incident', description: '' } });
     const second = await addAssignedItem(f, 'In the other incident', [coderB, members.editor], elsewhere.id);
     await code(f, f.itemId, members.coder, { frame: 'security', impact: -2 });
     await code(f, f.itemId, coderB, { frame: 'leader', impact: 2 });

@@ -112,7 +112,7 @@ export const uniqueEmail = (label: string) => `${label.toLowerCase()}-${Date.now
 /** Creates a user and signs them in through the real login route. */
 export async function signUp(h: Harness, label: string, options: { isAdmin?: boolean } = {}): Promise<Session> {
   const email = uniqueEmail(label);
-  const user = await insertUser(h.ctx(null), { email, name: label, password: PASSWORD, isAdmin: options.isAdmin ?? false });
+  const user = await insertUser({ ctx: h.ctx(null), input: { email, name: label, password: PASSWORD, isAdmin: options.isAdmin ?? false } });
   return { userId: user.id, email, cookie: await loginCookie(h, email) };
 }
 
@@ -159,7 +159,7 @@ export const actorOf = (s: Session): Actor => ({ userId: s.userId, isAdmin: fals
 
 /** Makes an existing account a member at once (the API only invites: invitations.security.test.ts). */
 export const addToProject = (h: Harness, owner: Session, projectId: string, member: Session, role: Role) =>
-  addMember(h.ctx(actorOf(owner)), projectId, { email: member.email, role });
+  addMember({ ctx: h.ctx(actorOf(owner)), projectId, input: { email: member.email, role } });
 
 export const SMALL_CODEBOOK: CodebookInput = {
   name: 'Test codebook',
@@ -200,14 +200,14 @@ export interface ProjectFixture {
 /** A project with one member per role, a codebook, an incident, and one item assigned to the coder. */
 export async function createProjectFixture(h: Harness, members: Record<Role, Session>, options: { extraCoders?: Session[] } = {}): Promise<ProjectFixture> {
   const owner = h.ctx(actorOf(members.owner));
-  const project = await createProject(owner, { name: `Project ${newId('project')}`, description: '' });
+  const project = await createProject({ ctx: owner, input: { name: `Project ${newId('project')}`, description: '' } });
   for (const role of ['methodologist', 'editor', 'coder'] as const) {
-    await addMember(owner, project.id, { email: members[role].email, role });
+    await addMember({ ctx: owner, projectId: project.id, input: { email: members[role].email, role } });
   }
-  for (const extra of options.extraCoders ?? []) await addMember(owner, project.id, { email: extra.email, role: 'coder' });
-  await replaceCodebook(owner, project.id, { ...SMALL_CODEBOOK, baseVersion: 1 });
-  const incident = await createIncident(owner, project.id, { name: 'Arrest after the January protests', description: '' });
-  const item = await createItem(owner, project.id, {
+  for (const extra of options.extraCoders ?? []) await addMember({ ctx: owner, projectId: project.id, input: { email: extra.email, role: 'coder' } });
+  await replaceCodebook({ ctx: owner, projectId: project.id, input: { ...SMALL_CODEBOOK, baseVersion: 1 } });
+  const incident = await createIncident({ ctx: owner, projectId: project.id, input: { name: 'Arrest after the January protests', description: '' } });
+  const item = await createItem({ ctx: owner, projectId: project.id, input: {
     externalId: null,
     title: 'A post about the arrest',
     url: null,
@@ -221,15 +221,15 @@ export async function createProjectFixture(h: Harness, members: Record<Role, Ses
     shares: null,
     comments: null,
     incidentId: incident.id,
-  });
+  } });
   const coders = [members.coder, ...(options.extraCoders ?? [])];
-  await createRound(owner, project.id, {
+  await createRound({ ctx: owner, projectId: project.id, input: {
     roundName: 'round',
     coderIds: coders.map((c) => c.userId),
     itemIds: [item.id],
     mode: { type: 'k', k: coders.length },
     seed: 1,
-  });
+  } });
   return { projectId: project.id, itemId: item.id, incidentId: incident.id, members };
 }
 
@@ -238,7 +238,7 @@ export async function createProjectFixture(h: Harness, members: Record<Role, Ses
  * title unless given, with no other metadata and no incident unless `incidentId` names one.
  */
 export async function addItem(h: Harness, owner: Session, projectId: string, fields: Pick<ItemInput, 'title'> & Partial<Pick<ItemInput, 'body' | 'externalId' | 'incidentId'>>): Promise<string> {
-  const item = await createItem(h.ctx(actorOf(owner)), projectId, {
+  const item = await createItem({ ctx: h.ctx(actorOf(owner)), projectId, input: {
     externalId: null,
     url: null,
     platform: 'news',
@@ -252,13 +252,13 @@ export async function addItem(h: Harness, owner: Session, projectId: string, fie
     comments: null,
     incidentId: null,
     ...fields,
-  });
+  } });
   return item.id;
 }
 
 /** A round giving every item to every one of `coders` (k = their number, seed 1), made by `manager`; its id. */
 export async function assignRound(h: Harness, manager: Session, projectId: string, itemIds: string[], coders: Session[], round: { roundName: string; type?: RoundType }): Promise<string> {
-  const made = await createRound(h.ctx(actorOf(manager)), projectId, { ...round, coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: coders.length }, seed: 1 });
+  const made = await createRound({ ctx: h.ctx(actorOf(manager)), projectId, input: { ...round, coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: coders.length }, seed: 1 } });
   return made.roundId;
 }
 

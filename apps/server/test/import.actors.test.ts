@@ -15,7 +15,7 @@ let projectId: string;
 
 beforeAll(async () => {
   ({ h, members } = await createTeamHarness());
-  projectId = (await createProject(h.ctx(actorOf(members.owner)), { name: `Import ${newId('project')}`, description: '' })).id;
+  projectId = (await createProject({ ctx: h.ctx(actorOf(members.owner)), input: { name: `Import ${newId('project')}`, description: '' } })).id;
   await addToProject(h, members.owner, projectId, members.editor, 'editor');
 });
 afterAll(() => h.close());

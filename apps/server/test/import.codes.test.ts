@@ -73,9 +73,9 @@ const CODEBOOK: CodebookInput = {
 /** An empty project with the codebook above and one member per role. */
 async function newProject(): Promise<string> {
   const owner = h.ctx(actorOf(members.owner));
-  const project = await createProject(owner, { name: `Codes ${newId('project')}`, description: '' });
+  const project = await createProject({ ctx: owner, input: { name: `Codes ${newId('project')}`, description: '' } });
   for (const role of ['methodologist', 'editor', 'coder'] as const) await addToProject(h, members.owner, project.id, members[role], role);
-  await replaceCodebook(owner, project.id, { ...CODEBOOK, baseVersion: 1 });
+  await replaceCodebook({ ctx: owner, projectId: project.id, input: { ...CODEBOOK, baseVersion: 1 } });
   return project.id;
 }
 

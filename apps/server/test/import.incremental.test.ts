@@ -24,7 +24,7 @@ afterAll(() => h.close());
 
 /** An empty project with an editor and a coder. */
 async function newProject(): Promise<string> {
-  const project = await createProject(h.ctx(actorOf(members.owner)), { name: `Import ${newId('project')}`, description: '' });
+  const project = await createProject({ ctx: h.ctx(actorOf(members.owner)), input: { name: `Import ${newId('project')}`, description: '' } });
   for (const role of ['editor', 'coder'] as const) await addToProject(h, members.owner, project.id, members[role], role);
   return project.id;
 }

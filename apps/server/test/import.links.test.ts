@@ -26,7 +26,7 @@ afterAll(() => h.close());
 /** An empty project with the small codebook plus the link fields `sources` (N/A allowed) and `speakers`, and two actors. */
 async function newProject() {
   const owner = h.ctx(actorOf(members.owner));
-  const project = await createProject(owner, { name: `Links ${newId('project')}`, description: '' });
+  const project = await createProject({ ctx: owner, input: { name: `Links ${newId('project')}`, description: '' } });
   await addToProject(h, members.owner, project.id, members.editor, 'editor');
   await addToProject(h, members.owner, project.id, members.coder, 'coder');
   const codebook = await h.request(members.owner, 'PUT', `/api/projects/${project.id}/codebook`, { ...SMALL_CODEBOOK, fields: [...SMALL_CODEBOOK.fields, ...LINK_FIELDS], baseVersion: 1 });

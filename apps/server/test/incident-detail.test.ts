@@ -37,7 +37,7 @@ describe('GET /incidents/:incidentId', () => {
     const onlyB = await add('Assigned to coder B alone');
     await add('Nobody codes this one');
     await h.request(members.editor, 'POST', `${base}/items`, { title: 'Another incident\'s item' });
-    await createRound(h.ctx(actorOf(members.owner)), f.projectId, { roundName: 'b', coderIds: [coderB.userId], itemIds: [onlyB.id], mode: { type: 'k', k: 1 }, seed: 1 });
+    await createRound({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: { roundName: 'b', coderIds: [coderB.userId], itemIds: [onlyB.id], mode: { type: 'k', k: 1 }, seed: 1 } });
 
     await save(members.coder, f.itemId, { frame: 'security', impact: 1 });
     await submit(members.coder, f.itemId);

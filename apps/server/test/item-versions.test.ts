@@ -126,7 +126,7 @@ describe('item text versions', () => {
 
   it('keeps the text of a coded item an import changes, as an edit does', async () => {
     const created = await json<Item>(await h.request(members.editor, 'POST', `${base}/items`, { title: 'Imported post', externalId: 'rec-versions-1', body: 'as first imported' }));
-    await createRound(h.ctx(actorOf(members.owner)), f.projectId, { roundName: 'import round', coderIds: [members.coder.userId], itemIds: [created.id], mode: { type: 'k', k: 1 }, seed: 1 });
+    await createRound({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: { roundName: 'import round', coderIds: [members.coder.userId], itemIds: [created.id], mode: { type: 'k', k: 1 }, seed: 1 } });
     expect((await save(members.coder, { impact: 0 }, created.id)).status).toBe(200);
     const csv = 'Record ID,Title,Text\nrec-versions-1,Imported post,as corrected in Airtable\n';
     const res = await h.request(members.editor, 'POST', `${base}/import`, csv, { 'content-type': 'text/csv' });

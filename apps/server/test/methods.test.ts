@@ -81,7 +81,7 @@ async function addItems(n: number, roundName: string): Promise<string[]> {
   const owner = h.ctx(actorOf(members.owner));
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const item = await createItem(owner, f.projectId, {
+    const item = await createItem({ ctx: owner, projectId: f.projectId, input: {
       externalId: null,
       title: `${roundName} ${i + 1}`,
       url: null,
@@ -95,10 +95,10 @@ async function addItems(n: number, roundName: string): Promise<string[]> {
       shares: null,
       comments: null,
       incidentId: f.incidentId,
-    });
+    } });
     ids.push(item.id);
   }
-  await createRound(owner, f.projectId, { roundName, coderIds: coders.map((c) => c.userId), itemIds: ids, mode: { type: 'k', k: coders.length }, seed: 1 });
+  await createRound({ ctx: owner, projectId: f.projectId, input: { roundName, coderIds: coders.map((c) => c.userId), itemIds: ids, mode: { type: 'k', k: coders.length }, seed: 1 } });
   return ids;
 }
 
@@ -121,7 +121,7 @@ beforeAll(async () => {
   coders = [members.coder, ...extra];
   f = await createProjectFixture(h, members, { extraCoders: extra });
   // Nothing is coded yet: the codebook is edited in place, still version 1.
-  await replaceCodebook(h.ctx(actorOf(members.owner)), f.projectId, { ...CODEBOOK, baseVersion: 1 });
+  await replaceCodebook({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: { ...CODEBOOK, baseVersion: 1 } });
   const units = [f.itemId, ...(await addItems(KRIPPENDORFF_2011.length - 1, 'worked example'))];
   for (const [u, values] of KRIPPENDORFF_2011.entries()) await code(units[u]!, values.map((impact, c) => ({ frame: frameOf(u, c), impact })));
 }, 240_000);

@@ -25,10 +25,10 @@ describe('projects: progress and actions', () => {
     expect(await progress()).toEqual({ scope: 'project', items: 1, coded: 0, submitted: 0, revealed: 0 });
 
     // A second item nobody codes keeps the denominators honest.
-    await createItem(h.ctx(actorOf(members.owner)), f.projectId, {
+    await createItem({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: {
       externalId: null, title: 'Second', url: null, platform: 'twitter', author: null, publishedAt: null, language: null,
       body: '', reach: null, likes: null, shares: null, comments: null, incidentId: null,
-    });
+    } });
     const put = await h.request(members.coder, 'PUT', `/api/projects/${f.projectId}/items/${f.itemId}/codings/me`, { values: { frame: 'security', impact: 1 } });
     expect(put.status).toBe(200);
     expect(await progress()).toEqual({ scope: 'project', items: 2, coded: 1, submitted: 0, revealed: 0 });
@@ -79,10 +79,10 @@ describe('assignment preview and workload', () => {
     const f = await createProjectFixture(h, members, { extraCoders: coders });
     const owner = h.ctx(actorOf(members.owner));
     for (let i = 0; i < n - 1; i++) {
-      await createItem(owner, f.projectId, {
+      await createItem({ ctx: owner, projectId: f.projectId, input: {
         externalId: null, title: `Item ${i}`, url: null, platform: 'twitter', author: null, publishedAt: null, language: null,
         body: '', reach: null, likes: null, shares: null, comments: null, incidentId: f.incidentId,
-      });
+      } });
     }
     return f;
   }

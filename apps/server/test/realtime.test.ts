@@ -111,7 +111,7 @@ describe('authentication', () => {
 
 describe('joining project rooms', () => {
   it('joins a project the user belongs to; answers NOT_FOUND alike for another project and an unknown one, and delivers nothing of them', async () => {
-    const outsiderProject = await createProject(s.h.ctx(actorOf(team.outsider)), { name: `Other ${newId('project')}`, description: '' });
+    const outsiderProject = await createProject({ ctx: s.h.ctx(actorOf(team.outsider)), input: { name: `Other ${newId('project')}`, description: '' } });
     const b = as(team.coderB);
     await b.connected;
     expect(await b.join(f.projectId)).toEqual({ ok: true });
@@ -262,7 +262,7 @@ describe('events', () => {
 describe('membership changes', () => {
   it("removes a member from the project's rooms at once and closes their live documents", async () => {
     const c = await signUp(s.h, 'coderC');
-    await addMember(s.h.ctx(actorOf(team.members.owner)), f.projectId, { email: c.email, role: 'coder' });
+    await addMember({ ctx: s.h.ctx(actorOf(team.members.owner)), projectId: f.projectId, input: { email: c.email, role: 'coder' } });
     const l = await joined(c);
     const doc = connectClient(s.wsUrl, itemDocName(f.itemId), { cookie: c.cookie });
     clients.push(doc);
@@ -285,7 +285,7 @@ describe('membership changes', () => {
 
   it('moves a member whose role changed to the rooms of the new role when they join again', async () => {
     const c = await signUp(s.h, 'coderD');
-    await addMember(s.h.ctx(actorOf(team.members.owner)), f.projectId, { email: c.email, role: 'coder' });
+    await addMember({ ctx: s.h.ctx(actorOf(team.members.owner)), projectId: f.projectId, input: { email: c.email, role: 'coder' } });
     const l = await joined(c);
     await ok(s.h.request(team.members.owner, 'PATCH', api(`/members/${c.userId}`), { role: 'editor' }));
     await eventually(() => expect(l.of('project:removed')).toEqual([{ projectId: f.projectId }]));

@@ -25,10 +25,10 @@ const FRESH_ITEMS = 30;
 const api = (path: string) => `/api/projects/${f.projectId}${path}`;
 
 async function newItem(title: string): Promise<string> {
-  const item = await createItem(h.ctx(actorOf(members.owner)), f.projectId, {
+  const item = await createItem({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: {
     externalId: null, title, url: null, platform: 'news', author: null, publishedAt: null, language: 'en', body: title,
     reach: null, likes: null, shares: null, comments: null, incidentId: null,
-  });
+  } });
   return item.id;
 }
 

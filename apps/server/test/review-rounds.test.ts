@@ -25,7 +25,7 @@ const base = (f: ProjectFixture) => `/api/projects/${f.projectId}`;
 const newItem = (f: ProjectFixture, title: string, incidentId: string | null = null) => addItem(h, members.owner, f.projectId, { title, incidentId });
 
 async function reviewRound(f: ProjectFixture, itemIds: string[], coders: Session[]) {
-  const r = await createRound(h.ctx(actorOf(members.editor)), f.projectId, { roundName: 'review round', type: 'review', coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: 1 }, seed: 1 });
+  const r = await createRound({ ctx: h.ctx(actorOf(members.editor)), projectId: f.projectId, input: { roundName: 'review round', type: 'review', coderIds: coders.map((c) => c.userId), itemIds, mode: { type: 'k', k: 1 }, seed: 1 } });
   return r.roundId;
 }
 

@@ -79,11 +79,11 @@ beforeAll(async () => {
   const entries = await Promise.all((['owner', 'methodologist', 'editor', 'a', 'b', 'c', 'outsider'] as const).map(async (k) => [k, await signUp(h, `span-${k}`)] as const));
   people = Object.fromEntries(entries) as typeof people;
   const owner = h.ctx(actorOf(people.owner));
-  projectId = (await createProject(owner, { name: 'Spans', description: '' })).id;
+  projectId = (await createProject({ ctx: owner, input: { name: 'Spans', description: '' } })).id;
   for (const [k, role] of [['methodologist', 'methodologist'], ['editor', 'editor'], ['a', 'coder'], ['b', 'coder'], ['c', 'coder']] as const) {
-    await addMember(owner, projectId, { email: people[k].email, role });
+    await addMember({ ctx: owner, projectId, input: { email: people[k].email, role } });
   }
-  await replaceCodebook(owner, projectId, {
+  await replaceCodebook({ ctx: owner, projectId, input: {
     name: 'Frames',
     baseVersion: 1,
     fields: [
@@ -101,10 +101,10 @@ beforeAll(async () => {
       },
       { key: 'tone', label: 'Tone', help: '', type: 'single_choice', required: false, allowNa: false, options: [{ value: 'neutral', label: 'Neutral', parent: null, help: '' }] },
     ],
-  });
-  for (const name of ['January protests', 'Snap election']) incidentIds.push((await createIncident(owner, projectId, { name, description: '' })).id);
+  } });
+  for (const name of ['January protests', 'Snap election']) incidentIds.push((await createIncident({ ctx: owner, projectId, input: { name, description: '' } })).id);
   for (const [i, body] of BODIES.entries()) {
-    const item = await createItem(owner, projectId, {
+    const item = await createItem({ ctx: owner, projectId, input: {
       externalId: `post-${i + 1}`,
       title: `Post ${i + 1}`,
       url: null,
@@ -118,11 +118,11 @@ beforeAll(async () => {
       shares: null,
       comments: null,
       incidentId: incidentIds[i === 1 ? 1 : 0]!,
-    });
+    } });
     itemIds.push(item.id);
   }
   const round = (items: string[], coders: Session[]) =>
-    createRound(owner, projectId, { roundName: newId('round'), coderIds: coders.map((c) => c.userId), itemIds: items, mode: { type: 'k', k: coders.length }, seed: 1 });
+    createRound({ ctx: owner, projectId, input: { roundName: newId('round'), coderIds: coders.map((c) => c.userId), itemIds: items, mode: { type: 'k', k: coders.length }, seed: 1 } });
   await round([itemIds[0]!, itemIds[1]!], [people.a, people.b, people.c]);
   await round([itemIds[2]!, itemIds[3]!], [people.a, people.b]);
 

@@ -237,7 +237,7 @@ describe('when a token stops working', () => {
   it("when the operator resets the account's password", async () => {
     const user = await signUp(h, 'reset');
     const { secret } = await createToken(user, 'read-export');
-    await resetPassword(h.ctx(null), { email: user.email, password: 'reset by the operator', mustChangePassword: false });
+    await resetPassword({ ctx: h.ctx(null), input: { email: user.email, password: 'reset by the operator', mustChangePassword: false } });
     await expectError(await withToken(secret, 'GET', '/api/projects'), 401, 'UNAUTHENTICATED');
   });
 

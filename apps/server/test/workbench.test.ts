@@ -84,7 +84,7 @@ async function tagShared(key: Key, tags: { frame: string; phrase: string }[]) {
     await eventually(() => expect(client.provider.synced).toBe(true));
     client.doc.getArray(ITEM_DOC.annotations).push(tags.map((t) => tag(people.editor, key, t.frame, t.phrase)));
     await eventually(async () => {
-      const stored = await loadDocUpdates(s.h.ctx(actorOf(people.editor)), itemDocName(itemId[key]));
+      const stored = await loadDocUpdates({ ctx: s.h.ctx(actorOf(people.editor)), docName: itemDocName(itemId[key]) });
       const doc = new Y.Doc();
       for (const u of stored.updates) Y.applyUpdate(doc, u);
       expect(doc.getArray(ITEM_DOC.annotations).length).toBe(tags.length);
@@ -101,12 +101,12 @@ beforeAll(async () => {
   const entries = await Promise.all((['owner', 'methodologist', 'editor', 'a', 'b', 'outsider'] as const).map(async (k) => [k, await signUp(s.h, `wb-${k}`)] as const));
   people = Object.fromEntries(entries) as typeof people;
   const owner = s.h.ctx(actorOf(people.owner));
-  projectId = (await createProject(owner, { name: 'Workbench', description: '' })).id;
+  projectId = (await createProject({ ctx: owner, input: { name: 'Workbench', description: '' } })).id;
   for (const [k, role] of [['methodologist', 'methodologist'], ['editor', 'editor'], ['a', 'coder'], ['b', 'coder']] as const) {
-    await addMember(owner, projectId, { email: people[k].email, role });
+    await addMember({ ctx: owner, projectId, input: { email: people[k].email, role } });
   }
   const option = (value: string, label: string, parent: string | null = null) => ({ value, label, parent, help: '' });
-  await replaceCodebook(owner, projectId, {
+  await replaceCodebook({ ctx: owner, projectId, input: {
     name: 'Narratives',
     baseVersion: 1,
     fields: [
@@ -123,10 +123,10 @@ beforeAll(async () => {
       { key: 'subtext', label: 'Subtext', help: '', type: 'text', required: false, allowNa: false, maxLength: 4000 },
       { key: 'reactions', label: 'Reactions', help: '', type: 'text', required: false, allowNa: false, maxLength: 4000 },
     ],
-  });
-  for (const name of ['January protests', 'Snap election']) incidentId.push((await createIncident(owner, projectId, { name, description: '' })).id);
+  } });
+  for (const name of ['January protests', 'Snap election']) incidentId.push((await createIncident({ ctx: owner, projectId, input: { name, description: '' } })).id);
   for (const [key, item] of Object.entries(ITEMS) as [Key, (typeof ITEMS)[Key]][]) {
-    const created = await createItem(owner, projectId, {
+    const created = await createItem({ ctx: owner, projectId, input: {
       externalId: `ext-${key}`,
       title: item.title,
       url: `https://example.org/${key}?q=1`,
@@ -141,10 +141,10 @@ beforeAll(async () => {
       comments: null,
       incidentId: incidentId[key === 'b' ? 1 : 0]!,
       ...(key === 'a' ? { translationLanguage: 'en', translationTitle: 'The minister (translated)', translationBody: 'Translated: protesters are terrorists.' } : {}),
-    });
+    } });
     itemId[key] = created.id;
   }
-  await createRound(owner, projectId, { roundName: 'Round 1', coderIds: [people.a.userId, people.b.userId], itemIds: Object.values(itemId), mode: { type: 'k', k: 2 }, seed: 1 });
+  await createRound({ ctx: owner, projectId, input: { roundName: 'Round 1', coderIds: [people.a.userId, people.b.userId], itemIds: Object.values(itemId), mode: { type: 'k', k: 2 }, seed: 1 } });
 
   const agreed = { impact: -1, subtext: agreedSubtext };
   await code(people.a, 'a', agreed, ['protesters'], [{ frame: 'protesters', phrase: 'Protesters are terrorists' }]);

@@ -27,7 +27,7 @@ export async function runMailCli(argv: string[]): Promise<number> {
   const mailer = createMailer(config, logger, noopMetrics);
   try {
     await migrate(database);
-    const run = await sendDigests({ db: database.db, actor: null, logger }, mailer);
+    const run = await sendDigests({ ctx: { db: database.db, actor: null, logger }, mailer });
     process.stdout.write(`${JSON.stringify(run)}\n`);
     return run.failed ? 1 : 0;
   } finally {

@@ -58,10 +58,10 @@ export async function runUserCli(argv: string[]): Promise<number> {
   const mustChangePassword = !values['password-stdin'];
   try {
     if (sub === 'create') {
-      const user = await insertUser(ctx, { email: email.data, name: values.name ?? email.data.split('@')[0]!, password, isAdmin: values.owner, mustChangePassword });
+      const user = await insertUser({ ctx, input: { email: email.data, name: values.name ?? email.data.split('@')[0]!, password, isAdmin: values.owner, mustChangePassword } });
       process.stdout.write(`created ${user.email} (${user.id})${values.owner ? ' as instance owner' : ''}\n`);
     } else {
-      await resetPassword(ctx, { email: email.data, password, mustChangePassword });
+      await resetPassword({ ctx, input: { email: email.data, password, mustChangePassword } });
       process.stdout.write(`reset the password of ${email.data}; its sessions ended\n`);
     }
     if (mustChangePassword) process.stdout.write(`password: ${password} (to be changed at first sign-in)\n`);

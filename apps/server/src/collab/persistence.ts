@@ -41,15 +41,15 @@ export interface DocPersistence {
  */
 export function createDatabasePersistence(options: { db: Db; logger: Logger; commitsInFlight?: number; shared: boolean }): DocPersistence {
   const ctx: ServiceContext = { db: options.db, actor: null, logger: options.logger };
-  const itemLog = createItemLog((batches) => persistItemDocBatches(ctx, batches), { inFlight: options.commitsInFlight });
+  const itemLog = createItemLog((batches) => persistItemDocBatches({ ctx, batches }), { inFlight: options.commitsInFlight });
   return {
-    onLoadDocument: (name, doc) => loadLiveDoc(ctx, name, doc),
-    onReloadDocument: (name) => loadDocUpdates(ctx, name),
+    onLoadDocument: (name, doc) => loadLiveDoc({ ctx, name, doc }),
+    onReloadDocument: (name) => loadDocUpdates({ ctx, docName: name }),
     async onStoreDocument({ name, doc, updates, codingValues }) {
-      if (doc.kind === 'coding') return persistCodingDocBatch(ctx, { name, doc, updates, codingValues, fromStore: options.shared });
+      if (doc.kind === 'coding') return persistCodingDocBatch({ ctx, input: { name, doc, updates, codingValues, fromStore: options.shared } });
       await itemLog.append({ name, itemId: doc.itemId, updates });
       return { invalid: [] };
     },
-    onCompactDocument: (name, itemId) => compactDoc(ctx, { docName: name, itemId }),
+    onCompactDocument: (name, itemId) => compactDoc({ ctx, input: { docName: name, itemId } }),
   };
 }

@@ -63,7 +63,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     fanout,
     metrics: options.metrics ?? noopMetrics,
     persistence: createDatabasePersistence({ db, logger, commitsInFlight: options.commitsInFlight, shared: fanout.shared }),
-    itemPhase: (itemId) => itemPhase({ db, actor: null, logger }, itemId),
+    itemPhase: (itemId) => itemPhase({ ctx: { db, actor: null, logger }, itemId }),
     onBroken(room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
       const entry = entries.get(room.name);
@@ -142,7 +142,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     await Promise.all(
       affected.map(async (c) => {
         try {
-          c.access = await resolveDocAccess({ db, actor: c.actor, logger }, c.access.name);
+          c.access = await resolveDocAccess({ ctx: { db, actor: c.actor, logger }, name: c.access.name });
         } catch (err) {
           if (err instanceof AppError && (err.code === 'FORBIDDEN' || err.code === 'UNAUTHENTICATED')) c.close(err.code, err.message);
           else {
@@ -159,7 +159,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     const loaded = [...entries.values()].filter((e) => !e.unloading).map((e) => e.ready.catch(() => null));
     const itemRooms = (await Promise.all(loaded)).filter((room): room is Room => room !== null && room.itemId === itemId);
     if (!itemRooms.length) return;
-    const phase = await itemPhase({ db, actor: null, logger }, itemId);
+    const phase = await itemPhase({ ctx: { db, actor: null, logger }, itemId });
     for (const room of itemRooms) room.presence.setPhase(phase);
   }
 

@@ -89,7 +89,7 @@ export function createCollabEndpoint(options: {
       const actor = session.actor;
       if (socketClosed) return;
       untrack = liveSessions.track(session, (reason) => (connection ? connection.close('UNAUTHENTICATED', reason) : closeWith(ws, 'UNAUTHENTICATED', reason)));
-      const access = await resolveDocAccess({ db: database.db, actor, logger }, name);
+      const access = await resolveDocAccess({ ctx: { db: database.db, actor, logger }, name });
       if (socketClosed) return;
       const lease = await rooms.acquire(name, access.doc);
       release = lease.release;

@@ -80,21 +80,21 @@ async function seedDemoWith(db: Db, logger: Logger, password: string, collab: Co
   const system: ServiceContext = { db, logger, actor: null };
   const accounts = new Map<string, Actor>();
   for (const a of DEMO_ACCOUNTS) {
-    const user = await insertUser(system, { email: a.email, name: a.name, password, isAdmin: a.role === 'owner' });
+    const user = await insertUser({ ctx: system, input: { email: a.email, name: a.name, password, isAdmin: a.role === 'owner' } });
     accounts.set(a.email, { userId: user.id, isAdmin: user.isAdmin });
   }
   const actor = (who: string) => accounts.get(`${who}@${DEMO_DOMAIN}`)!;
   const owner = as(db, logger, actor('owner'));
 
-  const project = await createProject(owner, {
+  const project = await createProject({ ctx: owner, input: {
     name: DEMO_PROJECT_NAME,
     description: 'Civic Media Observatory study of digital authoritarianism in Kazakhstan (demo data, written for Concord).',
-  });
-  for (const a of DEMO_ACCOUNTS.slice(1)) await addMember(owner, project.id, { email: a.email, role: a.role });
-  await replaceCodebook(owner, project.id, { ...DEMO_CODEBOOK, baseVersion: 1 });
+  } });
+  for (const a of DEMO_ACCOUNTS.slice(1)) await addMember({ ctx: owner, projectId: project.id, input: { email: a.email, role: a.role } });
+  await replaceCodebook({ ctx: owner, projectId: project.id, input: { ...DEMO_CODEBOOK, baseVersion: 1 } });
   // Incidents first, with their descriptions and dates: the import then links items to them by name.
-  for (const incident of [INCIDENT_ARREST, INCIDENT_ELECTION]) await createIncident(owner, project.id, incident);
-  await importItems(owner, project.id, {
+  for (const incident of [INCIDENT_ARREST, INCIDENT_ELECTION]) await createIncident({ ctx: owner, projectId: project.id, input: incident });
+  await importItems({ ctx: owner, projectId: project.id, source: {
     format: 'json',
     filename: 'demo-items.json',
     body: [
@@ -112,17 +112,17 @@ async function seedDemoWith(db: Db, logger: Logger, password: string, collab: Co
         })),
       ),
     ],
-  });
+  } });
 
   const coders = ['coder1', 'coder2', 'coder3'];
-  await createRound(owner, project.id, {
+  await createRound({ ctx: owner, projectId: project.id, input: {
     roundName: 'Reliability round 1',
     coderIds: coders.map((c) => actor(c).userId),
     mode: { type: 'k', k: 3 },
     seed: DEMO_SEED,
-  });
+  } });
 
-  const { items } = await listItems(owner, project.id, { limit: 100, offset: 0 });
+  const { items } = await listItems({ ctx: owner, projectId: project.id, query: { limit: 100, offset: 0 } });
   const byExternalId = new Map(items.map((i) => [i.externalId!, i]));
   const random = mulberry32(DEMO_SEED);
   for (const [index, demo] of DEMO_ITEMS.entries()) {
@@ -134,8 +134,8 @@ async function seedDemoWith(db: Db, logger: Logger, password: string, collab: Co
       const done = blindRank === -1 || c === 0 || (c === 1 && (blindRank + (demo.incident === 'arrest' ? 0 : 1)) % 2 === 0);
       if (!done) continue;
       const ctx = as(db, logger, actor(coder));
-      await saveMyCodings(ctx, project.id, item.id, codes);
-      await submitMyCodings(ctx, project.id, item.id);
+      await saveMyCodings({ ctx, projectId: project.id, itemId: item.id, values: codes });
+      await submitMyCodings({ ctx, projectId: project.id, itemId: item.id });
     }
   }
   return { projectId: project.id };

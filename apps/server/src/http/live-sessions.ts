@@ -55,7 +55,7 @@ export function createLiveSessions(options: { db: Db; logger: Logger; fanout: Fa
   async function recheck(): Promise<void> {
     const ids = [...tracked.keys()];
     if (ids.length === 0) return;
-    const alive = await liveSessionIds({ db }, ids);
+    const alive = await liveSessionIds({ ctx: { db }, ids });
     closeLocal(
       ids.filter((id) => !alive.has(id)),
       'the session ended',

@@ -51,7 +51,7 @@ export function sessionAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (authorization !== undefined) {
       const secret = BEARER.exec(authorization)?.[1];
       if (!secret) throw new AppError('UNAUTHENTICATED', 'send a personal access token as "Authorization: Bearer <token>"');
-      const auth = await resolveToken(deps.database, secret);
+      const auth = await resolveToken({ ctx: deps.database, secret });
       if (!auth) throw new AppError('UNAUTHENTICATED', 'the token is unknown, expired or revoked');
       authorizeTokenRequest(auth.actor.token!.scope, c.req.method);
       c.set('sessionToken', null);
@@ -61,7 +61,7 @@ export function sessionAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
       return next();
     }
     const token = getCookie(c, SESSION_COOKIE) ?? null;
-    const session = token ? await resolveSession(deps.database, token) : null;
+    const session = token ? await resolveSession({ ctx: deps.database, token }) : null;
     c.set('sessionToken', token);
     c.set('session', session);
     c.set('actor', session?.actor ?? null);

@@ -36,10 +36,10 @@ export async function authenticateSocket(db: Db, req: IncomingMessage, token: un
   // both sockets come through this function and nowhere else.
   let session: SessionInfo | null = null;
   if (token !== undefined && token !== null) {
-    if (typeof token === 'string' && token.length > 0 && token.length <= MAX_TOKEN_CHARS) session = await resolveWsToken({ db }, token);
+    if (typeof token === 'string' && token.length > 0 && token.length <= MAX_TOKEN_CHARS) session = await resolveWsToken({ ctx: { db }, token });
   } else {
     const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (cookie) session = await resolveSession({ db }, cookie);
+    if (cookie) session = await resolveSession({ ctx: { db }, token: cookie });
   }
   if (!session) throw new AppError('UNAUTHENTICATED', 'sign in first, or pass a token from POST /api/auth/ws-token');
   if (session.mustChangePassword) throw new AppError('PASSWORD_CHANGE_REQUIRED', 'change the generated password first (POST /api/auth/password)');

@@ -41,7 +41,7 @@ export function attachConnections(io: ConcordIo, deps: Deps, serverCtx: ServiceC
   io.use((socket, next) => {
     void (async () => {
       const session = await authenticateSocket(deps.database.db, socket.request, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
-      const me = await getMe(ctxOf(session.actor));
+      const me = await getMe({ ctx: ctxOf(session.actor) });
       socket.data = { userId: session.actor.userId, displayName: me.name, presence: {} };
       const untrack = deps.liveSessions.track(session, () => socket.disconnect(true));
       socket.on('disconnect', untrack);
@@ -79,7 +79,7 @@ export function attachConnections(io: ConcordIo, deps: Deps, serverCtx: ServiceC
 
     handle('project:join', async ({ projectId }) => {
       // Non-members and unknown projects get the same NOT_FOUND (authorize).
-      const { role } = await authorize(ctx, projectId, 'project.read');
+      const { role } = await authorize({ ctx, projectId, action: 'project.read' });
       if (socket.disconnected) return;
       for (const room of allProjectRooms(projectId, actor.userId)) void socket.leave(room);
       void socket.join(projectRooms(projectId, actor.userId, role));
@@ -97,7 +97,7 @@ export function attachConnections(io: ConcordIo, deps: Deps, serverCtx: ServiceC
     handle('presence:set', async ({ projectId, itemId }) => {
       if (!joined(projectId)) throw new AppError('NOT_FOUND', 'join the project first');
       // The item must be one the member may read in this project (404 otherwise).
-      if (itemId !== null) await getItem(ctx, projectId, itemId);
+      if (itemId !== null) await getItem({ ctx, projectId, itemId });
       // Only a change is broadcast: repeating where one is tells the others nothing (no count to read).
       if (!joined(projectId) || socket.data.presence[projectId] === itemId) return;
       socket.data.presence[projectId] = itemId;

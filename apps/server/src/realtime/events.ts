@@ -55,12 +55,12 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
     case 'comment.added': {
       const { projectId, itemId, comment } = event;
       // Decided now, with the item's phase at delivery: the answer a list request would get.
-      send(io, 'comment:added', { projectId, itemId, comment }, await commentAudienceFacts(deps.ctx, projectId, itemId));
+      send(io, 'comment:added', { projectId, itemId, comment }, await commentAudienceFacts({ ctx: deps.ctx, projectId, itemId }));
       return;
     }
     case 'adjudication.changed': {
       const { projectId, itemId, fieldKey, status } = event;
-      const facts = await commentAudienceFacts(deps.ctx, projectId, itemId);
+      const facts = await commentAudienceFacts({ ctx: deps.ctx, projectId, itemId });
       send(io, 'adjudication:changed', { projectId, itemId, fieldKey, status }, facts);
       // In a joint session everyone in it hears of the decision (the phase as it is at delivery).
       if (facts.phase === 'joint') send(io, 'session:decision', { projectId, itemId, fieldKey, status }, facts);

@@ -47,19 +47,19 @@ const routes = {
 
 export function actorRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.actors, async (c) => c.json({ actors: await listActors(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')) }, 200))
-    .openapi(routes.createActor, async (c) => c.json(await createActor(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201))
+    .openapi(routes.actors, async (c) => c.json({ actors: await listActors({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }) }, 200))
+    .openapi(routes.createActor, async (c) => c.json(await createActor({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 201))
     .openapi(routes.updateActor, async (c) => {
       const { projectId, actorId } = c.req.valid('param');
-      return c.json(await updateActor(serviceContext(deps, c), projectId, actorId, c.req.valid('json')), 200);
+      return c.json(await updateActor({ ctx: serviceContext(deps, c), projectId, actorId, input: c.req.valid('json') }), 200);
     })
     .openapi(routes.deleteActor, async (c) => {
       const { projectId, actorId } = c.req.valid('param');
-      await deleteActor(serviceContext(deps, c), projectId, actorId);
+      await deleteActor({ ctx: serviceContext(deps, c), projectId, actorId });
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.mergeActor, async (c) => {
       const { projectId, actorId } = c.req.valid('param');
-      return c.json(await mergeActors(serviceContext(deps, c), projectId, actorId, c.req.valid('json')), 200);
+      return c.json(await mergeActors({ ctx: serviceContext(deps, c), projectId, actorId, input: c.req.valid('json') }), 200);
     });
 }

@@ -56,24 +56,24 @@ export function adjudicationRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.decide, async (c) => {
       const { projectId, itemId, fieldKey } = c.req.valid('param');
-      return c.json(await adjudicate(serviceContext(deps, c), projectId, itemId, fieldKey, c.req.valid('json')), 200);
+      return c.json(await adjudicate({ ctx: serviceContext(deps, c), projectId, itemId, fieldKey, input: c.req.valid('json') }), 200);
     })
     .openapi(routes.reopen, async (c) => {
       const { projectId, itemId, fieldKey } = c.req.valid('param');
-      return c.json(await reopenAdjudication(serviceContext(deps, c), projectId, itemId, fieldKey), 200);
+      return c.json(await reopenAdjudication({ ctx: serviceContext(deps, c), projectId, itemId, fieldKey }), 200);
     })
     .openapi(routes.itemDecisions, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await listItemDecisions(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await listItemDecisions({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.list, async (c) =>
-      c.json(await listAdjudications(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
+      c.json(await listAdjudications({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200),
     )
     .openapi(routes.goldCsv, async (c) => {
       const { layout, bom } = c.req.valid('query');
       const ctx = serviceContext(deps, c);
       const { projectId } = c.req.valid('param');
-      if (layout === 'wide') return c.redirect(`${await goldWideLocation(ctx, projectId)}${bom === '1' ? '?bom=1' : ''}`, 308);
-      return sendCsv(c, await exportGoldCsv(ctx, projectId), 'gold-long.csv', bom);
+      if (layout === 'wide') return c.redirect(`${await goldWideLocation({ ctx, projectId })}${bom === '1' ? '?bom=1' : ''}`, 308);
+      return sendCsv(c, await exportGoldCsv({ ctx, projectId }), 'gold-long.csv', bom);
     });
 }

@@ -40,11 +40,11 @@ const routes = {
 export function assignmentRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.createRound, async (c) =>
-      c.json(await createRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
+      c.json(await createRound({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 201),
     )
     .openapi(routes.list, async (c) =>
-      c.json(await listAssignments(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200),
+      c.json(await listAssignments({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, filter: c.req.valid('query') }), 200),
     )
-    .openapi(routes.preview, async (c) => c.json(await previewRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
-    .openapi(routes.workload, async (c) => c.json(await workload(serviceContext(deps, c), c.req.valid('param').projectId), 200));
+    .openapi(routes.preview, async (c) => c.json(await previewRound({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200))
+    .openapi(routes.workload, async (c) => c.json(await workload({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200));
 }

@@ -67,22 +67,22 @@ export function attachmentRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.list, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json({ attachments: await listAttachments(serviceContext(deps, c), projectId, itemId) }, 200);
+      return c.json({ attachments: await listAttachments({ ctx: serviceContext(deps, c), projectId, itemId }) }, 200);
     })
     .openapi(routes.upload, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       const body = limitedBody(c.req.raw, settings.maxBytes);
-      return c.json(await addAttachment(serviceContext(deps, c), projectId, itemId, { name: c.req.valid('query').name, body }, settings), 201);
+      return c.json(await addAttachment({ ctx: serviceContext(deps, c), projectId, itemId, input: { name: c.req.valid('query').name, body }, settings }), 201);
     })
     .openapi(routes.download, async (c) => {
       const { projectId, itemId, attachmentId } = c.req.valid('param');
-      const { attachment, bytes } = await getAttachmentFile(serviceContext(deps, c), projectId, itemId, attachmentId, settings);
+      const { attachment, bytes } = await getAttachmentFile({ ctx: serviceContext(deps, c), projectId, itemId, attachmentId, settings });
       // A copy on an ArrayBuffer of its own: what a response body takes (the driver may hand out a view of a larger buffer).
       return c.body(new Uint8Array(bytes), 200, fileHeaders(attachment));
     })
     .openapi(routes.remove, async (c) => {
       const { projectId, itemId, attachmentId } = c.req.valid('param');
-      await deleteAttachment(serviceContext(deps, c), projectId, itemId, attachmentId, settings);
+      await deleteAttachment({ ctx: serviceContext(deps, c), projectId, itemId, attachmentId, settings });
       return c.json({ ok: true as const }, 200);
     });
 }

@@ -25,9 +25,9 @@ const routes = {
 
 export function auditRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.audit, async (c) => c.json(await listAudit(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(routes.audit, async (c) => c.json(await listAudit({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
     .openapi(routes.auditCsv, async (c) => {
       const { bom, ...filter } = c.req.valid('query');
-      return sendCsv(c, await exportAuditCsv(serviceContext(deps, c), c.req.valid('param').projectId, filter), 'audit.csv', bom);
+      return sendCsv(c, await exportAuditCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, filter }), 'audit.csv', bom);
     });
 }

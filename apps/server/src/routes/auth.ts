@@ -59,31 +59,31 @@ export function authRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.login, async (c) => {
       const input = c.req.valid('json');
-      const session = await login(serviceContext(deps, c), { limiters: deps.loginLimits, sessionTtlMs: config.sessionTtlMs }, {
+      const session = await login({ ctx: serviceContext(deps, c), deps: { limiters: deps.loginLimits, sessionTtlMs: config.sessionTtlMs }, input: {
         ...input,
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
-      });
+      } });
       setSessionCookie(c, config, session);
       return c.json({ user: session.user }, 200);
     })
     .openapi(routes.logout, async (c) => {
       const token = c.get('sessionToken');
-      if (token) await logout(serviceContext(deps, c), token);
+      if (token) await logout({ ctx: serviceContext(deps, c), token });
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     })
-    .openapi(routes.me, async (c) => c.json(await getMe(serviceContext(deps, c)), 200))
+    .openapi(routes.me, async (c) => c.json(await getMe({ ctx: serviceContext(deps, c) }), 200))
     .openapi(routes.password, async (c) => {
-      const session = await changePassword(serviceContext(deps, c), {
+      const session = await changePassword({ ctx: serviceContext(deps, c), input: {
         ...c.req.valid('json'),
         session: { sessionTtlMs: config.sessionTtlMs, ip: clientIp(c, config.trustProxy), userAgent: c.req.header('user-agent') ?? null },
-      });
+      } });
       // Every session of the account ended; this browser goes on with a new one.
       setSessionCookie(c, config, session);
       return c.json({ ok: true as const }, 200);
     })
-    .openapi(routes.wsToken, async (c) => c.json(await issueWsToken(serviceContext(deps, c), c.get('session')), 201))
-    .openapi(routes.setupStatus, async (c) => c.json({ ...(await setupStatus(serviceContext(deps, c), config.demo.enabled)), mail: config.smtp !== null }, 200))
-    .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner(serviceContext(deps, c), c.req.valid('json')) }, 201));
+    .openapi(routes.wsToken, async (c) => c.json(await issueWsToken({ ctx: serviceContext(deps, c), session: c.get('session') }), 201))
+    .openapi(routes.setupStatus, async (c) => c.json({ ...(await setupStatus({ ctx: serviceContext(deps, c), demoEnabled: config.demo.enabled })), mail: config.smtp !== null }, 200))
+    .openapi(routes.setup, async (c) => c.json({ user: await setupFirstOwner({ ctx: serviceContext(deps, c), input: c.req.valid('json') }) }, 201));
 }

@@ -33,10 +33,10 @@ const routes = {
 
 export function calibrationRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.importGold, async (c) => c.json(await importGold(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
+    .openapi(routes.importGold, async (c) => c.json(await importGold({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200))
     .openapi(routes.feedback, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await getCalibrationFeedback(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await getCalibrationFeedback({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
-    .openapi(routes.report, async (c) => c.json(await getCalibration(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200));
+    .openapi(routes.report, async (c) => c.json(await getCalibration({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200));
 }

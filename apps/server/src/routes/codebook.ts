@@ -57,14 +57,14 @@ const routes = {
 export function codebookRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.get, async (c) =>
-      c.json(await getCodebook(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query').version), 200),
+      c.json(await getCodebook({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, version: c.req.valid('query').version }), 200),
     )
-    .openapi(routes.versions, async (c) => c.json(await listCodebookVersions(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.versions, async (c) => c.json(await listCodebookVersions({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200))
     .openapi(routes.replace, async (c) =>
-      c.json(await replaceCodebook(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200),
+      c.json(await replaceCodebook({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200),
     )
     .openapi(routes.importQdc, async (c) =>
-      c.json(await importCodebookQdc(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200),
+      c.json(await importCodebookQdc({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200),
     )
     .openapi(routes.putField, async (c) => {
       const { projectId, key } = c.req.valid('param');
@@ -72,11 +72,11 @@ export function codebookRoutes(deps: AppDeps) {
       if (input.field.key !== key) {
         throw new AppError('VALIDATION_FAILED', `the field's key "${input.field.key}" does not match the URL's "${key}"`);
       }
-      return c.json(await upsertField(serviceContext(deps, c), projectId, input), 200);
+      return c.json(await upsertField({ ctx: serviceContext(deps, c), projectId, input }), 200);
     })
     .openapi(routes.deleteField, async (c) => {
       const { projectId, key } = c.req.valid('param');
-      return c.json(await deleteField(serviceContext(deps, c), projectId, { key, baseVersion: c.req.valid('query').baseVersion }), 200);
+      return c.json(await deleteField({ ctx: serviceContext(deps, c), projectId, input: { key, baseVersion: c.req.valid('query').baseVersion } }), 200);
     });
 }
 

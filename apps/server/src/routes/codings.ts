@@ -51,22 +51,22 @@ export function codingRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.itemCodings, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await listItemCodings(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await listItemCodings({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.mine, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await getMyCodings(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await getMyCodings({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.save, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await saveMyCodings(serviceContext(deps, c), projectId, itemId, c.req.valid('json').values), 200);
+      return c.json(await saveMyCodings({ ctx: serviceContext(deps, c), projectId, itemId, values: c.req.valid('json').values }), 200);
     })
     .openapi(routes.submit, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await submitMyCodings(serviceContext(deps, c), projectId, itemId, c.req.valid('query').itemVersion), 200);
+      return c.json(await submitMyCodings({ ctx: serviceContext(deps, c), projectId, itemId, seenVersion: c.req.valid('query').itemVersion }), 200);
     })
     .openapi(routes.reopen, async (c) => {
       const { projectId, itemId, coderId } = c.req.valid('param');
-      return c.json(await reopenSubmission(serviceContext(deps, c), projectId, itemId, coderId, c.req.valid('json')), 200);
+      return c.json(await reopenSubmission({ ctx: serviceContext(deps, c), projectId, itemId, coderId, input: c.req.valid('json') }), 200);
     });
 }

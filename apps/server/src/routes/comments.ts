@@ -27,10 +27,10 @@ export function commentRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.list, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await listComments(serviceContext(deps, c), projectId, itemId, c.req.valid('query')), 200);
+      return c.json(await listComments({ ctx: serviceContext(deps, c), projectId, itemId, query: c.req.valid('query') }), 200);
     })
     .openapi(routes.add, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await addComment(serviceContext(deps, c), projectId, itemId, c.req.valid('json')), 201);
+      return c.json(await addComment({ ctx: serviceContext(deps, c), projectId, itemId, input: c.req.valid('json') }), 201);
     });
 }

@@ -23,9 +23,9 @@ const detail = createRoute({
 
 export function disagreementRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(inbox, async (c) => c.json(await listDisagreements(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(inbox, async (c) => c.json(await listDisagreements({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
     .openapi(detail, async (c) => {
       const { projectId, itemId, fieldKey } = c.req.valid('param');
-      return c.json(await getDisagreement(serviceContext(deps, c), projectId, itemId, fieldKey), 200);
+      return c.json(await getDisagreement({ ctx: serviceContext(deps, c), projectId, itemId, fieldKey }), 200);
     });
 }

@@ -60,12 +60,12 @@ const routes = {
 
 export function finalExportRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.finalCsv, async (c) => sendCsv(c, await exportFinalCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'final.csv', c.req.valid('query').bom))
+    .openapi(routes.finalCsv, async (c) => sendCsv(c, await exportFinalCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'final.csv', c.req.valid('query').bom))
     .openapi(routes.finalJson, async (c) =>
-      c.json(await loadFinalDataset(serviceContext(deps, c), c.req.valid('param').projectId), 200, { 'content-disposition': 'attachment; filename="final.json"' }),
+      c.json(await loadFinalDataset({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200, { 'content-disposition': 'attachment; filename="final.json"' }),
     )
-    .openapi(routes.finalXlsx, async (c) => sendXlsx(c, await exportFinalXlsx(serviceContext(deps, c), c.req.valid('param').projectId), 'final.xlsx'))
-    .openapi(routes.codingsXlsx, async (c) => sendXlsx(c, await exportCodingsXlsx(serviceContext(deps, c), c.req.valid('param').projectId), 'codings.xlsx'))
-    .openapi(routes.itemsCsv, async (c) => sendCsv(c, await exportItemsCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'items.csv', c.req.valid('query').bom))
-    .openapi(routes.coderKey, async (c) => sendCsv(c, await exportCoderKeyCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'coder-key.csv', c.req.valid('query').bom));
+    .openapi(routes.finalXlsx, async (c) => sendXlsx(c, await exportFinalXlsx({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'final.xlsx'))
+    .openapi(routes.codingsXlsx, async (c) => sendXlsx(c, await exportCodingsXlsx({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'codings.xlsx'))
+    .openapi(routes.itemsCsv, async (c) => sendCsv(c, await exportItemsCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'items.csv', c.req.valid('query').bom))
+    .openapi(routes.coderKey, async (c) => sendCsv(c, await exportCoderKeyCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'coder-key.csv', c.req.valid('query').bom));
 }

@@ -117,40 +117,40 @@ export function exportRoutes(deps: AppDeps) {
     .openapi(routes.codingsCsv, async (c) => {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
-      const body = await exportCodingsCsv(serviceContext(deps, c), projectId, { layout: query.layout, field: query.field, itemVersions: query.itemVersions === '1' });
+      const body = await exportCodingsCsv({ ctx: serviceContext(deps, c), projectId, options: { layout: query.layout, field: query.field, itemVersions: query.itemVersions === '1' } });
       return sendCsv(c, body, `codings-${query.layout}${query.field ? `-${query.field}` : ''}.csv`, query.bom);
     })
-    .openapi(routes.spansCsv, async (c) => sendCsv(c, await exportSpansCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'spans.csv', c.req.valid('query').bom))
+    .openapi(routes.spansCsv, async (c) => sendCsv(c, await exportSpansCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'spans.csv', c.req.valid('query').bom))
     .openapi(routes.irr, async (c) => {
       const { field, bom } = c.req.valid('query');
-      return sendCsv(c, await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `irr-${field}.csv`, bom);
+      return sendCsv(c, await exportRMatrixCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, fieldKey: field }), `irr-${field}.csv`, bom);
     })
     .openapi(routes.krippendorffsalpha, async (c) => {
       const { field, bom } = c.req.valid('query');
-      return sendCsv(c, await exportRMatrixCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `krippendorffsalpha-${field}.csv`, bom);
+      return sendCsv(c, await exportRMatrixCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, fieldKey: field }), `krippendorffsalpha-${field}.csv`, bom);
     })
-    .openapi(routes.tidycomm, async (c) => sendCsv(c, await exportTidycommCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'tidycomm.csv', c.req.valid('query').bom))
+    .openapi(routes.tidycomm, async (c) => sendCsv(c, await exportTidycommCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'tidycomm.csv', c.req.valid('query').bom))
     .openapi(routes.spssData, async (c) => {
       const { field, bom } = c.req.valid('query');
-      return sendCsv(c, await exportSpssKalphaCsv(serviceContext(deps, c), c.req.valid('param').projectId, field), `spss-kalpha-${field}.csv`, bom);
+      return sendCsv(c, await exportSpssKalphaCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, fieldKey: field }), `spss-kalpha-${field}.csv`, bom);
     })
     .openapi(routes.spssSyntax, async (c) => {
       const { field } = c.req.valid('query');
-      const body = await exportSpssKalphaSyntax(serviceContext(deps, c), c.req.valid('param').projectId, field);
+      const body = await exportSpssKalphaSyntax({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, fieldKey: field });
       return c.body(body, 200, download('text/plain; charset=utf-8', `spss-kalpha-${field}.sps`));
     })
     .openapi(routes.codebookJson, async (c) =>
-      c.body(await exportCodebookJson(serviceContext(deps, c), c.req.valid('param').projectId), 200, download('application/json; charset=utf-8', 'codebook.json')),
+      c.body(await exportCodebookJson({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200, download('application/json; charset=utf-8', 'codebook.json')),
     )
-    .openapi(routes.codebookCsv, async (c) => sendCsv(c, await exportCodebookCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'codebook.csv', c.req.valid('query').bom))
+    .openapi(routes.codebookCsv, async (c) => sendCsv(c, await exportCodebookCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'codebook.csv', c.req.valid('query').bom))
     .openapi(routes.codebookQdc, async (c) =>
-      c.body(await exportCodebookQdc(serviceContext(deps, c), c.req.valid('param').projectId), 200, download('application/xml; charset=utf-8', 'codebook.qdc')),
+      c.body(await exportCodebookQdc({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200, download('application/xml; charset=utf-8', 'codebook.qdc')),
     )
     .openapi(routes.discussionCsv, async (c) =>
-      sendCsv(c, await exportDiscussionCsv(serviceContext(deps, c), c.req.valid('param').projectId), 'discussion.csv', c.req.valid('query').bom),
+      sendCsv(c, await exportDiscussionCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 'discussion.csv', c.req.valid('query').bom),
     )
     .openapi(routes.discussionJson, async (c) => {
-      const entries = await loadDiscussion(serviceContext(deps, c), c.req.valid('param').projectId);
+      const entries = await loadDiscussion({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId });
       return c.json({ entries }, 200, { 'content-disposition': 'attachment; filename="discussion.json"' });
     });
 }

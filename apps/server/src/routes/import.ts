@@ -75,12 +75,12 @@ export function importRoutes(deps: AppDeps) {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
       const source = importSource(c.req.raw, query, deps.config.maxImportBytes);
-      return c.json(await importItems(serviceContext(deps, c), projectId, source, importOptions(query)), 201);
+      return c.json(await importItems({ ctx: serviceContext(deps, c), projectId, source, options: importOptions(query) }), 201);
     })
     .openapi(routes.checkImport, async (c) => {
       const { projectId } = c.req.valid('param');
       const query = c.req.valid('query');
       const source = importSource(c.req.raw, query, deps.config.maxImportBytes);
-      return c.json(await checkImport(serviceContext(deps, c), projectId, source, importOptions(query)), 200);
+      return c.json(await checkImport({ ctx: serviceContext(deps, c), projectId, source, options: importOptions(query) }), 200);
     });
 }

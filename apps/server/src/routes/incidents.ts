@@ -47,22 +47,22 @@ const routes = {
 
 export function incidentRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.incidents, async (c) => c.json({ incidents: await listIncidents(serviceContext(deps, c), c.req.valid('param').projectId) }, 200))
+    .openapi(routes.incidents, async (c) => c.json({ incidents: await listIncidents({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }) }, 200))
     .openapi(routes.incident, async (c) => {
       const { projectId, incidentId } = c.req.valid('param');
-      return c.json(await getIncident(serviceContext(deps, c), projectId, incidentId), 200);
+      return c.json(await getIncident({ ctx: serviceContext(deps, c), projectId, incidentId }), 200);
     })
     .openapi(routes.createIncident, async (c) =>
-      c.json(await createIncident(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201),
+      c.json(await createIncident({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 201),
     )
     .openapi(routes.updateIncident, async (c) => {
       const { projectId, incidentId } = c.req.valid('param');
-      await updateIncident(serviceContext(deps, c), projectId, incidentId, c.req.valid('json'));
+      await updateIncident({ ctx: serviceContext(deps, c), projectId, incidentId, input: c.req.valid('json') });
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.deleteIncident, async (c) => {
       const { projectId, incidentId } = c.req.valid('param');
-      await deleteIncident(serviceContext(deps, c), projectId, incidentId);
+      await deleteIncident({ ctx: serviceContext(deps, c), projectId, incidentId });
       return c.json({ ok: true as const }, 200);
     });
 }

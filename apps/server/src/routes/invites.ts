@@ -34,13 +34,13 @@ const routes = {
 export function inviteRoutes(deps: AppDeps) {
   const { config } = deps;
   return newRouter()
-    .openapi(routes.get, async (c) => c.json(await getInvite(serviceContext(deps, c), c.req.valid('param').token), 200))
+    .openapi(routes.get, async (c) => c.json(await getInvite({ ctx: serviceContext(deps, c), token: c.req.valid('param').token }), 200))
     .openapi(routes.accept, async (c) => {
-      const result = await acceptInvite(serviceContext(deps, c), c.req.valid('param').token, c.req.valid('json'), {
+      const result = await acceptInvite({ ctx: serviceContext(deps, c), token: c.req.valid('param').token, input: c.req.valid('json'), session: {
         sessionTtlMs: config.sessionTtlMs,
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
-      });
+      } });
       if (result.session) setSessionCookie(c, config, result.session);
       return c.json({ user: result.user, projectId: result.projectId }, 200);
     });

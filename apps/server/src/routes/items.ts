@@ -108,42 +108,42 @@ const routes = {
 
 export function itemRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.list, async (c) => c.json(await listItems(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
-    .openapi(routes.rows, async (c) => c.json(await listItemRows(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
-    .openapi(routes.create, async (c) => c.json(await createItem(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 201))
-    .openapi(routes.bulk, async (c) => c.json(await bulkUpdateItems(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
+    .openapi(routes.list, async (c) => c.json(await listItems({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
+    .openapi(routes.rows, async (c) => c.json(await listItemRows({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
+    .openapi(routes.create, async (c) => c.json(await createItem({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 201))
+    .openapi(routes.bulk, async (c) => c.json(await bulkUpdateItems({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200))
     .openapi(routes.versions, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await listItemVersions(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await listItemVersions({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.version, async (c) => {
       const { projectId, itemId, version } = c.req.valid('param');
-      return c.json(await getItemVersion(serviceContext(deps, c), projectId, itemId, version), 200);
+      return c.json(await getItemVersion({ ctx: serviceContext(deps, c), projectId, itemId, version }), 200);
     })
     .openapi(routes.get, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await getItem(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await getItem({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.update, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await updateItem(serviceContext(deps, c), projectId, itemId, c.req.valid('json')), 200);
+      return c.json(await updateItem({ ctx: serviceContext(deps, c), projectId, itemId, input: c.req.valid('json') }), 200);
     })
     .openapi(routes.remove, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await deleteItem(serviceContext(deps, c), projectId, itemId, deps.config.attachments), 200);
+      return c.json(await deleteItem({ ctx: serviceContext(deps, c), projectId, itemId, attachmentSettings: deps.config.attachments }), 200);
     })
     .openapi(routes.restore, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await restoreItem(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await restoreItem({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.purge, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      await purgeItem(serviceContext(deps, c), projectId, itemId, c.req.valid('json'), deps.config.attachments);
+      await purgeItem({ ctx: serviceContext(deps, c), projectId, itemId, input: c.req.valid('json'), attachmentSettings: deps.config.attachments });
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.phase, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       const { phase, confirmExcludeLate } = c.req.valid('json');
-      return c.json(await setItemPhase(serviceContext(deps, c), projectId, itemId, phase, { confirmExcludeLate }), 200);
+      return c.json(await setItemPhase({ ctx: serviceContext(deps, c), projectId, itemId, phase, options: { confirmExcludeLate } }), 200);
     });
 }

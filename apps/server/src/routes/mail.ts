@@ -51,20 +51,20 @@ const routes = {
 export function mailRoutes(deps: AppDeps) {
   const { config } = deps;
   return newRouter()
-    .openapi(routes.getPreferences, async (c) => c.json(await getMailPreferences(serviceContext(deps, c)), 200))
-    .openapi(routes.putPreferences, async (c) => c.json(await updateMailPreferences(serviceContext(deps, c), c.req.valid('json')), 200))
+    .openapi(routes.getPreferences, async (c) => c.json(await getMailPreferences({ ctx: serviceContext(deps, c) }), 200))
+    .openapi(routes.putPreferences, async (c) => c.json(await updateMailPreferences({ ctx: serviceContext(deps, c), input: c.req.valid('json') }), 200))
     .openapi(routes.requestReset, async (c) => {
-      await requestPasswordReset(serviceContext(deps, c), c.req.valid('json'));
+      await requestPasswordReset({ ctx: serviceContext(deps, c), input: c.req.valid('json') });
       return c.json({ ok: true as const }, 202);
     })
     .openapi(routes.reset, async (c) => {
-      const result = await resetPasswordWithLink(serviceContext(deps, c), c.req.valid('json'), {
+      const result = await resetPasswordWithLink({ ctx: serviceContext(deps, c), input: c.req.valid('json'), session: {
         sessionTtlMs: config.sessionTtlMs,
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
-      });
+      } });
       setSessionCookie(c, config, result.session);
       return c.json({ user: result.user }, 200);
     })
-    .openapi(routes.digest, async (c) => c.json(await runDigestNow(serviceContext(deps, c), deps.mailer), 200));
+    .openapi(routes.digest, async (c) => c.json(await runDigestNow({ ctx: serviceContext(deps, c), mailer: deps.mailer }), 200));
 }

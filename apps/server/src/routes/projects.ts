@@ -75,34 +75,34 @@ const routes = {
 
 export function projectRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.list, async (c) => c.json(await listProjects(serviceContext(deps, c)), 200))
-    .openapi(routes.create, async (c) => c.json(await createProject(serviceContext(deps, c), c.req.valid('json')), 201))
-    .openapi(routes.get, async (c) => c.json(await getProject(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.list, async (c) => c.json(await listProjects({ ctx: serviceContext(deps, c) }), 200))
+    .openapi(routes.create, async (c) => c.json(await createProject({ ctx: serviceContext(deps, c), input: c.req.valid('json') }), 201))
+    .openapi(routes.get, async (c) => c.json(await getProject({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200))
     .openapi(routes.update, async (c) =>
-      c.json(await updateProject(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200),
+      c.json(await updateProject({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200),
     )
     .openapi(routes.remove, async (c) => {
-      await deleteProject(serviceContext(deps, c), c.req.valid('param').projectId);
+      await deleteProject({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId });
       return c.json({ ok: true as const }, 200);
     })
-    .openapi(routes.members, async (c) => c.json(await listMembers(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.members, async (c) => c.json(await listMembers({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200))
     .openapi(routes.addMember, async (c) =>
-      c.json(await inviteMember(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json'), { ttlMs: deps.config.inviteTtlMs, mailed: deps.config.smtp !== null }), 201),
+      c.json(await inviteMember({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json'), options: { ttlMs: deps.config.inviteTtlMs, mailed: deps.config.smtp !== null } }), 201),
     )
-    .openapi(routes.invitations, async (c) => c.json(await listInvitations(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.invitations, async (c) => c.json(await listInvitations({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200))
     .openapi(routes.revokeInvitation, async (c) => {
       const { projectId, invitationId } = c.req.valid('param');
-      await revokeInvitation(serviceContext(deps, c), projectId, invitationId);
+      await revokeInvitation({ ctx: serviceContext(deps, c), projectId, invitationId });
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.updateMember, async (c) => {
       const { projectId, userId } = c.req.valid('param');
-      await updateMemberRole(serviceContext(deps, c), projectId, userId, c.req.valid('json').role);
+      await updateMemberRole({ ctx: serviceContext(deps, c), projectId, userId, role: c.req.valid('json').role });
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.removeMember, async (c) => {
       const { projectId, userId } = c.req.valid('param');
-      await removeMember(serviceContext(deps, c), projectId, userId);
+      await removeMember({ ctx: serviceContext(deps, c), projectId, userId });
       return c.json({ ok: true as const }, 200);
     });
 }

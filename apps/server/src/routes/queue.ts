@@ -25,9 +25,9 @@ const routes = {
 
 export function queueRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.queue, async (c) => c.json(await getQueue(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(routes.queue, async (c) => c.json(await getQueue({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
     .openapi(routes.next, async (c) => {
-      const item = await nextInQueue(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'));
+      const item = await nextInQueue({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') });
       return item ? c.json({ item }, 200) : c.body(null, 204);
     });
 }

@@ -57,11 +57,11 @@ export function reliabilityRoutes(deps: AppDeps) {
   // One cache per app; entries are keyed by the project's data version, so they never go stale.
   const cache = createReliabilityCache();
   return newRouter()
-    .openapi(report, async (c) => c.json(await getReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
-    .openapi(spans, async (c) => c.json(await getSpanReliability(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'), { cache }), 200))
-    .openapi(plan, async (c) => c.json(await planReliabilityRound(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('json')), 200))
+    .openapi(report, async (c) => c.json(await getReliability({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query'), options: { cache } }), 200))
+    .openapi(spans, async (c) => c.json(await getSpanReliability({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query'), options: { cache } }), 200))
+    .openapi(plan, async (c) => c.json(await planReliabilityRound({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, input: c.req.valid('json') }), 200))
     .openapi(drilldown, async (c) => {
       const { projectId, fieldKey } = c.req.valid('param');
-      return c.json(await getFieldDrilldown(serviceContext(deps, c), projectId, fieldKey, c.req.valid('query'), { cache }), 200);
+      return c.json(await getFieldDrilldown({ ctx: serviceContext(deps, c), projectId, fieldKey, query: c.req.valid('query'), options: { cache } }), 200);
     });
 }

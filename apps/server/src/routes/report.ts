@@ -39,7 +39,7 @@ export function reportRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(routes.report, async (c) => {
       const { format, ...query } = c.req.valid('query');
-      const report = await getReport(serviceContext(deps, c), c.req.valid('param').projectId, query);
+      const report = await getReport({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query });
       if (format === 'md') {
         return c.body(reportMarkdown(report), 200, { 'content-type': 'text/markdown; charset=utf-8', 'content-disposition': 'attachment; filename="reliability-report.md"' });
       }
@@ -49,7 +49,7 @@ export function reportRoutes(deps: AppDeps) {
       const { projectId, chart } = c.req.valid('param');
       const format = /\.(svg|csv)$/.exec(chart)?.[1];
       const id = (format ? chart.slice(0, -(format.length + 1)) : chart) as ChartId;
-      const data = await getChartData(serviceContext(deps, c), projectId, id, c.req.valid('query'));
+      const data = await getChartData({ ctx: serviceContext(deps, c), projectId, chart: id, options: c.req.valid('query') });
       // The incident's id (an identifier) keeps a limited chart's file apart from the whole one.
       const name = data.incident ? `${id}-${data.incident.id}` : id;
       if (format === 'svg') return c.body(chartSvg(data), 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'content-disposition': `inline; filename="${name}.svg"` });

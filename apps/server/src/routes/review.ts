@@ -60,18 +60,18 @@ const routes = {
 
 export function reviewRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.queue, async (c) => c.json(await listReviewQueue(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
-    .openapi(routes.rounds, async (c) => c.json(await listReviewRounds(serviceContext(deps, c), c.req.valid('param').projectId), 200))
+    .openapi(routes.queue, async (c) => c.json(await listReviewQueue({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
+    .openapi(routes.rounds, async (c) => c.json(await listReviewRounds({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId }), 200))
     .openapi(routes.detail, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
-      return c.json(await getReviewDetail(serviceContext(deps, c), projectId, itemId), 200);
+      return c.json(await getReviewDetail({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.review, async (c) => {
       const { projectId, itemId, fieldKey } = c.req.valid('param');
-      return c.json(await reviewField(serviceContext(deps, c), projectId, itemId, fieldKey, c.req.valid('json')), 200);
+      return c.json(await reviewField({ ctx: serviceContext(deps, c), projectId, itemId, fieldKey, input: c.req.valid('json') }), 200);
     })
     .openapi(routes.sample, async (c) => {
       const { projectId, roundId } = c.req.valid('param');
-      return c.json(await sampleRound(serviceContext(deps, c), projectId, roundId, c.req.valid('json')), 200);
+      return c.json(await sampleRound({ ctx: serviceContext(deps, c), projectId, roundId, input: c.req.valid('json') }), 200);
     });
 }

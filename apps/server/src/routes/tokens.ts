@@ -35,10 +35,10 @@ const routes = {
 /** Personal access tokens, managed from a signed-in session (services/auth/api-tokens.ts). */
 export function tokenRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.list, async (c) => c.json(await listTokens(serviceContext(deps, c)), 200))
-    .openapi(routes.create, async (c) => c.json(await createToken(serviceContext(deps, c), c.req.valid('json')), 201))
+    .openapi(routes.list, async (c) => c.json(await listTokens({ ctx: serviceContext(deps, c) }), 200))
+    .openapi(routes.create, async (c) => c.json(await createToken({ ctx: serviceContext(deps, c), input: c.req.valid('json') }), 201))
     .openapi(routes.revoke, async (c) => {
-      await revokeToken(serviceContext(deps, c), c.req.valid('param').tokenId);
+      await revokeToken({ ctx: serviceContext(deps, c), tokenId: c.req.valid('param').tokenId });
       return c.json({ ok: true as const }, 200);
     });
 }

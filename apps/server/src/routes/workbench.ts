@@ -37,13 +37,13 @@ const routes = {
 
 export function workbenchRoutes(deps: AppDeps) {
   return newRouter()
-    .openapi(routes.workbench, async (c) => c.json(await getWorkbench(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(routes.workbench, async (c) => c.json(await getWorkbench({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200))
     .openapi(routes.markdown, async (c) => {
-      const body = await exportWorkbenchMarkdown(serviceContext(deps, c), c.req.valid('param').projectId, c.req.valid('query'));
+      const body = await exportWorkbenchMarkdown({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, filters: c.req.valid('query') });
       return c.body(body, 200, attachment('text/markdown; charset=utf-8', 'workbench.md'));
     })
     .openapi(routes.csv, async (c) => {
       const { bom, ...filters } = c.req.valid('query');
-      return sendCsv(c, await exportWorkbenchCsv(serviceContext(deps, c), c.req.valid('param').projectId, filters), 'workbench.csv', bom);
+      return sendCsv(c, await exportWorkbenchCsv({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, filters }), 'workbench.csv', bom);
     });
 }

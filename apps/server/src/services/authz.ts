@@ -62,19 +62,19 @@ export function can(role: Role, action: Action): boolean {
   return POLICY[action].includes(role);
 }
 
-export function requireActor(ctx: ServiceContext): Actor {
+export function requireActor({ ctx }: { ctx: ServiceContext }): Actor {
   if (!ctx.actor) throw new AppError('UNAUTHENTICATED', 'sign in first');
   return ctx.actor;
 }
 
 /** Instance-wide operations (not of one project): the instance administrators only. */
-export function authorizeAdmin(ctx: ServiceContext): Actor {
-  const actor = requireActor(ctx);
+export function authorizeAdmin({ ctx }: { ctx: ServiceContext }): Actor {
+  const actor = requireActor({ ctx });
   if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'only an instance administrator may do this');
   return actor;
 }
 
-export async function projectRole(ctx: ServiceContext, projectId: string, userId: string): Promise<Role | null> {
+export async function projectRole({ ctx, projectId, userId }: { ctx: ServiceContext; projectId: string; userId: string }): Promise<Role | null> {
   const [row] = await ctx.db
     .select({ role: projectMembers.role })
     .from(projectMembers)
@@ -114,9 +114,9 @@ function authorizeTokenScope(actor: Actor, action: Action): void {
  * membership, so a token learns no more about a project than its owner).
  * Non-members get 404, not 403: a project's existence is itself private.
  */
-export async function authorize(ctx: ServiceContext, projectId: string, action: Action): Promise<{ actor: Actor; role: Role }> {
-  const actor = requireActor(ctx);
-  const role = await projectRole(ctx, projectId, actor.userId);
+export async function authorize({ ctx, projectId, action }: { ctx: ServiceContext; projectId: string; action: Action }): Promise<{ actor: Actor; role: Role }> {
+  const actor = requireActor({ ctx });
+  const role = await projectRole({ ctx, projectId, userId: actor.userId });
   if (!role) throw notFound('project');
   authorizeTokenScope(actor, action);
   if (!can(role, action)) throw forbidden(`a ${role} may not ${action.replace('.', ' ')}`);

@@ -36,7 +36,7 @@ export interface ActorListRow {
 }
 
 /** Selects listed actors matching `where`, with whether each is still pending (its item independent). */
-export async function selectActors(ctx: ServiceContext, where: SQL): Promise<ActorListRow[]> {
+export async function selectActors({ ctx, where }: { ctx: ServiceContext; where: SQL }): Promise<ActorListRow[]> {
   const rows = await ctx.db
     .select({ row: actors, pending: sql<boolean>`(${actors.createdOnItem} is not null and ${originPhase} = 'independent')` })
     .from(actors)
@@ -47,7 +47,7 @@ export async function selectActors(ctx: ServiceContext, where: SQL): Promise<Act
 }
 
 /** The ids merged into each of `ids` (merges are flattened: merged_into always names a live actor). */
-export async function mergedIdsOf(ctx: ServiceContext, ids: string[]): Promise<Map<string, string[]>> {
+export async function mergedIdsOf({ ctx, ids }: { ctx: ServiceContext; ids: string[] }): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return out;
   const rows = await ctx.db.select({ id: actors.id, into: actors.mergedInto }).from(actors).where(inArray(actors.mergedInto, ids));
@@ -72,16 +72,16 @@ export function toActor(r: ActorRow, pending: boolean, mergedIds: string[]): Act
 }
 
 /** A listed actor the viewer sees, as the API shows it; 404 otherwise (as if it did not exist). */
-export async function loadActor(ctx: ServiceContext, projectId: string, actorId: string, viewerId: string): Promise<Actor & { row: ActorRow }> {
-  const [found] = await selectActors(ctx, and(eq(actors.id, actorId), listedFor(projectId, viewerId))!);
+export async function loadActor({ ctx, projectId, actorId, viewerId }: { ctx: ServiceContext; projectId: string; actorId: string; viewerId: string }): Promise<Actor & { row: ActorRow }> {
+  const [found] = await selectActors({ ctx, where: and(eq(actors.id, actorId), listedFor(projectId, viewerId))! });
   if (!found) throw notFound('actor');
-  const merged = await mergedIdsOf(ctx, [actorId]);
+  const merged = await mergedIdsOf({ ctx, ids: [actorId] });
   return { ...toActor(found.row, found.pending, merged.get(actorId) ?? []), row: found.row };
 }
 
 
 /** Another listed actor the viewer sees with this name (case-insensitive), if any. */
-export async function sameName(ctx: ServiceContext, projectId: string, viewerId: string, name: string, exceptId?: string): Promise<ActorRow | null> {
+export async function sameName({ ctx, projectId, viewerId, name, exceptId }: { ctx: ServiceContext; projectId: string; viewerId: string; name: string; exceptId?: string }): Promise<ActorRow | null> {
   const where = [listedFor(projectId, viewerId)];
   if (exceptId) where.push(ne(actors.id, exceptId));
   const rows = await ctx.db.select().from(actors).where(and(...where));

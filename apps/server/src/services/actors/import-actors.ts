@@ -24,8 +24,8 @@ export interface ActorDirectory {
   has(id: string): boolean;
 }
 
-export async function actorDirectory(ctx: ServiceContext, projectId: string, userId: string): Promise<ActorDirectory> {
-  const rows = await selectActors(ctx, listedFor(projectId, userId));
+export async function actorDirectory({ ctx, projectId, userId }: { ctx: ServiceContext; projectId: string; userId: string }): Promise<ActorDirectory> {
+  const rows = await selectActors({ ctx, where: listedFor(projectId, userId) });
   const byName = new Map<string, ListedActor>();
   const byAlias = new Map<string, ListedActor>();
   for (const { row } of rows) {
@@ -42,8 +42,8 @@ export async function actorDirectory(ctx: ServiceContext, projectId: string, use
 }
 
 /** The names among `names` (first spelling of each, in order) that no actor the importer sees has as name or alias. */
-export async function actorsToCreate(ctx: ServiceContext, projectId: string, userId: string, names: Iterable<string>): Promise<string[]> {
-  const directory = await actorDirectory(ctx, projectId, userId);
+export async function actorsToCreate({ ctx, projectId, userId, names }: { ctx: ServiceContext; projectId: string; userId: string; names: Iterable<string> }): Promise<string[]> {
+  const directory = await actorDirectory({ ctx, projectId, userId });
   const seen = new Set<string>();
   const out: string[] = [];
   for (const name of names) {
@@ -55,13 +55,13 @@ export async function actorsToCreate(ctx: ServiceContext, projectId: string, use
 }
 
 /** Inserts actors whose ids were chosen beforehand (a `link` column's new names, whose ids its values already hold). */
-export async function insertActors(tx: ServiceContext, projectId: string, userId: string, made: readonly { id: string; name: string }[]): Promise<number> {
+export async function insertActors({ ctx: tx, projectId, userId, made }: { ctx: ServiceContext; projectId: string; userId: string; made: readonly { id: string; name: string }[] }): Promise<number> {
   if (made.length) await tx.db.insert(actors).values(made.map(({ id, name }) => ({ id, projectId, name, createdBy: userId })));
   return made.length;
 }
 
 /** Creates the actors `names` lacks; returns how many. */
-export async function ensureActors(tx: ServiceContext, projectId: string, userId: string, names: Iterable<string>): Promise<number> {
-  const missing = await actorsToCreate(tx, projectId, userId, names);
-  return insertActors(tx, projectId, userId, missing.map((name) => ({ id: newId('actor'), name })));
+export async function ensureActors({ ctx: tx, projectId, userId, names }: { ctx: ServiceContext; projectId: string; userId: string; names: Iterable<string> }): Promise<number> {
+  const missing = await actorsToCreate({ ctx: tx, projectId, userId, names });
+  return insertActors({ ctx: tx, projectId, userId, made: missing.map((name) => ({ id: newId('actor'), name })) });
 }

@@ -24,13 +24,13 @@ export interface LinkProblem {
  * on an item still independent is as unknown as a made-up id). Returns the values with merged
  * ids resolved, and the fields that fail.
  */
-export async function resolveLinkValues(
-  ctx: ServiceContext,
-  projectId: string,
-  coderId: string,
-  fields: readonly FieldDefinition[],
-  values: ReadonlyMap<string, CodingValue>,
-): Promise<{ values: Map<string, CodingValue>; problems: LinkProblem[] }> {
+export async function resolveLinkValues({ ctx, projectId, coderId, fields, values }: {
+  ctx: ServiceContext;
+  projectId: string;
+  coderId: string;
+  fields: readonly FieldDefinition[];
+  values: ReadonlyMap<string, CodingValue>;
+}): Promise<{ values: Map<string, CodingValue>; problems: LinkProblem[] }> {
   const out = new Map(values);
   const links = fields.filter((f) => f.type === 'link' && Array.isArray(values.get(f.key)));
   const ids = [...new Set(links.flatMap((f) => values.get(f.key) as string[]))];
@@ -77,7 +77,7 @@ export interface ActorName {
 }
 
 /** Every actor of the project (merged and deleted ones too) by id, for the exports. */
-export async function actorNames(ctx: ServiceContext, projectId: string): Promise<Map<string, ActorName>> {
+export async function actorNames({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<Map<string, ActorName>> {
   const rows = await ctx.db.select({ id: actors.id, name: actors.name, mergedInto: actors.mergedInto }).from(actors).where(eq(actors.projectId, projectId));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return new Map(

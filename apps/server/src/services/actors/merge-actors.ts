@@ -33,15 +33,15 @@ export function mergedAliases(kept: { name: string; aliases: readonly string[] }
  */
 const names = (column: typeof codings.value | typeof adjudications.value, id: string) => sql`${column} @> ${JSON.stringify([id])}::jsonb`;
 
-export async function mergeActors(ctx: ServiceContext, projectId: string, actorId: string, input: ActorMergeInput): Promise<Actor> {
-  const { actor: me } = await authorize(ctx, projectId, 'actors.manage');
+export async function mergeActors({ ctx, projectId, actorId, input }: { ctx: ServiceContext; projectId: string; actorId: string; input: ActorMergeInput }): Promise<Actor> {
+  const { actor: me } = await authorize({ ctx, projectId, action: 'actors.manage' });
   if (input.duplicateId === actorId) {
     const message = 'an actor cannot be merged into itself';
     throw new AppError('VALIDATION_FAILED', message, [{ path: ['duplicateId'], message }]);
   }
   return inTransaction(ctx, async (tx) => {
-    const kept = await loadActor(tx, projectId, actorId, me.userId);
-    const duplicate = await loadActor(tx, projectId, input.duplicateId, me.userId);
+    const kept = await loadActor({ ctx: tx, projectId, actorId, viewerId: me.userId });
+    const duplicate = await loadActor({ ctx: tx, projectId, actorId: input.duplicateId, viewerId: me.userId });
     const now = new Date();
     const [row] = await tx.db
       .update(actors)
@@ -64,17 +64,17 @@ export async function mergeActors(ctx: ServiceContext, projectId: string, actorI
     for (const c of coded) {
       const value = mapActorIds(c.value as string[], to);
       await tx.db.update(codings).set({ value }).where(eq(codings.id, c.id));
-      await audit(tx, { projectId, entity: 'coding', entityId: `${c.itemId}:${c.coderId}:${c.fieldKey}`, action: 'merge-actor', before: { value: c.value }, after: { value } });
+      await audit({ ctx: tx, entry: { projectId, entity: 'coding', entityId: `${c.itemId}:${c.coderId}:${c.fieldKey}`, action: 'merge-actor', before: { value: c.value }, after: { value } } });
     }
     const decided = await tx.db.select().from(adjudications).where(and(eq(adjudications.projectId, projectId), names(adjudications.value, duplicate.id)));
     for (const d of decided) {
       const value = mapActorIds(d.value as string[], to);
       await tx.db.update(adjudications).set({ value }).where(eq(adjudications.id, d.id));
-      await audit(tx, { projectId, entity: 'adjudication', entityId: `${d.itemId}:${d.fieldKey}`, action: 'merge-actor', before: { value: d.value }, after: { value } });
+      await audit({ ctx: tx, entry: { projectId, entity: 'adjudication', entityId: `${d.itemId}:${d.fieldKey}`, action: 'merge-actor', before: { value: d.value }, after: { value } } });
     }
     const merged = toActor(row!, kept.pending, [...kept.mergedIds, duplicate.id, ...duplicate.mergedIds]);
     const { row: _row, ...duplicateBefore } = duplicate;
-    await audit(tx, { projectId, entity: 'actor', entityId: actorId, action: 'merge', before: { duplicate: duplicateBefore, aliases: kept.aliases }, after: { aliases: merged.aliases } });
+    await audit({ ctx: tx, entry: { projectId, entity: 'actor', entityId: actorId, action: 'merge', before: { duplicate: duplicateBefore, aliases: kept.aliases }, after: { aliases: merged.aliases } } });
     return merged;
   });
 }

@@ -16,10 +16,10 @@ import { adjudicationOf, auditState, toAdjudication } from './adjudication-row.t
  * against the current codebook. Codings are never touched: the reliability data stay
  * as the coders left them.
  */
-export async function adjudicate(ctx: ServiceContext, projectId: string, itemId: string, fieldKey: string, input: AdjudicationInput): Promise<Adjudication> {
-  const { actor } = await authorize(ctx, projectId, 'adjudications.write');
-  const item = await loadItem(ctx, projectId, itemId);
-  const codebook = await loadCodebook(ctx, projectId);
+export async function adjudicate({ ctx, projectId, itemId, fieldKey, input }: { ctx: ServiceContext; projectId: string; itemId: string; fieldKey: string; input: AdjudicationInput }): Promise<Adjudication> {
+  const { actor } = await authorize({ ctx, projectId, action: 'adjudications.write' });
+  const item = await loadItem({ ctx, projectId, itemId });
+  const codebook = await loadCodebook({ ctx, projectId });
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
   // In a joint session too (issue 13, item 4): the session's decisions are recorded while it is open.
@@ -31,13 +31,13 @@ export async function adjudicate(ctx: ServiceContext, projectId: string, itemId:
   let value = input.value;
   if (value !== null && field.type === 'link') {
     // A decision names actors like a coding does: known ones, merged ids meaning the actor kept.
-    const links = await resolveLinkValues(ctx, projectId, actor.userId, [field], new Map([[fieldKey, value]]));
+    const links = await resolveLinkValues({ ctx, projectId, coderId: actor.userId, fields: [field], values: new Map([[fieldKey, value]]) });
     const failed = links.problems[0];
     if (failed) throw new AppError('VALIDATION_FAILED', failed.message, [{ path: ['value'], message: failed.message }]);
     value = links.values.get(fieldKey)!;
   }
 
-  return inTransaction(ctx, (tx) => writeDecision(tx, { projectId, itemId, fieldKey, value, rationale: input.rationale, codebook, deciderId: actor.userId }));
+  return inTransaction(ctx, (tx) => writeDecision({ ctx: tx, input: { projectId, itemId, fieldKey, value, rationale: input.rationale, codebook, deciderId: actor.userId } }));
 }
 
 /**
@@ -45,8 +45,8 @@ export async function adjudicate(ctx: ServiceContext, projectId: string, itemId:
  * caller's transaction: the one write path of adjudications and of reviews (services/review/),
  * which mark theirs with `review` in the audit entry.
  */
-export async function writeDecision(
-  tx: ServiceContext,
+export async function writeDecision({ ctx: tx, input }: {
+  ctx: ServiceContext;
   input: {
     projectId: string;
     itemId: string;
@@ -56,10 +56,10 @@ export async function writeDecision(
     codebook: { versionId: string; version: number };
     deciderId: string;
     review?: 'accept' | 'revise';
-  },
-): Promise<Adjudication> {
+  };
+}): Promise<Adjudication> {
   const { projectId, itemId, fieldKey, codebook } = input;
-  const before = await adjudicationOf(tx, itemId, fieldKey, true);
+  const before = await adjudicationOf({ ctx: tx, itemId, fieldKey, lock: true });
   const decision = {
     value: input.value,
     rationale: input.rationale,
@@ -71,14 +71,14 @@ export async function writeDecision(
   const [after] = before
     ? await tx.db.update(adjudications).set(decision).where(eq(adjudications.id, before.id)).returning()
     : await tx.db.insert(adjudications).values({ id: newId('adjudication'), projectId, itemId, fieldKey, ...decision }).returning();
-  await audit(tx, {
+  await audit({ ctx: tx, entry: {
     projectId,
     entity: 'adjudication',
     entityId: `${itemId}:${fieldKey}`,
     action: before ? 'revise' : 'decide',
     before: auditState(before),
     after: { ...auditState(after!), ...(input.review ? { review: input.review } : {}) },
-  });
+  } });
   tx.events?.publish({ type: 'adjudication.changed', projectId, itemId, fieldKey, status: 'decided' });
   return toAdjudication(after!, codebook.version);
 }

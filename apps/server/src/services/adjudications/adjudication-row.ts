@@ -20,13 +20,13 @@ export function toAdjudication(r: AdjudicationRow, codebookVersion: number): Adj
 }
 
 /** The decision on an item's field, locked for update when `lock` (inside a transaction). */
-export async function adjudicationOf(ctx: ServiceContext, itemId: string, fieldKey: string, lock = false): Promise<AdjudicationRow | null> {
+export async function adjudicationOf({ ctx, itemId, fieldKey, lock = false }: { ctx: ServiceContext; itemId: string; fieldKey: string; lock?: boolean }): Promise<AdjudicationRow | null> {
   const query = ctx.db.select().from(adjudications).where(and(eq(adjudications.itemId, itemId), eq(adjudications.fieldKey, fieldKey)));
   const [row] = lock ? await query.for('update') : await query;
   return row ?? null;
 }
 
-export async function versionNumber(ctx: ServiceContext, versionId: string): Promise<number> {
+export async function versionNumber({ ctx, versionId }: { ctx: ServiceContext; versionId: string }): Promise<number> {
   const [row] = await ctx.db.select({ version: codebookVersions.version }).from(codebookVersions).where(eq(codebookVersions.id, versionId));
   return row!.version;
 }

@@ -12,9 +12,9 @@ import { toAdjudication } from './adjudication-row.ts';
  * and the item's coders, once it left the independent phase (as its disagreements, whose
  * detail carries the same decisions). Refused while it is coded blind, whoever asks.
  */
-export async function listItemDecisions(ctx: ServiceContext, projectId: string, itemId: string): Promise<Adjudication[]> {
-  const { actor, role } = await authorize(ctx, projectId, 'items.read');
-  const item = await loadItem(ctx, projectId, itemId);
+export async function listItemDecisions({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<Adjudication[]> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'items.read' });
+  const item = await loadItem({ ctx, projectId, itemId });
   const [mine] = await ctx.db
     .select({ id: assignments.id })
     .from(assignments)

@@ -6,11 +6,11 @@ import type { ServiceContext } from '../context.ts';
 import { toAdjudication } from './adjudication-row.ts';
 
 /** Decisions in item order, then field key. Internal: callers authorize. */
-export async function loadAdjudications(
-  ctx: ServiceContext,
-  projectId: string,
-  filter: { status: AdjudicationStatus | 'all'; field?: string | undefined; revealedOnly?: boolean },
-) {
+export async function loadAdjudications({ ctx, projectId, filter }: {
+  ctx: ServiceContext;
+  projectId: string;
+  filter: { status: AdjudicationStatus | 'all'; field?: string | undefined; revealedOnly?: boolean };
+}) {
   const where: SQL[] = [eq(adjudications.projectId, projectId)];
   if (filter.status !== 'all') where.push(eq(adjudications.status, filter.status));
   if (filter.field) where.push(eq(adjudications.fieldKey, filter.field));
@@ -26,11 +26,11 @@ export async function loadAdjudications(
 }
 
 /** The gold dataset (status decided, by default) beside the untouched codings. */
-export async function listAdjudications(
-  ctx: ServiceContext,
-  projectId: string,
-  query: { status: AdjudicationStatus | 'all'; field?: string | undefined },
-): Promise<Adjudication[]> {
-  await authorize(ctx, projectId, 'adjudications.read');
-  return (await loadAdjudications(ctx, projectId, query)).map((r) => toAdjudication(r.row, r.version));
+export async function listAdjudications({ ctx, projectId, query }: {
+  ctx: ServiceContext;
+  projectId: string;
+  query: { status: AdjudicationStatus | 'all'; field?: string | undefined };
+}): Promise<Adjudication[]> {
+  await authorize({ ctx, projectId, action: 'adjudications.read' });
+  return (await loadAdjudications({ ctx, projectId, filter: query })).map((r) => toAdjudication(r.row, r.version));
 }

@@ -24,7 +24,7 @@ async function planRound(ctx: ServiceContext, projectId: string, input: Assignme
 
   // Archived items are out of rounds.
   const where = [eq(items.projectId, projectId), isNull(items.archivedAt)];
-  if (input.incidentId) where.push(inIncident(ctx, input.incidentId));
+  if (input.incidentId) where.push(inIncident({ ctx, incidentId: input.incidentId }));
   if (input.itemIds) where.push(inArray(items.id, input.itemIds.length ? input.itemIds : ['']));
   const itemRows = await ctx.db.select({ id: items.id }).from(items).where(and(...where));
   if (input.itemIds && itemRows.length !== new Set(input.itemIds).size) {
@@ -45,8 +45,8 @@ async function planRound(ctx: ServiceContext, projectId: string, input: Assignme
  * Dry run of `createRound`: the same plan (same seed, same result), counted per coder,
  * without the pairs that already exist (apply skips those too).
  */
-export async function previewRound(ctx: ServiceContext, projectId: string, input: AssignmentInput): Promise<AssignmentPreview> {
-  await authorize(ctx, projectId, 'assignments.manage');
+export async function previewRound({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: AssignmentInput }): Promise<AssignmentPreview> {
+  await authorize({ ctx, projectId, action: 'assignments.manage' });
   const { itemRows, plan } = await planRound(ctx, projectId, input);
   const existing = await ctx.db
     .select({ itemId: assignments.itemId, coderId: assignments.coderId })
@@ -64,8 +64,8 @@ export async function previewRound(ctx: ServiceContext, projectId: string, input
 }
 
 /** Each member's assignments over all rounds, and how many they submitted (managers only). */
-export async function workload(ctx: ServiceContext, projectId: string): Promise<WorkloadRow[]> {
-  await authorize(ctx, projectId, 'assignments.manage');
+export async function workload({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<WorkloadRow[]> {
+  await authorize({ ctx, projectId, action: 'assignments.manage' });
   const rows = await ctx.db
     .select({ coderId: assignments.coderId, assigned: count(), submitted: count(assignments.submittedAt) })
     .from(assignments)
@@ -75,10 +75,10 @@ export async function workload(ctx: ServiceContext, projectId: string): Promise<
   return rows.map((r) => ({ coderId: r.coderId, assigned: Number(r.assigned), submitted: Number(r.submitted) }));
 }
 
-export async function createRound(ctx: ServiceContext, projectId: string, input: AssignmentInput) {
-  const { actor } = await authorize(ctx, projectId, 'assignments.manage');
+export async function createRound({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: AssignmentInput }) {
+  const { actor } = await authorize({ ctx, projectId, action: 'assignments.manage' });
   const { itemRows, plan } = await planRound(ctx, projectId, input);
-  const codebook = await loadCodebook(ctx, projectId);
+  const codebook = await loadCodebook({ ctx, projectId });
   return inTransaction(ctx, async (tx) => {
     const roundId = newId('round');
     await tx.db.insert(rounds).values({
@@ -104,14 +104,14 @@ export async function createRound(ctx: ServiceContext, projectId: string, input:
     // An item already in a joint session or revealed is not independent for its new coders.
     const open = tx.db.select({ id: items.id }).from(items).where(and(eq(items.projectId, projectId), ne(items.phase, 'independent')));
     await tx.db.update(assignments).set({ blind: false }).where(and(eq(assignments.roundId, roundId), inArray(assignments.itemId, open)));
-    await audit(tx, { projectId, entity: 'round', entityId: roundId, action: 'create', after: { name: input.roundName, type: input.type ?? 'production', codebookVersion: codebook.version, assignments: inserted } });
+    await audit({ ctx: tx, entry: { projectId, entity: 'round', entityId: roundId, action: 'create', after: { name: input.roundName, type: input.type ?? 'production', codebookVersion: codebook.version, assignments: inserted } } });
     return { roundId, assignments: inserted, perCoder };
   });
 }
 
 /** Coders see their own assignments; managers see everyone's. */
-export async function listAssignments(ctx: ServiceContext, projectId: string, filter: { coder?: string | undefined; item?: string | undefined }): Promise<Assignment[]> {
-  const { actor, role } = await authorize(ctx, projectId, 'assignments.read');
+export async function listAssignments({ ctx, projectId, filter }: { ctx: ServiceContext; projectId: string; filter: { coder?: string | undefined; item?: string | undefined } }): Promise<Assignment[]> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'assignments.read' });
   const where = [eq(assignments.projectId, projectId)];
   if (!can(role, 'assignments.manage')) where.push(eq(assignments.coderId, actor.userId));
   if (filter.coder) where.push(eq(assignments.coderId, filter.coder));

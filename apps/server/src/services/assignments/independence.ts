@@ -28,12 +28,12 @@ async function pendingCoders(ctx: ServiceContext, itemId: string) {
  * Leaving `independent` marks the pending coders' assignments not blind (audited); for a
  * reliability round's item that needs `confirmExcludeLate`, else 409 naming who is pending.
  */
-export async function leaveIndependence(
-  tx: ServiceContext,
-  projectId: string,
-  itemId: string,
-  move: { from: Phase; to: Phase; confirmExcludeLate: boolean },
-): Promise<void> {
+export async function leaveIndependence({ ctx: tx, projectId, itemId, move }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  move: { from: Phase; to: Phase; confirmExcludeLate: boolean };
+}): Promise<void> {
   if (move.from !== 'independent' || move.to === 'independent') return;
   const pending = await pendingCoders(tx, itemId);
   if (!pending.length) return;
@@ -46,12 +46,12 @@ export async function leaveIndependence(
     );
   }
   await tx.db.update(assignments).set({ blind: false }).where(inArray(assignments.id, pending.map((p) => p.assignmentId)));
-  await audit(tx, {
+  await audit({ ctx: tx, entry: {
     projectId,
     entity: 'item',
     entityId: itemId,
     action: 'independence-ended',
     before: { phase: move.from },
     after: { phase: move.to, confirmExcludeLate: move.confirmExcludeLate, notBlind: pending.map((p) => p.coderId) },
-  });
+  } });
 }

@@ -33,9 +33,9 @@ export function toAttachment(r: AttachmentRow): Attachment {
 }
 
 /** The item's attachments in order of arrival (never their bytes). */
-export async function listAttachments(ctx: ServiceContext, projectId: string, itemId: string): Promise<Attachment[]> {
-  await authorize(ctx, projectId, 'items.read');
-  await loadItem(ctx, projectId, itemId);
+export async function listAttachments({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<Attachment[]> {
+  await authorize({ ctx, projectId, action: 'items.read' });
+  await loadItem({ ctx, projectId, itemId });
   const rows = await ctx.db
     .select(listed)
     .from(attachments)
@@ -58,15 +58,15 @@ async function loadAttachment(ctx: ServiceContext, projectId: string, itemId: st
  * and text), its SHA-256 and size recorded. `body` is read only after authorization, and stops
  * at the size limit (the route's limitedBody).
  */
-export async function addAttachment(
-  ctx: ServiceContext,
-  projectId: string,
-  itemId: string,
-  input: { name: string; body: AsyncIterable<Uint8Array> },
-  settings: AttachmentSettings,
-): Promise<Attachment> {
-  await authorize(ctx, projectId, 'items.write');
-  await loadItem(ctx, projectId, itemId);
+export async function addAttachment({ ctx, projectId, itemId, input, settings }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  input: { name: string; body: AsyncIterable<Uint8Array> };
+  settings: AttachmentSettings;
+}): Promise<Attachment> {
+  await authorize({ ctx, projectId, action: 'items.write' });
+  await loadItem({ ctx, projectId, itemId });
   const bytes = await collectBytes(input.body);
   const mediaType = sniffMediaType(bytes);
   if (!mediaType) {
@@ -82,7 +82,7 @@ export async function addAttachment(
         .values({ id, projectId, itemId, name: input.name, mediaType, size: bytes.byteLength, sha256, data: file ? null : bytes, path: file, createdBy: ctx.actor?.userId ?? null })
         .returning(listed);
       const attachment = toAttachment(row!);
-      await audit(tx, { projectId, entity: 'attachment', entityId: id, action: 'create', after: attachment });
+      await audit({ ctx: tx, entry: { projectId, entity: 'attachment', entityId: id, action: 'create', after: attachment } });
       return attachment;
     });
   } catch (err) {
@@ -92,36 +92,48 @@ export async function addAttachment(
 }
 
 /** One attachment with its bytes, for the download route; a link has none (409: open its URL). */
-export async function getAttachmentFile(ctx: ServiceContext, projectId: string, itemId: string, attachmentId: string, settings: AttachmentSettings) {
-  await authorize(ctx, projectId, 'items.read');
+export async function getAttachmentFile({ ctx, projectId, itemId, attachmentId, settings }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  attachmentId: string;
+  settings: AttachmentSettings;
+}) {
+  await authorize({ ctx, projectId, action: 'items.read' });
   const row = await loadAttachment(ctx, projectId, itemId, attachmentId);
   if (row.url !== null) throw new AppError('CONFLICT', 'this attachment is a link: open its url');
   return { attachment: toAttachment(row), bytes: await readAttachmentBytes(settings, row) };
 }
 
 /** Deletes one attachment; the audit entry keeps its name, type, size and hash (not its bytes). */
-export async function deleteAttachment(ctx: ServiceContext, projectId: string, itemId: string, attachmentId: string, settings: AttachmentSettings): Promise<void> {
-  await authorize(ctx, projectId, 'items.write');
+export async function deleteAttachment({ ctx, projectId, itemId, attachmentId, settings }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  attachmentId: string;
+  settings: AttachmentSettings;
+}): Promise<void> {
+  await authorize({ ctx, projectId, action: 'items.write' });
   const removed = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .delete(attachments)
       .where(and(eq(attachments.id, attachmentId), eq(attachments.itemId, itemId), eq(attachments.projectId, projectId)))
       .returning(listed);
     if (!row) throw notFound('attachment');
-    await audit(tx, { projectId, entity: 'attachment', entityId: attachmentId, action: 'delete', before: toAttachment(row) });
+    await audit({ ctx: tx, entry: { projectId, entity: 'attachment', entityId: attachmentId, action: 'delete', before: toAttachment(row) } });
     return row;
   });
   if (removed.path) await removeAttachmentFiles(settings, [removed.path], (err, file) => ctx.logger.warn({ err, file }, 'attachment file not removed'));
 }
 
 /** The files under CONCORD_ATTACHMENTS_DIR of an item about to be deleted (the rows go with it by cascade). */
-export async function attachmentFilesOf(tx: ServiceContext, itemId: string): Promise<string[]> {
+export async function attachmentFilesOf({ ctx: tx, itemId }: { ctx: ServiceContext; itemId: string }): Promise<string[]> {
   const rows = await tx.db.select({ path: attachments.path }).from(attachments).where(and(eq(attachments.itemId, itemId), isNotNull(attachments.path)));
   return rows.map((r) => r.path!);
 }
 
 /** Removes those files once the item's deletion committed. */
-export function removeItemFiles(ctx: ServiceContext, settings: AttachmentSettings | undefined, paths: readonly string[]): Promise<void> {
+export function removeItemFiles({ ctx, settings, paths }: { ctx: ServiceContext; settings: AttachmentSettings | undefined; paths: readonly string[] }): Promise<void> {
   if (!settings || !paths.length) return Promise.resolve();
   return removeAttachmentFiles(settings, paths, (err, file) => ctx.logger.warn({ err, file }, 'attachment file not removed'));
 }

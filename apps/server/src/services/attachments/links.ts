@@ -17,7 +17,7 @@ export interface ItemAttachmentLink {
 /** Rows per INSERT: well below PostgreSQL's 65,535 parameters. */
 const BATCH = 5000;
 
-export async function insertAttachmentLinks(tx: ServiceContext, projectId: string, links: readonly ItemAttachmentLink[]): Promise<void> {
+export async function insertAttachmentLinks({ ctx: tx, projectId, links }: { ctx: ServiceContext; projectId: string; links: readonly ItemAttachmentLink[] }): Promise<void> {
   const createdBy = tx.actor?.userId ?? null;
   for (let at = 0; at < links.length; at += BATCH) {
     const rows = links.slice(at, at + BATCH).map((l) => ({ id: newId('attachment'), projectId, itemId: l.itemId, name: l.name, url: l.url, createdBy }));
@@ -26,9 +26,9 @@ export async function insertAttachmentLinks(tx: ServiceContext, projectId: strin
 }
 
 /** The items' links become the given ones; their uploaded files are left alone. */
-export async function replaceAttachmentLinks(tx: ServiceContext, projectId: string, itemIds: readonly string[], links: readonly ItemAttachmentLink[]): Promise<void> {
+export async function replaceAttachmentLinks({ ctx: tx, projectId, itemIds, links }: { ctx: ServiceContext; projectId: string; itemIds: readonly string[]; links: readonly ItemAttachmentLink[] }): Promise<void> {
   for (let at = 0; at < itemIds.length; at += BATCH) {
     await tx.db.delete(attachments).where(and(inArray(attachments.itemId, itemIds.slice(at, at + BATCH)), isNotNull(attachments.url)));
   }
-  await insertAttachmentLinks(tx, projectId, links);
+  await insertAttachmentLinks({ ctx: tx, projectId, links });
 }

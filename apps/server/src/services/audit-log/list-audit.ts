@@ -97,8 +97,8 @@ async function present(ctx: ServiceContext, viewer: { userId: string; role: Para
   });
 }
 
-export async function listAudit(ctx: ServiceContext, projectId: string, query: AuditFilter & { cursor?: string; limit: number }): Promise<AuditPage> {
-  const { actor, role } = await authorize(ctx, projectId, 'audit.read');
+export async function listAudit({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: AuditFilter & { cursor?: string; limit: number } }): Promise<AuditPage> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'audit.read' });
   const rows = await selectRows(ctx, projectId, query, query.limit + 1, query.cursor);
   const page = rows.slice(0, query.limit);
   const more = rows.length > query.limit;
@@ -106,8 +106,8 @@ export async function listAudit(ctx: ServiceContext, projectId: string, query: A
 }
 
 /** Every matching entry, newest first, in pages (for the CSV). */
-export async function* allAudit(ctx: ServiceContext, projectId: string, filter: AuditFilter): AsyncGenerator<AuditEntry> {
-  const { actor, role } = await authorize(ctx, projectId, 'audit.read');
+export async function* allAudit({ ctx, projectId, filter }: { ctx: ServiceContext; projectId: string; filter: AuditFilter }): AsyncGenerator<AuditEntry> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'audit.read' });
   let cursor: string | undefined;
   for (;;) {
     const rows = await selectRows(ctx, projectId, filter, 1000, cursor);

@@ -35,12 +35,12 @@ const toApiToken = (row: TokenRow): ApiToken => ({
 
 /** Token management needs the person, signed in: a token cannot manage tokens. */
 function requireSessionActor(ctx: ServiceContext): Actor {
-  const actor = requireActor(ctx);
+  const actor = requireActor({ ctx });
   if (actor.token) throw new AppError('TOKEN_SCOPE', 'personal access tokens are managed from a signed-in session, not with a token');
   return actor;
 }
 
-export async function createToken(ctx: ServiceContext, input: CreateTokenInput): Promise<CreatedToken> {
+export async function createToken({ ctx, input }: { ctx: ServiceContext; input: CreateTokenInput }): Promise<CreatedToken> {
   const actor = requireSessionActor(ctx);
   const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const values = {
@@ -54,21 +54,21 @@ export async function createToken(ctx: ServiceContext, input: CreateTokenInput):
   };
   const row = await inTransaction(ctx, async (tx) => {
     const [inserted] = await tx.db.insert(apiTokens).values(values).returning();
-    await audit(tx, { projectId: null, entity: 'token', entityId: values.id, action: 'create', after: { name: values.name, scope: values.scope, expiresAt: values.expiresAt } });
+    await audit({ ctx: tx, entry: { projectId: null, entity: 'token', entityId: values.id, action: 'create', after: { name: values.name, scope: values.scope, expiresAt: values.expiresAt } } });
     return inserted!;
   });
   return { token: toApiToken(row), secret };
 }
 
 /** The caller's tokens, expired ones included (until revoked), newest last. */
-export async function listTokens(ctx: ServiceContext): Promise<ApiToken[]> {
+export async function listTokens({ ctx }: { ctx: ServiceContext }): Promise<ApiToken[]> {
   const actor = requireSessionActor(ctx);
   const rows = await ctx.db.select().from(apiTokens).where(eq(apiTokens.userId, actor.userId)).orderBy(asc(apiTokens.createdAt), asc(apiTokens.id));
   return rows.map(toApiToken);
 }
 
 /** Revokes one of the caller's tokens; someone else's token is unknown (404). */
-export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise<void> {
+export async function revokeToken({ ctx, tokenId }: { ctx: ServiceContext; tokenId: string }): Promise<void> {
   const actor = requireSessionActor(ctx);
   await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
@@ -76,15 +76,15 @@ export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.userId)))
       .returning();
     if (!row) throw notFound('token');
-    await audit(tx, { projectId: null, entity: 'token', entityId: row.id, action: 'revoke', before: { name: row.name, scope: row.scope } });
+    await audit({ ctx: tx, entry: { projectId: null, entity: 'token', entityId: row.id, action: 'revoke', before: { name: row.name, scope: row.scope } } });
   });
 }
 
 /** Revokes every token of an account (password change or reset), audited one by one. */
-export async function revokeUserTokens(ctx: ServiceContext, userId: string, reason: 'password-change' | 'password-reset'): Promise<void> {
+export async function revokeUserTokens({ ctx, userId, reason }: { ctx: ServiceContext; userId: string; reason: 'password-change' | 'password-reset' }): Promise<void> {
   const rows = await ctx.db.delete(apiTokens).where(eq(apiTokens.userId, userId)).returning();
   for (const row of rows) {
-    await audit(ctx, { projectId: null, entity: 'token', entityId: row.id, action: 'revoke', before: { name: row.name, scope: row.scope }, after: { reason } });
+    await audit({ ctx, entry: { projectId: null, entity: 'token', entityId: row.id, action: 'revoke', before: { name: row.name, scope: row.scope }, after: { reason } } });
   }
 }
 
@@ -95,7 +95,7 @@ export interface TokenAuth {
 }
 
 /** The owner behind an unexpired, unrevoked token of an existing account, or null. */
-export async function resolveToken(ctx: Pick<ServiceContext, 'db'>, secret: string): Promise<TokenAuth | null> {
+export async function resolveToken({ ctx, secret }: { ctx: Pick<ServiceContext, 'db'>; secret: string }): Promise<TokenAuth | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const now = new Date();
   const [row] = await ctx.db

@@ -6,13 +6,13 @@ import { hashPassword } from './password.ts';
 import { DEMO_ACCOUNTS } from '../../demo/accounts.ts';
 
 /** Whether the demo study was seeded (its owner account exists). */
-export async function isDemoSeeded(ctx: ServiceContext): Promise<boolean> {
+export async function isDemoSeeded({ ctx }: { ctx: ServiceContext }): Promise<boolean> {
   const [row] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email));
   return row !== undefined;
 }
 
 /** Sets every demo account's password (used when CONCORD_DEMO_PASSWORD is given on a later start). */
-export async function resetDemoPasswords(ctx: ServiceContext, password: string): Promise<void> {
+export async function resetDemoPasswords({ ctx, password }: { ctx: ServiceContext; password: string }): Promise<void> {
   for (const account of DEMO_ACCOUNTS) {
     await ctx.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.email, account.email));
   }

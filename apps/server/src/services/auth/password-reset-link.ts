@@ -28,7 +28,7 @@ const REQUEST_INTERVAL_MS = 60_000;
 export const resetPath = (token: string) => `/reset-password/${token}`;
 
 /** Public: issues a link when the email has an active account; says nothing either way. */
-export async function requestPasswordReset(ctx: ServiceContext, input: PasswordResetRequestInput): Promise<void> {
+export async function requestPasswordReset({ ctx, input }: { ctx: ServiceContext; input: PasswordResetRequestInput }): Promise<void> {
   const [user] = await ctx.db.select({ id: users.id, email: users.email, pending: users.pending }).from(users).where(eq(users.email, input.email));
   // A pending account has no password to reset: its invitation link sets one.
   if (!user || user.pending) return;
@@ -44,17 +44,17 @@ export async function requestPasswordReset(ctx: ServiceContext, input: PasswordR
     const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
     const id = newId('passwordReset');
     await tx.db.insert(passwordResets).values({ id, tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
-    await audit(tx, { projectId: null, entity: 'account', entityId: user.id, action: 'password-reset-link', after: { linkId: id, expiresAt: expiresAt.toISOString() } });
+    await audit({ ctx: tx, entry: { projectId: null, entity: 'account', entityId: user.id, action: 'password-reset-link', after: { linkId: id, expiresAt: expiresAt.toISOString() } } });
     tx.events?.publish({ type: 'passwordReset.requested', userId: user.id, email: user.email, token, expiresAt: expiresAt.toISOString() });
   });
 }
 
 /** Public: uses a reset link once. Returns the account and a new session (for the cookie). */
-export async function resetPasswordWithLink(
-  ctx: ServiceContext,
-  input: PasswordResetInput,
-  session: { sessionTtlMs: number; ip: string; userAgent: string | null },
-): Promise<{ user: ReturnType<typeof toUser>; session: { token: string; expiresAt: Date } }> {
+export async function resetPasswordWithLink({ ctx, input, session }: {
+  ctx: ServiceContext;
+  input: PasswordResetInput;
+  session: { sessionTtlMs: number; ip: string; userAgent: string | null };
+}): Promise<{ user: ReturnType<typeof toUser>; session: { token: string; expiresAt: Date } }> {
   const passwordHash = await hashPassword(input.password);
   const tokenHash = hashToken(input.token);
   return inTransaction(ctx, async (tx) => {
@@ -75,10 +75,10 @@ export async function resetPasswordWithLink(
       .set({ passwordHash, mustChangePassword: false, updatedAt: now })
       .where(eq(users.id, used.userId))
       .returning();
-    await endUserSessions(tx, used.userId);
-    await revokeUserTokens(tx, used.userId, 'password-reset');
+    await endUserSessions({ ctx: tx, userId: used.userId });
+    await revokeUserTokens({ ctx: tx, userId: used.userId, reason: 'password-reset' });
     // The link proved who acts: the account itself.
-    await audit({ ...tx, actor: { userId: used.userId, isAdmin: account!.isAdmin } }, { projectId: null, entity: 'account', entityId: used.userId, action: 'password-reset' });
-    return { user: toUser(account!), session: await openSession(tx, used.userId, session) };
+    await audit({ ctx: { ...tx, actor: { userId: used.userId, isAdmin: account!.isAdmin } }, entry: { projectId: null, entity: 'account', entityId: used.userId, action: 'password-reset' } });
+    return { user: toUser(account!), session: await openSession({ ctx: tx, userId: used.userId, input: session }) };
   });
 }

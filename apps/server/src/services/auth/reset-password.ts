@@ -12,13 +12,13 @@ import { hashPassword } from './password.ts';
 import { endUserSessions } from './sessions.ts';
 import { revokeUserTokens } from './api-tokens.ts';
 
-export async function resetPassword(ctx: ServiceContext, input: { email: string; password: string; mustChangePassword: boolean }): Promise<void> {
+export async function resetPassword({ ctx, input }: { ctx: ServiceContext; input: { email: string; password: string; mustChangePassword: boolean } }): Promise<void> {
   const [user] = await ctx.db
     .update(users)
     .set({ passwordHash: await hashPassword(input.password), pending: false, mustChangePassword: input.mustChangePassword, updatedAt: new Date() })
     .where(eq(users.email, input.email.trim().toLowerCase()))
     .returning({ id: users.id });
   if (!user) throw new AppError('NOT_FOUND', `no account with email ${input.email}`);
-  await endUserSessions(ctx, user.id);
-  await revokeUserTokens(ctx, user.id, 'password-reset');
+  await endUserSessions({ ctx, userId: user.id });
+  await revokeUserTokens({ ctx, userId: user.id, reason: 'password-reset' });
 }

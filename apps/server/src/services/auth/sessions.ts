@@ -24,11 +24,11 @@ export interface LoginDeps {
  * Checks the password, rate-limited per account and per address, and opens a session.
  * Unknown emails cost the same time as wrong passwords.
  */
-export async function login(
-  ctx: ServiceContext,
-  deps: LoginDeps,
-  input: LoginInput & { ip: string; userAgent: string | null },
-) {
+export async function login({ ctx, deps, input }: {
+  ctx: ServiceContext;
+  deps: LoginDeps;
+  input: LoginInput & { ip: string; userAgent: string | null };
+}) {
   deps.limiters.check(input.email, input.ip);
   const [found] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   // A pending account (invited, no password yet) costs the same time as an unknown email.
@@ -39,16 +39,16 @@ export async function login(
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   }
   deps.limiters.succeed(input.email, input.ip);
-  const { token, expiresAt } = await openSession(ctx, user.id, { sessionTtlMs: deps.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
+  const { token, expiresAt } = await openSession({ ctx, userId: user.id, input: { sessionTtlMs: deps.sessionTtlMs, ip: input.ip, userAgent: input.userAgent } });
   return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
 }
 
 /** A new session for a user whose identity the caller has established (password, one-time link). */
-export async function openSession(
-  ctx: Pick<ServiceContext, 'db'>,
-  userId: string,
-  input: { sessionTtlMs: number; ip: string; userAgent: string | null },
-): Promise<{ token: string; expiresAt: Date }> {
+export async function openSession({ ctx, userId, input }: {
+  ctx: Pick<ServiceContext, 'db'>;
+  userId: string;
+  input: { sessionTtlMs: number; ip: string; userAgent: string | null };
+}): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + input.sessionTtlMs);
   await ctx.db.insert(sessions).values({
@@ -84,7 +84,7 @@ export const toSessionInfo = (row: SessionInfoRow | undefined): SessionInfo | nu
   row ? { actor: { userId: row.userId, isAdmin: row.isAdmin }, id: row.id, expiresAt: row.expiresAt, mustChangePassword: row.mustChangePassword } : null;
 
 /** The unexpired session behind a cookie token, or null. */
-export async function resolveSession(ctx: Pick<ServiceContext, 'db'>, token: string): Promise<SessionInfo | null> {
+export async function resolveSession({ ctx, token }: { ctx: Pick<ServiceContext, 'db'>; token: string }): Promise<SessionInfo | null> {
   const [row] = await ctx.db
     .select(sessionInfoColumns)
     .from(sessions)
@@ -94,7 +94,7 @@ export async function resolveSession(ctx: Pick<ServiceContext, 'db'>, token: str
 }
 
 /** Which of these sessions are still live (exist and unexpired): the periodic check of live connections. */
-export async function liveSessionIds(ctx: Pick<ServiceContext, 'db'>, ids: string[]): Promise<Set<string>> {
+export async function liveSessionIds({ ctx, ids }: { ctx: Pick<ServiceContext, 'db'>; ids: string[] }): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await ctx.db
     .select({ id: sessions.tokenHash })
@@ -110,7 +110,7 @@ async function endSessions(ctx: ServiceContext, ids: string[]): Promise<void> {
   await ctx.liveSessions?.sessionsEnded(ids);
 }
 
-export async function logout(ctx: ServiceContext, token: string): Promise<void> {
+export async function logout({ ctx, token }: { ctx: ServiceContext; token: string }): Promise<void> {
   await endSessions(ctx, [hashToken(token)]);
 }
 
@@ -118,11 +118,11 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
  * Changes the password. Every session of the user ends, with its live connections; the
  * session that made the change is replaced by a new one (returned, for the cookie).
  */
-export async function changePassword(
-  ctx: ServiceContext,
-  input: ChangePasswordInput & { session: { sessionTtlMs: number; ip: string; userAgent: string | null } },
-): Promise<{ token: string; expiresAt: Date }> {
-  const actor = requireActor(ctx);
+export async function changePassword({ ctx, input }: {
+  ctx: ServiceContext;
+  input: ChangePasswordInput & { session: { sessionTtlMs: number; ip: string; userAgent: string | null } };
+}): Promise<{ token: string; expiresAt: Date }> {
+  const actor = requireActor({ ctx });
   const [user] = await ctx.db.select().from(users).where(eq(users.id, actor.userId));
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw new AppError('FORBIDDEN', 'the current password is wrong');
@@ -134,13 +134,13 @@ export async function changePassword(
     .update(users)
     .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: new Date() })
     .where(eq(users.id, user.id));
-  await endUserSessions(ctx, user.id);
-  await revokeUserTokens(ctx, user.id, 'password-change');
-  return openSession(ctx, user.id, input.session);
+  await endUserSessions({ ctx, userId: user.id });
+  await revokeUserTokens({ ctx, userId: user.id, reason: 'password-change' });
+  return openSession({ ctx, userId: user.id, input: input.session });
 }
 
 /** Ends every session of a user (password change or reset, removal). */
-export async function endUserSessions(ctx: ServiceContext, userId: string): Promise<void> {
+export async function endUserSessions({ ctx, userId }: { ctx: ServiceContext; userId: string }): Promise<void> {
   const rows = await ctx.db.select({ id: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId));
   await endSessions(ctx, rows.map((r) => r.id));
 }

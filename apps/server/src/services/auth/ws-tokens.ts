@@ -15,8 +15,8 @@ import { AppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { hashToken, sessionInfoColumns, toSessionInfo, type SessionInfo } from './sessions.ts';
 
-export async function issueWsToken(ctx: ServiceContext, session: SessionInfo | null): Promise<{ token: string; expiresAt: string }> {
-  const actor = requireActor(ctx);
+export async function issueWsToken({ ctx, session }: { ctx: ServiceContext; session: SessionInfo | null }): Promise<{ token: string; expiresAt: string }> {
+  const actor = requireActor({ ctx });
   if (!session) throw new AppError('UNAUTHENTICATED', 'sign in first');
   const now = new Date();
   await ctx.db.delete(wsTokens).where(lt(wsTokens.expiresAt, now));
@@ -27,7 +27,7 @@ export async function issueWsToken(ctx: ServiceContext, session: SessionInfo | n
 }
 
 /** The live session behind a ws-token: the token and its session must both be unexpired. */
-export async function resolveWsToken(ctx: Pick<ServiceContext, 'db'>, token: string): Promise<SessionInfo | null> {
+export async function resolveWsToken({ ctx, token }: { ctx: Pick<ServiceContext, 'db'>; token: string }): Promise<SessionInfo | null> {
   const now = new Date();
   const [row] = await ctx.db
     .select(sessionInfoColumns)

@@ -89,9 +89,9 @@ function periodsOf(rows: readonly Row[], by: CalibrationQuery['by']): { key: str
   return [...groups.values()].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
 }
 
-export async function getCalibration(ctx: ServiceContext, projectId: string, query: CalibrationQuery): Promise<CalibrationReport> {
-  await authorize(ctx, projectId, 'reliability.read');
-  const [codebook, gold, rows] = await Promise.all([loadCodebook(ctx, projectId), loadGold(ctx, projectId), goldCodings(ctx, projectId, query)]);
+export async function getCalibration({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: CalibrationQuery }): Promise<CalibrationReport> {
+  await authorize({ ctx, projectId, action: 'reliability.read' });
+  const [codebook, gold, rows] = await Promise.all([loadCodebook({ ctx, projectId }), loadGold({ ctx, projectId }), goldCodings(ctx, projectId, query)]);
   const fields = codebook.fields.filter((f) => f.type !== 'text');
   const byCoder = new Map<string, Row[]>();
   for (const r of rows) {

@@ -19,7 +19,7 @@ export interface GoldValue {
 export type GoldKey = Map<string, Map<string, GoldValue>>;
 
 /** The project's gold, or that of the given items only. */
-export async function loadGold(ctx: ServiceContext, projectId: string, itemIds?: readonly string[]): Promise<GoldKey> {
+export async function loadGold({ ctx, projectId, itemIds }: { ctx: ServiceContext; projectId: string; itemIds?: readonly string[] }): Promise<GoldKey> {
   if (itemIds && itemIds.length === 0) return new Map();
   const [decided, imported] = await Promise.all([
     ctx.db

@@ -70,8 +70,8 @@ function valueOf(field: FieldDefinition, raw: unknown): { ok: true; value: Codin
   return typeof raw === 'string' ? readValueCell(field, raw) : { ok: false, message: problem };
 }
 
-export async function importGold(ctx: ServiceContext, projectId: string, input: GoldImportInput): Promise<GoldImportResult> {
-  await authorize(ctx, projectId, 'gold.write');
+export async function importGold({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: GoldImportInput }): Promise<GoldImportResult> {
+  await authorize({ ctx, projectId, action: 'gold.write' });
   const isCsv = 'csv' in input;
   const sha256 = createHash('sha256').update(isCsv ? input.csv : JSON.stringify(input.rows)).digest('hex');
   const raw: RawRow[] = isCsv
@@ -79,7 +79,7 @@ export async function importGold(ctx: ServiceContext, projectId: string, input: 
     : input.rows.map((r, i) => ({ row: i + 1, itemId: r.item_id, externalId: r.external_id, field: r.field, value: r.value, rationale: r.rationale ?? '', cell: false }));
 
   return inTransaction(ctx, async (tx) => {
-    const codebook = await loadCodebook(tx, projectId);
+    const codebook = await loadCodebook({ ctx: tx, projectId });
     const fields = new Map(codebook.fields.map((f) => [f.key, f]));
     const ids = [...new Set(raw.flatMap((r) => (r.itemId ? [r.itemId] : [])))];
     const externalIds = [...new Set(raw.flatMap((r) => (r.externalId ? [r.externalId] : [])))];
@@ -148,13 +148,13 @@ export async function importGold(ctx: ServiceContext, projectId: string, input: 
         });
     }
     const result = { rows: raw.length, inserted, updated, unchanged: writes.size - inserted - updated, sha256 };
-    await audit(tx, {
+    await audit({ ctx: tx, entry: {
       projectId,
       entity: 'gold',
       entityId: projectId,
       action: 'import',
       after: { ...result, format: isCsv ? 'csv' : 'json', codebookVersion: codebook.version, fields: [...new Set(changed.map((w) => w.fieldKey))] },
-    });
+    } });
     return result;
   });
 }

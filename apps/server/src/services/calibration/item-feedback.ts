@@ -14,9 +14,9 @@ import { iso, type ServiceContext } from '../context.ts';
 import { loadItem } from '../items/items.ts';
 import { loadGold, type GoldValue } from './gold.ts';
 
-export async function getCalibrationFeedback(ctx: ServiceContext, projectId: string, itemId: string): Promise<CalibrationFeedback> {
-  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
-  await loadItem(ctx, projectId, itemId);
+export async function getCalibrationFeedback({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<CalibrationFeedback> {
+  const { actor } = await authorize({ ctx, projectId, action: 'codings.writeOwn' });
+  await loadItem({ ctx, projectId, itemId });
   const [assignment] = await ctx.db
     .select({ submittedAt: assignments.submittedAt })
     .from(assignments)
@@ -25,12 +25,12 @@ export async function getCalibrationFeedback(ctx: ServiceContext, projectId: str
   if (!assignment.submittedAt) throw new AppError('CONFLICT', 'submit your coding of this item first: feedback against gold comes after your own submission');
 
   const [codebook, own, gold] = await Promise.all([
-    loadCodebook(ctx, projectId),
+    loadCodebook({ ctx, projectId }),
     ctx.db
       .select({ fieldKey: codings.fieldKey, value: codings.value })
       .from(codings)
       .where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId), eq(codings.status, 'submitted'))),
-    loadGold(ctx, projectId, [itemId]),
+    loadGold({ ctx, projectId, itemIds: [itemId] }),
   ]);
   const mine = new Map(own.map((c) => [c.fieldKey, c.value]));
   const key = gold.get(itemId) ?? new Map<string, GoldValue>();

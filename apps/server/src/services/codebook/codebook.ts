@@ -29,7 +29,7 @@ async function versionRow(ctx: ServiceContext, codebookId: string, version: numb
   return row;
 }
 
-export async function fieldsOfVersion(ctx: ServiceContext, versionId: string): Promise<FieldDefinition[]> {
+export async function fieldsOfVersion({ ctx, versionId }: { ctx: ServiceContext; versionId: string }): Promise<FieldDefinition[]> {
   const rows = await ctx.db
     .select({ definition: codebookFields.definition })
     .from(codebookFields)
@@ -39,19 +39,19 @@ export async function fieldsOfVersion(ctx: ServiceContext, versionId: string): P
 }
 
 /** The current version (or `version`) of a project's codebook, without authorization: for other verbs. */
-export async function loadCodebook(ctx: ServiceContext, projectId: string, version?: number): Promise<Codebook> {
+export async function loadCodebook({ ctx, projectId, version }: { ctx: ServiceContext; projectId: string; version?: number }): Promise<Codebook> {
   const cb = await codebookOf(ctx, projectId);
   const v = await versionRow(ctx, cb.id, version ?? cb.currentVersion);
-  return { id: cb.id, projectId, name: cb.name, version: v.version, versionId: v.id, fields: await fieldsOfVersion(ctx, v.id) };
+  return { id: cb.id, projectId, name: cb.name, version: v.version, versionId: v.id, fields: await fieldsOfVersion({ ctx, versionId: v.id }) };
 }
 
-export async function getCodebook(ctx: ServiceContext, projectId: string, version?: number): Promise<Codebook> {
-  await authorize(ctx, projectId, 'codebook.read');
-  return loadCodebook(ctx, projectId, version);
+export async function getCodebook({ ctx, projectId, version }: { ctx: ServiceContext; projectId: string; version?: number }): Promise<Codebook> {
+  await authorize({ ctx, projectId, action: 'codebook.read' });
+  return loadCodebook({ ctx, projectId, version });
 }
 
-export async function listCodebookVersions(ctx: ServiceContext, projectId: string) {
-  await authorize(ctx, projectId, 'codebook.read');
+export async function listCodebookVersions({ ctx, projectId }: { ctx: ServiceContext; projectId: string }) {
+  await authorize({ ctx, projectId, action: 'codebook.read' });
   const cb = await codebookOf(ctx, projectId);
   const rows = await ctx.db
     .select()
@@ -67,20 +67,20 @@ const same = (a: FieldDefinition | undefined, b: FieldDefinition | undefined) =>
  * Applies `change` to the current fields. `baseVersion` is the version the editor saw:
  * a stale one is a 409, so two editors never overwrite each other silently.
  */
-export async function mutateCodebook(
-  ctx: ServiceContext,
-  projectId: string,
-  baseVersion: number,
-  change: (fields: FieldDefinition[]) => { fields: FieldDefinition[]; name?: string; note: string; newVersion?: boolean },
-): Promise<Codebook> {
-  await authorize(ctx, projectId, 'codebook.edit');
+export async function mutateCodebook({ ctx, projectId, baseVersion, change }: {
+  ctx: ServiceContext;
+  projectId: string;
+  baseVersion: number;
+  change: (fields: FieldDefinition[]) => { fields: FieldDefinition[]; name?: string; note: string; newVersion?: boolean };
+}): Promise<Codebook> {
+  await authorize({ ctx, projectId, action: 'codebook.edit' });
   return inTransaction(ctx, async (tx) => {
     const cb = await codebookOf(tx, projectId, true);
     if (cb.currentVersion !== baseVersion) {
       throw new AppError('VERSION_CONFLICT', `the codebook is at version ${cb.currentVersion}, not ${baseVersion}; reload and retry`);
     }
     const current = await versionRow(tx, cb.id, cb.currentVersion);
-    const before = await fieldsOfVersion(tx, current.id);
+    const before = await fieldsOfVersion({ ctx: tx, versionId: current.id });
     const changed = change(before);
     // A level equal to the type's default is stored as no level: choosing it again changes nothing.
     const next = { ...changed, fields: changed.fields.map(normalizeLevel) };
@@ -113,14 +113,14 @@ export async function mutateCodebook(
       );
     }
     if (next.name !== undefined) await tx.db.update(codebooks).set({ name: next.name }).where(eq(codebooks.id, cb.id));
-    await audit(tx, {
+    await audit({ ctx: tx, entry: {
       projectId,
       entity: 'codebook',
       entityId: cb.id,
       action: version === current.version ? 'edit' : 'new_version',
       before: { version: current.version, fields: before },
       after: { version, fields: next.fields, note: next.note },
-    });
+    } });
     return { id: cb.id, projectId, name: next.name ?? cb.name, version, versionId, fields: next.fields };
   });
 }
@@ -130,17 +130,17 @@ export async function mutateCodebook(
  * records the change as version N+1 even when no coded field changed (the codebook editor
  * asks for it, so every save is listed with its changes).
  */
-export function replaceCodebook(ctx: ServiceContext, projectId: string, input: CodebookInput & { baseVersion: number; newVersion?: boolean }) {
+export function replaceCodebook({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: CodebookInput & { baseVersion: number; newVersion?: boolean } }) {
   const fields = input.fields.map(normalizeLevel);
-  return mutateCodebook(ctx, projectId, input.baseVersion, (before) => {
+  return mutateCodebook({ ctx, projectId, baseVersion: input.baseVersion, change: (before) => {
     const what = describeDiff(diffCodebooks(before, fields));
     return { fields, name: input.name, note: what.length ? what.join('; ') : 'no field changed', newVersion: input.newVersion ?? false };
-  });
+  } });
 }
 
 /** Creates the field, or replaces the field with the same key in place (keeping its position). */
-export function upsertField(ctx: ServiceContext, projectId: string, input: { baseVersion: number; field: FieldDefinition }) {
-  return mutateCodebook(ctx, projectId, input.baseVersion, (fields) => {
+export function upsertField({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: { baseVersion: number; field: FieldDefinition } }) {
+  return mutateCodebook({ ctx, projectId, baseVersion: input.baseVersion, change: (fields) => {
     const at = fields.findIndex((f) => f.key === input.field.key);
     const field = normalizeLevel(input.field);
     if (at === -1) return { fields: [...fields, field], note: `added field "${field.key}"` };
@@ -148,12 +148,12 @@ export function upsertField(ctx: ServiceContext, projectId: string, input: { bas
     const diff = diffCodebooks([fields[at]!], [field]);
     const note = diff.fields.some((c) => c.level !== null) ? describeDiff(diff).join('; ') : `changed field "${field.key}"`;
     return { fields: fields.map((f, i) => (i === at ? field : f)), note };
-  });
+  } });
 }
 
-export function deleteField(ctx: ServiceContext, projectId: string, input: { baseVersion: number; key: string }) {
-  return mutateCodebook(ctx, projectId, input.baseVersion, (fields) => {
+export function deleteField({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: { baseVersion: number; key: string } }) {
+  return mutateCodebook({ ctx, projectId, baseVersion: input.baseVersion, change: (fields) => {
     if (!fields.some((f) => f.key === input.key)) throw notFound(`field "${input.key}"`);
     return { fields: fields.filter((f) => f.key !== input.key), note: `removed field "${input.key}"` };
-  });
+  } });
 }

@@ -120,14 +120,14 @@ function checked(fields: FieldDefinition[], name: string): FieldDefinition[] {
   throw new AppError('VALIDATION_FAILED', `the imported codebook does not fit Concord's: ${where}: ${issue.message}`);
 }
 
-export async function importCodebookQdc(ctx: ServiceContext, projectId: string, input: CodebookQdcImportInput) {
-  await authorize(ctx, projectId, 'codebook.edit');
+export async function importCodebookQdc({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: CodebookQdcImportInput }) {
+  await authorize({ ctx, projectId, action: 'codebook.edit' });
   const codes = parseQdc(input.xml);
-  const current = await loadCodebook(ctx, projectId);
+  const current = await loadCodebook({ ctx, projectId });
   const baseVersion = input.baseVersion ?? current.version;
-  return mutateCodebook(ctx, projectId, baseVersion, (before) => {
+  return mutateCodebook({ ctx, projectId, baseVersion, change: (before) => {
     const fields = checked(fieldsFromQdc(codes, before), current.name);
     const names = codes.map((c) => `"${c.name.trim()}"`).slice(0, 5).join(', ');
     return { fields, note: `imported a REFI-QDA codebook (${codes.length} top-level codes: ${names}${codes.length > 5 ? ', …' : ''})`, newVersion: true };
-  });
+  } });
 }

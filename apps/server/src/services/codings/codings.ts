@@ -52,9 +52,9 @@ async function ownRows(ctx: ServiceContext, itemId: string, coderId: string) {
     .orderBy(asc(codings.fieldKey));
 }
 
-export async function getMyCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<Coding[]> {
-  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
-  await loadItem(ctx, projectId, itemId);
+export async function getMyCodings({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<Coding[]> {
+  const { actor } = await authorize({ ctx, projectId, action: 'codings.writeOwn' });
+  await loadItem({ ctx, projectId, itemId });
   return toCodings(ctx, await ownRows(ctx, itemId, actor.userId));
 }
 
@@ -67,20 +67,20 @@ function collabOf(ctx: ServiceContext): CollabDocs {
  * Saves draft values (null clears a field back to missing). Only assigned coders
  * code an item; submitted codings and revealed items are frozen.
  */
-export async function saveMyCodings(
-  ctx: ServiceContext,
-  projectId: string,
-  itemId: string,
-  values: Record<string, CodingValue | null>,
-): Promise<Coding[]> {
-  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
-  const item = await loadItem(ctx, projectId, itemId);
+export async function saveMyCodings({ ctx, projectId, itemId, values }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  values: Record<string, CodingValue | null>;
+}): Promise<Coding[]> {
+  const { actor } = await authorize({ ctx, projectId, action: 'codings.writeOwn' });
+  const item = await loadItem({ ctx, projectId, itemId });
   const assignment = await assignmentOf(ctx, itemId, actor.userId);
   if (!assignment) throw new AppError('FORBIDDEN', 'you are not assigned to this item');
   const frozen = codingFrozenReason(item.phase, assignment);
   if (frozen) throw new AppError('CONFLICT', assignment.submittedAt ? 'you already submitted this item; its codings are final' : frozen);
 
-  const codebook = await loadCodebook(ctx, projectId);
+  const codebook = await loadCodebook({ ctx, projectId });
   const fields = new Map(codebook.fields.map((f) => [f.key, f]));
   const problems: ErrorDetail[] = [];
   for (const [key, value] of Object.entries(values)) {
@@ -92,7 +92,7 @@ export async function saveMyCodings(
     }
   }
   const coded = new Map(Object.entries(values).flatMap(([k, v]) => (v === null || problems.some((p) => p.path?.[1] === k) ? [] : [[k, v] as const])));
-  for (const p of (await resolveLinkValues(ctx, projectId, actor.userId, codebook.fields, coded)).problems) {
+  for (const p of (await resolveLinkValues({ ctx, projectId, coderId: actor.userId, fields: codebook.fields, values: coded })).problems) {
     problems.push({ path: ['values', p.fieldKey], message: `${fields.get(p.fieldKey)!.label}: ${p.message}` });
   }
   // People read the message (the web shows it as is), so it names fields by their labels.
@@ -125,13 +125,13 @@ async function stillBlind(tx: ServiceContext, assignmentId: string, itemId: stri
  * `seenVersion` (the web sends the version it shows) makes that exact: a submit made on a text
  * that has since changed is refused (409), and the coder reads the new text first.
  */
-export async function submitMyCodings(ctx: ServiceContext, projectId: string, itemId: string, seenVersion?: number): Promise<{ revealed: boolean }> {
-  const { actor } = await authorize(ctx, projectId, 'codings.writeOwn');
-  await loadItem(ctx, projectId, itemId);
+export async function submitMyCodings({ ctx, projectId, itemId, seenVersion }: { ctx: ServiceContext; projectId: string; itemId: string; seenVersion?: number }): Promise<{ revealed: boolean }> {
+  const { actor } = await authorize({ ctx, projectId, action: 'codings.writeOwn' });
+  await loadItem({ ctx, projectId, itemId });
   const assignment = await assignmentOf(ctx, itemId, actor.userId);
   if (!assignment) throw new AppError('FORBIDDEN', 'you are not assigned to this item');
   if (assignment.submittedAt) throw new AppError('CONFLICT', 'you already submitted this item');
-  const codebook = await loadCodebook(ctx, projectId);
+  const codebook = await loadCodebook({ ctx, projectId });
   const rows = await ownRows(ctx, itemId, actor.userId);
   const coded = new Set(rows.map((r) => r.fieldKey));
   const missing = codebook.fields.filter((f) => f.required && !coded.has(f.key));
@@ -154,7 +154,7 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
     await tx.db.update(codings).set({ status: 'submitted', submittedAt: now, blind, itemVersion }).where(and(eq(codings.itemId, itemId), eq(codings.coderId, actor.userId)));
     await tx.db.update(assignments).set({ submittedAt: now }).where(eq(assignments.id, assignment.id));
     for (const r of rows) {
-      await audit(tx, { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted', blind } });
+      await audit({ ctx: tx, entry: { projectId, entity: 'coding', entityId: `${itemId}:${actor.userId}:${r.fieldKey}`, action: 'submit', before: { status: r.status }, after: { status: 'submitted', blind } } });
     }
     const pending = await tx.db.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.itemId, itemId), isNull(assignments.submittedAt)));
     const revealed =
@@ -177,9 +177,9 @@ export async function submitMyCodings(ctx: ServiceContext, projectId: string, it
 }
 
 /** Every coding of the item that the caller may see right now. */
-export async function listItemCodings(ctx: ServiceContext, projectId: string, itemId: string): Promise<Coding[]> {
-  const { actor, role } = await authorize(ctx, projectId, 'items.read');
-  const item = await loadItem(ctx, projectId, itemId);
+export async function listItemCodings({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<Coding[]> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'items.read' });
+  const item = await loadItem({ ctx, projectId, itemId });
   const viewerIsItemCoder = (await assignmentOf(ctx, itemId, actor.userId)) !== null;
   const rows = await ctx.db.select().from(codings).where(eq(codings.itemId, itemId)).orderBy(asc(codings.coderId), asc(codings.fieldKey));
   const visible = rows.filter((r) =>

@@ -13,15 +13,15 @@ import { authorize } from '../authz.ts';
 import { inTransaction, iso, type ServiceContext } from '../context.ts';
 import { loadItem } from '../items/items.ts';
 
-export async function reopenSubmission(
-  ctx: ServiceContext,
-  projectId: string,
-  itemId: string,
-  coderId: string,
-  input: ReopenSubmissionInput,
-): Promise<ReopenSubmissionResult> {
-  await authorize(ctx, projectId, 'codings.reopen');
-  await loadItem(ctx, projectId, itemId);
+export async function reopenSubmission({ ctx, projectId, itemId, coderId, input }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  coderId: string;
+  input: ReopenSubmissionInput;
+}): Promise<ReopenSubmissionResult> {
+  await authorize({ ctx, projectId, action: 'codings.reopen' });
+  await loadItem({ ctx, projectId, itemId });
   const result = await inTransaction(ctx, async (tx) => {
     const [assignment] = await tx.db
       .select()
@@ -40,14 +40,14 @@ export async function reopenSubmission(
       .update(codings)
       .set({ status: 'draft', submittedAt: null, blind, updatedAt: now })
       .where(and(eq(codings.itemId, itemId), eq(codings.coderId, coderId)));
-    await audit(tx, {
+    await audit({ ctx: tx, entry: {
       projectId,
       entity: 'item',
       entityId: itemId,
       action: 'submission-reopened',
       before: { coderId, submittedAt: iso(assignment.submittedAt), blind: assignment.blind },
       after: { coderId, reason: input.reason, phase, blind },
-    });
+    } });
     // Dashboards and exports read submitted codings: hers are drafts again.
     tx.events?.publish({ type: 'codings.changed', projectId });
     return { itemId, coderId, phase, blind };

@@ -29,13 +29,13 @@ export interface DocAccess {
 // One answer for unknown names, unknown items and other projects: existence stays private.
 const noSuchDocument = () => new AppError('FORBIDDEN', 'no such document, or you may not open it');
 
-export async function resolveDocAccess(ctx: ServiceContext, name: string): Promise<DocAccess> {
-  const actor = requireActor(ctx);
+export async function resolveDocAccess({ ctx, name }: { ctx: ServiceContext; name: string }): Promise<DocAccess> {
+  const actor = requireActor({ ctx });
   const doc = parseDocName(name);
   if (!doc) throw noSuchDocument();
   const [item] = await ctx.db.select({ projectId: items.projectId, phase: items.phase }).from(items).where(eq(items.id, doc.itemId));
   if (!item) throw noSuchDocument();
-  const role = await projectRole(ctx, item.projectId, actor.userId);
+  const role = await projectRole({ ctx, projectId: item.projectId, userId: actor.userId });
   if (!role) throw noSuchDocument();
   const [user] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
   const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role, userName: user?.name ?? '', moderates: can(role, 'itemDoc.moderate') };
@@ -82,7 +82,7 @@ function jointAccess(base: Omit<DocAccess, 'mode' | 'readOnly'>, viewerIsItemCod
 }
 
 /** An item's phase as stored; an item that is gone counts as coded blind (the strictest presence). */
-export async function itemPhase(ctx: ServiceContext, itemId: string): Promise<Phase> {
+export async function itemPhase({ ctx, itemId }: { ctx: ServiceContext; itemId: string }): Promise<Phase> {
   const [item] = await ctx.db.select({ phase: items.phase }).from(items).where(eq(items.id, itemId));
   return item?.phase ?? 'independent';
 }

@@ -26,8 +26,8 @@ import { appendDocUpdateRows, appendDocUpdates, loadDocUpdates, lockDoc, type St
 type CodingDocName = Extract<DocName, { kind: 'coding' }>;
 
 /** One batch of a coding document: the frozen check, the log append and the projection, in one transaction. */
-export async function persistCodingDocBatch(
-  ctx: ServiceContext,
+export async function persistCodingDocBatch({ ctx, input }: {
+  ctx: ServiceContext;
   input: {
     name: string;
     doc: CodingDocName;
@@ -36,12 +36,12 @@ export async function persistCodingDocBatch(
     codingValues: () => Record<string, unknown>;
     /** Project the stored state instead (several processes write the document). */
     fromStore?: boolean;
-  },
-): Promise<{ invalid: InvalidValue[] }> {
+  };
+}): Promise<{ invalid: InvalidValue[] }> {
   const { doc } = input;
   return inTransaction(ctx, async (tx) => {
     // Before any other lock, so compaction and the other processes' batches of this document queue here.
-    if (input.fromStore) await lockDoc(tx, input.name);
+    if (input.fromStore) await lockDoc({ ctx: tx, docName: input.name });
     // Lock the assignment so a concurrent submit either precedes this batch (and freezes it) or follows it.
     const [assignment] = await tx.db
       .select({ submittedAt: assignments.submittedAt, reopenedAt: assignments.reopenedAt })
@@ -52,20 +52,20 @@ export async function persistCodingDocBatch(
     if (!assignment || !item) throw new AppError('FORBIDDEN', 'the coder is no longer assigned to this item');
     const frozen = codingFrozenReason(item.phase, assignment);
     if (frozen) throw new AppError('CONFLICT', frozen);
-    await appendDocUpdates(tx, { docName: input.name, itemId: doc.itemId, updates: input.updates });
-    const values = input.fromStore ? await storedCodingValues(tx, input.name) : input.codingValues();
-    return projectCodingValues({ ...tx, actor: { userId: doc.coderId, isAdmin: false } }, {
+    await appendDocUpdates({ ctx: tx, input: { docName: input.name, itemId: doc.itemId, updates: input.updates } });
+    const values = input.fromStore ? await storedCodingValues({ ctx: tx, docName: input.name }) : input.codingValues();
+    return projectCodingValues({ ctx: { ...tx, actor: { userId: doc.coderId, isAdmin: false } }, input: {
       projectId: item.projectId,
       itemId: doc.itemId,
       coderId: doc.coderId,
       values,
-    });
+    } });
   });
 }
 
 /** A coding document's values as stored (snapshot + log), read in the caller's transaction. */
-export async function storedCodingValues(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<Record<string, unknown>> {
-  const stored = await loadDocUpdates(ctx, docName);
+export async function storedCodingValues({ ctx, docName }: { ctx: Pick<ServiceContext, 'db'>; docName: string }): Promise<Record<string, unknown>> {
+  const stored = await loadDocUpdates({ ctx, docName });
   const doc = new Y.Doc();
   try {
     Y.transact(doc, () => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
@@ -79,10 +79,10 @@ export async function storedCodingValues(ctx: Pick<ServiceContext, 'db'>, docNam
  * A document's stored state, to load it. A coding document without history starts from the
  * coder's existing rows (codings made before live documents, or through an import).
  */
-export async function loadLiveDoc(ctx: ServiceContext, name: string, doc: DocName): Promise<StoredDoc> {
-  const stored = await loadDocUpdates(ctx, name);
+export async function loadLiveDoc({ ctx, name, doc }: { ctx: ServiceContext; name: string; doc: DocName }): Promise<StoredDoc> {
+  const stored = await loadDocUpdates({ ctx, docName: name });
   if (doc.kind !== 'coding' || stored.updates.length) return stored;
-  const values = await codingRowValues(ctx, doc.itemId, doc.coderId);
+  const values = await codingRowValues({ ctx, itemId: doc.itemId, coderId: doc.coderId });
   if (!Object.keys(values).length) return stored;
   const { seeded, stored: late } = await seedCodingDoc(ctx, { name, itemId: doc.itemId, seed: () => encodeValues(values) });
   // Another process may have seeded (or written) it meanwhile: then its state is loaded.
@@ -109,11 +109,11 @@ async function seedCodingDoc(
   input: { name: string; itemId: string; seed: () => Uint8Array | null },
 ): Promise<{ seeded: Uint8Array | null; stored: Uint8Array[] }> {
   return inTransaction(ctx, async (tx) => {
-    await lockDoc(tx, input.name);
-    const stored = await loadDocUpdates(tx, input.name);
+    await lockDoc({ ctx: tx, docName: input.name });
+    const stored = await loadDocUpdates({ ctx: tx, docName: input.name });
     if (stored.updates.length) return { seeded: null, stored: stored.updates };
     const seed = input.seed();
-    if (seed) await appendDocUpdates(tx, { docName: input.name, itemId: input.itemId, updates: [seed] });
+    if (seed) await appendDocUpdates({ ctx: tx, input: { docName: input.name, itemId: input.itemId, updates: [seed] } });
     return { seeded: seed, stored: [] };
   });
 }
@@ -129,9 +129,9 @@ export interface ItemDocBatch {
  * atomic by itself (BEGIN/COMMIT around it cost PGlite ~2.5 ms per commit), instead of one
  * transaction per document per batch.
  */
-export async function persistItemDocBatches(ctx: ServiceContext, batches: ItemDocBatch[]): Promise<void> {
-  await appendDocUpdateRows(
+export async function persistItemDocBatches({ ctx, batches }: { ctx: ServiceContext; batches: ItemDocBatch[] }): Promise<void> {
+  await appendDocUpdateRows({
     ctx,
-    batches.flatMap((b) => b.updates.map((update) => ({ docName: b.name, itemId: b.itemId, update }))),
-  );
+    rows: batches.flatMap((b) => b.updates.map((update) => ({ docName: b.name, itemId: b.itemId, update }))),
+  });
 }

@@ -44,15 +44,15 @@ export function validateValues(
  * it is exactly the row's value, which then keeps the codebook version it was coded under.
  * Audits each change. Runs in the caller's transaction; ctx.actor is the coder.
  */
-export async function projectCodingValues(
-  ctx: ServiceContext,
-  input: { projectId: string; itemId: string; coderId: string; values: Record<string, unknown> },
-): Promise<{ invalid: InvalidValue[] }> {
+export async function projectCodingValues({ ctx, input }: {
+  ctx: ServiceContext;
+  input: { projectId: string; itemId: string; coderId: string; values: Record<string, unknown> };
+}): Promise<{ invalid: InvalidValue[] }> {
   const { projectId, itemId, coderId } = input;
-  const codebook = await loadCodebook(ctx, projectId);
+  const codebook = await loadCodebook({ ctx, projectId });
   const checked = validateValues(codebook.fields, input.values);
   // Link values name actors: unknown ones fail, merged ones mean the actor they went into.
-  const links = await resolveLinkValues(ctx, projectId, coderId, codebook.fields, checked.valid);
+  const links = await resolveLinkValues({ ctx, projectId, coderId, fields: codebook.fields, values: checked.valid });
   const valid = links.values;
   for (const p of links.problems) valid.delete(p.fieldKey);
   const invalid = [...checked.invalid, ...links.problems];
@@ -69,7 +69,7 @@ export async function projectCodingValues(
     const keep = valid.has(before.fieldKey) || same(input.values[before.fieldKey], before.value);
     if (keep) continue;
     await ctx.db.delete(codings).where(eq(codings.id, before.id));
-    await audit(ctx, { projectId, entity: 'coding', entityId: entityId(before.fieldKey), action: 'clear', before: { value: before.value, version: before.codebookVersionId }, after: null });
+    await audit({ ctx, entry: { projectId, entity: 'coding', entityId: entityId(before.fieldKey), action: 'clear', before: { value: before.value, version: before.codebookVersionId }, after: null } });
   }
   for (const [fieldKey, value] of valid) {
     const before = existing.get(fieldKey);
@@ -80,20 +80,20 @@ export async function projectCodingValues(
     } else {
       await ctx.db.insert(codings).values({ id: newId('coding'), projectId, itemId, coderId, fieldKey, codebookVersionId: codebook.versionId, value });
     }
-    await audit(ctx, {
+    await audit({ ctx, entry: {
       projectId,
       entity: 'coding',
       entityId: entityId(fieldKey),
       action: before ? 'update' : 'create',
       before: before ? { value: before.value, version: before.codebookVersionId } : null,
       after: { value, version: codebook.versionId },
-    });
+    } });
   }
   return { invalid: invalid.filter((i) => !same(input.values[i.fieldKey], existing.get(i.fieldKey)?.value)) };
 }
 
 /** The coder's current rows as document values (to start a coding document from existing codings). */
-export async function codingRowValues(ctx: Pick<ServiceContext, 'db'>, itemId: string, coderId: string): Promise<Record<string, CodingValue>> {
+export async function codingRowValues({ ctx, itemId, coderId }: { ctx: Pick<ServiceContext, 'db'>; itemId: string; coderId: string }): Promise<Record<string, CodingValue>> {
   const rows = await ctx.db
     .select({ fieldKey: codings.fieldKey, value: codings.value })
     .from(codings)

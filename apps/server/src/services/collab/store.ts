@@ -38,7 +38,7 @@ function storedRows(ctx: Pick<ServiceContext, 'db'>, docNames: string[]) {
     .orderBy(sql`from_log`, sql`id`);
 }
 
-export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: string): Promise<StoredDoc> {
+export async function loadDocUpdates({ ctx, docName }: { ctx: Pick<ServiceContext, 'db'>; docName: string }): Promise<StoredDoc> {
   const rows = await storedRows(ctx, [docName]);
   const updates = rows.map((r) => r.update);
   const tailCount = rows.filter((r) => Number(r.fromLog) === 1).length;
@@ -46,7 +46,7 @@ export async function loadDocUpdates(ctx: Pick<ServiceContext, 'db'>, docName: s
 }
 
 /** The stored states of several documents: name -> updates in apply order. Documents never stored are absent. */
-export async function loadManyDocUpdates(ctx: Pick<ServiceContext, 'db'>, docNames: readonly string[]): Promise<Map<string, Uint8Array[]>> {
+export async function loadManyDocUpdates({ ctx, docNames }: { ctx: Pick<ServiceContext, 'db'>; docNames: readonly string[] }): Promise<Map<string, Uint8Array[]>> {
   const out = new Map<string, Uint8Array[]>();
   for (let i = 0; i < docNames.length; i += 500) {
     for (const r of await storedRows(ctx, docNames.slice(i, i + 500))) {
@@ -58,11 +58,11 @@ export async function loadManyDocUpdates(ctx: Pick<ServiceContext, 'db'>, docNam
 }
 
 /** Appends updates to the log (in the caller's transaction). */
-export async function appendDocUpdates(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string; updates: Uint8Array[] }): Promise<void> {
-  await appendDocUpdateRows(
+export async function appendDocUpdates({ ctx, input }: { ctx: Pick<ServiceContext, 'db'>; input: { docName: string; itemId: string; updates: Uint8Array[] } }): Promise<void> {
+  await appendDocUpdateRows({
     ctx,
-    input.updates.map((update) => ({ docName: input.docName, itemId: input.itemId, update })),
-  );
+    rows: input.updates.map((update) => ({ docName: input.docName, itemId: input.itemId, update })),
+  });
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
@@ -82,7 +82,7 @@ const APPEND_LOG_ROWS = `insert into ${quoted(getTableName(docUpdates))} (${[doc
  * PostgreSQL instead of two, the largest single cost of the live documents' commits). Text
  * arrays bind the same way on PostgreSQL and PGlite.
  */
-export async function appendDocUpdateRows(ctx: Pick<ServiceContext, 'db'>, rows: { docName: string; itemId: string; update: Uint8Array }[]): Promise<void> {
+export async function appendDocUpdateRows({ ctx, rows }: { ctx: Pick<ServiceContext, 'db'>; rows: { docName: string; itemId: string; update: Uint8Array }[] }): Promise<void> {
   if (!rows.length) return;
   await executeStatement(ctx.db, APPEND_LOG_ROWS, [rows.map((r) => r.docName), rows.map((r) => r.itemId), rows.map((r) => hex(r.update))]);
 }
@@ -92,14 +92,14 @@ export async function appendDocUpdateRows(ctx: Pick<ServiceContext, 'db'>, rows:
  * projection with several writers, the first seed) per document and across processes: a
  * transaction-level advisory lock on a hash of the name, released at commit or rollback.
  */
-export async function lockDoc(tx: Pick<ServiceContext, 'db'>, docName: string): Promise<void> {
+export async function lockDoc({ ctx: tx, docName }: { ctx: Pick<ServiceContext, 'db'>; docName: string }): Promise<void> {
   await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`doc:${docName}`}))`);
 }
 
 /** Merges the snapshot and the log into a new snapshot and deletes the merged rows. */
-export async function compactDoc(ctx: Pick<ServiceContext, 'db'>, input: { docName: string; itemId: string }): Promise<{ merged: number; bytes: number }> {
+export async function compactDoc({ ctx, input }: { ctx: Pick<ServiceContext, 'db'>; input: { docName: string; itemId: string } }): Promise<{ merged: number; bytes: number }> {
   return ctx.db.transaction(async (tx) => {
-    await lockDoc({ db: tx as unknown as ServiceContext['db'] }, input.docName);
+    await lockDoc({ ctx: { db: tx as unknown as ServiceContext['db'] }, docName: input.docName });
     const [snapshot] = await tx.select({ state: docSnapshots.state, upTo: docSnapshots.upTo }).from(docSnapshots).where(eq(docSnapshots.docName, input.docName));
     const tail = await tx
       .select({ id: docUpdates.id, update: docUpdates.update })

@@ -11,11 +11,11 @@ import { loadItem } from '../items/items.ts';
  * Adds a comment to an item's discussion, or to the thread of one of its fields. `@handle`s
  * naming project members (see mentions.ts in @concord/shared) are stored as `mentions`.
  */
-export async function addComment(ctx: ServiceContext, projectId: string, itemId: string, input: CommentInput): Promise<Comment> {
-  const { actor } = await authorize(ctx, projectId, 'comments.write');
-  await loadItem(ctx, projectId, itemId);
+export async function addComment({ ctx, projectId, itemId, input }: { ctx: ServiceContext; projectId: string; itemId: string; input: CommentInput }): Promise<Comment> {
+  const { actor } = await authorize({ ctx, projectId, action: 'comments.write' });
+  await loadItem({ ctx, projectId, itemId });
   if (input.fieldKey !== null) {
-    const codebook = await loadCodebook(ctx, projectId);
+    const codebook = await loadCodebook({ ctx, projectId });
     if (!codebook.fields.some((f) => f.key === input.fieldKey)) {
       throw new AppError('VALIDATION_FAILED', `unknown field "${input.fieldKey}"`, [{ path: ['fieldKey'], message: `unknown field "${input.fieldKey}"` }]);
     }

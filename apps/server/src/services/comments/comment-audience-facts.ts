@@ -10,9 +10,9 @@ import { itemCoders } from './item-comments.ts';
  * role, the item's coders and its current phase (the answer a list request would get).
  * Internal, for delivering a new comment live (the caller is the server, not a member).
  */
-export async function commentAudienceFacts(ctx: ServiceContext, projectId: string, itemId: string): Promise<CommentAudienceFacts> {
-  const item = await loadItem(ctx, projectId, itemId);
-  const coders = await itemCoders(ctx, itemId);
+export async function commentAudienceFacts({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<CommentAudienceFacts> {
+  const item = await loadItem({ ctx, projectId, itemId });
+  const coders = await itemCoders({ ctx, itemId });
   const members = await ctx.db.select({ userId: projectMembers.userId, role: projectMembers.role }).from(projectMembers).where(eq(projectMembers.projectId, projectId));
   return { members, itemCoders: coders, phase: item.phase };
 }

@@ -4,13 +4,13 @@ import type { Comment } from '@concord/shared';
 import { iso, type ServiceContext } from '../context.ts';
 
 /** The item's assigned coders: whose comments stay private while the item is independent. */
-export async function itemCoders(ctx: ServiceContext, itemId: string): Promise<Set<string>> {
+export async function itemCoders({ ctx, itemId }: { ctx: ServiceContext; itemId: string }): Promise<Set<string>> {
   const rows = await ctx.db.select({ coderId: assignments.coderId }).from(assignments).where(eq(assignments.itemId, itemId));
   return new Set(rows.map((r) => r.coderId));
 }
 
 /** Every comment of the item, oldest first, with its author's name. Internal: callers authorize and filter. */
-export async function loadItemComments(ctx: ServiceContext, itemId: string): Promise<Comment[]> {
+export async function loadItemComments({ ctx, itemId }: { ctx: ServiceContext; itemId: string }): Promise<Comment[]> {
   const rows = await ctx.db
     .select({ row: comments, authorName: users.name })
     .from(comments)

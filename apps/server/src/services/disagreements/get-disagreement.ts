@@ -21,10 +21,10 @@ interface AuditedDecision {
  * of it from the audit log. Blind rule: refused while the item is independent, and to
  * anyone who is neither a manager nor one of the item's coders (mayReadDisagreement).
  */
-export async function getDisagreement(ctx: ServiceContext, projectId: string, itemId: string, fieldKey: string): Promise<DisagreementDetail> {
-  const { actor, role } = await authorize(ctx, projectId, 'disagreements.read');
-  const itemRow = await loadItem(ctx, projectId, itemId);
-  const codebook = await loadCodebook(ctx, projectId);
+export async function getDisagreement({ ctx, projectId, itemId, fieldKey }: { ctx: ServiceContext; projectId: string; itemId: string; fieldKey: string }): Promise<DisagreementDetail> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'disagreements.read' });
+  const itemRow = await loadItem({ ctx, projectId, itemId });
+  const codebook = await loadCodebook({ ctx, projectId });
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
 
@@ -52,8 +52,8 @@ export async function getDisagreement(ctx: ServiceContext, projectId: string, it
   const valueOf = (coderId: string, key: string) => rows.find((r) => r.coderId === coderId && r.fieldKey === key);
 
   const [ranked, decision, steps] = await Promise.all([
-    itemRow.phase === 'revealed' ? rankDisagreements(ctx, projectId, codebook, { field: fieldKey }) : Promise.resolve([]),
-    adjudicationOf(ctx, itemId, fieldKey),
+    itemRow.phase === 'revealed' ? rankDisagreements({ ctx, projectId, codebook, filters: { field: fieldKey } }) : Promise.resolve([]),
+    adjudicationOf({ ctx, itemId, fieldKey }),
     ctx.db
       .select({ action: auditLog.action, at: auditLog.at, actorId: auditLog.actorId, actorName: users.name, before: auditLog.before, after: auditLog.after })
       .from(auditLog)
@@ -101,7 +101,7 @@ export async function getDisagreement(ctx: ServiceContext, projectId: string, it
         }),
       };
     }),
-    adjudication: decision ? toAdjudication(decision, await versionNumber(ctx, decision.codebookVersionId)) : null,
+    adjudication: decision ? toAdjudication(decision, await versionNumber({ ctx, versionId: decision.codebookVersionId })) : null,
     history,
     canAdjudicate: can(role, 'adjudications.write'),
   };

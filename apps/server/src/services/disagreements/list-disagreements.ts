@@ -17,13 +17,13 @@ export type RankedDisagreement = Disagreement & { order: number; position: numbe
  * coder (disagreements that coder takes part in). A coder sees only the disagreements
  * of items assigned to them (authz disagreementScope).
  */
-export async function listDisagreements(ctx: ServiceContext, projectId: string, query: DisagreementQuery): Promise<{ disagreements: Disagreement[]; total: number; itemTotal: number }> {
-  const { actor, role } = await authorize(ctx, projectId, 'disagreements.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function listDisagreements({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: DisagreementQuery }): Promise<{ disagreements: Disagreement[]; total: number; itemTotal: number }> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'disagreements.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   if (query.field && !codebook.fields.some((f) => f.key === query.field)) {
     throw new AppError('VALIDATION_FAILED', `unknown field "${query.field}"`, [{ path: ['field'], message: `unknown field "${query.field}"` }]);
   }
-  const filters = await resolveReviewFilters(ctx, projectId, { incident: query.incident, coders: query.coder ? [query.coder] : undefined });
+  const filters = await resolveReviewFilters({ ctx, projectId, query: { incident: query.incident, coders: query.coder ? [query.coder] : undefined } });
   const scope = disagreementScope(role, actor.userId);
   let itemIds: Set<string> | undefined;
   if (scope.kind === 'assigned') {
@@ -33,7 +33,7 @@ export async function listDisagreements(ctx: ServiceContext, projectId: string, 
       .where(and(eq(assignments.projectId, projectId), eq(assignments.coderId, scope.coderId)));
     itemIds = new Set(mine.map((a) => a.itemId));
   }
-  const found = (await rankDisagreements(ctx, projectId, codebook, { field: query.field, incident: filters.incident, coderId: filters.coderIds?.[0], itemIds })).filter((d) => {
+  const found = (await rankDisagreements({ ctx, projectId, codebook, filters: { field: query.field, incident: filters.incident, coderId: filters.coderIds?.[0], itemIds } })).filter((d) => {
     const isDecided = d.adjudication?.status === 'decided';
     return !((query.status === 'open' && isDecided) || (query.status === 'decided' && !isDecided));
   });
@@ -54,14 +54,14 @@ export async function listDisagreements(ctx: ServiceContext, projectId: string, 
  * fields without bounds are scaled to the range observed over the revealed codings the
  * filters keep, so callers pass the same filters to get the same severities.
  */
-export async function rankDisagreements(
-  ctx: ServiceContext,
-  projectId: string,
-  codebook: Codebook,
-  filters: { field?: string | undefined; incident?: string | undefined; coderId?: string | undefined; itemIds?: Set<string> | undefined },
-): Promise<RankedDisagreement[]> {
+export async function rankDisagreements({ ctx, projectId, codebook, filters }: {
+  ctx: ServiceContext;
+  projectId: string;
+  codebook: Codebook;
+  filters: { field?: string | undefined; incident?: string | undefined; coderId?: string | undefined; itemIds?: Set<string> | undefined };
+}): Promise<RankedDisagreement[]> {
   const coderId = filters.coderId;
-  const rows = await loadRevealedCodings(ctx, projectId, { field: filters.field, incident: filters.incident });
+  const rows = await loadRevealedCodings({ ctx, projectId, filters: { field: filters.field, incident: filters.incident } });
   const decided = await ctx.db
     .select({ itemId: adjudications.itemId, fieldKey: adjudications.fieldKey, status: adjudications.status, value: adjudications.value })
     .from(adjudications)

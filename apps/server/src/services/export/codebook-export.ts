@@ -26,9 +26,9 @@ export function codebookJson(codebook: Codebook): string {
   return canonicalJson({ name: codebook.name, version: codebook.version, fields: codebook.fields });
 }
 
-export async function exportCodebookJson(ctx: ServiceContext, projectId: string): Promise<string> {
-  await authorize(ctx, projectId, 'export.read');
-  return codebookJson(await loadCodebook(ctx, projectId));
+export async function exportCodebookJson({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<string> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  return codebookJson(await loadCodebook({ ctx, projectId }));
 }
 
 export const CODEBOOK_CSV_COLUMNS = [
@@ -72,15 +72,15 @@ function fieldRows(field: FieldDefinition): string[][] {
   }
 }
 
-export async function exportCodebookCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  await authorize(ctx, projectId, 'export.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function exportCodebookCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   return csvTable(CODEBOOK_CSV_COLUMNS, codebook.fields.flatMap(fieldRows));
 }
 
 /** The current version as a REFI-QDA codebook (`.qdc`, see services/codebook/qdc-format.ts). */
-export async function exportCodebookQdc(ctx: ServiceContext, projectId: string): Promise<string> {
-  await authorize(ctx, projectId, 'export.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function exportCodebookQdc({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<string> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   return qdcDocument(projectId, codebook.name, codebook.fields, `Concord: ${codebook.name}, codebook version ${codebook.version}`);
 }

@@ -39,12 +39,12 @@ interface CodingsData {
 }
 
 async function loadCodings(ctx: ServiceContext, projectId: string, field: string | undefined): Promise<CodingsData> {
-  await authorize(ctx, projectId, 'export.read');
-  const codebook = await loadCodebook(ctx, projectId);
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   if (field && !codebook.fields.some((f) => f.key === field)) throw new AppError('VALIDATION_FAILED', `unknown field "${field}"`);
   const linkKeys = new Set(codebook.fields.flatMap((f) => (f.type === 'link' ? [f.key] : [])));
-  const links = linkKeys.size ? { keys: linkKeys, names: await actorNames(ctx, projectId) } : null;
-  const [rows, labels, meta] = await Promise.all([loadRevealedCodings(ctx, projectId, { field }), loadCoderLabels(ctx, projectId), itemMetaById(ctx, projectId)]);
+  const links = linkKeys.size ? { keys: linkKeys, names: await actorNames({ ctx, projectId }) } : null;
+  const [rows, labels, meta] = await Promise.all([loadRevealedCodings({ ctx, projectId, filters: { field } }), loadCoderLabels({ ctx, projectId }), itemMetaById({ ctx, projectId })]);
   // Rows come by item (import order), coder email, field; the files order coders by pseudonym.
   const order = new Map(rows.map((r, i) => [r, i]));
   rows.sort((a, b) => (a.itemId === b.itemId ? labels.rank(a.coderId) - labels.rank(b.coderId) || order.get(a)! - order.get(b)! : order.get(a)! - order.get(b)!));
@@ -72,13 +72,13 @@ function longRows(data: CodingsData): string[][] {
 /** The wide layout's column of a coder's item versions (`itemVersions`). */
 export const wideVersionColumn = (coder: string) => `item_version_${coder}`;
 
-export async function exportCodingsCsv(
-  ctx: ServiceContext,
-  projectId: string,
-  options: { layout: CodingsLayout; field?: string | undefined; itemVersions?: boolean | undefined },
-): Promise<CsvText> {
+export async function exportCodingsCsv({ ctx, projectId, options }: {
+  ctx: ServiceContext;
+  projectId: string;
+  options: { layout: CodingsLayout; field?: string | undefined; itemVersions?: boolean | undefined };
+}): Promise<CsvText> {
   if (options.layout === 'wide' && !options.field) {
-    await authorize(ctx, projectId, 'export.read');
+    await authorize({ ctx, projectId, action: 'export.read' });
     throw new AppError('VALIDATION_FAILED', 'the wide layout holds one field: add ?field=KEY');
   }
   const data = await loadCodings(ctx, projectId, options.field);
@@ -106,7 +106,7 @@ export async function exportCodingsCsv(
 }
 
 /** The long layout as a workbook, with the value column numeric where it holds a number. */
-export async function exportCodingsXlsx(ctx: ServiceContext, projectId: string): Promise<XlsxBytes> {
+export async function exportCodingsXlsx({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<XlsxBytes> {
   const data = await loadCodings(ctx, projectId, undefined);
   return xlsxWorkbook([{ name: 'codings', header: longColumns(data), rows: longRows(data), numeric: new Set([3, 4]) }]);
 }

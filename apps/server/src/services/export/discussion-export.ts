@@ -20,9 +20,9 @@ interface DecisionState {
   status?: string;
 }
 
-export async function loadDiscussion(ctx: ServiceContext, projectId: string): Promise<DiscussionEntry[]> {
-  await authorize(ctx, projectId, 'export.read');
-  const labels = await loadCoderLabels(ctx, projectId);
+export async function loadDiscussion({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<DiscussionEntry[]> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const labels = await loadCoderLabels({ ctx, projectId });
   const who = (userId: string | null, email: string | null) => ({ byEmail: labels.showNames ? email : null, byName: userId ? labels.label(userId) : null });
   const revealed = await ctx.db
     .select({ id: items.id, seq: items.seq, externalId: items.externalId, title: items.title })
@@ -87,9 +87,9 @@ export async function loadDiscussion(ctx: ServiceContext, projectId: string): Pr
 /** `external_id` and `item_title` as before; the item's other columns (ITEM_EXPORT_COLUMNS) at the end. */
 export const DISCUSSION_CSV_COLUMNS = ['kind', 'unit', 'external_id', 'item_title', 'field', 'at', 'by_email', 'by_name', 'text', 'value', 'status', 'incidents', 'platform', 'published_at', 'url'] as const;
 
-export async function exportDiscussionCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  const entries = await loadDiscussion(ctx, projectId);
-  const meta = await itemMetaById(ctx, projectId);
+export async function exportDiscussionCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  const entries = await loadDiscussion({ ctx, projectId });
+  const meta = await itemMetaById({ ctx, projectId });
   return csvTable(
     DISCUSSION_CSV_COLUMNS,
     entries.map((e) => [

@@ -20,16 +20,16 @@ function reorderCoders(m: FieldMatrix, coders: string[]): FieldMatrix {
   return { units: m.units, coders, cells };
 }
 
-export async function loadFieldExport(
-  ctx: ServiceContext,
-  projectId: string,
-  fieldKey: string,
-): Promise<{ field: FieldDefinition; matrix: FieldMatrix; codebookVersion: number }> {
-  await authorize(ctx, projectId, 'export.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function loadFieldExport({ ctx, projectId, fieldKey }: {
+  ctx: ServiceContext;
+  projectId: string;
+  fieldKey: string;
+}): Promise<{ field: FieldDefinition; matrix: FieldMatrix; codebookVersion: number }> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw new AppError('VALIDATION_FAILED', `unknown field "${fieldKey}"`, [{ path: ['field'], message: `unknown field "${fieldKey}"` }]);
-  const [rows, labels] = await Promise.all([loadRevealedCodings(ctx, projectId, { field: fieldKey }), loadCoderLabels(ctx, projectId)]);
+  const [rows, labels] = await Promise.all([loadRevealedCodings({ ctx, projectId, filters: { field: fieldKey } }), loadCoderLabels({ ctx, projectId })]);
   const byId = fieldMatrix(rows.map((r) => ({ unit: r.itemId, coder: r.coderId, value: r.value })));
   const ordered = reorderCoders(byId, [...byId.coders].sort((a, b) => labels.rank(a) - labels.rank(b)));
   return { field, matrix: { ...ordered, coders: ordered.coders.map((id) => labels.label(id)) }, codebookVersion: codebook.version };

@@ -23,16 +23,16 @@ import { xlsxWorkbook, type XlsxBytes } from './xlsx.ts';
 const LEADING = ['unit', ...ITEM_EXPORT_COLUMNS, 'phase'] as const;
 const columnOf = (key: string) => ((LEADING as readonly string[]).includes(key) ? `field_${key}` : key);
 
-export async function loadFinalDataset(ctx: ServiceContext, projectId: string): Promise<FinalDataset> {
-  await authorize(ctx, projectId, 'export.read');
+export async function loadFinalDataset({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<FinalDataset> {
+  await authorize({ ctx, projectId, action: 'export.read' });
   const [project] = await ctx.db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, projectId));
   if (!project) throw notFound('project');
   const [codebook, meta, codings, decisions, names] = await Promise.all([
-    loadCodebook(ctx, projectId),
-    loadItemMeta(ctx, projectId),
-    loadRevealedCodings(ctx, projectId, {}),
-    loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true }),
-    actorNames(ctx, projectId),
+    loadCodebook({ ctx, projectId }),
+    loadItemMeta({ ctx, projectId }),
+    loadRevealedCodings({ ctx, projectId, filters: {} }),
+    loadAdjudications({ ctx, projectId, filter: { status: 'decided', revealedOnly: true } }),
+    actorNames({ ctx, projectId }),
   ]);
   /** A link field's final value as ids (resolved, sorted) with their names. */
   const withActors = (f: FieldDefinition, v: FinalValue): FinalValue => {
@@ -94,14 +94,14 @@ export function finalTable(data: FinalDataset): { header: string[]; rows: string
   };
 }
 
-export async function exportFinalCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  const { header, rows } = finalTable(await loadFinalDataset(ctx, projectId));
+export async function exportFinalCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  const { header, rows } = finalTable(await loadFinalDataset({ ctx, projectId }));
   return csvTable(header, rows);
 }
 
 /** The CSV table as a workbook; the values of ordinal and number fields are number cells. */
-export async function exportFinalXlsx(ctx: ServiceContext, projectId: string): Promise<XlsxBytes> {
-  const data = await loadFinalDataset(ctx, projectId);
+export async function exportFinalXlsx({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<XlsxBytes> {
+  const data = await loadFinalDataset({ ctx, projectId });
   const { header, rows } = finalTable(data);
   const numeric = new Set(data.fields.flatMap((f) => (f.type === 'ordinal' || f.type === 'number' ? [header.indexOf(f.column)] : [])));
   return xlsxWorkbook([{ name: 'final dataset', header, rows, numeric }]);

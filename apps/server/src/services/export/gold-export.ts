@@ -16,9 +16,9 @@ import { loadCoderLabels } from './pseudonyms.ts';
 
 export const GOLD_LONG_COLUMNS = ['unit', 'field', 'value', 'provenance', 'rationale', 'decided_by', 'decided_at', 'codebook_version', ...ITEM_EXPORT_COLUMNS] as const;
 
-export async function exportGoldCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  const data = await loadFinalDataset(ctx, projectId);
-  const [decisions, labels] = await Promise.all([loadAdjudications(ctx, projectId, { status: 'decided', revealedOnly: true }), loadCoderLabels(ctx, projectId)]);
+export async function exportGoldCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  const data = await loadFinalDataset({ ctx, projectId });
+  const [decisions, labels] = await Promise.all([loadAdjudications({ ctx, projectId, filter: { status: 'decided', revealedOnly: true } }), loadCoderLabels({ ctx, projectId })]);
   const decided = new Map(decisions.map((d) => [`${d.row.itemId}\u0000${d.row.fieldKey}`, d]));
   const rows: string[][] = [];
   for (const item of data.items) {
@@ -34,7 +34,7 @@ export async function exportGoldCsv(ctx: ServiceContext, projectId: string): Pro
 }
 
 /** Where the wide gold file went: the final dataset, one row per item (a redirect, for members who may export). */
-export async function goldWideLocation(ctx: ServiceContext, projectId: string): Promise<string> {
-  await authorize(ctx, projectId, 'export.read');
+export async function goldWideLocation({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<string> {
+  await authorize({ ctx, projectId, action: 'export.read' });
   return `/api/projects/${projectId}/export/final.csv`;
 }

@@ -31,7 +31,7 @@ export interface ItemMeta {
 export const INCIDENT_SEPARATOR = '|';
 
 /** The project's items in import order. Callers authorize. */
-export async function loadItemMeta(ctx: ServiceContext, projectId: string): Promise<ItemMeta[]> {
+export async function loadItemMeta({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<ItemMeta[]> {
   const rows = await ctx.db
     .select({
       id: items.id,
@@ -69,16 +69,16 @@ export function itemCells(meta: Pick<ItemMeta, 'externalId' | 'title' | 'inciden
   return [meta.externalId ?? '', meta.title, meta.incidents.map((i) => i.name).join(INCIDENT_SEPARATOR), meta.platform ?? '', meta.publishedAt ?? '', meta.url ?? ''];
 }
 
-export async function itemMetaById(ctx: ServiceContext, projectId: string): Promise<Map<string, ItemMeta>> {
-  return new Map((await loadItemMeta(ctx, projectId)).map((m) => [m.id, m]));
+export async function itemMetaById({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<Map<string, ItemMeta>> {
+  return new Map((await loadItemMeta({ ctx, projectId })).map((m) => [m.id, m]));
 }
 
 /**
  * The companion file of the R and SPSS layouts: one row per item, `unit` first, with `phase`
  * and `archived` (codings of archived items stay in the codings exports; this flag says which).
  */
-export async function exportItemsCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  await authorize(ctx, projectId, 'export.read');
-  const meta = await loadItemMeta(ctx, projectId);
+export async function exportItemsCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const meta = await loadItemMeta({ ctx, projectId });
   return csvTable(['unit', ...ITEM_EXPORT_COLUMNS, 'phase', 'archived'], meta.map((m) => [m.id, ...itemCells(m), m.phase, String(m.archived)]));
 }

@@ -28,8 +28,8 @@ function matrixCsv(field: FieldDefinition, m: FieldMatrix, header: string[], mis
 }
 
 /** R irr and krippendorffsalpha: the same matrix (units in rows, a column per coder pseudonym). */
-export async function exportRMatrixCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<CsvText> {
-  const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
+export async function exportRMatrixCsv({ ctx, projectId, fieldKey }: { ctx: ServiceContext; projectId: string; fieldKey: string }): Promise<CsvText> {
+  const { field, matrix } = await loadFieldExport({ ctx, projectId, fieldKey });
   assertNumericField(field);
   return matrixCsv(field, matrix, matrix.coders, 'NA');
 }
@@ -47,8 +47,8 @@ const ITEM_SPSS: Record<(typeof ITEM_EXPORT_COLUMNS)[number], readonly [string, 
 };
 const ITEM_SPSS_VARIABLES = ITEM_EXPORT_COLUMNS.map((name) => [name, ...ITEM_SPSS[name]] as const);
 
-export async function exportSpssKalphaCsv(ctx: ServiceContext, projectId: string, fieldKey: string): Promise<CsvText> {
-  const { field, matrix } = await loadFieldExport(ctx, projectId, fieldKey);
+export async function exportSpssKalphaCsv({ ctx, projectId, fieldKey }: { ctx: ServiceContext; projectId: string; fieldKey: string }): Promise<CsvText> {
+  const { field, matrix } = await loadFieldExport({ ctx, projectId, fieldKey });
   assertNumericField(field);
   return matrixCsv(field, matrix, matrix.coders.map((_, i) => spssVar(i)), '');
 }
@@ -64,8 +64,8 @@ const spssString = (s: string) => `'${spssLine(s).replace(/'/g, "''")}'`;
 /** KALPHA's level (Hayes & Krippendorff 2007): 1 nominal, 2 ordinal, 3 interval, 4 ratio; the field's measurement level decides. */
 const KALPHA_LEVEL: Record<MeasurementLevel, number> = { nominal: 1, ordinal: 2, interval: 3, ratio: 4 };
 
-export async function exportSpssKalphaSyntax(ctx: ServiceContext, projectId: string, fieldKey: string, bootstrap = 1000): Promise<string> {
-  const { field, matrix, codebookVersion } = await loadFieldExport(ctx, projectId, fieldKey);
+export async function exportSpssKalphaSyntax({ ctx, projectId, fieldKey, bootstrap = 1000 }: { ctx: ServiceContext; projectId: string; fieldKey: string; bootstrap?: number }): Promise<string> {
+  const { field, matrix, codebookVersion } = await loadFieldExport({ ctx, projectId, fieldKey });
   assertNumericField(field);
   const vars = matrix.coders.map((_, i) => spssVar(i));
   const format = field.type === 'number' && !field.integer ? 'F12.4' : 'F8.0';

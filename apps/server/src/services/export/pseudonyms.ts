@@ -65,7 +65,7 @@ export interface CoderLabels {
 }
 
 /** Labels for the project's people, assigning pseudonyms first where missing. Callers authorize. */
-export async function loadCoderLabels(ctx: ServiceContext, projectId: string): Promise<CoderLabels> {
+export async function loadCoderLabels({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CoderLabels> {
   await assignMissing(ctx, projectId);
   const [project] = await ctx.db.select({ showNames: projects.showCoderNames }).from(projects).where(eq(projects.id, projectId));
   const showNames = project?.showNames ?? false;
@@ -95,8 +95,8 @@ export async function loadCoderLabels(ctx: ServiceContext, projectId: string): P
 export const CODER_KEY_COLUMNS = ['pseudonym', 'user_id', 'name', 'email', 'role'] as const;
 
 /** The key from pseudonym to person: the owner's download only (`export.key`). */
-export async function exportCoderKeyCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  await authorize(ctx, projectId, 'export.key');
+export async function exportCoderKeyCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  await authorize({ ctx, projectId, action: 'export.key' });
   await assignMissing(ctx, projectId);
   const rows = await ctx.db
     .select({ number: coderPseudonyms.number, userId: users.id, name: users.name, email: users.email, role: projectMembers.role })

@@ -14,10 +14,10 @@ import { loadCoderLabels } from './pseudonyms.ts';
 
 export const SPANS_COLUMNS = ['item', 'external_id', 'coder', 'field', 'frame', 'start', 'end', 'text'] as const;
 
-export async function exportSpansCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  await authorize(ctx, projectId, 'export.read');
-  const codebook = await loadCodebook(ctx, projectId);
-  const [rows, labels] = await Promise.all([loadSubmittedSpans(ctx, projectId, codebook.fields), loadCoderLabels(ctx, projectId)]);
+export async function exportSpansCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
+  const [rows, labels] = await Promise.all([loadSubmittedSpans({ ctx, projectId, fields: codebook.fields }), loadCoderLabels({ ctx, projectId })]);
   const fieldOrder = new Map(taggableFields(codebook.fields).map((f, i) => [f.key, i]));
   // Items in import order (as loaded), then coders by pseudonym, then field, start, end.
   const order = new Map(rows.map((r, i) => [r, i]));

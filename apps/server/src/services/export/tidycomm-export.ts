@@ -25,10 +25,10 @@ export function tidycommCell(field: FieldDefinition, value: CodingValue | undefi
   return formatValue(value);
 }
 
-export async function exportTidycommCsv(ctx: ServiceContext, projectId: string): Promise<CsvText> {
-  await authorize(ctx, projectId, 'export.read');
-  const fields = (await loadCodebook(ctx, projectId)).fields.filter((f) => f.type !== 'text');
-  const [rows, labels] = await Promise.all([loadRevealedCodings(ctx, projectId, {}), loadCoderLabels(ctx, projectId)]);
+export async function exportTidycommCsv({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<CsvText> {
+  await authorize({ ctx, projectId, action: 'export.read' });
+  const fields = (await loadCodebook({ ctx, projectId })).fields.filter((f) => f.type !== 'text');
+  const [rows, labels] = await Promise.all([loadRevealedCodings({ ctx, projectId, filters: {} }), loadCoderLabels({ ctx, projectId })]);
   // Rows arrive by item (import order), then coder: one output row per (item, coder).
   const byUnitCoder = new Map<string, { unit: string; coderId: string; values: Map<string, CodingValue> }>();
   for (const r of rows) {

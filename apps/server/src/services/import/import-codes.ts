@@ -127,11 +127,11 @@ function resolveColumns(codes: ImportCodes, fields: FieldDefinition[], out: RowC
  * Reads the code columns of every converted row (no writes): each cell becomes the field's
  * value or a problem naming the row, the column and the allowed codes.
  */
-export async function readCodes(ctx: ServiceContext, projectId: string, codes: ImportCodes, out: RowCollector): Promise<CodeReading> {
-  const codebook = await loadCodebook(ctx, projectId);
+export async function readCodes({ ctx, projectId, codes, out }: { ctx: ServiceContext; projectId: string; codes: ImportCodes; out: RowCollector }): Promise<CodeReading> {
+  const codebook = await loadCodebook({ ctx, projectId });
   const coder = await resolveCoder(ctx, projectId, codes, out);
   const linked = codes.columns.some((c) => codebook.fields.find((f) => f.key === c.fieldKey)?.type === 'link');
-  const actors = linked ? await actorDirectory(ctx, projectId, ctx.actor!.userId) : null;
+  const actors = linked ? await actorDirectory({ ctx, projectId, userId: ctx.actor!.userId }) : null;
   const columns = resolveColumns(codes, codebook.fields, out, actors);
   const reading: CodeReading = { coder, columns, actors, codebookVersionId: codebook.versionId, values: [], write: [], unchangedItems: 0, newActors: new Map() };
   reading.values = out.items.map((item, i) => {
@@ -171,7 +171,7 @@ function actorCode(reading: CodeReading, c: CodeColumn, label: string): ImportCo
  * item): codes imported before and equal are unchanged; different ones, or an item the coder
  * codes in Concord, are problems (submitted codings are final). Fills `write`.
  */
-export async function compareCodes(ctx: ServiceContext, out: RowCollector, reading: CodeReading, itemIds: readonly (string | null)[]): Promise<void> {
+export async function compareCodes({ ctx, out, reading, itemIds }: { ctx: ServiceContext; out: RowCollector; reading: CodeReading; itemIds: readonly (string | null)[] }): Promise<void> {
   const matched = [...new Set(itemIds.filter((id, i): id is string => id !== null && reading.values[i] !== null))];
   const coderId = reading.coder.id;
   const existing = new Map<string, { roundType: string | null; roundName: string | null }>();
@@ -254,7 +254,7 @@ async function coderAccount(tx: ServiceContext, projectId: string, reading: Code
   }
   // A member (again, if an owner removed it): its codings are a coder's of this project.
   const added = await tx.db.insert(projectMembers).values({ projectId, userId: id, role: 'coder' }).onConflictDoNothing().returning({ userId: projectMembers.userId });
-  if (added.length) await audit(tx, { projectId, entity: 'membership', entityId: id, action: 'add', after: { role: 'coder', imported: true } });
+  if (added.length) await audit({ ctx: tx, entry: { projectId, entity: 'membership', entityId: id, action: 'add', after: { role: 'coder', imported: true } } });
   return id;
 }
 
@@ -263,13 +263,13 @@ async function coderAccount(tx: ServiceContext, projectId: string, reading: Code
  * item and the codings (submitted, not blind: they were not made blind here). An item whose
  * last assigned coder this was is revealed, as a submit would. `itemIdOf` gives each row's item.
  */
-export async function writeCodes(
-  tx: ServiceContext,
-  projectId: string,
-  input: { importId: string; filename: string | null },
-  reading: CodeReading,
-  itemIdOf: (index: number) => string,
-): Promise<ImportCodesResult & { revealedIds: string[] }> {
+export async function writeCodes({ ctx: tx, projectId, input, reading, itemIdOf }: {
+  ctx: ServiceContext;
+  projectId: string;
+  input: { importId: string; filename: string | null };
+  reading: CodeReading;
+  itemIdOf: (index: number) => string;
+}): Promise<ImportCodesResult & { revealedIds: string[] }> {
   const coderId = await coderAccount(tx, projectId, reading);
   const counts = { codings: 0, items: reading.write.length, unchangedItems: reading.unchangedItems };
   if (!reading.write.length) return { coderId, roundId: null, ...counts, revealed: 0, revealedIds: [] };
@@ -315,6 +315,6 @@ export async function writeCodes(
       .returning({ id: items.id });
     revealedIds.push(...revealed.map((r) => r.id));
   }
-  await audit(tx, { projectId, entity: 'round', entityId: roundId, action: 'create', after: { name, type: 'imported', importId: input.importId, coderId, columns, assignments: itemIds.length, codings: rows.length, revealed: revealedIds.length } });
+  await audit({ ctx: tx, entry: { projectId, entity: 'round', entityId: roundId, action: 'create', after: { name, type: 'imported', importId: input.importId, coderId, columns, assignments: itemIds.length, codings: rows.length, revealed: revealedIds.length } } });
   return { coderId, roundId, ...counts, revealed: revealedIds.length, revealedIds };
 }

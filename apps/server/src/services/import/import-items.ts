@@ -47,10 +47,10 @@ function itemActorNames(out: RowCollector, codes: CodeReading | null): string[] 
 async function checkSource(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect') {
   const out = await collect(source, options, headerProblems);
   const externalIds = checkDuplicateIds(out);
-  const codes = options.codes ? await readCodes(ctx, projectId, options.codes, out) : null;
+  const codes = options.codes ? await readCodes({ ctx, projectId, codes: options.codes, out }) : null;
   const known = await ctx.db.select({ id: incidents.id, name: incidents.name }).from(incidents).where(eq(incidents.projectId, projectId));
-  const plan = await planImport(ctx, projectId, out, externalIds, known);
-  if (codes) await compareCodes(ctx, out, codes, plan.itemIds);
+  const plan = await planImport({ ctx, projectId, out, externalIds, incidents: known });
+  if (codes) await compareCodes({ ctx, out, reading: codes, itemIds: plan.itemIds });
   // Problems in file order (some are found after the row pass).
   out.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return { out, plan, codes, incidentNames: new Set(known.map((r) => r.name)) };
@@ -60,8 +60,8 @@ async function checkSource(ctx: ServiceContext, projectId: string, source: Impor
  * The dry run: the same parsing, checks and matching as `importItems`, nothing written.
  * Problems (header ones included) are returned, not thrown; only an unreadable file throws.
  */
-export async function checkImport(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions = {}): Promise<ImportCheck> {
-  const { actor } = await authorize(ctx, projectId, 'items.import');
+export async function checkImport({ ctx, projectId, source, options = {} }: { ctx: ServiceContext; projectId: string; source: ImportSource; options?: ImportOptions }): Promise<ImportCheck> {
+  const { actor } = await authorize({ ctx, projectId, action: 'items.import' });
   const { out, plan, codes, incidentNames } = await checkSource(ctx, projectId, source, options, 'collect');
   const columns: ImportCheck['columns'] = {};
   for (const [target, at] of Object.entries(out.columns) as [ImportTarget, number][]) columns[target] = out.header[at]!;
@@ -87,7 +87,7 @@ export async function checkImport(ctx: ServiceContext, projectId: string, source
     // A link column's new names first (the actors column then finds them), as the import creates them.
     actorsToCreate: [
       ...(codes ? [...codes.newActors.values()].map((a) => a.name) : []),
-      ...(await actorsToCreate(ctx, projectId, actor.userId, itemActorNames(out, codes))).filter((name) => !codes?.newActors.has(actorKey(name))),
+      ...(await actorsToCreate({ ctx, projectId, userId: actor.userId, names: itemActorNames(out, codes) })).filter((name) => !codes?.newActors.has(actorKey(name))),
     ],
     ...counts,
     emptyRows: out.emptyRows,
@@ -101,7 +101,7 @@ export async function checkImport(ctx: ServiceContext, projectId: string, source
 
 async function write(ctx: ServiceContext, projectId: string, source: ImportSource, out: RowCollector, plan: ImportPlan, codes: CodeReading | null) {
   return inTransaction(ctx, async (tx) => {
-    const incidentIds = await ensureIncidents(tx, projectId, out);
+    const incidentIds = await ensureIncidents({ ctx: tx, projectId, out });
     const importId = newId('import');
     await tx.db.insert(imports).values({
       id: importId,
@@ -111,12 +111,12 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
       filename: source.filename ?? null,
       rowCount: out.items.length,
     });
-    const created = await insertItems(tx, projectId, importId, out, plan.creates, incidentIds.ids);
-    await updateItems(tx, projectId, out, plan.updates, incidentIds.ids);
+    const created = await insertItems({ ctx: tx, projectId, importId, out, indexes: plan.creates, incidentIds: incidentIds.ids });
+    await updateItems({ ctx: tx, projectId, out, updates: plan.updates, incidentIds: incidentIds.ids });
     // A link column's new actors first: their ids are in its values, and the actors column then finds them by name.
-    const linkActors = codes ? await insertActors(tx, projectId, ctx.actor!.userId, [...codes.newActors.values()]) : 0;
-    const actorsCreated = linkActors + (await ensureActors(tx, projectId, ctx.actor!.userId, itemActorNames(out, codes)));
-    const coded = codes ? await writeCodes(tx, projectId, { importId, filename: source.filename ?? null }, codes, (i) => plan.itemIds[i] ?? created.get(i)!) : null;
+    const linkActors = codes ? await insertActors({ ctx: tx, projectId, userId: ctx.actor!.userId, made: [...codes.newActors.values()] }) : 0;
+    const actorsCreated = linkActors + (await ensureActors({ ctx: tx, projectId, userId: ctx.actor!.userId, names: itemActorNames(out, codes) }));
+    const coded = codes ? await writeCodes({ ctx: tx, projectId, input: { importId, filename: source.filename ?? null }, reading: codes, itemIdOf: (i) => plan.itemIds[i] ?? created.get(i)! }) : null;
     // Items that existed before and were revealed by the import: their open documents and lists follow (new items have neither).
     const existed = new Set(plan.itemIds);
     const revealed = coded ? coded.revealedIds.filter((id) => existed.has(id)) : [];
@@ -136,7 +136,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
       emptyRows: out.emptyRows,
       ...codesResult,
     };
-    await audit(tx, {
+    await audit({ ctx: tx, entry: {
       projectId,
       entity: 'import',
       entityId: importId,
@@ -152,7 +152,7 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
         // Which items changed, and how (the first 1,000: a large re-import's full list belongs in the import, not the log).
         updates: plan.updates.slice(0, 1000).map((u) => ({ itemId: u.existing.id, changes: u.changes })),
       },
-    });
+    } });
     return { result, revealed };
   });
 }
@@ -162,8 +162,8 @@ async function write(ctx: ServiceContext, projectId: string, source: ImportSourc
  * import with the list of problems; otherwise new rows are inserted and matched rows that
  * differ are updated, in one transaction, with one audit entry (file hash and counts).
  */
-export async function importItems(ctx: ServiceContext, projectId: string, source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
-  await authorize(ctx, projectId, 'items.import');
+export async function importItems({ ctx, projectId, source, options = {} }: { ctx: ServiceContext; projectId: string; source: ImportSource; options?: ImportOptions }): Promise<ImportResult> {
+  await authorize({ ctx, projectId, action: 'items.import' });
   const started = performance.now();
   const { out, plan, codes } = await checkSource(ctx, projectId, source, options, 'throw');
   const checkedAt = performance.now();

@@ -104,7 +104,13 @@ function changedFields(out: RowCollector, item: ImportedItem, existing: Existing
  * field by field (an item updated from a file with fewer columns may differ only in its merged
  * raw cells, and is then unchanged too).
  */
-export async function planImport(ctx: ServiceContext, projectId: string, out: RowCollector, externalIds: string[], incidents: { id: string; name: string }[]): Promise<ImportPlan> {
+export async function planImport({ ctx, projectId, out, externalIds, incidents }: {
+  ctx: ServiceContext;
+  projectId: string;
+  out: RowCollector;
+  externalIds: string[];
+  incidents: { id: string; name: string }[];
+}): Promise<ImportPlan> {
   const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, actions: [], itemIds: [] };
   const byName = new Map(incidents.map((r) => [r.name, r.id]));
   const byId = new Map(incidents.map((r) => [r.id, r.name]));

@@ -17,7 +17,7 @@ const UPDATE_BATCH = 5000;
 const INSERT_SLICE = 10_000;
 
 /** The project's incidents by name, creating those the rows name and it lacks. */
-export async function ensureIncidents(tx: ServiceContext, projectId: string, out: RowCollector): Promise<{ ids: Map<string, string>; created: number }> {
+export async function ensureIncidents({ ctx: tx, projectId, out }: { ctx: ServiceContext; projectId: string; out: RowCollector }): Promise<{ ids: Map<string, string>; created: number }> {
   const existing = await tx.db.select({ id: incidents.id, name: incidents.name }).from(incidents).where(eq(incidents.projectId, projectId));
   const ids = new Map(existing.map((r) => [r.name, r.id]));
   const missing = new Set<string>();
@@ -34,7 +34,14 @@ function links(itemId: string, incidentNames: readonly string[], incidentIds: Ma
 }
 
 /** Inserts the new items; returns their ids by index into `out.items`. */
-export async function insertItems(tx: ServiceContext, projectId: string, importId: string, out: RowCollector, indexes: number[], incidentIds: Map<string, string>): Promise<Map<number, string>> {
+export async function insertItems({ ctx: tx, projectId, importId, out, indexes, incidentIds }: {
+  ctx: ServiceContext;
+  projectId: string;
+  importId: string;
+  out: RowCollector;
+  indexes: number[];
+  incidentIds: Map<string, string>;
+}): Promise<Map<number, string>> {
   const ids = new Map<number, string>();
   // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
   for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
@@ -54,18 +61,24 @@ export async function insertItems(tx: ServiceContext, projectId: string, importI
     );
     // The items were inserted just above.
     await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
-    await insertAttachmentLinks(tx, projectId, rows.flatMap((r) => r.attachmentLinks.map((link) => ({ itemId: r.item.id, ...link }))));
+    await insertAttachmentLinks({ ctx: tx, projectId, links: rows.flatMap((r) => r.attachmentLinks.map((link) => ({ itemId: r.item.id, ...link }))) });
   }
   return ids;
 }
 
-export async function updateItems(tx: ServiceContext, projectId: string, out: RowCollector, updates: ItemUpdate[], incidentIds: Map<string, string>) {
+export async function updateItems({ ctx: tx, projectId, out, updates, incidentIds }: {
+  ctx: ServiceContext;
+  projectId: string;
+  out: RowCollector;
+  updates: ItemUpdate[];
+  incidentIds: Map<string, string>;
+}) {
   // A new title or text of a coded item keeps the one it replaces, as an edit in the web app does.
-  await keepTextVersions(
-    tx,
+  await keepTextVersions({
+    ctx: tx,
     projectId,
-    updates.filter((u) => u.changes.includes('title') || u.changes.includes('body')).map((u) => u.existing.id),
-  );
+    itemIds: updates.filter((u) => u.changes.includes('title') || u.changes.includes('body')).map((u) => u.existing.id),
+  });
   for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
     const values = updates.slice(i, i + UPDATE_BATCH).map(({ index, existing }) => {
       const item = out.items[index]!;
@@ -87,12 +100,12 @@ export async function updateItems(tx: ServiceContext, projectId: string, out: Ro
   }
   // A file with an attachment column sets each updated item's links to the row's (uploaded files stay).
   if (out.columns.attachments !== undefined && updates.length) {
-    await replaceAttachmentLinks(
-      tx,
+    await replaceAttachmentLinks({
+      ctx: tx,
       projectId,
-      updates.map((u) => u.existing.id),
-      updates.flatMap(({ index, existing }) => out.items[index]!.attachments.map((link) => ({ itemId: existing.id, ...link }))),
-    );
+      itemIds: updates.map((u) => u.existing.id),
+      links: updates.flatMap(({ index, existing }) => out.items[index]!.attachments.map((link) => ({ itemId: existing.id, ...link }))),
+    });
   }
   // A file with an incident column sets each updated item's incidents to the row's list.
   if (out.columns.incident === undefined || !updates.length) return;

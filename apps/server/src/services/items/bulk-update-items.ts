@@ -17,8 +17,8 @@ type Changes = Partial<{ platform: string | null; language: string | null; incid
 
 const idIn = (ids: readonly string[]) => sql`${items.id} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 
-export async function bulkUpdateItems(ctx: ServiceContext, projectId: string, input: ItemBulkInput): Promise<ItemBulkResult> {
-  await authorize(ctx, projectId, 'items.write');
+export async function bulkUpdateItems({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: ItemBulkInput }): Promise<ItemBulkResult> {
+  await authorize({ ctx, projectId, action: 'items.write' });
   const { set } = input;
   return inTransaction(ctx, async (tx) => {
     const found = await tx.db
@@ -31,7 +31,7 @@ export async function bulkUpdateItems(ctx: ServiceContext, projectId: string, in
       const message = `not items of this project: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`;
       throw new AppError('VALIDATION_FAILED', message, [{ path: ['itemIds'], message }]);
     }
-    await assertIncidentsInProject(tx, projectId, set.incidentIds ?? set.addIncidentIds ?? []);
+    await assertIncidentsInProject({ ctx: tx, projectId, incidentIds: set.incidentIds ?? set.addIncidentIds ?? [] });
 
     const changed: { id: string; title: string; before: Changes; after: Changes }[] = [];
     const relinked: { id: string; incidentIds: string[] }[] = [];
@@ -66,10 +66,10 @@ export async function bulkUpdateItems(ctx: ServiceContext, projectId: string, in
       for (let i = 0; i < links.length; i += 5000) await tx.db.insert(itemIncidents).values(links.slice(i, i + 5000));
     }
     if (relinked.length) await tx.db.update(items).set({ updatedAt: now }).where(idIn(relinked.map((r) => r.id)));
-    await auditMany(
-      tx,
-      changed.map((c) => ({ projectId, entity: 'item' as const, entityId: c.id, action: 'bulk-update', before: { title: c.title, ...c.before }, after: { title: c.title, ...c.after } })),
-    );
+    await auditMany({
+      ctx: tx,
+      entries: changed.map((c) => ({ projectId, entity: 'item' as const, entityId: c.id, action: 'bulk-update', before: { title: c.title, ...c.before }, after: { title: c.title, ...c.after } })),
+    });
     return { updated: changed.length, unchanged: found.length - changed.length };
   });
 }

@@ -7,14 +7,14 @@ import { requestedIncidents, setItemIncidents } from './item-incidents.ts';
 import { loadItem, toItem } from './item-record.ts';
 import { itemColumns } from './item-values.ts';
 
-export async function createItem(ctx: ServiceContext, projectId: string, input: ItemInput): Promise<Item> {
-  await authorize(ctx, projectId, 'items.write');
+export async function createItem({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: ItemInput }): Promise<Item> {
+  await authorize({ ctx, projectId, action: 'items.write' });
   return inTransaction(ctx, async (tx) => {
     const id = newId('item');
     await tx.db.insert(items).values({ id, projectId, ...itemColumns(input), title: input.title });
-    await setItemIncidents(tx, projectId, id, requestedIncidents(input) ?? []);
-    const item = toItem(await loadItem(tx, projectId, id));
-    await audit(tx, { projectId, entity: 'item', entityId: id, action: 'create', after: item });
+    await setItemIncidents({ ctx: tx, projectId, itemId: id, incidentIds: requestedIncidents(input) ?? [] });
+    const item = toItem(await loadItem({ ctx: tx, projectId, itemId: id }));
+    await audit({ ctx: tx, entry: { projectId, entity: 'item', entityId: id, action: 'create', after: item } });
     return item;
   });
 }

@@ -9,7 +9,7 @@ import { attachmentFilesOf, removeItemFiles } from '../attachments/attachments.t
 import type { AttachmentSettings } from '../attachments/store.ts';
 
 /** Whether anyone has worked on the item: a coding, a comment or a decision would be lost with it. */
-export async function itemHasWork(ctx: ServiceContext, itemId: string): Promise<boolean> {
+export async function itemHasWork({ ctx, itemId }: { ctx: ServiceContext; itemId: string }): Promise<boolean> {
   const [coding, comment, decision] = await Promise.all([
     ctx.db.select({ id: codings.id }).from(codings).where(eq(codings.itemId, itemId)).limit(1),
     ctx.db.select({ id: comments.id }).from(comments).where(eq(comments.itemId, itemId)).limit(1),
@@ -23,23 +23,23 @@ export async function itemHasWork(ctx: ServiceContext, itemId: string): Promise<
  * archived instead (hidden from lists and rounds, kept in exports, restorable), so deleting
  * never removes work silently. Only an owner's purge removes it for good (purge-item.ts).
  */
-export async function deleteItem(ctx: ServiceContext, projectId: string, itemId: string, attachmentSettings?: AttachmentSettings): Promise<ItemDeleteResult> {
-  await authorize(ctx, projectId, 'items.write');
+export async function deleteItem({ ctx, projectId, itemId, attachmentSettings }: { ctx: ServiceContext; projectId: string; itemId: string; attachmentSettings?: AttachmentSettings }): Promise<ItemDeleteResult> {
+  await authorize({ ctx, projectId, action: 'items.write' });
   let files: string[] = [];
   const result = await inTransaction(ctx, async (tx): Promise<ItemDeleteResult> => {
-    const before = toItem(await loadItem(tx, projectId, itemId));
-    if (await itemHasWork(tx, itemId)) {
+    const before = toItem(await loadItem({ ctx: tx, projectId, itemId }));
+    if (await itemHasWork({ ctx: tx, itemId })) {
       if (before.archivedAt === null) {
         await tx.db.update(items).set({ archivedAt: new Date() }).where(and(eq(items.id, itemId), isNull(items.archivedAt)));
-        await audit(tx, { projectId, entity: 'item', entityId: itemId, action: 'archive', before: { archivedAt: null } });
+        await audit({ ctx: tx, entry: { projectId, entity: 'item', entityId: itemId, action: 'archive', before: { archivedAt: null } } });
       }
       return { ok: true, outcome: 'archived' };
     }
-    files = await attachmentFilesOf(tx, itemId);
+    files = await attachmentFilesOf({ ctx: tx, itemId });
     await tx.db.delete(items).where(eq(items.id, itemId));
-    await audit(tx, { projectId, entity: 'item', entityId: itemId, action: 'delete', before });
+    await audit({ ctx: tx, entry: { projectId, entity: 'item', entityId: itemId, action: 'delete', before } });
     return { ok: true, outcome: 'deleted' };
   });
-  await removeItemFiles(ctx, attachmentSettings, files);
+  await removeItemFiles({ ctx, settings: attachmentSettings, paths: files });
   return result;
 }

@@ -62,9 +62,9 @@ async function ownWork(ctx: ServiceContext, incidentId: string, userId: string):
   return { items: Number(all?.n ?? 0), coded: Number(coded?.n ?? 0), submitted: Number(submitted?.n ?? 0), revealed: Number(revealed?.n ?? 0) };
 }
 
-export async function getIncident(ctx: ServiceContext, projectId: string, incidentId: string): Promise<IncidentDetail> {
-  const { actor, role } = await authorize(ctx, projectId, 'items.read');
-  const incident = (await listIncidents(ctx, projectId)).find((i) => i.id === incidentId);
+export async function getIncident({ ctx, projectId, incidentId }: { ctx: ServiceContext; projectId: string; incidentId: string }): Promise<IncidentDetail> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'items.read' });
+  const incident = (await listIncidents({ ctx, projectId })).find((i) => i.id === incidentId);
   if (!incident) throw notFound('incident');
   const managers = can(role, 'codings.readRevealed');
   const counts = managers ? await totals(ctx, incidentId) : await ownWork(ctx, incidentId, actor.userId);

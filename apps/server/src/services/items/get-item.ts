@@ -3,7 +3,7 @@ import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadItem, toItem } from './item-record.ts';
 
-export async function getItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<Item> {
-  await authorize(ctx, projectId, 'items.read');
-  return toItem(await loadItem(ctx, projectId, itemId));
+export async function getItem({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<Item> {
+  await authorize({ ctx, projectId, action: 'items.read' });
+  return toItem(await loadItem({ ctx, projectId, itemId }));
 }

@@ -20,8 +20,8 @@ const toIncident = (r: IncidentRow, itemCount: number): Incident => ({
 });
 
 /** The project's incidents in creation order; an item linked to several incidents counts under each, an archived one under none. */
-export async function listIncidents(ctx: ServiceContext, projectId: string): Promise<Incident[]> {
-  await authorize(ctx, projectId, 'items.read');
+export async function listIncidents({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<Incident[]> {
+  await authorize({ ctx, projectId, action: 'items.read' });
   const rows = await ctx.db
     .select({ incident: incidents, itemCount: count(items.id) })
     .from(incidents)
@@ -56,22 +56,22 @@ function assertDatesInOrder(startDate: string | null, endDate: string | null) {
 }
 
 /** `raw` is parsed here too, so callers other than the route (demo seed, tests) get the defaults and checks. */
-export async function createIncident(ctx: ServiceContext, projectId: string, raw: IncidentInput): Promise<Incident> {
-  await authorize(ctx, projectId, 'incidents.manage');
+export async function createIncident({ ctx, projectId, input: raw }: { ctx: ServiceContext; projectId: string; input: IncidentInput }): Promise<Incident> {
+  await authorize({ ctx, projectId, action: 'incidents.manage' });
   const input = incidentInput.parse(raw);
   assertDatesInOrder(input.startDate, input.endDate);
   return inTransaction(ctx, async (tx) => {
     await assertNameFree(tx, projectId, input.name);
     const [row] = await tx.db.insert(incidents).values({ id: newId('incident'), projectId, ...input }).returning();
     const incident = toIncident(row!, 0);
-    await audit(tx, { projectId, entity: 'incident', entityId: incident.id, action: 'create', after: incident });
+    await audit({ ctx: tx, entry: { projectId, entity: 'incident', entityId: incident.id, action: 'create', after: incident } });
     return incident;
   });
 }
 
 /** Changes only the fields the input names; dates are checked against the stored ones. */
-export async function updateIncident(ctx: ServiceContext, projectId: string, incidentId: string, input: IncidentUpdateInput): Promise<void> {
-  await authorize(ctx, projectId, 'incidents.manage');
+export async function updateIncident({ ctx, projectId, incidentId, input }: { ctx: ServiceContext; projectId: string; incidentId: string; input: IncidentUpdateInput }): Promise<void> {
+  await authorize({ ctx, projectId, action: 'incidents.manage' });
   await inTransaction(ctx, async (tx) => {
     const before = await loadIncident(tx, projectId, incidentId);
     assertDatesInOrder(input.startDate === undefined ? before.startDate : input.startDate, input.endDate === undefined ? before.endDate : input.endDate);
@@ -79,16 +79,16 @@ export async function updateIncident(ctx: ServiceContext, projectId: string, inc
     const [after] = await tx.db.update(incidents).set(input).where(eq(incidents.id, incidentId)).returning();
     const keys = Object.keys(input) as (keyof IncidentUpdateInput)[];
     const pick = (r: IncidentRow) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-    await audit(tx, { projectId, entity: 'incident', entityId: incidentId, action: 'update', before: pick(before), after: pick(after!) });
+    await audit({ ctx: tx, entry: { projectId, entity: 'incident', entityId: incidentId, action: 'update', before: pick(before), after: pick(after!) } });
   });
 }
 
 /** Deletes the incident; its items stay, without this link. */
-export async function deleteIncident(ctx: ServiceContext, projectId: string, incidentId: string): Promise<void> {
-  await authorize(ctx, projectId, 'incidents.manage');
+export async function deleteIncident({ ctx, projectId, incidentId }: { ctx: ServiceContext; projectId: string; incidentId: string }): Promise<void> {
+  await authorize({ ctx, projectId, action: 'incidents.manage' });
   await inTransaction(ctx, async (tx) => {
     const before = await loadIncident(tx, projectId, incidentId);
     await tx.db.delete(incidents).where(eq(incidents.id, incidentId));
-    await audit(tx, { projectId, entity: 'incident', entityId: incidentId, action: 'delete', before: toIncident(before, 0) });
+    await audit({ ctx: tx, entry: { projectId, entity: 'incident', entityId: incidentId, action: 'delete', before: toIncident(before, 0) } });
   });
 }

@@ -11,13 +11,13 @@ import { inIncident } from './item-incidents.ts';
  * the assignment filters (`coder`, `assigned=me`, `status`) are the queue's (queue/status.ts).
  * An item in several incidents matches each of them.
  */
-export function itemFilter(ctx: ServiceContext, projectId: string, query: ItemFilterQuery, caller: { actor: Actor; role: Role }): SQL {
+export function itemFilter({ ctx, projectId, query, caller }: { ctx: ServiceContext; projectId: string; query: ItemFilterQuery; caller: { actor: Actor; role: Role } }): SQL {
   const where: SQL[] = [eq(items.projectId, projectId)];
-  if (query.incident) where.push(inIncident(ctx, query.incident));
+  if (query.incident) where.push(inIncident({ ctx, incidentId: query.incident }));
   if (query.archived !== 'include') where.push(query.archived === 'only' ? isNotNull(items.archivedAt) : isNull(items.archivedAt));
   if (query.phase) where.push(eq(items.phase, query.phase));
   if (query.platform) where.push(eq(items.platform, query.platform));
-  where.push(...queueFilters(ctx, caller, query));
+  where.push(...queueFilters({ ctx, caller, query }));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     where.push(or(ilike(items.title, pattern), ilike(items.body, pattern), ilike(items.author, pattern), ilike(items.externalId, pattern))!);

@@ -12,7 +12,7 @@ import type { ServiceContext } from '../context.ts';
 export const incidentIdsColumn = sql<string[]>`coalesce((select array_agg(${itemIncidents.incidentId} order by ${itemIncidents.position}) from ${itemIncidents} where ${itemIncidents.itemId} = ${items.id}), '{}')`;
 
 /** A condition over `items`: the item is linked to this incident (primary or not). */
-export function inIncident(ctx: ServiceContext, incidentId: string): SQL {
+export function inIncident({ ctx, incidentId }: { ctx: ServiceContext; incidentId: string }): SQL {
   return exists(
     ctx.db
       .select({ one: sql`1` })
@@ -22,7 +22,7 @@ export function inIncident(ctx: ServiceContext, incidentId: string): SQL {
 }
 
 /** Checks that every id names an incident of the project (ids from clients are never trusted). */
-export async function assertIncidentsInProject(ctx: ServiceContext, projectId: string, incidentIds: readonly string[]): Promise<void> {
+export async function assertIncidentsInProject({ ctx, projectId, incidentIds }: { ctx: ServiceContext; projectId: string; incidentIds: readonly string[] }): Promise<void> {
   if (!incidentIds.length) return;
   const found = await ctx.db
     .select({ id: incidents.id })
@@ -37,8 +37,8 @@ export async function assertIncidentsInProject(ctx: ServiceContext, projectId: s
 }
 
 /** Replaces the item's incidents with these, in this order (checked against the project first). */
-export async function setItemIncidents(ctx: ServiceContext, projectId: string, itemId: string, incidentIds: readonly string[]): Promise<void> {
-  await assertIncidentsInProject(ctx, projectId, incidentIds);
+export async function setItemIncidents({ ctx, projectId, itemId, incidentIds }: { ctx: ServiceContext; projectId: string; itemId: string; incidentIds: readonly string[] }): Promise<void> {
+  await assertIncidentsInProject({ ctx, projectId, incidentIds });
   await ctx.db.delete(itemIncidents).where(eq(itemIncidents.itemId, itemId));
   if (incidentIds.length) await ctx.db.insert(itemIncidents).values(incidentIds.map((incidentId, position) => ({ itemId, incidentId, position })));
 }

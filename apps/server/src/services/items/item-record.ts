@@ -38,7 +38,7 @@ export function toItem(r: ItemRecord): Item {
 }
 
 /** An item of the project, or 404 (never another project's item). */
-export async function loadItem(ctx: ServiceContext, projectId: string, itemId: string): Promise<ItemRecord> {
+export async function loadItem({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<ItemRecord> {
   const [row] = await ctx.db
     .select({ item: items, incidentIds: incidentIdsColumn })
     .from(items)

@@ -21,7 +21,7 @@ const BATCH = 5000;
  * the project) that has codings, keeps its current text as a version and advances its number.
  * Pass only items whose title or body is about to change.
  */
-export async function keepTextVersions(tx: ServiceContext, projectId: string, itemIds: readonly string[]): Promise<void> {
+export async function keepTextVersions({ ctx: tx, projectId, itemIds }: { ctx: ServiceContext; projectId: string; itemIds: readonly string[] }): Promise<void> {
   const replacedBy = tx.actor?.userId ?? null;
   for (let at = 0; at < itemIds.length; at += BATCH) {
     const ids = JSON.stringify(itemIds.slice(at, at + BATCH));
@@ -48,9 +48,9 @@ export function changesText(before: { title: string; body: string }, input: { ti
  * One text of an item: a kept version, or the current one. Anyone who may read the item may
  * read its earlier texts (they were its text; no coder's values are in them).
  */
-export async function getItemVersion(ctx: ServiceContext, projectId: string, itemId: string, version: number): Promise<ItemVersion> {
-  await authorize(ctx, projectId, 'items.read');
-  const item = await loadItem(ctx, projectId, itemId);
+export async function getItemVersion({ ctx, projectId, itemId, version }: { ctx: ServiceContext; projectId: string; itemId: string; version: number }): Promise<ItemVersion> {
+  await authorize({ ctx, projectId, action: 'items.read' });
+  const item = await loadItem({ ctx, projectId, itemId });
   if (version === item.textVersion) return { version, title: item.title, body: item.body, current: true, replacedAt: null };
   const [kept] = await ctx.db
     .select()
@@ -61,9 +61,9 @@ export async function getItemVersion(ctx: ServiceContext, projectId: string, ite
 }
 
 /** The item's kept versions, newest first, without their text (the list of what changed when). */
-export async function listItemVersions(ctx: ServiceContext, projectId: string, itemId: string): Promise<ItemVersionList> {
-  await authorize(ctx, projectId, 'items.read');
-  const item = await loadItem(ctx, projectId, itemId);
+export async function listItemVersions({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<ItemVersionList> {
+  await authorize({ ctx, projectId, action: 'items.read' });
+  const item = await loadItem({ ctx, projectId, itemId });
   const rows = await ctx.db
     .select({ version: itemVersions.version, title: itemVersions.title, replacedAt: itemVersions.replacedAt })
     .from(itemVersions)

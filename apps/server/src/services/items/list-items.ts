@@ -7,9 +7,9 @@ import { itemFilter } from './item-filter.ts';
 import { incidentIdsColumn } from './item-incidents.ts';
 import { toItem } from './item-record.ts';
 
-export async function listItems(ctx: ServiceContext, projectId: string, query: ItemListQuery): Promise<{ items: Item[]; total: number }> {
-  const caller = await authorize(ctx, projectId, 'items.read');
-  const condition = itemFilter(ctx, projectId, query, caller);
+export async function listItems({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: ItemListQuery }): Promise<{ items: Item[]; total: number }> {
+  const caller = await authorize({ ctx, projectId, action: 'items.read' });
+  const condition = itemFilter({ ctx, projectId, query, caller });
   const [rows, [total]] = await Promise.all([
     ctx.db.select({ item: items, incidentIds: incidentIdsColumn }).from(items).where(condition).orderBy(asc(items.seq)).limit(query.limit).offset(query.offset),
     ctx.db.select({ n: count() }).from(items).where(condition),

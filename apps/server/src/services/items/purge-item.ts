@@ -13,10 +13,16 @@ import type { AttachmentSettings } from '../attachments/store.ts';
  * alone, only once archived, and only when the request repeats the item's id. The audit entry
  * keeps the item and how much work went with it.
  */
-export async function purgeItem(ctx: ServiceContext, projectId: string, itemId: string, input: { confirmItemId: string }, attachmentSettings?: AttachmentSettings): Promise<void> {
-  await authorize(ctx, projectId, 'items.purge');
+export async function purgeItem({ ctx, projectId, itemId, input, attachmentSettings }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  input: { confirmItemId: string };
+  attachmentSettings?: AttachmentSettings;
+}): Promise<void> {
+  await authorize({ ctx, projectId, action: 'items.purge' });
   const files = await inTransaction(ctx, async (tx) => {
-    const record = await loadItem(tx, projectId, itemId);
+    const record = await loadItem({ ctx: tx, projectId, itemId });
     if (!record.archivedAt) throw new AppError('CONFLICT', 'only an archived item can be purged: delete (archive) it first');
     if (input.confirmItemId !== itemId) {
       const message = 'confirmItemId must repeat the id of the item to purge';
@@ -25,10 +31,10 @@ export async function purgeItem(ctx: ServiceContext, projectId: string, itemId: 
     const tally = async (table: typeof codings | typeof comments | typeof adjudications) =>
       (await tx.db.select({ n: count() }).from(table).where(eq(table.itemId, itemId)))[0]?.n ?? 0;
     const removed = { codings: await tally(codings), comments: await tally(comments), decisions: await tally(adjudications) };
-    const paths = await attachmentFilesOf(tx, itemId);
+    const paths = await attachmentFilesOf({ ctx: tx, itemId });
     await tx.db.delete(items).where(eq(items.id, itemId));
-    await audit(tx, { projectId, entity: 'item', entityId: itemId, action: 'purge', before: { item: toItem(record), removed } });
+    await audit({ ctx: tx, entry: { projectId, entity: 'item', entityId: itemId, action: 'purge', before: { item: toItem(record), removed } } });
     return paths;
   });
-  await removeItemFiles(ctx, attachmentSettings, files);
+  await removeItemFiles({ ctx, settings: attachmentSettings, paths: files });
 }

@@ -10,11 +10,17 @@ import { loadItem, toItem } from './item-record.ts';
  * Editors open a joint session, reveal, or send an item back to independent coding. Leaving
  * independence early ends it for the coders who have not submitted (assignments/independence.ts).
  */
-export async function setItemPhase(ctx: ServiceContext, projectId: string, itemId: string, phase: Phase, options: { confirmExcludeLate?: boolean } = {}): Promise<Item> {
-  await authorize(ctx, projectId, 'phase.manage');
-  const before = await loadItem(ctx, projectId, itemId);
+export async function setItemPhase({ ctx, projectId, itemId, phase, options = {} }: {
+  ctx: ServiceContext;
+  projectId: string;
+  itemId: string;
+  phase: Phase;
+  options?: { confirmExcludeLate?: boolean };
+}): Promise<Item> {
+  await authorize({ ctx, projectId, action: 'phase.manage' });
+  const before = await loadItem({ ctx, projectId, itemId });
   await inTransaction(ctx, async (tx) => {
-    await leaveIndependence(tx, projectId, itemId, { from: before.phase, to: phase, confirmExcludeLate: options.confirmExcludeLate ?? false });
+    await leaveIndependence({ ctx: tx, projectId, itemId, move: { from: before.phase, to: phase, confirmExcludeLate: options.confirmExcludeLate ?? false } });
     await tx.db
       .update(items)
       .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })

@@ -42,7 +42,7 @@ export function startDigestSchedule(deps: { ctx: ServiceContext; mailer: Mailer;
       const won = await redis.set(`${deps.redis!.prefix}:mail:digest:${day}`, '1', 'EX', LOCK_TTL_SECONDS, 'NX');
       if (won !== 'OK') return false; // another process sends this day's digest
     }
-    const result = await sendDigests(deps.ctx, deps.mailer);
+    const result = await sendDigests({ ctx: deps.ctx, mailer: deps.mailer });
     deps.logger.info({ day, ...result }, 'daily digest sent');
     return true;
   };

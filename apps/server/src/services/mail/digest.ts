@@ -25,7 +25,7 @@ const EXAMPLES_PER_PROJECT = 5;
 const MAX_DISAGREEMENTS = 5000;
 
 /** Sends every reviewer their digest now (`ctx`: a server context, no actor). */
-export async function sendDigests(ctx: ServiceContext, mailer: Mailer, options: { now?: Date } = {}): Promise<DigestRun> {
+export async function sendDigests({ ctx, mailer, options = {} }: { ctx: ServiceContext; mailer: Mailer; options?: { now?: Date } }): Promise<DigestRun> {
   const run: DigestRun = { sent: 0, skipped: 0, failed: 0 };
   const now = options.now ?? new Date();
   const memberships = await ctx.db
@@ -40,13 +40,13 @@ export async function sendDigests(ctx: ServiceContext, mailer: Mailer, options: 
     entry.projects.push({ id: m.projectId, name: m.projectName });
     reviewers.set(m.userId, entry);
   }
-  const prefs = await preferencesOf(ctx, [...reviewers.keys()]);
+  const prefs = await preferencesOf({ ctx, userIds: [...reviewers.keys()] });
   for (const [userId, reviewer] of reviewers) {
     if (!mailer.enabled || !prefs.get(userId)?.digest) {
       run.skipped++;
       continue;
     }
-    const since = (await digestSentAt(ctx, userId)) ?? new Date(now.getTime() - FIRST_WINDOW_MS);
+    const since = (await digestSentAt({ ctx, userId })) ?? new Date(now.getTime() - FIRST_WINDOW_MS);
     const asReviewer: ServiceContext = { ...ctx, actor: { userId, isAdmin: false } };
     const sections: DigestProject[] = [];
     for (const project of reviewer.projects) {
@@ -59,7 +59,7 @@ export async function sendDigests(ctx: ServiceContext, mailer: Mailer, options: 
     }
     const mail = digestMail({ to: reviewer.email, projects: sections, since: since.toISOString(), settingsLink: mailer.link(ACCOUNT_PATH) });
     if (await mailer.send('digest', mail, { userId })) {
-      await markDigestSent(ctx, userId, now);
+      await markDigestSent({ ctx, userId, at: now });
       run.sent++;
     } else run.failed++;
   }
@@ -67,7 +67,7 @@ export async function sendDigests(ctx: ServiceContext, mailer: Mailer, options: 
 }
 
 async function projectSection(ctx: ServiceContext, mailer: Mailer, project: { id: string; name: string }, since: Date): Promise<DigestProject | null> {
-  const { disagreements } = await listDisagreements(ctx, project.id, { status: 'open', limit: MAX_DISAGREEMENTS, offset: 0, group: 'none' });
+  const { disagreements } = await listDisagreements({ ctx, projectId: project.id, query: { status: 'open', limit: MAX_DISAGREEMENTS, offset: 0, group: 'none' } });
   if (!disagreements.length) return null;
   const itemIds = [...new Set(disagreements.map((d) => d.itemId))];
   const revealed = await ctx.db

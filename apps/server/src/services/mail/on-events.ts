@@ -21,7 +21,7 @@ import type { Mailer } from './transport.ts';
 export const ACCOUNT_PATH = '/account';
 
 /** The handler to subscribe to the domain events; `ctx` is a server context (no actor). */
-export function mailOnEvents(ctx: ServiceContext, mailer: Mailer): (event: DomainEvent) => Promise<void> {
+export function mailOnEvents({ ctx, mailer }: { ctx: ServiceContext; mailer: Mailer }): (event: DomainEvent) => Promise<void> {
   return async (event) => {
     if (!mailer.enabled) return;
     switch (event.type) {
@@ -63,14 +63,14 @@ async function inviteRole(ctx: ServiceContext, invitationId: string) {
 async function mailMentions(ctx: ServiceContext, mailer: Mailer, projectId: string, itemId: string, comment: Comment): Promise<void> {
   const mentioned = comment.mentions.filter((id) => id !== comment.authorId);
   if (!mentioned.length) return;
-  const facts = await commentAudienceFacts(ctx, projectId, itemId);
+  const facts = await commentAudienceFacts({ ctx, projectId, itemId });
   const audience = audienceOf('comment:added', { projectId, itemId, comment }, facts);
-  const prefs = await preferencesOf(ctx, mentioned);
+  const prefs = await preferencesOf({ ctx, userIds: mentioned });
   const recipients = facts.members.filter((m) => mentioned.includes(m.userId) && inAudience(audience, m) && prefs.get(m.userId)?.mentions);
   if (!recipients.length) return;
   const [project] = await ctx.db.select({ name: projects.name }).from(projects).where(eq(projects.id, projectId));
-  const item = await loadItem(ctx, projectId, itemId);
-  const field = comment.fieldKey ? (await loadCodebook(ctx, projectId)).fields.find((f) => f.key === comment.fieldKey) : undefined;
+  const item = await loadItem({ ctx, projectId, itemId });
+  const field = comment.fieldKey ? (await loadCodebook({ ctx, projectId })).fields.find((f) => f.key === comment.fieldKey) : undefined;
   const people = await ctx.db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, recipients.map((r) => r.userId)));
   for (const person of people) {
     const mail = mentionMail({

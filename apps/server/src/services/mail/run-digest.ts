@@ -9,7 +9,7 @@ import type { Mailer } from './transport.ts';
  * daily run. Instance administrators only; each recipient's content is still decided as that
  * recipient (digest.ts), never as the administrator.
  */
-export async function runDigestNow(ctx: ServiceContext, mailer: Mailer): Promise<DigestRun> {
-  authorizeAdmin(ctx);
-  return sendDigests({ ...ctx, actor: null }, mailer);
+export async function runDigestNow({ ctx, mailer }: { ctx: ServiceContext; mailer: Mailer }): Promise<DigestRun> {
+  authorizeAdmin({ ctx });
+  return sendDigests({ ctx: { ...ctx, actor: null }, mailer });
 }

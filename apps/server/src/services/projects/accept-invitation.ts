@@ -30,7 +30,7 @@ async function usableInvite(ctx: Pick<ServiceContext, 'db'>, token: string): Pro
 }
 
 /** Public: what the invitation page shows before the invitee accepts. */
-export async function getInvite(ctx: ServiceContext, token: string): Promise<InviteInfo> {
+export async function getInvite({ ctx, token }: { ctx: ServiceContext; token: string }): Promise<InviteInfo> {
   const row = await usableInvite(ctx, token);
   const [info] = await ctx.db
     .select({ email: users.email, name: users.name, pending: users.pending, projectName: projects.name })
@@ -61,13 +61,13 @@ export interface AcceptedInvite {
  * concurrent uses cannot both pass), then sets the password of a pending account (and signs
  * it in) or checks that the caller is the signed-in invitee, and adds the membership.
  */
-export async function acceptInvite(
-  ctx: ServiceContext,
-  token: string,
-  input: AcceptInviteInput,
-  session: { sessionTtlMs: number; ip: string; userAgent: string | null },
-): Promise<AcceptedInvite> {
-  const info = await getInvite(ctx, token);
+export async function acceptInvite({ ctx, token, input, session }: {
+  ctx: ServiceContext;
+  token: string;
+  input: AcceptInviteInput;
+  session: { sessionTtlMs: number; ip: string; userAgent: string | null };
+}): Promise<AcceptedInvite> {
+  const info = await getInvite({ ctx, token });
   if (!info.needsPassword && ctx.actor === null) throw new AppError('UNAUTHENTICATED', `sign in as ${info.email} to accept this invitation`);
   if (info.needsPassword && !input.password) throw new AppError('VALIDATION_FAILED', 'choose a password to accept this invitation');
   const passwordHash = info.needsPassword ? await hashPassword(input.password!) : null;
@@ -91,14 +91,14 @@ export async function acceptInvite(
         .where(and(eq(users.id, used!.userId), eq(users.pending, true)))
         .returning();
       if (!account) throw new AppError('CONFLICT', 'this account changed meanwhile; open the link again');
-      opened = await openSession(tx, account.id, session);
+      opened = await openSession({ ctx: tx, userId: account.id, input: session });
     } else if (tx.actor?.userId !== account!.id) {
       throw new AppError(tx.actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', `this invitation is for ${account!.email}: sign in as that account to accept it`);
     }
     await tx.db.insert(projectMembers).values({ projectId: used!.projectId, userId: account!.id, role: used!.role }).onConflictDoNothing();
     const as: ServiceContext = { ...tx, actor: { userId: account!.id, isAdmin: account!.isAdmin } };
-    await audit(as, { projectId: used!.projectId, entity: 'invite', entityId: used!.id, action: 'accept', after: { userId: account!.id, role: used!.role } });
-    await audit(as, { projectId: used!.projectId, entity: 'membership', entityId: account!.id, action: 'add', after: { role: used!.role, invited: true } });
+    await audit({ ctx: as, entry: { projectId: used!.projectId, entity: 'invite', entityId: used!.id, action: 'accept', after: { userId: account!.id, role: used!.role } } });
+    await audit({ ctx: as, entry: { projectId: used!.projectId, entity: 'membership', entityId: account!.id, action: 'add', after: { role: used!.role, invited: true } } });
     return { user: toUser(account!), projectId: used!.projectId, session: opened };
   });
 }

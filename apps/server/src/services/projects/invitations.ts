@@ -42,8 +42,8 @@ async function accountFor(tx: ServiceContext, input: InviteInput): Promise<strin
  * `mailed`: SMTP is configured, so the link also goes to the invitee by mail (services/mail/,
  * after the commit); the same for every email, so the answer still says nothing about the account.
  */
-export async function inviteMember(ctx: ServiceContext, projectId: string, input: InviteInput, options: { ttlMs: number; mailed: boolean }): Promise<InviteResult> {
-  await authorize(ctx, projectId, 'members.manage');
+export async function inviteMember({ ctx, projectId, input, options }: { ctx: ServiceContext; projectId: string; input: InviteInput; options: { ttlMs: number; mailed: boolean } }): Promise<InviteResult> {
+  await authorize({ ctx, projectId, action: 'members.manage' });
   return inTransaction(ctx, async (tx) => {
     const userId = await accountFor(tx, input);
     const [member] = await tx.db
@@ -62,13 +62,13 @@ export async function inviteMember(ctx: ServiceContext, projectId: string, input
     const expiresAt = new Date(now.getTime() + options.ttlMs);
     const email = input.email.trim().toLowerCase();
     await tx.db.insert(invites).values({ id, tokenHash: hashToken(token), userId, projectId, role: input.role, createdBy: tx.actor?.userId ?? null, createdAt: now, expiresAt });
-    await audit(tx, {
+    await audit({ ctx: tx, entry: {
       projectId,
       entity: 'invite',
       entityId: id,
       action: replaced.length ? 'reissue' : 'create',
       after: { email, role: input.role, expiresAt: expiresAt.toISOString() },
-    });
+    } });
     const inviterId = tx.actor?.userId ?? null;
     tx.events?.publish({ type: 'invitation.created', projectId, invitationId: id, userId, email, token, expiresAt: expiresAt.toISOString(), inviterId });
     return {
@@ -78,8 +78,8 @@ export async function inviteMember(ctx: ServiceContext, projectId: string, input
 }
 
 /** This project's invitations whose link is unused and unexpired (for its managers). */
-export async function listInvitations(ctx: ServiceContext, projectId: string): Promise<Invitation[]> {
-  await authorize(ctx, projectId, 'members.manage');
+export async function listInvitations({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<Invitation[]> {
+  await authorize({ ctx, projectId, action: 'members.manage' });
   const rows = await ctx.db
     .select({ id: invites.id, email: users.email, role: invites.role, createdAt: invites.createdAt, expiresAt: invites.expiresAt })
     .from(invites)
@@ -90,14 +90,14 @@ export async function listInvitations(ctx: ServiceContext, projectId: string): P
 }
 
 /** Withdraws one of this project's unused invitations: its link stops working. */
-export async function revokeInvitation(ctx: ServiceContext, projectId: string, invitationId: string): Promise<void> {
-  await authorize(ctx, projectId, 'members.manage');
+export async function revokeInvitation({ ctx, projectId, invitationId }: { ctx: ServiceContext; projectId: string; invitationId: string }): Promise<void> {
+  await authorize({ ctx, projectId, action: 'members.manage' });
   await inTransaction(ctx, async (tx) => {
     const [gone] = await tx.db
       .delete(invites)
       .where(and(eq(invites.id, invitationId), eq(invites.projectId, projectId), isNull(invites.usedAt)))
       .returning({ id: invites.id, role: invites.role });
     if (!gone) throw notFound('invitation');
-    await audit(tx, { projectId, entity: 'invite', entityId: gone.id, action: 'revoke', before: { role: gone.role } });
+    await audit({ ctx: tx, entry: { projectId, entity: 'invite', entityId: gone.id, action: 'revoke', before: { role: gone.role } } });
   });
 }

@@ -54,7 +54,7 @@ async function ownWork(ctx: ServiceContext, projectIds: string[], userId: string
 }
 
 /** Progress per project, for `userId` holding `role` in each. */
-export async function progressOf(ctx: ServiceContext, memberships: { projectId: string; role: Role }[], userId: string): Promise<Map<string, ProjectProgress>> {
+export async function progressOf({ ctx, memberships, userId }: { ctx: ServiceContext; memberships: { projectId: string; role: Role }[]; userId: string }): Promise<Map<string, ProjectProgress>> {
   const out = new Map<string, ProjectProgress>();
   const totals = memberships.filter((m) => can(m.role, 'codings.readRevealed')).map((m) => m.projectId);
   const own = memberships.filter((m) => !can(m.role, 'codings.readRevealed')).map((m) => m.projectId);
@@ -69,7 +69,7 @@ export async function progressOf(ctx: ServiceContext, memberships: { projectId: 
 }
 
 /** Items in each project (every member reads the items list; not a count of anyone's work). */
-export async function itemCounts(ctx: ServiceContext, projectIds: string[]): Promise<Map<string, number>> {
+export async function itemCounts({ ctx, projectIds }: { ctx: ServiceContext; projectIds: string[] }): Promise<Map<string, number>> {
   const out = new Map(projectIds.map((id) => [id, 0]));
   if (!projectIds.length) return out;
   const rows = await ctx.db.select({ projectId: items.projectId, n: count() }).from(items).where(inArray(items.projectId, projectIds)).groupBy(items.projectId);

@@ -27,8 +27,8 @@ function toProject(row: ProjectRow, role: Role, itemCount: number, progress: Pro
   };
 }
 
-export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
-  const actor = requireActor(ctx);
+export async function listProjects({ ctx }: { ctx: ServiceContext }): Promise<Project[]> {
+  const actor = requireActor({ ctx });
   const rows = await ctx.db
     .select({
       id: projects.id,
@@ -44,20 +44,20 @@ export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
     .orderBy(desc(projects.createdAt));
   const ids = rows.map((r) => r.id);
   const [itemCount, progress] = await Promise.all([
-    itemCounts(ctx, ids),
-    progressOf(
+    itemCounts({ ctx, projectIds: ids }),
+    progressOf({
       ctx,
-      rows.map((r) => ({ projectId: r.id, role: r.role })),
-      actor.userId,
-    ),
+      memberships: rows.map((r) => ({ projectId: r.id, role: r.role })),
+      userId: actor.userId,
+    }),
   ]);
   return rows.map((r) => toProject(r, r.role, itemCount.get(r.id)!, progress.get(r.id)!));
 }
 
-export async function getProject(ctx: ServiceContext, projectId: string): Promise<Project> {
-  const { actor, role } = await authorize(ctx, projectId, 'project.read');
+export async function getProject({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<Project> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'project.read' });
   const [row] = await ctx.db.select().from(projects).where(eq(projects.id, projectId));
-  const [itemCount, progress] = await Promise.all([itemCounts(ctx, [projectId]), progressOf(ctx, [{ projectId, role }], actor.userId)]);
+  const [itemCount, progress] = await Promise.all([itemCounts({ ctx, projectIds: [projectId] }), progressOf({ ctx, memberships: [{ projectId, role }], userId: actor.userId })]);
   return toProject(row!, role, itemCount.get(projectId)!, progress.get(projectId)!);
 }
 
@@ -65,11 +65,11 @@ export async function getProject(ctx: ServiceContext, projectId: string): Promis
  * Any signed-in user may start a project; they become its owner, with codebook v1:
  * empty, or the Civic Media Observatory scheme of the demo study (`template: 'cmo'`).
  */
-export async function createProject(
-  ctx: ServiceContext,
-  input: { name: string; description?: string | undefined; template?: ProjectTemplate | undefined },
-): Promise<Project> {
-  const actor = requireActor(ctx);
+export async function createProject({ ctx, input }: {
+  ctx: ServiceContext;
+  input: { name: string; description?: string | undefined; template?: ProjectTemplate | undefined };
+}): Promise<Project> {
+  const actor = requireActor({ ctx });
   return inTransaction(ctx, async (tx) => {
     const id = newId('project');
     const [row] = await tx.db
@@ -77,7 +77,7 @@ export async function createProject(
       .values({ id, name: input.name, description: input.description ?? '', createdBy: actor.userId })
       .returning();
     await tx.db.insert(projectMembers).values({ projectId: id, userId: actor.userId, role: 'owner' });
-    await audit(tx, { projectId: id, entity: 'membership', entityId: actor.userId, action: 'add', after: { role: 'owner' } });
+    await audit({ ctx: tx, entry: { projectId: id, entity: 'membership', entityId: actor.userId, action: 'add', after: { role: 'owner' } } });
     const codebookId = newId('codebook');
     const fromTemplate = input.template === 'cmo';
     await tx.db.insert(codebooks).values({ id: codebookId, projectId: id, name: fromTemplate ? DEMO_CODEBOOK.name : `${input.name} codebook` });
@@ -89,26 +89,26 @@ export async function createProject(
       await tx.db
         .insert(codebookFields)
         .values(DEMO_CODEBOOK.fields.map((f, position) => ({ id: newId('field'), versionId, key: f.key, position, type: f.type, definition: f })));
-      await audit(tx, { projectId: id, entity: 'codebook', entityId: codebookId, action: 'create', after: { version: 1, template: 'cmo', fields: DEMO_CODEBOOK.fields } });
+      await audit({ ctx: tx, entry: { projectId: id, entity: 'codebook', entityId: codebookId, action: 'create', after: { version: 1, template: 'cmo', fields: DEMO_CODEBOOK.fields } } });
     }
     return toProject(row!, 'owner', 0, { scope: 'project', items: 0, coded: 0, submitted: 0, revealed: 0 });
   });
 }
 
-export async function updateProject(ctx: ServiceContext, projectId: string, input: z.infer<typeof projectUpdateInput>): Promise<Project> {
-  await authorize(ctx, projectId, 'project.update');
+export async function updateProject({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: z.infer<typeof projectUpdateInput> }): Promise<Project> {
+  await authorize({ ctx, projectId, action: 'project.update' });
   await inTransaction(ctx, async (tx) => {
     const [before] = await tx.db.select({ showCoderNames: projects.showCoderNames }).from(projects).where(eq(projects.id, projectId));
     await tx.db.update(projects).set({ ...input, updatedAt: new Date() }).where(eq(projects.id, projectId));
     // Whether files name coders is a privacy decision: kept in the audit log.
     if (input.showCoderNames !== undefined && input.showCoderNames !== before?.showCoderNames) {
-      await audit(tx, { projectId, entity: 'project', entityId: projectId, action: 'show-coder-names', before: { showCoderNames: before?.showCoderNames }, after: { showCoderNames: input.showCoderNames } });
+      await audit({ ctx: tx, entry: { projectId, entity: 'project', entityId: projectId, action: 'show-coder-names', before: { showCoderNames: before?.showCoderNames }, after: { showCoderNames: input.showCoderNames } } });
     }
   });
-  return getProject(ctx, projectId);
+  return getProject({ ctx, projectId });
 }
 
-export async function deleteProject(ctx: ServiceContext, projectId: string): Promise<void> {
-  await authorize(ctx, projectId, 'project.delete');
+export async function deleteProject({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<void> {
+  await authorize({ ctx, projectId, action: 'project.delete' });
   await ctx.db.delete(projects).where(eq(projects.id, projectId));
 }

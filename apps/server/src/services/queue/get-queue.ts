@@ -9,8 +9,8 @@ import { itemRowColumns } from '../items/item-row-columns.ts';
  * One coder's queue: her assigned items in project order with where she stands on each.
  * Coders read their own; managers any member's (the same rule as filtering items by coder).
  */
-export async function getQueue(ctx: ServiceContext, projectId: string, query: QueueQuery): Promise<Queue> {
-  const caller = await authorize(ctx, projectId, 'assignments.read');
+export async function getQueue({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: QueueQuery }): Promise<Queue> {
+  const caller = await authorize({ ctx, projectId, action: 'assignments.read' });
   const coderId = query.coder ?? caller.actor.userId;
   authorizeCoderFilter(caller, coderId);
   const rows = await ctx.db

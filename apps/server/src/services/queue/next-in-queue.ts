@@ -11,9 +11,9 @@ import { incidentIdsColumn } from '../items/item-incidents.ts';
  * else the first from the start (the queue wraps, so `n` finds items skipped earlier),
  * never `after` itself, never a revealed (frozen) item. Null when nothing is left to code.
  */
-export async function nextInQueue(ctx: ServiceContext, projectId: string, query: QueueNextQuery): Promise<Item | null> {
-  const { actor } = await authorize(ctx, projectId, 'items.read');
-  const from = query.after ? await loadItem(ctx, projectId, query.after) : null;
+export async function nextInQueue({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: QueueNextQuery }): Promise<Item | null> {
+  const { actor } = await authorize({ ctx, projectId, action: 'items.read' });
+  const from = query.after ? await loadItem({ ctx, projectId, itemId: query.after }) : null;
   const next = (afterSeq: number | null) =>
     ctx.db
       .select({ item: items, incidentIds: incidentIdsColumn })

@@ -22,7 +22,7 @@ function hasCodings(ctx: ServiceContext): SQL {
 }
 
 /** The condition on an assignment row (in scope as `assignments`) for one status. */
-export function statusCondition(ctx: ServiceContext, status: QueueStatus): SQL {
+export function statusCondition({ ctx, status }: { ctx: ServiceContext; status: QueueStatus }): SQL {
   switch (status) {
     case 'submitted':
       return isNotNull(assignments.submittedAt);
@@ -34,9 +34,9 @@ export function statusCondition(ctx: ServiceContext, status: QueueStatus): SQL {
 }
 
 /** Items (in scope as `items`) assigned to `coderId`, in `status` when given. */
-export function assignedTo(ctx: ServiceContext, coderId: string, status?: QueueStatus): SQL {
+export function assignedTo({ ctx, coderId, status }: { ctx: ServiceContext; coderId: string; status?: QueueStatus }): SQL {
   const where = [eq(assignments.itemId, items.id), eq(assignments.coderId, coderId)];
-  if (status) where.push(statusCondition(ctx, status));
+  if (status) where.push(statusCondition({ ctx, status }));
   return exists(
     ctx.db
       .select({ one: assignments.id })
@@ -49,15 +49,15 @@ export function assignedTo(ctx: ServiceContext, coderId: string, status?: QueueS
  * The assignment filters of the item list and table: `coder` (managers: anyone; others: only
  * themselves, see authorizeCoderFilter), `assigned=me`, and `status` of that coder's queue.
  */
-export function queueFilters(ctx: ServiceContext, caller: { actor: Actor; role: Role }, query: ItemFilterQuery): SQL[] {
+export function queueFilters({ ctx, caller, query }: { ctx: ServiceContext; caller: { actor: Actor; role: Role }; query: ItemFilterQuery }): SQL[] {
   if (query.status && !query.coder && !query.assigned) {
     throw badRequest('status filters one coder\'s queue: add assigned=me (or coder=ID)', [{ path: ['status'], message: 'needs assigned=me or coder' }]);
   }
   const out: SQL[] = [];
   if (query.coder) {
     authorizeCoderFilter(caller, query.coder);
-    out.push(assignedTo(ctx, query.coder, query.status));
+    out.push(assignedTo({ ctx, coderId: query.coder, status: query.status }));
   }
-  if (query.assigned === 'me') out.push(assignedTo(ctx, caller.actor.userId, query.status));
+  if (query.assigned === 'me') out.push(assignedTo({ ctx, coderId: caller.actor.userId, status: query.status }));
   return out;
 }

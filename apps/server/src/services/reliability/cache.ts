@@ -60,18 +60,18 @@ export function createReliabilityCache(options: { maxEntries?: number } = {}): R
  * Runs `compute` through `cache` (when there is one) under the project's current data
  * version. Call it after authorization and input checks: the cache never decides access.
  */
-export async function cachedReliability<T>(
-  ctx: ServiceContext,
-  cache: ReliabilityCache | undefined,
-  projectId: string,
-  key: readonly unknown[],
-  compute: () => Promise<T>,
-): Promise<T> {
+export async function cachedReliability<T>({ ctx, cache, projectId, key, compute }: {
+  ctx: ServiceContext;
+  cache: ReliabilityCache | undefined;
+  projectId: string;
+  key: readonly unknown[];
+  compute: () => Promise<T>;
+}): Promise<T> {
   const timed = () => {
     const startedAt = performance.now();
     return compute().finally(() => ctx.metrics?.reliabilityComputed(startedAt));
   };
   if (!cache) return timed();
-  const version = await reliabilityDataVersion(ctx, projectId);
+  const version = await reliabilityDataVersion({ ctx, projectId });
   return cache.get(JSON.stringify([projectId, ...key]), version, timed);
 }

@@ -10,7 +10,7 @@ import { projects } from '@concord/db';
 import type { ServiceContext } from '../context.ts';
 
 /** Codebook fields are hashed by id: editing fields that have no codings rewrites them in place, with new ids. */
-export async function reliabilityDataVersion(ctx: ServiceContext, projectId: string): Promise<string> {
+export async function reliabilityDataVersion({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<string> {
   const [row] = await ctx.db
     .select({
       version: sql<string>`concat_ws('|',

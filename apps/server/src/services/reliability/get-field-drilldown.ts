@@ -14,22 +14,22 @@ import { loadRevealedCodings, reliabilityRows, resolveReviewFilters, withVersion
  * One field of the current codebook in detail (see field-drilldown.ts), on the same data
  * and with the same filters as `getReliability`; its `field` row equals that report's.
  */
-export async function getFieldDrilldown(
-  ctx: ServiceContext,
-  projectId: string,
-  fieldKey: string,
-  query: FieldDrilldownQuery,
-  options: ReliabilityOptions = {},
-): Promise<FieldDrilldown> {
-  await authorize(ctx, projectId, 'reliability.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function getFieldDrilldown({ ctx, projectId, fieldKey, query, options = {} }: {
+  ctx: ServiceContext;
+  projectId: string;
+  fieldKey: string;
+  query: FieldDrilldownQuery;
+  options?: ReliabilityOptions;
+}): Promise<FieldDrilldown> {
+  await authorize({ ctx, projectId, action: 'reliability.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
-  const filters = await resolveReviewFilters(ctx, projectId, query);
+  const filters = await resolveReviewFilters({ ctx, projectId, query });
   const key = ['field', fieldKey, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed, query.includeImported];
-  const drilldown = await cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings(ctx, projectId, { ...filters, field: fieldKey }), query);
-    const [incidentRows, roundRows] = await Promise.all([projectIncidents(ctx, projectId), projectRounds(ctx, projectId)]);
+  const drilldown = await cachedReliability({ ctx, cache: options.cache, projectId, key, compute: async () => {
+    const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings({ ctx, projectId, filters: { ...filters, field: fieldKey } }), query);
+    const [incidentRows, roundRows] = await Promise.all([projectIncidents({ ctx, projectId }), projectRounds({ ctx, projectId })]);
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
     const drilldown = fieldDrilldown(field, rows, { incidents: incidentRows, rounds: roundRows }, bootstrap);
     const coders = new Map(rows.map((r) => [r.email, { id: r.coderId, email: r.email, name: r.name }]));
@@ -41,9 +41,9 @@ export async function getFieldDrilldown(
       ...drilldown,
       field: { ...withVersions(drilldown.field, rows, field), excluded_not_blind: notBlind.get(fieldKey) ?? 0, excluded_imported: imported.get(fieldKey) ?? 0 },
     };
-  });
+  } });
   if (field.type !== 'link') return drilldown;
   // A link field's values are actor ids: labelled with the names they have now (renames do not change the cached numbers).
-  const names = await actorNames(ctx, projectId);
+  const names = await actorNames({ ctx, projectId });
   return { ...drilldown, values: drilldown.values.map((v) => ({ ...v, label: names.get(v.value)?.name ?? v.label })) };
 }

@@ -20,16 +20,16 @@ export interface ReliabilityOptions {
  * `includeImported`, are counted, not used), optionally for one field, incident,
  * round or set of coders. The same numbers as `concord reliability` on the wide export.
  */
-export async function getReliability(ctx: ServiceContext, projectId: string, query: ReliabilityQuery, options: ReliabilityOptions = {}): Promise<ReliabilityReport> {
-  await authorize(ctx, projectId, 'reliability.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function getReliability({ ctx, projectId, query, options = {} }: { ctx: ServiceContext; projectId: string; query: ReliabilityQuery; options?: ReliabilityOptions }): Promise<ReliabilityReport> {
+  await authorize({ ctx, projectId, action: 'reliability.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   if (query.field && !codebook.fields.some((f) => f.key === query.field)) {
     throw new AppError('VALIDATION_FAILED', `unknown field "${query.field}"`, [{ path: ['field'], message: `unknown field "${query.field}"` }]);
   }
-  const filters = await resolveReviewFilters(ctx, projectId, query);
+  const filters = await resolveReviewFilters({ ctx, projectId, query });
   const key = ['report', query.field ?? null, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed, query.includeImported];
-  return cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings(ctx, projectId, { ...filters, field: query.field }), query);
+  return cachedReliability({ ctx, cache: options.cache, projectId, key, compute: async () => {
+    const { rows, notBlind, imported } = reliabilityRows(await loadRevealedCodings({ ctx, projectId, filters: { ...filters, field: query.field } }), query);
     const byField = new Map<string, FieldCell[]>();
     const coders = new Map<string, { id: string; email: string; name: string }>();
     for (const r of rows) {
@@ -51,8 +51,8 @@ export async function getReliability(ctx: ServiceContext, projectId: string, que
       codedUnderVersions: [...versions].sort((a, b) => a - b),
       bootstrap: { replicates: query.bootstrap, seed: query.seed },
       coders: [...coders.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
-      rounds: await projectRounds(ctx, projectId),
+      rounds: await projectRounds({ ctx, projectId }),
       fields,
     };
-  });
+  } });
 }

@@ -53,7 +53,7 @@ interface Model {
 
 async function pilotModel(ctx: ServiceContext, projectId: string, field: FieldDefinition): Promise<Model> {
   // The rows GET …/reliability measures: blind, not imported, revealed items only.
-  const { rows } = reliabilityRows(await loadRevealedCodings(ctx, projectId, { field: field.key }), { includeImported: false });
+  const { rows } = reliabilityRows(await loadRevealedCodings({ ctx, projectId, filters: { field: field.key } }), { includeImported: false });
   const cells: FieldCell[] = rows.map((r) => ({ unit: r.itemId, coder: r.email, value: r.value }));
   const matrix = fieldMatrix(cells);
   if (matrix.coders.length < 2) {
@@ -125,9 +125,9 @@ async function freshItems(ctx: ServiceContext, projectId: string, count: number,
 
 const pauseForIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function planReliabilityRound(ctx: ServiceContext, projectId: string, input: ReliabilityPlanRequest): Promise<ReliabilityPlanResult> {
-  await authorize(ctx, projectId, 'reliability.plan');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function planReliabilityRound({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: ReliabilityPlanRequest }): Promise<ReliabilityPlanResult> {
+  await authorize({ ctx, projectId, action: 'reliability.plan' });
+  const codebook = await loadCodebook({ ctx, projectId });
   const field = codebook.fields.find((f) => f.key === input.field);
   if (!field) throw invalid(`unknown field "${input.field}"`, ['field']);
   if (field.type === 'text') throw invalid(`"${field.key}" is a text field: it has no agreement coefficient to plan for`, ['field']);

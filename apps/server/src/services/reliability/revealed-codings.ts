@@ -42,11 +42,11 @@ export interface RevealedFilters {
 }
 
 /** Checks that the incident, round and coders named in a query belong to the project; coders may be named by id or email. */
-export async function resolveReviewFilters(
-  ctx: ServiceContext,
-  projectId: string,
-  query: { incident?: string | undefined; round?: string | undefined; coders?: string[] | undefined },
-): Promise<Omit<RevealedFilters, 'field'>> {
+export async function resolveReviewFilters({ ctx, projectId, query }: {
+  ctx: ServiceContext;
+  projectId: string;
+  query: { incident?: string | undefined; round?: string | undefined; coders?: string[] | undefined };
+}): Promise<Omit<RevealedFilters, 'field'>> {
   const problems: ErrorDetail[] = [];
   if (query.incident) {
     const [row] = await ctx.db.select({ id: incidents.id }).from(incidents).where(and(eq(incidents.id, query.incident), eq(incidents.projectId, projectId)));
@@ -76,10 +76,10 @@ export async function resolveReviewFilters(
 }
 
 /** Ordered as the export orders them: by item (import order), coder email, field key. */
-export async function loadRevealedCodings(ctx: ServiceContext, projectId: string, filters: RevealedFilters): Promise<RevealedCoding[]> {
+export async function loadRevealedCodings({ ctx, projectId, filters }: { ctx: ServiceContext; projectId: string; filters: RevealedFilters }): Promise<RevealedCoding[]> {
   const where: SQL[] = [eq(codings.projectId, projectId), eq(codings.status, 'submitted'), eq(items.phase, 'revealed')];
   if (filters.field) where.push(eq(codings.fieldKey, filters.field));
-  if (filters.incident) where.push(inIncident(ctx, filters.incident));
+  if (filters.incident) where.push(inIncident({ ctx, incidentId: filters.incident }));
   if (filters.coderIds) where.push(inArray(codings.coderId, filters.coderIds));
   // The joined assignment is the coder's for this item (see the join below).
   if (filters.round) where.push(eq(assignments.roundId, filters.round));

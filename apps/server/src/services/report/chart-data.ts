@@ -92,10 +92,10 @@ export interface ChartSource {
   incidents: { id: string; name: string }[];
 }
 
-export async function loadChartSource(ctx: ServiceContext, projectId: string): Promise<ChartSource> {
+export async function loadChartSource({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<ChartSource> {
   // The final dataset authorizes (export.read) and keeps blind items open (SECURITY.md, rule 5).
-  const dataset = await loadFinalDataset(ctx, projectId);
-  const codebook = await loadCodebook(ctx, projectId);
+  const dataset = await loadFinalDataset({ ctx, projectId });
+  const codebook = await loadCodebook({ ctx, projectId });
   const incidentRows = await ctx.db
     .select({ id: incidents.id, name: incidents.name })
     .from(incidents)
@@ -104,13 +104,13 @@ export async function loadChartSource(ctx: ServiceContext, projectId: string): P
   return { dataset, fields: codebook.fields, codebookVersion: codebook.version, incidents: incidentRows };
 }
 
-export async function getChartData(
-  ctx: ServiceContext,
-  projectId: string,
-  chart: ChartId,
-  options: { field?: string | undefined; incident?: string | undefined },
-): Promise<ChartData> {
-  return chartData(await loadChartSource(ctx, projectId), chart, options);
+export async function getChartData({ ctx, projectId, chart, options }: {
+  ctx: ServiceContext;
+  projectId: string;
+  chart: ChartId;
+  options: { field?: string | undefined; incident?: string | undefined };
+}): Promise<ChartData> {
+  return chartData(await loadChartSource({ ctx, projectId }), chart, options);
 }
 
 /** One chart's counts from a loaded source; VALIDATION_FAILED when the codebook has no field for it. */

@@ -20,11 +20,11 @@ import { dataHash, hashCovers } from './data-hash.ts';
 import { fieldParagraph, fieldRow, methodsStatement } from './methods-text.ts';
 import { spanParagraph } from './span-text.ts';
 
-export async function getReport(ctx: ServiceContext, projectId: string, query: { bootstrap: number; seed: number }): Promise<Report> {
-  await authorize(ctx, projectId, 'reliability.read');
+export async function getReport({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: { bootstrap: number; seed: number } }): Promise<Report> {
+  await authorize({ ctx, projectId, action: 'reliability.read' });
   const [project] = await ctx.db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, projectId));
   if (!project) throw notFound('project');
-  const reliability = await getReliability(ctx, projectId, {
+  const reliability = await getReliability({ ctx, projectId, query: {
     bootstrap: query.bootstrap,
     seed: query.seed,
     field: undefined,
@@ -33,11 +33,11 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
     coders: undefined,
     // The methods statement reports agreement among the coders who coded here, blind.
     includeImported: false,
-  });
-  const spans = await getSpanReliability(ctx, projectId, { bootstrap: query.bootstrap, seed: query.seed, field: undefined, incident: undefined, round: undefined, coders: undefined });
-  const codebook = await loadCodebook(ctx, projectId);
-  const longCsv = await exportCodingsCsv(ctx, projectId, { layout: 'long' });
-  const labels = await loadCoderLabels(ctx, projectId);
+  } });
+  const spans = await getSpanReliability({ ctx, projectId, query: { bootstrap: query.bootstrap, seed: query.seed, field: undefined, incident: undefined, round: undefined, coders: undefined } });
+  const codebook = await loadCodebook({ ctx, projectId });
+  const longCsv = await exportCodingsCsv({ ctx, projectId, options: { layout: 'long' } });
+  const labels = await loadCoderLabels({ ctx, projectId });
   return {
     project,
     codebook: { name: codebook.name, version: reliability.codebookVersion, codedUnder: reliability.codedUnderVersions },
@@ -60,7 +60,7 @@ export async function getReport(ctx: ServiceContext, projectId: string, query: {
       fields: spans.fields.map((f) => ({ ...f, pairs: f.pairs.map((p) => ({ ...p, coders: [labels.label(p.coders[0]), labels.label(p.coders[1])] as [string, string] })) })),
     },
     hash: { algorithm: 'sha256', value: dataHash(longCsv, codebookJson(codebook)), covers: hashCovers(projectId, codebook.version) },
-    exhibits: exhibitsOf(await loadChartSource(ctx, projectId)),
+    exhibits: exhibitsOf(await loadChartSource({ ctx, projectId })),
   };
 }
 

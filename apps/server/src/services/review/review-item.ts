@@ -17,7 +17,7 @@ import { toAdjudication } from '../adjudications/adjudication-row.ts';
 
 /** The item, its one coder's submission and her submitted values; 409 unless it is a revealed, single-coded, submitted item. */
 async function singleCoded(ctx: ServiceContext, projectId: string, itemId: string) {
-  const item = await loadItem(ctx, projectId, itemId);
+  const item = await loadItem({ ctx, projectId, itemId });
   const assigned = await ctx.db
     .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt, name: users.name })
     .from(assignments)
@@ -36,10 +36,10 @@ async function singleCoded(ctx: ServiceContext, projectId: string, itemId: strin
   return { item, coder: { coderId: only.coderId, name: only.name, submittedAt: iso(only.submittedAt)! }, values };
 }
 
-export async function getReviewDetail(ctx: ServiceContext, projectId: string, itemId: string): Promise<ReviewDetail> {
-  const { role } = await authorize(ctx, projectId, 'adjudications.read');
+export async function getReviewDetail({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<ReviewDetail> {
+  const { role } = await authorize({ ctx, projectId, action: 'adjudications.read' });
   const { item, coder, values } = await singleCoded(ctx, projectId, itemId);
-  const codebook = await loadCodebook(ctx, projectId);
+  const codebook = await loadCodebook({ ctx, projectId });
   const decisions = await ctx.db
     .select()
     .from(adjudications)
@@ -60,11 +60,11 @@ export async function getReviewDetail(ctx: ServiceContext, projectId: string, it
 const ACCEPTED = 'accepted as coded';
 
 /** Accepts (the coder's value) or revises one field of a single-coded item. */
-export async function reviewField(ctx: ServiceContext, projectId: string, itemId: string, fieldKey: string, raw: ReviewInput): Promise<Adjudication> {
-  const { actor } = await authorize(ctx, projectId, 'adjudications.write');
+export async function reviewField({ ctx, projectId, itemId, fieldKey, input: raw }: { ctx: ServiceContext; projectId: string; itemId: string; fieldKey: string; input: ReviewInput }): Promise<Adjudication> {
+  const { actor } = await authorize({ ctx, projectId, action: 'adjudications.write' });
   const input = reviewInput.parse(raw);
   const { values } = await singleCoded(ctx, projectId, itemId);
-  const codebook = await loadCodebook(ctx, projectId);
+  const codebook = await loadCodebook({ ctx, projectId });
   const field = codebook.fields.find((f) => f.key === fieldKey);
   if (!field) throw notFound(`field "${fieldKey}"`);
   const value = input.action === 'accept' ? (values.get(fieldKey) ?? null) : input.value;
@@ -76,6 +76,6 @@ export async function reviewField(ctx: ServiceContext, projectId: string, itemId
   }
   const rationale = input.rationale || ACCEPTED;
   return inTransaction(ctx, (tx) =>
-    writeDecision(tx, { projectId, itemId, fieldKey, value, rationale, codebook, deciderId: actor.userId, review: input.action }),
+    writeDecision({ ctx: tx, input: { projectId, itemId, fieldKey, value, rationale, codebook, deciderId: actor.userId, review: input.action } }),
   );
 }

@@ -16,7 +16,7 @@ import { inIncident, incidentIdsColumn } from '../items/item-incidents.ts';
 const other = alias(assignments, 'other_assignment');
 
 /** A condition over `assignments`: no other coder is assigned to the item. */
-export const onlyCoder = (ctx: ServiceContext) =>
+export const onlyCoder = ({ ctx }: { ctx: ServiceContext }) =>
   notExists(
     ctx.db
       .select({ one: sql`1` })
@@ -24,19 +24,19 @@ export const onlyCoder = (ctx: ServiceContext) =>
       .where(and(eq(other.itemId, assignments.itemId), ne(other.id, assignments.id))),
   );
 
-export async function listReviewQueue(ctx: ServiceContext, projectId: string, query: ReviewQueueQuery): Promise<ReviewQueue> {
-  await authorize(ctx, projectId, 'adjudications.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function listReviewQueue({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: ReviewQueueQuery }): Promise<ReviewQueue> {
+  await authorize({ ctx, projectId, action: 'adjudications.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   const where = [
     eq(assignments.projectId, projectId),
     eq(rounds.type, 'review'),
     isNotNull(assignments.submittedAt),
     eq(items.phase, 'revealed'),
     isNull(items.archivedAt),
-    onlyCoder(ctx),
+    onlyCoder({ ctx }),
   ];
   if (query.coder) where.push(eq(assignments.coderId, query.coder));
-  if (query.incident) where.push(inIncident(ctx, query.incident));
+  if (query.incident) where.push(inIncident({ ctx, incidentId: query.incident }));
   const rows = await ctx.db
     .select({
       itemId: items.id,

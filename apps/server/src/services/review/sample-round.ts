@@ -39,8 +39,8 @@ export function planSample(eligible: readonly { itemId: string; coderId: string 
   return plan;
 }
 
-export async function sampleRound(ctx: ServiceContext, projectId: string, roundId: string, raw: SampleInput): Promise<SampleResult> {
-  const { actor } = await authorize(ctx, projectId, 'assignments.manage');
+export async function sampleRound({ ctx, projectId, roundId, input: raw }: { ctx: ServiceContext; projectId: string; roundId: string; input: SampleInput }): Promise<SampleResult> {
+  const { actor } = await authorize({ ctx, projectId, action: 'assignments.manage' });
   const input = sampleInput.parse(raw);
   const [round] = await ctx.db.select().from(rounds).where(and(eq(rounds.id, roundId), eq(rounds.projectId, projectId)));
   if (!round) throw notFound('round');
@@ -71,14 +71,14 @@ export async function sampleRound(ctx: ServiceContext, projectId: string, roundI
     const record = { share: input.share ?? null, count: input.count ?? null, seed: input.seed, coderIds: input.coderIds, eligible: eligible.length, itemIds, by: actor.userId, at: new Date().toISOString() };
     const samples = Array.isArray(round.params.samples) ? round.params.samples : [];
     await tx.db.update(rounds).set({ params: { ...round.params, samples: [...samples, record] } }).where(eq(rounds.id, roundId));
-    await audit(tx, { projectId, entity: 'round', entityId: roundId, action: 'sample', after: { name: round.name, ...record, assignments: plan.length } });
+    await audit({ ctx: tx, entry: { projectId, entity: 'round', entityId: roundId, action: 'sample', after: { name: round.name, ...record, assignments: plan.length } } });
     return { ...result, applied: true };
   });
 }
 
 /** A condition over `assignments` joined with `items`: the rounds' items still open for blind double coding. */
 function openForDoubleCoding(ctx: ServiceContext, roundIds: string[]) {
-  return and(inArray(assignments.roundId, roundIds), isNull(assignments.submittedAt), eq(items.phase, 'independent'), isNull(items.archivedAt), onlyCoder(ctx));
+  return and(inArray(assignments.roundId, roundIds), isNull(assignments.submittedAt), eq(items.phase, 'independent'), isNull(items.archivedAt), onlyCoder({ ctx }));
 }
 
 interface SampleRecord {
@@ -90,8 +90,8 @@ interface SampleRecord {
 }
 
 /** The project's review rounds, each with how many items are still open for double coding and the samples drawn so far. */
-export async function listReviewRounds(ctx: ServiceContext, projectId: string): Promise<ReviewRounds> {
-  await authorize(ctx, projectId, 'assignments.manage');
+export async function listReviewRounds({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<ReviewRounds> {
+  await authorize({ ctx, projectId, action: 'assignments.manage' });
   const list = await ctx.db
     .select()
     .from(rounds)

@@ -15,20 +15,20 @@ import { resolveReviewFilters } from '../reliability/revealed-codings.ts';
 import { spanField } from './span-family.ts';
 import { loadSubmittedSpans } from './span-tags.ts';
 
-export async function getSpanReliability(ctx: ServiceContext, projectId: string, query: SpanReliabilityQuery, options: ReliabilityOptions = {}): Promise<SpanReliability> {
-  await authorize(ctx, projectId, 'reliability.read');
-  const codebook = await loadCodebook(ctx, projectId);
+export async function getSpanReliability({ ctx, projectId, query, options = {} }: { ctx: ServiceContext; projectId: string; query: SpanReliabilityQuery; options?: ReliabilityOptions }): Promise<SpanReliability> {
+  await authorize({ ctx, projectId, action: 'reliability.read' });
+  const codebook = await loadCodebook({ ctx, projectId });
   const fields = taggableFields(codebook.fields).filter((f) => !query.field || f.key === query.field);
   if (query.field && !fields.length) {
     const message = `"${query.field}" is not a taggable (multiple-choice) field of the codebook`;
     throw new AppError('VALIDATION_FAILED', message, [{ path: ['field'], message }]);
   }
-  const filters = await resolveReviewFilters(ctx, projectId, query);
+  const filters = await resolveReviewFilters({ ctx, projectId, query });
   const key = ['spans', query.field ?? null, filters.incident ?? null, filters.round ?? null, filters.coderIds?.toSorted() ?? null, query.bootstrap, query.seed];
-  return cachedReliability(ctx, options.cache, projectId, key, async () => {
-    const all = await loadSubmittedSpans(ctx, projectId, codebook.fields, filters);
+  return cachedReliability({ ctx, cache: options.cache, projectId, key, compute: async () => {
+    const all = await loadSubmittedSpans({ ctx, projectId, fields: codebook.fields, filters });
     const blind = all.filter((r) => r.blind);
-    const incidents = await projectIncidents(ctx, projectId);
+    const incidents = await projectIncidents({ ctx, projectId });
     const bootstrap = query.bootstrap > 0 ? { replicates: query.bootstrap, seed: query.seed } : null;
     return {
       definition: { id: UNITIZING_DEFINITION.id, text: UNITIZING_DEFINITION.text },
@@ -36,5 +36,5 @@ export async function getSpanReliability(ctx: ServiceContext, projectId: string,
       excluded_not_blind: all.length - blind.length,
       fields: fields.map((f) => spanField(f, blind, incidents, bootstrap)),
     };
-  });
+  } });
 }

@@ -46,11 +46,16 @@ function tagsOf(updates: Uint8Array[] | undefined, coderId: string, ctx: { text:
 }
 
 /** Submitted coders of revealed items (import order, then coder id) and their tags. */
-export async function loadSubmittedSpans(ctx: ServiceContext, projectId: string, fields: readonly FieldDefinition[], filters: Omit<RevealedFilters, 'field'> = {}): Promise<CoderSpans[]> {
+export async function loadSubmittedSpans({ ctx, projectId, fields, filters = {} }: {
+  ctx: ServiceContext;
+  projectId: string;
+  fields: readonly FieldDefinition[];
+  filters?: Omit<RevealedFilters, 'field'>;
+}): Promise<CoderSpans[]> {
   // Imported codings (a round of type `imported`) have no coding document and no tags: an
   // import brings values, not passages; counting their coders as tagging nothing would be wrong.
   const where: SQL[] = [eq(items.projectId, projectId), eq(items.phase, 'revealed'), isNotNull(assignments.submittedAt), or(isNull(rounds.type), ne(rounds.type, 'imported'))!];
-  if (filters.incident) where.push(inIncident(ctx, filters.incident));
+  if (filters.incident) where.push(inIncident({ ctx, incidentId: filters.incident }));
   if (filters.round) where.push(eq(assignments.roundId, filters.round));
   if (filters.coderIds) where.push(inArray(assignments.coderId, filters.coderIds));
   const rows = await ctx.db
@@ -69,9 +74,9 @@ export async function loadSubmittedSpans(ctx: ServiceContext, projectId: string,
     .where(and(...where))
     .orderBy(asc(items.seq), asc(assignments.coderId));
   const taggable = taggableFields(fields);
-  const docs = await loadManyDocUpdates(
+  const docs = await loadManyDocUpdates({
     ctx,
-    rows.map((r) => codingDocName(r.itemId, r.coderId)),
-  );
+    docNames: rows.map((r) => codingDocName(r.itemId, r.coderId)),
+  });
   return rows.map((r) => ({ ...r, tags: taggable.length ? tagsOf(docs.get(codingDocName(r.itemId, r.coderId)), r.coderId, { text: r.body, fields: taggable }) : [] }));
 }

@@ -37,12 +37,12 @@ function frameFieldOf(fields: readonly FieldDefinition[], key: string | undefine
 }
 
 /** The whole workbench under the filters, unpaged (the exports' content); `total` counts it. */
-export async function loadWorkbench(ctx: ServiceContext, projectId: string, query: WorkbenchFilters): Promise<Omit<Workbench, 'limit' | 'offset'>> {
+export async function loadWorkbench({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: WorkbenchFilters }): Promise<Omit<Workbench, 'limit' | 'offset'>> {
   // A filter form's "all" sends an empty value: no filter.
   const filters = { field: query.field || undefined, frame: query.frame || undefined, incident: query.incident || undefined };
   // The final dataset authorizes (`export.read`) and holds the blind rule for values.
-  const data = await loadFinalDataset(ctx, projectId);
-  const codebook = await loadCodebook(ctx, projectId);
+  const data = await loadFinalDataset({ ctx, projectId });
+  const codebook = await loadCodebook({ ctx, projectId });
   const frameField = frameFieldOf(codebook.fields, filters.field);
   const frames = frameField ? frameField.options.map((o) => ({ value: o.value, label: o.label, parent: o.parent })) : [];
   if (filters.frame !== undefined && !frames.some((f) => f.value === filters.frame)) {
@@ -55,8 +55,8 @@ export async function loadWorkbench(ctx: ServiceContext, projectId: string, quer
     .where(eq(incidents.projectId, projectId))
     .orderBy(asc(incidents.createdAt), asc(incidents.name));
   if (filters.incident !== undefined && !incidentRows.some((i) => i.id === filters.incident)) throw notFound('incident');
-  const labels = await loadCoderLabels(ctx, projectId);
-  const [passages, texts] = await Promise.all([loadPassages(ctx, projectId, codebook.fields, labels.label), loadItemTexts(ctx, projectId)]);
+  const labels = await loadCoderLabels({ ctx, projectId });
+  const [passages, texts] = await Promise.all([loadPassages({ ctx, projectId, fields: codebook.fields, label: labels.label }), loadItemTexts({ ctx, projectId })]);
   const byKey = new Map(codebook.fields.map((f) => [f.key, f]));
   const family = filters.frame !== undefined ? frameFamily(frames, filters.frame) : null;
 
@@ -103,8 +103,8 @@ export async function loadWorkbench(ctx: ServiceContext, projectId: string, quer
   };
 }
 
-export async function getWorkbench(ctx: ServiceContext, projectId: string, query: WorkbenchFilters & { limit: number; offset: number }): Promise<Workbench> {
+export async function getWorkbench({ ctx, projectId, query }: { ctx: ServiceContext; projectId: string; query: WorkbenchFilters & { limit: number; offset: number } }): Promise<Workbench> {
   const { limit, offset, ...filters } = query;
-  const whole = await loadWorkbench(ctx, projectId, filters);
+  const whole = await loadWorkbench({ ctx, projectId, query: filters });
   return { ...whole, limit, offset, items: whole.items.slice(offset, offset + limit) };
 }

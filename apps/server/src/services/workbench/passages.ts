@@ -32,7 +32,7 @@ function itemDocTags(updates: Uint8Array[] | undefined, ctx: { text: string; fie
 }
 
 /** Passages per revealed item id, by start, end, field and frame; `label` names a tagger (pseudonym). */
-export async function loadPassages(ctx: ServiceContext, projectId: string, fields: readonly FieldDefinition[], label: (userId: string) => string): Promise<Map<string, WorkbenchPassage[]>> {
+export async function loadPassages({ ctx, projectId, fields, label }: { ctx: ServiceContext; projectId: string; fields: readonly FieldDefinition[]; label: (userId: string) => string }): Promise<Map<string, WorkbenchPassage[]>> {
   const taggable = taggableFields(fields);
   const out = new Map<string, WorkbenchPassage[]>();
   if (!taggable.length) return out;
@@ -42,13 +42,13 @@ export async function loadPassages(ctx: ServiceContext, projectId: string, field
     .where(and(eq(items.projectId, projectId), eq(items.phase, 'revealed')));
   const bodies = new Map(revealed.map((r) => [r.id, r.body]));
   const found: { itemId: string; tag: Annotation; source: Source }[] = [];
-  for (const coder of await loadSubmittedSpans(ctx, projectId, fields)) {
+  for (const coder of await loadSubmittedSpans({ ctx, projectId, fields })) {
     for (const tag of coder.tags) found.push({ itemId: coder.itemId, tag, source: 'coding' });
   }
-  const docs = await loadManyDocUpdates(
+  const docs = await loadManyDocUpdates({
     ctx,
-    revealed.map((r) => itemDocName(r.id)),
-  );
+    docNames: revealed.map((r) => itemDocName(r.id)),
+  });
   for (const r of revealed) {
     for (const tag of itemDocTags(docs.get(itemDocName(r.id)), { text: r.body, fields: taggable })) found.push({ itemId: r.id, tag, source: 'discussion' });
   }
@@ -75,7 +75,7 @@ export async function loadPassages(ctx: ServiceContext, projectId: string, field
 }
 
 /** The items' languages and translations, by id (the final dataset does not carry them). */
-export async function loadItemTexts(ctx: ServiceContext, projectId: string) {
+export async function loadItemTexts({ ctx, projectId }: { ctx: ServiceContext; projectId: string }) {
   const rows = await ctx.db
     .select({ id: items.id, language: items.language, tl: items.translationLanguage, tt: items.translationTitle, tb: items.translationBody })
     .from(items)

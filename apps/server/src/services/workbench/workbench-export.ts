@@ -111,10 +111,10 @@ export function workbenchCsv(data: WholeWorkbench): CsvText {
   return csvTable(header, rows);
 }
 
-export async function exportWorkbenchMarkdown(ctx: ServiceContext, projectId: string, filters: Parameters<typeof loadWorkbench>[2]): Promise<string> {
-  return workbenchMarkdown(await loadWorkbench(ctx, projectId, filters));
+export async function exportWorkbenchMarkdown({ ctx, projectId, filters }: { ctx: ServiceContext; projectId: string; filters: Parameters<typeof loadWorkbench>[0]['query'] }): Promise<string> {
+  return workbenchMarkdown(await loadWorkbench({ ctx, projectId, query: filters }));
 }
 
-export async function exportWorkbenchCsv(ctx: ServiceContext, projectId: string, filters: Parameters<typeof loadWorkbench>[2]): Promise<CsvText> {
-  return workbenchCsv(await loadWorkbench(ctx, projectId, filters));
+export async function exportWorkbenchCsv({ ctx, projectId, filters }: { ctx: ServiceContext; projectId: string; filters: Parameters<typeof loadWorkbench>[0]['query'] }): Promise<CsvText> {
+  return workbenchCsv(await loadWorkbench({ ctx, projectId, query: filters }));
 }
