@@ -6,6 +6,7 @@
  * codings export has an `item_version` column. Blind rules are unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '@concord/db';
 import type { Coding, DisagreementDetail, ErrorBody, ImportResult, Item, ItemVersion, Role } from '@concord/shared';
@@ -122,6 +123,13 @@ describe('item text versions', () => {
     expect(new Set(rows.map((r) => r[4]))).toEqual(new Set(['2', '3']));
     // Each coder's rows carry one version.
     for (const label of labels) expect(new Set(rows.filter((r) => r[1] === label).map((r) => versions.get(`${r[1]}:${r[2]}`))).size).toBe(1);
+
+    // The wide layout, asked for versions, puts each coder's in that coder's column (the coders differ here: 2 and 3).
+    const wide = parse(await (await h.request(members.editor, 'GET', `${base}/export/codings.csv?layout=wide&field=impact&itemVersions=1`)).text()) as string[][];
+    const [wideHeader, wideRow] = [wide[0]!, wide.find((r) => r[0] === f.itemId)!];
+    const impactVersionOf = new Map(rows.filter((r) => r[2] === 'impact').map((r) => [r[1]!, r[4]!]));
+    expect([...impactVersionOf.values()].sort()).toEqual(['2', '3']);
+    for (const label of labels) expect(wideRow[wideHeader.indexOf(`item_version_${label}`)]).toBe(impactVersionOf.get(label));
   });
 
   it('keeps the text of a coded item an import changes, as an edit does', async () => {
