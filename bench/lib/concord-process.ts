@@ -77,11 +77,12 @@ export async function spawnServer(options: { env: NodeJS.ProcessEnv; tsx?: boole
 }
 
 /** SIGTERM (a clean shutdown: CPU profiles get written), SIGKILL after 5 s. */
-export async function stopServer(child: ChildProcess): Promise<void> {
+/** `graceMs`: how long a SIGTERM may take before SIGKILL (longer when a CPU profile must be written on exit). */
+export async function stopServer(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  const res = await Promise.race([exited.then(() => 'ok'), sleep(5_000).then(() => 'timeout')]);
+  const res = await Promise.race([exited.then(() => 'ok'), sleep(graceMs).then(() => 'timeout')]);
   if (res === 'timeout') {
     child.kill('SIGKILL');
     await exited;

@@ -94,7 +94,6 @@ export function checkOnShadow(doc: Y.Doc, update: Uint8Array, writer: ItemDocWri
 export function plainlyAllowed(doc: Y.Doc, update: Uint8Array, writer: ItemDocWriter, decoded?: DecodedUpdate): boolean {
   const { structs, ds } = decoded ?? Y.decodeUpdate(update);
   const store = doc.store;
-  const names = rootNames(doc);
   /** Per client: where the update's structs end (they start at or before the document's state). */
   const upTo = new Map<number, number>();
   const fresh = new Map<number, Y.Item[]>();
@@ -119,6 +118,12 @@ export function plainlyAllowed(doc: Y.Doc, update: Uint8Array, writer: ItemDocWr
     const struct = Y.getItem(store, id);
     return struct instanceof Y.Item ? struct : null;
   };
+  /** A neighbour the item names: none, in the update, or an item of the document. */
+  const known = (id: Y.ID | null): boolean => {
+    if (id === null) return true;
+    const at = where(id);
+    return at === 'update' || (at === 'doc' && docItemAt(id) !== null);
+  };
 
   /** Where a new item lands: its parent type's checked root, or null for an unchecked one; undefined when unsure. */
   const placed = new Map<Y.Item, Place | null | undefined>();
@@ -126,7 +131,7 @@ export function plainlyAllowed(doc: Y.Doc, update: Uint8Array, writer: ItemDocWr
     if (placed.has(item)) return placed.get(item);
     let place: Place | null | undefined;
     if (depth > 64) place = undefined;
-    else if ([item.origin, item.rightOrigin].some((id) => id && (where(id) === null || (where(id) === 'doc' && !docItemAt(id))))) place = undefined;
+    else if (!known(item.origin) || !known(item.rightOrigin)) place = undefined;
     else if (typeof item.parent === 'string') {
       const type = doc.share.get(item.parent) as AnyType | undefined;
       place = CHECKED_ROOTS.has(item.parent) ? { root: item.parent, nested: false, type: type ?? null, sub: item.parentSub } : null;
@@ -134,7 +139,7 @@ export function plainlyAllowed(doc: Y.Doc, update: Uint8Array, writer: ItemDocWr
       const at = where(item.parent);
       const parent = at === 'doc' ? docItemAt(item.parent) : at === 'update' ? freshAt(item.parent) : undefined;
       if (!parent || !(parent.content instanceof Y.ContentType)) place = undefined;
-      else if (at === 'doc') place = placeInDoc(parent.content.type as AnyType, item.parentSub, names);
+      else if (at === 'doc') place = placeInDoc(parent.content.type as AnyType, item.parentSub, doc);
       else place = placeOf(parent, depth + 1) === null ? null : undefined;
     } else {
       // Placed next to its neighbour: the neighbour's parent and key.
@@ -142,7 +147,7 @@ export function plainlyAllowed(doc: Y.Doc, update: Uint8Array, writer: ItemDocWr
       const at = neighbour ? where(neighbour) : null;
       if (at === 'doc') {
         const n = docItemAt(neighbour!);
-        place = n ? placeInDoc(n.parent as AnyType, n.parentSub, names) : undefined;
+        place = n ? placeInDoc(n.parent as AnyType, n.parentSub, doc) : undefined;
       } else if (at === 'update') {
         const n = freshAt(neighbour!);
         place = n ? placeOf(n, depth + 1) : undefined;
@@ -179,7 +184,7 @@ export function plainlyAllowed(doc: Y.Doc, update: Uint8Array, writer: ItemDocWr
       for (let i = Y.findIndexSS(structsOf, clock); i < structsOf.length && structsOf[i]!.id.clock < stop; i++) {
         const struct = structsOf[i]!;
         if (!(struct instanceof Y.Item) || struct.deleted) continue;
-        const place = placeInDoc(struct.parent as AnyType, struct.parentSub, names);
+        const place = placeInDoc(struct.parent as AnyType, struct.parentSub, doc);
         if (place === null) continue;
         const from = Math.max(0, clock - struct.id.clock);
         const to = Math.min(struct.length, clock + len - struct.id.clock);
@@ -198,10 +203,8 @@ interface Place {
   sub: string | null;
 }
 
-const rootNames = (doc: Y.Doc) => new Map<AnyType, string>([...doc.share].map(([name, type]) => [type, name]));
-
-function placeInDoc(type: AnyType, sub: string | null, names: Map<AnyType, string>): Place | null {
-  const root = checkedRoot(type, names);
+function placeInDoc(type: AnyType, sub: string | null, doc: Y.Doc): Place | null {
+  const root = checkedRoot(type, doc);
   return root ? { root: root.name, nested: root.nested, type, sub } : null;
 }
 
@@ -213,8 +216,10 @@ function mayRemove(item: Y.Item, from: number, to: number, writer: ItemDocWriter
 
 /** How much of a client's clock range the update's own delete set removes (its ranges may overlap). */
 function deletedPart(ds: DeleteSet, client: number, clock: number, length: number): 'none' | 'part' | 'all' {
+  const ranges = ds.clients.get(client);
+  if (!ranges) return 'none';
   const end = clock + length;
-  const overlaps = (ds.clients.get(client) ?? [])
+  const overlaps = ranges
     .map((r) => [Math.max(clock, r.clock), Math.min(end, r.clock + r.len)] as const)
     .filter(([from, to]) => from < to)
     .sort((a, b) => a[0] - b[0]);
@@ -227,21 +232,21 @@ function deletedPart(ds: DeleteSet, client: number, clock: number, length: numbe
   return reached >= end ? 'all' : 'part';
 }
 /** The checked root a type is or lies in, or null. */
-function checkedRoot(type: AnyType, names: Map<AnyType, string>): { name: string; nested: boolean } | null {
+function checkedRoot(type: AnyType, doc: Y.Doc): { name: string; nested: boolean } | null {
   let t = type;
   let nested = false;
   while (t._item) {
     t = t._item.parent as AnyType;
     nested = true;
   }
-  const name = names.get(t);
-  return name !== undefined && CHECKED_ROOTS.has(name) ? { name, nested } : null;
+  // A few lookups per call rather than a map of every root type built per update.
+  for (const name of CHECKED_ROOTS) if (doc.share.get(name) === t) return { name, nested };
+  return null;
 }
 
 function inspectTransaction(tr: Y.Transaction, doc: Y.Doc, writer: ItemDocWriter): string | null {
-  const names = new Map<AnyType, string>([...doc.share].map(([name, type]) => [type, name]));
   for (const type of tr.changed.keys()) {
-    const root = checkedRoot(type, names);
+    const root = checkedRoot(type, doc);
     if (root?.nested) return `${root.name} holds plain entries only`;
   }
   // Created in this transaction: every new struct of every client, from its clock before.
@@ -252,7 +257,7 @@ function inspectTransaction(tr: Y.Transaction, doc: Y.Doc, writer: ItemDocWriter
     for (let i = Y.findIndexSS(structs, before); i < structs.length && structs[i]!.id.clock < after; i++) {
       const struct = structs[i];
       if (!(struct instanceof Y.Item) || struct.deleted) continue;
-      const root = checkedRoot(struct.parent as AnyType, names);
+      const root = checkedRoot(struct.parent as AnyType, doc);
       if (!root) continue;
       if (!(struct.content instanceof Y.ContentAny)) return `${root.name} holds plain entries only`;
       for (const value of struct.content.getContent()) {
@@ -264,7 +269,7 @@ function inspectTransaction(tr: Y.Transaction, doc: Y.Doc, writer: ItemDocWriter
   let refusal: string | null = null;
   Y.iterateDeletedStructs(tr, tr.deleteSet, (struct) => {
     if (refusal || !(struct instanceof Y.Item) || struct.id.clock >= (tr.beforeState.get(struct.id.client) ?? 0)) return;
-    const root = checkedRoot(struct.parent as AnyType, names);
+    const root = checkedRoot(struct.parent as AnyType, doc);
     if (!root || writer.mayModerate) return;
     const mine = struct.content instanceof Y.ContentAny && struct.content.getContent().every((value) => authorOf(value) === writer.userId);
     if (!mine) refusal = `only its author removes or replaces an entry of ${root.name}`;

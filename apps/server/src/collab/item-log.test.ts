@@ -64,36 +64,88 @@ describe('item log (group commit)', () => {
 });
 
 describe('item log (commits in flight)', () => {
-  it('starts the next turn’s group while a commit is in flight, up to the limit, then queues', async () => {
+  /** A committer whose commits finish when the test releases them. */
+  function heldCommit() {
     const releases: (() => void)[] = [];
     const commits: ItemDocBatch[][] = [];
-    let maxRunning = 0;
-    let running = 0;
+    const state = { running: 0, maxRunning: 0 };
     const commit = (batches: ItemDocBatch[]) => {
       commits.push(batches);
-      maxRunning = Math.max(maxRunning, ++running);
-      return new Promise<void>((resolve) => releases.push(() => (running--, resolve())));
+      state.maxRunning = Math.max(state.maxRunning, ++state.running);
+      return new Promise<void>((resolve) => releases.push(() => (state.running--, resolve())));
     };
-    const log = createItemLog(commit, { inFlight: 2 });
-    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const groups = () => commits.map((g) => rows(g).map((r) => r.docName));
+    return { commit, releases, groups, state };
+  }
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
 
+  it('keeps what arrives in later turns for the commit after the one in flight, while that one is not slow', async () => {
+    const { commit, releases, groups, state } = heldCommit();
+    // The clock stands still: the commit in flight never runs long.
+    const log = createItemLog(commit, { inFlight: 4, now: () => 1_000 });
     const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
     await turn();
     const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
     await turn();
-    // Both slots are busy: these two wait, together.
     const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
-    const d = log.append({ name: 'item:d', itemId: 'd', updates: [u(4)] });
     await turn();
-    expect(commits.map((g) => rows(g).map((r) => r.docName))).toEqual([['item:a'], ['item:b']]);
+    expect(groups()).toEqual([['item:a']]);
 
     releases[0]!();
     await a;
     await turn();
-    expect(commits.map((g) => rows(g).map((r) => r.docName))).toEqual([['item:a'], ['item:b'], ['item:c', 'item:d']]);
+    expect(groups()).toEqual([['item:a'], ['item:b', 'item:c']]);
+    releases[1]!();
+    await Promise.all([b, c]);
+    expect(state.maxRunning).toBe(1);
+  });
+
+  it('starts the next group beside a commit that runs much longer than usual, up to the limit, then queues', async () => {
+    const { commit, releases, groups, state } = heldCommit();
+    let clock = 1_000;
+    const log = createItemLog(commit, { inFlight: 2, now: () => clock });
+    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+    await turn();
+    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
+    await turn();
+    expect(groups()).toEqual([['item:a']]);
+    // The first commit stalls (far more than twice the usual 2 ms): the waiting group goes beside it.
+    clock += 50;
+    const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
+    await turn();
+    expect(groups()).toEqual([['item:a'], ['item:b', 'item:c']]);
+    // Both slots are busy, however long they run: these two wait, together.
+    clock += 50;
+    const d = log.append({ name: 'item:d', itemId: 'd', updates: [u(4)] });
+    const e = log.append({ name: 'item:e', itemId: 'e', updates: [u(5)] });
+    await turn();
+    expect(groups()).toEqual([['item:a'], ['item:b', 'item:c']]);
+
+    releases[0]!();
+    await a;
+    await turn();
+    expect(groups()).toEqual([['item:a'], ['item:b', 'item:c'], ['item:d', 'item:e']]);
     releases[1]!();
     releases[2]!();
-    await Promise.all([b, c, d]);
-    expect(maxRunning).toBe(2);
+    await Promise.all([b, c, d, e]);
+    expect(state.maxRunning).toBe(2);
+  });
+
+  it('overlaps a stalled commit even when nothing more arrives (a timer, not the next append)', async () => {
+    const { commit, releases, groups } = heldCommit();
+    let clock = 1_000;
+    const log = createItemLog(commit, { inFlight: 2, now: () => clock });
+    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+    await turn();
+    clock += 1; // not slow yet: the group waits, and a timer is set for when it would be
+    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
+    await turn();
+    expect(groups()).toEqual([['item:a']]);
+    clock += 50;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(groups()).toEqual([['item:a'], ['item:b']]);
+    releases[0]!();
+    releases[1]!();
+    await Promise.all([a, b]);
   });
 });

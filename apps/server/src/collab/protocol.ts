@@ -74,12 +74,24 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * A sync update message: the two type bytes, the payload's length (lib0's varuint) and the
+ * payload, written into one buffer of the exact size. Every relayed update is framed here,
+ * once per batch, so without lib0's growing encoder (a 100-byte buffer, then a copy).
+ */
 export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_UPDATE);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
+  const length = update.byteLength;
+  let lengthBytes = 1;
+  for (let n = length; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++;
+  const message = new Uint8Array(2 + lengthBytes + length);
+  message[0] = MESSAGE_SYNC;
+  message[1] = SYNC_UPDATE;
+  let at = 2;
+  let n = length;
+  for (; n > 0x7f; n = Math.floor(n / 0x80)) message[at++] = 0x80 | (n & 0x7f);
+  message[at++] = n;
+  message.set(update, at);
+  return message;
 }
 
 export function encodeAwareness(update: Uint8Array): Uint8Array {

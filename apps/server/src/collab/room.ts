@@ -22,9 +22,12 @@ import { WaitingUpdates } from './waiting-updates.ts';
 const LOAD: Origin = { kind: 'load' };
 const REMOTE: Origin = { kind: 'remote' };
 
-/** Whether a transaction changed anything: the test Yjs itself makes before it emits 'update'. */
-const changedBy = (tr: Y.Transaction): boolean =>
-  tr.deleteSet.clients.size > 0 || [...tr.afterState].some(([client, clock]) => tr.beforeState.get(client) !== clock);
+/** Whether a transaction changed anything: the test Yjs itself makes before it emits 'update' (a loop: once per update, no array). */
+function changedBy(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
+  return false;
+}
 
 export interface RoomEnv {
   logger: Logger;
