@@ -21,7 +21,10 @@
  * is persisted by the server before it is relayed, so this includes the database commit.
  * Server RSS from /proc/<pid>/status (sampled every 250 ms), CPU from /proc/<pid>/stat
  * over the edit phase (% of one core). `server.memory`: where its RSS is (bench/lib/memory-probe.ts),
- * after the clients connected and at the end of the edit phase.
+ * after the clients connected and at the end of the edit phase. `server.live`: the server's own
+ * view of the edit phase from its /metrics (relay and commit latency, updates per batch, GC
+ * time, event loop delay: bench/lib/metrics-probe.ts `liveFigures`), to tell a delivery's p99
+ * spent in the server from the clients' own.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
 import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
-import { BENCH_METRICS_TOKEN } from './lib/metrics-probe.ts';
+import { BENCH_METRICS_TOKEN, liveFigures, metricsText } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
 
 const { values: flags } = parseArgs({
@@ -153,6 +156,8 @@ async function main() {
     // Edit phase: every client at RATE edits/s, starts staggered over one period.
     const period = 1000 / RATE;
     const cpu0 = await sampleAll();
+    const scrapesOf = () => Promise.all(starts.map((s) => metricsText(s.baseUrl)));
+    const scrape0 = await scrapesOf();
     const tEdit = now();
     const stops: (() => void)[] = [];
     const timers = clients.map((c) =>
@@ -163,6 +168,8 @@ async function main() {
       }, Math.random() * period),
     );
     await sleep(DURATION_S * 1000);
+    // Before the memory probe, which scrapes /metrics too (and so resets the event loop's delay).
+    const scrape1 = await scrapesOf();
     memoryLoaded = await memoryOf();
     timers.forEach(clearTimeout);
     stops.forEach((stop) => stop());
@@ -191,6 +198,7 @@ async function main() {
       cpuEditPct: round((ticks(cpu0[i]!, cpu1[i]!) / CLK_TCK / editS) * 100),
       cpuDrainS: round(ticks(cpu1[i]!, cpu2[i]!) / CLK_TCK, 2),
       memory: { idle: memoryIdle[i] ?? null, endOfEdits: memoryLoaded[i] ?? null },
+      live: scrape0[i] && scrape1[i] ? liveFigures(scrape0[i]!, scrape1[i]!) : null,
     }));
     const closes = clients.flatMap((c) => c.closes);
 

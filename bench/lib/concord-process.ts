@@ -76,8 +76,10 @@ export async function spawnServer(options: { env: NodeJS.ProcessEnv; tsx?: boole
   return { child, baseUrl, pid: child.pid!, output: () => out };
 }
 
-/** SIGTERM (a clean shutdown: CPU profiles get written), SIGKILL after 5 s. */
-/** `graceMs`: how long a SIGTERM may take before SIGKILL (longer when a CPU profile must be written on exit). */
+/**
+ * SIGTERM (a clean shutdown: CPU profiles get written), SIGKILL after `graceMs` (5 s; longer when
+ * a profile must be written after 1,000 connections' rooms unload).
+ */
 export async function stopServer(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));

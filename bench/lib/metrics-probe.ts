@@ -32,3 +32,61 @@ export async function liveCounts(baseUrl: string): Promise<LiveCounts | null> {
   const heapUsed = gauge(text, 'concord_nodejs_heap_size_used_bytes');
   return documentsOpen === null || yjsConnections === null ? null : { documentsOpen, yjsConnections, heapUsedMb: heapUsed === null ? null : heapUsed / 2 ** 20 };
 }
+
+/** A histogram's cumulative bucket counts (upper bound in seconds → count), summed over its series. */
+function histogramBuckets(text: string, name: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`)) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (!le) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return buckets;
+}
+
+/** The bucket bound (ms) under which a quantile of what was observed between two scrapes falls (null: nothing observed). */
+function quantileBound(before: string, after: string, name: string, q: number): number | null {
+  const b0 = histogramBuckets(before, name);
+  const b1 = [...histogramBuckets(after, name)].sort((x, y) => x[0] - y[0]).map(([bound, n]) => [bound, n - (b0.get(bound) ?? 0)] as const);
+  const total = b1.at(-1)?.[1] ?? 0;
+  if (!total) return null;
+  const hit = b1.find(([, n]) => n >= q * total)!;
+  return hit[0] === Infinity ? Infinity : Number((hit[0] * 1000).toFixed(1));
+}
+
+const delta = (before: string, after: string, name: string) => (gauge(after, name) ?? 0) - (gauge(before, name) ?? 0);
+
+/** Seconds of garbage collection between two scrapes, by kind (minor, major, incremental, weakcb). */
+function gcSeconds(before: string, after: string): Record<string, number> {
+  const sums = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('concord_nodejs_gc_duration_seconds_sum{'))
+        .map((l) => [/kind="([^"]+)"/.exec(l)?.[1] ?? '?', Number(l.slice(l.lastIndexOf(' ') + 1))] as const),
+    );
+  const [s0, s1] = [sums(before), sums(after)];
+  return Object.fromEntries([...s1].map(([kind, s]) => [kind, Number((s - (s0.get(kind) ?? 0)).toFixed(3))]));
+}
+
+/**
+ * Where a delivery's time goes inside the server, between two scrapes of its `/metrics`: the
+ * relay latency (an update received → its batch relayed, after the commit) and the commit's
+ * duration as bucket bounds (ms; the buckets are 0.5, 1, 2.5, 5, 10, 25 … ms), the updates
+ * per stored batch, the garbage collector's time by kind, and the event loop's delay (p99 and
+ * max, ms, since the scrape before: prom-client resets it at each scrape).
+ */
+export function liveFigures(before: string, after: string) {
+  const batches = delta(before, after, 'concord_live_commit_batch_updates_count');
+  const ms = (s: number | null) => (s === null ? null : Number((s * 1000).toFixed(1)));
+  return {
+    relayMs: { p50: quantileBound(before, after, 'concord_live_relay_latency_seconds', 0.5), p99: quantileBound(before, after, 'concord_live_relay_latency_seconds', 0.99) },
+    commitMs: { p50: quantileBound(before, after, 'concord_live_commit_duration_seconds', 0.5), p99: quantileBound(before, after, 'concord_live_commit_duration_seconds', 0.99) },
+    batches,
+    updatesPerBatch: batches ? Number((delta(before, after, 'concord_live_commit_batch_updates_sum') / batches).toFixed(2)) : null,
+    gcS: gcSeconds(before, after),
+    eventLoopDelayMs: { p99: ms(gauge(after, 'concord_nodejs_eventloop_lag_p99_seconds')), max: ms(gauge(after, 'concord_nodejs_eventloop_lag_max_seconds')) },
+  };
+}

@@ -98,8 +98,9 @@ export interface Config {
   /** Limits of live-document connections (`/yjs`); over a limit the connection is closed, never the process. */
   collab: CollabLimits;
   /**
-   * Live-document commits (item documents' group commits) that may run at once on PostgreSQL:
-   * their fsyncs overlap instead of queueing. PGlite runs one statement at a time, so it gets 1.
+   * Live-document commits (item documents' group commits) that may run at once on PostgreSQL
+   * when one stalls (collab/item-log.ts): their fsyncs overlap instead of queueing. PGlite runs
+   * one statement at a time, so it gets 1.
    * Keep it well below the connection pool (10), which the API also uses.
    */
   liveCommitsInFlight: number;
