@@ -22,10 +22,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ CONCORD_REDIS_PREFIX: 'has space' })).toThrow(ConfigError);
   });
 
-  it('reads how many live-document commits may run at once (default 4) and refuses 0', () => {
+  it('reads how many live-document commits may run at once (default 4, refuses 0) and when they overlap (default 2)', () => {
     expect(parseConfig({}).liveCommitsInFlight).toBe(4);
     expect(parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '2' }).liveCommitsInFlight).toBe(2);
     expect(() => parseConfig({ CONCORD_LIVE_COMMITS_IN_FLIGHT: '0' })).toThrow(/CONCORD_LIVE_COMMITS_IN_FLIGHT/);
+    expect(parseConfig({}).liveCommitOverlapAfter).toBe(2);
+    expect(parseConfig({ CONCORD_LIVE_COMMIT_OVERLAP_AFTER: '0' }).liveCommitOverlapAfter).toBe(0);
+    expect(() => parseConfig({ CONCORD_LIVE_COMMIT_OVERLAP_AFTER: '-1' })).toThrow(/CONCORD_LIVE_COMMIT_OVERLAP_AFTER/);
   });
 
   it('keeps attachments in the database up to 20 MiB by default, or in a directory, and refuses a limit that is no size', () => {

@@ -51,6 +51,7 @@ const envSchema = z.object({
   CONCORD_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
   CONCORD_LIVE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
+  CONCORD_LIVE_COMMIT_OVERLAP_AFTER: z.coerce.number().min(0).max(100).default(2),
   CONCORD_METRICS_TOKEN: z.string().optional(),
   SMTP_URL: z
     .url()
@@ -104,6 +105,12 @@ export interface Config {
    * Keep it well below the connection pool (10), which the API also uses.
    */
   liveCommitsInFlight: number;
+  /**
+   * The next group commit starts beside the one in flight once that one has run this many times
+   * the recent average commit (collab/item-log.ts); until then it waits, and grows. 0 starts it
+   * at once (up to `liveCommitsInFlight`: more commits, each smaller, as before 2026-12-07).
+   */
+  liveCommitOverlapAfter: number;
   /** The bearer token `GET /metrics` requires; null turns metrics off (404, no-op hooks). */
   metricsToken: string | null;
   /** Outgoing mail (services/mail/); null: no mail is sent and invitation links are only shown to the inviter. */
@@ -183,6 +190,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     webBuildDir: e.CONCORD_WEB_BUILD_DIR === 'none' ? null : path.resolve(e.CONCORD_WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
     collab: DEFAULT_COLLAB_LIMITS,
     liveCommitsInFlight: e.CONCORD_LIVE_COMMITS_IN_FLIGHT,
+    liveCommitOverlapAfter: e.CONCORD_LIVE_COMMIT_OVERLAP_AFTER,
     metricsToken: e.CONCORD_METRICS_TOKEN ?? null,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM! } : null,
     publicUrl: e.CONCORD_PUBLIC_URL ?? null,

@@ -131,6 +131,26 @@ describe('item log (commits in flight)', () => {
     expect(state.maxRunning).toBe(2);
   });
 
+  it('with overlapAfter 0, starts each turn’s group at once beside the commits in flight, up to the limit', async () => {
+    const { commit, releases, groups, state } = heldCommit();
+    const log = createItemLog(commit, { inFlight: 2, overlapAfter: 0, now: () => 1_000 });
+    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+    await turn();
+    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
+    await turn();
+    const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
+    await turn();
+    expect(groups()).toEqual([['item:a'], ['item:b']]);
+    releases[0]!();
+    await a;
+    await turn();
+    expect(groups()).toEqual([['item:a'], ['item:b'], ['item:c']]);
+    releases[1]!();
+    releases[2]!();
+    await Promise.all([b, c]);
+    expect(state.maxRunning).toBe(2);
+  });
+
   it('overlaps a stalled commit even when nothing more arrives (a timer, not the next append)', async () => {
     const { commit, releases, groups } = heldCommit();
     let clock = 1_000;

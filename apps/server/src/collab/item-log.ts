@@ -6,7 +6,7 @@
  * its size, so under load fewer, larger commits are most of what one process saves.
  *
  * A commit that takes much longer than usual (more than twice the recent average: a slow
- * fsync, a lock) is not waited for: the next group starts beside it, up to `inFlight` commits
+ * fsync, a lock; `overlapAfter`) is not waited for: the next group starts beside it, up to `inFlight` commits
  * at once (on PostgreSQL, separate pool connections, so the fsyncs overlap instead of
  * queueing; PGlite runs one).
  *
@@ -32,15 +32,22 @@ const FIRST_TYPICAL_MS = 2;
 /** A commit is overlapped only after it has run this long at least (timers have 1 ms steps). */
 const MIN_OVERLAP_MS = 1;
 
-/**
- * `commit` stores a group of batches atomically (persistItemDocBatches). `now`: the clock
- * commits are timed with (tests drive it).
- */
-export function createItemLog(
-  commit: (batches: ItemDocBatch[]) => Promise<void>,
-  options: { inFlight?: number; now?: () => number } = {},
-): ItemLog {
+export interface CommitOptions {
+  /** Commits that may run at once (1: each waits for the one before). */
+  inFlight?: number;
+  /**
+   * The next group starts beside the commit in flight once that has run this many times the
+   * recent average (2); 0 starts it at once, up to `inFlight` (the behaviour before 2026-12-07).
+   */
+  overlapAfter?: number;
+  /** The clock commits are timed with (tests drive it). */
+  now?: () => number;
+}
+
+/** `commit` stores a group of batches atomically (persistItemDocBatches). */
+export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>, options: CommitOptions = {}): ItemLog {
   const slots = Math.max(1, options.inFlight ?? 1);
+  const overlapFactor = options.overlapAfter ?? 2;
   const now = options.now ?? (() => performance.now());
   let queue: Queued[] = [];
   let running = 0;
@@ -54,9 +61,9 @@ export function createItemLog(
   function start(): void {
     scheduled = false;
     if (!queue.length || running >= slots) return;
-    if (running > 0) {
+    if (running > 0 && overlapFactor > 0) {
       const ran = now() - lastStartedAt;
-      const overlapAfter = Math.max(MIN_OVERLAP_MS, 2 * typicalMs);
+      const overlapAfter = Math.max(MIN_OVERLAP_MS, overlapFactor * typicalMs);
       if (ran < overlapAfter) {
         // Wait for the commit in flight (its completion starts this group), or overlap it if it stalls.
         overlapTimer ??= setTimeout(() => {

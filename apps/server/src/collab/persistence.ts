@@ -11,7 +11,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { loadLiveDoc, persistCodingDocBatch, persistItemDocBatches } from '../services/collab/persist.ts';
 import type { InvalidValue } from '../services/collab/projection.ts';
 import { compactDoc, loadDocUpdates, type StoredDoc } from '../services/collab/store.ts';
-import { createItemLog } from './item-log.ts';
+import { createItemLog, type CommitOptions } from './item-log.ts';
 
 export type { StoredDoc };
 
@@ -36,12 +36,12 @@ export interface DocPersistence {
 }
 
 /**
- * `commitsInFlight`: item-document group commits that may run at once (item-log.ts).
+ * `commits`: how item documents' group commits may overlap (item-log.ts).
  * `shared`: other processes write the same documents, so coding projections read the stored state.
  */
-export function createDatabasePersistence(options: { db: Db; logger: Logger; commitsInFlight?: number; shared: boolean }): DocPersistence {
+export function createDatabasePersistence(options: { db: Db; logger: Logger; commits?: CommitOptions; shared: boolean }): DocPersistence {
   const ctx: ServiceContext = { db: options.db, actor: null, logger: options.logger };
-  const itemLog = createItemLog((batches) => persistItemDocBatches({ ctx, batches }), { inFlight: options.commitsInFlight });
+  const itemLog = createItemLog((batches) => persistItemDocBatches({ ctx, batches }), options.commits);
   return {
     onLoadDocument: (name, doc) => loadLiveDoc({ ctx, name, doc }),
     onReloadDocument: (name) => loadDocUpdates({ ctx, docName: name }),

@@ -16,6 +16,7 @@ import { itemPhase, resolveDocAccess } from '../services/collab/access.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { Connection } from './connection.ts';
 import { createLocalFanout, type ControlMessage, type Fanout } from './fanout.ts';
+import type { CommitOptions } from './item-log.ts';
 import { createDatabasePersistence } from './persistence.ts';
 import type { Room, RoomEnv } from './room.ts';
 import { loadRoom, reloadRoom } from './room-loader.ts';
@@ -48,9 +49,9 @@ export interface Rooms extends CollabDocs {
 
 /**
  * `fanout` defaults to one process (no fan-out), e.g. for the demo seed outside a server.
- * `commitsInFlight`: item-document commits that may run at once (see item-log.ts).
+ * `commits`: how item documents' group commits may overlap (item-log.ts).
  */
-export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout; commitsInFlight?: number; metrics?: Metrics }): Rooms {
+export function createRooms(options: { db: Db; logger: Logger; limits: CollabLimits; fanout?: Fanout; commits?: CommitOptions; metrics?: Metrics }): Rooms {
   const { db, logger, limits } = options;
   const fanout = options.fanout ?? createLocalFanout();
   const entries = new Map<string, Entry>();
@@ -62,7 +63,7 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     limits,
     fanout,
     metrics: options.metrics ?? noopMetrics,
-    persistence: createDatabasePersistence({ db, logger, commitsInFlight: options.commitsInFlight, shared: fanout.shared }),
+    persistence: createDatabasePersistence({ db, logger, commits: options.commits, shared: fanout.shared }),
     itemPhase: (itemId) => itemPhase({ ctx: { db, actor: null, logger }, itemId }),
     onBroken(room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.
