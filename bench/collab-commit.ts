@@ -4,7 +4,7 @@
  * (`persistItemDocBatches`) against a real PostgreSQL, fed as rooms feed them.
  *
  *   pnpm exec tsx bench/collab-commit.ts --database-url postgres://…/EMPTY_DB
- *     [--rooms 200] [--rate 2000] [--seconds 10] [--in-flight 4] [--bytes 117]
+ *     [--rooms 200] [--rate 2000] [--seconds 10] [--in-flight 4] [--overlap-after 2] [--bytes 117]
  *
  * `--rate` updates per second arrive, spread evenly over the rooms (1,000 connections at 2
  * edits/s: 2,000); each room keeps at most one batch in the log and collects what arrives
@@ -28,6 +28,8 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '10' },
     'in-flight': { type: 'string', default: '4' },
+    /** CONCORD_LIVE_COMMIT_OVERLAP_AFTER's default unless given (0: each turn's group at once). */
+    'overlap-after': { type: 'string' },
     bytes: { type: 'string', default: '117' },
   },
 });
@@ -51,7 +53,7 @@ const log = createItemLog(
     rowsCommitted += batches.reduce((n, b) => n + b.updates.length, 0);
     return persistItemDocBatches({ ctx, batches });
   },
-  { inFlight: Number(flags['in-flight']) },
+  { inFlight: Number(flags['in-flight']), ...(flags['overlap-after'] !== undefined ? { overlapAfter: Number(flags['overlap-after']) } : {}) },
 );
 
 interface BenchRoom {
@@ -108,6 +110,7 @@ console.log(
     rooms: ROOMS,
     rate: RATE,
     inFlight: Number(flags['in-flight']),
+    overlapAfter: flags['overlap-after'] ?? 'default',
     updates: sent,
     rows: rowsCommitted,
     commits,
