@@ -78,17 +78,21 @@ describe('item log (commits in flight)', () => {
     return { commit, releases, groups, state };
   }
   const turn = () => new Promise((resolve) => setImmediate(resolve));
+  /** One batch per turn of the event loop, for documents a, b, c: their appends' promises. */
+  async function appendInTurns(log: ReturnType<typeof createItemLog>): Promise<Promise<void>[]> {
+    const appended: Promise<void>[] = [];
+    for (const [i, name] of ['a', 'b', 'c'].entries()) {
+      appended.push(log.append({ name: `item:${name}`, itemId: name, updates: [u(i + 1)] }));
+      await turn();
+    }
+    return appended;
+  }
 
   it('keeps what arrives in later turns for the commit after the one in flight, while that one is not slow', async () => {
     const { commit, releases, groups, state } = heldCommit();
     // The clock stands still: the commit in flight never runs long.
     const log = createItemLog(commit, { inFlight: 4, now: () => 1_000 });
-    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
-    await turn();
-    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
-    await turn();
-    const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
-    await turn();
+    const [a, b, c] = await appendInTurns(log);
     expect(groups()).toEqual([['item:a']]);
 
     releases[0]!();
@@ -134,12 +138,7 @@ describe('item log (commits in flight)', () => {
   it('with overlapAfter 0, starts each turn’s group at once beside the commits in flight, up to the limit', async () => {
     const { commit, releases, groups, state } = heldCommit();
     const log = createItemLog(commit, { inFlight: 2, overlapAfter: 0, now: () => 1_000 });
-    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
-    await turn();
-    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
-    await turn();
-    const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
-    await turn();
+    const [a, b, c] = await appendInTurns(log);
     expect(groups()).toEqual([['item:a'], ['item:b']]);
     releases[0]!();
     await a;
