@@ -66,7 +66,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe(`restored attachment files on ${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'}`, () => {
+describe('restored attachment files', () => {
   it('a failure before the commit removes every file it wrote and leaves the target as it was', async () => {
     // Each file's pending name blocked in turn: when the second is blocked, the first was written before the failure.
     for (const blocked of ids) {
