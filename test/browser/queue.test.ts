@@ -2,7 +2,8 @@
  * Issue 13, "My work", in Chromium on the demo study: coder1's project opens on her queue
  * ("my n of m"), the start button opens her first open item, j/k walk her queue (never an item
  * she does not code), and n takes her through every open item of it, in the API's order, until
- * the page says the queue is done; the queue page then counts them all as submitted.
+ * the page says the queue is done; the queue page then counts them all as submitted. A manager
+ * switches to coder1's queue (the API's counts) and back to the whole table.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from '@concord/shared';
@@ -66,6 +67,32 @@ describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
     await page.goto(new URL(`/projects/${projectId}`, users.server.url).href);
     await expect(page.locator('[data-progress]').innerText()).resolves.toContain(`my ${(done as Queue).counts.submitted} of ${total} submitted`);
     expect(done.counts.submitted).toBe(queue.counts.submitted + open.length);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("editor: switches to coder1's queue, sees her statuses as the API gives them, and goes back to the whole table", async () => {
+    const coder1 = users.accounts.coder1!;
+    const queue = await ok(project('editor').queue.$get({ param: { projectId }, query: { coder: coder1.id } }));
+    expect(queue.coderId).toBe(coder1.id);
+    const page = await users.openAs('editor');
+    await page.goto(new URL(`/projects/${projectId}`, users.server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const views = page.getByRole('navigation', { name: "Views of the project's items" });
+    // A manager's project opens on the whole table.
+    await expect(views.locator('a[aria-current="page"]').innerText()).resolves.toBe('All items');
+    await views.getByLabel('Queue of').selectOption({ label: coder1.name });
+    await page.waitForURL((url) => url.searchParams.get('queue') === coder1.id);
+    await page.getByRole('heading', { name: `Queue of ${coder1.name}` }).waitFor();
+    await expect(page.locator('[data-progress]').innerText()).resolves.toContain(`${queue.counts.submitted} of ${queue.entries.length} submitted`);
+    for (const status of ['todo', 'in_progress', 'submitted'] as const) {
+      await expect(page.locator(`[data-status="${status}"] li`).count()).resolves.toBe(queue.counts[status]);
+    }
+    // Her queue is hers: no start button for the manager, nothing stored offline.
+    await expect(page.locator('[data-start]').count()).resolves.toBe(0);
+    await views.getByRole('link', { name: 'All items' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('queue'));
+    await page.getByRole('heading', { name: `Queue of ${coder1.name}` }).waitFor({ state: 'detached' });
+    await expect(page.locator('[aria-rowcount]').count()).resolves.toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 });
