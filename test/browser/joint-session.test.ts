@@ -5,13 +5,15 @@
  * records it as the decision and both coders see it live; their own submissions are unchanged.
  * The editor opens a session from the item page itself; on a reliability round's item whose
  * coders have not all submitted she must first confirm that the later codings leave reliability.
- * From the same page she reopens a coder's submission made by mistake, with a reason.
+ * From the same page she reopens a coder's submission made by mistake, with a reason, and the
+ * coder's open page follows.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../helpers/chromium.ts';
 import { browserSuite } from '../helpers/browser-suite.ts';
 import { addAssignedItems, codeItem, requiredValues } from '../helpers/coding-api.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
@@ -108,6 +110,13 @@ describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
     const values = requiredValues(await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} })), 'submitted by mistake');
     await codeItem(users, 'coder1', projectId, mistake!, values);
 
+    // coder1 has the item open, submitted.
+    const coder = await openAs('coder1');
+    await openPage(coder, users.server.url, `/projects/${projectId}/items/${mistake}`);
+    const final = coder.getByText('Your codings of this item are submitted and final.');
+    await final.waitFor();
+    await coder.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
+
     const page = await openAs('editor');
     await openPage(page, users.server.url, `/projects/${projectId}/items/${mistake}`);
     await page.locator('body[data-hydrated="true"]').waitFor();
@@ -123,9 +132,8 @@ describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
     await page.getByRole('status').filter({ hasText: `Reopened ${users.accounts.coder1!.name}'s submission` }).getByText('Her codings are still blind.', { exact: false }).waitFor();
     expect(await mine()).toMatchObject({ submittedAt: null, blind: true, reopenedAt: expect.any(String) });
 
-    // coder1 finds it open again: her form is editable and she can submit.
-    const coder = await openAs('coder1');
-    await openPage(coder, users.server.url, `/projects/${projectId}/items/${mistake}`);
+    // coder1's open page follows without a reload: her form is editable again and she submits.
+    await final.waitFor({ state: 'detached', timeout: LIVE_MS });
     await coder.locator('.sync[role="status"]').getByText('Saved', { exact: true }).waitFor();
     await coder.keyboard.press('Control+Enter');
     await coder.getByText('Your codings of this item are submitted and final.').waitFor();
