@@ -3,7 +3,8 @@
  * ("my n of m"), the start button opens her first open item, j/k walk her queue (never an item
  * she does not code), and n takes her through every open item of it, in the API's order, until
  * the page says the queue is done; the queue page then counts them all as submitted. A manager
- * switches to coder1's queue (the API's counts) and back to the whole table.
+ * switches to coder1's queue (the API's counts) and back to the whole table. Her project card
+ * counts her own items ("n of my m").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from '@concord/shared';
@@ -24,6 +25,17 @@ describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
     // The demo's coder1 has submitted all her items: the editor gives her three new ones.
     const items = ['Queue item one', 'Queue item two', 'Queue item three'].map((title) => ({ title, body: `${title}: a post to code.` }));
     await addAssignedItems(users, 'editor', projectId, items, { roundName: 'queue test', type: 'production', coders: ['coder1'] });
+  });
+
+  it('the project list counts her own items on the card: "n of my m"', async () => {
+    const listed = (await ok(users.client('coder1').api.projects.$get())).find((p) => p.id === projectId)!;
+    const queue = await ok(project('coder1').queue.$get({ param: { projectId }, query: {} }));
+    // Her figures are of her own assigned items, the queue's, not the project's.
+    expect(listed.progress).toMatchObject({ scope: 'mine', items: queue.entries.length, submitted: queue.counts.submitted });
+    const page = await users.openAs('coder1', { path: '/' });
+    const card = page.locator(`dl[aria-label="Your progress in ${listed.name}"]`);
+    await expect(card.innerText()).resolves.toContain(`${queue.counts.submitted} of my ${queue.entries.length}`);
+    expect(pageErrors).toEqual([]);
   });
 
   it('works through the queue with n, in order, until it is done', async () => {
