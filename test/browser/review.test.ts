@@ -132,4 +132,20 @@ describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
     await expect(page.getByTestId('reviewed-count').innerText()).resolves.toMatch(/^1 of \d+ fields reviewed$/);
     expect(pageErrors).toEqual([]);
   });
+
+  it('editor: sends a submission back to its coder from the review page, with a reason, and is back on the queue', async () => {
+    const [sent] = await addAssignedItems(users, 'editor', projectId, [{ title: 'A post sent back', body: 'Coded in a hurry.' }], { roundName: 'send back test', type: 'review', coders: ['coder1'] });
+    await codeItem(users, 'coder1', projectId, sent!, requiredValues(await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} })), 'coded in a hurry'));
+    const page = await openAs('editor');
+    await openPage(page, users.server.url, `/projects/${projectId}/review/${sent}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const form = page.getByRole('form', { name: "Reopen a coder's submission" });
+    await form.getByLabel(/Reason/).fill('The frames were left at their first option.');
+    await form.getByRole('button', { name: 'Reopen the submission' }).click();
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/review`);
+    const [mine] = await ok(project('editor').assignments.$get({ param: { projectId }, query: { item: sent! } }));
+    expect(mine).toMatchObject({ submittedAt: null, reopenedAt: expect.any(String) });
+    await expect(page.locator(`tr[data-item="${sent}"]`).count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });
