@@ -65,6 +65,11 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
       expect(disagreement, 'the demo study has disagreements to audit').toBeTruthy();
       await open(editor, disagreement!);
       await audit(editor, 'disagreement');
+      // The editor's coding view: the phase control and the reopen form (opened).
+      await open(editor, `${project}/items/${disagreement!.split('/')[4]}`);
+      await editor.getByText('Reopen a submission').click();
+      await editor.getByRole('form', { name: "Reopen a coder's submission" }).waitFor();
+      await audit(editor, 'coding view (editor)');
       await open(editor, `${project}/incidents`);
       await open(editor, (await editor.locator('a[href*="/incidents/inc_"]').first().getAttribute('href'))!);
       await audit(editor, 'incident');

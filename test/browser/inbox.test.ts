@@ -4,7 +4,8 @@
  * it, moves with j/k and opens one with Enter, sees every coder's value beside the item,
  * posts a comment mentioning a coder, records a consensus value with a rationale and finds
  * it in the audit trail, then goes on to the next open one with j; the mentioned coder sees the comment (and no decision form), and
- * the editor opens a joint session from the inbox.
+ * the editor opens a joint session from the inbox. Live: an item revealed while the editor has
+ * the inbox open appears in it without a reload.
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../helpers/chromium.ts';
 import { browserSuite } from '../helpers/browser-suite.ts';
+import { addAssignedItems, codeItem, requiredValues } from '../helpers/coding-api.ts';
 import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 import { LIVE_MS } from '../helpers/coding-checks.ts';
@@ -157,6 +159,29 @@ describe.skipIf(!chromiumPath)('the disagreement inbox in Chromium', () => {
     // Reopened (through the API, as a script would): the row is open again.
     await ok(project('owner').items[':itemId'].adjudications[':fieldKey'].reopen.$post({ param: { projectId, itemId: target.itemId, fieldKey: target.fieldKey } }));
     await decision.getByText('Reopened').waitFor({ timeout: LIVE_MS });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("live: an item revealed while the editor's inbox is open appears in it without a reload", async () => {
+    const title = 'A post revealed while the editor watches the inbox';
+    const [itemId] = await addAssignedItems(users, 'editor', projectId, [{ title, body: 'Two coders read it far apart.' }], {
+      roundName: 'inbox live test',
+      type: 'reliability',
+      coders: ['coder1', 'coder2'],
+    });
+    const inbox = await openAs('editor');
+    await open(inbox, `/projects/${projectId}/disagreements`);
+    await inbox.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
+    const rows = inbox.locator(`tbody tr[data-item="${itemId}"]`);
+    await expect(rows.count()).resolves.toBe(0);
+
+    // The two coders submit blind at the ends of the civic impact scale; the second submit reveals the item.
+    const values = requiredValues(await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} })), 'coded in the inbox live test');
+    await codeItem(users, 'coder1', projectId, itemId!, { ...values, civic_impact: -3 });
+    await codeItem(users, 'coder2', projectId, itemId!, { ...values, civic_impact: 3 });
+    expect((await ok(project('editor').items[':itemId'].$get({ param: { projectId, itemId: itemId! } }))).phase).toBe('revealed');
+    await inbox.locator(`tbody tr[data-item="${itemId}"][data-field="civic_impact"]`).waitFor({ timeout: LIVE_MS });
+    await inbox.getByRole('link', { name: title }).first().waitFor();
     expect(pageErrors).toEqual([]);
   });
 

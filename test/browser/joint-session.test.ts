@@ -3,12 +3,17 @@
  * blind and an editor open the item in a joint session; a value one coder sets in the joint
  * layer appears on the other's page and the editor's, with who is on which field; the editor
  * records it as the decision and both coders see it live; their own submissions are unchanged.
+ * The editor opens a session from the item page itself; on a reliability round's item whose
+ * coders have not all submitted she must first confirm that the later codings leave reliability.
+ * From the same page she reopens a coder's submission made by mistake, with a reason, and the
+ * coder's open page follows.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../helpers/chromium.ts';
 import { browserSuite } from '../helpers/browser-suite.ts';
 import { addAssignedItems, codeItem, requiredValues } from '../helpers/coding-api.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
@@ -62,6 +67,77 @@ describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
       const mine = await ok(project(who).items[':itemId'].codings.me.$get({ param: { projectId, itemId } }));
       expect(mine.find((c) => c.fieldKey === 'civic_impact')).toMatchObject({ value: -3, status: 'submitted' });
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("editor: opens a joint session from the item page; a reliability item with a coder still pending asks her to confirm first", async () => {
+    const item = { title: 'A reliability post opened early', body: 'One coder has not submitted yet.' };
+    const [early] = await addAssignedItems(users, 'editor', projectId, [item], { roundName: 'early joint test', type: 'reliability', coders: ['coder1', 'coder2'] });
+    const values = requiredValues(await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} })), 'coded before the session');
+    await codeItem(users, 'coder1', projectId, early!, values);
+    const param = { projectId, itemId: early! };
+    const phase = async () => (await ok(project('editor').items[':itemId'].$get({ param }))).phase;
+
+    const page = await openAs('editor');
+    await openPage(page, users.server.url, `/projects/${projectId}/items/${early}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const open = page.getByRole('button', { name: 'Open a joint session' });
+    await open.click();
+    const confirm = page.locator('[data-confirm-exclude]');
+    await confirm.getByText(`not submitted yet: ${users.accounts.coder2!.name}`, { exact: false }).waitFor();
+    // Cancelled: nothing changed.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await phase()).toBe('independent');
+
+    await open.click();
+    await confirm.getByRole('button', { name: 'Open it and leave their later codings out' }).click();
+    await page.getByRole('heading', { name: 'Joint session', level: 2 }).waitFor();
+    expect(await phase()).toBe('joint');
+    const assignments = await ok(project('editor').assignments.$get({ param: { projectId }, query: { item: early! } }));
+    expect(Object.fromEntries(assignments.map((a) => [a.coderId, a.blind]))).toEqual({ [users.accounts.coder1!.id]: true, [users.accounts.coder2!.id]: false });
+
+    // The session ends from the same place: the item is revealed.
+    await page.getByRole('button', { name: 'End the joint session' }).click();
+    await page.getByText('Phase: revealed').waitFor();
+    expect(await phase()).toBe('revealed');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("editor: reopens coder1's submission from the item page with a reason; she can code it again, still blind", async () => {
+    const item = { title: 'A post submitted by mistake', body: 'Submitted too early.' };
+    const [mistake] = await addAssignedItems(users, 'editor', projectId, [item], { roundName: 'reopen test', type: 'reliability', coders: ['coder1', 'coder2'] });
+    const values = requiredValues(await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} })), 'submitted by mistake');
+    await codeItem(users, 'coder1', projectId, mistake!, values);
+
+    // coder1 has the item open, submitted.
+    const coder = await openAs('coder1');
+    await openPage(coder, users.server.url, `/projects/${projectId}/items/${mistake}`);
+    const final = coder.getByText('Your codings of this item are submitted and final.');
+    await final.waitFor();
+    await coder.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
+
+    const page = await openAs('editor');
+    await openPage(page, users.server.url, `/projects/${projectId}/items/${mistake}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.getByText('Reopen a submission').click();
+    const form = page.getByRole('form', { name: "Reopen a coder's submission" });
+    await expect(form.getByLabel('Coder').locator('option').allInnerTexts()).resolves.toEqual([users.accounts.coder1!.name]);
+    // Without a reason nothing is sent.
+    await form.getByRole('button', { name: 'Reopen the submission' }).click();
+    const mine = async () => (await ok(project('editor').assignments.$get({ param: { projectId }, query: { item: mistake! } }))).find((a) => a.coderId === users.accounts.coder1!.id)!;
+    expect((await mine()).submittedAt).not.toBeNull();
+    await form.getByLabel(/Reason/).fill('Submitted before reading the caption.');
+    await form.getByRole('button', { name: 'Reopen the submission' }).click();
+    await page.getByRole('status').filter({ hasText: `Reopened ${users.accounts.coder1!.name}'s submission` }).getByText('Her codings are still blind.', { exact: false }).waitFor();
+    expect(await mine()).toMatchObject({ submittedAt: null, blind: true, reopenedAt: expect.any(String) });
+
+    // coder1's open page follows without a reload: her form is editable again and she submits.
+    await final.waitFor({ state: 'detached', timeout: LIVE_MS });
+    await coder.locator('.sync[role="status"]').getByText('Saved', { exact: true }).waitFor();
+    await coder.keyboard.press('Control+Enter');
+    await coder.getByText('Your codings of this item are submitted and final.').waitFor();
+    expect((await mine()).submittedAt).not.toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });

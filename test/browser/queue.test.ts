@@ -2,7 +2,9 @@
  * Issue 13, "My work", in Chromium on the demo study: coder1's project opens on her queue
  * ("my n of m"), the start button opens her first open item, j/k walk her queue (never an item
  * she does not code), and n takes her through every open item of it, in the API's order, until
- * the page says the queue is done; the queue page then counts them all as submitted.
+ * the page says the queue is done; the queue page then counts them all as submitted. A manager
+ * switches to coder1's queue (the API's counts) and back to the whole table. Her project card
+ * counts her own items ("n of my m").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from '@concord/shared';
@@ -23,6 +25,17 @@ describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
     // The demo's coder1 has submitted all her items: the editor gives her three new ones.
     const items = ['Queue item one', 'Queue item two', 'Queue item three'].map((title) => ({ title, body: `${title}: a post to code.` }));
     await addAssignedItems(users, 'editor', projectId, items, { roundName: 'queue test', type: 'production', coders: ['coder1'] });
+  });
+
+  it('the project list counts her own items on the card: "n of my m"', async () => {
+    const listed = (await ok(users.client('coder1').api.projects.$get())).find((p) => p.id === projectId)!;
+    const queue = await ok(project('coder1').queue.$get({ param: { projectId }, query: {} }));
+    // Her figures are of her own assigned items, the queue's, not the project's.
+    expect(listed.progress).toMatchObject({ scope: 'mine', items: queue.entries.length, submitted: queue.counts.submitted });
+    const page = await users.openAs('coder1', { path: '/' });
+    const card = page.locator(`dl[aria-label="Your progress in ${listed.name}"]`);
+    await expect(card.innerText()).resolves.toContain(`${queue.counts.submitted} of my ${queue.entries.length}`);
+    expect(pageErrors).toEqual([]);
   });
 
   it('works through the queue with n, in order, until it is done', async () => {
@@ -66,6 +79,32 @@ describe.skipIf(!chromiumPath)("a coder's queue in Chromium", () => {
     await page.goto(new URL(`/projects/${projectId}`, users.server.url).href);
     await expect(page.locator('[data-progress]').innerText()).resolves.toContain(`my ${(done as Queue).counts.submitted} of ${total} submitted`);
     expect(done.counts.submitted).toBe(queue.counts.submitted + open.length);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("editor: switches to coder1's queue, sees her statuses as the API gives them, and goes back to the whole table", async () => {
+    const coder1 = users.accounts.coder1!;
+    const queue = await ok(project('editor').queue.$get({ param: { projectId }, query: { coder: coder1.id } }));
+    expect(queue.coderId).toBe(coder1.id);
+    const page = await users.openAs('editor');
+    await page.goto(new URL(`/projects/${projectId}`, users.server.url).href);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const views = page.getByRole('navigation', { name: "Views of the project's items" });
+    // A manager's project opens on the whole table.
+    await expect(views.locator('a[aria-current="page"]').innerText()).resolves.toBe('All items');
+    await views.getByLabel('Queue of').selectOption({ label: coder1.name });
+    await page.waitForURL((url) => url.searchParams.get('queue') === coder1.id);
+    await page.getByRole('heading', { name: `Queue of ${coder1.name}` }).waitFor();
+    await expect(page.locator('[data-progress]').innerText()).resolves.toContain(`${queue.counts.submitted} of ${queue.entries.length} submitted`);
+    for (const status of ['todo', 'in_progress', 'submitted'] as const) {
+      await expect(page.locator(`[data-status="${status}"] li`).count()).resolves.toBe(queue.counts[status]);
+    }
+    // Her queue is hers: no start button for the manager, nothing stored offline.
+    await expect(page.locator('[data-start]').count()).resolves.toBe(0);
+    await views.getByRole('link', { name: 'All items' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('queue'));
+    await page.getByRole('heading', { name: `Queue of ${coder1.name}` }).waitFor({ state: 'detached' });
+    await expect(page.locator('[aria-rowcount]').count()).resolves.toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -4,12 +4,14 @@
  * another with a rationale, and the final dataset gives both the provenance `reviewed`; the
  * coder's own submission is unchanged. On the assignments page the editor samples half of a
  * review round's open items for double coding (seed shown, a preview of how many items) and the
- * second coder has the previewed items.
+ * second coder has the previewed items. Live: the queue shows a submission and the review page
+ * another reviewer's decision without a reload.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../helpers/chromium.ts';
 import { browserSuite } from '../helpers/browser-suite.ts';
 import { addAssignedItems, codeItem, requiredValues } from '../helpers/coding-api.ts';
+import { LIVE_MS } from '../helpers/coding-checks.ts';
 import { open as openPage } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
@@ -18,7 +20,7 @@ const chromiumPath = findChromium();
 describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
   let projectId: string;
   let itemId: string;
-  const users = browserSuite({ signIn: ['coder1', 'coder2', 'editor'] });
+  const users = browserSuite({ signIn: ['coder1', 'coder2', 'editor', 'owner'] });
   const { pageErrors, project, openAs } = users;
 
   beforeAll(async () => {
@@ -100,6 +102,50 @@ describe.skipIf(!chromiumPath)('review rounds in Chromium', () => {
     // Once the page has reloaded its data, the round lists its sample and two of its items are still open.
     await expect.poll(() => round.locator('option:checked').innerText(), { timeout: 10_000 }).toBe('sampling test (2 open items)');
     await expect(form.getByRole('list', { name: 'Samples drawn from this round' }).innerText()).resolves.toMatch(/: 2 items \(50%\), seed 7$/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("live: the editor's review queue shows a new submission, and the review page another reviewer's decision, without a reload", async () => {
+    const [fresh] = await addAssignedItems(users, 'editor', projectId, [{ title: 'A post submitted while the editor watches', body: 'Submitted live.' }], {
+      roundName: 'live review test',
+      type: 'review',
+      coders: ['coder1'],
+    });
+    const page = await openAs('editor');
+    await openPage(page, users.server.url, `/projects/${projectId}/review`);
+    await page.locator(`body[data-live-projects~="${projectId}"]`).waitFor();
+    const row = page.locator(`tr[data-item="${fresh}"]`);
+    await expect(row.count()).resolves.toBe(0);
+
+    // coder1 submits (which reveals the item): the row appears.
+    const codebook = await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} }));
+    await codeItem(users, 'coder1', projectId, fresh!, requiredValues(codebook, 'submitted while the editor watches'));
+    await row.getByRole('link', { name: 'A post submitted while the editor watches' }).waitFor({ timeout: LIVE_MS });
+
+    // On its review page, the owner's decision made elsewhere (the API, as another browser would) shows.
+    await row.getByRole('link', { name: 'A post submitted while the editor watches' }).click();
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/review/${fresh}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    await page.locator('li.review-field[data-field="dimension"][data-state="open"]').waitFor();
+    await ok(project('owner').items[':itemId'].review[':fieldKey'].$put({ param: { projectId, itemId: fresh!, fieldKey: 'dimension' }, json: { action: 'accept' } }));
+    await page.locator('li.review-field[data-field="dimension"][data-state="accepted"]').waitFor({ timeout: LIVE_MS });
+    await expect(page.getByTestId('reviewed-count').innerText()).resolves.toMatch(/^1 of \d+ fields reviewed$/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('editor: sends a submission back to its coder from the review page, with a reason, and is back on the queue', async () => {
+    const [sent] = await addAssignedItems(users, 'editor', projectId, [{ title: 'A post sent back', body: 'Coded in a hurry.' }], { roundName: 'send back test', type: 'review', coders: ['coder1'] });
+    await codeItem(users, 'coder1', projectId, sent!, requiredValues(await ok(project('coder1').codebook.$get({ param: { projectId }, query: {} })), 'coded in a hurry'));
+    const page = await openAs('editor');
+    await openPage(page, users.server.url, `/projects/${projectId}/review/${sent}`);
+    await page.locator('body[data-hydrated="true"]').waitFor();
+    const form = page.getByRole('form', { name: "Reopen a coder's submission" });
+    await form.getByLabel(/Reason/).fill('The frames were left at their first option.');
+    await form.getByRole('button', { name: 'Reopen the submission' }).click();
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}/review`);
+    const [mine] = await ok(project('editor').assignments.$get({ param: { projectId }, query: { item: sent! } }));
+    expect(mine).toMatchObject({ submittedAt: null, reopenedAt: expect.any(String) });
+    await expect(page.locator(`tr[data-item="${sent}"]`).count()).resolves.toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -82,6 +82,8 @@ describe("a reliability round's item leaving independence", () => {
       expect(body.error.code).toBe('CONFLICT');
       expect(body.error.message).toContain('confirmExcludeLate');
       expect(body.error.message).toContain('1 assigned coder');
+      // The detail the web app's confirmation keys on names the input and who is pending.
+      expect(body.error.details).toEqual([{ path: ['confirmExcludeLate'], message: 'not submitted yet: coderB' }]);
     }
     expect(await phaseOf(f, item)).toBe('independent');
     const before = await json<Assignment[]>(await h.request(members.editor, 'GET', `${base(f)}/assignments?item=${item}`));

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, passwordResets } from '@concord/db';
 import type { DigestRun, InviteResult, MailPreferences, Role } from '@concord/shared';
 import { createLogger } from '../src/logger.ts';
-import { addToProject, createHarness, createProjectFixture, createTeamHarness, json, loginCookie, PASSWORD, signUp, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { addItem, addToProject, assignRound, codeItem, createHarness, createProjectFixture, createTeamHarness, json, loginCookie, PASSWORD, signUp, signUpTeam, uniqueEmail, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { revealedDisagreement } from './mail-fixtures.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from './smtp.ts';
 import { eventually } from './testing.ts';
@@ -208,6 +208,31 @@ describe('daily digest', () => {
     await h.request(admin, 'POST', '/api/admin/mail/digest');
     expect(smtp.to(team.editor.email)).toHaveLength(2);
     expect(smtp.to(team.owner.email)).toHaveLength(3);
+  });
+
+  it('counts the review queue: a single-coded item of a review round awaits review, by title and link, until every field is reviewed', async () => {
+    const team = await signUpTeam(h);
+    const f = await createProjectFixture(h, team);
+    const admin = await signUp(h, 'admin', { isAdmin: true });
+    const itemId = await addItem(h, team.owner, f.projectId, { title: 'A post for the review round' });
+    await assignRound(h, team.owner, f.projectId, [itemId], [team.coder], { roundName: 'review round', type: 'review' });
+    await codeItem(h, f.projectId, itemId, team.coder, { frame: 'security', impact: -1 });
+
+    await h.request(admin, 'POST', '/api/admin/mail/digest');
+    const digest = await smtp.waitFor(team.editor.email);
+    expect(digest.subject).toBe('Concord digest: 1 item(s) awaiting review');
+    expect(digest.text).toContain('1 item(s) awaiting review, 0 new disagreement(s)');
+    expect(digest.text).toContain(`1 of them single-coded in review rounds: ${PUBLIC_URL}/projects/${f.projectId}/review`);
+    expect(digest.text).toContain(`- A post for the review round: ${PUBLIC_URL}/projects/${f.projectId}/review/${itemId}`);
+    expect(digest.text).not.toContain('security');
+
+    // Reviewed field by field, it leaves the digest: nothing awaits review, no mail.
+    for (const key of ['frame', 'impact', 'notes']) {
+      expect((await h.request(team.editor, 'PUT', `${base(f)}/items/${itemId}/review/${key}`, { action: 'accept' })).status).toBe(200);
+    }
+    const sent = smtp.to(team.editor.email).length;
+    expect(await json<DigestRun>(await h.request(admin, 'POST', '/api/admin/mail/digest'))).toMatchObject({ failed: 0 });
+    expect(smtp.to(team.editor.email)).toHaveLength(sent);
   });
 });
 

@@ -173,6 +173,36 @@ describe('disagreement inbox', () => {
     }
   });
 
+  it('groups by item and pages over whole items (issue 13, item 6): each item once, its rows together, items by their most severe row', async () => {
+    type Inbox = { disagreements: Disagreement[]; total: number; itemTotal: number };
+    const get = async (query: string) => json<Inbox>(await h.request(demo.editor!, 'GET', api(`/disagreements?${query}`)));
+    const flat = await get('limit=5000');
+    const all = await get('group=item&limit=5000');
+    expect(all.total).toBe(flat.total);
+    expect(all.itemTotal).toBe(new Set(flat.disagreements.map((d) => d.itemId)).size);
+    expect(all.itemTotal).toBeGreaterThan(5);
+    expect(all.disagreements).toHaveLength(flat.total);
+    // Each item's rows are consecutive, and items come in the order of their most severe row.
+    const order: string[] = [];
+    for (const d of all.disagreements) {
+      if (order.at(-1) === d.itemId) continue;
+      expect(order).not.toContain(d.itemId);
+      order.push(d.itemId);
+    }
+    expect(order).toHaveLength(all.itemTotal);
+    const worst = order.map((id) => Math.max(...all.disagreements.filter((d) => d.itemId === id).map((d) => d.severity)));
+    for (let i = 1; i < worst.length; i++) expect(worst[i - 1]).toBeGreaterThanOrEqual(worst[i]!);
+    // Pages of 5 items never split one, and together they are the whole grouped list.
+    const paged: Disagreement[] = [];
+    for (let offset = 0; offset < all.itemTotal; offset += 5) {
+      const page = await get(`group=item&limit=5&offset=${offset}`);
+      expect(page).toMatchObject({ total: all.total, itemTotal: all.itemTotal });
+      expect(new Set(page.disagreements.map((d) => d.itemId)).size).toBe(Math.min(5, all.itemTotal - offset));
+      paged.push(...page.disagreements);
+    }
+    expect(paged.map((d) => `${d.itemId}/${d.fieldKey}`)).toEqual(all.disagreements.map((d) => `${d.itemId}/${d.fieldKey}`));
+  });
+
   it('ranks by the field distance: far scale points, then different parents, then parent against child', async () => {
     const roles = await Promise.all(ROLES.map((r) => signUp(h, r)));
     const members = Object.fromEntries(ROLES.map((r, i) => [r, roles[i]!])) as Record<Role, Session>;

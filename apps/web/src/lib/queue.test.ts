@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseProjectView, viewHref } from './queue.ts';
+import type { Assignment, Member } from '@concord/shared';
+import { parseProjectView, submittedCoders, viewHref } from './queue.ts';
 
 const params = (search: string) => new URLSearchParams(search);
 
@@ -26,5 +27,16 @@ describe('parseProjectView', () => {
       }
     }
     expect(parseProjectView(new URL(viewHref('p1', { kind: 'queue', coder: 'u 2' }, 'editor'), 'http://x').searchParams, 'editor')).toEqual({ kind: 'queue', coder: 'u 2' });
+  });
+});
+
+describe('submittedCoders', () => {
+  it('lists the coders who submitted, by name, and names a coder who left the project', () => {
+    const a = (coderId: string, submittedAt: string | null) => ({ id: `a-${coderId}`, itemId: 'itm', coderId, roundId: null, submittedAt, blind: true, reopenedAt: null }) as Assignment;
+    const members = [{ userId: 'u1', name: 'Aigerim' }, { userId: 'u2', name: 'Dana' }] as Member[];
+    expect(submittedCoders([a('u1', '2026-01-01T00:00:00Z'), a('u2', null), a('gone', '2026-01-02T00:00:00Z')], members)).toEqual([
+      { coderId: 'u1', name: 'Aigerim' },
+      { coderId: 'gone', name: 'a former member' },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * A coder's queue in the web app: which view the project page opens on, and the next
  * uncoded item (`n`). The queue itself is the server's (`GET …/queue`, `…/queue/next`).
  */
-import type { Role } from '@concord/shared';
+import type { Assignment, Member, Role } from '@concord/shared';
 import { api } from './api.ts';
 import { toApiError } from './errors.ts';
 
@@ -40,4 +40,11 @@ export async function nextUncoded(origin: string, projectId: string, after: stri
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) throw toApiError(res.status, body);
   return (body as { item: { id: string } }).item.id;
+}
+
+/** The coders of an item who have submitted, with their names (whose submission an editor may reopen). */
+export function submittedCoders(assignments: readonly Assignment[], members: readonly Member[]): { coderId: string; name: string }[] {
+  return assignments
+    .filter((a) => a.submittedAt !== null)
+    .map((a) => ({ coderId: a.coderId, name: members.find((m) => m.userId === a.coderId)?.name ?? 'a former member' }));
 }

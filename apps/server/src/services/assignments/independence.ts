@@ -26,7 +26,8 @@ async function pendingCoders(ctx: ServiceContext, itemId: string) {
 /**
  * Called inside the phase change's transaction, before the item moves from `from` to `to`.
  * Leaving `independent` marks the pending coders' assignments not blind (audited); for a
- * reliability round's item that needs `confirmExcludeLate`, else 409 naming who is pending.
+ * reliability round's item that needs `confirmExcludeLate`, else 409 naming who is pending
+ * (in the message, and in a detail whose path is `confirmExcludeLate`).
  */
 export async function leaveIndependence({ ctx: tx, projectId, itemId, move }: {
   ctx: ServiceContext;
@@ -43,6 +44,8 @@ export async function leaveIndependence({ ctx: tx, projectId, itemId, move }: {
       'CONFLICT',
       `this item is in a reliability round and ${pending.length} assigned coder(s) have not submitted (${who}); ` +
         `moving it to ${move.to} now leaves their later codings out of reliability: send confirmExcludeLate: true to confirm`,
+      // What the web app asks the editor to confirm (the detail names the input that confirms).
+      [{ path: ['confirmExcludeLate'], message: `not submitted yet: ${who}` }],
     );
   }
   await tx.db.update(assignments).set({ blind: false }).where(inArray(assignments.id, pending.map((p) => p.assignmentId)));

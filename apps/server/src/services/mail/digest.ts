@@ -1,8 +1,9 @@
 /**
  * The daily digest for the people who review (roles with `adjudications.write`: owners and
- * editors): per project, the items awaiting review (undecided disagreements) and the
- * disagreements that are new since their previous digest. Each recipient's numbers come from
- * `listDisagreements` asked as that recipient, so authz and the blind rules (SECURITY.md rule 4:
+ * editors): per project, the items awaiting review (items with an undecided disagreement, and
+ * single-coded items of review rounds in the review queue) and the disagreements that are new
+ * since their previous digest. Each recipient's numbers come from `listDisagreements` and
+ * `listReviewQueue` asked as that recipient, so authz and the blind rules (SECURITY.md rule 4:
  * revealed items only) decide what a digest may count; it names item titles, never values.
  * Scheduling and the one-sender lock are in digest-schedule.ts.
  */
@@ -12,6 +13,7 @@ import type { DigestRun } from '@concord/shared';
 import { can } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { listDisagreements } from '../disagreements/list-disagreements.ts';
+import { listReviewQueue } from '../review/review-queue.ts';
 import { digestMail, type DigestProject } from './messages.ts';
 import { ACCOUNT_PATH } from './on-events.ts';
 import { digestSentAt, markDigestSent, preferencesOf } from './preferences.ts';
@@ -68,14 +70,18 @@ export async function sendDigests({ ctx, mailer, options = {} }: { ctx: ServiceC
 
 async function projectSection(ctx: ServiceContext, mailer: Mailer, project: { id: string; name: string }, since: Date): Promise<DigestProject | null> {
   const { disagreements } = await listDisagreements({ ctx, projectId: project.id, query: { status: 'open', limit: MAX_DISAGREEMENTS, offset: 0, group: 'none' } });
-  if (!disagreements.length) return null;
+  const review = await listReviewQueue({ ctx, projectId: project.id, query: { status: 'pending' } });
+  if (!disagreements.length && !review.total) return null;
   const itemIds = [...new Set(disagreements.map((d) => d.itemId))];
-  const revealed = await ctx.db
-    .select({ id: items.id, revealedAt: items.revealedAt })
-    .from(items)
-    .where(and(eq(items.projectId, project.id), inArray(items.id, itemIds), isNotNull(items.revealedAt)));
+  const revealed = itemIds.length
+    ? await ctx.db
+        .select({ id: items.id, revealedAt: items.revealedAt })
+        .from(items)
+        .where(and(eq(items.projectId, project.id), inArray(items.id, itemIds), isNotNull(items.revealedAt)))
+    : [];
   const newItems = new Set(revealed.filter((r) => r.revealedAt! > since).map((r) => r.id));
-  // Most severe first (the inbox's order): each item once, linked to its most severe field.
+  // Most severe disagreement first (the inbox's order): each item once, linked to its most
+  // severe field; then the review queue's items in its order.
   const examples: DigestProject['examples'] = [];
   const named = new Set<string>();
   for (const d of disagreements) {
@@ -84,10 +90,14 @@ async function projectSection(ctx: ServiceContext, mailer: Mailer, project: { id
     named.add(d.itemId);
     examples.push({ title: d.title, link: mailer.link(`/projects/${project.id}/disagreements/${d.itemId}/${encodeURIComponent(d.fieldKey)}`) });
   }
+  for (const e of review.entries.slice(0, EXAMPLES_PER_PROJECT - examples.length)) {
+    examples.push({ title: e.title, link: mailer.link(`/projects/${project.id}/review/${e.itemId}`) });
+  }
   return {
     name: project.name,
     link: mailer.link(`/projects/${project.id}/disagreements`),
-    awaitingReview: itemIds.length,
+    awaitingReview: itemIds.length + review.total,
+    inReviewRounds: review.total ? { count: review.total, link: mailer.link(`/projects/${project.id}/review`) } : null,
     newDisagreements: disagreements.filter((d) => newItems.has(d.itemId)).length,
     examples,
   };

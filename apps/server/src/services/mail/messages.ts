@@ -51,8 +51,10 @@ export function mentionMail(input: { to: string; authorName: string; projectName
 export interface DigestProject {
   name: string;
   link: string;
-  /** Distinct items with at least one undecided disagreement. */
+  /** Distinct items with at least one undecided disagreement, plus the review queue's items. */
   awaitingReview: number;
+  /** Of those, the single-coded items of review rounds awaiting the editor's review (none: null). */
+  inReviewRounds: { count: number; link: string } | null;
   /** Undecided disagreements on items revealed since the previous digest. */
   newDisagreements: number;
   /** A few of the items awaiting review, most severe first (titles only, never values). */
@@ -63,6 +65,7 @@ export function digestMail(input: { to: string; projects: DigestProject[]; since
   const total = input.projects.reduce((n, p) => n + p.awaitingReview, 0);
   const sections = input.projects.map((p) => {
     const lines = [`${oneLine(p.name)}: ${p.awaitingReview} item(s) awaiting review, ${p.newDisagreements} new disagreement(s)`, `  ${p.link}`];
+    if (p.inReviewRounds) lines.push(`  ${p.inReviewRounds.count} of them single-coded in review rounds: ${p.inReviewRounds.link}`);
     for (const e of p.examples) lines.push(`  - ${oneLine(e.title)}: ${e.link}`);
     return lines.join('\n');
   });

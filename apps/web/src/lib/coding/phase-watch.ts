@@ -2,9 +2,11 @@
  * Follows the phase of the item shown: `item:phase` over the project's socket.io room, and as a
  * fallback for a socket that is down or refused, a look every 20 s while the page is visible
  * (and whenever it becomes visible). `onChange` runs when the phase differs from the one shown.
+ * Also an editor reopening the coder's own submission (`onReopened`).
  */
 import type { Phase } from '@concord/shared';
 import { api, unwrap } from '$lib/api.ts';
+import { liveRefresh } from '$lib/live.ts';
 import { onProjectEvent } from '$lib/realtime.ts';
 
 export const PHASE_POLL_MS = 20_000;
@@ -42,4 +44,21 @@ export function pollPhase(watch: PhaseWatch): () => void {
     clearInterval(timer);
     document.removeEventListener('visibilitychange', check);
   };
+}
+
+/**
+ * An editor reopening the submission shown. The reopen sends `codings:changed`, which carries no
+ * ids: while the coder's own assignment is submitted, each burst of those events (debounced)
+ * looks at it again, and `onChange` runs once it is open again. Returns the way to stop.
+ */
+export function onReopened(watch: { origin: string; projectId: string; itemId: string; coderId: string; submitted: boolean; onChange: () => void }): () => void {
+  if (!watch.submitted) return () => {};
+  return liveRefresh(watch.projectId, ['codings:changed'], () => {
+    const query = { item: watch.itemId };
+    unwrap(api(watch.origin).api.projects[':projectId'].assignments.$get({ param: { projectId: watch.projectId }, query }))
+      .then((list) => {
+        if (list.some((a) => a.coderId === watch.coderId && a.submittedAt === null)) watch.onChange();
+      })
+      .catch(() => {});
+  });
 }
