@@ -133,15 +133,15 @@ export const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 
 
 export const CLK_TCK = 100;
 
-/** RSS (MB) and CPU ticks (user + system) of a process, from /proc; null once it is gone. */
-export async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: number } | null> {
+/** RSS (MB) and CPU ticks (user + system, and system alone) of a process, from /proc; null once it is gone. */
+export async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: number; sysTicks: number } | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11] = utime, fields[12] = stime (fields 14 and 15 of /proc/<pid>/stat)
-    return { rssMb: rssKb / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return { rssMb: rssKb / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]), sysTicks: Number(fields[12]) };
   } catch {
     return null;
   }
