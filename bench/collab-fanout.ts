@@ -32,6 +32,7 @@ import { loadRoom } from '../apps/server/src/collab/room-loader.ts';
 import type { Room, RoomEnv } from '../apps/server/src/collab/room.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
 import { noopMetrics } from '../apps/server/src/metrics.ts';
+import { writeEdit } from './lib/bench-edit.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -75,16 +76,9 @@ function generate(): Round[] {
     for (let d = 0; d < DOCS; d++) {
       const group = groups[d]!;
       const updates = group.map((doc, c) => {
-        let update: Uint8Array | null = null;
-        doc.once('update', (u: Uint8Array) => (update = u));
-        doc.transact(() => {
-          doc.getMap('bench').set(String(c), { seq, t: seq });
-          doc.getMap('annotations').set(`a${c}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: c, authorId: `usr_${c}` });
-          const memo = doc.getText('memo');
-          memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
-        });
-        arrivals.push({ doc: d, client: c, update: update! });
-        return update!;
+        const update = writeEdit(doc, { index: c, seq, t: seq, authorId: `usr_${c}` });
+        arrivals.push({ doc: d, client: c, update });
+        return update;
       });
       group.forEach((doc, c) => updates.forEach((u, from) => from !== c && Y.applyUpdate(doc, u)));
     }
@@ -149,7 +143,6 @@ async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promi
     peers.push(docPeers);
   }
   await sleep(200); // hellos answered, subscriptions settled
-  const expected = EDITS * (CLIENTS - 1);
   const before = process.cpuUsage();
   for (const { arrivals, state } of rounds) {
     for (let i = 0; i < arrivals.length; i++) {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { writeEdit } from './bench-edit.ts';
 
 // y-websocket adds a process 'exit' listener per provider.
 process.setMaxListeners(0);
@@ -109,12 +110,7 @@ export function editOnce(client: BenchClient, kind: EditKind = 'full'): void {
     client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
     return;
   }
-  client.doc.transact(() => {
-    client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
-    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index, authorId: client.authorId });
-    const memo = client.doc.getText('memo');
-    memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
-  });
+  writeEdit(client.doc, { index: client.index, seq, t: now(), authorId: client.authorId });
 }
 
 /** A map's content with its keys sorted (key order follows arrival, which differs per client). */
