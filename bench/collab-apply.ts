@@ -22,6 +22,7 @@
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { ItemDocGuard } from '../apps/server/src/collab/item-integrity.ts';
+import { writeEdit } from './lib/bench-edit.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,16 +51,9 @@ function generate(): Arrival[] {
     for (let d = 0; d < DOCS; d++) {
       const group = groups[d]!;
       group.forEach((doc, c) => {
-        let update: Uint8Array | null = null;
-        doc.once('update', (u: Uint8Array) => (update = u));
-        doc.transact(() => {
-          doc.getMap('bench').set(String(c), { seq, t: seq });
-          doc.getMap('annotations').set(`a${c}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: c, authorId: `usr_${c}` });
-          const memo = doc.getText('memo');
-          memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
-        });
-        for (const other of group) if (other !== doc) Y.applyUpdate(other, update!);
-        arrivals.push({ doc: d, client: c, update: update! });
+        const update = writeEdit(doc, { index: c, seq, t: seq, authorId: `usr_${c}` });
+        for (const other of group) if (other !== doc) Y.applyUpdate(other, update);
+        arrivals.push({ doc: d, client: c, update });
       });
     }
   }

@@ -8,13 +8,16 @@
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
  *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
- *     [--processes 2 --redis-url redis://127.0.0.1:6379] [--tsx] [--node-args '…']
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…']
  *
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
  * --processes 2: scale-out; that many server processes on the same database (needs
  * --database-url) and Redis, the clients of every document spread over them round-robin,
- * so most deliveries cross Redis. `servers` then lists each process's RSS and CPU.
+ * so most deliveries cross Redis: every edit is applied on both processes (`--spread docs`
+ * puts each document's clients on one process instead, documents round-robin, as a load
+ * balancer hashing the document name would: then nothing is applied twice). `servers` then
+ * lists each process's RSS and CPU.
  *
  * Latency = per (edit, receiving client): from the sender's transaction to the receiver's
  * integration (send timestamp embedded in the edit; same process, same clock). Every edit
@@ -48,6 +51,7 @@ const { values: flags } = parseArgs({
     'database-url': { type: 'string' },
     'max-seconds': { type: 'string', default: '120' },
     processes: { type: 'string', default: '1' },
+    spread: { type: 'string', default: 'clients' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
     tsx: { type: 'boolean', default: false },
     /** Write a V8 CPU profile of each server process into this directory (on its SIGTERM exit). */
@@ -69,6 +73,9 @@ const DRAIN_S = num('drain', 1, 120);
 const MAX_SECONDS = num('max-seconds', 10, 1800);
 const PROCESSES = num('processes', 1, 8);
 if (PROCESSES > 1 && !flags['database-url']) throw new Error('--processes above 1 needs --database-url (PGlite is one process only)');
+if (flags.spread !== 'clients' && flags.spread !== 'docs') throw new Error('--spread must be clients or docs');
+/** Which process a client connects to. */
+const processOf = (doc: number, client: number) => (flags.spread === 'docs' ? doc : client) % PROCESSES;
 
 // ---------------------------------------------------------------- server process
 
@@ -142,7 +149,7 @@ async function main() {
     const tConnect = now();
     const docs: BenchClient[][] = [];
     for (let d = 0; d < DOCS; d++) {
-      docs.push(Array.from({ length: CLIENTS }, (_, c) => connectClient({ wsUrl: wsUrls[c % PROCESSES]!, docName: docNames[d]!, cookie, authorId: userId, index: c, log })));
+      docs.push(Array.from({ length: CLIENTS }, (_, c) => connectClient({ wsUrl: wsUrls[processOf(d, c)]!, docName: docNames[d]!, cookie, authorId: userId, index: c, log })));
     }
     const clients = docs.flat();
     const syncTimes = await Promise.race([
@@ -190,12 +197,16 @@ async function main() {
     const expected = sent * (CLIENTS - 1);
     const sorted = [...log.latencies].sort((a, b) => a - b);
     const syncSorted = [...syncTimes].sort((a, b) => a - b);
-    const ticks = (a: Awaited<ReturnType<typeof procSample>>, b: Awaited<ReturnType<typeof procSample>>) => (a && b ? b.cpuTicks - a.cpuTicks : 0);
+    type Sample = Awaited<ReturnType<typeof procSample>>;
+    const ticks = (a: Sample, b: Sample) => (a && b ? b.cpuTicks - a.cpuTicks : 0);
+    const sysTicks = (a: Sample, b: Sample) => (a && b ? b.sysTicks - a.sysTicks : 0);
     const perServer = pids.map((pid, i) => ({
       pid,
       rssIdleMb: round(idle[i]?.rssMb ?? null),
       rssPeakMb: round(rss[i]!.length ? Math.max(...rss[i]!) : null),
       cpuEditPct: round((ticks(cpu0[i]!, cpu1[i]!) / CLK_TCK / editS) * 100),
+      /** Of which in the kernel (socket writes to PostgreSQL, Redis and clients are most of it). */
+      cpuEditSysPct: round((sysTicks(cpu0[i]!, cpu1[i]!) / CLK_TCK / editS) * 100),
       cpuDrainS: round(ticks(cpu1[i]!, cpu2[i]!) / CLK_TCK, 2),
       memory: { idle: memoryIdle[i] ?? null, endOfEdits: memoryLoaded[i] ?? null },
       live: scrape0[i] && scrape1[i] ? liveFigures(scrape0[i]!, scrape1[i]!) : null,
@@ -214,6 +225,7 @@ async function main() {
       serverCpus: flags['server-cpus'] ?? null,
       database: flags['database-url'] ? 'postgres' : 'pglite',
       processes: PROCESSES,
+      ...(PROCESSES > 1 ? { spread: flags.spread } : {}),
       connect: { allSyncedS: round(connectS, 2), syncedP50Ms: round(quantile(syncSorted, 0.5)), syncedP95Ms: round(quantile(syncSorted, 0.95)) },
       latencyMs: {
         samples: sorted.length,
@@ -225,6 +237,8 @@ async function main() {
       edits: {
         sent,
         editsPerSec: round(sent / editS),
+        /** Every server process' CPU over the edit phase per edit sent (comparable across loads better than %). */
+        serverCpuMsPerEdit: round((pids.reduce((n, _, i) => n + ticks(cpu0[i]!, cpu1[i]!), 0) / CLK_TCK / Math.max(1, sent)) * 1000, 3),
         expectedDeliveries: expected,
         delivered: log.delivered,
         deliveredPerSec: round(log.delivered / (editS + drainMs / 1000)),

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { writeEdit } from './bench-edit.ts';
 
 // y-websocket adds a process 'exit' listener per provider.
 process.setMaxListeners(0);
@@ -109,12 +110,7 @@ export function editOnce(client: BenchClient, kind: EditKind = 'full'): void {
     client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
     return;
   }
-  client.doc.transact(() => {
-    client.doc.getMap<Edit>('bench').set(String(client.index), { seq, t: now() });
-    client.doc.getMap('annotations').set(`a${client.index}-${seq % 16}`, { code: 'C1', start: seq, end: seq + 5, by: client.index, authorId: client.authorId });
-    const memo = client.doc.getText('memo');
-    memo.insert(Math.floor(Math.random() * (memo.length + 1)), 'abc');
-  });
+  writeEdit(client.doc, { index: client.index, seq, t: now(), authorId: client.authorId });
 }
 
 /** A map's content with its keys sorted (key order follows arrival, which differs per client). */
@@ -133,15 +129,15 @@ export const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 
 
 export const CLK_TCK = 100;
 
-/** RSS (MB) and CPU ticks (user + system) of a process, from /proc; null once it is gone. */
-export async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: number } | null> {
+/** RSS (MB) and CPU ticks (user + system, and system alone) of a process, from /proc; null once it is gone. */
+export async function procSample(pid: number): Promise<{ rssMb: number; cpuTicks: number; sysTicks: number } | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11] = utime, fields[12] = stime (fields 14 and 15 of /proc/<pid>/stat)
-    return { rssMb: rssKb / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return { rssMb: rssKb / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]), sysTicks: Number(fields[12]) };
   } catch {
     return null;
   }

@@ -4,26 +4,20 @@
  * loaded document has a Redis pub/sub channel `<prefix>:yjs:<docName>` carrying its persisted
  * updates and its (already filtered) presence, and one channel `<prefix>:yjs-control`
  * carries access re-checks to every process. Each process has an instance id; every message
- * carries its sender's, and a process ignores its own.
+ * carries its sender's (document messages as 8 bytes in a binary header, fanout-wire.ts), and
+ * a process ignores its own.
  *
  * Redis pub/sub is at-most-once: after a reconnect (messages may have been lost) the
  * `onResync` handlers run, and rooms re-read their stored state from the database.
  */
 import { hostname } from 'node:os';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { noopMetrics, type Metrics } from '../metrics.ts';
 import { connectRedis } from '../redis.ts';
+import { decodeDocMessage, encodeDocMessage, isFrom, newSender, type DocMessage } from './fanout-wire.ts';
 
-export type DocMessage =
-  /** A batch of updates, published only after it was persisted by its sender. */
-  | { type: 'update'; update: Uint8Array }
-  /** An awareness update (states already rewritten by awareness-filter.ts; removals have state null). */
-  | { type: 'awareness'; update: Uint8Array }
-  /** The sender opened the document: the others answer with their connections' presence. */
-  | { type: 'hello' };
+export type { DocMessage, UpdateFrame } from './fanout-wire.ts';
 
 export type ControlMessage =
   | { type: 'itemAccessChanged'; itemId: string }
@@ -79,25 +73,6 @@ export function createLocalFanout(): Fanout {
   };
 }
 
-const DOC_TYPES = ['update', 'awareness', 'hello'] as const;
-
-export function encodeDocMessage(origin: string, message: DocMessage): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, origin);
-  encoding.writeVarUint(encoder, DOC_TYPES.indexOf(message.type));
-  encoding.writeVarUint8Array(encoder, message.type === 'hello' ? new Uint8Array() : message.update);
-  return encoding.toUint8Array(encoder);
-}
-
-export function decodeDocMessage(data: Uint8Array): { origin: string; message: DocMessage } {
-  const decoder = decoding.createDecoder(data);
-  const origin = decoding.readVarString(decoder);
-  const type = DOC_TYPES[decoding.readVarUint(decoder)];
-  const payload = decoding.readVarUint8Array(decoder);
-  if (!type) throw new Error('unknown fan-out message type');
-  return { origin, message: type === 'hello' ? { type } : { type, update: payload } };
-}
-
 type ControlEnvelope = { origin: string; id: string } & (ControlMessage | { type: 'ack'; to: string });
 
 interface PendingAck {
@@ -109,6 +84,8 @@ interface PendingAck {
 export function createRedisFanout(options: { url: string; prefix: string; logger: Logger; metrics?: Metrics }): Fanout {
   const { url, prefix, logger, metrics = noopMetrics } = options;
   const instanceId = newInstanceId();
+  // The instance id as document messages carry it (fanout-wire.ts).
+  const sender = newSender();
   const log = logger.child({ component: 'collab-fanout', instanceId });
   // Named per instance (CLIENT LIST shows which process a connection belongs to).
   const pub: Redis = connectRedis(url, `collab-pub:${instanceId}`, log);
@@ -123,9 +100,9 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
   let closed = false;
   let nextId = 0;
 
-  const publish = (channel: string, data: Uint8Array | string) => {
+  const publish = (channel: string, data: Buffer | string) => {
     const startedAt = performance.now();
-    pub.publish(channel, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).then(
+    pub.publish(channel, data).then(
       () => metrics.redisPublished(startedAt),
       (err: unknown) => {
         if (!closed) log.warn({ err, channel }, 'fan-out publish failed');
@@ -160,6 +137,8 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
   }
 
   sub.on('messageBuffer', (channelBuffer: Buffer, data: Buffer) => {
+    // Every subscriber gets what it published itself: dropped on the header, before anything is decoded.
+    if (isFrom(data, sender)) return;
     const channel = channelBuffer.toString();
     try {
       if (channel === controlChannel) {
@@ -167,10 +146,7 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
         if (envelope.origin !== instanceId) void onControlMessage(envelope).catch((err: unknown) => log.error({ err }, 'control message failed'));
         return;
       }
-      const handler = handlers.get(channel);
-      if (!handler) return;
-      const { origin, message } = decodeDocMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (origin !== instanceId) handler(message);
+      handlers.get(channel)?.(decodeDocMessage(data));
     } catch (err) {
       log.error({ err, channel }, 'malformed fan-out message dropped');
     }
@@ -189,7 +165,7 @@ export function createRedisFanout(options: { url: string; prefix: string; logger
       let open = true;
       return {
         publish(message) {
-          if (open) publish(channel, encodeDocMessage(instanceId, message));
+          if (open) publish(channel, encodeDocMessage(sender, message));
         },
         close() {
           if (!open) return;

@@ -12,7 +12,7 @@ export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_QUERY_AWARENESS = 3;
 const SYNC_STEP_1 = 0;
 const SYNC_STEP_2 = 1;
-const SYNC_UPDATE = 2;
+export const SYNC_UPDATE = 2;
 
 /** A Yjs update as `Y.decodeUpdate` reads it (its structs and delete set). */
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;

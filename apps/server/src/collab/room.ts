@@ -109,11 +109,10 @@ export class Room implements PeerRoom {
     return updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
   }
 
-  /** A change that is durable already (another process's batch, the store re-read): relayed only. */
-  private relayStored(update: Uint8Array): void {
+  /** A change that is durable already (another process's batch, the store re-read): relayed only, as `frame`. */
+  private relayStored(update: Uint8Array, frame: Uint8Array): void {
     this.writer.grew(update.byteLength);
-    const message = encodeUpdate(update);
-    for (const c of this.connections) c.send(message);
+    for (const c of this.connections) c.send(frame);
   }
 
   /** The channel to the other processes (room-loader.ts opens it before the load). */
@@ -131,7 +130,7 @@ export class Room implements PeerRoom {
     }
     const changed = this.capture(applyAll);
     if (changed) {
-      this.relayStored(changed);
+      this.relayStored(changed, encodeUpdate(changed));
       this.retryWaiting();
     }
   }
@@ -141,11 +140,14 @@ export class Room implements PeerRoom {
     if (this.isBroken) return;
     try {
       if (message.type === 'update') {
-        // Relayed as it came, not as Yjs would encode it again.
-        if (this.apply(message.update, REMOTE)) {
-          this.relayStored(message.update);
-          this.retryWaiting();
+        // Each update applied and relayed as it came, in the frame the sender relayed it in.
+        let changed = false;
+        for (const { update, frame } of message.updates) {
+          if (!this.apply(update, REMOTE)) continue;
+          this.relayStored(update, frame);
+          changed = true;
         }
+        if (changed) this.retryWaiting();
       }
       // Filtered by its sender; filtered again here, so no value can arrive through presence.
       else if (message.type === 'awareness') this.presence.receiveRemote(message.update);
@@ -268,15 +270,17 @@ export class Room implements PeerRoom {
     this.doc.destroy();
   }
 
-  /** A batch is durable: the other processes may have it now (they never store it again), then this process's connections. */
+  /**
+   * A batch is durable: the other processes may have it now (they never store it again), then
+   * this process's connections. The other processes get the very frames relayed here, once,
+   * not merged (fanout-wire.ts).
+   */
   private committed(batch: readonly Pending[]): void {
-    // Merging costs a few percent of the CPU under load, so only when there is someone to tell.
-    if (this.env.fanout.shared) {
-      this.channel?.publish({ type: 'update', update: batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update)) });
-    }
-    for (const p of batch) {
-      const message = encodeUpdate(p.update);
-      for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(message);
+    const updates = batch.map((p) => ({ update: p.update, frame: encodeUpdate(p.update) }));
+    if (this.env.fanout.shared) this.channel?.publish({ type: 'update', updates });
+    for (const [i, p] of batch.entries()) {
+      const { frame } = updates[i]!;
+      for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(frame);
     }
   }
 

@@ -1,0 +1,127 @@
+/**
+ * A room's side of the fan-out, with an in-memory store and a fan-out that records what is
+ * published: a committed batch goes out once, as the very frames the room's own connections
+ * get, not merged; another process's batch is applied update by update and its frames are
+ * relayed as they came, nothing encoded again.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { itemDocName, type DocName } from '@concord/shared';
+import { DEFAULT_COLLAB_LIMITS } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { noopMetrics } from '../metrics.ts';
+import type { DocMessage, Fanout } from './fanout.ts';
+import type { Peer } from './peer.ts';
+import { encodeUpdate } from './protocol.ts';
+import { loadRoom } from './room-loader.ts';
+import type { Room } from './room.ts';
+
+const itemId = 'itm_aaaaaaaaaaaaaaaa';
+const target: DocName = { kind: 'item', itemId };
+const name = itemDocName(itemId);
+
+class TestPeer implements Peer {
+  readonly clientIds = new Set<number>();
+  readonly closed = false;
+  readonly sent: Uint8Array[] = [];
+  readonly actor: Peer['actor'];
+  readonly access: Peer['access'];
+  constructor(userId: string) {
+    this.actor = { userId, isAdmin: false };
+    this.access = { name, doc: target, projectId: 'prj_aaaaaaaaaaaaaaaa', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null };
+  }
+  start(): void {}
+  send(data: Uint8Array): void {
+    this.sent.push(data);
+  }
+  close(code: string, reason: string): void {
+    throw new Error(`closed: ${code} ${reason}`);
+  }
+}
+
+/** A shared fan-out that records the room's publishes; `deliver` plays another process's message. */
+async function roomWithFanout(): Promise<{ room: Room; published: DocMessage[]; deliver(message: DocMessage): void }> {
+  const published: DocMessage[] = [];
+  let onMessage: (message: DocMessage) => void = () => {};
+  const fanout: Fanout = {
+    instanceId: 'test',
+    shared: true,
+    openDoc: (_name, handler) => {
+      onMessage = handler;
+      return Promise.resolve({ publish: (m) => published.push(m), close() {} });
+    },
+    broadcast: () => Promise.resolve(),
+    onControl() {},
+    onResync() {},
+    ping: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  const room = await loadRoom(name, target, {
+    logger: createLogger({ logLevel: 'silent' }),
+    limits: DEFAULT_COLLAB_LIMITS,
+    persistence: {
+      onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
+      onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
+      onStoreDocument: () => Promise.resolve({ invalid: [] }),
+      onCompactDocument: () => Promise.resolve({ bytes: 0 }),
+    },
+    itemPhase: () => Promise.resolve('joint'),
+    onBroken: () => {
+      throw new Error('broken');
+    },
+    fanout,
+    metrics: noopMetrics,
+  });
+  return { room, published: published, deliver: (m) => onMessage(m) };
+}
+
+/** Two updates of another client, each as its own transaction. */
+function twoUpdates(): Uint8Array[] {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  doc.getMap('bench').set('a', 1);
+  doc.getText('memo').insert(0, 'abc');
+  return updates;
+}
+
+describe('a room and the other processes', () => {
+  it('publishes a committed batch once, as the frames its own connections are sent, in order and not merged', async () => {
+    const { room, published } = await roomWithFanout();
+    const writer = new TestPeer('usr_w');
+    const reader = new TestPeer('usr_r');
+    room.join(writer);
+    room.join(reader);
+    published.length = 0; // the hello
+    const [u1, u2] = twoUpdates();
+    room.applyClientUpdate(writer, u1!);
+    room.applyClientUpdate(writer, u2!);
+    await room.flushed();
+    expect(published).toHaveLength(1);
+    const message = published[0]!;
+    if (message.type !== 'update') throw new Error(`published ${message.type}`);
+    expect(message.updates.map((u) => u.update)).toEqual([u1, u2]);
+    expect(message.updates.map((u) => Buffer.from(u.frame))).toEqual([Buffer.from(encodeUpdate(u1!)), Buffer.from(encodeUpdate(u2!))]);
+    // The reader got the same frame objects; the writer no echo.
+    expect(reader.sent.slice(-2)).toEqual(message.updates.map((u) => u.frame));
+    expect(reader.sent.at(-1)).toBe(message.updates[1]!.frame);
+    expect(writer.sent.filter((m) => message.updates.some((u) => u.frame === m))).toEqual([]);
+    room.destroy();
+  });
+
+  it("applies another process's batch update by update and relays its frames as they came; a repeat changes and relays nothing", async () => {
+    const { room, deliver } = await roomWithFanout();
+    const peer = new TestPeer('usr_p');
+    room.join(peer);
+    const updates = twoUpdates().map((update) => ({ update, frame: encodeUpdate(update) }));
+    const before = peer.sent.length;
+    deliver({ type: 'update', updates });
+    expect(peer.sent.slice(before)).toHaveLength(2);
+    expect(peer.sent[before]).toBe(updates[0]!.frame);
+    expect(peer.sent[before + 1]).toBe(updates[1]!.frame);
+    expect([room.doc.getMap('bench').get('a'), room.doc.getText('memo').toString()]).toEqual([1, 'abc']);
+    deliver({ type: 'update', updates });
+    expect(peer.sent).toHaveLength(before + 2);
+    room.destroy();
+  });
+});

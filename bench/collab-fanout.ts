@@ -1,0 +1,203 @@
+/**
+ * What a second process costs per live update, in process CPU time, without network clients
+ * or database: the rooms of collab/room.ts with an in-memory store, their clients fake peers
+ * that only count what they are sent, and the fan-out through a real Redis.
+ *
+ *   pnpm exec tsx bench/collab-fanout.ts [--docs 50] [--clients 4] [--edits 25] [--reps 5]
+ *     [--redis-url redis://127.0.0.1:6379]
+ *
+ * The updates are bench/realtime.ts's edits (as bench/collab-apply.ts makes them), in rounds:
+ * every client edits on what it had after the round before (as clients do that see the others'
+ * edits before they type again), handed to the rooms a few per turn of the event loop (about
+ * as they arrive from sockets); the next round starts when every room holds the last. Variants:
+ * - `oneProcess`: every client of a document on one room, no Redis (`createLocalFanout`);
+ * - `twoProcesses`: two rooms per document on two Redis fan-outs (two "processes" in this
+ *   one), the clients split between them as bench/realtime.ts --processes 2 splits them
+ *   (client c on process c % 2): every update is checked and applied where it arrived,
+ *   published once, received by both subscribers (the sender drops its own), applied and
+ *   relayed on the other.
+ * A variant ends when every room holds every update and has stored its batches. Prints ONE JSON
+ * line: microseconds of CPU per update (median over the repetitions) and the ratio, which is
+ * what Redis and the second apply add on top of one process (the database and the sockets,
+ * the same work in both, are left out).
+ */
+import { parseArgs } from 'node:util';
+import * as Y from 'yjs';
+import { itemDocName, type DocName } from '@concord/shared';
+import { DEFAULT_COLLAB_LIMITS } from '../apps/server/src/config.ts';
+import { createLocalFanout, createRedisFanout, type Fanout } from '../apps/server/src/collab/fanout.ts';
+import type { Peer } from '../apps/server/src/collab/peer.ts';
+import type { DocPersistence } from '../apps/server/src/collab/persistence.ts';
+import { loadRoom } from '../apps/server/src/collab/room-loader.ts';
+import type { Room, RoomEnv } from '../apps/server/src/collab/room.ts';
+import { createLogger } from '../apps/server/src/logger.ts';
+import { noopMetrics } from '../apps/server/src/metrics.ts';
+import { writeEdit } from './lib/bench-edit.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    docs: { type: 'string', default: '50' },
+    clients: { type: 'string', default: '4' },
+    edits: { type: 'string', default: '25' },
+    reps: { type: 'string', default: '5' },
+    'per-turn': { type: 'string', default: '4' },
+    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+  },
+});
+const DOCS = Number(flags.docs);
+const CLIENTS = Number(flags.clients);
+const EDITS = Number(flags.edits);
+const REPS = Number(flags.reps);
+const PER_TURN = Number(flags['per-turn']);
+const logger = createLogger({ logLevel: 'warn' });
+
+interface Arrival {
+  doc: number;
+  client: number;
+  update: Uint8Array;
+}
+
+/**
+ * Rounds of edits: in each, every client of every document makes one edit on what it had
+ * after the round before, as clients do who see each other's edits through their server
+ * before they type again (at 2 edits/s a relay is long done). `state`: each document's state
+ * vector after the round.
+ */
+interface Round {
+  arrivals: Arrival[];
+  state: Buffer[];
+}
+
+function generate(): Round[] {
+  const rounds: Round[] = [];
+  const groups = Array.from({ length: DOCS }, () => Array.from({ length: CLIENTS }, () => new Y.Doc()));
+  for (let seq = 1; seq <= EDITS; seq++) {
+    const arrivals: Arrival[] = [];
+    for (let d = 0; d < DOCS; d++) {
+      const group = groups[d]!;
+      const updates = group.map((doc, c) => {
+        const update = writeEdit(doc, { index: c, seq, t: seq, authorId: `usr_${c}` });
+        arrivals.push({ doc: d, client: c, update });
+        return update;
+      });
+      group.forEach((doc, c) => updates.forEach((u, from) => from !== c && Y.applyUpdate(doc, u)));
+    }
+    rounds.push({ arrivals, state: groups.map((group) => Buffer.from(Y.encodeStateVector(group[0]!))) });
+  }
+  return rounds;
+}
+
+/** Stores nothing, at once: the database is the same work with one process or two. */
+const memoryStore: DocPersistence = {
+  onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
+  onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
+  onStoreDocument: () => Promise.resolve({ invalid: [] }),
+  onCompactDocument: () => Promise.resolve({ bytes: 0 }),
+};
+
+class FakePeer implements Peer {
+  readonly clientIds = new Set<number>();
+  readonly closed = false;
+  received = 0;
+  readonly access;
+  readonly actor;
+  constructor(userId: string, name: string, doc: DocName) {
+    this.actor = { userId, isAdmin: false };
+    this.access = { name, doc, projectId: 'prj_bench', itemId: doc.itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write' } as Peer['access'];
+  }
+  send(): void {
+    this.received++;
+  }
+  close(code: string, reason: string): void {
+    throw new Error(`bench peer closed: ${code} ${reason}`);
+  }
+}
+
+const env = (fanout: Fanout): RoomEnv => ({
+  logger,
+  limits: DEFAULT_COLLAB_LIMITS,
+  persistence: memoryStore,
+  itemPhase: () => Promise.resolve('joint'),
+  onBroken: () => {
+    throw new Error('a room broke');
+  },
+  fanout,
+  metrics: noopMetrics,
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** CPU microseconds per arrival of one replay onto fresh rooms of `fanouts` (one room per document on each). */
+async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promise<number> {
+  const rooms: Room[][] = [];
+  const peers: FakePeer[][] = [];
+  for (let d = 0; d < DOCS; d++) {
+    const itemId = `itm_${prefixRun}${String(d).padStart(4, '0')}`;
+    const target: DocName = { kind: 'item', itemId };
+    const name = itemDocName(itemId);
+    const docRooms = await Promise.all(fanouts.map((f) => loadRoom(name, target, env(f))));
+    const docPeers = Array.from({ length: CLIENTS }, (_, c) => new FakePeer(`usr_${c}`, name, target));
+    docPeers.forEach((p, c) => docRooms[c % fanouts.length]!.join(Object.assign(p, { start() {} })));
+    rooms.push(docRooms);
+    peers.push(docPeers);
+  }
+  await sleep(200); // hellos answered, subscriptions settled
+  const before = process.cpuUsage();
+  for (const { arrivals, state } of rounds) {
+    for (let i = 0; i < arrivals.length; i++) {
+      const a = arrivals[i]!;
+      rooms[a.doc]![a.client % fanouts.length]!.applyClientUpdate(peers[a.doc]![a.client]!, a.update);
+      if (i % PER_TURN === PER_TURN - 1) await turn();
+    }
+    // The round is over when every room holds all of it (a room relays what it applies at once).
+    const deadline = Date.now() + 60_000;
+    const complete = () => rooms.every((group, d) => group.every((room) => Buffer.from(Y.encodeStateVector(room.doc)).equals(state[d]!)));
+    while (!complete()) {
+      if (Date.now() > deadline) throw new Error('not every room got every update within 60 s');
+      await sleep(1);
+    }
+  }
+  await Promise.all(rooms.flat().map((room) => room.flushed()));
+  if (peers.some((group) => group.some((p) => p.received === 0))) throw new Error('a client was sent nothing');
+  const used = process.cpuUsage(before);
+  for (const group of rooms) for (const room of group) room.destroy();
+  return (used.user + used.system) / rounds.reduce((n, r) => n + r.arrivals.length, 0);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const rounds = generate();
+const arrivals = rounds.flatMap((r) => r.arrivals);
+const prefix = `concord-bench-fanout:${process.pid}`;
+const redis = [0, 1].map(() => createRedisFanout({ url: flags['redis-url']!, prefix, logger }));
+const local = createLocalFanout();
+const variants: Record<string, Fanout[]> = { oneProcess: [local], twoProcesses: redis };
+const runs: Record<string, number[]> = { oneProcess: [], twoProcesses: [] };
+let n = 0;
+// Warm-up: each variant once, so the JIT has compiled both paths.
+for (const fanouts of Object.values(variants)) await run(rounds, fanouts, `w${n++}`);
+for (let rep = 0; rep < REPS; rep++) {
+  // Interleaved, so a burst of load on the machine hits both alike.
+  for (const [name, fanouts] of Object.entries(variants)) runs[name]!.push(await run(rounds, fanouts, `r${n++}`));
+}
+await Promise.all(redis.map((f) => f.close()));
+const one = median(runs.oneProcess!);
+const two = median(runs.twoProcesses!);
+const bytes = arrivals.reduce((s, a) => s + a.update.byteLength, 0);
+console.log(
+  JSON.stringify({
+    bench: 'collab-fanout',
+    docs: DOCS,
+    clients: CLIENTS,
+    edits: EDITS,
+    updates: arrivals.length,
+    meanUpdateBytes: Math.round(bytes / arrivals.length),
+    perTurn: PER_TURN,
+    reps: REPS,
+    cpuUsPerUpdate: { oneProcess: Number(one.toFixed(1)), twoProcesses: Number(two.toFixed(1)) },
+    runs: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, xs.map((x) => Number(x.toFixed(1)))])),
+    twoOverOne: Number((two / one).toFixed(2)),
+  }),
+);
+process.exit(0);
