@@ -1,6 +1,7 @@
 /**
  * What the server bundle loads when it starts: the packages only some requests need (exports,
- * imports of codebooks and answer keys, mail) and the database driver a deployment does not use
+ * imports of codebooks and answer keys, mail), the metrics library (only with
+ * CONCORD_METRICS_TOKEN) and the database driver a deployment does not use
  * are imported where they are used, so an idle server and one holding live documents never load
  * them (bench/README.md, "Memory at start"). esbuild keeps an external package's static import as
  * a top-level `import … from "pkg"` line and a dynamic one as `import("pkg")`: the built file says
@@ -12,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 const BUNDLE = new URL('../../apps/server/dist/main.mjs', import.meta.url);
 
 /** Imported on first use, never at start. */
-const ON_FIRST_USE = ['exceljs', 'nodemailer', 'fast-xml-parser', 'csv-parse/sync', '@electric-sql/pglite', 'drizzle-orm/pglite', 'postgres', 'drizzle-orm/postgres-js'];
+const ON_FIRST_USE = ['exceljs', 'nodemailer', 'fast-xml-parser', 'csv-parse/sync', 'prom-client', '@electric-sql/pglite', 'drizzle-orm/pglite', 'postgres', 'drizzle-orm/postgres-js'];
 
 /** `specifier` itself or a sub-path of it (`drizzle-orm/pglite/migrator`). */
 const within = (specifier: string) => (s: string) => s === specifier || s.startsWith(`${specifier}/`);
