@@ -48,7 +48,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       'REDIS_URL is set but the database is embedded PGlite, which only one process can open: scale-out needs DATABASE_URL (PostgreSQL). Running as a single process with Redis fan-out.',
     );
   }
-  const metrics = config.metricsToken ? createMetrics() : noopMetrics;
+  const metrics = config.metricsToken ? await createMetrics() : noopMetrics;
   const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger, metrics }) : createLocalFanout();
   // PGlite runs one statement at a time: more commits in flight would only queue inside it.
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;

@@ -7,8 +7,10 @@
  * The hooks sit on hot paths (every live-document batch), so each is a histogram observe or
  * a counter increment on a metric without labels; gauges of live state are read at scrape
  * time from `watch` sources instead of being kept up to date.
+ *
+ * prom-client is imported by `createMetrics`, not at start: a server without metrics never
+ * loads it (bench/README.md, "Memory at start").
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the metrics read at scrape time (set once the server has built them). */
 export interface MetricSources {
@@ -61,7 +63,8 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
 const since = (startedAt: number) => (performance.now() - startedAt) / 1000;
 
-export function createMetrics(): Metrics {
+export async function createMetrics(): Promise<Metrics> {
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = await import('prom-client');
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'concord_' });

@@ -1,9 +1,11 @@
+/**
+ * The database factory. Each driver (PGlite or postgres.js, with its drizzle adapter) is
+ * imported when a database of its kind is opened, not when this module loads: a server on
+ * PostgreSQL never holds PGlite's JavaScript, and one on PGlite no postgres.js (the server's
+ * memory at start, bench/README.md "Memory at start").
+ */
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -46,6 +48,7 @@ const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB', '-c', 'wal_buffers=4MB'];
 
 export async function createDb(options: DbOptions): Promise<Database> {
   if (options.kind === 'postgres') {
+    const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')]);
     const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     const exclusive = async () => {
@@ -60,6 +63,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
     };
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }), exclusive };
   }
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir, {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

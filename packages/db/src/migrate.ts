@@ -1,6 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Database } from './client.ts';
@@ -13,8 +11,14 @@ export async function migrate(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_DIR };
   const release = await database.exclusive();
   try {
-    if (database.kind === 'pglite') await migratePglite(database.db as unknown as PgliteDatabase, config);
-    else await migratePostgres(database.db as unknown as PostgresJsDatabase, config);
+    // Each driver's migrator is imported with it (client.ts): never the other driver's.
+    if (database.kind === 'pglite') {
+      const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
+      await migratePglite(database.db as unknown as PgliteDatabase, config);
+    } else {
+      const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
+      await migratePostgres(database.db as unknown as PostgresJsDatabase, config);
+    }
   } finally {
     await release();
   }

@@ -2,9 +2,9 @@
  * Imports an answer key (gold values) from CSV or JSON rows: all or nothing, checked against
  * the current codebook, one audit entry with the upload's hash and counts. Rows name the item
  * by id or external id; a row for an (item, field) already in the key replaces its value.
+ * csv-parse is imported on first use, not at start (bench/README.md, "Memory at start").
  */
 import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { goldValues, items } from '@concord/db';
 import { checkValue, readValueCell, sameValue, type CodingValue, type ErrorDetail, type FieldDefinition, type GoldImportInput, type GoldImportResult } from '@concord/shared';
@@ -38,7 +38,8 @@ interface GoldWrite {
   rationale: string;
 }
 
-function csvRows(text: string): RawRow[] {
+async function csvRows(text: string): Promise<RawRow[]> {
+  const { parse } = await import('csv-parse/sync');
   let records: Record<string, string>[];
   try {
     records = parse<Record<string, string>>(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, relax_column_count: true });
@@ -75,7 +76,7 @@ export async function importGold({ ctx, projectId, input }: { ctx: ServiceContex
   const isCsv = 'csv' in input;
   const sha256 = createHash('sha256').update(isCsv ? input.csv : JSON.stringify(input.rows)).digest('hex');
   const raw: RawRow[] = isCsv
-    ? csvRows(input.csv)
+    ? await csvRows(input.csv)
     : input.rows.map((r, i) => ({ row: i + 1, itemId: r.item_id, externalId: r.external_id, field: r.field, value: r.value, rationale: r.rationale ?? '', cell: false }));
 
   return inTransaction(ctx, async (tx) => {

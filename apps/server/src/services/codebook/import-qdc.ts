@@ -122,7 +122,7 @@ function checked(fields: FieldDefinition[], name: string): FieldDefinition[] {
 
 export async function importCodebookQdc({ ctx, projectId, input }: { ctx: ServiceContext; projectId: string; input: CodebookQdcImportInput }) {
   await authorize({ ctx, projectId, action: 'codebook.edit' });
-  const codes = parseQdc(input.xml);
+  const codes = await parseQdc(input.xml);
   const current = await loadCodebook({ ctx, projectId });
   const baseVersion = input.baseVersion ?? current.version;
   return mutateCodebook({ ctx, projectId, baseVersion, change: (before) => {

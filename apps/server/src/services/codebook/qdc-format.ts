@@ -8,9 +8,11 @@
  * the optional `color`. Number and text fields are no codes, so they are not exported.
  * Guids are UUID v5 of project + field key + option value: re-exporting gives the same
  * guids, so QDA tools recognise the codes again.
+ *
+ * fast-xml-parser is imported on first use (here and in qdc-parse.ts), not at start: the live
+ * path never needs it (bench/README.md, "Memory at start").
  */
 import { createHash } from 'node:crypto';
-import { XMLBuilder } from 'fast-xml-parser';
 import type { FieldDefinition, FieldOption } from '@concord/shared';
 
 export const QDC_NAMESPACE = 'urn:QDA-XML:codebook:1.0';
@@ -99,7 +101,8 @@ function xmlCode(code: QdcCode): XmlCode {
  * and Concord has no code sets. A codebook with no codes still needs one Code (the schema
  * says so), so an empty codebook is exported as one non-codable code named after it.
  */
-export function qdcDocument(projectId: string, name: string, fields: FieldDefinition[], origin: string): string {
+export async function qdcDocument(projectId: string, name: string, fields: FieldDefinition[], origin: string): Promise<string> {
+  const { XMLBuilder } = await import('fast-xml-parser');
   const codes = codesOfFields(projectId, fields);
   const body = codes.length ? codes : [{ guid: guidOf(projectId, 'codebook'), name, isCodable: false, description: 'This codebook has no choice or ordinal fields yet.', children: [], path: '' }];
   const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true, suppressBooleanAttributes: false });

@@ -5,7 +5,6 @@
  * those of the standard's Codebook.xsd (test/fixtures/refi-qda), which the tests hold the
  * export to; here they guard what the import relies on.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AppError } from '../../errors.ts';
 import { QDC_NAMESPACE, type QdcCode } from './qdc-format.ts';
 
@@ -63,7 +62,8 @@ function readCode(node: unknown, path: string): QdcCode {
 }
 
 /** The codes of a `.qdc` document, or a 400 that says where it is wrong. */
-export function parseQdc(xml: string): QdcCode[] {
+export async function parseQdc(xml: string): Promise<QdcCode[]> {
+  const { XMLParser, XMLValidator } = await import('fast-xml-parser');
   const wellFormed = XMLValidator.validate(xml);
   if (wellFormed !== true) throw invalid(`malformed XML at line ${wellFormed.err.line}, column ${wellFormed.err.col}: ${wellFormed.err.msg}`);
   // Entity declarations could expand without bound; a codebook needs none.

@@ -4,8 +4,11 @@
  * cell, which spreadsheets show as text and do not evaluate, so hostile text needs no `'`
  * here and arrives exactly as coded (exports.security.test.ts opens the files to check).
  * Plain numbers (a scale point, a numeric code) become number cells, so they sum and sort.
+ *
+ * exceljs is imported on the first workbook, not at start: it is the largest module the server
+ * has (about 7.5 MB of V8 heap once loaded) and the live path never uses it (bench/README.md,
+ * "Memory at start").
  */
-import ExcelJS from 'exceljs';
 import { PLAIN_NUMBER } from './csv.ts';
 
 export interface Sheet {
@@ -24,6 +27,7 @@ const SHEET_NAME_MAX = 31;
 const sheetName = (name: string) => name.replace(/[[\]:*?/\\]/g, ' ').slice(0, SHEET_NAME_MAX);
 
 export async function xlsxWorkbook(sheets: readonly Sheet[]): Promise<XlsxBytes> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Concord';
   for (const sheet of sheets) {

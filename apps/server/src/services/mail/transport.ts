@@ -5,8 +5,11 @@
  * commit, after the response) and from the digest job. A failure is logged once, with the
  * mail's kind and ids (never addresses or text: SECURITY.md "Input and logs"), and counted
  * in `concord_mail_failures_total`.
+ *
+ * nodemailer is imported with the first mail, not at start: most processes send none for
+ * hours, and the live path never does (bench/README.md, "Memory at start").
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Metrics } from '../../metrics.ts';
@@ -48,20 +51,19 @@ export function createMailer(config: Config, logger: Logger, metrics: Metrics): 
   if (!config.smtp) {
     return { enabled: false, link, useServerUrl, send: () => Promise.resolve(false), close() {} };
   }
-  const { from } = config.smtp;
-  const transport = nodemailer.createTransport({
-    url: config.smtp.url,
-    connectionTimeout: CONNECT_TIMEOUT_MS,
-    greetingTimeout: CONNECT_TIMEOUT_MS,
-    socketTimeout: SOCKET_TIMEOUT_MS,
-  });
+  const { from, url } = config.smtp;
+  let transport: Promise<Transporter> | undefined;
+  const opened = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url, connectionTimeout: CONNECT_TIMEOUT_MS, greetingTimeout: CONNECT_TIMEOUT_MS, socketTimeout: SOCKET_TIMEOUT_MS }),
+    ));
   return {
     enabled: true,
     link,
     useServerUrl,
     async send(kind, mail, ids) {
       try {
-        await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+        await (await opened()).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
         metrics.mailSent(kind);
         return true;
       } catch (err) {
@@ -72,6 +74,7 @@ export function createMailer(config: Config, logger: Logger, metrics: Metrics): 
         return false;
       }
     },
-    close: () => transport.close(),
+    // A transport that never opened (or failed to load) has nothing to close.
+    close: () => void transport?.then((t) => t.close(), () => {}),
   };
 }

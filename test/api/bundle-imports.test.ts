@@ -1,0 +1,34 @@
+/**
+ * What the server bundle loads when it starts: the packages only some requests need (exports,
+ * imports of codebooks and answer keys, mail), the metrics library (only with
+ * CONCORD_METRICS_TOKEN) and the database driver a deployment does not use
+ * are imported where they are used, so an idle server and one holding live documents never load
+ * them (bench/README.md, "Memory at start"). esbuild keeps an external package's static import as
+ * a top-level `import … from "pkg"` line and a dynamic one as `import("pkg")`: the built file says
+ * which is which.
+ */
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+
+const BUNDLE = new URL('../../apps/server/dist/main.mjs', import.meta.url);
+
+/** Imported on first use, never at start. */
+const ON_FIRST_USE = ['exceljs', 'nodemailer', 'fast-xml-parser', 'csv-parse/sync', 'prom-client', '@electric-sql/pglite', 'drizzle-orm/pglite', 'postgres', 'drizzle-orm/postgres-js'];
+
+/** `specifier` itself or a sub-path of it (`drizzle-orm/pglite/migrator`). */
+const within = (specifier: string) => (s: string) => s === specifier || s.startsWith(`${specifier}/`);
+
+describe('the server bundle', () => {
+  it('imports at start none of the packages the live path does not need, and each of them where it is used', async () => {
+    const code = await readFile(BUNDLE, 'utf8');
+    const atStart = new Set([...code.matchAll(/^import [^\n]*? from "([^"]+)";$/gm)].map((m) => m[1]!));
+    const onUse = new Set([...code.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]!));
+    // The pattern finds the static imports (the server cannot start without these).
+    expect(atStart).toContain('yjs');
+    expect(atStart).toContain('drizzle-orm');
+    for (const specifier of ON_FIRST_USE) {
+      expect(onUse, specifier).toContain(specifier);
+      expect([...atStart].filter(within(specifier)), specifier).toEqual([]);
+    }
+  });
+});
