@@ -7,9 +7,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import * as Y from 'yjs';
 import { auditLog, codings, revisedCodings } from '@concord/db';
 import { JOINT_DOC, jointDocName, type ErrorBody, type FinalDataset, type Item, type ReliabilityReport, type RevisedCoding } from '@concord/shared';
-import { addItem, addToProject, assignRound, codeItem, json, signUp, type Session } from './harness.ts';
+import type { Peer } from '../src/collab/peer.ts';
+import { encodeUpdate } from '../src/collab/protocol.ts';
+import { resolveDocAccess } from '../src/services/collab/access.ts';
+import { actorOf, addItem, addToProject, assignRound, codeItem, json, signUp, type Session } from './harness.ts';
 import { collabSuite, type Client } from './collab-helpers.ts';
 import { eventually } from './testing.ts';
 
@@ -79,6 +83,8 @@ describe('ending a joint session', () => {
     await codeBlind(itemId);
     const blind = await blindRows(itemId);
     const before = await reliability();
+    // The item counts in reliability (both codings blind), so "unchanged" says something.
+    expect(before.fields.find((f) => f.key === 'impact')).toMatchObject({ n_units: 1, n_pairable: 2, excluded_not_blind: 0 });
     expect((await finalValues(itemId)).frame).toEqual({ value: null, provenance: 'open' });
 
     expect((await setPhase(itemId, 'joint')).phase).toBe('joint');
@@ -151,5 +157,38 @@ describe('ending a joint session', () => {
     expect(await revisionAudit(reliabilityItem)).toEqual([]);
     const final = await finalValues(reliabilityItem);
     expect([final.frame, final.impact]).toEqual([{ value: null, provenance: 'open' }, { value: null, provenance: 'open' }]);
+  });
+});
+
+describe('the end of a session', () => {
+  it('waits for every change the server took before: when the access change resolves, they are stored', async () => {
+    const { owner, coder } = t.team.members;
+    const itemId = await addItem(t.s.h, owner, t.f.projectId, { title: 'Typed into as the session ended' });
+    await assignRound(t.s.h, owner, t.f.projectId, [itemId], [coder], { roundName: 'late' });
+    await setPhase(itemId, 'joint');
+    const rooms = t.s.server.deps.collab;
+    const name = jointDocName(itemId);
+    const lease = await rooms.acquire(name, { kind: 'joint', itemId });
+    const access = await resolveDocAccess({ ctx: t.s.h.ctx(actorOf(coder)), name });
+    // Two connections as the room sees them: one writes, the other is sent what is stored.
+    const peer = (sent: Uint8Array[]): Peer & { start(): void } => ({ actor: actorOf(coder), access, clientIds: new Set(), closed: false, send: (m) => sent.push(m), close() {}, start() {} });
+    const [written, relayed]: Uint8Array[][] = [[], []];
+    const [writer, listener] = [peer(written), peer(relayed)];
+    try {
+      lease.room.join(writer);
+      lease.room.join(listener);
+      const change = new Y.Doc();
+      change.getMap(JOINT_DOC.values).set('notes', 'typed as the session ended');
+      const update = Y.encodeStateAsUpdate(change);
+      lease.room.applyClientUpdate(writer, update);
+      await rooms.itemAccessChanged(itemId);
+      // A room relays a change only once it is committed (INTERNALS.md, Durability before relay).
+      const relay = Buffer.from(encodeUpdate(update));
+      expect(relayed.some((m) => relay.equals(Buffer.from(m)))).toBe(true);
+    } finally {
+      lease.room.leave(writer);
+      lease.room.leave(listener);
+      lease.release();
+    }
   });
 });
