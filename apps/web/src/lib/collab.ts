@@ -10,6 +10,15 @@ import { clearPending, isPending, markPending } from './offline/pending.ts';
 
 export type SyncState = 'connecting' | 'saved' | 'syncing' | 'offline' | 'closed';
 
+/** What the coding view says of each state. */
+export const SYNC_STATE_TEXT: Record<SyncState, string> = {
+  connecting: 'Connecting…',
+  saved: 'Saved',
+  syncing: 'Syncing…',
+  offline: 'Offline — changes kept on this device',
+  closed: 'Read-only',
+};
+
 export interface LiveDoc {
   doc: Y.Doc;
   provider: WebsocketProvider;
