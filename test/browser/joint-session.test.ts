@@ -3,6 +3,7 @@
  * blind and an editor open the item in a joint session; a value one coder sets in the joint
  * layer appears on the other's page and the editor's, with who is on which field; the editor
  * records it as the decision and both coders see it live; their own submissions are unchanged.
+ * When the editor ends the session (a production round), the item page shows the revised values.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,16 @@ describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
       const mine = await ok(project(who).items[':itemId'].codings.me.$get({ param: { projectId, itemId } }));
       expect(mine.find((c) => c.fieldKey === 'civic_impact')).toMatchObject({ value: -3, status: 'submitted' });
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('ending the session of a production round: the item page shows the values it agreed on as revised', async () => {
+    await ok(project('editor').items[':itemId'].phase.$post({ param: { projectId, itemId }, json: { phase: 'revealed' } }));
+    const page = await openAs('coder2');
+    await openPage(page, users.server.url, `/projects/${projectId}/items/${itemId}`);
+    const revised = page.locator('[data-revised]');
+    await revised.getByRole('heading', { name: 'Revised in joint session' }).waitFor();
+    await revised.locator('[data-field="civic_impact"]').filter({ hasText: 'Neutral' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });
