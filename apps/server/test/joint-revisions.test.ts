@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { auditLog, codings, revisedCodings } from '@concord/db';
-import { JOINT_DOC, jointDocName, type ErrorBody, type FinalDataset, type Item, type ReliabilityReport, type RevisedCoding } from '@concord/shared';
+import { JOINT_DOC, jointDocName, type AuditPage, type ErrorBody, type FinalDataset, type Item, type ReliabilityReport, type RevisedCoding } from '@concord/shared';
 import type { Peer } from '../src/collab/peer.ts';
 import { encodeUpdate } from '../src/collab/protocol.ts';
 import { resolveDocAccess } from '../src/services/collab/access.ts';
@@ -139,12 +139,19 @@ describe('ending a joint session', () => {
     expect(refused.status).toBe(403);
     expect(JSON.stringify(await json<ErrorBody>(refused))).not.toContain('leader');
     expect((await revisions(t.f.itemId, t.team.outsider)).status).toBe(404);
+    const audited = async () => {
+      const page = await json<AuditPage>(await t.s.h.request(t.team.members.owner, 'GET', `${project()}/audit?entity=revision`));
+      return page.entries.filter((e) => e.entityId === `${t.f.itemId}:frame`).map((e) => [e.redacted, (e.after as { value?: unknown }).value]);
+    };
+    expect(await audited()).toEqual([[false, 'leader']]);
     await setPhase(t.f.itemId, 'independent');
     for (const who of [t.team.members.coder, t.team.members.owner]) {
       const res = await revisions(t.f.itemId, who);
       expect(res.status).toBe(403);
       expect((await json<ErrorBody>(res)).error.code).toBe('FORBIDDEN');
     }
+    // The audit keeps the entry, without the value, while the item is coded blind (SECURITY.md, rule 10).
+    expect(await audited()).toEqual([[true, undefined]]);
   });
 
   it('in a reliability round: revises nothing (the session ends with the editor\'s decisions only)', async () => {
@@ -172,8 +179,8 @@ describe('the end of a session', () => {
     const access = await resolveDocAccess({ ctx: t.s.h.ctx(actorOf(coder)), name });
     // Two connections as the room sees them: one writes, the other is sent what is stored.
     const peer = (sent: Uint8Array[]): Peer & { start(): void } => ({ actor: actorOf(coder), access, clientIds: new Set(), closed: false, send: (m) => sent.push(m), close() {}, start() {} });
-    const [written, relayed]: Uint8Array[][] = [[], []];
-    const [writer, listener] = [peer(written), peer(relayed)];
+    const relayed: Uint8Array[] = [];
+    const [writer, listener] = [peer([]), peer(relayed)];
     try {
       lease.room.join(writer);
       lease.room.join(listener);
