@@ -5,6 +5,8 @@
  * and when the connection is back the server holds exactly what she coded. A tab closed offline
  * sends its work at the next visit, and signing out deletes her offline data from the browser.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
@@ -13,6 +15,12 @@ import { browserSessions, open } from '../helpers/sessions.ts';
 import { ok } from '../helpers/api.ts';
 
 const chromiumPath = findChromium();
+/** The web build's JavaScript: the pages' chunks and those loaded lazily (`$lib/lazy.ts`) alike. */
+const IMMUTABLE_DIR = path.resolve(import.meta.dirname, '../../apps/web/build/client/_app/immutable');
+const builtScripts = () =>
+  readdirSync(IMMUTABLE_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `/_app/immutable/${file.split(path.sep).join('/')}`);
 
 /** A 1×1 PNG: an image attachment, shown as a thumbnail in the coding view. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -89,6 +97,14 @@ describe.skipIf(!chromiumPath)('offline from a cold start in Chromium', () => {
     await storedForOffline(first, 'ready');
     await first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await expect.poll(() => first.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000, interval: 100 }).toBe(true);
+    // Installed: every script of the build is kept, those the coding view loads lazily too, though this tab never loaded them.
+    const precached = await first.evaluate(async () => {
+      const shell = (await caches.keys()).find((name) => name.startsWith('concord-shell-'));
+      return shell ? (await (await caches.open(shell)).keys()).map((k) => new URL(k.url).pathname) : [];
+    });
+    const scripts = builtScripts();
+    expect(scripts.length).toBeGreaterThan(30);
+    expect(scripts.filter((file) => !precached.includes(file))).toEqual([]);
 
     // Blind coding: what is kept is what the server gave coder1. Her items' assignment answers list her alone.
     const kept = await first.evaluate(async () => {
@@ -114,6 +130,8 @@ describe.skipIf(!chromiumPath)('offline from a cold start in Chromium', () => {
     await storedForOffline(page, 'offline');
 
     await codeFromQueue(page, 'Offline item one');
+    // The span tools are a lazily loaded chunk, answered by the service worker from what it precached.
+    await page.getByRole('heading', { name: /^Tagged spans/ }).waitFor();
     // The screenshot's thumbnail comes from what this device kept.
     const thumb = page.getByRole('img', { name: 'Screenshot: shot.png' });
     await thumb.waitFor();

@@ -1,10 +1,12 @@
 /**
- * First-start duties: seed the demo study on an empty database, or tell the
- * operator how to create the first owner. Nothing gets a default password.
+ * Start duties: finish what an earlier restore left in CONCORD_ATTACHMENTS_DIR; seed the demo
+ * study on an empty database, or tell the operator how to create the first owner. Nothing gets
+ * a default password.
  */
 import type { Deps } from './deps.ts';
 import { DEMO_ACCOUNTS } from './demo/accounts.ts';
 import { seedDemo } from './demo/seed.ts';
+import { settleRestoredFiles } from './ops/restored-files.ts';
 import { isDemoSeeded, resetDemoPasswords } from './services/auth/demo-accounts.ts';
 import { generatePassword } from './services/auth/password.ts';
 import { countUsers } from './services/auth/users.ts';
@@ -12,6 +14,12 @@ import { countUsers } from './services/auth/users.ts';
 export async function prepareInstance(deps: Deps): Promise<void> {
   const { config, database, logger } = deps;
   const ctx = { db: database.db, actor: null, logger };
+  if (config.attachments.dir) {
+    const settled = await settleRestoredFiles(database.db, config.attachments.dir);
+    if (settled.placed.length || settled.removed.length) logger.info({ placed: settled.placed, removed: settled.removed }, "an earlier restore's attachment files settled");
+    // The rows point at these files: until they take their names those attachments cannot be read.
+    if (settled.failed.length) logger.error({ failed: settled.failed }, 'restored attachment files still cannot take their names; clear what is in the way and restart');
+  }
   const users = await countUsers({ ctx });
   if (config.demo.enabled) {
     if (users === 0) {

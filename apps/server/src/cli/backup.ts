@@ -53,7 +53,10 @@ export async function runBackupCli(command: 'backup' | 'restore', argv: string[]
         const files = header.files ? ` and ${header.files.count} attachment file(s) of ${config.attachments.dir}` : '';
         process.stdout.write(`backed up ${rowCount(header)} rows of ${header.tables.length} tables${files} at migration ${header.migration.tag} from ${where(config)} to ${file}\n`);
       } else {
-        const header = await restoreDatabase(database, file, { force: parsed.values.force === true, attachmentsDir: config.attachments.dir });
+        const { header, earlier } = await restoreDatabase(database, file, { force: parsed.values.force === true, attachmentsDir: config.attachments.dir });
+        if (earlier?.placed.length || earlier?.removed.length) {
+          process.stdout.write(`an earlier restore's files: ${earlier.placed.length} moved into place, ${earlier.removed.length} not committed and removed\n`);
+        }
         process.stdout.write(
           `restored ${rowCount(header)} rows of ${header.tables.length} tables${header.files ? ` and ${header.files.count} attachment file(s)` : ''} (taken ${header.createdAt} on ${header.source} at migration ${header.migration.tag}) into ${where(config)}\n`,
         );

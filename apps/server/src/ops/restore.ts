@@ -6,13 +6,17 @@
  * Attachment files in the backup (taken with CONCORD_ATTACHMENTS_DIR) are checked against their
  * restored rows' SHA-256 and go into this deployment's directory (written beside their final
  * names during the transaction, renamed after it commits), or, without one, into the rows.
+ * A failure before the commit removes the files written; after it, a rename that still fails
+ * once retried keeps its file (the rows point at it) and is reported by name; what earlier
+ * restores left is settled first (restored-files.ts).
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { applyMigrationsInTransaction, migrationFiles, queryRows, type Database, type Db } from '@concord/db';
 import { BackupFileError, readBackupFile, type BackupAttachmentFile, type BackupHeader } from './backup-file.ts';
 import { publicTables } from './backup.ts';
+import { PENDING, renameWithRetry, RestoredFilesError, settleRestoredFiles, type SettledFiles } from './restored-files.ts';
 
 type Tx = Pick<Db, 'execute'>;
 
@@ -77,33 +81,41 @@ export async function verifyBackupFile(file: string): Promise<void> {
   }
 }
 
-/** Suffix of an attachment file restored but not yet committed. */
-const PENDING = '.restoring';
-
 /**
  * One attachment file into the target: its restored row must name it with the same SHA-256.
- * Into the directory as `<name>.restoring` (returned), or without a directory into the row.
+ * Into the directory as `<name>.restoring` (listed in `pending` before it is written, so a
+ * half-written one is removed too), or without a directory into the row.
  */
-async function restoreFile(tx: Tx, dir: string | null, f: BackupAttachmentFile): Promise<string | null> {
+async function restoreFile(tx: Tx, dir: string | null, f: BackupAttachmentFile, pending: string[]): Promise<void> {
   const [row] = await queryRows<{ path: string | null; sha256: string | null }>(tx, sql`select path, sha256 from attachments where id = ${f.id}`);
   if (!row?.path || row.sha256 !== f.sha256) throw new BackupFileError(`attachment file ${f.id}: no restored attachment row stored in a directory has its SHA-256`);
   if (!dir) {
     await tx.execute(sql`update attachments set data = ${f.bytes}::bytea, path = null where id = ${f.id}`);
-    return null;
+    return;
   }
   await mkdir(dir, { recursive: true });
-  const pending = path.join(dir, `${path.basename(row.path)}${PENDING}`);
-  await writeFile(pending, f.bytes);
-  return pending;
+  const file = path.join(dir, `${path.basename(row.path)}${PENDING}`);
+  pending.push(file);
+  await writeFile(file, f.bytes);
+}
+
+export interface RestoreResult {
+  header: BackupHeader;
+  /** What earlier restores had left in the directory, settled before this one (null without a directory). */
+  earlier: SettledFiles | null;
 }
 
 /** Restores a file that `verifyBackupFile` accepted (a damage found now would still roll everything back). */
-export async function restoreDatabase(database: Database, file: string, options: { force: boolean; attachmentsDir?: string | null }): Promise<BackupHeader> {
+export async function restoreDatabase(database: Database, file: string, options: { force: boolean; attachmentsDir?: string | null }): Promise<RestoreResult> {
   const reader = await readBackupFile(file);
+  const dir = options.attachmentsDir ?? null;
   const pending: string[] = [];
+  let committed = false;
   try {
     const { header } = reader;
     checkMigration(header);
+    // Files of a committed earlier restore take their names against the rows still here; the rest go.
+    const earlier = dir ? await settleRestoredFiles(database.db, dir) : null;
     await database.db.transaction(async (tx) => {
       const full = await tablesWithRows(tx);
       if (full.length && !options.force) {
@@ -119,19 +131,22 @@ export async function restoreDatabase(database: Database, file: string, options:
           sql`insert into ${sql.identifier(table.name)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.identifier(table.name)}, ${`[${rows.join(',')}]`}::json)`,
         );
       }
-      for await (const f of reader.files()) {
-        const written = await restoreFile(tx, options.attachmentsDir ?? null, f);
-        if (written) pending.push(written);
-      }
+      for await (const f of reader.files()) await restoreFile(tx, dir, f, pending);
       await resetSequences(tx);
       await applyMigrationsInTransaction(tx, { level: header.migration.createdAt, upTo: migrationFiles().at(-1)!.createdAt });
     });
+    committed = true;
     // Committed: the files take their names (a file of the replaced deployment with the same id had the same bytes or is replaced).
-    for (const p of pending.splice(0)) await rename(p, p.slice(0, -PENDING.length));
-    return header;
+    // One that cannot is kept under its pending name, since its row points at it, and the next start or restore places it.
+    const failed: { file: string; error: string }[] = [];
+    for (const p of pending) {
+      await renameWithRetry(p, p.slice(0, -PENDING.length)).catch((err: unknown) => failed.push({ file: p, error: err instanceof Error ? err.message : String(err) }));
+    }
+    if (failed.length) throw new RestoredFilesError(failed);
+    return { header, earlier };
   } finally {
-    // Not committed (or a rename failed): no half-restored file is left under a pending name.
-    for (const p of pending) await rm(p, { force: true });
+    // Not committed: no file of this restore is left under a pending name.
+    if (!committed) for (const p of pending) await rm(p, { force: true });
     reader.close();
   }
 }

@@ -9,6 +9,14 @@ import { COLLAB_CLOSE_CODES, COLLAB_PATH_PREFIX } from '@concord/shared';
 import { clearPending, isPending, markPending } from './offline/pending.ts';
 
 export type SyncState = 'connecting' | 'saved' | 'syncing' | 'offline' | 'closed';
+/** What the coding view's status says in each state. */
+export const SYNC_STATE_TEXT: Record<SyncState, string> = {
+  connecting: 'Connecting…',
+  saved: 'Saved',
+  syncing: 'Syncing…',
+  offline: 'Offline — changes kept on this device',
+  closed: 'Read-only',
+};
 
 /** What the coding view says of each state. */
 export const SYNC_STATE_TEXT: Record<SyncState, string> = {
