@@ -18,15 +18,6 @@ export const SYNC_STATE_TEXT: Record<SyncState, string> = {
   closed: 'Read-only',
 };
 
-/** What the coding view says of each state. */
-export const SYNC_STATE_TEXT: Record<SyncState, string> = {
-  connecting: 'Connecting…',
-  saved: 'Saved',
-  syncing: 'Syncing…',
-  offline: 'Offline — changes kept on this device',
-  closed: 'Read-only',
-};
-
 export interface LiveDoc {
   doc: Y.Doc;
   provider: WebsocketProvider;
