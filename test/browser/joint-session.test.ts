@@ -7,6 +7,7 @@
  * coders have not all submitted she must first confirm that the later codings leave reliability.
  * From the same page she reopens a coder's submission made by mistake, with a reason, and the
  * coder's open page follows.
+ * When the editor ends the session (a production round), the item page shows the revised values.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,16 @@ describe.skipIf(!chromiumPath)('a joint session in Chromium', () => {
       const mine = await ok(project(who).items[':itemId'].codings.me.$get({ param: { projectId, itemId } }));
       expect(mine.find((c) => c.fieldKey === 'civic_impact')).toMatchObject({ value: -3, status: 'submitted' });
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('ending the session of a production round: the item page shows the values it agreed on as revised', async () => {
+    await ok(project('editor').items[':itemId'].phase.$post({ param: { projectId, itemId }, json: { phase: 'revealed' } }));
+    const page = await openAs('coder2');
+    await openPage(page, users.server.url, `/projects/${projectId}/items/${itemId}`);
+    const revised = page.locator('[data-revised]');
+    await revised.getByRole('heading', { name: 'Revised in joint session' }).waitFor();
+    await revised.locator('[data-field="civic_impact"]').filter({ hasText: 'Neutral' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 

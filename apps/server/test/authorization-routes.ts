@@ -194,6 +194,8 @@ export const CASES: RouteCase[] = [
   { method: 'GET', template: '/api/projects/{projectId}/adjudications', allowed: MANAGERS, ok: 200 },
   // Once revealed, managers and the item's coder (the fixture's coder) read its decisions (joint-session.test.ts).
   { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/adjudications', allowed: ALL, ok: 200, setup: reveal },
+  // The same readers for what a production round's joint session revised (joint-revisions.test.ts).
+  { method: 'GET', template: '/api/projects/{projectId}/items/{itemId}/revisions', allowed: ALL, ok: 200, setup: reveal },
   {
     method: 'PUT',
     template: '/api/projects/{projectId}/items/{itemId}/adjudications/{fieldKey}',

@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import type { Db } from '@concord/db';
-import { codingDocName, type CodingValue, type DocName } from '@concord/shared';
+import { codingDocName, parseDocName, type CodingValue, type DocName } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -155,17 +155,36 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     );
   }
 
-  /** Presence of the item's loaded rooms follows its phase (stripped to "who" while coded blind). */
-  async function presencePhaseChanged(itemId: string): Promise<void> {
+  /** The item's loaded rooms (not those being unloaded). */
+  async function itemRooms(itemId: string): Promise<Room[]> {
     const loaded = [...entries.values()].filter((e) => !e.unloading).map((e) => e.ready.catch(() => null));
-    const itemRooms = (await Promise.all(loaded)).filter((room): room is Room => room !== null && room.itemId === itemId);
-    if (!itemRooms.length) return;
-    const phase = await itemPhase({ ctx: { db, actor: null, logger }, itemId });
-    for (const room of itemRooms) room.presence.setPhase(phase);
+    return (await Promise.all(loaded)).filter((room): room is Room => room !== null && room.itemId === itemId);
   }
 
-  const localItemAccessChanged = (itemId: string) =>
-    Promise.all([recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed)), presencePhaseChanged(itemId)]).then(() => undefined);
+  /** Presence of the item's loaded rooms follows its phase (stripped to "who" while coded blind). */
+  async function presencePhaseChanged(itemId: string): Promise<void> {
+    const rooms = await itemRooms(itemId);
+    if (!rooms.length) return;
+    const phase = await itemPhase({ ctx: { db, actor: null, logger }, itemId });
+    for (const room of rooms) room.presence.setPhase(phase);
+  }
+
+  /**
+   * Once its connections are re-checked (no new write gets in), every change the item's rooms
+   * took is stored, here and, through the control channel, on every process: what ends a joint
+   * session then reads the joint layer from the database whole (services/revisions/). A batch
+   * that failed was never acknowledged to anyone, so it is not waited for.
+   */
+  async function storeItemRooms(itemId: string): Promise<void> {
+    // A room being unloaded flushes itself first.
+    const unloading = [...entries].flatMap(([name, e]) => (e.unloading && parseDocName(name)?.itemId === itemId ? [e.unloading] : []));
+    await Promise.all([...(await itemRooms(itemId)).map((room) => room.flushed().catch(() => {})), ...unloading]);
+  }
+
+  const localItemAccessChanged = async (itemId: string) => {
+    await Promise.all([recheck([...connections].filter((c) => c.room.itemId === itemId && !c.closed)), presencePhaseChanged(itemId)]);
+    await storeItemRooms(itemId);
+  };
   const localMemberAccessChanged = ({ projectId, userId }: { projectId: string; userId: string }) =>
     recheck([...connections].filter((c) => c.actor.userId === userId && c.access.projectId === projectId && !c.closed));
 

@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { adjudicationInput, adjudicationListQuery, adjudicationSchema, csvDownloadQuery, fieldKeySchema } from '@concord/shared';
+import { adjudicationInput, adjudicationListQuery, adjudicationSchema, csvDownloadQuery, fieldKeySchema, revisedCodingSchema } from '@concord/shared';
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { adjudicate } from '../services/adjudications/adjudicate.ts';
 import { listAdjudications } from '../services/adjudications/list-adjudications.ts';
 import { listItemDecisions } from '../services/adjudications/item-decisions.ts';
 import { reopenAdjudication } from '../services/adjudications/reopen-adjudication.ts';
+import { listItemRevisions } from '../services/revisions/item-revisions.ts';
 import { exportGoldCsv, goldWideLocation } from '../services/export/gold-export.ts';
 import { csvResponses, sendCsv } from './downloads.ts';
 import { errors, itemParams, jsonBody, jsonContent, projectParams } from './schemas.ts';
@@ -34,6 +35,14 @@ const routes = {
     summary: "The decisions on one item, for everyone in its joint session: managers and the item's coders, once it is no longer coded blind",
     request: { params: itemParams },
     responses: { 200: jsonContent(z.array(adjudicationSchema)), ...errors },
+  }),
+  itemRevisions: createRoute({
+    method: 'get',
+    path: '/{projectId}/items/{itemId}/revisions',
+    summary:
+      "The item's revised codings: the values its joint session agreed on in a production round, stored when the session ended; managers and the item's coders, once it is no longer coded blind",
+    request: { params: itemParams },
+    responses: { 200: jsonContent(z.array(revisedCodingSchema)), ...errors },
   }),
   list: createRoute({
     method: 'get',
@@ -65,6 +74,10 @@ export function adjudicationRoutes(deps: AppDeps) {
     .openapi(routes.itemDecisions, async (c) => {
       const { projectId, itemId } = c.req.valid('param');
       return c.json(await listItemDecisions({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
+    })
+    .openapi(routes.itemRevisions, async (c) => {
+      const { projectId, itemId } = c.req.valid('param');
+      return c.json(await listItemRevisions({ ctx: serviceContext(deps, c), projectId, itemId }), 200);
     })
     .openapi(routes.list, async (c) =>
       c.json(await listAdjudications({ ctx: serviceContext(deps, c), projectId: c.req.valid('param').projectId, query: c.req.valid('query') }), 200),

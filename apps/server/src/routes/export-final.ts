@@ -17,7 +17,7 @@ const routes = {
   finalCsv: createRoute({
     method: 'get',
     path: '/{projectId}/export/final.csv',
-    summary: 'The final dataset: one row per item, its columns, and per field the final value and its provenance (unanimous, majority, decided, reviewed, single, imported, open)',
+    summary: 'The final dataset: one row per item, its columns, and per field the final value and its provenance (unanimous, majority, decided, reviewed, revised, single, imported, open)',
     request: { params: projectParams, query: csvDownloadQuery },
     responses: csvResponses('CSV'),
   }),

@@ -8,3 +8,4 @@ export * from './pseudonyms.ts';
 export * from './actors.ts';
 export * from './attachments.ts';
 export * from './gold.ts';
+export * from './revisions.ts';

@@ -3,7 +3,7 @@ import { idSchema, text } from './common.ts';
 import { csvDownloadQuery } from './exports.ts';
 
 /** What an audit entry is about (the `entity` column of audit_log). */
-export const AUDIT_ENTITIES = ['coding', 'adjudication', 'codebook', 'membership', 'invite', 'round', 'item', 'project', 'token', 'import', 'incident', 'account', 'attachment', 'gold', 'actor'] as const;
+export const AUDIT_ENTITIES = ['coding', 'adjudication', 'codebook', 'membership', 'invite', 'round', 'item', 'project', 'token', 'import', 'incident', 'account', 'attachment', 'gold', 'actor', 'revision'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** A day (`2026-12-06`, the whole day) or an instant with its offset (`2026-12-06T10:00:00Z`). */

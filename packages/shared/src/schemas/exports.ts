@@ -23,9 +23,10 @@ export const ITEM_EXPORT_COLUMNS = ['external_id', 'title', 'incidents', 'platfo
  * - `majority`: more than half of them did (multiple choice: each option more than half chose);
  * - `single`: one coder coded it and nobody reviewed it;
  * - `imported`: every vote came with the data (codings of a round of type `imported`), not from coding here;
+ * - `revised`: the value a production round's joint session agreed on (revised codings), where no decision was recorded;
  * - `open`: no final value yet: not revealed, coders differ without a decision, or nobody coded it.
  */
-export const PROVENANCES = ['unanimous', 'majority', 'decided', 'reviewed', 'single', 'imported', 'open'] as const;
+export const PROVENANCES = ['unanimous', 'majority', 'decided', 'reviewed', 'revised', 'single', 'imported', 'open'] as const;
 export type Provenance = (typeof PROVENANCES)[number];
 
 /** `?bom=1` starts a CSV with a UTF-8 byte-order mark, so Excel reads Cyrillic and other non-Latin text right. */

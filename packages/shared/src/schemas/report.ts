@@ -87,7 +87,7 @@ export type ChartData = z.infer<typeof chartDataSchema>;
 
 /** The counting rule every chart follows, stated on each chart. */
 export const CHART_COUNTING_RULE =
-  'Counted on the final dataset (export/final.csv): each item once per bar with its final value, an editor\'s decision where there is one, else the value more than half of its coders submitted (multiple choice: each option more than half selected) or its only coder\'s value. Items still open (blind, or no majority and no decision) are counted as open, not in a bar; N/A and "no value" count in no bar.';
+  'Counted on the final dataset (export/final.csv): each item once per bar with its final value, an editor\'s decision where there is one, else the value its joint session agreed on in a production round, else the value more than half of its coders submitted (multiple choice: each option more than half selected) or its only coder\'s value. Items still open (blind, or no majority and no decision) are counted as open, not in a bar; N/A and "no value" count in no bar.';
 
 export const reportSchema = z.object({
   project: z.object({ id: text(), name: text() }),

@@ -185,6 +185,22 @@ export const adjudicationSchema = z.object({
 });
 export type Adjudication = z.infer<typeof adjudicationSchema>;
 
+/**
+ * A revised coding (issue 13, item 4): the value a production round's joint session agreed on
+ * for a field, stored when an editor ended the session. The blind codings stay as submitted.
+ */
+export const revisedCodingSchema = z.object({
+  itemId: text(),
+  fieldKey: text(),
+  value: codingValueSchema,
+  codebookVersion: z.number().int(),
+  /** The joint document's state vector (base64) the value was read at. */
+  jointVersion: text(),
+  revisedBy: text().nullable(),
+  revisedAt: text(),
+});
+export type RevisedCoding = z.infer<typeof revisedCodingSchema>;
+
 export const adjudicationListQuery = z.object({
   status: z.enum(['decided', 'reopened', 'all']).default('decided'),
   field: fieldKeySchema.optional(),

@@ -13,15 +13,7 @@ import { toAdjudication } from './adjudication-row.ts';
  * detail carries the same decisions). Refused while it is coded blind, whoever asks.
  */
 export async function listItemDecisions({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<Adjudication[]> {
-  const { actor, role } = await authorize({ ctx, projectId, action: 'items.read' });
-  const item = await loadItem({ ctx, projectId, itemId });
-  const [mine] = await ctx.db
-    .select({ id: assignments.id })
-    .from(assignments)
-    .where(and(eq(assignments.itemId, itemId), eq(assignments.coderId, actor.userId)));
-  if (!mayReadDisagreement({ viewerRole: role, viewerIsItemCoder: mine !== undefined, phase: item.phase })) {
-    throw forbidden(item.phase === 'independent' ? 'the item is coded blind; its decisions come after' : `a ${role} who does not code this item may not read its decisions`);
-  }
+  await authorizeSessionRead({ ctx, projectId, itemId, what: 'decisions' });
   const rows = await ctx.db
     .select({ row: adjudications, version: codebookVersions.version })
     .from(adjudications)
@@ -29,4 +21,20 @@ export async function listItemDecisions({ ctx, projectId, itemId }: { ctx: Servi
     .where(eq(adjudications.itemId, itemId))
     .orderBy(asc(adjudications.fieldKey));
   return rows.map((r) => toAdjudication(r.row, r.version));
+}
+
+/**
+ * Who reads what a joint session ended with (its decisions, its revised codings): managers and
+ * the item's coders, once the item left the independent phase; 403 otherwise, saying why.
+ */
+export async function authorizeSessionRead({ ctx, projectId, itemId, what }: { ctx: ServiceContext; projectId: string; itemId: string; what: string }): Promise<void> {
+  const { actor, role } = await authorize({ ctx, projectId, action: 'items.read' });
+  const item = await loadItem({ ctx, projectId, itemId });
+  const [mine] = await ctx.db
+    .select({ id: assignments.id })
+    .from(assignments)
+    .where(and(eq(assignments.itemId, itemId), eq(assignments.coderId, actor.userId)));
+  if (!mayReadDisagreement({ viewerRole: role, viewerIsItemCoder: mine !== undefined, phase: item.phase })) {
+    throw forbidden(item.phase === 'independent' ? `the item is coded blind; its ${what} come after` : `a ${role} who does not code this item may not read its ${what}`);
+  }
 }

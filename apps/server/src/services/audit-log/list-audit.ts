@@ -53,8 +53,10 @@ const codingParts = (entityId: string) => {
  * Whose codes on which item an entry carries: a coding's, or an actor made on the fly while
  * coding (`after.onItem`, services/actors), which is one of its maker's codes. Null: no codes.
  */
-function codedBy(r: Pick<Row, 'entity' | 'entityId' | 'actorId' | 'after'>): { itemId: string; coderId: string } | null {
+function codedBy(r: Pick<Row, 'entity' | 'entityId' | 'actorId' | 'after'>): { itemId: string; coderId: string | null } | null {
   if (r.entity === 'coding') return codingParts(r.entityId);
+  // A revised coding (`item:field`) is the joint layer's value: coderId null.
+  if (r.entity === 'revision') return { itemId: r.entityId.split(':')[0] ?? '', coderId: null };
   const onItem = r.entity === 'actor' && typeof r.after === 'object' && r.after !== null ? (r.after as { onItem?: unknown }).onItem : undefined;
   return typeof onItem === 'string' ? { itemId: onItem, coderId: r.actorId ?? '' } : null;
 }
@@ -69,7 +71,8 @@ function withoutValue(side: unknown): unknown {
 /**
  * Blind coding (SECURITY.md, rule 1) holds in the audit too: a coding entry's values are shown
  * only when the reader may read that coder's codings on the item now (mayReadCodingsOf, with the
- * item's current phase). A purged item's phase is unknown: its values stay withheld.
+ * item's current phase), a revised coding's only while the item is not coded blind. A purged
+ * item's phase is unknown: its values stay withheld.
  */
 async function present(ctx: ServiceContext, viewer: { userId: string; role: Parameters<typeof mayReadCodingsOf>[0]['viewerRole'] }, rows: Row[]): Promise<AuditEntry[]> {
   const itemIds = [...new Set(rows.flatMap((r) => codedBy(r)?.itemId ?? []))];
@@ -85,7 +88,10 @@ async function present(ctx: ServiceContext, viewer: { userId: string; role: Para
       const { itemId, coderId } = codes;
       const phase = phases.get(itemId);
       // The owner is a manager, so whether she codes the item changes nothing once it is out of the independent phase.
-      const readable = phase !== undefined && mayReadCodingsOf({ viewerId: viewer.userId, viewerRole: viewer.role, viewerIsItemCoder: false, coderId, phase });
+      // The joint layer does not exist while its item is coded blind (SECURITY.md, rule 1).
+      const readable =
+        phase !== undefined &&
+        (coderId === null ? phase !== 'independent' : mayReadCodingsOf({ viewerId: viewer.userId, viewerRole: viewer.role, viewerIsItemCoder: false, coderId, phase }));
       if (!readable) {
         redacted = JSON.stringify(before) !== JSON.stringify(withoutValue(before)) || JSON.stringify(after) !== JSON.stringify(withoutValue(after));
         before = withoutValue(before);

@@ -11,7 +11,10 @@ export interface CollabDocs {
    * The caller has authorized the write.
    */
   writeCodingValues(input: { itemId: string; coderId: string; values: Record<string, CodingValue | null> }): Promise<void>;
-  /** An item's phase or assignments changed: open connections to its documents are re-checked. */
+  /**
+   * An item's phase or assignments changed: open connections to its documents are re-checked,
+   * on every process; when it resolves, every change they made before is stored.
+   */
   itemAccessChanged(itemId: string): Promise<void>;
   /** A member's role changed or they left the project: their open connections to its documents are re-checked. */
   memberAccessChanged(input: { projectId: string; userId: string }): Promise<void>;

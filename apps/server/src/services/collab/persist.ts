@@ -21,7 +21,7 @@ import { AppError } from '../../errors.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import { codingFrozenReason } from './access.ts';
 import { codingRowValues, projectCodingValues, type InvalidValue } from './projection.ts';
-import { appendDocUpdateRows, appendDocUpdates, loadDocUpdates, lockDoc, type StoredDoc } from './store.ts';
+import { appendDocUpdateRows, appendDocUpdates, loadDocUpdates, lockDoc, readStoredDoc, type StoredDoc } from './store.ts';
 
 type CodingDocName = Extract<DocName, { kind: 'coding' }>;
 
@@ -64,15 +64,8 @@ export async function persistCodingDocBatch({ ctx, input }: {
 }
 
 /** A coding document's values as stored (snapshot + log), read in the caller's transaction. */
-export async function storedCodingValues({ ctx, docName }: { ctx: Pick<ServiceContext, 'db'>; docName: string }): Promise<Record<string, unknown>> {
-  const stored = await loadDocUpdates({ ctx, docName });
-  const doc = new Y.Doc();
-  try {
-    Y.transact(doc, () => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
-    return doc.getMap(CODING_DOC.values).toJSON();
-  } finally {
-    doc.destroy();
-  }
+export function storedCodingValues({ ctx, docName }: { ctx: Pick<ServiceContext, 'db'>; docName: string }): Promise<Record<string, unknown>> {
+  return readStoredDoc({ ctx, docName, read: (doc) => doc.getMap(CODING_DOC.values).toJSON() });
 }
 
 /**

@@ -45,6 +45,21 @@ export async function loadDocUpdates({ ctx, docName }: { ctx: Pick<ServiceContex
   return { updates, tailCount, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
 }
 
+/**
+ * Reads a document as stored (snapshot + log, one statement: `storedRows`), in the caller's
+ * database or transaction, through a scratch Y.Doc destroyed after `read`.
+ */
+export async function readStoredDoc<T>({ ctx, docName, read }: { ctx: Pick<ServiceContext, 'db'>; docName: string; read: (doc: Y.Doc) => T }): Promise<T> {
+  const stored = await loadDocUpdates({ ctx, docName });
+  const doc = new Y.Doc();
+  try {
+    Y.transact(doc, () => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
+    return read(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** The stored states of several documents: name -> updates in apply order. Documents never stored are absent. */
 export async function loadManyDocUpdates({ ctx, docNames }: { ctx: Pick<ServiceContext, 'db'>; docNames: readonly string[] }): Promise<Map<string, Uint8Array[]>> {
   const out = new Map<string, Uint8Array[]>();

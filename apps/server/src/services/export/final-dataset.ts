@@ -1,7 +1,7 @@
 /**
  * The final dataset a study publishes: one row per item, per field the final value and its
  * provenance (final-values.ts), and the item's metadata. Blind coding holds (SECURITY.md,
- * rule 5): only revealed items have values, from submitted codings and decided
+ * rule 5): only revealed items have values, from submitted codings, revised codings and decided
  * adjudications; every other item is listed with its metadata and every field `open`.
  */
 import { and, eq } from 'drizzle-orm';
@@ -13,6 +13,7 @@ import type { ServiceContext } from '../context.ts';
 import { loadAdjudications } from '../adjudications/list-adjudications.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { loadRevealedCodings } from '../reliability/revealed-codings.ts';
+import { loadRevisedValues } from '../revisions/item-revisions.ts';
 import { csvTable, type CsvText } from './csv.ts';
 import { finalValue, OPEN, type FinalValue } from './final-values.ts';
 import { actorNames, linkCells } from '../actors/link-values.ts';
@@ -27,11 +28,12 @@ export async function loadFinalDataset({ ctx, projectId }: { ctx: ServiceContext
   await authorize({ ctx, projectId, action: 'export.read' });
   const [project] = await ctx.db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, projectId));
   if (!project) throw notFound('project');
-  const [codebook, meta, codings, decisions, names] = await Promise.all([
+  const [codebook, meta, codings, decisions, revised, names] = await Promise.all([
     loadCodebook({ ctx, projectId }),
     loadItemMeta({ ctx, projectId }),
     loadRevealedCodings({ ctx, projectId, filters: {} }),
     loadAdjudications({ ctx, projectId, filter: { status: 'decided', revealedOnly: true } }),
+    loadRevisedValues({ ctx, projectId }),
     actorNames({ ctx, projectId }),
   ]);
   /** A link field's final value as ids (resolved, sorted) with their names. */
@@ -67,7 +69,8 @@ export async function loadFinalDataset({ ctx, projectId }: { ctx: ServiceContext
           codebook.fields.map((f) => {
             if (m.phase !== 'revealed') return [f.key, OPEN];
             const key = `${m.id}\u0000${f.key}`;
-            return [f.key, withActors(f, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), votes.has(key) && !codedHere.has(key)))];
+            const imported = votes.has(key) && !codedHere.has(key);
+            return [f.key, withActors(f, finalValue(f, votes.get(key) ?? [], coders.get(m.id)?.size ?? 0, decided.get(key), imported, revised.get(key)))];
           }),
         ),
       })),

@@ -1,8 +1,9 @@
 /**
  * The final value of one (item, field) and where it comes from (`PROVENANCES` in
  * @concord/shared). The value follows the charts' counting rule (report/consensus.ts), so the
- * final dataset and the charts always agree: a decision wins; else the value more than half of
- * the coders submitted; else none. Values that no longer fit the codebook are not votes.
+ * final dataset and the charts always agree: a decision wins; else the value a production
+ * round's joint session agreed on (a revised coding); else the value more than half of the
+ * coders submitted; else none. Values that no longer fit the codebook are not votes.
  */
 import { checkValue, formatValue, type CodingValue, type FieldDefinition, type Provenance } from '@concord/shared';
 import { consensusValue } from '../report/consensus.ts';
@@ -21,9 +22,12 @@ export const OPEN: FinalValue = { value: null, provenance: 'open' };
  * @param itemCoders how many coders submitted the item (one: a decision is a review)
  * @param decided the decided adjudication, if any (`value: null` is "no value")
  * @param imported every vote comes from a round of type `imported`
+ * @param revised the field's revised coding, if any (it fits the codebook it was checked against)
  */
-export function finalValue(field: FieldDefinition, votes: readonly CodingValue[], itemCoders: number, decided?: { value: CodingValue | null }, imported = false): FinalValue {
+export function finalValue(field: FieldDefinition, votes: readonly CodingValue[], itemCoders: number, decided?: { value: CodingValue | null }, imported = false, revised?: CodingValue): FinalValue {
   if (decided) return { value: consensusValue(field, votes, decided), provenance: itemCoders <= 1 ? 'reviewed' : 'decided' };
+  // Checked again: the codebook may have changed since the session ended.
+  if (revised !== undefined && checkValue(field, revised) === null) return { value: revised, provenance: 'revised' };
   const agreed = agreedValue(field, votes);
   // Values that came with the data (every vote from an imported round) say so, however many.
   return imported && agreed.provenance !== 'open' ? { value: agreed.value, provenance: 'imported' } : agreed;

@@ -4,11 +4,13 @@ import type { Item, Phase } from '@concord/shared';
 import { leaveIndependence } from '../assignments/independence.ts';
 import { authorize } from '../authz.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
+import { reviseFromJointSession } from '../revisions/revise-from-joint.ts';
 import { loadItem, toItem } from './item-record.ts';
 
 /**
  * Editors open a joint session, reveal, or send an item back to independent coding. Leaving
- * independence early ends it for the coders who have not submitted (assignments/independence.ts).
+ * independence early ends it for the coders who have not submitted (assignments/independence.ts);
+ * leaving a joint session revises a production round's codings (revisions/revise-from-joint.ts).
  */
 export async function setItemPhase({ ctx, projectId, itemId, phase, options = {} }: {
   ctx: ServiceContext;
@@ -26,8 +28,11 @@ export async function setItemPhase({ ctx, projectId, itemId, phase, options = {}
       .set({ phase, revealedAt: phase === 'revealed' ? new Date() : null, updatedAt: new Date() })
       .where(eq(items.id, itemId));
   });
-  // Open live documents follow the new phase: readers who lost access are disconnected.
+  // Open live documents follow the new phase: readers who lost access are disconnected, and
+  // what they wrote before is stored, on every process.
   await ctx.collab?.itemAccessChanged(itemId);
+  // Ending a production round's joint session: the joint layer becomes the revised codings.
+  if (before.phase === 'joint' && phase !== 'joint') await reviseFromJointSession({ ctx, projectId, itemId });
   if (before.phase !== phase) ctx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: before.phase, to: phase });
   return toItem({ ...before, phase });
 }
