@@ -57,7 +57,7 @@ const revisionAudit = (itemId: string) =>
     .select({ actorId: auditLog.actorId, entityId: auditLog.entityId, action: auditLog.action, after: auditLog.after })
     .from(auditLog)
     .where(and(eq(auditLog.entity, 'revision'), inArray(auditLog.entityId, ['frame', 'impact', 'notes'].map((k) => `${itemId}:${k}`))))
-    .orderBy(asc(auditLog.id));
+    .orderBy(asc(auditLog.entityId)); // ids are random; one entry per field
 
 /** Both coders submit different values blind: the last submit reveals the item. */
 async function codeBlind(itemId: string) {
