@@ -155,11 +155,11 @@ describe('incremental import', () => {
       ].join('\n');
     await post(projectId, 'import', csv('First'));
     await post(projectId, 'import', csv('First, edited'));
-    const out = await collect({ format: 'csv', body: [csv('First, edited')], mapping: {} }, {}, 'throw');
+    const out = await collect({ format: 'csv', body: [csv('First, edited')], mapping: {} }, {}, 'throw', true);
     const known = new Map((await incidents(projectId)).map((i) => [i.name, i.id]));
     const stored = (await storedFingerprints(h.deps.database.db, projectId, out.columns, null)).map(({ externalId, fingerprint }) => ({ externalId, fingerprint }));
     stored.sort((a, b) => a.externalId!.localeCompare(b.externalId!));
-    expect(stored).toEqual(out.items.map((item) => ({ externalId: item.externalId, fingerprint: rowFingerprinter(out.columns, (name) => known.get(name))(item) })));
+    expect(stored).toEqual(out.kept!.map((item) => ({ externalId: item.externalId, fingerprint: rowFingerprinter(out.columns, (name) => known.get(name))(item) })));
   });
 
   it('reads an archived-copy column ("Archived URL", "Wayback"…) as archivedUrl: http(s) only, compared and fingerprinted like any target', async () => {
@@ -190,9 +190,9 @@ describe('incremental import', () => {
     // Imported again, the item fingerprints like its row.
     const original = csv('Archived URL', 'https://web.archive.org/web/2024/https://example.org/1');
     expect(await json<ImportResult>(await post(projectId, 'import', original))).toMatchObject({ updated: 1, unchanged: 1 });
-    const out = await collect({ format: 'csv', body: [original], mapping: {} }, {}, 'throw');
+    const out = await collect({ format: 'csv', body: [original], mapping: {} }, {}, 'throw', true);
     const stored = await storedFingerprints(h.deps.database.db, projectId, out.columns, ['rec1']);
-    expect(stored[0]!.fingerprint).toBe(rowFingerprinter(out.columns, () => undefined)(out.items[0]!));
+    expect(stored[0]!.fingerprint).toBe(rowFingerprinter(out.columns, () => undefined)(out.kept![0]!));
   });
 
   it('still refuses a file naming one external id twice, writing nothing', async () => {

@@ -139,6 +139,13 @@ export function resolveSlashDate(d: SlashDate, order: DateOrder): Date | string 
  * comes back as its parts (`{ slash }`) for the caller to resolve once the file's order is known.
  */
 export function readDate(text: string, order?: DateOrder): Date | string | { slash: SlashDate } {
+  // ISO first: the commonest form (Airtable's), and no other pattern matches what it does.
+  if (ISO_RE.test(text)) {
+    const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : `${text.replace(' ', 'T')}Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text.slice(0, 10)) return date;
+    if (!Number.isNaN(date.getTime()) && text.length > 10) return date;
+    return invalid(text);
+  }
   const slash = SLASH_RE.exec(text);
   if (slash) {
     const minutes = minutesOf(slash[4], slash[5], slash[6]);
@@ -153,12 +160,6 @@ export function readDate(text: string, order?: DateOrder): Date | string | { sla
     const minutes = minutesOf(friendly[4], friendly[5], friendly[6]);
     if (!month || minutes === null) return invalid(text);
     return utcDate(Number(friendly[3]), month, Number(mdy ? friendly[2] : friendly[1]), minutes) ?? invalid(text);
-  }
-  if (ISO_RE.test(text)) {
-    const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : `${text.replace(' ', 'T')}Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text.slice(0, 10)) return date;
-    if (!Number.isNaN(date.getTime()) && text.length > 10) return date;
-    return invalid(text);
   }
   return `"${text}" is not a date (use YYYY-MM-DD, ISO 8601, 7/5/2024 with a day/month order, or July 5, 2024)`;
 }

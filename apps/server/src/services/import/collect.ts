@@ -2,7 +2,12 @@
  * Reading an import source into rows: CSV streamed through csv-records.ts, or a JSON array. Each
  * row is converted (row.ts) or becomes problems; blank rows are counted and left out; the
  * file's slash dates are read once the whole file says (or the caller says) which order they
- * have. The source's bytes are hashed on the way, for the audit entry.
+ * have. The source's bytes are hashed on the way, for the audit entry, and kept.
+ *
+ * Two passes, so that memory does not grow with the rows' values: `collect` checks every row and
+ * keeps of each only a summary (what the file-wide rules and the matching need); `replay` reads
+ * the kept bytes again and hands the converted rows on in bounded batches, to be planned and
+ * written (import-items.ts). Conversion is pure, so both passes convert the same rows alike.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { DateOrder, ErrorDetail, ImportCheck, ImportCodes, ImportMapping } from '@concord/shared';
@@ -10,6 +15,7 @@ import { AppError } from '../../errors.ts';
 import { resolveSlashDate, slashEvidence } from './cells.ts';
 import { csvRecords, CsvSyntaxError } from './csv-records.ts';
 import { convertRow, isEmptyRow, resolveMapping, type ImportedItem, type ResolvedMapping } from './row.ts';
+import { summarize, type ConvertedRow, type RowSummary } from './summary.ts';
 
 export const MAX_IMPORT_ROWS = 100_000;
 const MAX_REPORTED_ERRORS = 100;
@@ -34,9 +40,14 @@ export interface ImportOptions {
 }
 
 export class RowCollector {
-  readonly items: ImportedItem[] = [];
+  /** What is kept of each converted row (in file order): the whole row only when `keepItems`. */
+  readonly items: RowSummary[] = [];
+  /** The converted rows themselves, when asked for (code columns read their raw cells); else null. */
+  readonly kept: ImportedItem[] | null;
   /** The file's data row of each entry of `items`. */
   readonly rowOf: number[] = [];
+  /** The source's chunks, as read: `replay` reads them again. */
+  readonly body: (Uint8Array | string)[] = [];
   readonly errors: ErrorDetail[] = [];
   readonly skipped: number[] = [];
   readonly problemRows = new Set<number>();
@@ -52,7 +63,10 @@ export class RowCollector {
   constructor(
     private readonly skip: ReadonlySet<number>,
     readonly explicitOrder: DateOrder | undefined,
-  ) {}
+    keepItems = false,
+  ) {
+    this.kept = keepItems ? [] : null;
+  }
 
   /** Counts a data row; false when it is to be skipped or blank. */
   take(row: number, cells: readonly string[]): boolean {
@@ -70,10 +84,14 @@ export class RowCollector {
     // Slash dates stay pending: the order is settled for the whole file in resolveDates.
     const result = convertRow(cells, this.header, this.columns, row);
     if ('item' in result) {
-      this.items.push(result.item);
+      this.items.push(this.kept ? result.item : summarize(result.item));
+      this.kept?.push(result.item);
       this.rowOf.push(row);
     } else this.problem(...result.errors);
   }
+
+  /** Called after each chunk's rows and at the end (`replay` hands batches on here). */
+  async flush(_final: boolean): Promise<void> {}
 
   problem(...errors: ErrorDetail[]) {
     this.errorCount += errors.length;
@@ -86,9 +104,10 @@ function tooMany(): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `an import holds at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows`);
 }
 
-async function* hashed(body: ImportBody, hash: Hash) {
+async function* hashed(body: ImportBody, hash: Hash, kept: (Uint8Array | string)[]) {
   for await (const chunk of body) {
     hash.update(chunk);
+    kept.push(chunk);
     yield chunk;
   }
 }
@@ -117,7 +136,9 @@ async function collectCsv(body: AsyncIterable<Uint8Array | string>, mapping: Imp
         // Without a title column every row would repeat the header's problem.
         if (out.take(row, record) && out.columns.title !== undefined) out.add(row, record);
       }
+      await out.flush(false);
     }
+    await out.flush(true);
   } catch (err) {
     if (err instanceof CsvSyntaxError) {
       throw new AppError('IMPORT_FAILED', `malformed CSV at line ${err.line}: ${err.message}`, [{ row: Math.max(1, err.line - 1), message: err.message }]);
@@ -146,7 +167,8 @@ async function collectJson(body: AsyncIterable<Uint8Array | string>, out: RowCol
   if (errors.length) throw new AppError('IMPORT_FAILED', 'the JSON records do not have the required keys', errors);
   out.header = header;
   out.columns = columns;
-  records.forEach((r, i) => {
+  for (let i = 0; i < records.length; i++) {
+    const r: unknown = records[i];
     const isObject = r && typeof r === 'object' && !Array.isArray(r);
     const cells = isObject
       ? header.map((k) => {
@@ -154,10 +176,12 @@ async function collectJson(body: AsyncIterable<Uint8Array | string>, out: RowCol
           return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
         })
       : [String(r)];
-    if (!out.take(i + 1, cells)) return;
+    if (!out.take(i + 1, cells)) continue;
     if (!isObject) out.problem({ row: i + 1, message: 'is not an object' });
     else out.add(i + 1, cells);
-  });
+    if (i % 1000 === 999) await out.flush(false);
+  }
+  await out.flush(true);
 }
 
 /**
@@ -198,15 +222,88 @@ function resolveDates(out: RowCollector) {
   });
 }
 
-/** Reads the whole source into a collector (no database). */
-export async function collect(source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect'): Promise<RowCollector> {
-  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder);
+/**
+ * Reads the whole source into a collector (no database): every row checked, a summary of each
+ * kept (the rows themselves too with `keepItems`), and the source's chunks.
+ */
+export async function collect(source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect', keepItems = false): Promise<RowCollector> {
+  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder, keepItems);
   const hash = createHash('sha256');
-  if (source.format === 'csv') await collectCsv(hashed(source.body, hash), source.mapping, out, headerProblems);
-  else await collectJson(hashed(source.body, hash), out);
+  const body = hashed(source.body, hash, out.body);
+  if (source.format === 'csv') await collectCsv(body, source.mapping, out, headerProblems);
+  else await collectJson(body, out);
   out.sha256 = hash.digest('hex');
   const beyond = (options.skipRows ?? []).filter((row) => row > out.rows);
   if (beyond.length) out.problem({ message: `row(s) ${beyond.join(', ')} to skip are not in the file (it has ${out.rows} data rows)` });
   resolveDates(out);
   return out;
+}
+
+/** The kept chunks again, one per event-loop turn (so the database's replies are read between them). */
+async function* again(chunks: readonly (Uint8Array | string)[]) {
+  for (const chunk of chunks) {
+    yield chunk;
+    await new Promise(setImmediate);
+  }
+}
+
+/** The second reading: the rows `first` summarized, converted again and handed on in batches. */
+class Replay extends RowCollector {
+  private batch: ConvertedRow[] = [];
+  /** Rows converted so far. */
+  converted = 0;
+  private handing: Promise<void> | null = null;
+
+  constructor(
+    skip: ReadonlySet<number>,
+    private readonly first: RowCollector,
+    private readonly size: number,
+    private readonly onBatch: (rows: ConvertedRow[]) => Promise<void>,
+  ) {
+    super(skip, first.explicitOrder);
+  }
+
+  override add(row: number, cells: string[]) {
+    const result = convertRow(cells, this.header, this.columns, row);
+    // A row with problems has none on its second reading either (conversion is pure), and is not in `first.items`.
+    if (!('item' in result)) return;
+    const index = this.converted++;
+    const summary = this.first.items[index];
+    if (!summary || this.first.rowOf[index] !== row || summary.externalId !== result.item.externalId) throw new Error('the import source read differently the second time');
+    if (result.item.pendingDate) {
+      result.item.publishedAt = summary.publishedAt;
+      result.item.pendingDate = null;
+    }
+    this.batch.push({ index, row, item: result.item });
+  }
+
+  override async flush(final: boolean): Promise<void> {
+    if (this.batch.length < this.size && !final) return;
+    // One batch is handed on while the next is read: the database writes one while this process converts the next.
+    await this.handing;
+    const rows = this.batch;
+    this.batch = [];
+    this.handing = rows.length ? this.onBatch(rows) : null;
+    // Awaited at the next flush; until then a rejection is not unhandled.
+    this.handing?.catch(() => {});
+    if (final) await this.handing;
+  }
+}
+
+/**
+ * Reads `first`'s kept source again and hands its converted rows to `onBatch`, in file order, about
+ * `size` at a time; the slash dates are those `first` resolved. `first` must be `collect`'s result
+ * for the same source and options.
+ */
+export async function replay({ source, options, first, size, onBatch }: {
+  source: ImportSource;
+  options: ImportOptions;
+  first: RowCollector;
+  size: number;
+  onBatch: (rows: ConvertedRow[]) => Promise<void>;
+}): Promise<void> {
+  const out = new Replay(new Set(options.skipRows ?? []), first, size, onBatch);
+  if (source.format === 'csv') await collectCsv(again(first.body), source.mapping, out, 'collect');
+  else await collectJson(again(first.body), out);
+  if (out.converted !== first.items.length) throw new Error('the import source read differently the second time');
 }

@@ -134,7 +134,8 @@ export async function readCodes({ ctx, projectId, codes, out }: { ctx: ServiceCo
   const actors = linked ? await actorDirectory({ ctx, projectId, userId: ctx.actor!.userId }) : null;
   const columns = resolveColumns(codes, codebook.fields, out, actors);
   const reading: CodeReading = { coder, columns, actors, codebookVersionId: codebook.versionId, values: [], write: [], unchangedItems: 0, newActors: new Map() };
-  reading.values = out.items.map((item, i) => {
+  if (!out.kept) throw new Error('reading code columns needs the rows kept (collect with keepItems)');
+  reading.values = out.kept.map((item, i) => {
     const row = out.rowOf[i]!;
     const found: Record<string, CodingValue> = {};
     for (const c of columns) {

@@ -15,26 +15,33 @@ import { incidentIdsColumn } from '../items/item-incidents.ts';
 import type { RowCollector } from './collect.ts';
 import { jsonSet, rowFingerprinter, storedFingerprints } from './fingerprint.ts';
 import type { ImportedItem } from './row.ts';
+import type { ConvertedRow } from './summary.ts';
 
 /** A matched item with its incidents in order (the first primary). */
 export type ExistingItem = typeof items.$inferSelect & { incidentIds: string[] };
 
-/** An item to update: its id, its new values (unmapped targets kept), the merged raw cells. */
+/** An item to update: its row, the item as stored, and the fields that differ. */
 export interface ItemUpdate {
   index: number;
+  item: ImportedItem;
   existing: ExistingItem;
   changes: string[];
 }
 
-export interface ImportPlan {
-  /** Indexes into `out.items`. */
-  creates: number[];
+/** A batch of rows' actions: `actions[k]` is `rows[k]`'s. */
+export interface BatchPlan {
+  creates: ConvertedRow[];
   updates: ItemUpdate[];
   unchanged: number;
-  /** `out.items[i]`'s action. */
   actions: ImportRowAction['action'][];
+}
+
+/** The rows matched to the project's items (after the first pass), and how to plan each batch of the second. */
+export interface ImportMatcher {
   /** `out.items[i]`'s matched item, null for a row that creates one. */
   itemIds: (string | null)[];
+  /** Decides a batch's actions, reading the matched items whose fingerprints differ (`ctx`: the caller's transaction, if any). */
+  plan(ctx: ServiceContext, rows: ConvertedRow[]): Promise<BatchPlan>;
 }
 
 const SCALAR_TARGETS = [
@@ -99,50 +106,54 @@ function changedFields(out: RowCollector, item: ImportedItem, existing: Existing
 }
 
 /**
- * Decides each converted row's action against the project's items: a row without a match
- * creates; a matched row with the item's fingerprint is unchanged; the others are compared
- * field by field (an item updated from a file with fewer columns may differ only in its merged
- * raw cells, and is then unchanged too).
+ * Matches the rows to the project's items by external id (one read of their fingerprints), and
+ * returns the planner of the rows' actions: a row without a match creates; a matched row with
+ * the item's fingerprint is unchanged; the others are compared field by field (an item updated
+ * from a file with fewer columns may differ only in its merged raw cells, and is then unchanged too).
  */
-export async function planImport({ ctx, projectId, out, externalIds, incidents }: {
+export async function matchImport({ ctx, projectId, out, externalIds, incidents }: {
   ctx: ServiceContext;
   projectId: string;
   out: RowCollector;
   externalIds: string[];
   incidents: { id: string; name: string }[];
-}): Promise<ImportPlan> {
-  const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, actions: [], itemIds: [] };
+}): Promise<ImportMatcher> {
   const byName = new Map(incidents.map((r) => [r.name, r.id]));
   const byId = new Map(incidents.map((r) => [r.id, r.name]));
   const stored = await fingerprints(ctx, projectId, out, externalIds);
   const fingerprintRow = rowFingerprinter(out.columns, (name) => byName.get(name));
-  const toCompare: number[] = [];
-  out.items.forEach((item, index) => {
-    const match = item.externalId === null ? undefined : stored.get(item.externalId);
-    plan.itemIds.push(match?.id ?? null);
-    if (!match) plan.actions.push('create');
-    else if (match.fingerprint === fingerprintRow(item)) plan.actions.push('unchanged');
-    else {
-      plan.actions.push('update');
-      toCompare.push(index);
+  const incidentName = (id: string | null) => (id === null ? null : (byId.get(id) ?? null));
+  const itemIds = out.items.map((item) => (item.externalId === null ? null : (stored.get(item.externalId)?.id ?? null)));
+  async function plan(tx: ServiceContext, rows: ConvertedRow[]): Promise<BatchPlan> {
+    const batch: BatchPlan = { creates: [], updates: [], unchanged: 0, actions: [] };
+    const toCompare: number[] = [];
+    rows.forEach((row, k) => {
+      const match = row.item.externalId === null ? undefined : stored.get(row.item.externalId);
+      if (!match) {
+        batch.actions.push('create');
+        batch.creates.push(row);
+      } else if (match.fingerprint === fingerprintRow(row.item)) batch.actions.push('unchanged');
+      else {
+        batch.actions.push('update');
+        toCompare.push(k);
+      }
+    });
+    const existing = await itemsById(tx, projectId, toCompare.map((k) => itemIds[rows[k]!.index]!));
+    for (const k of toCompare) {
+      const { index, item } = rows[k]!;
+      const match = existing.get(itemIds[index]!)!;
+      const changes = changedFields(out, item, match, incidentName);
+      if (changes.length) batch.updates.push({ index, item, existing: match, changes });
+      else batch.actions[k] = 'unchanged';
     }
-  });
-  const existing = await itemsById(ctx, projectId, toCompare.map((i) => stored.get(out.items[i]!.externalId!)!.id));
-  for (const index of toCompare) {
-    const match = existing.get(stored.get(out.items[index]!.externalId!)!.id)!;
-    const changes = changedFields(out, out.items[index]!, match, (id) => (id === null ? null : (byId.get(id) ?? null)));
-    if (changes.length) plan.updates.push({ index, existing: match, changes });
-    else plan.actions[index] = 'unchanged';
+    for (const action of batch.actions) if (action === 'unchanged') batch.unchanged += 1;
+    return batch;
   }
-  plan.actions.forEach((action, index) => {
-    if (action === 'create') plan.creates.push(index);
-    else if (action === 'unchanged') plan.unchanged += 1;
-  });
-  return plan;
+  return { itemIds, plan };
 }
 
 /** The row as the item will be after the update: the file's targets over the item's values. */
-export function updatedValues(out: RowCollector, item: ImportedItem, existing: ExistingItem) {
+export function updatedValues(out: RowCollector, { item, existing }: ItemUpdate) {
   const has = (t: ImportTarget) => out.columns[t] !== undefined;
   const pick = <K extends (typeof SCALAR_TARGETS)[number]>(t: K) => (has(t) ? item[t] : existing[t]);
   return {

@@ -1,6 +1,6 @@
 /**
- * The import's writes, in the caller's transaction: incidents named by the rows, new items
- * (COPY on PGlite, see @concord/db bulkInsert) and updates in place.
+ * The import's writes, in the caller's transaction: incidents named by the rows, then batch by
+ * batch new items (COPY on PGlite, see @concord/db bulkInsert) and updates in place.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import { bulkInsert, incidents, itemIncidents, items } from '@concord/db';
@@ -10,11 +10,10 @@ import { insertAttachmentLinks, replaceAttachmentLinks } from '../attachments/li
 import type { RowCollector } from './collect.ts';
 import { keepTextVersions } from '../items/item-versions.ts';
 import { updatedValues, type ItemUpdate } from './match.ts';
+import type { ConvertedRow } from './summary.ts';
 
 /** Rows per UPDATE statement: one JSON parameter each, a few MB at most. */
 const UPDATE_BATCH = 5000;
-/** New items built and written at a time (bulkInsert's COPY chunk). */
-const INSERT_SLICE = 10_000;
 
 /** The project's incidents by name, creating those the rows name and it lacks. */
 export async function ensureIncidents({ ctx: tx, projectId, out }: { ctx: ServiceContext; projectId: string; out: RowCollector }): Promise<{ ids: Map<string, string>; created: number }> {
@@ -33,36 +32,32 @@ function links(itemId: string, incidentNames: readonly string[], incidentIds: Ma
   return incidentNames.map((name, position) => ({ itemId, incidentId: incidentIds.get(name)!, position }));
 }
 
-/** Inserts the new items; returns their ids by index into `out.items`. */
-export async function insertItems({ ctx: tx, projectId, importId, out, indexes, incidentIds }: {
+/** Inserts a batch's new items; returns their ids by index into `out.items`. */
+export async function insertItems({ ctx: tx, projectId, importId, rows: created, incidentIds }: {
   ctx: ServiceContext;
   projectId: string;
   importId: string;
-  out: RowCollector;
-  indexes: number[];
+  rows: ConvertedRow[];
   incidentIds: Map<string, string>;
 }): Promise<Map<number, string>> {
   const ids = new Map<number, string>();
-  // A slice at a time: 100,000 row objects at once were a few hundred MB of heap at the peak.
-  for (let at = 0; at < indexes.length; at += INSERT_SLICE) {
-    const rows = indexes.slice(at, at + INSERT_SLICE).map((i) => {
-      const { incidentNames, attachments: attachmentLinks, actorNames: _actors, pendingDate: _, ...values } = out.items[i]!;
-      const id = newId('item');
-      ids.set(i, id);
-      // The rest object is this row's own: completed in place rather than copied again.
-      return { incidentNames, attachmentLinks, item: Object.assign(values, { id, projectId, importId }) };
-    });
-    await bulkInsert(
-      tx.db,
-      items,
-      rows.map((r) => r.item),
-      // The project was authorized by the caller; the import row and every incident were read or written in this transaction.
-      { referencesVerified: true },
-    );
-    // The items were inserted just above.
-    await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
-    await insertAttachmentLinks({ ctx: tx, projectId, links: rows.flatMap((r) => r.attachmentLinks.map((link) => ({ itemId: r.item.id, ...link }))) });
-  }
+  const rows = created.map(({ index, item }) => {
+    const { incidentNames, attachments: attachmentLinks, actorNames: _actors, pendingDate: _, ...values } = item;
+    const id = newId('item');
+    ids.set(index, id);
+    // The rest object is this row's own: completed in place rather than copied again.
+    return { incidentNames, attachmentLinks, item: Object.assign(values, { id, projectId, importId }) };
+  });
+  await bulkInsert(
+    tx.db,
+    items,
+    rows.map((r) => r.item),
+    // The project was authorized by the caller; the import row and every incident were read or written in this transaction.
+    { referencesVerified: true },
+  );
+  // The items were inserted just above.
+  await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
+  await insertAttachmentLinks({ ctx: tx, projectId, links: rows.flatMap((r) => r.attachmentLinks.map((link) => ({ itemId: r.item.id, ...link }))) });
   return ids;
 }
 
@@ -80,10 +75,7 @@ export async function updateItems({ ctx: tx, projectId, out, updates, incidentId
     itemIds: updates.filter((u) => u.changes.includes('title') || u.changes.includes('body')).map((u) => u.existing.id),
   });
   for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
-    const values = updates.slice(i, i + UPDATE_BATCH).map(({ index, existing }) => {
-      const item = out.items[index]!;
-      return updatedValues(out, item, existing);
-    });
+    const values = updates.slice(i, i + UPDATE_BATCH).map((update) => updatedValues(out, update));
     // One statement per batch: the new values as a JSON recordset joined on the item id.
     await tx.db.execute(sql`
       update ${items} as i set
@@ -104,13 +96,13 @@ export async function updateItems({ ctx: tx, projectId, out, updates, incidentId
       ctx: tx,
       projectId,
       itemIds: updates.map((u) => u.existing.id),
-      links: updates.flatMap(({ index, existing }) => out.items[index]!.attachments.map((link) => ({ itemId: existing.id, ...link }))),
+      links: updates.flatMap(({ item, existing }) => item.attachments.map((link) => ({ itemId: existing.id, ...link }))),
     });
   }
   // A file with an incident column sets each updated item's incidents to the row's list.
   if (out.columns.incident === undefined || !updates.length) return;
   const ids = updates.map((u) => u.existing.id);
   for (let i = 0; i < ids.length; i += UPDATE_BATCH) await tx.db.delete(itemIncidents).where(inArray(itemIncidents.itemId, ids.slice(i, i + UPDATE_BATCH)));
-  const rows = updates.flatMap(({ index, existing }) => links(existing.id, out.items[index]!.incidentNames, incidentIds));
+  const rows = updates.flatMap(({ item, existing }) => links(existing.id, item.incidentNames, incidentIds));
   await bulkInsert(tx.db, itemIncidents, rows, { referencesVerified: true });
 }
