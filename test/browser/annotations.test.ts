@@ -250,6 +250,8 @@ describe.skipIf(!chromiumPath)('span tagging in the coding view', () => {
       window.getSelection()!.addRange(range);
     });
     await page.keyboard.press('t');
+    // As a person would: type once the menu's filter has the focus.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('placeholder'))).toBe('Filter frames…');
     await page.keyboard.type('shutdowns');
     await page.keyboard.press('Enter');
     const quote = body.slice(first.from, later.to).replace(/\s+/g, ' ');
