@@ -3,7 +3,7 @@
  * live-document fan-out, the socket.io adapter, the digest lock) gets the same options and the
  * same logging. Without REDIS_URL nothing here is called and one process serves everything:
  * ioredis itself is imported by `loadRedis`, so a single process never loads it (about 2 MB of
- * heap; bench/README.md, "Memory at 1,000 connections, afternoon"; test/api/bundle-imports.test.ts).
+ * heap; bench/README.md, "Memory: the Redis modules only with REDIS_URL"; test/api/bundle-imports.test.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
