@@ -14,6 +14,8 @@ export interface CsvByteSource {
   readonly read: (into: Uint8Array, offset: number) => number;
   /** The input's size when known (a file's): sizes the code array once. */
   readonly byteLength?: number;
+  /** The window's starting size (default 256 KiB; it grows to hold the longest record). */
+  readonly windowBytes?: number;
 }
 
 const WINDOW_BYTES = 256 * 1024;
@@ -41,7 +43,7 @@ export class ByteWindow {
       return;
     }
     this.source = input;
-    this.bytes = new Uint8Array(WINDOW_BYTES);
+    this.bytes = new Uint8Array(Math.max(1, input.windowBytes ?? WINDOW_BYTES));
     this.length = 0;
     this.done = false;
     this.owned = true;
