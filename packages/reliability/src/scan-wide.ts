@@ -25,63 +25,35 @@ function isBlankByte(ch: number): boolean {
 }
 
 /**
- * Scans the rows after the header, window by window: each region handed to the row scanner
- * ends with a line break (the last complete line of the window, or the input's end, given one
- * by `terminate`), so its per-byte loops need no end-of-input check.
+ * Scans the rows after the header, window by window. Each region scanned ends with a line
+ * break (the window's last complete line, or the input's end, given one by `terminate`), so the
+ * per-byte loops need no end-of-input check. Unquoted rows are scanned as UTF-8 bytes, each
+ * trimmed code hashed and interned without allocating a string; a row with a quoted cell is
+ * decoded and read by the RFC 4180 record reader (a quoted record that goes on past the region
+ * waits for the next window).
+ *
+ * One function for all windows, not a call per window: V8 optimizes the row loop while it
+ * runs (on-stack replacement), before the code after it has ever run, and a call per window
+ * left the optimized code at that exit every time (a deoptimization per window, 85 on 21 MB).
  * `firstCoder`: the 0-based column of the first coder (after the unit id and any item columns).
  */
 export function scanWide(window: ByteWindow, header: HeaderRecord, firstCoder: number, keepUnitIds: boolean): Scanned {
-  const scanner = new WideRows(header, firstCoder, keepUnitIds, window);
+  const tokens = new TokenTable();
+  const units: string[] = [];
+  const fields: string[] = [];
+  const width = header.cells.length;
+  let line = header.nextLine;
+  // Sized from the rows' length at the start of the input, and doubled in the rare file whose
+  // later rows are shorter. Counting the line breaks first (a Buffer.indexOf per line) was
+  // about a sixth of the whole `concord reliability` process on 1,000,000 rows.
+  let codes = new Int32Array(Math.max(1, estimateRows(window, header.end) * (width - firstCoder)));
+  let n = 0;
+  let nUnits = 0;
+  let bytes = window.bytes;
   let pos = header.end;
+  let end = afterLastNewline(bytes, pos, window.length);
+  let final = false;
   for (;;) {
-    pos = scanner.rows(window.bytes, pos, afterLastNewline(window.bytes, pos, window.length), false);
-    if (window.advance(pos)) {
-      pos = 0;
-      continue;
-    }
-    // The input's last line, when it has no line break, and a quoted record left open.
-    pos = window.terminate(pos);
-    scanner.rows(window.bytes, pos, window.length, true);
-    return scanner.result();
-  }
-}
-
-class WideRows {
-  private readonly tokens = new TokenTable();
-  private readonly units: string[] = [];
-  private readonly fields: string[] = [];
-  private readonly width: number;
-  private codes: Int32Array<ArrayBuffer>;
-  private n = 0;
-  private nUnits = 0;
-  private line: number;
-
-  constructor(
-    private readonly header: HeaderRecord,
-    private readonly firstCoder: number,
-    private readonly keepUnitIds: boolean,
-    window: ByteWindow,
-  ) {
-    this.width = header.cells.length;
-    this.line = header.nextLine;
-    // Sized from the rows' length at the start of the input, and doubled in the rare file whose
-    // later rows are shorter. Counting the line breaks first (a Buffer.indexOf per line) was
-    // about a sixth of the whole `concord reliability` process on 1,000,000 rows.
-    this.codes = new Int32Array(Math.max(1, estimateRows(window, header.end) * (this.width - firstCoder)));
-  }
-
-  /**
-   * The rows in `bytes[pos .. end)`, which ends with a line break. Unquoted rows are scanned as
-   * UTF-8 bytes, each trimmed code hashed and interned without allocating a string; a row with
-   * a quoted cell is decoded and read by the RFC 4180 record reader. Returns where it stopped:
-   * `end`, or, unless `final`, the start of a quoted record that goes on past `end`.
-   */
-  rows(bytes: Uint8Array, pos: number, end: number, final: boolean): number {
-    const { tokens, width, firstCoder, keepUnitIds, units } = this;
-    let codes = this.codes;
-    let n = this.n;
-    let nUnits = this.nUnits;
-    let line = this.line;
     while (pos < end) {
       const rowStart = pos;
       const rowLine = line;
@@ -133,7 +105,7 @@ class WideRows {
         column++;
         pos++;
         if (ch === COMMA) continue;
-        // A line break: CR LF is one (the region ends with LF, so the CR has a byte after it).
+        // A line break: CR LF is one (the region ends with LF, so a CR has a byte after it).
         if (ch === RETURN && bytes[pos] === NEWLINE) pos++;
         break;
       }
@@ -146,10 +118,9 @@ class WideRows {
         }
         const stop = recordStop < 0 ? end : recordStop;
         const cursor: RecordCursor = { pos: 0, line: rowLine };
-        readRecord(decoder.decode(bytes.subarray(rowStart, stop)), cursor, this.fields);
+        readRecord(decoder.decode(bytes.subarray(rowStart, stop)), cursor, fields);
         pos = stop;
         line = cursor.line;
-        const fields = this.fields;
         if (isBlank(fields)) continue;
         if (fields.length !== width) throw raggedError(rowLine, fields.length, width);
         if (keepUnitIds) units.push(trimCell(fields[0] ?? ''));
@@ -169,16 +140,17 @@ class WideRows {
       if (keepUnitIds) units.push(decoder.decode(bytes.subarray(unitStart, unitEnd)));
       nUnits++;
     }
-    this.codes = codes;
-    this.n = n;
-    this.nUnits = nUnits;
-    this.line = line;
-    return pos;
+    if (final) break;
+    if (window.advance(pos)) pos = 0;
+    else {
+      // The input's last line, when it has no line break, and a quoted record left open.
+      pos = window.terminate(pos);
+      final = true;
+    }
+    bytes = window.bytes;
+    end = final ? window.length : afterLastNewline(bytes, pos, window.length);
   }
-
-  result(): Scanned {
-    return { tokens: this.tokens, codes: this.codes.subarray(0, this.n), nUnits: this.nUnits, coders: this.header.cells.slice(this.firstCoder), units: this.units };
-  }
+  return { tokens, codes: codes.subarray(0, n), nUnits, coders: header.cells.slice(firstCoder), units };
 }
 
 /** Rows from `pos` on, estimated from the line length in the next 64 KiB, with a tenth to spare. */
