@@ -19,6 +19,11 @@ export interface Scanned {
 const SPACE = 32;
 const TAB = 9;
 const decoder = new TextDecoder();
+/** 1 for the bytes that end a cell (comma, LF, CR): one load and test per byte instead of three. */
+const STOPS = new Uint8Array(256);
+STOPS[COMMA] = 1;
+STOPS[NEWLINE] = 1;
+STOPS[RETURN] = 1;
 
 function isBlankByte(ch: number): boolean {
   return ch === SPACE || ch === TAB;
@@ -75,7 +80,7 @@ export function scanWide(window: ByteWindow, header: HeaderRecord, firstCoder: n
         if (column >= firstCoder && column < width) {
           // A code: hashed on the way, trailing blanks (rare) trimmed and hashed again after.
           let hash = 0;
-          while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) {
+          while (STOPS[ch] === 0) {
             hash = (Math.imul(hash, 31) + ch) | 0;
             ch = bytes[++pos]!;
           }
@@ -93,7 +98,7 @@ export function scanWide(window: ByteWindow, header: HeaderRecord, firstCoder: n
           } else codes[n++] = MISSING;
         } else {
           // The unit id and any item columns: only their extent matters.
-          while (ch !== COMMA && ch !== NEWLINE && ch !== RETURN) ch = bytes[++pos]!;
+          while (STOPS[ch] === 0) ch = bytes[++pos]!;
           let cellEnd = pos;
           while (cellEnd > start && isBlankByte(bytes[cellEnd - 1]!)) cellEnd--;
           if (cellEnd > start) blank = false;
