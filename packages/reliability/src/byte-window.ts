@@ -19,6 +19,14 @@ export interface CsvByteSource {
 }
 
 const WINDOW_BYTES = 256 * 1024;
+/**
+ * The first window is small: the wide scanner reaches the end of its first region, and the
+ * code that moves to the next one, before V8 optimizes its row loop mid-way (on-stack
+ * replacement). Optimized without type feedback for that code, the loop was thrown away at the
+ * first window's end and compiled again: two compiles of the scanner, each 40-120 ms of a
+ * compiler thread's CPU.
+ */
+const FIRST_WINDOW_BYTES = 4096;
 
 export class ByteWindow {
   /** The window holds `bytes[0 .. length)`. */
@@ -34,9 +42,10 @@ export class ByteWindow {
 
   constructor(input: Uint8Array | CsvByteSource) {
     if (input instanceof Uint8Array) {
+      // In memory: the window is a prefix of the input, extended to all of it by `advance`.
       this.bytes = input;
-      this.length = input.length;
-      this.done = true;
+      this.length = Math.min(input.length, FIRST_WINDOW_BYTES);
+      this.done = this.length === input.length;
       this.source = null;
       this.owned = false;
       this.totalBytes = input.length;
@@ -47,28 +56,34 @@ export class ByteWindow {
     this.length = 0;
     this.done = false;
     this.owned = true;
-    this.fill();
+    this.fill(FIRST_WINDOW_BYTES);
     this.totalBytes = input.byteLength ?? this.length;
   }
 
   /**
    * Drops the bytes before `from` and reads more after what is left (growing the buffer when a
-   * record outgrows it). Returns false, reading nothing, once the input is exhausted.
+   * record outgrows it). Returns where `from` now lies, or -1, reading nothing, once the input
+   * is exhausted.
    */
-  advance(from: number): boolean {
-    if (this.done) return false;
+  advance(from: number): number {
+    if (this.done) return -1;
+    if (!this.owned) {
+      this.length = this.bytes.length;
+      this.done = true;
+      return from;
+    }
     if (from > 0) {
       this.bytes.copyWithin(0, from, this.length);
       this.length -= from;
     }
     if (this.length === this.bytes.length) this.resize(this.bytes.length * 2);
-    this.fill();
-    return true;
+    this.fill(this.bytes.length);
+    return 0;
   }
 
   /** Reads the rest of the input into the window (the long layout works on the whole text). */
   readAll(): void {
-    while (this.advance(0));
+    while (this.advance(0) >= 0);
   }
 
   /**
@@ -90,12 +105,13 @@ export class ByteWindow {
     return from;
   }
 
-  /** Reads until the buffer is full or the input ends. */
-  private fill(): void {
+  /** Reads until the window holds `limit` bytes or the input ends. */
+  private fill(limit: number): void {
     const source = this.source;
     if (source === null) return;
-    while (this.length < this.bytes.length) {
-      const n = source.read(this.bytes, this.length);
+    const end = Math.min(limit, this.bytes.length);
+    while (this.length < end) {
+      const n = source.read(this.bytes.subarray(0, end), this.length);
       if (n <= 0) {
         this.done = true;
         return;
