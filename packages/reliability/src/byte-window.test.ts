@@ -49,6 +49,17 @@ describe('the wide layout read in pieces', () => {
     }
   });
 
+  it('reads an input that ends with a line break, wherever the windows end (nothing stale read twice)', () => {
+    const text = `u,A,B\n${Array.from({ length: 40 }, (_, u) => `${u},${u % 3 ? 'a' : 'b'},b\n`).join('')}`;
+    const whole = parseReliabilityCsv(text, { keepUnitIds: true });
+    expect(whole.data.nUnits).toBe(40);
+    for (let windowBytes = 1; windowBytes <= text.length + 1; windowBytes++) {
+      for (const piece of [1, 5, 1000]) {
+        expect(parseReliabilityCsv(source(text, windowBytes, piece), { keepUnitIds: true })).toEqual(whole);
+      }
+    }
+  });
+
   it('reports the same line and column for a bad row, wherever the windows end', () => {
     const text = `u,A,B\r\n1,"a\nb",c\r\n${'2,a,b\r\n'.repeat(5)}3,a\r\n4,a,b\r\n`;
     expect(errorOf(() => parseReliabilityCsv(text, {}))).toMatchObject({ code: 'RAGGED_ROW', line: 9, column: 3 });

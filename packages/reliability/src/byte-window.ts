@@ -129,6 +129,9 @@ export class ByteWindow {
 
 /** Index just past the last line break in `bytes[from .. to)`, or `from` when there is none. */
 export function afterLastNewline(bytes: Uint8Array, from: number, to: number): number {
+  // Not lastIndexOf(…, -1): a negative start counts from the buffer's end, past `to`, where a
+  // compacted window keeps stale bytes.
+  if (to <= from) return from;
   const at = bytes.lastIndexOf(NEWLINE, to - 1);
   return at >= from ? at + 1 : from;
 }

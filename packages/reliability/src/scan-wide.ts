@@ -159,7 +159,7 @@ export function scanWide(window: ByteWindow, header: HeaderRecord, firstCoder: n
   return { tokens, codes: codes.subarray(0, n), nUnits, coders: header.cells.slice(firstCoder), units };
 }
 
-/** Rows from `pos` on, estimated from the line length in the window's first 64 KiB, with a tenth to spare. */
+/** Rows from `pos` on, estimated from the line length in the first window (4 KiB; at most 64 KiB of it), with a tenth to spare. */
 function estimateRows(window: ByteWindow, pos: number): number {
   const bytes = window.bytes;
   const end = Math.min(window.length, pos + 65_536);
