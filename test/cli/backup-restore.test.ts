@@ -3,10 +3,11 @@
  * processes against real data directories (and PostgreSQL when TEST_DATABASE_URL is set):
  * a seeded project (the demo study's codings, plus a comment, an adjudication and an item
  * document edited live) round-trips with byte-identical exports and the same live documents;
- * a running server's directory, a non-empty target and damaged files are refused.
+ * a running server's directory (for a backup and for a restore), a non-empty target and damaged
+ * files are refused.
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -293,5 +294,18 @@ describe('concord backup and restore', () => {
     const usage = concord(['backup'], target);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: pnpm concord backup FILE');
+  });
+
+  it('refuses to restore into a PGlite directory a running server holds, and opens nothing there', async () => {
+    // The lock file a running server writes (ops/data-dir-lock.ts), naming a live process: this test's.
+    const dataDir = path.join(work, 'in-use-target');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dataDir, 'concord.pid'), JSON.stringify({ pid: process.pid, role: 'server', since: new Date().toISOString() }));
+    const refused = concord(['restore', '--force', backupFile()], { dataDir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `concord restore: the data directory ${dataDir} is in use by a running Concord server (pid ${process.pid}): stop it first (PGlite backups and restores run while the server is stopped)\n`,
+    );
+    expect(await readdir(dataDir)).toEqual(['concord.pid']);
   });
 });
