@@ -33,7 +33,8 @@ function concord(args: string[], target: Target, extraEnv: Record<string, string
   const result = spawnSync(process.execPath, [CLI, ...args], {
     env: { ...env, CONCORD_DEMO: '0', LOG_LEVEL: 'warn', ...extraEnv, ...('dataDir' in target ? { CONCORD_DATA_DIR: target.dataDir } : { DATABASE_URL: target.databaseUrl }) },
     encoding: 'utf8',
-    timeout: 120_000,
+    // A fresh PGlite directory (initdb) takes minutes on a loaded machine.
+    timeout: 300_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
