@@ -148,7 +148,8 @@ describe('restored attachment files', () => {
 });
 
 describe('bytes kept in the database', () => {
-  it('round-trips attachment bytes stored in their rows and a live document log not yet compacted, byte for byte; new rows follow the restored ids', async () => {
+  // A harness, a second database, sign-ups, a backup and a restore: minutes on a loaded machine.
+  it('round-trips attachment bytes stored in their rows and a live document log not yet compacted, byte for byte; new rows follow the restored ids', { timeout: 300_000 }, async () => {
     const inRows = await createHarness();
     const restored = await createTestDb();
     try {
