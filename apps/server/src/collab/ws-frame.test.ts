@@ -4,14 +4,24 @@
  */
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import { Sender } from 'ws';
+import * as ws from 'ws';
 import { MESSAGE_SYNC, SYNC_UPDATE } from './protocol.ts';
 import { Frames } from './ws-frame.ts';
+
+interface FrameOptions {
+  fin: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+  rsv1: boolean;
+}
+/** ws exports its Sender (index.js, wrapper.mjs); @types/ws does not declare it. */
+const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
 /** What ws writes for `ws.send(message)` on a server socket without extensions. */
 function wsFrame(message: Uint8Array): Buffer {
   const list = Sender.frame(Buffer.from(message), { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false });
-  return Buffer.concat(list as Buffer[]);
+  return Buffer.concat(list);
 }
 
 function lib0Update(update: Uint8Array): Uint8Array {
