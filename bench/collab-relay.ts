@@ -20,6 +20,8 @@
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -143,7 +145,7 @@ const fromChild = (key: 'opened' | 'reached') =>
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 const server = createServer();
-let accept: ((ws: WebSocket, socket: import('node:stream').Duplex, path: string) => void) | null = null;
+let accept: ((ws: WebSocket, socket: Duplex, path: string) => void) | null = null;
 server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => accept!(ws, socket, req.url ?? '')));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -231,7 +233,7 @@ console.log(
     cpuUsPerUpdate: Object.fromEntries(variants.map((v) => [v, round(m[v])])),
     relayUsPerUpdate: { wsSend: round(m.wsSend - m.noSockets), framedOnce: round(m.framedOnce - m.noSockets) },
     runs: Object.fromEntries(variants.map((v) => [v, runs[v].map(round)])),
-    loadavg: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(1))),
+    loadavg: loadavg().map((x) => Number(x.toFixed(1))),
   }),
 );
 child.disconnect();
