@@ -5,8 +5,24 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const KEY_LENGTH = 32;
-const COST = { N: 2 ** 15, r: 8, p: 1 };
 const MAX_MEMORY = 64 * 1024 * 1024;
+
+/** scrypt's work factors; a hash records the ones it was made with, and is verified with those. */
+export interface PasswordCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** What every password is hashed with (about 0.09 s of CPU per hash on the reference host). */
+export const PASSWORD_COST: PasswordCost = { N: 2 ** 15, r: 8, p: 1 };
+
+/**
+ * Test runs only (config.ts `CONCORD_TEST_WEAK_PASSWORD_HASHING`, refused unless NODE_ENV=test;
+ * SECURITY.md): the test suite makes hundreds of accounts, and at the real cost their hashing
+ * was about 20 s of the suite's CPU. Such hashes are worthless against a stolen database.
+ */
+export const WEAK_TEST_PASSWORD_COST: PasswordCost = { N: 2 ** 4, r: 8, p: 1 };
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -16,10 +32,11 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
   );
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** `cost`: the configured one (`ctx.passwordCost`), the production cost unless a test run set it. */
+export async function hashPassword(password: string, cost: PasswordCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await scrypt(password, salt, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

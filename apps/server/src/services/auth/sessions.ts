@@ -132,7 +132,7 @@ export async function changePassword({ ctx, input }: {
   }
   await ctx.db
     .update(users)
-    .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: new Date() })
+    .set({ passwordHash: await hashPassword(input.newPassword, ctx.passwordCost), mustChangePassword: false, updatedAt: new Date() })
     .where(eq(users.id, user.id));
   await endUserSessions({ ctx, userId: user.id });
   await revokeUserTokens({ ctx, userId: user.id, reason: 'password-change' });
