@@ -8,7 +8,7 @@
  *   pnpm exec vitest run --reporter=default --reporter=../../bench/test-cpu-reporter.ts
  *
  * prints one JSON line at the end: `{"bench":"test-cpu","totalCpuS",…,"files":{path: cpuS}}`,
- * the files sorted by CPU, most first.
+ * the files sorted by CPU, most first (and a `test-cpu <file> <s>` line on stderr as each ends).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -68,7 +68,10 @@ export default class TestCpuReporter implements Reporter {
   onTestModuleEnd(module: TestModule) {
     const start = this.started.get(module.moduleId);
     if (start === undefined) return;
-    this.files[path.relative(process.cwd(), module.moduleId)] = Math.round((treeCpuSeconds() - start) * 100) / 100;
+    const file = path.relative(process.cwd(), module.moduleId);
+    this.files[file] = Math.round((treeCpuSeconds() - start) * 100) / 100;
+    // As each file ends too, so a run cut short still says something.
+    process.stderr.write(`test-cpu ${file} ${this.files[file]} s (load ${loadavg()[0]!.toFixed(1)})\n`);
   }
 
   onTestRunEnd() {

@@ -8,12 +8,14 @@ import { DEMO_ACCOUNTS } from './demo/accounts.ts';
 import { seedDemo } from './demo/seed.ts';
 import { settleRestoredFiles } from './ops/restored-files.ts';
 import { isDemoSeeded, resetDemoPasswords } from './services/auth/demo-accounts.ts';
-import { generatePassword, PASSWORD_COST } from './services/auth/password.ts';
+import { dummyHash, generatePassword, PASSWORD_COST } from './services/auth/password.ts';
 import { countUsers } from './services/auth/users.ts';
 
 export async function prepareInstance(deps: Deps): Promise<void> {
   const { config, database, logger } = deps;
   const ctx = { db: database.db, actor: null, logger, passwordCost: config.passwordCost };
+  // Ready before the first sign-in with an unknown email, which must take as long as any other.
+  void dummyHash(config.passwordCost);
   if (config.passwordCost !== PASSWORD_COST) logger.warn({ passwordCost: config.passwordCost }, 'test run: new passwords get weak hashes (CONCORD_TEST_WEAK_PASSWORD_HASHING)');
   if (config.attachments.dir) {
     const settled = await settleRestoredFiles(database.db, config.attachments.dir);

@@ -47,8 +47,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash of a random password, compared against when the email is unknown, so timing does not reveal accounts. */
-export const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
+const dummyHashes = new Map<PasswordCost, Promise<string>>();
+
+/**
+ * A hash of a random password at `cost`, compared against when the email is unknown, so timing
+ * does not reveal accounts. Made once per cost, at the server's start (instance.ts), not when
+ * this module is imported: the command line never needs it, and a test run's is weak.
+ */
+export function dummyHash(cost: PasswordCost = PASSWORD_COST): Promise<string> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) dummyHashes.set(cost, (hash = hashPassword(randomBytes(16).toString('hex'), cost)));
+  return hash;
+}
 
 /** The stored hash of an account without a password (pending): no scheme, so no password verifies. */
 export const NO_PASSWORD = 'none';
