@@ -4,7 +4,7 @@
  * (`persistItemDocBatches`) against a real PostgreSQL, fed as rooms feed them.
  *
  *   pnpm exec tsx bench/collab-commit.ts --database-url postgres://…/EMPTY_DB
- *     [--rooms 200] [--rate 2000] [--seconds 10] [--in-flight 4] [--overlap-after 2] [--bytes 117]
+ *     [--rooms 200] [--rate 2000] [--seconds 10] [--in-flight 4] [--overlap-after 2] [--gather-ms 0] [--bytes 117]
  *
  * `--rate` updates per second arrive, spread evenly over the rooms (1,000 connections at 2
  * edits/s: 2,000); each room keeps at most one batch in the log and collects what arrives
@@ -30,6 +30,8 @@ const { values: flags } = parseArgs({
     'in-flight': { type: 'string', default: '4' },
     /** CONCORD_LIVE_COMMIT_OVERLAP_AFTER's default unless given (0: each turn's group at once). */
     'overlap-after': { type: 'string' },
+    /** CONCORD_LIVE_COMMIT_GATHER_MS (0: off, the default). */
+    'gather-ms': { type: 'string', default: '0' },
     bytes: { type: 'string', default: '117' },
   },
 });
@@ -53,7 +55,7 @@ const log = createItemLog(
     rowsCommitted += batches.reduce((n, b) => n + b.updates.length, 0);
     return persistItemDocBatches({ ctx, batches });
   },
-  { inFlight: Number(flags['in-flight']), ...(flags['overlap-after'] !== undefined ? { overlapAfter: Number(flags['overlap-after']) } : {}) },
+  { inFlight: Number(flags['in-flight']), gatherMs: Number(flags['gather-ms']), ...(flags['overlap-after'] !== undefined ? { overlapAfter: Number(flags['overlap-after']) } : {}) },
 );
 
 interface BenchRoom {
@@ -111,6 +113,7 @@ console.log(
     rate: RATE,
     inFlight: Number(flags['in-flight']),
     overlapAfter: flags['overlap-after'] ?? 'default',
+    gatherMs: Number(flags['gather-ms']),
     updates: sent,
     rows: rowsCommitted,
     commits,

@@ -43,6 +43,9 @@ describe('parseConfig', () => {
     expect(parseConfig({}).liveCommitOverlapAfter).toBe(2);
     expect(parseConfig({ CONCORD_LIVE_COMMIT_OVERLAP_AFTER: '0' }).liveCommitOverlapAfter).toBe(0);
     expect(() => parseConfig({ CONCORD_LIVE_COMMIT_OVERLAP_AFTER: '-1' })).toThrow(/CONCORD_LIVE_COMMIT_OVERLAP_AFTER/);
+    expect(parseConfig({}).liveCommitGatherMs).toBe(0);
+    expect(parseConfig({ CONCORD_LIVE_COMMIT_GATHER_MS: '2' }).liveCommitGatherMs).toBe(2);
+    expect(() => parseConfig({ CONCORD_LIVE_COMMIT_GATHER_MS: '-1' })).toThrow(/CONCORD_LIVE_COMMIT_GATHER_MS/);
   });
 
   it('keeps attachments in the database up to 20 MiB by default, or in a directory, and refuses a limit that is no size', () => {

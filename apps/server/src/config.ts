@@ -53,6 +53,7 @@ const envSchema = z.object({
   CONCORD_WEB_BUILD_DIR: z.string().optional(),
   CONCORD_LIVE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
   CONCORD_LIVE_COMMIT_OVERLAP_AFTER: z.coerce.number().min(0).max(100).default(2),
+  CONCORD_LIVE_COMMIT_GATHER_MS: z.coerce.number().min(0).max(50).default(0),
   CONCORD_METRICS_TOKEN: z.string().optional(),
   SMTP_URL: z
     .url()
@@ -117,6 +118,12 @@ export interface Config {
    * at once (up to `liveCommitsInFlight`: more commits, each smaller, as before 2026-12-07).
    */
   liveCommitOverlapAfter: number;
+  /**
+   * While group commits are small, how long a group waits after its first batch for more
+   * (collab/item-log.ts `gatherMs`): fewer commits at a low rate, each relay that much later.
+   * 0 (the default) starts it in the next turn; bench/README.md (2026-12-07, fanout2) says why.
+   */
+  liveCommitGatherMs: number;
   /** The bearer token `GET /metrics` requires; null turns metrics off (404, no-op hooks). */
   metricsToken: string | null;
   /** Outgoing mail (services/mail/); null: no mail is sent and invitation links are only shown to the inviter. */
@@ -207,6 +214,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     collab: DEFAULT_COLLAB_LIMITS,
     liveCommitsInFlight: e.CONCORD_LIVE_COMMITS_IN_FLIGHT,
     liveCommitOverlapAfter: e.CONCORD_LIVE_COMMIT_OVERLAP_AFTER,
+    liveCommitGatherMs: e.CONCORD_LIVE_COMMIT_GATHER_MS,
     metricsToken: e.CONCORD_METRICS_TOKEN ?? null,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM! } : null,
     publicUrl: e.CONCORD_PUBLIC_URL ?? null,

@@ -52,7 +52,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const fanout = config.redisUrl ? await createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger, metrics }) : createLocalFanout();
   // PGlite runs one statement at a time: more commits in flight would only queue inside it.
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
-  const commits = { inFlight: commitsInFlight, overlapAfter: config.liveCommitOverlapAfter };
+  const commits = { inFlight: commitsInFlight, overlapAfter: config.liveCommitOverlapAfter, gatherMs: config.liveCommitGatherMs };
   const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commits, metrics });
   const liveSessions = createLiveSessions({ db: database.db, logger, fanout });
   const events = createDomainEvents(logger);

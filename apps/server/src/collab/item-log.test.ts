@@ -167,4 +167,19 @@ describe('item log (commits in flight)', () => {
     releases[1]!();
     await Promise.all([a, b]);
   });
+
+  it('with gatherMs, a small group waits that long after its first batch for the next ones; without, it starts in the next turn', async () => {
+    const appendApart = async (log: ReturnType<typeof createItemLog>) => {
+      const first = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      await Promise.all([first, log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] })]);
+    };
+    const gathered = recordingCommit();
+    await appendApart(createItemLog(gathered.commit, { gatherMs: 30 }));
+    expect(gathered.commits.map((c) => rows(c).map((r) => r.docName))).toEqual([['item:a', 'item:b']]);
+
+    const prompt = recordingCommit();
+    await appendApart(createItemLog(prompt.commit));
+    expect(prompt.commits.map((c) => rows(c).map((r) => r.docName))).toEqual([['item:a'], ['item:b']]);
+  });
 });

@@ -136,4 +136,45 @@ describe('presence across processes when the blind phase ends', () => {
     expect(seenBy(listener, client.clientID)).toBeNull();
     client.destroy();
   });
+
+  it('renews local and remote states in one message to each connection, and publishes only the local ones', async () => {
+    vi.useFakeTimers();
+    const { a, b, speaker, listener, client } = speakerOnBListenerOnA('joint', 10_000);
+    const localSpeaker = peer('usr_local');
+    const localClient = new Awareness(new Y.Doc());
+    a.connections.add(localSpeaker);
+    speak(b, speaker, client, { focus: { fieldKey: 'frame' } });
+    await deliver(b, a);
+    speak(a, localSpeaker, localClient, { focus: { fieldKey: 'impact' } });
+    await Promise.resolve();
+    listener.received.length = 0;
+    a.outbox.length = 0;
+
+    await vi.advanceTimersByTimeAsync(10_000);
+    // One renewal: the listener hears of both clients in one message (two before: local, then remote).
+    expect(listener.received.map((m) => clientIdsIn(decoding.readVarUint8Array(skipType(m))))).toEqual([[localClient.clientID, client.clientID]]);
+    // The other process hears only of A's own client (B renews its own).
+    expect(a.outbox.map(clientIdsIn)).toEqual([[localClient.clientID]]);
+    client.destroy();
+    localClient.destroy();
+  });
 });
+
+/** A decoder past a y-websocket message's type. */
+function skipType(message: Uint8Array): decoding.Decoder {
+  const decoder = decoding.createDecoder(message);
+  decoding.readVarUint(decoder);
+  return decoder;
+}
+
+/** The client ids an awareness update carries, in order. */
+function clientIdsIn(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const ids: number[] = [];
+  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    decoding.readVarString(decoder);
+  }
+  return ids;
+}

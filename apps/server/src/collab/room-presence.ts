@@ -29,6 +29,8 @@ import { encodeAwareness } from './protocol.ts';
 
 /** The awareness origin of presence from other processes (not published again). */
 const REMOTE_PRESENCE = Symbol('remote presence');
+/** The awareness origin of the server's renewal of every state it shows, local and remote, in one update. */
+const RENEWAL = Symbol('renewal');
 
 export interface PresenceHost {
   readonly connections: ReadonlySet<Peer>;
@@ -63,6 +65,13 @@ export class RoomPresence {
     this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
       this.relay(changed);
+      if (origin === RENEWAL) {
+        // Only this process's clients are published (as any local change); the others' own process renews them.
+        const local = changed.filter((id) => this.owner(id) !== null);
+        for (const id of local) this.remote.delete(id);
+        if (this.host.publish && local.length) this.queuePublish(local);
+        return;
+      }
       if (origin === REMOTE_PRESENCE) {
         for (const id of removed) this.remote.delete(id);
         return;
@@ -192,18 +201,25 @@ export class RoomPresence {
     if (remote.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(remote), REMOTE_PRESENCE);
   }
 
-  /** Keeps this process's clients alive for the others (y-protocols drops a state not renewed within 30 s). */
+  /**
+   * Keeps the states shown alive (y-protocols drops a state not renewed within 30 s): this
+   * process's clients, and other processes' while their process keeps publishing (it renews
+   * them too). Both in one update, so each connection gets one message per renewal whatever
+   * the number of processes (with two, local and remote renewals went separately: twice the
+   * relays), and only the local ones are published.
+   */
   private renew(): void {
     const states = this.awareness.getStates();
     const renewal = (clientId: number) => ({ clientId, clock: this.nextClock(clientId), state: states.get(clientId) as AwarenessState });
     const renewed = this.localIds().filter((id) => states.has(id)).map(renewal);
-    if (renewed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(renewed), null);
-    // Other processes' clients live as long as their process keeps publishing (it renews them too).
     const now = Date.now();
-    const remoteIds = [...this.remote].filter(([id]) => states.has(id) && !this.owner(id));
-    const alive = remoteIds.filter(([, r]) => now - r.at < outdatedTimeout).map(([id]) => renewal(id));
-    const gone = remoteIds.filter(([, r]) => now - r.at >= outdatedTimeout).map(([id]) => id);
-    if (alive.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(alive), REMOTE_PRESENCE);
+    const gone: number[] = [];
+    for (const [id, r] of this.remote) {
+      if (!states.has(id) || this.owner(id)) continue;
+      if (now - r.at < outdatedTimeout) renewed.push(renewal(id));
+      else gone.push(id);
+    }
+    if (renewed.length) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(renewed), RENEWAL);
     if (gone.length) removeAwarenessStates(this.awareness, gone, REMOTE_PRESENCE);
   }
 
