@@ -70,12 +70,14 @@ describe.skipIf(!chromiumPath)('a part of the coding page that fails to load', (
     const path = await itemToCode();
     const { page, consoleErrors, uncaught } = await coderPage();
     const chunk = spanTagsChunk();
+    // One matcher object: unroute removes a route by the matcher it was added with.
+    const isChunk = (url: URL) => url.pathname === chunk;
     let refused = 0;
     const refuse = (route: Route) => {
       refused++;
       return route.abort('internetdisconnected');
     };
-    await page.route((url) => url.pathname === chunk, refuse);
+    await page.route(isChunk, refuse);
     await open(page, suite.server.url, path);
 
     const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
@@ -87,7 +89,7 @@ describe.skipIf(!chromiumPath)('a part of the coding page that fails to load', (
     expect(await page.getByRole('heading', { name: /Tagged spans/ }).count()).toBe(0);
     expect(await auditPage(page)).toEqual([]);
 
-    await page.unroute((url) => url.pathname === chunk, refuse);
+    await page.unroute(isChunk, refuse);
     await alert.getByRole('button', { name: 'Retry' }).click();
     await page.getByRole('heading', { name: /Tagged spans/ }).waitFor();
     expect(await page.locator('[data-part-failed]').count()).toBe(0);
@@ -101,9 +103,10 @@ describe.skipIf(!chromiumPath)('a part of the coding page that fails to load', (
     const path = await itemToCode();
     const { page, uncaught } = await coderPage();
     const chunk = spanTagsChunk();
+    const isChunk = (url: URL) => url.pathname === chunk;
     // The server now serves another build: the open page's chunk is gone, its version is not current.
     const gone = (route: Route) => route.fulfill({ status: 404, body: 'not found' });
-    await page.route((url) => url.pathname === chunk, gone);
+    await page.route(isChunk, gone);
     await page.route('**/_app/version.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ version: 'a-newer-build' }) }));
     await open(page, suite.server.url, path);
 
@@ -118,7 +121,7 @@ describe.skipIf(!chromiumPath)('a part of the coding page that fails to load', (
     const subtext = page.locator('[data-field="subtext"] textarea');
     await subtext.fill(typed);
     // The new build is there after the reload.
-    await page.unroute((url) => url.pathname === chunk, gone);
+    await page.unroute(isChunk, gone);
     await Promise.all([page.waitForEvent('load'), alert.getByRole('button', { name: 'Reload the page' }).click()]);
     await page.locator('body[data-hydrated="true"]').waitFor();
     await page.getByRole('heading', { name: /Tagged spans/ }).waitFor();
