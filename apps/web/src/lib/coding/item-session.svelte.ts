@@ -74,7 +74,7 @@ export class ItemSession {
   #presence: FocusPresence | null = null;
   #shownItem = '';
   /** `settle` calls waiting for the own coding document to be saved. */
-  readonly #settling = new Set<() => void>();
+  readonly #settling: (() => void)[] = [];
 
   constructor(source: () => SessionSource) {
     this.#source = source;
@@ -209,15 +209,14 @@ export class ItemSession {
   settle(): Promise<void> {
     this.#drafts.flush();
     return new Promise((resolve) => {
-      this.#settling.add(resolve);
+      this.#settling.push(resolve);
       this.#checkSettled();
     });
   }
 
   #checkSettled(): void {
     if (this.#ownDoc && !SETTLED_STATES.has(this.syncState)) return;
-    for (const resolve of this.#settling) resolve();
-    this.#settling.clear();
+    for (const resolve of this.#settling.splice(0)) resolve();
   }
 
   /** The field this tab is on (see FocusPresence for what is published). */
