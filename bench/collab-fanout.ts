@@ -108,6 +108,9 @@ class FakePeer implements Peer {
   send(): void {
     this.received++;
   }
+  sendFrames(_frames: unknown, from: number, to: number): void {
+    this.received += to - from;
+  }
   close(code: string, reason: string): void {
     throw new Error(`bench peer closed: ${code} ${reason}`);
   }
@@ -170,7 +173,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rounds = generate();
 const arrivals = rounds.flatMap((r) => r.arrivals);
 const prefix = `concord-bench-fanout:${process.pid}`;
-const redis = [0, 1].map(() => createRedisFanout({ url: flags['redis-url']!, prefix, logger }));
+const redis = await Promise.all([0, 1].map(() => createRedisFanout({ url: flags['redis-url']!, prefix, logger })));
 const local = createLocalFanout();
 const variants: Record<string, Fanout[]> = { oneProcess: [local], twoProcesses: redis };
 const runs: Record<string, number[]> = { oneProcess: [], twoProcesses: [] };

@@ -24,7 +24,7 @@ const config = testConfig();
 const logger = createLogger({ logLevel: 'silent' });
 const database = await createDb({ kind: 'pglite', dataDir: 'memory://' });
 const deps = await createDeps(config, { database, logger });
-const { projectId } = await seedDemo(database.db, logger, PASSWORD, deps.collab);
+const { projectId } = await seedDemo(database.db, logger, PASSWORD, { collab: deps.collab });
 
 const login = await createApp(deps).request('/api/auth/login', {
   method: 'POST',

@@ -1,8 +1,8 @@
 /**
  * What the server bundle loads when it starts: the packages only some requests need (exports,
  * imports of codebooks and answer keys, mail), the metrics library (only with
- * CONCORD_METRICS_TOKEN) and the database driver a deployment does not use
- * are imported where they are used, so an idle server and one holding live documents never load
+ * CONCORD_METRICS_TOKEN), the database driver a deployment does not use and the Redis client
+ * and socket.io adapter (only with REDIS_URL) are imported where they are used, so an idle server and one holding live documents never load
  * them (bench/README.md, "Memory at start"). esbuild keeps an external package's static import as
  * a top-level `import … from "pkg"` line and a dynamic one as `import("pkg")`: the built file says
  * which is which.
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 const BUNDLE = new URL('../../apps/server/dist/main.mjs', import.meta.url);
 
 /** Imported on first use, never at start. */
-const ON_FIRST_USE = ['exceljs', 'nodemailer', 'fast-xml-parser', 'csv-parse/sync', 'prom-client', '@electric-sql/pglite', 'drizzle-orm/pglite', 'postgres', 'drizzle-orm/postgres-js'];
+const ON_FIRST_USE = ['exceljs', 'nodemailer', 'fast-xml-parser', 'csv-parse/sync', 'prom-client', '@electric-sql/pglite', 'drizzle-orm/pglite', 'postgres', 'drizzle-orm/postgres-js', 'ioredis', '@socket.io/redis-adapter'];
 
 /** `specifier` itself or a sub-path of it (`drizzle-orm/pglite/migrator`). */
 const within = (specifier: string) => (s: string) => s === specifier || s.startsWith(`${specifier}/`);

@@ -3,10 +3,11 @@
  * processes against real data directories (and PostgreSQL when TEST_DATABASE_URL is set):
  * a seeded project (the demo study's codings, plus a comment, an adjudication and an item
  * document edited live) round-trips with byte-identical exports and the same live documents;
- * a running server's directory, a non-empty target and damaged files are refused.
+ * a running server's directory (for a backup and for a restore), a non-empty target and damaged
+ * files are refused, and a server does not start on a directory a backup holds.
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ import { demoEmail, signIn } from '../helpers/sessions.ts';
 
 // The `concord` bin, as `pnpm concord` runs it: the bundled CLI.
 const CLI = fileURLToPath(new URL('../../apps/server/bin/concord.mjs', import.meta.url));
+// The server's launcher, as `pnpm start` and the systemd unit run it.
+const SERVE = fileURLToPath(new URL('../../apps/server/bin/serve', import.meta.url));
 const PG_URL = process.env.TEST_DATABASE_URL;
 
 type Target = { dataDir: string } | { databaseUrl: string };
@@ -30,7 +33,8 @@ function concord(args: string[], target: Target, extraEnv: Record<string, string
   const result = spawnSync(process.execPath, [CLI, ...args], {
     env: { ...env, CONCORD_DEMO: '0', LOG_LEVEL: 'warn', ...extraEnv, ...('dataDir' in target ? { CONCORD_DATA_DIR: target.dataDir } : { DATABASE_URL: target.databaseUrl }) },
     encoding: 'utf8',
-    timeout: 120_000,
+    // A fresh PGlite directory (initdb) takes minutes on a loaded machine.
+    timeout: 300_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -293,5 +297,32 @@ describe('concord backup and restore', () => {
     const usage = concord(['backup'], target);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: pnpm concord backup FILE');
+  });
+
+  it('refuses to restore into a PGlite directory a running server holds, and opens nothing there', async () => {
+    // The lock file a running server writes (ops/data-dir-lock.ts), naming a live process: this test's.
+    const dataDir = path.join(work, 'in-use-target');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dataDir, 'concord.pid'), JSON.stringify({ pid: process.pid, role: 'server', since: new Date().toISOString() }));
+    const refused = concord(['restore', '--force', backupFile()], { dataDir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `concord restore: the data directory ${dataDir} is in use by a running Concord server (pid ${process.pid}): stop it first (PGlite backups and restores run while the server is stopped)\n`,
+    );
+    expect(await readdir(dataDir)).toEqual(['concord.pid']);
+  });
+
+  it('a server does not start on a PGlite directory a backup or restore holds, and says so in one line', async () => {
+    const dataDir = path.join(work, 'backup-running');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dataDir, 'concord.pid'), JSON.stringify({ pid: process.pid, role: 'backup', since: new Date().toISOString() }));
+    const start = spawnSync('sh', [SERVE], {
+      env: { PATH: process.env.PATH, CONCORD_DATA_DIR: dataDir, PORT: '0', CONCORD_DEMO: '0', LOG_LEVEL: 'warn', CONCORD_WEB_BUILD_DIR: 'none' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(start.status).toBe(1);
+    expect(start.stderr).toBe(`the data directory ${dataDir} is in use by a running Concord backup (pid ${process.pid}): stop it first\n`);
+    expect(await readdir(dataDir)).toEqual(['concord.pid']);
   });
 });

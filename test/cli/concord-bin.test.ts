@@ -1,7 +1,8 @@
 /**
- * The `concord` bin: the bundled command line that `pnpm concord`, `pnpm exec concord` and the
- * bin link run. It must compute what the library computes (Krippendorff 2011's worked example),
- * load no TypeScript at run time, and rebuild itself when a source is newer than the bundle.
+ * The `concord` bin: the bundled command line that `pnpm concord`, `pnpm exec concord` and npx
+ * (through the bin link) and a global install (`npm install -g apps/server`) run. It must compute
+ * what the library computes (Krippendorff 2011's worked example), load no TypeScript at run time,
+ * and rebuild itself when a source is newer than the bundle.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,29 @@ describe('the concord bin', () => {
     const unknown = concord(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('runs as pnpm exec and npx run it (the bin link) and from a global install, in any directory', () => {
+    const nominal = (run: ReturnType<typeof spawnSync>) => {
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      return (JSON.parse(String(run.stdout)) as { value: number }).value;
+    };
+    const args = ['reliability', csv, '--json'];
+    const elsewhere = { cwd: dir, encoding: 'utf8', timeout: 60_000 } as const;
+    // `pnpm exec concord` and `npx concord` from the repository (npx told never to fetch a package of that name).
+    expect(nominal(spawnSync('pnpm', ['exec', 'concord', ...args], { ...elsewhere, cwd: repo }))).toBeCloseTo(k2011.numpy_krippendorff.nominal, 12);
+    expect(nominal(spawnSync('npx', ['--no', '--offline', 'concord', ...args], { ...elsewhere, cwd: repo }))).toBeCloseTo(k2011.numpy_krippendorff.nominal, 12);
+    // The link pnpm exec and npx find in node_modules/.bin (a shell script running node on the bin), from another directory.
+    expect(nominal(spawnSync(path.join(repo, 'node_modules/.bin/concord'), args, elsewhere))).toBeCloseTo(k2011.numpy_krippendorff.nominal, 12);
+    // `npm install -g apps/server` (here into a prefix of its own): a link to the checkout's bin on PATH.
+    const prefix = path.join(dir, 'global');
+    const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, path.join(repo, 'apps/server'), '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], elsewhere);
+    expect(install.status, install.stderr).toBe(0);
+    expect(nominal(spawnSync('concord', args, { ...elsewhere, env: { ...process.env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${process.env.PATH}` } }))).toBeCloseTo(
+      k2011.numpy_krippendorff.nominal,
+      12,
+    );
   });
 
   it('rebuilds the bundle when a source file is newer than it', () => {

@@ -1,11 +1,25 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.ts';
+import { ConfigError, parseConfig, testConfig } from './config.ts';
+import { PASSWORD_COST, WEAK_TEST_PASSWORD_COST, hashPassword } from './services/auth/password.ts';
 
 describe('parseConfig', () => {
   it('defaults to PGlite in ./data with the demo on port 3000', () => {
     const config = parseConfig({});
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', database: { kind: 'pglite', dataDir: path.resolve('data') }, demo: { enabled: true } });
+  });
+
+  it('hashes passwords at the production cost unless a test run (NODE_ENV=test) asks for weak hashes; production refuses them', async () => {
+    expect(parseConfig({}).passwordCost).toEqual(PASSWORD_COST);
+    expect(parseConfig({ NODE_ENV: 'production' }).passwordCost).toEqual(PASSWORD_COST);
+    expect(parseConfig({ NODE_ENV: 'test', CONCORD_TEST_WEAK_PASSWORD_HASHING: '0' }).passwordCost).toEqual(PASSWORD_COST);
+    expect(parseConfig({ NODE_ENV: 'test', CONCORD_TEST_WEAK_PASSWORD_HASHING: '1' }).passwordCost).toEqual(WEAK_TEST_PASSWORD_COST);
+    for (const NODE_ENV of ['production', 'development', undefined]) {
+      expect(() => parseConfig({ NODE_ENV, CONCORD_TEST_WEAK_PASSWORD_HASHING: '1' })).toThrow(/CONCORD_TEST_WEAK_PASSWORD_HASHING: only for test runs/);
+    }
+    expect(testConfig().passwordCost).toEqual(WEAK_TEST_PASSWORD_COST);
+    expect(PASSWORD_COST.N).toBeGreaterThanOrEqual(2 ** 15);
+    expect(await hashPassword('x', parseConfig({ NODE_ENV: 'production' }).passwordCost)).toMatch(/^scrypt\$32768\$8\$1\$/);
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, and reads flags', () => {

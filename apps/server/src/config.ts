@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseProxyTrust, type ProxyTrust } from './http/proxy-trust.ts';
+import { PASSWORD_COST, WEAK_TEST_PASSWORD_COST, type PasswordCost } from './services/auth/password.ts';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -67,9 +68,14 @@ const envSchema = z.object({
       if (!origin) ctx.addIssue({ code: 'custom', message: `"${v}" is not an origin (scheme://host[:port], no path)` });
       return origin ?? undefined;
     }),
+  NODE_ENV: z.string().optional(),
+  CONCORD_TEST_WEAK_PASSWORD_HASHING: bool.default(false),
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Every environment variable the server reads (the README's Configuration table lists each). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {
   port: number;
@@ -120,6 +126,11 @@ export interface Config {
    * null: the server's own URL (right only without a reverse proxy).
    */
   publicUrl: string | null;
+  /**
+   * scrypt's cost for new password hashes: the production cost, or a test run's weak one
+   * (`CONCORD_TEST_WEAK_PASSWORD_HASHING=1`, accepted only with NODE_ENV=test; SECURITY.md).
+   */
+  passwordCost: PasswordCost;
 }
 
 export interface CollabLimits {
@@ -169,6 +180,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  // Weak hashes would stay in the database (a hash is verified with the cost it was made with):
+  // only a test run may ask for them, and it must say so twice.
+  if (e.CONCORD_TEST_WEAK_PASSWORD_HASHING && e.NODE_ENV !== 'test') {
+    throw new ConfigError([`CONCORD_TEST_WEAK_PASSWORD_HASHING: only for test runs (NODE_ENV=test), refused with NODE_ENV=${e.NODE_ENV ?? '(unset)'}`]);
+  }
   if (e.SMTP_URL && !e.SMTP_FROM) throw new ConfigError(['SMTP_FROM: required when SMTP_URL is set (the sender address, e.g. "Concord <concord@example.org>")']);
   return {
     port: e.PORT,
@@ -194,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.CONCORD_METRICS_TOKEN ?? null,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM! } : null,
     publicUrl: e.CONCORD_PUBLIC_URL ?? null,
+    passwordCost: e.CONCORD_TEST_WEAK_PASSWORD_HASHING ? WEAK_TEST_PASSWORD_COST : PASSWORD_COST,
   };
 }
 
@@ -203,7 +220,8 @@ export function loadConfig(): Config {
   return parseConfig(process.env);
 }
 
-/** A config for tests: in-memory PGlite, no demo, API only, quiet logs. */
+/** A config for tests: in-memory PGlite, no demo, API only, quiet logs, weak password hashes. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...parseConfig({ CONCORD_DEMO: '0', LOG_LEVEL: 'silent', CONCORD_WEB_BUILD_DIR: 'none' }), ...overrides };
+  const env = { CONCORD_DEMO: '0', LOG_LEVEL: 'silent', CONCORD_WEB_BUILD_DIR: 'none', NODE_ENV: 'test', CONCORD_TEST_WEAK_PASSWORD_HASHING: '1' };
+  return { ...parseConfig(env), ...overrides };
 }

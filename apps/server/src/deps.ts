@@ -49,7 +49,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     );
   }
   const metrics = config.metricsToken ? await createMetrics() : noopMetrics;
-  const fanout = config.redisUrl ? createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger, metrics }) : createLocalFanout();
+  const fanout = config.redisUrl ? await createRedisFanout({ url: config.redisUrl, prefix: config.redisPrefix, logger, metrics }) : createLocalFanout();
   // PGlite runs one statement at a time: more commits in flight would only queue inside it.
   const commitsInFlight = database.kind === 'postgres' ? config.liveCommitsInFlight : 1;
   const commits = { inFlight: commitsInFlight, overlapAfter: config.liveCommitOverlapAfter };

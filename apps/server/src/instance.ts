@@ -9,13 +9,16 @@ import { DEMO_ACCOUNTS } from './demo/accounts.ts';
 import { seedDemo } from './demo/seed.ts';
 import { settleRestoredFiles } from './ops/restored-files.ts';
 import { isDemoSeeded, resetDemoPasswords } from './services/auth/demo-accounts.ts';
-import { generatePassword } from './services/auth/password.ts';
+import { dummyHash, generatePassword, PASSWORD_COST } from './services/auth/password.ts';
 import { countUsers } from './services/auth/users.ts';
 import { finishPendingRevisions } from './services/revisions/pending-revisions.ts';
 
 export async function prepareInstance(deps: Deps): Promise<void> {
   const { config, database, logger } = deps;
-  const ctx = { db: database.db, actor: null, logger };
+  const ctx = { db: database.db, actor: null, logger, passwordCost: config.passwordCost };
+  // Ready before the first sign-in with an unknown email, which must take as long as any other.
+  void dummyHash(config.passwordCost);
+  if (config.passwordCost !== PASSWORD_COST) logger.warn({ passwordCost: config.passwordCost }, 'test run: new passwords get weak hashes (CONCORD_TEST_WEAK_PASSWORD_HASHING)');
   if (config.attachments.dir) {
     const settled = await settleRestoredFiles(database.db, config.attachments.dir);
     if (settled.placed.length || settled.removed.length) logger.info({ placed: settled.placed, removed: settled.removed }, "an earlier restore's attachment files settled");
@@ -29,7 +32,7 @@ export async function prepareInstance(deps: Deps): Promise<void> {
     if (users === 0) {
       const password = config.demo.password ?? generatePassword();
       const started = performance.now();
-      await seedDemo(database.db, logger, password, deps.collab);
+      await seedDemo(database.db, logger, password, { collab: deps.collab, passwordCost: config.passwordCost });
       logger.info({ ms: Math.round(performance.now() - started) }, 'demo study seeded');
       process.stdout.write(
         `\nDemo study ready. Sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}\n` +

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts';
+import { DataDirInUseError } from './ops/data-dir-lock.ts';
 import { startConcord } from './server.ts';
 
 let config;
@@ -12,7 +13,17 @@ try {
   throw err;
 }
 
-const running = await startConcord(config);
+let running;
+try {
+  running = await startConcord(config);
+} catch (err) {
+  // A backup, a restore or another server has the PGlite directory: one line, not a stack trace.
+  if (err instanceof DataDirInUseError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
 // Handlers before the ready line: until a listener exists the kernel's default action kills the
 // process, so a supervisor stopping it right after "running" would skip the graceful close.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -66,7 +66,7 @@ export async function startConcord(config: Config, options: { database?: Databas
   // Only /yjs/ upgrades are ours; other paths are left to their own listeners (socket.io).
   server.on('upgrade', (req, socket, head) => void collab.handleUpgrade(req, socket, head));
   // socket.io at /socket.io on the same server (it leaves /yjs upgrades alone: destroyUpgrade off).
-  const realtime = createRealtime(server, deps);
+  const realtime = await createRealtime(server, deps);
   deps.metrics.watch({ openDocuments: () => deps.collab.openRooms(), yjsConnections: () => deps.collab.connections.size, socketioConnections: () => realtime.io.of('/').sockets.size });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -76,7 +76,7 @@ export async function startConcord(config: Config, options: { database?: Databas
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   deps.mailer.useServerUrl(url);
-  const digest = startDigestSchedule({
+  const digest = await startDigestSchedule({
     ctx: { db: deps.database.db, actor: null, logger: deps.logger, metrics: deps.metrics },
     mailer: deps.mailer,
     logger: deps.logger,

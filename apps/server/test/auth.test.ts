@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '@concord/shared';
 import { createHarness, json, PASSWORD, signUp, uniqueEmail, type Harness } from './harness.ts';
+import { eq } from 'drizzle-orm';
+import { users } from '@concord/db';
 import { insertUser } from '../src/services/auth/users.ts';
+import { PASSWORD_COST } from '../src/services/auth/password.ts';
 import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS } from '../src/deps.ts';
 
 let h: Harness;
@@ -22,6 +25,22 @@ describe('first-run setup', () => {
     expect(await json(await h.request(null, 'GET', '/api/auth/setup'))).toEqual({ needsSetup: false, demo: false, demoAccounts: [], mail: false });
     const again = await h.request(null, 'POST', '/api/auth/setup', { email: 'other@test.concord', name: 'Other', password: PASSWORD });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('password hashing cost', () => {
+  const storedHash = async (email: string) => (await h.deps.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, email)))[0]!.hash;
+
+  it("hashes with the configured cost (the harness's weak one, SECURITY.md) through the API, and at the production cost without one", async () => {
+    const s = await signUp(h, 'erin');
+    expect(await storedHash(s.email)).toMatch(/^scrypt\$16\$8\$1\$/);
+    expect((await h.request(s, 'POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'another long password' })).status).toBe(200);
+    expect(await storedHash(s.email)).toMatch(/^scrypt\$16\$8\$1\$/);
+    const email = uniqueEmail('frank');
+    await insertUser({ ctx: { ...h.ctx(null), passwordCost: undefined }, input: { email, name: 'Frank', password: PASSWORD } });
+    expect(await storedHash(email)).toMatch(new RegExp(`^scrypt\\$${PASSWORD_COST.N}\\$8\\$1\\$`));
+    // A hash is checked with the cost it was made with, whatever the configured one.
+    expect((await h.request(null, 'POST', '/api/auth/login', { email, password: PASSWORD })).status).toBe(200);
   });
 });
 

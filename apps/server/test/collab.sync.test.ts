@@ -2,9 +2,12 @@
  * Convergence through the server: stock y-websocket clients on item documents, including
  * seeded random edits with disconnects and reconnects from three coders on two documents.
  */
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { ITEM_DOC, itemDocName } from '@concord/shared';
-import { collabSuite, contentOf, expectConverged, randomItemEdits, seededRandom, testSeed } from './collab-helpers.ts';
+import { decodeMessage, encodeUpdate, MESSAGE_SYNC } from '../src/collab/protocol.ts';
+import { collabSuite, connectRaw, contentOf, expectConverged, randomItemEdits, seededRandom, testSeed } from './collab-helpers.ts';
 import { eventually } from './testing.ts';
 import type { Session } from './harness.ts';
 
@@ -39,6 +42,45 @@ describe('convergence', () => {
     for (const [i, name] of names.entries()) {
       const fresh = client(name, t.team.members.owner);
       await eventually(() => expect(contentOf(fresh.doc), `seed ${seed}`).toEqual(expected[i]));
+    }
+  });
+
+  it('relays to a client its sync step 2, then the updates committed after it, in commit order and byte for byte', async () => {
+    const name = itemDocName(t.fixtures[1]!.itemId);
+    const writer = connectRaw(t.s.wsUrl, name, { cookie: t.team.members.coder.cookie });
+    const reader = connectRaw(t.s.wsUrl, name, { cookie: t.team.coderB.cookie });
+    try {
+      await Promise.all([writer.opened, reader.opened]);
+      // The reader asks for everything: its step 2 comes back before anything written after.
+      const step1 = encoding.createEncoder();
+      encoding.writeVarUint(step1, MESSAGE_SYNC);
+      encoding.writeVarUint(step1, 0);
+      encoding.writeVarUint8Array(step1, Y.encodeStateVector(new Y.Doc()));
+      reader.ws.send(encoding.toUint8Array(step1));
+      await eventually(() => expect(reader.received.some((m) => decodeMessage(m).type === 'syncStep2')).toBe(true));
+      const seen = reader.received.length;
+      // Each update builds on the one before: out of order, the reader's document would wait on it.
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      for (let i = 0; i < 20; i++) {
+        const before = Y.encodeStateVector(doc);
+        doc.getText('memo').insert(doc.getText('memo').length, `${i},`);
+        updates.push(Y.encodeStateAsUpdate(doc, before));
+        writer.ws.send(encodeUpdate(updates[i]!));
+      }
+      const relayed = () => reader.received.slice(seen).filter((m) => decodeMessage(m).type === 'update');
+      await eventually(() => expect(relayed().length).toBe(updates.length));
+      relayed().forEach((m, i) => expect(Buffer.from(m).equals(Buffer.from(encodeUpdate(updates[i]!))), `update ${i}`).toBe(true));
+      const mirror = new Y.Doc();
+      for (const m of reader.received) {
+        const message = decodeMessage(m);
+        if (message.type === 'syncStep2' || message.type === 'update') Y.applyUpdate(mirror, message.update);
+        expect(mirror.store.pendingStructs).toBeNull();
+      }
+      expect(mirror.getText('memo').toString()).toContain(doc.getText('memo').toString());
+    } finally {
+      writer.ws.close();
+      reader.ws.close();
     }
   });
 });

@@ -59,7 +59,7 @@ export async function createHarness(overrides: Partial<Config> = {}, options: { 
     config,
     close: () => deps.close(),
     request: requestVia(app),
-    ctx: (actor) => ({ db: deps.database.db, actor, logger }),
+    ctx: (actor) => ({ db: deps.database.db, actor, logger, passwordCost: config.passwordCost }),
     client: clientVia(app),
   };
 }
@@ -89,7 +89,7 @@ export function clientVia(app: App): Harness['client'] {
 }
 
 /** The demo study seeded with PASSWORD through the real verbs and live documents (`seedDemo`), as a test database's starting data. */
-const DEMO_SEED: TestSeed = { name: 'demo', build: async (database) => void (await seedDemo(database.db, createLogger(testConfig()), PASSWORD)) };
+const DEMO_SEED: TestSeed = { name: 'demo', build: async (database) => void (await seedDemo(database.db, createLogger(testConfig()), PASSWORD, { passwordCost: testConfig().passwordCost })) };
 
 /**
  * A harness on a copy of the demo study (accounts with PASSWORD) and the demo project's id.

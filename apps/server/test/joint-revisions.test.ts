@@ -180,7 +180,7 @@ describe('the end of a session', () => {
     const lease = await rooms.acquire(name, { kind: 'joint', itemId });
     const access = await resolveDocAccess({ ctx: t.s.h.ctx(actorOf(coder)), name });
     // Two connections as the room sees them: one writes, the other is sent what is stored.
-    const peer = (sent: Uint8Array[]): Peer & { start(): void } => ({ actor: actorOf(coder), access, clientIds: new Set(), closed: false, send: (m) => sent.push(m), close() {}, start() {} });
+    const peer = (sent: Uint8Array[]): Peer & { start(): void } => ({ actor: actorOf(coder), access, clientIds: new Set(), closed: false, send: (m) => sent.push(m), sendFrames: (f, from, to) => sent.push(...f.messages.slice(from, to)), close() {}, start() {} });
     const relayed: Uint8Array[] = [];
     const [writer, listener] = [peer([]), peer(relayed)];
     try {

@@ -35,8 +35,8 @@ describe.skipIf(!REDIS_URL)('the daily digest on several processes', () => {
   it('is sent by exactly one of three processes sharing Redis, once per day', async () => {
     const { team } = await revealedDisagreement(h);
     const redis = { url: REDIS_URL!, prefix: `concord-test-${process.pid}-${Date.now()}` };
-    const processes: DigestSchedule[] = [1, 2, 3].map(() =>
-      startDigestSchedule({ ctx: h.ctx(null), mailer: h.deps.mailer, logger: h.deps.logger, redis }),
+    const processes: DigestSchedule[] = await Promise.all(
+      [1, 2, 3].map(() => startDigestSchedule({ ctx: h.ctx(null), mailer: h.deps.mailer, logger: h.deps.logger, redis })),
     );
     try {
       const day = new Date().toISOString().slice(0, 10);

@@ -1,14 +1,17 @@
 /**
  * Operator endpoints: `GET /metrics` (Prometheus text, only for the bearer of
  * CONCORD_METRICS_TOKEN, off without it) and `/api/health/live` / `/api/health/ready`.
- * Metrics are read from a real server on a real port, with real y-websocket clients.
+ * Metrics are read from a real server on a real port, with real y-websocket clients (and a
+ * real Redis for the publish lag). Readiness is 503 with the reason for pending or newer
+ * migrations and for a database or Redis that refuses or does not answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { migrationFiles, queryRows } from '@concord/db';
+import { migrationFiles, queryRows, type Database } from '@concord/db';
 import { itemDocName, type ErrorBody } from '@concord/shared';
 import { createHarness, createProjectFixture, type Harness } from './harness.ts';
 import { clientsPerTest, createTeam, createTestStore, startCollabServer, uniqueRedisPrefix, type CollabServer, type TestStore } from './collab-helpers.ts';
+import { checkReadiness, READINESS_TIMEOUT_MS } from '../src/services/health.ts';
 import { eventually, reachableRedis } from './testing.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
@@ -88,6 +91,21 @@ describe('GET /metrics', () => {
     expect(sample(text, 'concord_redis_publish_lag_seconds_count')).toBe(0);
   });
 
+  it('counts refused requests under their route with their status class, and unknown paths as unmatched', async () => {
+    const team = await createTeam(s.h);
+    const f = await createProjectFixture(s.h, team.members);
+    // An outsider's request is refused by authz (404), an anonymous one by the session check (401).
+    expect((await fetch(`${s.server.url}/api/projects/${f.projectId}/items`, { headers: { cookie: team.outsider.cookie } })).status).toBe(404);
+    expect((await fetch(`${s.server.url}/api/projects/${f.projectId}/codebook`)).status).toBe(401);
+    expect((await fetch(`${s.server.url}/api/no-such-route/${f.projectId}`)).status).toBe(404);
+    const text = await (await scrape(`Bearer ${TOKEN}`)).text();
+    expect(sample(text, 'concord_http_request_duration_seconds_count{route="/api/projects/:projectId/items",method="GET",status="4xx"}')).toBe(1);
+    expect(sample(text, 'concord_http_request_duration_seconds_count{route="/api/projects/:projectId/codebook",method="GET",status="4xx"}')).toBe(1);
+    expect(sample(text, 'concord_http_request_duration_seconds_count{route="unmatched",method="GET",status="4xx"}')).toBeGreaterThanOrEqual(1);
+    expect(text).not.toContain('no-such-route');
+    expect(text).not.toContain(f.projectId);
+  });
+
   it('keeps a registry per server: another app in the same process counts only its own requests', async () => {
     const other = await createHarness({ metricsToken: TOKEN });
     try {
@@ -99,6 +117,39 @@ describe('GET /metrics', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('GET /metrics with REDIS_URL', () => {
+  let store: TestStore;
+  let s: CollabServer | undefined;
+  let redisUrl: string | null = null;
+
+  beforeAll(async () => {
+    redisUrl = await reachableRedis(process.env, 'the Redis metrics test');
+    if (!redisUrl) return;
+    store = await createTestStore();
+    s = await startCollabServer(store, { metricsToken: TOKEN, redisUrl, redisPrefix: uniqueRedisPrefix('metrics') });
+  });
+  afterAll(async () => {
+    clients.closeAll();
+    await s?.close();
+    await store?.dispose();
+  });
+
+  it('times each fan-out publish until Redis acknowledges it (concord_redis_publish_lag_seconds)', async (context) => {
+    if (!s) return context.skip();
+    const team = await createTeam(s.h);
+    const f = await createProjectFixture(s.h, team.members);
+    const a = clients.connect(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
+    await eventually(() => expect(a.provider.synced).toBe(true));
+    a.doc.getText('memo').insert(0, 'published after commit');
+    const scrape = async () => (await fetch(`${s!.server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    // The publish is fire and forget after the commit; its acknowledgement comes a moment later.
+    await eventually(async () => expect(sample(await scrape(), 'concord_redis_publish_lag_seconds_count')).toBeGreaterThanOrEqual(1));
+    const text = await scrape();
+    expect(sample(text, 'concord_redis_publish_lag_seconds_sum')).toBeGreaterThan(0);
+    expect(sample(text, 'concord_redis_publish_lag_seconds_bucket{le="+Inf"}')).toBe(sample(text, 'concord_redis_publish_lag_seconds_count'));
   });
 });
 
@@ -152,6 +203,32 @@ describe('health', () => {
       await db.execute(sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${row!.id}, ${row!.hash}, ${row!.created_at})`);
     }
     expect((await h.request(null, 'GET', '/api/health/ready')).status).toBe(200);
+  });
+
+  it('ready answers 503 when the database has migrations newer than this server knows (an older version still running)', async () => {
+    const db = h.deps.database.db;
+    const newer = migrationFiles().at(-1)!.createdAt + 1;
+    await db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-version', ${newer})`);
+    try {
+      const res = await h.request(null, 'GET', '/api/health/ready');
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error).toMatchObject({ code: 'NOT_READY', message: 'the database schema is not current: the database has migrations newer than this server knows (an older version is running)' });
+    } finally {
+      await db.execute(sql`delete from drizzle.__drizzle_migrations where created_at = ${newer}`);
+    }
+    expect((await h.request(null, 'GET', '/api/health/ready')).status).toBe(200);
+  });
+
+  it('ready is NOT_READY naming the database when it refuses or does not answer in time', async () => {
+    const database = (execute: () => Promise<never>) => ({ kind: 'postgres', db: { execute } }) as unknown as Database;
+    const refused = checkReadiness({ database: database(() => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))), redis: null });
+    await expect(refused).rejects.toMatchObject({ code: 'NOT_READY', message: 'the database is unreachable: connect ECONNREFUSED 127.0.0.1:5432' });
+    const silent = checkReadiness({ database: database(() => new Promise<never>(() => {})), redis: null });
+    await expect(silent).rejects.toMatchObject({ code: 'NOT_READY', message: `the database did not answer within ${READINESS_TIMEOUT_MS} ms` });
+    // Redis is asked only once the database is ready; its refusal is named the same way.
+    const redisDown = checkReadiness({ database: h.deps.database, redis: { ping: () => Promise.reject(new Error('Connection is closed.')) } });
+    await expect(redisDown).rejects.toMatchObject({ code: 'NOT_READY', message: 'redis is unreachable: Connection is closed.' });
   });
 
   it('ready answers 503 when the configured Redis does not answer, 200 with a live one', async () => {

@@ -10,13 +10,17 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachments } from '@concord/db';
+import { eq } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { attachments, docUpdates } from '@concord/db';
+import { itemDocName } from '@concord/shared';
 import { createTestDb, type TestDatabase } from '@concord/db/testing';
 import type { Attachment } from '@concord/shared';
 import { backupDatabase } from '../src/ops/backup.ts';
 import { restoreDatabase } from '../src/ops/restore.ts';
 import { PENDING, renameWithRetry, RestoredFilesError, settleRestoredFiles } from '../src/ops/restored-files.ts';
 import { prepareInstance } from '../src/instance.ts';
+import { appendDocUpdates, loadDocUpdates } from '../src/services/collab/store.ts';
 import { createHarness, createProjectFixture, json, signUpTeam, type Harness } from './harness.ts';
 
 const BYTES = [new TextEncoder().encode('first attachment'), new TextEncoder().encode('second attachment, a little longer')];
@@ -140,5 +144,62 @@ describe('restored attachment files', () => {
     expect(await readFile(path.join(dir, right))).toEqual(Buffer.from(bytesOf.get(right)!));
     // A directory that does not exist holds nothing to settle.
     expect(await settleRestoredFiles(target.db, path.join(work, 'missing'))).toEqual({ placed: [], removed: [], failed: [] });
+  });
+});
+
+describe('bytes kept in the database', () => {
+  // A harness, a second database, sign-ups, a backup and a restore: minutes on a loaded machine.
+  it('round-trips attachment bytes stored in their rows and a live document log not yet compacted, byte for byte; new rows follow the restored ids', { timeout: 300_000 }, async () => {
+    const inRows = await createHarness();
+    const restored = await createTestDb();
+    try {
+      const team = await signUpTeam(inRows);
+      const f = await createProjectFixture(inRows, team);
+      // A PNG signature (uploads are sniffed), then every byte value: an escaping or encoding slip in the JSON lines shows.
+      const binary = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, ...Array.from({ length: 1024 }, (_, i) => i % 256)]);
+      const res = await inRows.app.request(`/api/projects/${f.projectId}/items/${f.itemId}/attachments?name=all-bytes.png`, {
+        method: 'POST',
+        headers: { cookie: team.editor.cookie, 'content-type': 'image/png' },
+        body: binary,
+      });
+      expect(res.status).toBe(201);
+      const attachment = await json<Attachment>(res);
+      // Two log rows of an item document, as a room appends them before it unloads (no snapshot yet).
+      const docName = itemDocName(f.itemId);
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      doc.on('update', (u: Uint8Array) => updates.push(u));
+      doc.getText('memo').insert(0, 'logged, not compacted');
+      doc.getText('memo').insert(0, 'Ж ');
+      await appendDocUpdates({ ctx: { db: inRows.deps.database.db }, input: { docName, itemId: f.itemId, updates } });
+
+      const file = path.join(work, 'in-rows.backup');
+      const header = await backupDatabase(inRows.deps.database, file);
+      expect(header.files).toBeUndefined();
+      expect(header.tables.find((t) => t.name === 'doc_updates')?.rows).toBe(2);
+      expect(header.tables.find((t) => t.name === 'attachments')?.rows).toBe(1);
+      await restoreDatabase(restored, file, { force: true });
+
+      const [row] = await restored.db.select({ data: attachments.data, path: attachments.path, sha256: attachments.sha256 }).from(attachments).where(eq(attachments.id, attachment.id));
+      expect(row?.path).toBeNull();
+      expect(Buffer.from(row!.data!).equals(Buffer.from(binary))).toBe(true);
+      expect(row?.sha256).toBe(sha256(binary));
+      const log = await loadDocUpdates({ ctx: { db: restored.db }, docName });
+      expect(log.tailCount).toBe(2);
+      expect(log.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(updates.map((u) => Buffer.from(u).toString('hex')));
+      const reloaded = new Y.Doc();
+      for (const u of log.updates) Y.applyUpdate(reloaded, u);
+      expect(reloaded.getText('memo').toString()).toBe('Ж logged, not compacted');
+
+      // The id sequences were moved past the restored rows: the next append gets a new id.
+      const before = (await restored.db.select({ id: docUpdates.id }).from(docUpdates)).map((r) => r.id);
+      await appendDocUpdates({ ctx: { db: restored.db }, input: { docName, itemId: f.itemId, updates: [Y.encodeStateAsUpdate(new Y.Doc())] } });
+      const after = (await restored.db.select({ id: docUpdates.id }).from(docUpdates)).map((r) => r.id);
+      expect(after).toHaveLength(3);
+      expect(Math.min(...after.filter((id) => !before.includes(id)))).toBeGreaterThan(Math.max(...before));
+    } finally {
+      await inRows.close();
+      await restored.close();
+    }
   });
 });

@@ -53,7 +53,7 @@ export async function runUserCli(argv: string[]): Promise<number> {
   // Only the database: no live documents, no Redis, nothing a one-shot command would have to close.
   const database = await createDb(config.database);
   await migrate(database);
-  const ctx = { db: database.db, actor: null, logger: createLogger(config) };
+  const ctx = { db: database.db, actor: null, logger: createLogger(config), passwordCost: config.passwordCost };
   // A generated password has been on the operator's screen: the account must replace it.
   const mustChangePassword = !values['password-stdin'];
   try {

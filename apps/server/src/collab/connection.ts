@@ -3,6 +3,7 @@
  * frames into protocol messages and hands them to its room. Closing uses the shared close
  * codes, with a reason.
  */
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { COLLAB_CLOSE_CODES, presenceColor, type CollabCloseCode } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
@@ -12,6 +13,7 @@ import type { DocAccess } from '../services/collab/access.ts';
 import { filterAwarenessUpdate } from './awareness-filter.ts';
 import { decodeMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, ProtocolError } from './protocol.ts';
 import type { Peer, PeerRoom } from './peer.ts';
+import type { Frames } from './ws-frame.ts';
 
 /** A peer that cannot keep up (its send buffer passes this) is disconnected; it resyncs on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -27,9 +29,18 @@ export class Connection implements Peer {
   private tokens: number;
   private refilledAt = performance.now();
   readonly openedAt = performance.now();
+  /**
+   * The upgraded socket, for relayed frames built once for every receiver (ws-frame.ts), or
+   * null when ws must frame them itself. Without an extension ws writes every message to this
+   * socket at once, in call order (its sender queues only while compressing or reading a
+   * Blob), so a frame written here between two ws.send calls keeps its place; with one
+   * (permessage-deflate) it may queue, and the frames go through ws.send instead.
+   */
+  private readonly socket: Duplex | null;
 
   constructor(
     readonly ws: WebSocket,
+    upgraded: Duplex,
     readonly actor: Actor,
     public access: DocAccess,
     readonly room: PeerRoom,
@@ -37,6 +48,7 @@ export class Connection implements Peer {
     readonly logger: Logger,
   ) {
     this.tokens = limits.maxMessagesPerSecond * 2;
+    this.socket = ws.extensions === '' ? upgraded : null;
   }
 
   /** First messages: the server's state vector and the current presence. */
@@ -94,12 +106,24 @@ export class Connection implements Peer {
   }
 
   send(data: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.mayWrite()) this.ws.send(data);
+  }
+
+  /** Messages `from` to `to` of `frames`, in one socket write when ws allows it (see `socket`). */
+  sendFrames(frames: Frames, from: number, to: number): void {
+    if (!this.mayWrite()) return;
+    if (this.socket) this.socket.write(frames.wireOf(from, to));
+    else for (let i = from; i < to; i++) this.ws.send(frames.messages[i]!);
+  }
+
+  /** Open, and keeping up (ws's bufferedAmount counts the socket's queue, so writes past ws too). */
+  private mayWrite(): boolean {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close('INTERNAL', 'the connection cannot keep up');
-      return;
+      return false;
     }
-    this.ws.send(data);
+    return true;
   }
 
   close(code: CollabCloseCode, reason: string): void {

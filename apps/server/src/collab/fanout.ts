@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { noopMetrics, type Metrics } from '../metrics.ts';
-import { connectRedis } from '../redis.ts';
+import { loadRedis } from '../redis.ts';
 import { decodeDocMessage, encodeDocMessage, isFrom, newSender, type DocMessage } from './fanout-wire.ts';
 
 export type { DocMessage, UpdateFrame } from './fanout-wire.ts';
@@ -81,8 +81,10 @@ interface PendingAck {
   resolve(): void;
 }
 
-export function createRedisFanout(options: { url: string; prefix: string; logger: Logger; metrics?: Metrics }): Fanout {
+/** Async only to import ioredis (redis.ts); everything after the import runs as one synchronous step. */
+export async function createRedisFanout(options: { url: string; prefix: string; logger: Logger; metrics?: Metrics }): Promise<Fanout> {
   const { url, prefix, logger, metrics = noopMetrics } = options;
+  const connectRedis = await loadRedis();
   const instanceId = newInstanceId();
   // The instance id as document messages carry it (fanout-wire.ts).
   const sender = newSender();

@@ -8,6 +8,7 @@ import type { Actor } from '../services/context.ts';
 import type { DocAccess } from '../services/collab/access.ts';
 import type { AwarenessEntry } from './awareness-filter.ts';
 import type { DecodedUpdate } from './protocol.ts';
+import type { Frames } from './ws-frame.ts';
 
 /** A connection as its room and the presence see it. */
 export interface Peer {
@@ -18,6 +19,8 @@ export interface Peer {
   readonly clientIds: Set<number>;
   readonly closed: boolean;
   send(data: Uint8Array): void;
+  /** Relayed messages `from` to `to` of `frames`, framed once for every receiver (ws-frame.ts). */
+  sendFrames(frames: Frames, from: number, to: number): void;
   close(code: CollabCloseCode, reason: string): void;
 }
 

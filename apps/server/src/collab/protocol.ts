@@ -74,23 +74,32 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
   return encoding.toUint8Array(encoder);
 }
 
-/**
- * A sync update message: the two type bytes, the payload's length (lib0's varuint) and the
- * payload, written into one buffer of the exact size. Every relayed update is framed here,
- * once per batch, so without lib0's growing encoder (a 100-byte buffer, then a copy).
- */
-export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const length = update.byteLength;
+/** The length of a sync update message for a payload of `length` bytes (the two type bytes, lib0's varuint, the payload). */
+export function updateMessageLength(length: number): number {
   let lengthBytes = 1;
   for (let n = length; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++;
-  const message = new Uint8Array(2 + lengthBytes + length);
-  message[0] = MESSAGE_SYNC;
-  message[1] = SYNC_UPDATE;
-  let at = 2;
-  let n = length;
-  for (; n > 0x7f; n = Math.floor(n / 0x80)) message[at++] = 0x80 | (n & 0x7f);
-  message[at++] = n;
-  message.set(update, at);
+  return 2 + lengthBytes + length;
+}
+
+/** Writes the sync update message of `update` into `target` at `at` (`updateMessageLength` bytes); returns the end. */
+export function writeUpdateMessage(target: Uint8Array, at: number, update: Uint8Array): number {
+  target[at++] = MESSAGE_SYNC;
+  target[at++] = SYNC_UPDATE;
+  let n = update.byteLength;
+  for (; n > 0x7f; n = Math.floor(n / 0x80)) target[at++] = 0x80 | (n & 0x7f);
+  target[at++] = n;
+  target.set(update, at);
+  return at + update.byteLength;
+}
+
+/**
+ * A sync update message in one buffer of the exact size, without lib0's growing encoder (a
+ * 100-byte buffer, then a copy). Relayed updates are framed with `writeUpdateMessage` directly
+ * into their WebSocket frames (ws-frame.ts).
+ */
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  const message = new Uint8Array(updateMessageLength(update.byteLength));
+  writeUpdateMessage(message, 0, update);
   return message;
 }
 

@@ -24,6 +24,7 @@ function peer(userId: string): Peer & { received: Uint8Array[] } {
     closed: false,
     received,
     send: (data) => received.push(data),
+    sendFrames: (frames, from, to) => received.push(...frames.messages.slice(from, to)),
     close: () => undefined,
   };
 }

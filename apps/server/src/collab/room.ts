@@ -14,10 +14,11 @@ import type { DocChannel, DocMessage, Fanout } from './fanout.ts';
 import { ItemDocGuard } from './item-integrity.ts';
 import type { Peer, PeerRoom } from './peer.ts';
 import type { DocPersistence, StoredDoc } from './persistence.ts';
-import { encodeUpdate, type DecodedUpdate } from './protocol.ts';
+import type { DecodedUpdate } from './protocol.ts';
 import { RoomPresence } from './room-presence.ts';
 import { RoomWriter, type Origin, type Pending } from './room-writer.ts';
 import { WaitingUpdates } from './waiting-updates.ts';
+import { Frames } from './ws-frame.ts';
 
 const LOAD: Origin = { kind: 'load' };
 const REMOTE: Origin = { kind: 'remote' };
@@ -109,10 +110,10 @@ export class Room implements PeerRoom {
     return updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
   }
 
-  /** A change that is durable already (another process's batch, the store re-read): relayed only, as `frame`. */
-  private relayStored(update: Uint8Array, frame: Uint8Array): void {
-    this.writer.grew(update.byteLength);
-    for (const c of this.connections) c.send(frame);
+  /** Changes that are durable already (another process's batch, the store re-read): relayed only, framed once. */
+  private relayStored(bytes: number, frames: Frames): void {
+    this.writer.grew(bytes);
+    for (const c of this.connections) c.sendFrames(frames, 0, frames.length);
   }
 
   /** The channel to the other processes (room-loader.ts opens it before the load). */
@@ -130,7 +131,7 @@ export class Room implements PeerRoom {
     }
     const changed = this.capture(applyAll);
     if (changed) {
-      this.relayStored(changed, encodeUpdate(changed));
+      this.relayStored(changed.byteLength, Frames.ofUpdates([changed]));
       this.retryWaiting();
     }
   }
@@ -140,14 +141,18 @@ export class Room implements PeerRoom {
     if (this.isBroken) return;
     try {
       if (message.type === 'update') {
-        // Each update applied and relayed as it came, in the frame the sender relayed it in.
-        let changed = false;
+        // Each update applied as it came; those that changed something relayed in the messages the sender relayed them in.
+        const relayed: Uint8Array[] = [];
+        let bytes = 0;
         for (const { update, frame } of message.updates) {
           if (!this.apply(update, REMOTE)) continue;
-          this.relayStored(update, frame);
-          changed = true;
+          relayed.push(frame);
+          bytes += update.byteLength;
         }
-        if (changed) this.retryWaiting();
+        if (relayed.length) {
+          this.relayStored(bytes, Frames.ofMessages(relayed));
+          this.retryWaiting();
+        }
       }
       // Filtered by its sender; filtered again here, so no value can arrive through presence.
       else if (message.type === 'awareness') this.presence.receiveRemote(message.update);
@@ -272,15 +277,23 @@ export class Room implements PeerRoom {
 
   /**
    * A batch is durable: the other processes may have it now (they never store it again), then
-   * this process's connections. The other processes get the very frames relayed here, once,
-   * not merged (fanout-wire.ts).
+   * this process's connections. Its messages are framed once (ws-frame.ts); each connection
+   * gets those it did not send, in one write when it sent none. The other processes get the
+   * very messages relayed here, once, not merged (fanout-wire.ts).
    */
   private committed(batch: readonly Pending[]): void {
-    const updates = batch.map((p) => ({ update: p.update, frame: encodeUpdate(p.update) }));
-    if (this.env.fanout.shared) this.channel?.publish({ type: 'update', updates });
-    for (const [i, p] of batch.entries()) {
-      const { frame } = updates[i]!;
-      for (const c of this.connections) if (p.origin.kind !== 'client' || p.origin.connection !== c) c.send(frame);
+    const frames = Frames.ofUpdates(batch.map((p) => p.update));
+    if (this.env.fanout.shared) this.channel?.publish({ type: 'update', updates: batch.map((p, i) => ({ update: p.update, frame: frames.messages[i]! })) });
+    for (const c of this.connections) {
+      // Runs of the batch this connection did not send (no echo of its own updates).
+      let from = 0;
+      for (let i = 0; i < batch.length; i++) {
+        const origin = batch[i]!.origin;
+        if (origin.kind !== 'client' || origin.connection !== c) continue;
+        if (i > from) c.sendFrames(frames, from, i);
+        from = i + 1;
+      }
+      if (from < batch.length) c.sendFrames(frames, from, batch.length);
     }
   }
 

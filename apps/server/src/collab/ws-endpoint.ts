@@ -50,9 +50,10 @@ export function createCollabEndpoint(options: {
 }): CollabEndpoint {
   const { database, logger, rooms, limits, liveSessions } = options;
   // ws refuses frames above maxPayload itself (1009); up to there we close with our own code and reason.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 2 });
+  // No compression: Yjs updates are small, and relayed frames are written to the socket directly (connection.ts).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 2, perMessageDeflate: false });
 
-  async function accept(ws: WebSocket, req: IncomingMessage, url: URL, name: string) {
+  async function accept(ws: WebSocket, socket: Duplex, req: IncomingMessage, url: URL, name: string) {
     const early: Uint8Array[] = [];
     let connection: Connection | null = null;
     let release: (() => void) | null = null;
@@ -94,7 +95,7 @@ export function createCollabEndpoint(options: {
       const lease = await rooms.acquire(name, access.doc);
       release = lease.release;
       if (socketClosed) return lease.release();
-      connection = new Connection(ws, actor, access, lease.room, limits, logger);
+      connection = new Connection(ws, socket, actor, access, lease.room, limits, logger);
       rooms.connections.add(connection);
       lease.room.join(connection);
       for (const message of early.splice(0)) connection.receive(message);
@@ -118,7 +119,7 @@ export function createCollabEndpoint(options: {
       } catch {
         name = '';
       }
-      wss.handleUpgrade(req, socket, head, (ws) => void accept(ws, req, url, name));
+      wss.handleUpgrade(req, socket, head, (ws) => void accept(ws, socket, req, url, name));
       return true;
     },
     close() {

@@ -13,6 +13,7 @@ import { createRooms } from '../collab/rooms.ts';
 import { DEFAULT_COLLAB_LIMITS } from '../config.ts';
 import { mulberry32 } from '../services/assignments/sampling.ts';
 import { createRound } from '../services/assignments/assignments.ts';
+import type { PasswordCost } from '../services/auth/password.ts';
 import { insertUser } from '../services/auth/users.ts';
 import { replaceCodebook } from '../services/codebook/codebook.ts';
 import { saveMyCodings, submitMyCodings } from '../services/codings/codings.ts';
@@ -63,21 +64,22 @@ function codeItem(truth: DemoTruth, platform: string, random: () => number): Rec
 
 /**
  * Codings are written through the coders' live documents: pass the server's registry
- * (`deps.collab`), or a private one is used for the duration of the seed.
+ * (`collab`: `deps.collab`), or a private one is used for the duration of the seed.
+ * `passwordCost`: the configured one (config.passwordCost); absent, the production cost.
  */
-export async function seedDemo(db: Db, logger: Logger, password: string, collab?: CollabDocs): Promise<{ projectId: string }> {
-  if (collab) return seedDemoWith(db, logger, password, collab);
+export async function seedDemo(db: Db, logger: Logger, password: string, options: { collab?: CollabDocs; passwordCost?: PasswordCost } = {}): Promise<{ projectId: string }> {
+  if (options.collab) return seedDemoWith(db, logger, password, options.collab, options.passwordCost);
   const rooms = createRooms({ db, logger, limits: DEFAULT_COLLAB_LIMITS });
   try {
-    return await seedDemoWith(db, logger, password, rooms);
+    return await seedDemoWith(db, logger, password, rooms, options.passwordCost);
   } finally {
     await rooms.close();
   }
 }
 
-async function seedDemoWith(db: Db, logger: Logger, password: string, collab: CollabDocs): Promise<{ projectId: string }> {
+async function seedDemoWith(db: Db, logger: Logger, password: string, collab: CollabDocs, passwordCost: PasswordCost | undefined): Promise<{ projectId: string }> {
   const as = (db: Db, logger: Logger, actor: Actor): ServiceContext => ({ db, logger, actor, collab });
-  const system: ServiceContext = { db, logger, actor: null };
+  const system: ServiceContext = { db, logger, actor: null, passwordCost };
   const accounts = new Map<string, Actor>();
   for (const a of DEMO_ACCOUNTS) {
     const user = await insertUser({ ctx: system, input: { email: a.email, name: a.name, password, isAdmin: a.role === 'owner' } });

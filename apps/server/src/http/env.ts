@@ -72,5 +72,5 @@ export function newRouter() {
 
 /** The service context for this request. */
 export function serviceContext(deps: AppDeps, c: { get(key: 'actor'): Actor | null; get(key: 'logger'): Logger }): ServiceContext {
-  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, liveSessions: deps.liveSessions, metrics: deps.metrics };
+  return { db: deps.database.db, actor: c.get('actor'), logger: c.get('logger'), collab: deps.collab, events: deps.events, liveSessions: deps.liveSessions, metrics: deps.metrics, passwordCost: deps.config.passwordCost };
 }

@@ -18,9 +18,9 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(server: HttpServer, deps: Deps): Realtime {
+export async function createRealtime(server: HttpServer, deps: Deps): Promise<Realtime> {
   const { logger, config } = deps;
-  const { io, closeAdapter } = createIo(server, config, logger);
+  const { io, closeAdapter } = await createIo(server, config, logger);
   const serverCtx: ServiceContext = { db: deps.database.db, actor: null, logger, collab: deps.collab };
   const presence = createPresence(io, logger);
   attachConnections(io, deps, serverCtx, presence);

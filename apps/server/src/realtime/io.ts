@@ -1,14 +1,14 @@
 /**
  * The socket.io server at `/socket.io`, on the same http.Server as the API and /yjs, and with
- * REDIS_URL the Redis adapter that carries rooms, emits and fetchSockets across processes.
+ * REDIS_URL the Redis adapter that carries rooms, emits and fetchSockets across processes (imported
+ * only then, as ioredis is: redis.ts).
  */
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Config } from '../config.ts';
 import { upgradeOriginRefusal } from '../http/origin.ts';
 import type { Logger } from '../logger.ts';
-import { connectRedis } from '../redis.ts';
+import { loadRedis } from '../redis.ts';
 import type { ConcordIo } from './events.ts';
 
 /** Largest inbound socket.io message; our payloads are a few ids. Over it engine.io closes the connection. */
@@ -20,7 +20,7 @@ export interface ConcordIoServer {
   closeAdapter(): Promise<void>;
 }
 
-export function createIo(server: HttpServer, config: Config, logger: Logger): ConcordIoServer {
+export async function createIo(server: HttpServer, config: Config, logger: Logger): Promise<ConcordIoServer> {
   const io: ConcordIo = new Server(server, {
     path: '/socket.io',
     // Upgrades on other paths (/yjs) belong to our own upgrade listener: engine.io must not close them.
@@ -35,6 +35,7 @@ export function createIo(server: HttpServer, config: Config, logger: Logger): Co
   });
   if (!config.redisUrl) return { io, closeAdapter: async () => {} };
 
+  const [connectRedis, { createAdapter }] = await Promise.all([loadRedis(), import('@socket.io/redis-adapter')]);
   const pub = connectRedis(config.redisUrl, 'socket.io-pub', logger);
   const sub = connectRedis(config.redisUrl, 'socket.io-sub', logger);
   io.adapter(createAdapter(pub, sub, { key: `${config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));

@@ -2,6 +2,7 @@ import type { Db } from '@concord/db';
 import type { TokenScope } from '@concord/shared';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PasswordCost } from './auth/password.ts';
 import type { CollabDocs } from './collab/docs.ts';
 import { bufferedPublisher, type EventPublisher } from './events.ts';
 
@@ -25,6 +26,8 @@ export interface ServiceContext {
   metrics?: Metrics;
   /** Closes the live connections of ended sessions on every process (absent in the CLI: the servers' periodic check closes them). */
   liveSessions?: LiveSessionsPort;
+  /** scrypt's cost for the passwords this context hashes (`config.passwordCost`); absent: the production cost. */
+  passwordCost?: PasswordCost;
 }
 
 /** What the verbs need from the live transports when sessions end. */

@@ -14,6 +14,6 @@ export async function isDemoSeeded({ ctx }: { ctx: ServiceContext }): Promise<bo
 /** Sets every demo account's password (used when CONCORD_DEMO_PASSWORD is given on a later start). */
 export async function resetDemoPasswords({ ctx, password }: { ctx: ServiceContext; password: string }): Promise<void> {
   for (const account of DEMO_ACCOUNTS) {
-    await ctx.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.email, account.email));
+    await ctx.db.update(users).set({ passwordHash: await hashPassword(password, ctx.passwordCost) }).where(eq(users.email, account.email));
   }
 }

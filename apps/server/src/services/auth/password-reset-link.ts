@@ -55,7 +55,7 @@ export async function resetPasswordWithLink({ ctx, input, session }: {
   input: PasswordResetInput;
   session: { sessionTtlMs: number; ip: string; userAgent: string | null };
 }): Promise<{ user: ReturnType<typeof toUser>; session: { token: string; expiresAt: Date } }> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, ctx.passwordCost);
   const tokenHash = hashToken(input.token);
   return inTransaction(ctx, async (tx) => {
     const now = new Date();

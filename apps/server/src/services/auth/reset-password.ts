@@ -15,7 +15,7 @@ import { revokeUserTokens } from './api-tokens.ts';
 export async function resetPassword({ ctx, input }: { ctx: ServiceContext; input: { email: string; password: string; mustChangePassword: boolean } }): Promise<void> {
   const [user] = await ctx.db
     .update(users)
-    .set({ passwordHash: await hashPassword(input.password), pending: false, mustChangePassword: input.mustChangePassword, updatedAt: new Date() })
+    .set({ passwordHash: await hashPassword(input.password, ctx.passwordCost), pending: false, mustChangePassword: input.mustChangePassword, updatedAt: new Date() })
     .where(eq(users.email, input.email.trim().toLowerCase()))
     .returning({ id: users.id });
   if (!user) throw new AppError('NOT_FOUND', `no account with email ${input.email}`);

@@ -5,7 +5,7 @@ import type { ChangePasswordInput, LoginInput } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { requireActor } from '../authz.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
+import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { toUser } from './users.ts';
 import { hashToken } from './token-hash.ts';
@@ -33,7 +33,7 @@ export async function login({ ctx, deps, input }: {
   const [found] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   // A pending account (invited, no password yet) costs the same time as an unknown email.
   const user = found && !found.pending ? found : undefined;
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await DUMMY_HASH));
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash(ctx.passwordCost)));
   if (!user || !ok) {
     deps.limiters.fail(input.email, input.ip);
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
@@ -132,7 +132,7 @@ export async function changePassword({ ctx, input }: {
   }
   await ctx.db
     .update(users)
-    .set({ passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: new Date() })
+    .set({ passwordHash: await hashPassword(input.newPassword, ctx.passwordCost), mustChangePassword: false, updatedAt: new Date() })
     .where(eq(users.id, user.id));
   await endUserSessions({ ctx, userId: user.id });
   await revokeUserTokens({ ctx, userId: user.id, reason: 'password-change' });

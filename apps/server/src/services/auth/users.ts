@@ -34,7 +34,7 @@ export async function insertUser({ ctx, input }: {
       id: newId('user'),
       email,
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(input.password, ctx.passwordCost),
       isAdmin: input.isAdmin ?? false,
       mustChangePassword: input.mustChangePassword ?? false,
     })

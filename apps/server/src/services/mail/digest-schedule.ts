@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import { connectRedis } from '../../redis.ts';
+import { loadRedis } from '../../redis.ts';
 import type { ServiceContext } from '../context.ts';
 import { sendDigests } from './digest.ts';
 import type { Mailer } from './transport.ts';
@@ -31,9 +31,10 @@ export function msUntilNextRun(now: Date, hourUtc = DIGEST_HOUR_UTC): number {
   return next.getTime() - now.getTime();
 }
 
-export function startDigestSchedule(deps: { ctx: ServiceContext; mailer: Mailer; logger: Logger; redis: { url: string; prefix: string } | null }): DigestSchedule {
+/** Async only to import ioredis when there is Redis (redis.ts). */
+export async function startDigestSchedule(deps: { ctx: ServiceContext; mailer: Mailer; logger: Logger; redis: { url: string; prefix: string } | null }): Promise<DigestSchedule> {
   if (!deps.mailer.enabled) return { runDay: () => Promise.resolve(false), stop: () => Promise.resolve() };
-  const redis: Redis | null = deps.redis ? connectRedis(deps.redis.url, 'mail-digest', deps.logger) : null;
+  const redis: Redis | null = deps.redis ? (await loadRedis())(deps.redis.url, 'mail-digest', deps.logger) : null;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
 

@@ -70,7 +70,7 @@ export async function acceptInvite({ ctx, token, input, session }: {
   const info = await getInvite({ ctx, token });
   if (!info.needsPassword && ctx.actor === null) throw new AppError('UNAUTHENTICATED', `sign in as ${info.email} to accept this invitation`);
   if (info.needsPassword && !input.password) throw new AppError('VALIDATION_FAILED', 'choose a password to accept this invitation');
-  const passwordHash = info.needsPassword ? await hashPassword(input.password!) : null;
+  const passwordHash = info.needsPassword ? await hashPassword(input.password!, ctx.passwordCost) : null;
   return inTransaction(ctx, async (tx) => {
     const now = new Date();
     const [used] = await tx.db
