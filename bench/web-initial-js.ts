@@ -8,7 +8,7 @@
  * (issue 15). `zod`: whether zod's code is among those files (the client should not need it to
  * paint; a schema built at module level in a shared module brings it, 25 KB gzipped).
  *
- *   pnpm exec tsx bench/web-initial-js.ts [--build] [--route '/(app)/projects/[projectId]/items/[itemId]']
+ *   pnpm exec tsx bench/web-initial-js.ts [--build] [--all] [--route '/(app)/projects/[projectId]/items/[itemId]']
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ import { gzipSync } from 'node:zlib';
 const { values: flags } = parseArgs({
   options: {
     build: { type: 'boolean', default: false },
+    /** List every file under `largest`, not the five largest. */
+    all: { type: 'boolean', default: false },
     route: { type: 'string', default: '/(app)/projects/[projectId]/items/[itemId]' },
   },
 });
@@ -85,6 +87,6 @@ console.log(
     budget_kb: BUDGET_KB,
     within_budget: gzip / 1024 <= BUDGET_KB,
     zod: files.some((f) => f.zod),
-    largest: files.slice(0, 5).map((f) => ({ name: f.name, gzip_kb: +(f.gzip / 1024).toFixed(1) })),
+    largest: files.slice(0, flags.all ? files.length : 5).map((f) => ({ name: f.name, gzip_kb: +(f.gzip / 1024).toFixed(1) })),
   }),
 );

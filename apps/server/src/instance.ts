@@ -1,5 +1,6 @@
 /**
- * Start duties: finish what an earlier restore left in CONCORD_ATTACHMENTS_DIR; seed the demo
+ * Start duties: finish what an earlier restore left in CONCORD_ATTACHMENTS_DIR; write the revised
+ * codings of joint sessions whose process died before it wrote them; seed the demo
  * study on an empty database, or tell the operator how to create the first owner. Nothing gets
  * a default password.
  */
@@ -10,6 +11,7 @@ import { settleRestoredFiles } from './ops/restored-files.ts';
 import { isDemoSeeded, resetDemoPasswords } from './services/auth/demo-accounts.ts';
 import { dummyHash, generatePassword, PASSWORD_COST } from './services/auth/password.ts';
 import { countUsers } from './services/auth/users.ts';
+import { finishPendingRevisions } from './services/revisions/pending-revisions.ts';
 
 export async function prepareInstance(deps: Deps): Promise<void> {
   const { config, database, logger } = deps;
@@ -23,6 +25,8 @@ export async function prepareInstance(deps: Deps): Promise<void> {
     // The rows point at these files: until they take their names those attachments cannot be read.
     if (settled.failed.length) logger.error({ failed: settled.failed }, 'restored attachment files still cannot take their names; clear what is in the way and restart');
   }
+  const revised = await finishPendingRevisions({ ctx: { ...ctx, collab: deps.collab, events: deps.events, metrics: deps.metrics } });
+  if (revised.finished.length) logger.info({ itemIds: revised.finished }, 'joint sessions ended before a restart: revised codings written');
   const users = await countUsers({ ctx });
   if (config.demo.enabled) {
     if (users === 0) {

@@ -8,11 +8,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { auditLog, codings, revisedCodings } from '@concord/db';
+import { auditLog, codings, pendingRevisions, revisedCodings } from '@concord/db';
 import { JOINT_DOC, jointDocName, type AuditPage, type ErrorBody, type FinalDataset, type Item, type ReliabilityReport, type RevisedCoding } from '@concord/shared';
 import type { Peer } from '../src/collab/peer.ts';
 import { encodeUpdate } from '../src/collab/protocol.ts';
 import { resolveDocAccess } from '../src/services/collab/access.ts';
+import { setItemPhase } from '../src/services/items/set-item-phase.ts';
+import { finishPendingRevisions } from '../src/services/revisions/pending-revisions.ts';
 import { actorOf, addItem, addToProject, assignRound, codeItem, json, signUp, type Session } from './harness.ts';
 import { collabSuite, type Client } from './collab-helpers.ts';
 import { eventually } from './testing.ts';
@@ -197,5 +199,91 @@ describe('the end of a session', () => {
       lease.room.leave(listener);
       lease.release();
     }
+  });
+});
+
+describe('a process that dies as a session ends', () => {
+  const pendingMarks = (itemId: string) => t.s.h.deps.database.db.select().from(pendingRevisions).where(eq(pendingRevisions.itemId, itemId));
+  const revisedRows = (itemId: string) => t.s.h.deps.database.db.select().from(revisedCodings).where(eq(revisedCodings.itemId, itemId)).orderBy(asc(revisedCodings.fieldKey));
+
+  it('between the phase change and the revisions: the phase change left a mark, and the next start writes the revisions once, as the editor', async () => {
+    const { owner, editor, coder } = t.team.members;
+    const itemId = await addItem(t.s.h, owner, t.f.projectId, { title: 'Its session ended as the server died' });
+    await assignRound(t.s.h, owner, t.f.projectId, [itemId], [coder, t.team.coderB], { roundName: 'production, crash' });
+    await codeBlind(itemId);
+    await setPhase(itemId, 'joint');
+    await agreeLive(itemId);
+    // The process "dies" right after the phase change's transaction commits: waiting for the
+    // live changes to be stored is the next step, and it never returns.
+    const rooms = t.s.server.deps.collab;
+    const dying = { ...t.s.h.ctx(actorOf(editor)), collab: { ...rooms, itemAccessChanged: () => Promise.reject(new Error('the process died')) } };
+    await expect(setItemPhase({ ctx: dying, projectId: t.f.projectId, itemId, phase: 'revealed' })).rejects.toThrow('the process died');
+
+    // The crash window: the session is over, the mark is there, no revision was written.
+    expect((await json<Item>(await t.s.h.request(editor, 'GET', item(itemId)))).phase).toBe('revealed');
+    expect((await pendingMarks(itemId)).map((m) => [m.projectId, m.endedBy])).toEqual([[t.f.projectId, editor.userId]]);
+    expect(await revisedRows(itemId)).toEqual([]);
+    expect(await revisionAudit(itemId)).toEqual([]);
+
+    await t.restart();
+    const revised = await revisedRows(itemId);
+    expect(revised.map((r) => [r.fieldKey, r.value, r.revisedBy])).toEqual([
+      ['frame', 'leader', editor.userId],
+      ['impact', 0, editor.userId],
+    ]);
+    const audited = await revisionAudit(itemId);
+    expect(audited.map((e) => [e.actorId, e.entityId, e.action])).toEqual([
+      [editor.userId, `${itemId}:frame`, 'create'],
+      [editor.userId, `${itemId}:impact`, 'create'],
+    ]);
+    expect(await pendingMarks(itemId)).toEqual([]);
+    const final = await finalValues(itemId);
+    expect([final.frame, final.impact]).toEqual([{ value: 'leader', provenance: 'revised' }, { value: 0, provenance: 'revised' }]);
+
+    // Exactly once: another start, and two more runs at once (processes starting together), change nothing.
+    await t.restart();
+    const again = await Promise.all([0, 1].map(() => finishPendingRevisions({ ctx: t.s.h.ctx(null) })));
+    expect(again).toEqual([{ finished: [] }, { finished: [] }]);
+    expect(await revisedRows(itemId)).toEqual(revised);
+    expect(await revisionAudit(itemId)).toEqual(audited);
+  });
+
+  it('two finishers of one ended session write its revisions once', async () => {
+    const { owner, editor, coder } = t.team.members;
+    const itemId = await addItem(t.s.h, owner, t.f.projectId, { title: 'Finished by two processes' });
+    await assignRound(t.s.h, owner, t.f.projectId, [itemId], [coder, t.team.coderB], { roundName: 'production, twice' });
+    await codeBlind(itemId);
+    await setPhase(itemId, 'joint');
+    await agreeLive(itemId);
+    const rooms = t.s.server.deps.collab;
+    const dying = { ...t.s.h.ctx(actorOf(editor)), collab: { ...rooms, itemAccessChanged: () => Promise.reject(new Error('the process died')) } };
+    await expect(setItemPhase({ ctx: dying, projectId: t.f.projectId, itemId, phase: 'revealed' })).rejects.toThrow('the process died');
+    await rooms.itemAccessChanged(itemId);
+    const runs = await Promise.all([0, 1].map(() => finishPendingRevisions({ ctx: { ...t.s.h.ctx(null), collab: rooms } })));
+    // Both saw the mark; the row lock lets one write and the other find it gone.
+    expect(runs.map((r) => r.finished.includes(itemId))).toEqual([true, true]);
+    expect((await revisionAudit(itemId)).map((e) => [e.entityId, e.action])).toEqual([
+      [`${itemId}:frame`, 'create'],
+      [`${itemId}:impact`, 'create'],
+    ]);
+    expect(await pendingMarks(itemId)).toEqual([]);
+  });
+
+  it('an item back in a joint session keeps its mark until that session ends, which writes the revisions and clears it', async () => {
+    const { owner, editor, coder } = t.team.members;
+    const itemId = await addItem(t.s.h, owner, t.f.projectId, { title: 'Reopened before the restart' });
+    await assignRound(t.s.h, owner, t.f.projectId, [itemId], [coder, t.team.coderB], { roundName: 'production, reopened' });
+    await codeBlind(itemId);
+    await setPhase(itemId, 'joint');
+    const rooms = t.s.server.deps.collab;
+    const dying = { ...t.s.h.ctx(actorOf(editor)), collab: { ...rooms, itemAccessChanged: () => Promise.reject(new Error('the process died')) } };
+    await expect(setItemPhase({ ctx: dying, projectId: t.f.projectId, itemId, phase: 'revealed' })).rejects.toThrow('the process died');
+    await setPhase(itemId, 'joint');
+    expect((await finishPendingRevisions({ ctx: t.s.h.ctx(null) })).finished).not.toContain(itemId);
+    expect(await pendingMarks(itemId)).toHaveLength(1);
+    await agreeLive(itemId);
+    await setPhase(itemId, 'revealed');
+    expect((await revisedRows(itemId)).map((r) => [r.fieldKey, r.value])).toEqual([['frame', 'leader'], ['impact', 0]]);
+    expect(await pendingMarks(itemId)).toEqual([]);
   });
 });

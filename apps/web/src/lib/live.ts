@@ -5,7 +5,10 @@
  */
 import type { ServerToClientEvents } from '@concord/shared';
 import { onProjectEvent } from './realtime.ts';
-import { debounce, LIVE_REFETCH_MS } from './reliability.ts';
+import { debounce } from './debounce.ts';
+
+/** Events often come in bursts (a coder submits a batch): one refetch after the burst. */
+export const LIVE_REFETCH_MS = 400;
 
 type EventName = keyof ServerToClientEvents;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];

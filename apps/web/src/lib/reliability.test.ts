@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Coefficient } from '@concord/shared';
 import {
   axisDomain,
@@ -6,7 +6,6 @@ import {
   coef,
   coefficientTip,
   companions,
-  debounce,
   parseReliabilityFilters,
   reliabilityApiQuery,
   reliabilitySearch,
@@ -52,30 +51,6 @@ describe('axis', () => {
     expect(scaleX(0.667, [0, 1], 300)).toBeCloseTo(200.1, 9);
     expect(scaleX(0, [-1, 1], 200)).toBe(100);
     expect(scaleX(-1.4, [-1, 1], 200)).toBe(0);
-  });
-});
-
-describe('debounce', () => {
-  it('runs once after a burst, and not at all when cancelled', () => {
-    vi.useFakeTimers();
-    try {
-      let runs = 0;
-      const d = debounce(() => runs++, 400);
-      d.call();
-      vi.advanceTimersByTime(300);
-      d.call();
-      d.call();
-      vi.advanceTimersByTime(399);
-      expect(runs).toBe(0);
-      vi.advanceTimersByTime(1);
-      expect(runs).toBe(1);
-      d.call();
-      d.cancel();
-      vi.advanceTimersByTime(1000);
-      expect(runs).toBe(1);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 });
 

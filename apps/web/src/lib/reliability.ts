@@ -13,8 +13,6 @@ import {
 
 /** `depends()` key of the reliability pages: invalidated when project events say the data changed. */
 export const RELIABILITY_DEPENDENCY = 'concord:reliability';
-/** Events often come in bursts (a coder submits a batch): one refetch after the burst. */
-export const LIVE_REFETCH_MS = 400;
 
 export type VerdictKey = 'reliable' | 'tentative' | 'unreliable' | 'none';
 
@@ -125,20 +123,3 @@ export function scaleX(x: number, domain: readonly [number, number], width: numb
   return (Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo) * width;
 }
 
-/** Calls `fn` once `ms` after the last of a burst of calls (live refetches after many events). */
-export function debounce(fn: () => void, ms: number): { call(): void; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  return {
-    call() {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        fn();
-      }, ms);
-    },
-    cancel() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-    },
-  };
-}

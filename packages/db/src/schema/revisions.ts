@@ -34,3 +34,23 @@ export const revisedCodings = pgTable(
   },
   (t) => [primaryKey({ columns: [t.itemId, t.fieldKey] }), index('revised_codings_project_idx').on(t.projectId)],
 );
+
+/**
+ * A joint session that ended and whose revised codings are not yet written: inserted in the
+ * transaction that moves the item out of `joint`, deleted in the one that writes the revisions.
+ * The two are separate transactions (the live changes taken before the end are stored between
+ * them), so a server that dies in between leaves this row, and the next start finishes it
+ * (`services/revisions/pending-revisions.ts`). One row per item: a session ending again before
+ * it is finished is the same work.
+ */
+export const pendingRevisions = pgTable('pending_revisions', {
+  itemId: text('item_id')
+    .primaryKey()
+    .references(() => items.id, { onDelete: 'cascade' }),
+  projectId: text('project_id')
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  /** The editor who ended the session: the revisions are theirs when a restart writes them. */
+  endedBy: text('ended_by').references(() => users.id, { onDelete: 'set null' }),
+  endedAt: timestamptz('ended_at').notNull().defaultNow(),
+});

@@ -7,7 +7,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { assignments, revisedCodings, rounds } from '@concord/db';
+import { assignments, pendingRevisions, revisedCodings, rounds } from '@concord/db';
 import { JOINT_DOC, jointDocName, type CodingValue } from '@concord/shared';
 import { audit } from '../audit.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
@@ -41,15 +41,22 @@ function storedJointLayer(ctx: Pick<ServiceContext, 'db'>, itemId: string) {
 
 /**
  * Makes the item's revised codings equal to its joint layer as stored, audited per field
- * (`revision`: create, update, clear). The caller ended the session and waited for every live
- * change to be stored (`CollabDocs.itemAccessChanged`), so the stored layer is the whole session.
+ * (`revision`: create, update, clear), and clears the item's pending mark (`markRevisionPending`)
+ * in the same transaction. Without a mark there is nothing to do: another process or an earlier
+ * call finished this session already, so the revisions are written exactly once per ended session.
+ * The caller ended the session and waited for every live change to be stored
+ * (`CollabDocs.itemAccessChanged`), so the stored layer is the whole session.
  * A value that does not fit the current codebook is left out (and logged by field, never by value).
  * ctx.actor is the editor who ended the session.
  */
 export async function reviseFromJointSession({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<void> {
-  if (!(await revisesCodings({ ctx, itemId }))) return;
-  const codebook = await loadCodebook({ ctx, projectId });
+  const revises = await revisesCodings({ ctx, itemId });
+  const codebook = revises ? await loadCodebook({ ctx, projectId }) : null;
   await inTransaction(ctx, async (tx) => {
+    const mark = await tx.db.select({ itemId: pendingRevisions.itemId }).from(pendingRevisions).where(eq(pendingRevisions.itemId, itemId)).for('update');
+    if (!mark.length) return;
+    await tx.db.delete(pendingRevisions).where(eq(pendingRevisions.itemId, itemId));
+    if (!codebook) return;
     // Compaction rewrites the stored layer under this lock; the read is one statement anyway.
     await lockDoc({ ctx: tx, docName: jointDocName(itemId) });
     const layer = await storedJointLayer(tx, itemId);
@@ -60,6 +67,15 @@ export async function reviseFromJointSession({ ctx, projectId, itemId }: { ctx: 
     if (leftOut.length) ctx.logger.warn({ itemId, fieldKeys: leftOut }, 'joint values that do not fit the codebook were not revised');
     await replaceRevisions(tx, { projectId, itemId, values: links.values, codebookVersionId: codebook.versionId, jointVersion: layer.version });
   });
+}
+
+/**
+ * Called in the transaction that moves the item out of `joint`: the session has ended and its
+ * revisions are owed, whatever happens to this process before `reviseFromJointSession` runs.
+ * A mark already there (a session that ended before and was not finished) stays as it is.
+ */
+export async function markRevisionPending({ ctx: tx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<void> {
+  await tx.db.insert(pendingRevisions).values({ itemId, projectId, endedBy: tx.actor?.userId ?? null }).onConflictDoNothing();
 }
 
 async function replaceRevisions(tx: ServiceContext, input: { projectId: string; itemId: string; values: Map<string, CodingValue>; codebookVersionId: string; jointVersion: string }) {

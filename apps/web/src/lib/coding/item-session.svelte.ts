@@ -41,6 +41,9 @@ export interface SessionSource {
   fields: readonly FieldDefinition[];
 }
 
+/** Sync states in which the own coding document holds nothing that a reload could lose. */
+const SETTLED_STATES: ReadonlySet<SyncState> = new Set(['saved', 'offline', 'closed']);
+
 export class ItemSession {
   values = $state<Values>({});
   syncState = $state<SyncState>('connecting');
@@ -70,6 +73,8 @@ export class ItemSession {
   #itemDoc: LiveDoc | null = null;
   #presence: FocusPresence | null = null;
   #shownItem = '';
+  /** `settle` calls waiting for the own coding document to be saved. */
+  readonly #settling: (() => void)[] = [];
 
   constructor(source: () => SessionSource) {
     this.#source = source;
@@ -125,7 +130,10 @@ export class ItemSession {
       const live = this.#docs.acquireOwn(ownName, reload);
       this.#ownDoc = live;
       const stopWatch = live.watch({
-        onState: (s) => (this.syncState = s),
+        onState: (s) => {
+          this.syncState = s;
+          this.#checkSettled();
+        },
         onRefused: (r) => (this.refusal = r.reason || `the server closed the document (${r.code})`),
       });
       const map = live.doc.getMap(CODING_DOC.values);
@@ -172,6 +180,7 @@ export class ItemSession {
       this.#drafts.flush();
       stopOwn();
       this.#ownDoc = null;
+      this.#checkSettled();
       // Off this item for the others; the document itself stays pooled.
       presence.leave();
       this.#presence = null;
@@ -190,6 +199,24 @@ export class ItemSession {
   /** The page is left: closes every pooled document, after the effects' cleanups (which still write a text draft). */
   close(): void {
     queueMicrotask(() => this.#docs.closeAll());
+  }
+
+  /**
+   * Writes the text drafts, then resolves once the own coding document has nothing unsent: saved,
+   * or offline (a persisted document: kept on this device, sent when back), or closed by the
+   * server (nothing more can be written). Before the app reloads ($lib/app-reload.ts).
+   */
+  settle(): Promise<void> {
+    this.#drafts.flush();
+    return new Promise((resolve) => {
+      this.#settling.push(resolve);
+      this.#checkSettled();
+    });
+  }
+
+  #checkSettled(): void {
+    if (this.#ownDoc && !SETTLED_STATES.has(this.syncState)) return;
+    for (const resolve of this.#settling.splice(0)) resolve();
   }
 
   /** The field this tab is on (see FocusPresence for what is published). */
