@@ -57,7 +57,7 @@ export class RowCollector {
   /** Whether `items` holds whole rows (ImportedItem): with `keepItems`, or while the source is within the budget. */
   whole: boolean;
   /** Characters (or bytes) of source read so far. */
-  size = 0;
+  sourceSize = 0;
   /** The converted rows themselves, when asked for (code columns read their raw cells); else null. */
   readonly kept: ImportedItem[] | null;
   /** The file's data row of each entry of `items`. */
@@ -103,7 +103,7 @@ export class RowCollector {
     // Slash dates stay pending: the order is settled for the whole file in resolveDates.
     const result = convertRow(cells, this.header, this.columns, row);
     if ('item' in result) {
-      if (this.whole && !this.kept && this.size > this.budget) {
+      if (this.whole && !this.kept && this.sourceSize > this.budget) {
         // Over the budget: from here on summaries only, and the rows so far become theirs.
         this.items = this.items.map((item) => summarize(item as ImportedItem));
         this.whole = false;
@@ -132,7 +132,7 @@ async function* hashed(body: ImportBody, hash: Hash, out: RowCollector) {
   for await (const chunk of body) {
     hash.update(chunk);
     out.body.push(chunk);
-    out.size += chunk.length;
+    out.sourceSize += chunk.length;
     yield chunk;
   }
 }
