@@ -13,7 +13,7 @@ import { gwetAC } from './gwet-ac.ts';
 import { krippendorffAlpha } from './krippendorff-alpha.ts';
 import type { CsvLayout } from './layout.ts';
 import type { AgreementResult } from './multi-rater.ts';
-import { parseReliabilityCsv } from './parse.ts';
+import { type CsvInput, parseReliabilityCsv } from './parse.ts';
 import { holsti, percentAgreement } from './percent-agreement.ts';
 import { parseNumber, type ReliabilityData, type SetReliabilityData } from './reliability-data.ts';
 import { scottPi } from './scott-pi.ts';
@@ -104,7 +104,7 @@ export function fmt(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined ? 'undefined' : x.toFixed(digits);
 }
 
-export function compute(options: CliOptions, text: Uint8Array): Computed {
+export function compute(options: CliOptions, text: CsvInput): Computed {
   const { metric } = options;
   const sets = metric === 'krippendorff-alpha' && options.distance !== null;
   const bootstrapOptions = options.bootstrap === null ? null : { replicates: options.bootstrap, seed: options.seed, confidence: CONFIDENCE };

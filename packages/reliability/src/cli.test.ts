@@ -121,6 +121,51 @@ describe('concord reliability --json contract', () => {
   });
 });
 
+describe('concord reliability on a file larger than its read window (256 KiB)', () => {
+  // The Krippendorff (2011) rows again and again, in every spelling the scanner treats apart:
+  // a byte-order mark, CRLF, quoted cells (one across a line break), blanks around codes,
+  // empty cells for missing values, blank lines, and no line break at the end.
+  const rows = k2011.rows.map((row) => row.map((x) => (x === null ? '' : String(x))));
+  const REPEAT = 5000;
+  const spelled: string[] = [];
+  for (let r = 0; r < REPEAT; r++) {
+    rows.forEach((row, i) => {
+      const u = r * rows.length + i + 1;
+      const cells = row.map((x, c) => (x === '' ? (c % 2 ? '' : '  ') : c === 0 ? `"${x}"` : c === 1 ? ` ${x} ` : x));
+      spelled.push([u % 97 ? String(u) : `"unit\r\n${u}"`, ...cells].join(','));
+      if (u % 50 === 0) spelled.push('');
+    });
+  }
+  const big = `\uFEFFunit,A,"B",C,D\r\n${spelled.join('\r\n')}`;
+  const plain = `unit,A,B,C,D\n${Array.from({ length: REPEAT }, () => rows.map((row, i) => [i + 1, ...row].join(',')).join('\n')).join('\n')}\n`;
+
+  it('gives the numbers of the same codes written plainly', async () => {
+    expect(big.length).toBeGreaterThan(3 * 256 * 1024);
+    const fromBig = await run([csv(big), '--level', 'ordinal', '--json']);
+    const fromPlain = await run([csv(plain), '--level', 'ordinal', '--json']);
+    expect(fromBig.code).toBe(0);
+    expect(fromBig.stderr).toBe('');
+    expect(JSON.parse(fromBig.stdout)).toEqual(JSON.parse(fromPlain.stdout));
+    expect(JSON.parse(fromBig.stdout)).toMatchObject({ n_units: REPEAT * rows.length, n_coders: 4 });
+  });
+
+  it('names the line of a bad row far into the file, exit 2 and nothing on stdout', async () => {
+    const lines = plain.split('\n');
+    expect(lines[50_000]?.split(',')).toHaveLength(5);
+    lines[50_000] = '1,1,2'; // 483 KB in: in the second window
+    const { code, stdout, stderr } = await run([csv(lines.join('\n')), '--json']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('concord reliability: line 50001, column 4: csv requires 5 cells per row like the header, this row has 3\n');
+  });
+
+  it('a directory instead of a file', async () => {
+    const { code, stderr } = await run([dir, '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^concord reliability: reliability requires a readable FILE, cannot read .*EISDIR/);
+  });
+});
+
 describe('concord reliability bad input: exit 2 with line and column', () => {
   it('ragged rows', async () => {
     const { code, stderr, stdout } = await run([csv('unit,A,B\n1,a,b\n2,a\n'), '--json']);

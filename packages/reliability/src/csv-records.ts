@@ -99,17 +99,22 @@ export function trimCell(cell: string): string {
   return first === 32 || first === 9 || last === 32 || last === 9 ? cell.trim() : cell;
 }
 
-/** Index just past the end of the record that starts at `pos` (quotes respected). */
-export function recordEnd(bytes: Uint8Array, pos: number): number {
+/**
+ * Index just past the end of the record that starts at `pos` (quotes respected), or -1 when
+ * no line break ends it before `end` (or only a CR at `end - 1`, which may be half of a CR LF).
+ */
+export function recordEnd(bytes: Uint8Array, pos: number, end: number): number {
   let quoted = false;
-  for (let i = pos; i < bytes.length; i++) {
-    const ch = bytes[i] ?? 0;
+  for (let i = pos; i < end; i++) {
+    const ch = bytes[i]!;
     if (ch === QUOTE) quoted = !quoted;
     else if (!quoted && (ch === NEWLINE || ch === RETURN)) {
+      // A CR last: its LF, if any, is in bytes not yet read.
+      if (ch === RETURN && i + 1 === end) return -1;
       return ch === RETURN && bytes[i + 1] === NEWLINE ? i + 2 : i + 1;
     }
   }
-  return bytes.length;
+  return -1;
 }
 
 export function raggedError(line: number, found: number, expected: number): ReliabilityError {
@@ -130,12 +135,22 @@ export interface HeaderRecord {
   readonly nextLine: number;
 }
 
-export function readHeader(bytes: Uint8Array): HeaderRecord {
+/**
+ * The header of the input `bytes`; with `final` false, `bytes` may be only the start of the
+ * input, and `null` says that the header does not end within them.
+ */
+export function readHeader(bytes: Uint8Array): HeaderRecord;
+export function readHeader(bytes: Uint8Array, final: boolean): HeaderRecord | null;
+export function readHeader(bytes: Uint8Array, final = true): HeaderRecord | null {
   const fields: string[] = [];
   let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let line = 1;
   while (pos < bytes.length) {
-    const end = recordEnd(bytes, pos);
+    let end = recordEnd(bytes, pos, bytes.length);
+    if (end < 0) {
+      if (!final) return null;
+      end = bytes.length;
+    }
     const cursor: RecordCursor = { pos: 0, line };
     readRecord(decoder.decode(bytes.subarray(pos, end)), cursor, fields);
     const headerLine = line;
@@ -143,5 +158,6 @@ export function readHeader(bytes: Uint8Array): HeaderRecord {
     line = cursor.line;
     if (!isBlank(fields)) return { cells: fields.map(trimCell), line: headerLine, end: pos, nextLine: line };
   }
+  if (!final) return null;
   throw new ReliabilityError('EMPTY_INPUT', 'csv requires a header row, the input is empty', { line: 1, column: 1 });
 }

@@ -13,7 +13,8 @@
  * allocates per distinct label, not per value; codes land in an Int32Array.
  * Positions are 1-based lines and columns of the text, reported in every error.
  */
-import { readHeader } from './csv-records.ts';
+import { ByteWindow, type CsvByteSource } from './byte-window.ts';
+import { type HeaderRecord, readHeader } from './csv-records.ts';
 import { ReliabilityError, type SourcePosition } from './errors.ts';
 import { type CsvLayout, type CsvLayoutChoice, detectLayout } from './layout.ts';
 import {
@@ -27,6 +28,7 @@ import {
 import { scanLong } from './scan-long.ts';
 import { scanWide } from './scan-wide.ts';
 
+export type { CsvByteSource } from './byte-window.ts';
 export { forEachCsvRow } from './csv-records.ts';
 export type { CsvLayout, CsvLayoutChoice } from './layout.ts';
 
@@ -60,16 +62,19 @@ function splitSet(text: string): string[] {
   return text.split('|').map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/** CSV text, its UTF-8 bytes, or a source of those bytes read in pieces (a file). */
+export type CsvInput = string | Uint8Array | CsvByteSource;
+
 /** Parses single-valued reliability data from CSV text. */
-export function parseReliabilityCsv(text: string | Uint8Array, options: ParseReliabilityCsvOptions & { readonly sets?: false }): ParsedReliabilityCsv<ReliabilityData>;
+export function parseReliabilityCsv(text: CsvInput, options: ParseReliabilityCsvOptions & { readonly sets?: false }): ParsedReliabilityCsv<ReliabilityData>;
 /** Parses set-valued reliability data from CSV text. */
-export function parseReliabilityCsv(text: string | Uint8Array, options: ParseReliabilityCsvOptions & { readonly sets: true }): ParsedReliabilityCsv<SetReliabilityData>;
+export function parseReliabilityCsv(text: CsvInput, options: ParseReliabilityCsvOptions & { readonly sets: true }): ParsedReliabilityCsv<SetReliabilityData>;
 export function parseReliabilityCsv(
-  input: string | Uint8Array,
+  input: CsvInput,
   options: ParseReliabilityCsvOptions,
 ): ParsedReliabilityCsv<ReliabilityData> | ParsedReliabilityCsv<SetReliabilityData> {
-  const bytes = typeof input === 'string' ? encoder.encode(input) : input;
-  const header = readHeader(bytes);
+  const window = new ByteWindow(typeof input === 'string' ? encoder.encode(input) : input);
+  const header = headerOf(window);
   const detected = detectLayout(header.cells, header.line, options.layout ?? 'auto');
   if (options.field !== undefined && (detected.layout === 'wide' || detected.columns.field === null)) {
     throw new ReliabilityError('MISSING_COLUMN', `--field ${options.field} requires a long file with a field column, the header reads ${header.cells.map((c) => `"${c}"`).join(', ')}`, {
@@ -77,16 +82,17 @@ export function parseReliabilityCsv(
       column: 1,
     });
   }
+  if (detected.layout === 'long') window.readAll();
   const scanned =
     detected.layout === 'long'
-      ? scanLong(decoder.decode(bytes.subarray(header.end)), header.nextLine, {
+      ? scanLong(decoder.decode(window.bytes.subarray(header.end, window.length)), header.nextLine, {
           columns: detected.columns,
           width: header.cells.length,
           field: options.field,
           confirmShape: detected.named && (options.layout ?? 'auto') === 'auto',
           headerLine: header.line,
         })
-      : scanWide(bytes, header, detected.firstCoder, options.keepUnitIds ?? false);
+      : scanWide(window, header, detected.firstCoder, options.keepUnitIds ?? false);
   const { tokens, codes, nUnits, coders, units } = scanned;
   const nCoders = coders.length;
   const labelPositions = new Map<string, SourcePosition>();
@@ -124,13 +130,30 @@ export function parseReliabilityCsv(
       tokenValue[id + 1] = index.get(labels[0] ?? '') ?? 0;
     });
   }
-  // Token ids become category indexes in place: the scan's array is ours alone.
-  const values = codes;
-  for (let i = 0; i < values.length; i++) values[i] = tokenValue[values[i]! + 1]!;
+  const values = remap(codes, tokenValue);
   if (options.sets) {
     const data: SetReliabilityData = { kind: 'sets', nUnits, nCoders, values, sets, categories: order.categories, coders };
     return { data, units, labelPositions, layout: detected.layout };
   }
   const data = reliabilityDataOf({ values, nUnits, nCoders, categories: order.categories, coders });
   return { data, units, labelPositions, layout: detected.layout };
+}
+
+/**
+ * Token ids become category indexes in place (the scan's array is ours alone). A function of
+ * its own: V8 compiles this loop while it runs, and compiled inside the parser it was a larger
+ * compile that then deoptimized at the loop's exit.
+ */
+function remap(codes: Int32Array, tokenValue: Int32Array): Int32Array {
+  for (let i = 0; i < codes.length; i++) codes[i] = tokenValue[codes[i]! + 1]!;
+  return codes;
+}
+
+/** The header record, reading on while the window holds only its start. */
+function headerOf(window: ByteWindow): HeaderRecord {
+  for (;;) {
+    const header = readHeader(window.bytes.subarray(0, window.length), window.done);
+    if (header !== null) return header;
+    window.advance(0);
+  }
 }
