@@ -87,6 +87,25 @@ describe('readDate', () => {
     expect(readDate('Smarch 5, 2024')).toBe('"Smarch 5, 2024" is not a valid date');
     expect(readDate('yesterday')).toMatch(/^"yesterday" is not a date/);
   });
+
+  it('reads a date alone from its digits as Date reads it: every month 00-13 and day 00-32 of years around the edges', () => {
+    // What readDate did before its digit reading (Date parses YYYY-MM-DD as UTC; a rolled-over day is no date).
+    const byDate = (text: string) => {
+      const date = new Date(text);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text ? date : `"${text}" is not a valid date`;
+    };
+    let compared = 0;
+    for (const year of ['0000', '0050', '0099', '0100', '0999', '1000', '1900', '1970', '2000', '2023', '2024', '2100', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          expect(readDate(text), text).toEqual(byDate(text));
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBe(13 * 14 * 33);
+  });
 });
 
 describe('slash dates', () => {

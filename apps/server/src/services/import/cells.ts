@@ -141,6 +141,9 @@ export function resolveSlashDate(d: SlashDate, order: DateOrder): Date | string 
 export function readDate(text: string, order?: DateOrder): Date | string | { slash: SlashDate } {
   // ISO first: the commonest form (Airtable's), and no other pattern matches what it does.
   if (ISO_RE.test(text)) {
+    // A date alone (nearly every Airtable cell): read from its digits, not parsed again by Date. Years
+    // under 100 are left to Date (Date.UTC reads them as 19xx).
+    if (text.length === 10 && text.charCodeAt(0) > 48) return utcDate(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)), 0) ?? invalid(text);
     const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : `${text.replace(' ', 'T')}Z`);
     if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text.slice(0, 10)) return date;
     if (!Number.isNaN(date.getTime()) && text.length > 10) return date;

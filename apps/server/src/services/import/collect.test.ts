@@ -1,9 +1,10 @@
 /**
  * The import's two readings of a file (no database): the first keeps a summary per row, not its
- * values; the second hands the rows on in bounded batches while it reads, one batch at a time.
+ * values (whole rows for a file within the budget); the second hands the rows on in bounded
+ * batches while it reads, one batch at a time (or hands the kept rows on).
  */
 import { describe, expect, it } from 'vitest';
-import { collect, replay, type ImportSource } from './collect.ts';
+import { collect, replay, WHOLE_ROWS_BUDGET, type ImportSource } from './collect.ts';
 import type { ConvertedRow } from './summary.ts';
 
 const ROWS = 1000;
@@ -39,9 +40,10 @@ function countReads(body: (Uint8Array | string)[]): { read: number } {
 describe('collect (the first reading)', () => {
   it('keeps of each row what matching and the file-wide rules need, not its values (unless asked), and the chunks', async () => {
     const body = chunks();
-    const out = await collect(source(body), { skipRows: [3] }, 'throw');
+    const out = await collect(source(body), { skipRows: [3] }, 'throw', false, 0);
     expect(out.items).toHaveLength(ROWS - 1);
     expect(out.kept).toBeNull();
+    expect(out.whole).toBe(false);
     expect(Object.keys(out.items[1]!).sort()).toEqual(['actorNames', 'externalId', 'incidentNames', 'pendingDate', 'publishedAt']);
     expect(out.items[1]).toMatchObject({ externalId: 'rec1', incidentNames: ['Arrest'] });
     expect(out.body).toEqual(body);
@@ -50,11 +52,27 @@ describe('collect (the first reading)', () => {
     expect(kept.kept![1]).toMatchObject({ title: 'Post 1, a title', raw: { Notes: 'note 1' } });
     expect(kept.items[1]).toBe(kept.kept![1]);
   });
+
+  it('keeps whole rows while the file is within the budget, and summaries of every row once it is over', async () => {
+    const size = chunks().reduce((sum, c) => sum + c.length, 0);
+    const within = await collect(source(chunks()), {}, 'throw', false, size);
+    expect(within.whole).toBe(true);
+    expect(within.kept).toBeNull();
+    expect(within.items[ROWS - 1]).toMatchObject({ title: `Post ${ROWS - 1}, a title`, raw: { Notes: `note ${ROWS - 1}` } });
+
+    // Over it half-way: the rows kept whole until then become summaries too.
+    const over = await collect(source(chunks()), {}, 'throw', false, Math.floor(size / 2));
+    expect(over.whole).toBe(false);
+    expect(over.items).toHaveLength(ROWS);
+    for (const item of [over.items[0]!, over.items[ROWS - 1]!]) expect(Object.keys(item).sort()).toEqual(['actorNames', 'externalId', 'incidentNames', 'pendingDate', 'publishedAt']);
+    expect(over.items[0]).toMatchObject({ externalId: 'rec0' });
+    expect(WHOLE_ROWS_BUDGET).toBeGreaterThan(size);
+  });
 });
 
 describe('replay (the second reading)', () => {
   it('hands every converted row on once, in file order, in batches of at most the size plus a chunk, the first before the file is read through', async () => {
-    const first = await collect(source(chunks()), { skipRows: [3] }, 'throw');
+    const first = await collect(source(chunks()), { skipRows: [3] }, 'throw', false, 0);
     const reads = countReads(first.body);
     const batches: { rows: ConvertedRow[]; readBefore: number }[] = [];
     await replay({ source: source([]), options: { skipRows: [3] }, first, size: 100, onBatch: async (rows) => {
@@ -70,8 +88,27 @@ describe('replay (the second reading)', () => {
     expect(batches[0]!.readBefore).toBeLessThan(first.body.length / 2);
   });
 
+  it('hands the kept rows of a file within the budget on without reading it again, in file order and batches of the size', async () => {
+    const first = await collect(source(chunks()), { skipRows: [3] }, 'throw');
+    expect(first.whole).toBe(true);
+    const reads = countReads(first.body);
+    const batches: ConvertedRow[][] = [];
+    await replay({ source: source([]), options: { skipRows: [3] }, first, size: 100, onBatch: async (rows) => void batches.push(rows) });
+    expect(reads.read).toBe(0);
+    const rows = batches.flat();
+    expect(rows.map((r) => r.index)).toEqual(first.items.map((_, i) => i));
+    expect(rows.map((r) => r.row)).toEqual(first.rowOf);
+    expect(rows[2]).toMatchObject({ row: 4, item: { externalId: 'rec3', title: 'Post 3, a title', raw: { Notes: 'note 3' } } });
+    expect(batches.map((b) => b.length)).toEqual([...Array<number>(9).fill(100), 99]);
+  });
+});
+
+describe.each([
+  ['read again', 0],
+  ['kept whole', WHOLE_ROWS_BUDGET],
+])('replay of a file %s', (_, budget) => {
   it('hands the next batch on only once the previous one is written, while reading on', async () => {
-    const first = await collect(source(chunks()), {}, 'throw');
+    const first = await collect(source(chunks()), {}, 'throw', false, budget);
     let writing = false;
     let overlapped = 0;
     const order: string[] = [];
@@ -93,7 +130,7 @@ describe('replay (the second reading)', () => {
 
   it('gives the replayed rows the slash dates the first reading resolved for the whole file', async () => {
     // Day/month, as the caller says (and row 13 agrees): 5/6/2024 is 5 June.
-    const first = await collect(source(chunks((i) => (i === 12 ? '13/05/2024' : '5/6/2024'))), { dateOrder: 'dmy' }, 'throw');
+    const first = await collect(source(chunks((i) => (i === 12 ? '13/05/2024' : '5/6/2024'))), { dateOrder: 'dmy' }, 'throw', false, budget);
     expect(first.dateOrder).toMatchObject({ needed: false, used: 'dmy' });
     expect(first.items[0]!.publishedAt).toEqual(new Date('2024-06-05T00:00:00Z'));
     const rows: ConvertedRow[] = [];
@@ -103,7 +140,7 @@ describe('replay (the second reading)', () => {
   });
 
   it('fails with the first failed write, and hands nothing on after it', async () => {
-    const first = await collect(source(chunks()), {}, 'throw');
+    const first = await collect(source(chunks()), {}, 'throw', false, budget);
     let calls = 0;
     const failed = replay({ source: source([]), options: {}, first, size: 100, onBatch: async () => {
       calls += 1;

@@ -8,6 +8,8 @@
  * keeps of each only a summary (what the file-wide rules and the matching need); `replay` reads
  * the kept bytes again and hands the converted rows on in bounded batches, to be planned and
  * written (import-items.ts). Conversion is pure, so both passes convert the same rows alike.
+ * A source of at most WHOLE_ROWS_BUDGET characters is converted once: its first reading keeps
+ * the whole rows and `replay` hands those on (memory then bounded by the budget, not the rows).
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { DateOrder, ErrorDetail, ImportCheck, ImportCodes, ImportMapping } from '@concord/shared';
@@ -21,6 +23,16 @@ export const MAX_IMPORT_ROWS = 100_000;
 const MAX_REPORTED_ERRORS = 100;
 /** Longest CSV record (a body of 1,000,000 characters and the rest of its row). */
 const MAX_RECORD_CHARS = 2_000_000;
+/**
+ * Up to this many characters (bytes of a binary upload) of source, the first reading keeps whole
+ * rows and the second does not read the file again (no second conversion). A converted row takes
+ * about 6-7 times its CSV text in memory (bench/README.md "Import": 117 MB for 17 MB of CSV), so
+ * this holds about 60 MB of rows at most. Above it, summaries only: keeping the benchmark's whole
+ * 17 MB file saved about 0.5 s of CPU but added 70-130 MB to the re-import's peak RSS.
+ */
+export const WHOLE_ROWS_BUDGET = 8 * 1024 * 1024;
+/** The budget `collect` uses: a setting of its own so that tests can take the two readings through the whole import. */
+export const importSettings = { wholeRowsBudget: WHOLE_ROWS_BUDGET };
 
 /** The file's bytes or text, in chunks: a request body as it streams in, or strings. */
 export type ImportBody = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -40,8 +52,12 @@ export interface ImportOptions {
 }
 
 export class RowCollector {
-  /** What is kept of each converted row (in file order): the whole row only when `keepItems`. */
-  readonly items: RowSummary[] = [];
+  /** What is kept of each converted row (in file order): the whole row while `whole`. */
+  items: RowSummary[] = [];
+  /** Whether `items` holds whole rows (ImportedItem): with `keepItems`, or while the source is within the budget. */
+  whole: boolean;
+  /** Characters (or bytes) of source read so far. */
+  sourceSize = 0;
   /** The converted rows themselves, when asked for (code columns read their raw cells); else null. */
   readonly kept: ImportedItem[] | null;
   /** The file's data row of each entry of `items`. */
@@ -64,8 +80,11 @@ export class RowCollector {
     private readonly skip: ReadonlySet<number>,
     readonly explicitOrder: DateOrder | undefined,
     keepItems = false,
+    /** Source size up to which whole rows are kept without `keepItems`. */
+    private readonly budget = importSettings.wholeRowsBudget,
   ) {
     this.kept = keepItems ? [] : null;
+    this.whole = keepItems || budget > 0;
   }
 
   /** Counts a data row; false when it is to be skipped or blank. */
@@ -84,7 +103,12 @@ export class RowCollector {
     // Slash dates stay pending: the order is settled for the whole file in resolveDates.
     const result = convertRow(cells, this.header, this.columns, row);
     if ('item' in result) {
-      this.items.push(this.kept ? result.item : summarize(result.item));
+      if (this.whole && !this.kept && this.sourceSize > this.budget) {
+        // Over the budget: from here on summaries only, and the rows so far become theirs.
+        this.items = this.items.map((item) => summarize(item as ImportedItem));
+        this.whole = false;
+      }
+      this.items.push(this.whole ? result.item : summarize(result.item));
       this.kept?.push(result.item);
       this.rowOf.push(row);
     } else this.problem(...result.errors);
@@ -104,10 +128,11 @@ function tooMany(): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `an import holds at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows`);
 }
 
-async function* hashed(body: ImportBody, hash: Hash, kept: (Uint8Array | string)[]) {
+async function* hashed(body: ImportBody, hash: Hash, out: RowCollector) {
   for await (const chunk of body) {
     hash.update(chunk);
-    kept.push(chunk);
+    out.body.push(chunk);
+    out.sourceSize += chunk.length;
     yield chunk;
   }
 }
@@ -224,12 +249,13 @@ function resolveDates(out: RowCollector) {
 
 /**
  * Reads the whole source into a collector (no database): every row checked, a summary of each
- * kept (the rows themselves too with `keepItems`), and the source's chunks.
+ * kept (the rows themselves with `keepItems`, or while the source is within `budget` characters),
+ * and the source's chunks.
  */
-export async function collect(source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect', keepItems = false): Promise<RowCollector> {
-  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder, keepItems);
+export async function collect(source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect', keepItems = false, budget = importSettings.wholeRowsBudget): Promise<RowCollector> {
+  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder, keepItems, budget);
   const hash = createHash('sha256');
-  const body = hashed(source.body, hash, out.body);
+  const body = hashed(source.body, hash, out);
   if (source.format === 'csv') await collectCsv(body, source.mapping, out, headerProblems);
   else await collectJson(body, out);
   out.sha256 = hash.digest('hex');
@@ -260,7 +286,7 @@ class Replay extends RowCollector {
     private readonly size: number,
     private readonly onBatch: (rows: ConvertedRow[]) => Promise<void>,
   ) {
-    super(skip, first.explicitOrder);
+    super(skip, first.explicitOrder, false, 0);
   }
 
   override add(row: number, cells: string[]) {
@@ -291,9 +317,9 @@ class Replay extends RowCollector {
 }
 
 /**
- * Reads `first`'s kept source again and hands its converted rows to `onBatch`, in file order, about
- * `size` at a time; the slash dates are those `first` resolved. `first` must be `collect`'s result
- * for the same source and options.
+ * Hands `first`'s converted rows to `onBatch`, in file order, about `size` at a time: its whole
+ * rows when it kept them, else the rows of its source read again; the slash dates are those
+ * `first` resolved. `first` must be `collect`'s result for the same source and options.
  */
 export async function replay({ source, options, first, size, onBatch }: {
   source: ImportSource;
@@ -302,6 +328,14 @@ export async function replay({ source, options, first, size, onBatch }: {
   size: number;
   onBatch: (rows: ConvertedRow[]) => Promise<void>;
 }): Promise<void> {
+  if (first.whole) {
+    for (let at = 0; at < first.items.length; at += size) {
+      const rows: ConvertedRow[] = [];
+      for (let index = at; index < Math.min(at + size, first.items.length); index++) rows.push({ index, row: first.rowOf[index]!, item: first.items[index] as ImportedItem });
+      await onBatch(rows);
+    }
+    return;
+  }
   const out = new Replay(new Set(options.skipRows ?? []), first, size, onBatch);
   if (source.format === 'csv') await collectCsv(again(first.body), source.mapping, out, 'collect');
   else await collectJson(again(first.body), out);
