@@ -153,8 +153,8 @@ describe("a coder's feedback against gold", () => {
   });
 });
 
-describe('a decision as gold while the item is coded blind again', () => {
-  it('is not shown: a decision carries the first coders\' values, which are hidden until the reveal (rule 4)', async () => {
+describe('decisions while their item is coded blind again', () => {
+  it('are neither gold in feedback nor listed: a decision carries the first coders\' values, hidden until the reveal (rule 4)', async () => {
     const f = await goldFixture();
     await code(f.projectId, f.itemId, members.coder, { frame: 'security', impact: -2 });
     await code(f.projectId, f.itemId, coderB, { frame: 'leader', impact: 1 });
@@ -167,6 +167,15 @@ describe('a decision as gold while the item is coded blind again', () => {
     // coderD has not submitted: the item stays independent, and its decisions are nobody's to read.
     expect((await json<{ phase: string }>(await h.request(members.editor, 'GET', `${base(f.projectId)}/items/${f.itemId}`))).phase).toBe('independent');
     expect((await h.request(coderC, 'GET', `${base(f.projectId)}/items/${f.itemId}/adjudications`)).status).toBe(403);
+    // Nor do managers list them (one of them may code the item now): the project's list leaves the item out.
+    for (const role of ['owner', 'methodologist', 'editor'] as const) {
+      expect((await h.request(members[role], 'GET', `${base(f.projectId)}/items/${f.itemId}/adjudications`)).status).toBe(403);
+      for (const status of ['decided', 'all'] as const) {
+        const listed = await h.request(members[role], 'GET', `${base(f.projectId)}/adjudications?status=${status}`);
+        expect(listed.status).toBe(200);
+        expect((await json<{ itemId: string }[]>(listed)).map((a) => a.itemId)).not.toContain(f.itemId);
+      }
+    }
 
     const res = await feedback(f.projectId, f.itemId, coderC);
     expect(res.status).toBe(200);
@@ -185,6 +194,7 @@ describe('a decision as gold while the item is coded blind again', () => {
     await code(f.projectId, f.itemId, coderD, { frame: 'security', impact: 0 });
     const revealed = await json<CalibrationFeedback>(await feedback(f.projectId, f.itemId, coderC));
     expect(revealed.fields.find((x) => x.fieldKey === 'frame')).toMatchObject({ gold: 'security', source: 'decided', match: false });
+    expect((await json<{ itemId: string }[]>(await h.request(members.editor, 'GET', `${base(f.projectId)}/adjudications`))).map((a) => a.itemId)).toContain(f.itemId);
   });
 });
 
