@@ -8,7 +8,7 @@
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
  *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
- *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…']
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…'] [--perf]
  *
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
@@ -27,7 +27,9 @@
  * after the clients connected and at the end of the edit phase. `server.live`: the server's own
  * view of the edit phase from its /metrics (relay and commit latency, updates per batch, GC
  * time, event loop delay: bench/lib/metrics-probe.ts `liveFigures`), to tell a delivery's p99
- * spent in the server from the clients' own.
+ * spent in the server from the clients' own. `--perf`: `server.onCpu`, the first server's CPU over
+ * the edit phase split from on-CPU samples (`perf record -e cpu-clock` of all its threads:
+ * bench/lib/perf-split.ts), unlike `--cpu-prof`'s wall-clock samples of the main thread.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,6 +39,7 @@ import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
 import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
+import { perfSplit, recordPerf } from './lib/perf-split.ts';
 import { BENCH_METRICS_TOKEN, liveFigures, metricsText } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
 
@@ -58,6 +61,8 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** More node options for each server, after the launcher's (`--max-semi-space-size=16`: Node 20's default). */
     'node-args': { type: 'string', default: '' },
+    /** On-CPU samples of the first server over the edit phase (`perf record -e cpu-clock`, bench/lib/perf-split.ts): `server.onCpu`. */
+    perf: { type: 'boolean', default: false },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -88,7 +93,12 @@ async function startServer(): Promise<ServerProcess> {
   const server = await spawnServer({
     tsx: flags.tsx,
     cpus: flags['server-cpus'],
-    nodeArgs: [...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : []), ...flags['node-args']!.split(' ').filter(Boolean)],
+    nodeArgs: [
+      ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : []),
+      // JavaScript frames by name in perf's samples (node writes /tmp/perf-PID.map; removed after the run).
+      ...(flags.perf ? ['--perf-basic-prof'] : []),
+      ...flags['node-args']!.split(' ').filter(Boolean),
+    ],
     env: benchServerEnv({
       PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
@@ -103,7 +113,9 @@ async function startServer(): Promise<ServerProcess> {
 
 async function stopServers(): Promise<void> {
   // A profile is written on exit, after the shutdown (1,000 connections' rooms unload first).
+  const pids = servers.map((s) => s.pid);
   await Promise.all(servers.splice(0).map((s) => stopServer(s, flags['cpu-prof'] ? 60_000 : 5_000)));
+  if (flags.perf) await Promise.all(pids.map((pid) => rm(`/tmp/perf-${pid}.map`, { force: true })));
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   dataDir = null;
 }
@@ -166,6 +178,9 @@ async function main() {
     const scrapesOf = () => Promise.all(starts.map((s) => metricsText(s.baseUrl)));
     const scrape0 = await scrapesOf();
     const tEdit = now();
+    // The first server's on-CPU samples over the edit phase (every thread: V8's GC and compiler helpers too).
+    const perfData = flags.perf ? path.join(dataDir!, 'perf.data') : null;
+    const recording = perfData ? recordPerf(pids[0]!, DURATION_S, perfData) : null;
     const stops: (() => void)[] = [];
     const timers = clients.map((c) =>
       setTimeout(() => {
@@ -182,6 +197,7 @@ async function main() {
     stops.forEach((stop) => stop());
     const editS = (now() - tEdit) / 1000;
     const cpu1 = await sampleAll();
+    const onCpu = recording && perfData ? await recording.then(() => perfSplit(perfData)) : null;
     const sent = clients.reduce((n, c) => n + c.sent, 0);
 
     // Drain: until every client has every other client's last edit, or the drain timeout.
@@ -210,6 +226,7 @@ async function main() {
       cpuDrainS: round(ticks(cpu1[i]!, cpu2[i]!) / CLK_TCK, 2),
       memory: { idle: memoryIdle[i] ?? null, endOfEdits: memoryLoaded[i] ?? null },
       live: scrape0[i] && scrape1[i] ? liveFigures(scrape0[i]!, scrape1[i]!) : null,
+      ...(i === 0 && onCpu ? { onCpu } : {}),
     }));
     const closes = clients.flatMap((c) => c.closes);
 
