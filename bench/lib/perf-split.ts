@@ -46,7 +46,8 @@ function perfScript(file: string): Promise<string> {
 
 const GC = /Scaveng|MarkCompact|ConcurrentMarking|IncrementalMarking|MarkingVisitor|Sweeper|Evacuat|PointersUpdating|ArrayBufferSweeper|Heap::|GCTracer|MinorMarkSweep/;
 const COMPILE = /compiler::|Compil|Maglev|Turbofan/;
-const SYSCALL = /^(ksys_\w+|__x64_sys_\w+|do_epoll_wait)/;
+/** The syscall a kernel sample is in (ws's corked sends are `writev`: `do_writev`, its `__x64_sys_writev` frame inlined away). */
+const SYSCALL = /^(ksys_\w+|__x64_sys_\w+|do_epoll_wait|do_writev|do_readv)/;
 
 /** The package a JavaScript frame (`JS:*name url:line:col`) belongs to. */
 function packageOf(frame: string): string {
