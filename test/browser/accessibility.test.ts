@@ -41,7 +41,8 @@ describe.skipIf(!chromiumPath)('accessibility in Chromium', () => {
   // Each page is loaded once and audited in every setting (viewport and colour scheme switched on
   // the loaded page, as a reader who resizes or zooms does), instead of loading every page three
   // times; the pages load in turn in each setting, since the loop leaves the last one applied.
-  it('every page passes the audit in each setting (light 1280 px, dark at 200% zoom, light 390 px phone)', async () => {
+  // One test for the 63 audits (three tests before, each within the default 120 s): its own timeout.
+  it('every page passes the audit in each setting (light 1280 px, dark at 200% zoom, light 390 px phone)', { timeout: 300_000 }, async () => {
     const problems: Record<string, string[]> = {};
     const settingsAudited = new Map<string, number>();
     const audit = async (page: Page, label: string) => {
