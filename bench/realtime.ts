@@ -46,6 +46,8 @@ const { values: flags } = parseArgs({
     clients: { type: 'string', default: '4' },
     rate: { type: 'string', default: '2' },
     duration: { type: 'string', default: '15' },
+    /** Seconds of edits before the measured phase (JIT compilation and heap growth of every process happen there, not in the figures). */
+    warmup: { type: 'string', default: '0' },
     drain: { type: 'string', default: '10' },
     'server-cpus': { type: 'string' },
     'database-url': { type: 'string' },
@@ -69,6 +71,7 @@ const DOCS = num('docs', 1, 1000);
 const CLIENTS = num('clients', 2, 50);
 const RATE = num('rate', 0.1, 50);
 const DURATION_S = num('duration', 1, 600);
+const WARMUP_S = num('warmup', 0, 600);
 const DRAIN_S = num('drain', 1, 120);
 const MAX_SECONDS = num('max-seconds', 10, 1800);
 const PROCESSES = num('processes', 1, 8);
@@ -160,12 +163,9 @@ async function main() {
     ]);
     const connectS = (now() - tConnect) / 1000;
 
-    // Edit phase: every client at RATE edits/s, starts staggered over one period.
+    // Edit phase: every client at RATE edits/s, starts staggered over one period; the first
+    // WARMUP_S seconds of it are not measured (no latency samples, no CPU).
     const period = 1000 / RATE;
-    const cpu0 = await sampleAll();
-    const scrapesOf = () => Promise.all(starts.map((s) => metricsText(s.baseUrl)));
-    const scrape0 = await scrapesOf();
-    const tEdit = now();
     const stops: (() => void)[] = [];
     const timers = clients.map((c) =>
       setTimeout(() => {
@@ -174,15 +174,34 @@ async function main() {
         stops.push(() => clearInterval(interval));
       }, Math.random() * period),
     );
+    const sentSoFar = () => clients.reduce((n, c) => n + c.sent, 0);
+    if (WARMUP_S > 0) {
+      log.measuring = false;
+      await sleep(WARMUP_S * 1000);
+      log.measuring = true;
+    }
+    const scrapesOf = () => Promise.all(starts.map((s) => metricsText(s.baseUrl)));
+    const scrape0 = await scrapesOf();
+    // The servers' CPU and the edits sent are read together at both ends of the measured phase
+    // (the scrapes and the memory probe outside it).
+    const cpu0 = await sampleAll();
+    const sentBefore = sentSoFar();
+    const tEdit = now();
+    // For profilers: the measured phase on CLOCK_MONOTONIC (`perf record -k CLOCK_MONOTONIC`).
+    const monotonic = () => Number(process.hrtime.bigint() / 1000n) / 1e6;
+    const measuredFrom = monotonic();
     await sleep(DURATION_S * 1000);
+    const cpu1 = await sampleAll();
+    /** Edits of the measured phase (CPU per edit); every edit, warm-up included, must arrive. */
+    const sent = sentSoFar() - sentBefore;
+    const editS = (now() - tEdit) / 1000;
+    const measuredTo = monotonic();
     // Before the memory probe, which scrapes /metrics too (and so resets the event loop's delay).
     const scrape1 = await scrapesOf();
     memoryLoaded = await memoryOf();
     timers.forEach(clearTimeout);
     stops.forEach((stop) => stop());
-    const editS = (now() - tEdit) / 1000;
-    const cpu1 = await sampleAll();
-    const sent = clients.reduce((n, c) => n + c.sent, 0);
+    const sentTotal = sentSoFar();
 
     // Drain: until every client has every other client's last edit, or the drain timeout.
     const complete = () => docs.every((group) => group.every((r) => group.every((s) => s === r || (r.seen.get(s.index) ?? 0) === s.sent)));
@@ -194,7 +213,7 @@ async function main() {
 
     // Convergence: same state vector and same content on every client of a doc.
     const converged = docs.filter(groupConverged).length;
-    const expected = sent * (CLIENTS - 1);
+    const expected = sentTotal * (CLIENTS - 1);
     const sorted = [...log.latencies].sort((a, b) => a - b);
     const syncSorted = [...syncTimes].sort((a, b) => a - b);
     type Sample = Awaited<ReturnType<typeof procSample>>;
@@ -222,6 +241,8 @@ async function main() {
       connections: clients.length,
       rate: RATE,
       durationS: DURATION_S,
+      warmupS: WARMUP_S,
+      measuredMonotonicS: [round(measuredFrom, 3), round(measuredTo, 3)],
       serverCpus: flags['server-cpus'] ?? null,
       database: flags['database-url'] ? 'postgres' : 'pglite',
       processes: PROCESSES,
