@@ -7,9 +7,12 @@
  * drains and checks convergence. Prints ONE JSON line and kills the server.
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
- *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
+ *     [--warmup 0] [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
  *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…']
  *
+ * --warmup S: edits for S seconds before the measured phase (each process's JIT compiles its
+ * hot paths in the first tens of seconds of edits, later at lower rates: bench/README.md,
+ * "Two processes: where the second process's CPU goes"); every figure is of the phase after it.
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
  * --processes 2: scale-out; that many server processes on the same database (needs
@@ -73,7 +76,8 @@ const RATE = num('rate', 0.1, 50);
 const DURATION_S = num('duration', 1, 600);
 const WARMUP_S = num('warmup', 0, 600);
 const DRAIN_S = num('drain', 1, 120);
-const MAX_SECONDS = num('max-seconds', 10, 1800);
+/** The watchdog: a run ends after this long, plus its warm-up. */
+const MAX_SECONDS = num('max-seconds', 10, 1800) + WARMUP_S;
 const PROCESSES = num('processes', 1, 8);
 if (PROCESSES > 1 && !flags['database-url']) throw new Error('--processes above 1 needs --database-url (PGlite is one process only)');
 if (flags.spread !== 'clients' && flags.spread !== 'docs') throw new Error('--spread must be clients or docs');
