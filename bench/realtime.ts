@@ -6,10 +6,13 @@
  * auth, one process), lets every client make small edits at a rate for a bounded time, then
  * drains and checks convergence. Prints ONE JSON line and kills the server.
  *
- *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15] [--warmup 0]
- *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
+ *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
+ *     [--warmup 0] [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
  *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…'] [--perf]
  *
+ * --warmup S: edits for S seconds before the measured phase (each process's JIT compiles its
+ * hot paths in the first tens of seconds of edits, later at lower rates: bench/README.md,
+ * "Two processes: where the second process's CPU goes"); every figure is of the phase after it.
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
  * --processes 2: scale-out; that many server processes on the same database (needs
@@ -83,7 +86,8 @@ const RATE = num('rate', 0.1, 50);
 const DURATION_S = num('duration', 1, 600);
 const WARMUP_S = num('warmup', 0, 600);
 const DRAIN_S = num('drain', 1, 120);
-const MAX_SECONDS = num('max-seconds', 10, 1800);
+/** The watchdog: a run ends after this long, plus its warm-up. */
+const MAX_SECONDS = num('max-seconds', 10, 1800) + WARMUP_S;
 const PROCESSES = num('processes', 1, 8);
 if (PROCESSES > 1 && !flags['database-url']) throw new Error('--processes above 1 needs --database-url (PGlite is one process only)');
 if (flags.spread !== 'clients' && flags.spread !== 'docs') throw new Error('--spread must be clients or docs');
@@ -180,7 +184,8 @@ async function main() {
     ]);
     const connectS = (now() - tConnect) / 1000;
 
-    // Edit phase: every client at RATE edits/s, starts staggered over one period.
+    // Edit phase: every client at RATE edits/s, starts staggered over one period; the first
+    // WARMUP_S seconds of it are not measured (no latency samples, no CPU).
     const period = 1000 / RATE;
     const scrapesOf = () => Promise.all(starts.map((s) => metricsText(s.baseUrl)));
     const stops: (() => void)[] = [];
@@ -197,8 +202,10 @@ async function main() {
     log.measuring = WARMUP_S === 0;
     const timers = WARMUP_S > 0 ? startEditing() : [];
     if (WARMUP_S > 0) await sleep(WARMUP_S * 1000);
-    const cpu0 = await sampleAll();
     const scrape0 = await scrapesOf();
+    // The servers' CPU and the edits sent are read together at both ends of the measured phase
+    // (the scrapes and the memory probe outside it).
+    const cpu0 = await sampleAll();
     const sentBefore = sentSoFar();
     log.measuring = true;
     const tEdit = now();
@@ -206,18 +213,24 @@ async function main() {
     const perfData = flags.perf ? path.join(dataDir!, 'perf.data') : null;
     const recording = perfData ? recordPerf(pids[0]!, DURATION_S, perfData) : null;
     if (WARMUP_S === 0) timers.push(...startEditing());
+    // For profilers: the measured phase on CLOCK_MONOTONIC (`perf record -k CLOCK_MONOTONIC`).
+    const monotonic = () => Number(process.hrtime.bigint() / 1000n) / 1e6;
+    const measuredFrom = monotonic();
     await sleep(DURATION_S * 1000);
+    const cpu1 = await sampleAll();
+    /** Edits of the measured phase (CPU per edit); every edit, warm-up included, must arrive. */
+    const sent = sentSoFar() - sentBefore;
+    const editS = (now() - tEdit) / 1000;
+    const measuredTo = monotonic();
     // Before the memory probe, which scrapes /metrics too (and so resets the event loop's delay).
     const scrape1 = await scrapesOf();
     memoryLoaded = await memoryOf();
     timers.forEach(clearTimeout);
     stops.forEach((stop) => stop());
-    const editS = (now() - tEdit) / 1000;
-    const cpu1 = await sampleAll();
     const onCpu = recording && perfData ? await recording.then(() => perfSplit(perfData)) : null;
-    const sent = sentSoFar();
-    /** Edits sent in the measured phase (after the warm-up). */
-    const sentMeasured = sent - sentBefore;
+    /** Every edit, warm-up included (each must arrive); `sent` above is the measured phase's. */
+    const sentTotal = sentSoFar();
+    const sentMeasured = sent;
 
     // Drain: until every client has every other client's last edit, or the drain timeout.
     const complete = () => docs.every((group) => group.every((r) => group.every((s) => s === r || (r.seen.get(s.index) ?? 0) === s.sent)));
@@ -229,7 +242,7 @@ async function main() {
 
     // Convergence: same state vector and same content on every client of a doc.
     const converged = docs.filter(groupConverged).length;
-    const expected = sent * (CLIENTS - 1);
+    const expected = sentTotal * (CLIENTS - 1);
     const sorted = [...log.latencies].sort((a, b) => a - b);
     const syncSorted = [...syncTimes].sort((a, b) => a - b);
     type Sample = Awaited<ReturnType<typeof procSample>>;
@@ -259,6 +272,7 @@ async function main() {
       rate: RATE,
       durationS: DURATION_S,
       warmupS: WARMUP_S,
+      measuredMonotonicS: [round(measuredFrom, 3), round(measuredTo, 3)],
       serverCpus: flags['server-cpus'] ?? null,
       database: flags['database-url'] ? 'postgres' : 'pglite',
       processes: PROCESSES,
@@ -272,7 +286,7 @@ async function main() {
         max: round(sorted.length ? sorted[sorted.length - 1]! : null, 2),
       },
       edits: {
-        sent,
+        sent: sentTotal,
         ...(WARMUP_S > 0 ? { sentMeasured } : {}),
         editsPerSec: round(sentMeasured / editS),
         /** Every server process' CPU over the edit phase per edit sent (comparable across loads better than %). */

@@ -46,15 +46,31 @@ export type DbOptions =
  */
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB', '-c', 'wal_buffers=4MB'];
 
+/**
+ * A PostgreSQL URL as postgres.js takes it. libpq's `?host=` (`postgres://user@localhost/db?host=/var/run/postgresql`:
+ * a Unix socket directory, or a host name) becomes postgres.js's `host` option: postgres.js
+ * itself sends every query parameter it does not know to the server as a setting, and the
+ * server refuses the connection ("unrecognized configuration parameter host").
+ */
+export function postgresTarget(url: string): { url: string; host?: string } {
+  const parsed = new URL(url);
+  const host = parsed.searchParams.get('host');
+  if (host === null) return { url };
+  parsed.searchParams.delete('host');
+  return { url: parsed.toString(), host };
+}
+
 export async function createDb(options: DbOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')]);
-    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const target = postgresTarget(options.url);
+    const connect = (max: number) => postgres(target.url, { max, onnotice: () => {}, ...(target.host ? { host: target.host } : {}) });
+    const client = connect(options.maxConnections ?? 10);
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     const exclusive = async () => {
       // Its own connection: a session lock must be taken and released on the same one, and
       // the pool may have a single connection, which the migrations need.
-      const locker = postgres(options.url, { max: 1, onnotice: () => {} });
+      const locker = connect(1);
       await locker`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       return async () => {
         await locker`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
