@@ -43,6 +43,18 @@ describe('seeded test databases', () => {
   });
 });
 
+describe.skipIf(testDatabaseUrl)('PGlite test databases', () => {
+  it('start from a template with 1 MB WAL segments (a smaller tarball to unpack per database)', async () => {
+    const database = await createTestDb();
+    try {
+      const { rows } = (await database.db.execute(sql`select current_setting('wal_segment_size') as size`)) as unknown as { rows: { size: string }[] };
+      expect(rows).toEqual([{ size: '1MB' }]);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 /** PostgreSQL lane only: test databases are dropped without the caller waiting, and never left behind. */
 describe.skipIf(!testDatabaseUrl)('PostgreSQL test databases are dropped', () => {
   const admin = postgres(testDatabaseUrl!, { max: 1, onnotice: () => {} });
