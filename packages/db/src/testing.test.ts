@@ -59,7 +59,7 @@ describe.skipIf(testDatabaseUrl)('PGlite test databases', () => {
 describe.skipIf(!testDatabaseUrl)('PostgreSQL test databases are dropped', () => {
   const admin = postgres(testDatabaseUrl!, { max: 1, onnotice: () => {} });
   afterAll(() => admin.end());
-  const exists = async (name: string) => ((await admin`select 1 from pg_database where datname = ${name}`) as unknown[]).length === 1;
+  const exists = async (name: string) => (await admin`select 1 from pg_database where datname = ${name}`).length === 1;
   const waitUntilGone = async (name: string) => {
     for (let attempt = 0; attempt < 300 && (await exists(name)); attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
   };
