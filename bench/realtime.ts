@@ -6,9 +6,9 @@
  * auth, one process), lets every client make small edits at a rate for a bounded time, then
  * drains and checks convergence. Prints ONE JSON line and kills the server.
  *
- *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
+ *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15] [--warmup 0]
  *     [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
- *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…']
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…'] [--perf]
  *
  * --database-url: an EMPTY PostgreSQL database on loopback instead of PGlite (it is not
  * dropped afterwards; the run needs the first-owner setup of an empty instance).
@@ -27,7 +27,14 @@
  * after the clients connected and at the end of the edit phase. `server.live`: the server's own
  * view of the edit phase from its /metrics (relay and commit latency, updates per batch, GC
  * time, event loop delay: bench/lib/metrics-probe.ts `liveFigures`), to tell a delivery's p99
- * spent in the server from the clients' own.
+ * spent in the server from the clients' own. `--perf`: `server.onCpu`, the first server's CPU over
+ * the edit phase split from on-CPU samples (`perf record -e cpu-clock` of all its threads:
+ * bench/lib/perf-split.ts), unlike `--cpu-prof`'s wall-clock samples of the main thread.
+ * `--warmup S`: the clients edit S seconds before the measured phase, whose CPU, latencies,
+ * `server.live`, `server.onCpu` and edits per second then leave the server's warm-up out
+ * (TurboFan compiling is a quarter of its CPU in the first 20-30 s of editing); `edits.sent`
+ * counts every edit (deliveries and convergence are checked for all), `edits.sentMeasured`
+ * those of the measured phase.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,6 +44,7 @@ import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
 import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
+import { perfSplit, recordPerf } from './lib/perf-split.ts';
 import { BENCH_METRICS_TOKEN, liveFigures, metricsText } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
 
@@ -46,6 +54,8 @@ const { values: flags } = parseArgs({
     clients: { type: 'string', default: '4' },
     rate: { type: 'string', default: '2' },
     duration: { type: 'string', default: '15' },
+    /** Seconds of editing before the measured phase (TurboFan compiles a quarter of the CPU in the first 20-30 s: bench/README.md). */
+    warmup: { type: 'string', default: '0' },
     drain: { type: 'string', default: '10' },
     'server-cpus': { type: 'string' },
     'database-url': { type: 'string' },
@@ -58,6 +68,8 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** More node options for each server, after the launcher's (`--max-semi-space-size=16`: Node 20's default). */
     'node-args': { type: 'string', default: '' },
+    /** On-CPU samples of the first server over the edit phase (`perf record -e cpu-clock`, bench/lib/perf-split.ts): `server.onCpu`. */
+    perf: { type: 'boolean', default: false },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -69,6 +81,7 @@ const DOCS = num('docs', 1, 1000);
 const CLIENTS = num('clients', 2, 50);
 const RATE = num('rate', 0.1, 50);
 const DURATION_S = num('duration', 1, 600);
+const WARMUP_S = num('warmup', 0, 600);
 const DRAIN_S = num('drain', 1, 120);
 const MAX_SECONDS = num('max-seconds', 10, 1800);
 const PROCESSES = num('processes', 1, 8);
@@ -88,7 +101,12 @@ async function startServer(): Promise<ServerProcess> {
   const server = await spawnServer({
     tsx: flags.tsx,
     cpus: flags['server-cpus'],
-    nodeArgs: [...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : []), ...flags['node-args']!.split(' ').filter(Boolean)],
+    nodeArgs: [
+      ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : []),
+      // JavaScript frames by name in perf's samples (node writes /tmp/perf-PID.map; removed after the run).
+      ...(flags.perf ? ['--perf-basic-prof'] : []),
+      ...flags['node-args']!.split(' ').filter(Boolean),
+    ],
     env: benchServerEnv({
       PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
@@ -103,7 +121,9 @@ async function startServer(): Promise<ServerProcess> {
 
 async function stopServers(): Promise<void> {
   // A profile is written on exit, after the shutdown (1,000 connections' rooms unload first).
+  const pids = servers.map((s) => s.pid);
   await Promise.all(servers.splice(0).map((s) => stopServer(s, flags['cpu-prof'] ? 60_000 : 5_000)));
+  if (flags.perf) await Promise.all(pids.map((pid) => rm(`/tmp/perf-${pid}.map`, { force: true })));
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   dataDir = null;
 }
@@ -162,18 +182,30 @@ async function main() {
 
     // Edit phase: every client at RATE edits/s, starts staggered over one period.
     const period = 1000 / RATE;
-    const cpu0 = await sampleAll();
     const scrapesOf = () => Promise.all(starts.map((s) => metricsText(s.baseUrl)));
-    const scrape0 = await scrapesOf();
-    const tEdit = now();
     const stops: (() => void)[] = [];
-    const timers = clients.map((c) =>
-      setTimeout(() => {
-        editOnce(c);
-        const interval = setInterval(() => editOnce(c), period);
-        stops.push(() => clearInterval(interval));
-      }, Math.random() * period),
-    );
+    const sentSoFar = () => clients.reduce((n, c) => n + c.sent, 0);
+    const startEditing = () =>
+      clients.map((c) =>
+        setTimeout(() => {
+          editOnce(c);
+          const interval = setInterval(() => editOnce(c), period);
+          stops.push(() => clearInterval(interval));
+        }, Math.random() * period),
+      );
+    // With --warmup the clients edit before the measured phase (no latency samples, CPU or edits counted).
+    log.measuring = WARMUP_S === 0;
+    const timers = WARMUP_S > 0 ? startEditing() : [];
+    if (WARMUP_S > 0) await sleep(WARMUP_S * 1000);
+    const cpu0 = await sampleAll();
+    const scrape0 = await scrapesOf();
+    const sentBefore = sentSoFar();
+    log.measuring = true;
+    const tEdit = now();
+    // The first server's on-CPU samples over the edit phase (every thread: V8's GC and compiler helpers too).
+    const perfData = flags.perf ? path.join(dataDir!, 'perf.data') : null;
+    const recording = perfData ? recordPerf(pids[0]!, DURATION_S, perfData) : null;
+    if (WARMUP_S === 0) timers.push(...startEditing());
     await sleep(DURATION_S * 1000);
     // Before the memory probe, which scrapes /metrics too (and so resets the event loop's delay).
     const scrape1 = await scrapesOf();
@@ -182,7 +214,10 @@ async function main() {
     stops.forEach((stop) => stop());
     const editS = (now() - tEdit) / 1000;
     const cpu1 = await sampleAll();
-    const sent = clients.reduce((n, c) => n + c.sent, 0);
+    const onCpu = recording && perfData ? await recording.then(() => perfSplit(perfData)) : null;
+    const sent = sentSoFar();
+    /** Edits sent in the measured phase (after the warm-up). */
+    const sentMeasured = sent - sentBefore;
 
     // Drain: until every client has every other client's last edit, or the drain timeout.
     const complete = () => docs.every((group) => group.every((r) => group.every((s) => s === r || (r.seen.get(s.index) ?? 0) === s.sent)));
@@ -210,6 +245,7 @@ async function main() {
       cpuDrainS: round(ticks(cpu1[i]!, cpu2[i]!) / CLK_TCK, 2),
       memory: { idle: memoryIdle[i] ?? null, endOfEdits: memoryLoaded[i] ?? null },
       live: scrape0[i] && scrape1[i] ? liveFigures(scrape0[i]!, scrape1[i]!) : null,
+      ...(i === 0 && onCpu ? { onCpu } : {}),
     }));
     const closes = clients.flatMap((c) => c.closes);
 
@@ -222,6 +258,7 @@ async function main() {
       connections: clients.length,
       rate: RATE,
       durationS: DURATION_S,
+      warmupS: WARMUP_S,
       serverCpus: flags['server-cpus'] ?? null,
       database: flags['database-url'] ? 'postgres' : 'pglite',
       processes: PROCESSES,
@@ -236,12 +273,13 @@ async function main() {
       },
       edits: {
         sent,
-        editsPerSec: round(sent / editS),
+        ...(WARMUP_S > 0 ? { sentMeasured } : {}),
+        editsPerSec: round(sentMeasured / editS),
         /** Every server process' CPU over the edit phase per edit sent (comparable across loads better than %). */
-        serverCpuMsPerEdit: round((pids.reduce((n, _, i) => n + ticks(cpu0[i]!, cpu1[i]!), 0) / CLK_TCK / Math.max(1, sent)) * 1000, 3),
+        serverCpuMsPerEdit: round((pids.reduce((n, _, i) => n + ticks(cpu0[i]!, cpu1[i]!), 0) / CLK_TCK / Math.max(1, sentMeasured)) * 1000, 3),
         expectedDeliveries: expected,
         delivered: log.delivered,
-        deliveredPerSec: round(log.delivered / (editS + drainMs / 1000)),
+        deliveredPerSec: round(log.delivered / (WARMUP_S + editS + drainMs / 1000)),
         undelivered: expected - log.delivered - log.coalesced,
         coalesced: log.coalesced,
       },

@@ -1,9 +1,10 @@
 /**
  * A vitest reporter that measures the CPU time of each test file: every process of the run's tree
  * (the vitest process, its workers, the server processes, Chromium, CLI runs), read from /proc at
- * the file's start and end. Meaningful only when files run one at a time (the e2e package and the
- * server's single worker do). Wall time on the shared 2-core host is mostly waiting for the CPU;
- * CPU time is the comparable figure. PostgreSQL's backends are not our children: not counted.
+ * the file's start and end. Meaningful only when files run one at a time (the server's single
+ * worker does; the e2e package runs two at a time unless given `--maxWorkers=1`). Wall time on
+ * the shared 2-core host is mostly waiting for the CPU; CPU time is the comparable figure.
+ * PostgreSQL's backends are not our children: not counted.
  *
  *   pnpm exec vitest run --reporter=default --reporter=../../bench/test-cpu-reporter.ts
  *

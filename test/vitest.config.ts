@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import E2eSequencer from './helpers/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -7,8 +8,15 @@ export default defineConfig({
     // Each file starts real server processes (PGlite opens slowly on a busy machine) and a browser.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
-    // One worker runs the files one after the other and keeps its imported modules (playwright-core,
+    // Two files at a time: a file spends much of its time waiting (a server's start, page loads,
+    // live updates), and two workers fill each other's waits. Each file has its own server, data
+    // directory or database, and its own browser contexts in the shared Chromium; the sequencer
+    // (helpers/sequencer.ts) starts the longest first and keeps the CLI bundle's rebuild apart.
+    // `vitest run --maxWorkers=1` runs them one at a time again (bench/test-cpu-reporter.ts needs that).
+    fileParallelism: true,
+    maxWorkers: 2,
+    sequence: { sequencer: E2eSequencer },
+    // Each worker runs its files one after the other and keeps its imported modules (playwright-core,
     // the helpers, the server's test helpers) instead of importing them again for every file. No
     // file mocks a module, and the helpers register no hooks at their top level (browserSuite()
     // registers a file's own), so nothing of one file's set-up leaks into the next.

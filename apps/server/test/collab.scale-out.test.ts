@@ -234,15 +234,21 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
 
     const res = await a.h.request(team.members.editor, 'POST', `/api/projects/${f.projectId}/items/${f.itemId}/phase`, { phase: 'independent' });
     expect(res.status).toBe(200);
-    // The phase change returned after B re-checked: B's connection is read-only already.
+    // The phase change returned after B re-checked: B's connection is read-only already, and
+    // shown nothing more of the shared document (its coder codes the item blind).
     expect(onB()?.access.mode).toBe('read');
+    expect(onB()?.access.content).toBe(false);
     // Blind again: coderB no longer reads the coder's values, on B either.
     await eventually(() => expect(reader.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     reader.provider.disconnect();
-    // The downgraded writer is closed by its next change.
+    // The downgraded writer's next change goes nowhere (handled before its close, in order).
     writer.doc.getText('memo').insert(0, 'blind? ');
-    await eventually(() => expect(writer.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
     writer.provider.disconnect();
+    await eventually(() => expect(onB()).toBeUndefined());
+    const editor = client(a, itemDocName(f.itemId), team.members.editor);
+    await eventually(() => expect(editor.provider.synced).toBe(true));
+    expect(editor.doc.getText('memo').toString()).not.toContain('blind?');
+    editor.provider.disconnect();
   });
 
   it('closes a removed member\'s connections held by the other instance', async () => {

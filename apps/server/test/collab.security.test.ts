@@ -43,17 +43,29 @@ describe('authentication', () => {
 });
 
 describe('item documents', () => {
-  it('keeps coders read-only on the shared item document while the item is coded blind', async () => {
+  it("shows the item's coders presence but none of the shared item document while the item is coded blind; their writes go nowhere", async () => {
     const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
     editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'read the whole thread first', authorId: t.team.members.editor.userId }]);
+    // The methodologist does not code the item: she reads the shared document.
+    const methodologist = client(itemDocName(t.f.itemId), { cookie: t.team.members.methodologist.cookie });
+    await eventually(() => expect(methodologist.doc.getArray(ITEM_DOC.discussion).length).toBe(1));
     const coder = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
-    await eventually(() => expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(1));
+    await eventually(() => expect(coder.provider.synced).toBe(true));
+    // Presence still flows ("who is on this item")...
+    await eventually(() => expect(coder.provider.awareness.getStates().get(editor.doc.clientID)?.user?.id).toBe(t.team.members.editor.userId));
+    // ...but not the content, not even the document's state vector.
+    expect(coder.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([]);
+    expect(Y.encodeStateVector(coder.doc)).toEqual(Y.encodeStateVector(new Y.Doc()));
     coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'security', authorId: t.team.members.coder.userId }]);
-    await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    // The server handles a connection's messages in order: once her leaving reaches the editor, her write was handled.
+    const coderClient = coder.doc.clientID;
+    coder.destroy();
+    await eventually(() => expect(editor.provider.awareness.getStates().has(coderClient)).toBe(false));
+    expect(coder.closes.map((c) => c.code)).not.toContain(COLLAB_CLOSE_CODES.FORBIDDEN);
     // The blind coder's annotation reached nobody.
-    const other = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
-    await eventually(() => expect(other.provider.synced).toBe(true));
-    expect(other.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
+    const late = client(itemDocName(t.f.itemId), { cookie: t.team.members.owner.cookie });
+    await eventually(() => expect(late.doc.getArray(ITEM_DOC.discussion).length).toBe(1));
+    expect(late.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
     expect(editor.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
   });
 
@@ -78,10 +90,12 @@ describe('item documents', () => {
     // Concurrent inserts are ordered by Yjs client id, so compare as a set.
     const discussion = late.doc.getArray<{ text: string }>(ITEM_DOC.discussion).toJSON() as { text: string }[];
     expect(discussion.map((d) => d.text).sort()).toEqual(['read the whole thread first', 'which frame?']);
-    // Back to blind coding: the open coder connection becomes read-only again.
+    // Back to blind coding: the open coder connection gets nothing more and its writes go nowhere.
     expect((await setPhase('independent')).status).toBe(200);
     coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 5, to: 9, frame: 'leader', authorId: t.team.members.coder.userId }]);
-    await eventually(() => expect(coder.closes.map((c) => c.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    const coderClient = coder.doc.clientID;
+    coder.destroy();
+    await eventually(() => expect(editor.provider.awareness.getStates().has(coderClient)).toBe(false));
     expect(editor.doc.getArray(ITEM_DOC.annotations).length).toBe(1);
   });
 
@@ -98,6 +112,46 @@ describe('item documents', () => {
     expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
       user: { id: t.team.members.coder.userId, name: 'coder', color: presenceColor(t.team.members.coder.userId) },
     });
+  });
+
+  it('keeps what coders wrote in a joint session from coders who code the item blind after it is sent back, and shows it again when it leaves blind coding', async () => {
+    const setPhase = (phase: string) => t.s.h.request(t.team.members.editor, 'POST', `/api/projects/${t.f.projectId}/items/${t.f.itemId}/phase`, { phase });
+    expect((await setPhase('joint')).status).toBe(200);
+    const coder = client(itemDocName(t.f.itemId), { cookie: t.team.members.coder.cookie });
+    const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
+    await eventually(() => expect(coder.provider.synced && editor.provider.synced).toBe(true));
+    // What the earlier tests left in the document.
+    const tags = editor.doc.getArray(ITEM_DOC.annotations).length;
+    const notes = editor.doc.getArray(ITEM_DOC.discussion).length;
+    coder.doc.getArray(ITEM_DOC.annotations).push([{ from: 0, to: 4, frame: 'protest', authorId: t.team.members.coder.userId }]);
+    coder.doc.getArray(ITEM_DOC.discussion).push([{ text: 'I read it as protest', authorId: t.team.members.coder.userId }]);
+    await eventually(() => expect(editor.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 1));
+    expect(editor.doc.getArray(ITEM_DOC.annotations).length).toBe(tags + 1);
+    // Sent back to independent coding: coder B codes it blind and opens the shared document.
+    expect((await setPhase('independent')).status).toBe(200);
+    const b = client(itemDocName(t.f.itemId), { cookie: t.team.coderB.cookie });
+    await eventually(() => expect(b.provider.synced).toBe(true));
+    await eventually(() => expect(b.provider.awareness.getStates().get(editor.doc.clientID)?.user?.id).toBe(t.team.members.editor.userId));
+    expect(b.doc.getArray(ITEM_DOC.annotations).toJSON()).toEqual([]);
+    expect(b.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([]);
+    // The open connection of the other coder gets nothing new either; a reader who does not code the item does.
+    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'recode it without looking', authorId: t.team.members.editor.userId }]);
+    const methodologist = client(itemDocName(t.f.itemId), { cookie: t.team.members.methodologist.cookie });
+    await eventually(() => expect(methodologist.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 2));
+    expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 1);
+    expect(b.doc.getArray(ITEM_DOC.discussion).toJSON()).toEqual([]);
+    // A joint session again: the open connections get the whole document, without reconnecting.
+    expect((await setPhase('joint')).status).toBe(200);
+    await eventually(() => {
+      expect(b.doc.getArray(ITEM_DOC.annotations).length).toBe(tags + 1);
+      expect(b.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 2);
+      expect(coder.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 2);
+    });
+    expect(b.closes).toEqual([]);
+    // And B writes it now.
+    b.doc.getArray(ITEM_DOC.discussion).push([{ text: 'agreed', authorId: t.team.coderB.userId }]);
+    await eventually(() => expect(editor.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 3));
+    expect((await setPhase('independent')).status).toBe(200);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annotationHome, checkAnnotation, itemDocWriteRefusal, readAnnotation, taggableFields, type Annotation } from './annotations.ts';
+import { annotationHome, checkAnnotation, itemDocBlindFor, itemDocWriteRefusal, readAnnotation, taggableFields, type Annotation } from './annotations.ts';
 import type { Action, Phase } from './roles.ts';
 import { annotationOn } from './schemas/annotation.ts';
 import { fieldDefinitionSchema, type FieldDefinition } from './schemas/codebook.ts';
@@ -96,5 +96,11 @@ describe('span annotations', () => {
     expect(itemDocWriteRefusal(coder, 'revealed')).toBeNull();
     expect(itemDocWriteRefusal(editor, 'independent')).toBeNull();
     expect(itemDocWriteRefusal(methodologist, 'joint')).toMatch(/may not write/);
+  });
+
+  it("withholds the shared item document from the item's own coders while it is coded blind, whatever their role", () => {
+    expect(itemDocBlindFor({ phase: 'independent', itemCoder: true })).toBe(true);
+    expect(itemDocBlindFor({ phase: 'independent', itemCoder: false })).toBe(false);
+    for (const phase of ['joint', 'revealed'] as const) expect(itemDocBlindFor({ phase, itemCoder: true })).toBe(false);
   });
 });

@@ -85,6 +85,17 @@ export function itemDocWriteRefusal(may: (action: Action) => boolean, phase: Pha
 }
 
 /**
+ * Whether the shared item document's content is withheld from this member: from the item's
+ * own coders while they code it blind. After a joint session or a reveal it holds the coders'
+ * tags and discussion, and an editor may send the item back to independent coding (with new
+ * coders). The server sends them presence only (collab/access.ts), and the browser shows no
+ * shared tags and writes nothing there.
+ */
+export function itemDocBlindFor({ phase, itemCoder }: { phase: Phase; itemCoder: boolean }): boolean {
+  return phase === 'independent' && itemCoder;
+}
+
+/**
  * Where a new span tag goes. An item coder in the independent phase keeps it in their own
  * coding document (hidden by the blind rules until reveal; none once submitted), whatever
  * their role: an editor who also codes the item must not show their reading to the others.

@@ -36,7 +36,7 @@ async function pair(deflate: boolean) {
   const received: Buffer[] = [];
   client.on('message', (data: Buffer) => received.push(data));
   const { ws, socket } = await accepted;
-  const connection = new Connection(ws, socket, { userId: 'usr_a', isAdmin: false }, {} as Connection['access'], {} as PeerRoom, DEFAULT_COLLAB_LIMITS, createLogger({ logLevel: 'silent' }));
+  const connection = new Connection(ws, socket, { userId: 'usr_a', isAdmin: false }, { content: true } as Connection['access'], {} as PeerRoom, DEFAULT_COLLAB_LIMITS, createLogger({ logLevel: 'silent' }));
   return { ws, socket, connection, received };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import * as Y from 'yjs';
 import { COLLAB_CLOSE_CODES, presenceColor, type CollabCloseCode } from '@concord/shared';
 import type { CollabLimits } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -19,6 +20,9 @@ import type { Frames } from './ws-frame.ts';
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** WebSocket close reasons are limited to 123 bytes. */
 const MAX_REASON_CHARS = 120;
+/** What a connection without the document's content (DocAccess.content) is shown of it: an empty document. */
+const NOTHING = new Y.Doc();
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(NOTHING);
 
 export class Connection implements Peer {
   /** Awareness client ids this connection has announced (removed when it closes). */
@@ -53,8 +57,24 @@ export class Connection implements Peer {
 
   /** First messages: the server's state vector and the current presence. */
   start(): void {
-    this.send(encodeSyncStep1(this.room.doc));
+    this.send(encodeSyncStep1(this.shown()));
     this.sendAwarenessStates();
+  }
+
+  /** The document as this connection may see it: not even its state vector without `content`. */
+  private shown(): Y.Doc {
+    return this.access.content ? this.room.doc : NOTHING;
+  }
+
+  /**
+   * After an access re-check (rooms.ts): a connection that may now see the content (a blind
+   * item's coders once the item leaves the independent phase) gets it whole and is asked for
+   * what it holds, as at a connect. One that loses it keeps what it was shown and gets no more.
+   */
+  accessChanged(before: DocAccess): void {
+    if (before.content || !this.access.content) return;
+    this.send(encodeSyncStep2(this.room.doc, EMPTY_STATE_VECTOR));
+    this.send(encodeSyncStep1(this.room.doc));
   }
 
   receive(data: Uint8Array): void {
@@ -72,7 +92,7 @@ export class Connection implements Peer {
       const message = decodeMessage(data);
       switch (message.type) {
         case 'syncStep1':
-          this.send(encodeSyncStep2(this.room.doc, message.stateVector));
+          this.send(encodeSyncStep2(this.shown(), message.stateVector));
           return;
         case 'syncStep2':
         case 'update':
@@ -111,7 +131,7 @@ export class Connection implements Peer {
 
   /** Messages `from` to `to` of `frames`, in one socket write when ws allows it (see `socket`). */
   sendFrames(frames: Frames, from: number, to: number): void {
-    if (!this.mayWrite()) return;
+    if (!this.access.content || !this.mayWrite()) return;
     if (this.socket) this.socket.write(frames.wireOf(from, to));
     else for (let i = from; i < to; i++) this.ws.send(frames.messages[i]!);
   }

@@ -28,7 +28,7 @@ class WritesPeer implements Peer {
   readonly access: Peer['access'];
   constructor(userId: string) {
     this.actor = { userId, isAdmin: false };
-    this.access = { name, doc: target, projectId: 'prj_bbbbbbbbbbbbbbbb', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null };
+    this.access = { name, doc: target, projectId: 'prj_bbbbbbbbbbbbbbbb', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null, content: true };
   }
   start(): void {}
   send(data: Uint8Array): void {

@@ -194,6 +194,10 @@ export class Room implements PeerRoom {
   /** An update from a connection: refused (and the connection closed) when it may not write or the document is full. */
   applyClientUpdate(connection: Peer, update: Uint8Array, decoded?: DecodedUpdate): void {
     if (this.isBroken) return;
+    // A connection shown nothing of the document (DocAccess.content) is told nothing about it
+    // either: whatever it sends is ignored, not checked against the content (its client keeps it
+    // and sends it again once it may write).
+    if (!connection.access.content) return;
     if (connection.access.mode === 'read') {
       // Read-only connections may send updates that change nothing (every client's first sync step 2).
       if (Y.snapshotContainsUpdate(Y.snapshot(this.doc), update)) return;

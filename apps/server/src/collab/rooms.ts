@@ -143,7 +143,9 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
     await Promise.all(
       affected.map(async (c) => {
         try {
+          const before = c.access;
           c.access = await resolveDocAccess({ ctx: { db, actor: c.actor, logger }, name: c.access.name });
+          c.accessChanged(before);
         } catch (err) {
           if (err instanceof AppError && (err.code === 'FORBIDDEN' || err.code === 'UNAUTHENTICATED')) c.close(err.code, err.message);
           else {

@@ -67,4 +67,16 @@ describe('frames built once for every receiver', () => {
     // Compared as buffers: toEqual walks large buffers element by element.
     updates.forEach((u, i) => expect(Buffer.from(frames.messages[i]!).equals(Buffer.from(lib0Update(u))), `message ${i}`).toBe(true));
   });
+
+  // A receiver that lags keeps its queued writes, and so what they point into, alive: that must be
+  // the batch's own frames, never the socket chunks its updates were read from (views, as ws gives them).
+  it('hold none of the buffers their updates or messages came in', () => {
+    const chunk = Buffer.alloc(64 * 1024, 5);
+    const sources = [chunk.subarray(10, 60), chunk.subarray(100, 400), chunk.subarray(1000, 71_000)];
+    for (const frames of [Frames.ofUpdates(sources), Frames.ofMessages(sources)]) {
+      const held = [frames.wire, ...frames.messages, frames.wireOf(0, 1), frames.wireOf(1, 3)];
+      for (const view of held) expect(view.buffer).toBe(frames.wire.buffer);
+      expect(frames.wire.buffer).not.toBe(chunk.buffer);
+    }
+  });
 });

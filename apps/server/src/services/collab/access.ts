@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { assignments, items, users } from '@concord/db';
-import { itemDocWriteRefusal, parseDocName, type DocName, type Phase, type Role } from '@concord/shared';
+import { itemDocBlindFor, itemDocWriteRefusal, parseDocName, type DocName, type Phase, type Role } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import { can, mayReadCodingsOf, projectRole, requireActor } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
@@ -24,6 +24,13 @@ export interface DocAccess {
   mode: 'read' | 'write';
   /** Why a read connection may not write: FORBIDDEN (not theirs) or CONFLICT (frozen). */
   readOnly: { code: 'FORBIDDEN' | 'CONFLICT'; reason: string } | null;
+  /**
+   * Whether the connection receives the document's content. False for the item's own coders on
+   * its shared document while it is coded blind: that document may hold what coders tagged and
+   * wrote in an earlier joint session or after a reveal (an item sent back to independent
+   * coding), i.e. codes. They still get presence ("who is on this item").
+   */
+  content: boolean;
 }
 
 // One answer for unknown names, unknown items and other projects: existence stays private.
@@ -38,21 +45,23 @@ export async function resolveDocAccess({ ctx, name }: { ctx: ServiceContext; nam
   const role = await projectRole({ ctx, projectId: item.projectId, userId: actor.userId });
   if (!role) throw noSuchDocument();
   const [user] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
-  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role, userName: user?.name ?? '', moderates: can(role, 'itemDoc.moderate') };
-
-  if (doc.kind === 'item') {
-    if (!can(role, 'items.read')) throw noSuchDocument();
-    // One rule with the browser (which must not write where it would be closed): a coder's
-    // annotations are codes, so coders do not write the shared document while it is coded blind.
-    const refusal = itemDocWriteRefusal((action) => can(role, action), item.phase);
-    if (refusal) return { ...base, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role}: ${refusal}` } };
-    return { ...base, mode: 'write', readOnly: null };
-  }
-
+  const base = { name, doc, projectId: item.projectId, itemId: doc.itemId, phase: item.phase, role, userName: user?.name ?? '', moderates: can(role, 'itemDoc.moderate'), content: true };
   const assigned = await ctx.db
     .select({ coderId: assignments.coderId, submittedAt: assignments.submittedAt, reopenedAt: assignments.reopenedAt })
     .from(assignments)
     .where(eq(assignments.itemId, doc.itemId));
+
+  if (doc.kind === 'item') {
+    if (!can(role, 'items.read')) throw noSuchDocument();
+    // Presence only for the item's own coders while they code it blind (SECURITY.md rule 8).
+    const content = !itemDocBlindFor({ phase: item.phase, itemCoder: assigned.some((a) => a.coderId === actor.userId) });
+    // One rule with the browser (which must not write where it would be closed): a coder's
+    // annotations are codes, so coders do not write the shared document while it is coded blind.
+    const refusal = itemDocWriteRefusal((action) => can(role, action), item.phase);
+    if (refusal || !content) return { ...base, content, mode: 'read', readOnly: { code: 'FORBIDDEN', reason: `a ${role}: ${refusal ?? 'the item is coded blind'}` } };
+    return { ...base, mode: 'write', readOnly: null };
+  }
+
   if (doc.kind === 'joint') return jointAccess(base, assigned.some((a) => a.coderId === actor.userId));
   const coder = assigned.find((a) => a.coderId === doc.coderId);
   if (!coder) throw noSuchDocument();

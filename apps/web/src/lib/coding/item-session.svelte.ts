@@ -10,6 +10,7 @@ import {
   annotationHome,
   CODING_DOC,
   ITEM_DOC,
+  itemDocBlindFor,
   itemDocWriteRefusal,
   type Action,
   type CodingValue,
@@ -90,10 +91,14 @@ export class ItemSession {
   // the server refuses would close the item document's connection, and presence with it.
   readonly itemDocWritable = $derived.by(() => {
     const { project, item } = this.#source();
-    return itemDocWriteRefusal((a) => project.actions.includes(a), item.phase) === null;
+    return !this.itemDocBlind && itemDocWriteRefusal((a) => project.actions.includes(a), item.phase) === null;
   });
+  /** The shared document's content is withheld from the item's coders while blind (the server sends presence only). */
+  readonly itemDocBlind = $derived.by(() => itemDocBlindFor({ phase: this.#source().item.phase, itemCoder: this.assigned }));
   readonly tagHome = $derived.by(() => annotationHome({ phase: this.#source().item.phase, itemCoder: this.assigned, codingWritable: !this.frozen, itemDocWritable: this.itemDocWritable }));
-  readonly annotations = $derived(mergeAnnotations(this.itemTags, this.ownTags, ...[...this.peers.shown.values()].map((p) => p.annotations)));
+  // What this browser still holds of the shared document (from an earlier phase, or its offline
+  // copy) is not shown while the item is coded blind.
+  readonly annotations = $derived(mergeAnnotations(this.itemDocBlind ? [] : this.itemTags, this.ownTags, ...[...this.peers.shown.values()].map((p) => p.annotations)));
 
   /** Opens the live documents of the item shown; returns the cleanup. */
   open(): () => void {
