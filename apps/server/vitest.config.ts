@@ -17,5 +17,6 @@ export default defineConfig({
     // the PGlite lane's import time). Each file still opens its own database (harness.ts) and
     // the harness keeps no state between files; vi.mock is not used anywhere in this package.
     isolate: false,
+    globalSetup: ['test/global-setup.ts'],
   },
 });

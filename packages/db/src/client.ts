@@ -36,7 +36,13 @@ export type DbOptions =
    * starts an empty `dataDir` from a `dumpDataDir()` tarball instead of running initdb
    * (test databases start from a migrated template: initdb alone takes seconds).
    */
-  | { kind: 'pglite'; dataDir: string; loadDataDir?: Blob };
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      loadDataDir?: Blob;
+      /** Extra initdb arguments for a new, empty `dataDir` (the test template's smaller WAL segments, testing.ts). */
+      initdbArgs?: string[];
+    };
 
 /**
  * PGlite's server settings beyond its defaults. Its shared memory is touched whole when it
@@ -83,6 +89,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir, {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(options.initdbArgs ? { initDbStartParams: options.initdbArgs } : {}),
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
