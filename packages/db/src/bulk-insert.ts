@@ -1,13 +1,14 @@
 /**
  * Bulk inserts in the caller's transaction. On PGlite, multi-row INSERTs through the
  * query builder reach ~3,000 rows/s; COPY … FROM '/dev/blob' is several times faster.
- * On PostgreSQL postgres.js hangs when a COPY fails mid-stream, so rows go as one JSON
- * parameter per batch (`INSERT … SELECT … FROM json_populate_recordset`): the query
- * builder's multi-row INSERTs spent about 13 s of CPU on 100,000 items building parameters.
- * Batches are pipelined (the next one is built while the server runs the previous one).
- * Drizzle has no COPY, hence this module. Values go as JSON, so column types are those
- * JSON carries to PostgreSQL's text input (text, numbers, timestamps as ISO strings, json);
- * no bytea.
+ * On PostgreSQL, inside a transaction, `COPY … FROM STDIN` through postgres.js' `writable()`
+ * (`copyIn`: postgres.js hangs on a COPY that fails after its stream ended, hence the way it
+ * reads the outcome). Outside a transaction (a COPY and the statement that reads its outcome need
+ * one connection) rows go as one JSON parameter per batch (`INSERT … SELECT … FROM
+ * json_populate_recordset`), pipelined. The query builder's multi-row INSERTs spent about 13 s of
+ * CPU on 100,000 items building parameters. Drizzle has no COPY, hence this module. Values go as
+ * CSV or JSON text, so column types are those with a text input (text, numbers, timestamps as
+ * ISO strings, json); no bytea.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
