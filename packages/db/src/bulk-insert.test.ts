@@ -29,6 +29,19 @@ describe(`bulkInsert`, () => {
     expect(rows[2]).toMatchObject({ title: 'Ünïcödé "quoted", 日本 🙂', body: '\\.', reach: 0, raw: { 'Заголовок': 'ё "ж"' } });
   });
 
+  it('outside a transaction too (on PostgreSQL the JSON batches: a COPY needs its transaction\'s one connection)', async () => {
+    await database.db.insert(projects).values({ id: 'prj_plain', name: 'plain' });
+    await bulkInsert(database.db, items, [
+      { id: 'itm_p1', projectId: 'prj_plain', title: 'Name, with "quotes"', reach: 3, raw: { a: 'ё "ж"' } },
+      { id: 'itm_p2', projectId: 'prj_plain', title: 'x', reach: null, raw: null },
+    ]);
+    const rows = await database.db.select({ id: items.id, title: items.title, reach: items.reach, raw: items.raw }).from(items).where(eq(items.projectId, 'prj_plain')).orderBy(asc(items.id));
+    expect(rows).toEqual([
+      { id: 'itm_p1', title: 'Name, with "quotes"', reach: 3, raw: { a: 'ё "ж"' } },
+      { id: 'itm_p2', title: 'x', reach: null, raw: null },
+    ]);
+  });
+
   it('still enforces unique constraints when references are verified, and restores FK checks after', async () => {
     await expect(
       database.db.transaction(async (tx) => {
