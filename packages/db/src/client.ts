@@ -43,14 +43,8 @@ export type DbOptions =
  * starts (RSS 333 MB just opened with PostgreSQL's default 128 MB of buffers, 214 MB with 16 MB),
  * and its files are read through the operating system's page cache anyway, so a small buffer
  * pool costs a system call per page read, not a disk read. WAL buffers stay at what 128 MB gave.
- * New WAL segments are not zero-filled (`wal_init_zero=off`: PostgreSQL writes the last byte
- * only): a large import makes several 16 MB segments, each written whole with zeros through
- * Emscripten's file system first; 100,000 items and their links took about 10% less CPU without
- * (bench/README.md). Recovery reads WAL records by their checksums either way (PostgreSQL's own
- * advice for copy-on-write file systems); what zero-filling buys is finding a full disk when a
- * segment is made rather than at a later WAL write.
  */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB', '-c', 'wal_buffers=4MB', '-c', 'wal_init_zero=off'];
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB', '-c', 'wal_buffers=4MB'];
 
 export async function createDb(options: DbOptions): Promise<Database> {
   if (options.kind === 'postgres') {
