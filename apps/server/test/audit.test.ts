@@ -137,6 +137,32 @@ describe('blind coding', () => {
   });
 });
 
+describe('decisions of an item coded blind again', () => {
+  it('withhold their value and rationale while the item is independent, like the codings they were made from', async () => {
+    const g = await createProjectFixture(h, members);
+    const gBase = `/api/projects/${g.projectId}`;
+    // The fixture's one coder submits: the item is revealed, and an editor decides a field.
+    const saved = await h.request(members.coder, 'PUT', `${gBase}/items/${g.itemId}/codings/me`, { values: { frame: 'leader', impact: -2 } });
+    expect(saved.status).toBe(200);
+    expect((await h.request(members.coder, 'POST', `${gBase}/items/${g.itemId}/codings/me/submit`)).status).toBe(200);
+    const decided = await h.request(members.editor, 'PUT', `${gBase}/items/${g.itemId}/adjudications/frame`, { value: 'protesters_terrorists', rationale: 'rationale-secret-abc: the coder read leader' });
+    expect(decided.status, await decided.clone().text()).toBe(200);
+    expect((await h.request(members.owner, 'POST', `${gBase}/items/${g.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
+
+    const blind = (await json<AuditPage>(await h.request(members.owner, 'GET', `${gBase}/audit?entity=adjudication&limit=500`))).entries;
+    expect(blind.length).toBe(1);
+    expect(blind[0]).toMatchObject({ action: 'decide', redacted: true });
+    for (const text of [JSON.stringify(blind), await (await h.request(members.owner, 'GET', `${gBase}/audit.csv?entity=adjudication`)).text()]) {
+      expect(text).not.toContain('rationale-secret-abc');
+      expect(text).not.toContain('protesters_terrorists');
+    }
+
+    expect((await h.request(members.owner, 'POST', `${gBase}/items/${g.itemId}/phase`, { phase: 'revealed', confirmExcludeLate: true })).status).toBe(200);
+    const open = (await json<AuditPage>(await h.request(members.owner, 'GET', `${gBase}/audit?entity=adjudication&limit=500`))).entries;
+    expect(open[0]).toMatchObject({ redacted: false, after: { value: 'protesters_terrorists', rationale: 'rationale-secret-abc: the coder read leader' } });
+  });
+});
+
 describe('CSV', () => {
   it('has the same entries as the list, with the filters, through the CSV writer', async () => {
     const res = await h.request(members.owner, 'GET', `${base}/audit.csv?entity=item`);

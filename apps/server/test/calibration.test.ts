@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '@concord/db';
 import type { CalibrationFeedback, CalibrationReport, CodebookInput, ErrorBody, GoldImportResult, Role } from '@concord/shared';
-import { actorOf, addItem, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { actorOf, addItem, addToProject, assignRound, codeItem, createProjectFixture, createTeamHarness, json, type Harness, type ProjectFixture, type Session } from './harness.ts';
 import { adjudicate } from '../src/services/adjudications/adjudicate.ts';
 import { replaceCodebook } from '../src/services/codebook/codebook.ts';
 import { addMember } from '../src/services/projects/members.ts';
@@ -17,10 +17,12 @@ import { createProject } from '../src/services/projects/projects.ts';
 let h: Harness;
 let members: Record<Role, Session>;
 let coderB: Session;
+let coderC: Session;
+let coderD: Session;
 let outsider: Session;
 
 beforeAll(async () => {
-  ({ h, members, others: { coderB, outsider } } = await createTeamHarness(['coderB', 'outsider']));
+  ({ h, members, others: { coderB, coderC, coderD, outsider } } = await createTeamHarness(['coderB', 'coderC', 'coderD', 'outsider']));
 });
 afterAll(() => h.close());
 
@@ -148,6 +150,51 @@ describe("a coder's feedback against gold", () => {
     await importGold(f.projectId, members.editor, { rows: [{ external_id: f.externalId, field: 'frame', value: 'leader', rationale: 'Answer key' }] });
     fb = await json<CalibrationFeedback>(await feedback(f.projectId, f.itemId, coderB));
     expect(fb.fields.find((x) => x.fieldKey === 'frame')).toMatchObject({ gold: 'leader', source: 'imported', match: true });
+  });
+});
+
+describe('decisions while their item is coded blind again', () => {
+  it('are neither gold in feedback nor listed: a decision carries the first coders\' values, hidden until the reveal (rule 4)', async () => {
+    const f = await goldFixture();
+    await code(f.projectId, f.itemId, members.coder, { frame: 'security', impact: -2 });
+    await code(f.projectId, f.itemId, coderB, { frame: 'leader', impact: 1 });
+    await adjudicate({ ctx: h.ctx(actorOf(members.editor)), projectId: f.projectId, itemId: f.itemId, fieldKey: 'frame', input: { value: 'security', rationale: 'Coder B read leader; the text frames security' } });
+    // The item goes back to blind coding, for two more coders.
+    expect((await h.request(members.editor, 'POST', `${base(f.projectId)}/items/${f.itemId}/phase`, { phase: 'independent' })).status).toBe(200);
+    for (const c of [coderC, coderD]) await addToProject(h, members.owner, f.projectId, c, 'coder');
+    await assignRound(h, members.editor, f.projectId, [f.itemId], [coderC, coderD], { roundName: 'Second pair' });
+    await code(f.projectId, f.itemId, coderC, { frame: 'protesters_terrorists', impact: 0 });
+    // coderD has not submitted: the item stays independent, and its decisions are nobody's to read.
+    expect((await json<{ phase: string }>(await h.request(members.editor, 'GET', `${base(f.projectId)}/items/${f.itemId}`))).phase).toBe('independent');
+    expect((await h.request(coderC, 'GET', `${base(f.projectId)}/items/${f.itemId}/adjudications`)).status).toBe(403);
+    // Nor do managers list them (one of them may code the item now): the project's list leaves the item out.
+    for (const role of ['owner', 'methodologist', 'editor'] as const) {
+      expect((await h.request(members[role], 'GET', `${base(f.projectId)}/items/${f.itemId}/adjudications`)).status).toBe(403);
+      for (const status of ['decided', 'all'] as const) {
+        const listed = await h.request(members[role], 'GET', `${base(f.projectId)}/adjudications?status=${status}`);
+        expect(listed.status).toBe(200);
+        expect((await json<{ itemId: string }[]>(listed)).map((a) => a.itemId)).not.toContain(f.itemId);
+      }
+    }
+
+    const res = await feedback(f.projectId, f.itemId, coderC);
+    expect(res.status).toBe(200);
+    const fb = await json<CalibrationFeedback>(res);
+    expect(fb.fields.find((x) => x.fieldKey === 'frame')).toMatchObject({ value: 'protesters_terrorists', gold: null, hasGold: false, source: null, rationale: '', match: null });
+    expect(fb).toMatchObject({ compared: 0, matched: 0 });
+    expect(JSON.stringify(fb)).not.toContain('leader');
+
+    // An imported answer key is set for calibration, not made from codings: shown after her submission as before.
+    await importGold(f.projectId, members.editor, { rows: [{ item_id: f.itemId, field: 'impact', value: 0, rationale: 'Answer key' }] });
+    const keyed = await json<CalibrationFeedback>(await feedback(f.projectId, f.itemId, coderC));
+    expect(keyed.fields.find((x) => x.fieldKey === 'impact')).toMatchObject({ gold: 0, source: 'imported', match: true });
+    expect(keyed.fields.find((x) => x.fieldKey === 'frame')).toMatchObject({ hasGold: false });
+
+    // Once revealed again, the decision is gold for its coders.
+    await code(f.projectId, f.itemId, coderD, { frame: 'security', impact: 0 });
+    const revealed = await json<CalibrationFeedback>(await feedback(f.projectId, f.itemId, coderC));
+    expect(revealed.fields.find((x) => x.fieldKey === 'frame')).toMatchObject({ gold: 'security', source: 'decided', match: false });
+    expect((await json<{ itemId: string }[]>(await h.request(members.editor, 'GET', `${base(f.projectId)}/adjudications`))).map((a) => a.itemId)).toContain(f.itemId);
   });
 });
 

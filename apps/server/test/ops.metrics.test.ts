@@ -222,13 +222,15 @@ describe('health', () => {
 
   it('ready is NOT_READY naming the database when it refuses or does not answer in time', async () => {
     const database = (execute: () => Promise<never>) => ({ kind: 'postgres', db: { execute } }) as unknown as Database;
-    const refused = checkReadiness({ database: database(() => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))), redis: null });
-    await expect(refused).rejects.toMatchObject({ code: 'NOT_READY', message: 'the database is unreachable: connect ECONNREFUSED 127.0.0.1:5432' });
+    // Readiness is public: the driver's words (hosts, addresses, user and database names) go to the log, not the answer.
+    const driverError = new Error('connect ECONNREFUSED 10.20.30.40:5432 (password authentication failed for user "concord_prod")');
+    const refused = checkReadiness({ database: database(() => Promise.reject(driverError)), redis: null });
+    await expect(refused).rejects.toMatchObject({ code: 'NOT_READY', message: 'the database is unreachable (the server log has the error)', cause: driverError });
     const silent = checkReadiness({ database: database(() => new Promise<never>(() => {})), redis: null });
     await expect(silent).rejects.toMatchObject({ code: 'NOT_READY', message: `the database did not answer within ${READINESS_TIMEOUT_MS} ms` });
     // Redis is asked only once the database is ready; its refusal is named the same way.
-    const redisDown = checkReadiness({ database: h.deps.database, redis: { ping: () => Promise.reject(new Error('Connection is closed.')) } });
-    await expect(redisDown).rejects.toMatchObject({ code: 'NOT_READY', message: 'redis is unreachable: Connection is closed.' });
+    const redisDown = checkReadiness({ database: h.deps.database, redis: { ping: () => Promise.reject(new Error('WRONGPASS invalid username-password pair')) } });
+    await expect(redisDown).rejects.toMatchObject({ code: 'NOT_READY', message: 'redis is unreachable (the server log has the error)' });
   });
 
   it('ready answers 503 when the configured Redis does not answer, 200 with a live one', async () => {

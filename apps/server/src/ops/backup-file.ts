@@ -60,9 +60,16 @@ export interface BackupWriter {
   finish(): Promise<void>;
 }
 
+/**
+ * The file holds password, session and token hashes and every coded value (SECURITY.md,
+ * Operations): created for its owner only (0600, whatever the umask lets through beyond that)
+ * and exclusively, so nothing already at the path (a planted symlink) is followed or reused.
+ */
+export const BACKUP_FILE_MODE = 0o600;
+
 export function writeBackupFile(file: string): BackupWriter {
   const gzip = createGzip();
-  const out = createWriteStream(file);
+  const out = createWriteStream(file, { flags: 'wx', mode: BACKUP_FILE_MODE });
   gzip.pipe(out);
   const hash = createHash('sha256');
   const failed = new Promise<never>((_, reject) => {

@@ -95,6 +95,8 @@ async function writeFileRecords(out: BackupWriter, dir: string, f: StoredFile): 
 
 export async function backupDatabase(database: Database, file: string, options: { attachmentsDir?: string | null } = {}): Promise<BackupHeader> {
   const partial = `${file}.partial`;
+  // A leftover of a killed run (or anything planted there) goes first: the file is created anew (writeBackupFile).
+  await rm(partial, { force: true });
   try {
     const header = await database.db.transaction(
       async (tx) => {

@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { projectMembers } from '@concord/db';
-import type { Action, Comment, Phase, Role, ServerToClientEvents, TokenScope } from '@concord/shared';
+import type { Action, Comment, GoldSource, Phase, Role, ServerToClientEvents, TokenScope } from '@concord/shared';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
@@ -178,6 +178,17 @@ export function disagreementScope(role: Role, userId: string): { kind: 'all' } |
 export function mayReadDisagreement(input: { viewerRole: Role; viewerIsItemCoder: boolean; phase: Phase }): boolean {
   if (input.phase === 'independent') return false;
   return input.viewerIsItemCoder || can(input.viewerRole, 'codings.readRevealed');
+}
+
+/**
+ * Gold in a coder's calibration feedback (rule 11; the caller checked that she submitted the
+ * item): an imported answer key, set for calibration, always; a decided adjudication only as
+ * mayReadDisagreement allows, so never while the item is independent (it was sent back to
+ * blind coding after a reveal or a joint session): a decision and its rationale are made from
+ * the coders' values, which stay hidden until the reveal.
+ */
+export function mayReadGold(input: { source: GoldSource; viewerRole: Role; viewerIsItemCoder: boolean; phase: Phase }): boolean {
+  return input.source === 'imported' || mayReadDisagreement(input);
 }
 
 /**

@@ -25,7 +25,9 @@ async function within<T>(what: string, work: Promise<T>): Promise<T> {
     return await Promise.race([work, timeout]);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('NOT_READY', `${what} is unreachable: ${(err as Error).message}`, undefined, { cause: err });
+    // The driver's words stay in the log (the cause, logged with the request id): readiness is
+    // public, and they can name internal hosts, addresses, database and user names.
+    throw new AppError('NOT_READY', `${what} is unreachable (the server log has the error)`, undefined, { cause: err });
   } finally {
     clearTimeout(timer);
   }

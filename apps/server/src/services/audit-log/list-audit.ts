@@ -5,7 +5,7 @@
 import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
 import { auditLog, items, users } from '@concord/db';
 import { auditBounds, type AuditEntry, type AuditFilter, type AuditPage, type Phase } from '@concord/shared';
-import { authorize, mayReadCodingsOf } from '../authz.ts';
+import { authorize, mayReadCodingsOf, mayReadDisagreement } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 import { auditSummary } from './audit-summary.ts';
 
@@ -55,24 +55,26 @@ const codingParts = (entityId: string) => {
  */
 function codedBy(r: Pick<Row, 'entity' | 'entityId' | 'actorId' | 'after'>): { itemId: string; coderId: string | null } | null {
   if (r.entity === 'coding') return codingParts(r.entityId);
-  // A revised coding (`item:field`) is the joint layer's value: coderId null.
-  if (r.entity === 'revision') return { itemId: r.entityId.split(':')[0] ?? '', coderId: null };
+  // A revised coding (`item:field`) is the joint layer's value, a decision (`item:field`, and its
+  // rationale) is made from the coders' values: coderId null, both hidden while the item is independent.
+  if (r.entity === 'revision' || r.entity === 'adjudication') return { itemId: r.entityId.split(':')[0] ?? '', coderId: null };
   const onItem = r.entity === 'actor' && typeof r.after === 'object' && r.after !== null ? (r.after as { onItem?: unknown }).onItem : undefined;
   return typeof onItem === 'string' ? { itemId: onItem, coderId: r.actorId ?? '' } : null;
 }
 
-/** Drops coded values from one side of a coding entry. */
+/** Drops coded values from one side of an entry: a coding's value, a decision's value and rationale. */
 function withoutValue(side: unknown): unknown {
-  if (typeof side !== 'object' || side === null || !('value' in side)) return side;
-  const { value: _withheld, ...rest } = side as Record<string, unknown>;
+  if (typeof side !== 'object' || side === null || !('value' in side || 'rationale' in side)) return side;
+  const { value: _withheld, rationale: _explained, ...rest } = side as Record<string, unknown>;
   return rest;
 }
 
 /**
  * Blind coding (SECURITY.md, rule 1) holds in the audit too: a coding entry's values are shown
  * only when the reader may read that coder's codings on the item now (mayReadCodingsOf, with the
- * item's current phase), a revised coding's only while the item is not coded blind. A purged
- * item's phase is unknown: its values stay withheld.
+ * item's current phase), a revised coding's and a decision's (value and rationale) only while
+ * the item is not coded blind (mayReadDisagreement). A purged item's phase is unknown: its values
+ * stay withheld.
  */
 async function present(ctx: ServiceContext, viewer: { userId: string; role: Parameters<typeof mayReadCodingsOf>[0]['viewerRole'] }, rows: Row[]): Promise<AuditEntry[]> {
   const itemIds = [...new Set(rows.flatMap((r) => codedBy(r)?.itemId ?? []))];
@@ -91,7 +93,7 @@ async function present(ctx: ServiceContext, viewer: { userId: string; role: Para
       // The joint layer does not exist while its item is coded blind (SECURITY.md, rule 1).
       const readable =
         phase !== undefined &&
-        (coderId === null ? phase !== 'independent' : mayReadCodingsOf({ viewerId: viewer.userId, viewerRole: viewer.role, viewerIsItemCoder: false, coderId, phase }));
+        (coderId === null ? mayReadDisagreement({ viewerRole: viewer.role, viewerIsItemCoder: false, phase }) : mayReadCodingsOf({ viewerId: viewer.userId, viewerRole: viewer.role, viewerIsItemCoder: false, coderId, phase }));
       if (!readable) {
         redacted = JSON.stringify(before) !== JSON.stringify(withoutValue(before)) || JSON.stringify(after) !== JSON.stringify(withoutValue(after));
         before = withoutValue(before);

@@ -8,15 +8,15 @@ import { and, eq } from 'drizzle-orm';
 import { assignments, codings } from '@concord/db';
 import { sameValue, type CalibrationFeedback, type CalibrationField } from '@concord/shared';
 import { AppError, forbidden } from '../../errors.ts';
-import { authorize } from '../authz.ts';
+import { authorize, mayReadGold } from '../authz.ts';
 import { loadCodebook } from '../codebook/codebook.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { loadItem } from '../items/items.ts';
 import { loadGold, type GoldValue } from './gold.ts';
 
 export async function getCalibrationFeedback({ ctx, projectId, itemId }: { ctx: ServiceContext; projectId: string; itemId: string }): Promise<CalibrationFeedback> {
-  const { actor } = await authorize({ ctx, projectId, action: 'codings.writeOwn' });
-  await loadItem({ ctx, projectId, itemId });
+  const { actor, role } = await authorize({ ctx, projectId, action: 'codings.writeOwn' });
+  const item = await loadItem({ ctx, projectId, itemId });
   const [assignment] = await ctx.db
     .select({ submittedAt: assignments.submittedAt })
     .from(assignments)
@@ -35,7 +35,8 @@ export async function getCalibrationFeedback({ ctx, projectId, itemId }: { ctx: 
   const mine = new Map(own.map((c) => [c.fieldKey, c.value]));
   const key = gold.get(itemId) ?? new Map<string, GoldValue>();
   const fields: CalibrationField[] = codebook.fields.map((f) => {
-    const g = key.get(f.key);
+    const stored = key.get(f.key);
+    const g = stored && mayReadGold({ source: stored.source, viewerRole: role, viewerIsItemCoder: true, phase: item.phase }) ? stored : undefined;
     const value = mine.get(f.key) ?? null;
     return {
       fieldKey: f.key,

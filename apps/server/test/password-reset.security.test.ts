@@ -1,0 +1,56 @@
+/**
+ * Using a password-reset link is public (the token is the credential) and has no sign-in limit,
+ * so a link that cannot be used must be refused before the new password is hashed: at the
+ * production cost a hash is about 0.09 s of CPU, which anyone could otherwise make the server
+ * spend per request with made-up tokens. Shown without timing: the context's password cost is
+ * one scrypt refuses (N = 3 is not a power of two), so a request that reached the hash would
+ * fail with that error instead of the link's own reason. On PGlite and on PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordResets } from '@concord/db';
+import { newId } from '@concord/shared';
+import { hashToken } from '../src/services/auth/token-hash.ts';
+import { resetPasswordWithLink } from '../src/services/auth/password-reset-link.ts';
+import { createHarness, signUp, type Harness, type Session } from './harness.ts';
+
+let h: Harness;
+let user: Session;
+
+beforeAll(async () => {
+  h = await createHarness();
+  user = await signUp(h, 'resetter');
+});
+afterAll(() => h.close());
+
+const session = { sessionTtlMs: 3_600_000, ip: '203.0.113.9', userAgent: null };
+/** A context whose password hashing always fails: reaching it shows in the error. */
+const unhashable = () => ({ ...h.ctx(null), passwordCost: { N: 3, r: 8, p: 1 } });
+
+async function link(state: { usedAt?: Date; expiresAt?: Date } = {}): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await h.deps.database.db.insert(passwordResets).values({
+    id: newId('passwordReset'),
+    tokenHash: hashToken(token),
+    userId: user.userId,
+    expiresAt: state.expiresAt ?? new Date(Date.now() + 3_600_000),
+    usedAt: state.usedAt ?? null,
+  });
+  return token;
+}
+
+describe('a password-reset link that cannot be used', () => {
+  it('is refused with its reason before the new password is hashed', async () => {
+    const reset = (token: string) => resetPasswordWithLink({ ctx: unhashable(), input: { token, password: 'a new passphrase here' }, session });
+    await expect(reset('made-up-token')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(reset(await link({ usedAt: new Date() }))).rejects.toMatchObject({ code: 'LINK_USED' });
+    await expect(reset(await link({ expiresAt: new Date(Date.now() - 1000) }))).rejects.toMatchObject({ code: 'LINK_EXPIRED' });
+  });
+
+  it('while a usable one still sets the password (and is used once)', async () => {
+    const token = await link();
+    const done = await resetPasswordWithLink({ ctx: h.ctx(null), input: { token, password: 'a new passphrase here' }, session });
+    expect(done.user.id).toBe(user.userId);
+    await expect(resetPasswordWithLink({ ctx: h.ctx(null), input: { token, password: 'another passphrase' }, session })).rejects.toMatchObject({ code: 'LINK_USED' });
+  });
+});
