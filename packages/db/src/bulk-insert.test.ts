@@ -29,6 +29,19 @@ describe(`bulkInsert`, () => {
     expect(rows[2]).toMatchObject({ title: 'Ünïcödé "quoted", 日本 🙂', body: '\\.', reach: 0, raw: { 'Заголовок': 'ё "ж"' } });
   });
 
+  it('outside a transaction too (on PostgreSQL the JSON batches: a COPY needs its transaction\'s one connection)', async () => {
+    await database.db.insert(projects).values({ id: 'prj_plain', name: 'plain' });
+    await bulkInsert(database.db, items, [
+      { id: 'itm_p1', projectId: 'prj_plain', title: 'Name, with "quotes"', reach: 3, raw: { a: 'ё "ж"' } },
+      { id: 'itm_p2', projectId: 'prj_plain', title: 'x', reach: null, raw: null },
+    ]);
+    const rows = await database.db.select({ id: items.id, title: items.title, reach: items.reach, raw: items.raw }).from(items).where(eq(items.projectId, 'prj_plain')).orderBy(asc(items.id));
+    expect(rows).toEqual([
+      { id: 'itm_p1', title: 'Name, with "quotes"', reach: 3, raw: { a: 'ё "ж"' } },
+      { id: 'itm_p2', title: 'x', reach: null, raw: null },
+    ]);
+  });
+
   it('still enforces unique constraints when references are verified, and restores FK checks after', async () => {
     await expect(
       database.db.transaction(async (tx) => {
@@ -90,5 +103,31 @@ describe(`bulkInsert`, () => {
         await bulkInsert(tx as never, items, [{ id: 'itm_m1', projectId: 'prj_bulk', title: 'a' }, { id: 'itm_m2', projectId: 'prj_nowhere', title: 'b' }], { referencesVerified: true });
       }),
     ).rejects.toMatchObject({ cause: { code: '23503' } }); // foreign_key_violation, from the triggers it fell back to
+  });
+
+  it('a COPY failing mid-stream or at its last row rejects with its error, keeps what was saved, and leaves the pool usable', async () => {
+    await database.db.insert(projects).values({ id: 'prj_copy', name: 'copy' });
+    await database.db.insert(items).values({ id: 'itm_saved', projectId: 'prj_copy', title: 'saved before', reach: 7 });
+    // 30,000 rows are several COPY writes: a row early on fails while rows are still being written, the last row after the stream ended.
+    const many = (prefix: string) => Array.from({ length: 30_000 }, (_, i) => ({ id: `${prefix}${i}`, projectId: 'prj_copy', title: `row ${i}, "quoted"`, body: 'x'.repeat(40), reach: i }));
+    for (const [at, label] of [[2_000, 'mid'], [29_999, 'last']] as const) {
+      const rows = many(`itm_${label}_`);
+      rows[at]!.id = 'itm_saved';
+      const error = await database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, items, [{ id: `itm_${label}_before`, projectId: 'prj_copy', title: 'first statement' }]);
+        await bulkInsert(tx as never, items, rows, { referencesVerified: true });
+      }).then(() => null, (e: { code?: string; cause?: { code?: string } }) => e);
+      // unique_violation, the COPY's own error (as drizzle's `cause` on PostgreSQL, PGlite's own error on PGlite)
+      expect(error?.cause?.code ?? error?.code).toBe('23505');
+    }
+    const saved = await database.db.select({ id: items.id, title: items.title, reach: items.reach }).from(items).where(eq(items.projectId, 'prj_copy'));
+    expect(saved).toEqual([{ id: 'itm_saved', title: 'saved before', reach: 7 }]);
+    // Every connection of the pool still answers (none left in COPY mode or in a failed transaction).
+    const answers = await Promise.all(Array.from({ length: 12 }, () => queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from items where project_id = 'prj_copy'`)));
+    expect(answers.map((r) => Number(r[0]!.n))).toEqual(Array(12).fill(1));
+    // And a COPY of many rows goes through whole.
+    await database.db.transaction(async (tx) => bulkInsert(tx as never, items, many('itm_ok_'), { referencesVerified: true }));
+    const [count] = await queryRows<{ n: number; reach: number }>(database.db, sql`select count(*)::int as n, sum(reach)::int as reach from items where id like 'itm_ok_%'`);
+    expect(count).toEqual({ n: 30_000, reach: (29_999 * 30_000) / 2 });
   });
 });

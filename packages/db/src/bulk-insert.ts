@@ -1,15 +1,18 @@
 /**
  * Bulk inserts in the caller's transaction. On PGlite, multi-row INSERTs through the
  * query builder reach ~3,000 rows/s; COPY … FROM '/dev/blob' is several times faster.
- * On PostgreSQL postgres.js hangs when a COPY fails mid-stream, so rows go as one JSON
- * parameter per batch (`INSERT … SELECT … FROM json_populate_recordset`): the query
- * builder's multi-row INSERTs spent about 13 s of CPU on 100,000 items building parameters.
- * Batches are pipelined (the next one is built while the server runs the previous one).
- * Drizzle has no COPY, hence this module. Values go as JSON, so column types are those
- * JSON carries to PostgreSQL's text input (text, numbers, timestamps as ISO strings, json);
- * no bytea.
+ * On PostgreSQL, inside a transaction, `COPY … FROM STDIN` through postgres.js' `writable()`
+ * (`copyIn`: postgres.js hangs on a COPY that fails after its stream ended, hence the way it
+ * reads the outcome). Outside a transaction (a COPY and the statement that reads its outcome need
+ * one connection) rows go as one JSON parameter per batch (`INSERT … SELECT … FROM
+ * json_populate_recordset`), pipelined. The query builder's multi-row INSERTs spent about 13 s of
+ * CPU on 100,000 items building parameters. Drizzle has no COPY, hence this module. Values go as
+ * CSV or JSON text, so column types are those with a text input (text, numbers, timestamps as
+ * ISO strings, json); no bytea.
  */
-import { getTableColumns, getTableName, sql } from 'drizzle-orm';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { DrizzleQueryError, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client.ts';
 import { queryRows } from './query-rows.ts';
@@ -24,6 +27,8 @@ const JSON_BATCH = 2500;
 /** JSON statements sent and not yet answered: the server runs one while the next is built. */
 const IN_FLIGHT = 2;
 const COPY_CHUNK = 10_000;
+/** Bytes of CSV per write to a PostgreSQL COPY stream. */
+const COPY_WRITE = 256 * 1024;
 
 const encoder = new TextEncoder();
 const QUOTE = 34;
@@ -76,6 +81,14 @@ class CsvBytes {
   plain(text: string): void {
     this.reserve(text.length);
     for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i);
+  }
+
+  row(record: Record<string, unknown>, keys: string[]): void {
+    for (let k = 0; k < keys.length; k++) {
+      if (k) this.byte(COMMA);
+      this.value(record[keys[k]!]);
+    }
+    this.byte(NEWLINE);
   }
 
   value(v: unknown): void {
@@ -157,6 +170,78 @@ async function checkReferencesOnce(db: Db, table: PgTable, keys: string[], rows:
   return true;
 }
 
+/** The postgres.js side of a transaction: its `unsafe` runs on the transaction's one connection. */
+interface PostgresTx {
+  unsafe(query: string): PromiseLike<unknown> & { writable(): Promise<Writable>; reject?: (error: unknown) => void };
+  savepoint: unknown;
+}
+
+/** The postgres.js client of a drizzle transaction (not the pool: a COPY and its follow-up must share a connection). */
+function postgresTx(db: Db): PostgresTx | null {
+  const client = (db._.session as unknown as { client?: Partial<PostgresTx> }).client;
+  return client && typeof client.unsafe === 'function' && typeof client.savepoint === 'function' ? (client as PostgresTx) : null;
+}
+
+/**
+ * `COPY … FROM STDIN` through postgres.js' `writable()`, the CSV written as bytes a chunk at a time.
+ * postgres.js 3.4.9 hangs on a COPY that fails once its stream has ended: the error arrives
+ * after `final` handed over, so `finish` never comes, and the query's promise (resolved with the
+ * stream) cannot carry it. So this does not wait for `finish`: the server's answer is read from
+ * a statement sent after the COPY on the same connection, which runs after the COPY's end; and
+ * the COPY's own error (e.g. a unique violation, 23505) is caught from the query's `reject`,
+ * which postgres.js still calls. A failure while writing destroys the stream with that error.
+ * Either way this rejects, and the transaction (which the caller rolls back) stays failed.
+ */
+async function copyIn(tx: PostgresTx, statement: string, rows: Record<string, unknown>[], keys: string[]): Promise<void> {
+  const query = tx.unsafe(statement);
+  let failed: unknown = null;
+  const reject = query.reject!;
+  query.reject = (error) => {
+    failed ??= error;
+    reject(error);
+  };
+  const stream = (await query.writable()) as Writable & { _final(callback: (error?: Error | null) => void): void };
+  // postgres.js leaves COPY mode (and takes further statements) in `final`, which runs after the
+  // buffered writes are out; `finish` would wait for the COPY's success, so `final` itself is watched.
+  const left = new Promise<void>((resolve) => {
+    const final = stream._final;
+    stream._final = function (callback) {
+      final.call(this, callback);
+      resolve();
+    };
+    stream.on('close', resolve);
+  });
+  stream.on('error', (error) => {
+    failed ??= error;
+  });
+  const csv = new CsvBytes();
+  let draining: Promise<unknown> | null = null;
+  const flush = async () => {
+    // A copy: the stream may hold the bytes until the socket takes them, and the buffer is reused.
+    const chunk = csv.bytes.slice(0, csv.length);
+    csv.length = 0;
+    if (draining) await draining;
+    draining = null;
+    if (failed) return;
+    if (!stream.write(chunk)) draining = once(stream, 'drain').catch(() => undefined);
+  };
+  for (let r = 0; r < rows.length && !failed; r++) {
+    csv.row(rows[r]!, keys);
+    if (csv.length >= COPY_WRITE) await flush();
+  }
+  if (csv.length) await flush();
+  if (draining) await draining;
+  if (!failed) stream.end();
+  await left;
+  try {
+    await tx.unsafe('select 1');
+  } catch (error) {
+    failed ??= error;
+  }
+  // Wrapped as drizzle wraps its statements' errors (the driver's error as `cause`).
+  if (failed) throw new DrizzleQueryError(statement, [], failed as Error);
+}
+
 export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$inferInsert'][], options: BulkInsertOptions = {}): Promise<void> {
   if (!rows.length) return;
   const pglite = pgliteClient(db);
@@ -168,6 +253,12 @@ export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$
   if (!pglite) {
     const skipTriggers = options.referencesVerified === true && (await checkReferencesOnce(db, table, keys, rows as Record<string, unknown>[]));
     if (skipTriggers) await db.execute(sql`set local session_replication_role = replica`);
+    const tx = postgresTx(db);
+    if (tx) {
+      await copyIn(tx, `COPY "${getTableName(table)}" (${names}) FROM STDIN WITH (FORMAT csv)`, rows as Record<string, unknown>[], keys);
+      if (skipTriggers) await db.execute(sql`set local session_replication_role = origin`);
+      return;
+    }
     const inFlight: Promise<unknown>[] = [];
     try {
       for (let i = 0; i < rows.length; i += JSON_BATCH) {
@@ -201,14 +292,7 @@ export async function bulkInsert<T extends PgTable>(db: Db, table: T, rows: T['$
   const csv = new CsvBytes();
   for (let i = 0; i < rows.length; i += COPY_CHUNK) {
     csv.length = 0;
-    for (let r = i; r < Math.min(i + COPY_CHUNK, rows.length); r++) {
-      const record = rows[r] as Record<string, unknown>;
-      for (let k = 0; k < keys.length; k++) {
-        if (k) csv.byte(COMMA);
-        csv.value(record[keys[k]!]);
-      }
-      csv.byte(NEWLINE);
-    }
+    for (let r = i; r < Math.min(i + COPY_CHUNK, rows.length); r++) csv.row(rows[r] as Record<string, unknown>, keys);
     await pglite.query(statement, [], { blob: new Blob([csv.bytes.subarray(0, csv.length)]) });
   }
   if (options.referencesVerified) await pglite.exec('SET LOCAL session_replication_role = origin');
