@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, noopMetrics } from './metrics.ts';
 import { lockDataDir } from './ops/data-dir-lock.ts';
 import { createLoginLimits } from './services/auth/login-limits.ts';
+import { passwordResetOnEvents } from './services/auth/password-reset-link.ts';
 import { createDomainEvents } from './services/events.ts';
 import { mailOnEvents } from './services/mail/on-events.ts';
 import { createMailer } from './services/mail/transport.ts';
@@ -59,6 +60,8 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const mailer = createMailer(config, logger, metrics);
   // Mails leave after their transaction committed, from the event bus (services/mail/).
   const stopMail = events.subscribe(mailOnEvents({ ctx: { db: database.db, actor: null, logger, metrics }, mailer }));
+  // Password-reset requests are worked on after the public route answered (services/auth/).
+  const stopResets = events.subscribe(passwordResetOnEvents({ ctx: { db: database.db, actor: null, logger, metrics, events } }));
   return {
     config,
     database,
@@ -79,6 +82,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
     async close() {
       liveSessions.stop();
       stopMail();
+      stopResets();
       // Mails of committed changes still go out while the database is open.
       await events.idle();
       mailer.close();

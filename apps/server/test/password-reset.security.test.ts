@@ -4,9 +4,11 @@
  * production cost a hash is about 0.09 s of CPU, which anyone could otherwise make the server
  * spend per request with made-up tokens. Shown without timing: the context's password cost is
  * one scrypt refuses (N = 3 is not a power of two), so a request that reached the hash would
- * fail with that error instead of the link's own reason. On PGlite and on PostgreSQL.
+ * fail with that error instead of the link's own reason. Asking for a link answers before any
+ * work for the address (below). On PGlite and on PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordResets } from '@concord/db';
 import { newId } from '@concord/shared';
@@ -52,5 +54,33 @@ describe('a password-reset link that cannot be used', () => {
     const done = await resetPasswordWithLink({ ctx: h.ctx(null), input: { token, password: 'a new passphrase here' }, session });
     expect(done.user.id).toBe(user.userId);
     await expect(resetPasswordWithLink({ ctx: h.ctx(null), input: { token, password: 'another passphrase' }, session })).rejects.toMatchObject({ code: 'LINK_USED' });
+  });
+});
+
+describe('asking for a reset link', () => {
+  // The answer must not take longer for an address with an account (a transaction, an audit
+  // entry, a mail) than for one without, or it tells which addresses have accounts. Shown
+  // without timing: the database is held while she asks, so an answer that waited for any work
+  // on the address would never come (the test's timeout); the link is made once it is free.
+  it('is answered before any work for the address, which follows from the event bus', async () => {
+    const asker = await signUp(h, 'asker');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const locked = new Promise<void>((resolve) => (holding = resolve));
+    // PGlite has one connection, which a transaction holds; on PostgreSQL the links' table is locked.
+    const other = h.deps.database.db.transaction(async (tx) => {
+      if (h.deps.database.kind === 'postgres') await tx.execute(sql`lock table password_resets in access exclusive mode`);
+      holding();
+      await held;
+    });
+    await locked;
+    const asked = await h.request(null, 'POST', '/api/auth/password-reset/request', { email: asker.email });
+    expect(asked.status).toBe(202);
+    release();
+    await other;
+    await h.deps.events.idle();
+    const links = await h.deps.database.db.select({ usedAt: passwordResets.usedAt }).from(passwordResets).where(eq(passwordResets.userId, asker.userId));
+    expect(links).toEqual([{ usedAt: null }]);
   });
 });

@@ -4,7 +4,7 @@ import { digestRunSchema, mailPreferencesInput, mailPreferencesSchema, okSchema,
 import { newRouter, serviceContext, type AppDeps } from '../http/env.ts';
 import { clientIp } from '../http/middleware.ts';
 import { setSessionCookie } from '../http/session-cookie.ts';
-import { requestPasswordReset, resetPasswordWithLink } from '../services/auth/password-reset-link.ts';
+import { resetPasswordWithLink } from '../services/auth/password-reset-link.ts';
 import { getMailPreferences, updateMailPreferences } from '../services/mail/preferences.ts';
 import { runDigestNow } from '../services/mail/run-digest.ts';
 import { errors, jsonBody, jsonContent } from './schemas.ts';
@@ -54,7 +54,9 @@ export function mailRoutes(deps: AppDeps) {
     .openapi(routes.getPreferences, async (c) => c.json(await getMailPreferences({ ctx: serviceContext(deps, c) }), 200))
     .openapi(routes.putPreferences, async (c) => c.json(await updateMailPreferences({ ctx: serviceContext(deps, c), input: c.req.valid('json') }), 200))
     .openapi(routes.requestReset, async (c) => {
-      await requestPasswordReset({ ctx: serviceContext(deps, c), input: c.req.valid('json') });
+      // Answered before any work for the address, so the answer's timing does not tell whether it
+      // has an account (services/auth/password-reset-link.ts does the work from the event bus).
+      deps.events.publish({ type: 'passwordReset.asked', email: c.req.valid('json').email });
       return c.json({ ok: true as const }, 202);
     })
     .openapi(routes.reset, async (c) => {

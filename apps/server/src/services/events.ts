@@ -24,6 +24,11 @@ export type DomainEvent =
    * bus is in-process only, and no transport but mail may pass it on.
    */
   | { type: 'invitation.created'; projectId: string; invitationId: string; userId: string; email: string; token: string; expiresAt: string; inviterId: string | null }
+  /**
+   * Somebody asked for a password-reset link for this address (the public route answers before
+   * any work for it: services/auth/password-reset-link.ts `passwordResetOnEvents`).
+   */
+  | { type: 'passwordReset.asked'; email: string }
   /** Somebody asked for a password-reset link for an existing account (mailed by services/mail/; token as above). */
   | { type: 'passwordReset.requested'; userId: string; email: string; token: string; expiresAt: string };
 

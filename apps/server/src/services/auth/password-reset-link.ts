@@ -15,6 +15,7 @@ import { newId, type PasswordResetInput, type PasswordResetRequestInput } from '
 import { AppError } from '../../errors.ts';
 import { audit } from '../audit.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
+import type { DomainEvent } from '../events.ts';
 import { revokeUserTokens } from './api-tokens.ts';
 import { hashPassword } from './password.ts';
 import { endUserSessions, hashToken, openSession } from './sessions.ts';
@@ -27,7 +28,18 @@ const REQUEST_INTERVAL_MS = 60_000;
 
 export const resetPath = (token: string) => `/reset-password/${token}`;
 
-/** Public: issues a link when the email has an active account; says nothing either way. */
+/**
+ * The public route publishes `passwordReset.asked` and answers at once: the work for an
+ * existing account (a transaction, an audit entry, a mail) must not show in how long the answer
+ * takes, or the route would tell which addresses have accounts. This subscriber does it.
+ */
+export function passwordResetOnEvents({ ctx }: { ctx: ServiceContext }): (event: DomainEvent) => Promise<void> {
+  return async (event) => {
+    if (event.type === 'passwordReset.asked') await requestPasswordReset({ ctx, input: { email: event.email } });
+  };
+}
+
+/** Issues a link when the email has an active account; says nothing either way. */
 export async function requestPasswordReset({ ctx, input }: { ctx: ServiceContext; input: PasswordResetRequestInput }): Promise<void> {
   const [user] = await ctx.db.select({ id: users.id, email: users.email, pending: users.pending }).from(users).where(eq(users.email, input.email));
   // A pending account has no password to reset: its invitation link sets one.
