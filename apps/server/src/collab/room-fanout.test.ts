@@ -6,42 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { itemDocName, type DocName } from '@concord/shared';
-import { DEFAULT_COLLAB_LIMITS } from '../config.ts';
-import { createLogger } from '../logger.ts';
-import { noopMetrics } from '../metrics.ts';
 import type { DocMessage, Fanout } from './fanout.ts';
-import type { Peer } from './peer.ts';
 import { encodeUpdate } from './protocol.ts';
-import { loadRoom } from './room-loader.ts';
 import type { Room } from './room.ts';
-import type { Frames } from './ws-frame.ts';
+import { memoryRoom, RecordingPeer } from './room-testing.ts';
 
-const itemId = 'itm_aaaaaaaaaaaaaaaa';
-const target: DocName = { kind: 'item', itemId };
-const name = itemDocName(itemId);
-
-class TestPeer implements Peer {
-  readonly clientIds = new Set<number>();
-  readonly closed = false;
-  readonly sent: Uint8Array[] = [];
-  readonly actor: Peer['actor'];
-  readonly access: Peer['access'];
-  constructor(userId: string) {
-    this.actor = { userId, isAdmin: false };
-    this.access = { name, doc: target, projectId: 'prj_aaaaaaaaaaaaaaaa', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null, content: true };
-  }
-  start(): void {}
-  send(data: Uint8Array): void {
-    this.sent.push(data);
-  }
-  sendFrames(frames: Frames, from: number, to: number): void {
-    this.sent.push(...frames.messages.slice(from, to));
-  }
-  close(code: string, reason: string): void {
-    throw new Error(`closed: ${code} ${reason}`);
-  }
-}
+const target = { kind: 'item', itemId: 'itm_aaaaaaaaaaaaaaaa' } as const;
 
 /** A shared fan-out that records the room's publishes; `deliver` plays another process's message. */
 async function roomWithFanout(): Promise<{ room: Room; published: DocMessage[]; deliver(message: DocMessage): void }> {
@@ -60,23 +30,8 @@ async function roomWithFanout(): Promise<{ room: Room; published: DocMessage[]; 
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
-  const room = await loadRoom(name, target, {
-    logger: createLogger({ logLevel: 'silent' }),
-    limits: DEFAULT_COLLAB_LIMITS,
-    persistence: {
-      onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-      onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-      onStoreDocument: () => Promise.resolve({ invalid: [] }),
-      onCompactDocument: () => Promise.resolve({ bytes: 0 }),
-    },
-    itemPhase: () => Promise.resolve('joint'),
-    onBroken: () => {
-      throw new Error('broken');
-    },
-    fanout,
-    metrics: noopMetrics,
-  });
-  return { room, published: published, deliver: (m) => onMessage(m) };
+  const room = await memoryRoom(target, fanout);
+  return { room, published, deliver: (m) => onMessage(m) };
 }
 
 /** Two updates of another client, each as its own transaction. */
@@ -92,8 +47,8 @@ function twoUpdates(): Uint8Array[] {
 describe('a room and the other processes', () => {
   it('publishes a committed batch once, as the frames its own connections are sent, in order and not merged', async () => {
     const { room, published } = await roomWithFanout();
-    const writer = new TestPeer('usr_w');
-    const reader = new TestPeer('usr_r');
+    const writer = new RecordingPeer('usr_w', target);
+    const reader = new RecordingPeer('usr_r', target);
     room.join(writer);
     room.join(reader);
     published.length = 0; // the hello
@@ -115,7 +70,7 @@ describe('a room and the other processes', () => {
 
   it("applies another process's batch update by update and relays its messages as they came; a repeat changes and relays nothing", async () => {
     const { room, deliver } = await roomWithFanout();
-    const peer = new TestPeer('usr_p');
+    const peer = new RecordingPeer('usr_p', target);
     room.join(peer);
     const updates = twoUpdates().map((update) => ({ update, frame: encodeUpdate(update) }));
     const before = peer.sent.length;

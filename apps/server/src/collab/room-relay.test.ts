@@ -5,61 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { itemDocName, type DocName } from '@concord/shared';
-import { DEFAULT_COLLAB_LIMITS } from '../config.ts';
-import { createLogger } from '../logger.ts';
-import { noopMetrics } from '../metrics.ts';
-import { createLocalFanout } from './fanout.ts';
-import type { Peer } from './peer.ts';
 import { encodeUpdate } from './protocol.ts';
-import { loadRoom } from './room-loader.ts';
-import type { Frames } from './ws-frame.ts';
+import { memoryRoom, RecordingPeer } from './room-testing.ts';
 
-const itemId = 'itm_bbbbbbbbbbbbbbbb';
-const target: DocName = { kind: 'item', itemId };
-const name = itemDocName(itemId);
-
-/** Records each write: the messages it carried. */
-class WritesPeer implements Peer {
-  readonly clientIds = new Set<number>();
-  readonly closed = false;
-  readonly writes: Buffer[][] = [];
-  readonly actor: Peer['actor'];
-  readonly access: Peer['access'];
-  constructor(userId: string) {
-    this.actor = { userId, isAdmin: false };
-    this.access = { name, doc: target, projectId: 'prj_bbbbbbbbbbbbbbbb', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null, content: true };
-  }
-  start(): void {}
-  send(data: Uint8Array): void {
-    this.writes.push([Buffer.from(data)]);
-  }
-  sendFrames(frames: Frames, from: number, to: number): void {
-    this.writes.push(frames.messages.slice(from, to).map((m) => Buffer.from(m)));
-  }
-  close(code: string, reason: string): void {
-    throw new Error(`closed: ${code} ${reason}`);
-  }
-}
-
-async function room() {
-  return loadRoom(name, target, {
-    logger: createLogger({ logLevel: 'silent' }),
-    limits: DEFAULT_COLLAB_LIMITS,
-    persistence: {
-      onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-      onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-      onStoreDocument: () => Promise.resolve({ invalid: [] }),
-      onCompactDocument: () => Promise.resolve({ bytes: 0 }),
-    },
-    itemPhase: () => Promise.resolve('joint'),
-    onBroken: () => {
-      throw new Error('broken');
-    },
-    fanout: createLocalFanout(),
-    metrics: noopMetrics,
-  });
-}
+const target = { kind: 'item', itemId: 'itm_bbbbbbbbbbbbbbbb' } as const;
+const peer = (userId: string) => new RecordingPeer(userId, target);
+const room = () => memoryRoom(target);
 
 /** An update of each writer's own client, each changing the document. */
 function edit(doc: Y.Doc, text: string): Uint8Array {
@@ -71,7 +22,7 @@ function edit(doc: Y.Doc, text: string): Uint8Array {
 describe('a committed batch relayed', () => {
   it('goes to each connection without its own updates, in commit order, the runs between them one write each', async () => {
     const r = await room();
-    const [a, b, c] = [new WritesPeer('usr_a'), new WritesPeer('usr_b'), new WritesPeer('usr_c')];
+    const [a, b, c] = [peer('usr_a'), peer('usr_b'), peer('usr_c')];
     for (const p of [a, b, c]) r.join(p);
     const [docA, docB] = [new Y.Doc(), new Y.Doc()];
     // One batch: a, b, a, a (applied in one turn, stored together).
@@ -90,7 +41,7 @@ describe('a committed batch relayed', () => {
 
   it('keeps the order of batches: the next batch after the one before', async () => {
     const r = await room();
-    const [a, c] = [new WritesPeer('usr_a'), new WritesPeer('usr_c')];
+    const [a, c] = [peer('usr_a'), peer('usr_c')];
     r.join(a);
     r.join(c);
     c.writes.length = 0;
