@@ -252,3 +252,27 @@ describe('SVG charts', () => {
     expect(cells(await download('charts/frames-table.csv?field=frame'))).toEqual(expect.arrayContaining([`'${FORMULA}`, `'${PLUS}`, `'${MINUS_VALUE}`, SCRIPT]));
   });
 });
+
+describe('caching of downloads and answers', () => {
+  // Exports, the key and reports hold codings and names: a browser's disk cache or a proxy must
+  // not keep a copy after the download (a shared computer, a removed member's browser).
+  it.each([...EXPORT_FILES.flatMap(downloadPaths), ...OTHER_CSV_PATHS, ...CHART_CSV_PATHS, 'report?format=md&bootstrap=0', 'charts/frames-table.svg?field=frame'])(
+    '%s is sent with Cache-Control: no-store',
+    async (path) => {
+      const res = await h.request(team.owner, 'GET', `/api/projects/${projectId}/${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    },
+  );
+
+  it('so are the API answers and its errors', async () => {
+    for (const path of ['', '/members', `/items/${itemId}/codings`, '/reliability'].map((p) => `/api/projects/${projectId}${p}`)) {
+      const res = await h.request(team.owner, 'GET', path);
+      expect(res.status, path).toBeLessThan(300);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+    const refused = await h.request(coder2, 'GET', `/api/projects/${projectId}/export/coder-key.csv`);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+});

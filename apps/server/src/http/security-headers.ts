@@ -27,12 +27,17 @@ export function securityHeaders(options: { https: boolean }): Record<string, str
   };
 }
 
-/** The API's headers, on every response including errors. */
+/**
+ * The API's headers, on every response including errors. Answers hold codings, exports and
+ * people's names: no browser or proxy cache keeps them (`no-store`), unless the route chose
+ * its own policy (an attachment's bytes, which never change under their id).
+ */
 export function apiSecurityHeaders(config: Pick<Config, 'trustProxy'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(securityHeaders({ https: isHttps(c, config.trustProxy) }))) c.header(name, value);
     c.header('content-security-policy', API_CONTENT_SECURITY_POLICY);
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   };
 }
 
