@@ -9,6 +9,7 @@ import { createMetrics, noopMetrics } from './metrics.ts';
 import { lockDataDir } from './ops/data-dir-lock.ts';
 import { createLoginLimits } from './services/auth/login-limits.ts';
 import { passwordResetOnEvents } from './services/auth/password-reset-link.ts';
+import { createResetRequestLimits } from './services/auth/reset-request-limits.ts';
 import { createDomainEvents } from './services/events.ts';
 import { mailOnEvents } from './services/mail/on-events.ts';
 import { createMailer } from './services/mail/transport.ts';
@@ -19,6 +20,10 @@ export const LOGIN_FAILURES_PER_ADDRESS = 50;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** An address the account signed in from stays exempt from the account-wide lock this long (login-limits.ts). */
 export const LOGIN_KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
+/** Password-reset requests allowed per email and per address in the window (reset-request-limits.ts). */
+export const RESET_REQUESTS_PER_EMAIL = 5;
+export const RESET_REQUESTS_PER_ADDRESS = 20;
+export const RESET_REQUEST_WINDOW_MS = 60 * 60_000;
 
 export interface Deps extends AppDeps {
   /** The live-document rooms (the services see them as `CollabDocs`). */
@@ -72,6 +77,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       windowMs: LOGIN_WINDOW_MS,
       knownAddressMs: LOGIN_KNOWN_ADDRESS_MS,
     }),
+    resetRequestLimits: createResetRequestLimits({ perEmail: RESET_REQUESTS_PER_EMAIL, perAddress: RESET_REQUESTS_PER_ADDRESS, windowMs: RESET_REQUEST_WINDOW_MS }),
     collab,
     events,
     mailer,

@@ -5,7 +5,8 @@
  * spend per request with made-up tokens. Shown without timing: the context's password cost is
  * one scrypt refuses (N = 3 is not a power of two), so a request that reached the hash would
  * fail with that error instead of the link's own reason. Asking for a link answers before any
- * work for the address (below). On PGlite and on PostgreSQL.
+ * work for the address (below), and is limited per email and per address whether or not the
+ * email has an account. On PGlite and on PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -14,7 +15,9 @@ import { passwordResets } from '@concord/db';
 import { newId } from '@concord/shared';
 import { hashToken } from '../src/services/auth/token-hash.ts';
 import { resetPasswordWithLink } from '../src/services/auth/password-reset-link.ts';
-import { createHarness, signUp, type Harness, type Session } from './harness.ts';
+import { RESET_REQUESTS_PER_ADDRESS, RESET_REQUESTS_PER_EMAIL } from '../src/deps.ts';
+import { parseProxyTrust } from '../src/http/proxy-trust.ts';
+import { createHarness, signUp, uniqueEmail, type Harness, type Session } from './harness.ts';
 
 let h: Harness;
 let user: Session;
@@ -82,5 +85,34 @@ describe('asking for a reset link', () => {
     await h.deps.events.idle();
     const links = await h.deps.database.db.select({ usedAt: passwordResets.usedAt }).from(passwordResets).where(eq(passwordResets.userId, asker.userId));
     expect(links).toEqual([{ usedAt: null }]);
+  });
+});
+
+describe('asking for reset links again and again', () => {
+  // Behind one trusted proxy, so each request names its client's address.
+  let proxied: Harness;
+  beforeAll(async () => {
+    proxied = await createHarness({ trustProxy: parseProxyTrust('1') });
+  });
+  afterAll(() => proxied.close());
+  const ask = (email: string, address: string) => proxied.request(null, 'POST', '/api/auth/password-reset/request', { email }, { 'x-forwarded-for': address });
+
+  // One mail a minute was sixty an hour into anybody's inbox, each replacing the link before.
+  it('is limited per email, from any address, the same for an email with an account and one without', async () => {
+    const owner = await signUp(proxied, 'inbox-owner');
+    for (const email of [owner.email, uniqueEmail('nobody')]) {
+      for (let i = 0; i < RESET_REQUESTS_PER_EMAIL; i++) expect((await ask(email, `198.51.100.${i + 1}`)).status, email).toBe(202);
+      const refused = await ask(email, '198.51.100.200');
+      expect(refused.status, email).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+    }
+    // Other emails from the same addresses are still answered.
+    expect((await ask(uniqueEmail('someone-else'), '198.51.100.1')).status).toBe(202);
+  });
+
+  it('is limited per address, across emails, and other addresses are still answered', async () => {
+    for (let i = 0; i < RESET_REQUESTS_PER_ADDRESS; i++) expect((await ask(uniqueEmail(`sprayed${i}`), '203.0.113.50')).status).toBe(202);
+    expect((await ask(uniqueEmail('sprayed-last'), '203.0.113.50')).status).toBe(429);
+    expect((await ask(uniqueEmail('sprayed-last'), '203.0.113.51')).status).toBe(202);
   });
 });

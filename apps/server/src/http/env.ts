@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import type { Actor, LiveSessionsPort, ServiceContext } from '../services/context.ts';
 import type { SessionInfo } from '../services/auth/sessions.ts';
 import type { LoginLimits } from '../services/auth/login-limits.ts';
+import type { ResetRequestLimits } from '../services/auth/reset-request-limits.ts';
 import type { CollabDocs } from '../services/collab/docs.ts';
 import type { DomainEvents } from '../services/events.ts';
 import type { RedisProbe } from '../services/health.ts';
@@ -19,6 +20,8 @@ export interface AppDeps {
   database: Database;
   logger: Logger;
   loginLimits: LoginLimits;
+  /** Password-reset requests per email and per address. */
+  resetRequestLimits: ResetRequestLimits;
   /** The live-document registry, as the services see it (write-through, access changes). */
   collab: CollabDocs;
   /** The domain event bus: verbs publish, the socket.io project rooms subscribe. */

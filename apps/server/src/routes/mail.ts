@@ -28,9 +28,9 @@ const routes = {
   requestReset: createRoute({
     method: 'post',
     path: '/auth/password-reset/request',
-    summary: 'Ask for a password-reset link by mail; the same answer whether or not an account has this email',
+    summary: 'Ask for a password-reset link by mail; the same answer whether or not an account has this email (429 past the limits per email and per address, counted either way)',
     request: { body: jsonBody(passwordResetRequestInput) },
-    responses: { 202: jsonContent(okSchema), ...errors },
+    responses: { 202: jsonContent(okSchema), ...errors, 429: errors[400] },
   }),
   reset: createRoute({
     method: 'post',
@@ -56,7 +56,9 @@ export function mailRoutes(deps: AppDeps) {
     .openapi(routes.requestReset, async (c) => {
       // Answered before any work for the address, so the answer's timing does not tell whether it
       // has an account (services/auth/password-reset-link.ts does the work from the event bus).
-      deps.events.publish({ type: 'passwordReset.asked', email: c.req.valid('json').email });
+      const { email } = c.req.valid('json');
+      deps.resetRequestLimits.take(email, clientIp(c, config.trustProxy));
+      deps.events.publish({ type: 'passwordReset.asked', email });
       return c.json({ ok: true as const }, 202);
     })
     .openapi(routes.reset, async (c) => {
