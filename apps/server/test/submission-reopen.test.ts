@@ -88,7 +88,7 @@ describe('reopening a submission', () => {
       projectId: f.projectId,
       actorId: members.editor.userId,
       entity: 'item',
-      after: { coderId: members.coder.userId, reason: 'she asked to fix the scale', phase: 'independent', blind: true },
+      after: { coderId: members.coder.userId, reason: 'she asked to fix the scale', phase: 'independent', goldShown: false, blind: true },
     });
     // A second reopening needs a second submit first.
     expect((await reopen(f, f.itemId, members.coder.userId, { reason: 'again' })).status).toBe(409);

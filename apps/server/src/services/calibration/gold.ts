@@ -5,7 +5,8 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { adjudications, goldValues } from '@concord/db';
-import type { CodingValue, GoldSource } from '@concord/shared';
+import type { CodingValue, GoldSource, Phase } from '@concord/shared';
+import { mayReadGold } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
 
 export interface GoldValue {
@@ -41,4 +42,15 @@ export async function loadGold({ ctx, projectId, itemIds }: { ctx: ServiceContex
   // After the decisions, so an imported key replaces a decision on the same field.
   for (const r of imported) put(r, 'imported');
   return key;
+}
+
+/**
+ * Whether the item's coders are shown gold in their calibration feedback once they submitted
+ * it, in this phase (rule 11; any field). A coder may have read it, so values she changes
+ * afterwards are no longer her own independent reading (reopen-submission.ts).
+ */
+export async function goldShownToItemCoders({ ctx, projectId, itemId, phase }: { ctx: ServiceContext; projectId: string; itemId: string; phase: Phase }): Promise<boolean> {
+  const fields = (await loadGold({ ctx, projectId, itemIds: [itemId] })).get(itemId) ?? new Map<string, GoldValue>();
+  // An item coder's role does not matter: she reads what an item coder reads.
+  return [...fields.values()].some((g) => mayReadGold({ source: g.source, viewerRole: 'coder', viewerIsItemCoder: true, phase }));
 }
