@@ -29,7 +29,7 @@ const routes = {
     path: '/password',
     summary: 'Change password: every session of the account ends (with its live connections); this one continues as a new session (new cookie)',
     request: { body: jsonBody(changePasswordInput) },
-    responses: { 200: jsonContent(okSchema), ...errors },
+    responses: { 200: jsonContent(okSchema), ...errors, 429: errors[400] },
   }),
   wsToken: createRoute({
     method: 'post',
@@ -63,6 +63,7 @@ export function authRoutes(deps: AppDeps) {
         ...input,
         ip: clientIp(c, config.trustProxy),
         userAgent: c.req.header('user-agent') ?? null,
+        replaces: c.get('sessionToken'),
       } });
       setSessionCookie(c, config, session);
       return c.json({ user: session.user }, 200);
@@ -75,7 +76,7 @@ export function authRoutes(deps: AppDeps) {
     })
     .openapi(routes.me, async (c) => c.json(await getMe({ ctx: serviceContext(deps, c) }), 200))
     .openapi(routes.password, async (c) => {
-      const session = await changePassword({ ctx: serviceContext(deps, c), input: {
+      const session = await changePassword({ ctx: serviceContext(deps, c), deps: { limiters: deps.loginLimits }, input: {
         ...c.req.valid('json'),
         session: { sessionTtlMs: config.sessionTtlMs, ip: clientIp(c, config.trustProxy), userAgent: c.req.header('user-agent') ?? null },
       } });

@@ -5,7 +5,7 @@ import type { ChangePasswordInput, LoginInput } from '@concord/shared';
 import { AppError } from '../../errors.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { requireActor } from '../authz.ts';
-import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+import { dummyHash, hashPassword, NO_PASSWORD, verifyPassword } from './password.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { toUser } from './users.ts';
 import { hashToken } from './token-hash.ts';
@@ -22,23 +22,27 @@ export interface LoginDeps {
 
 /**
  * Checks the password, rate-limited per account and per address, and opens a session.
- * Unknown emails cost the same time as wrong passwords.
+ * Unknown emails cost the same time as wrong passwords. `replaces`: the session cookie the
+ * browser sent, ended on success (one browser, one session: whoever signed in there before
+ * keeps no live session behind the new cookie).
  */
 export async function login({ ctx, deps, input }: {
   ctx: ServiceContext;
   deps: LoginDeps;
-  input: LoginInput & { ip: string; userAgent: string | null };
+  input: LoginInput & { ip: string; userAgent: string | null; replaces: string | null };
 }) {
   deps.limiters.check(input.email, input.ip);
   const [found] = await ctx.db.select().from(users).where(eq(users.email, input.email));
-  // A pending account (invited, no password yet) costs the same time as an unknown email.
-  const user = found && !found.pending ? found : undefined;
+  // A pending account (invited, no password yet) and one nobody signs in to (the "Imported"
+  // coder: NO_PASSWORD, which verifies nothing at once) cost the same time as an unknown email.
+  const user = found && !found.pending && found.passwordHash !== NO_PASSWORD ? found : undefined;
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash(ctx.passwordCost)));
   if (!user || !ok) {
     deps.limiters.fail(input.email, input.ip);
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   }
   deps.limiters.succeed(input.email, input.ip);
+  if (input.replaces) await endSessions(ctx, [hashToken(input.replaces)]);
   const { token, expiresAt } = await openSession({ ctx, userId: user.id, input: { sessionTtlMs: deps.sessionTtlMs, ip: input.ip, userAgent: input.userAgent } });
   return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
 }
@@ -116,15 +120,21 @@ export async function logout({ ctx, token }: { ctx: ServiceContext; token: strin
 
 /**
  * Changes the password. Every session of the user ends, with its live connections; the
- * session that made the change is replaced by a new one (returned, for the cookie).
+ * session that made the change is replaced by a new one (returned, for the cookie). Wrong
+ * current passwords count as failed sign-ins of the account: a session left open on a
+ * shared computer is no unlimited oracle for the password.
  */
-export async function changePassword({ ctx, input }: {
+export async function changePassword({ ctx, deps, input }: {
   ctx: ServiceContext;
+  deps: Pick<LoginDeps, 'limiters'>;
   input: ChangePasswordInput & { session: { sessionTtlMs: number; ip: string; userAgent: string | null } };
 }): Promise<{ token: string; expiresAt: Date }> {
   const actor = requireActor({ ctx });
   const [user] = await ctx.db.select().from(users).where(eq(users.id, actor.userId));
-  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+  if (!user) throw new AppError('UNAUTHENTICATED', 'sign in first');
+  deps.limiters.check(user.email, input.session.ip);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    deps.limiters.fail(user.email, input.session.ip);
     throw new AppError('FORBIDDEN', 'the current password is wrong');
   }
   if (input.currentPassword === input.newPassword) {
