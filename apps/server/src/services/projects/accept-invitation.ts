@@ -40,7 +40,10 @@ export async function getInvite({ ctx, token }: { ctx: ServiceContext; token: st
   if (!info) throw new AppError('NOT_FOUND', 'this invitation was withdrawn');
   return {
     email: info.email,
-    name: info.name,
+    // The link holder may be the inviting manager: an account's own name (chosen in another
+    // project, perhaps withheld there) is not hers to read. A pending account's is the one its
+    // invitation gave, which the page offers to change.
+    name: info.pending ? info.name : '',
     projectId: row.projectId,
     projectName: info.projectName,
     role: row.role,
