@@ -11,10 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordResets } from '@concord/db';
+import { passwordResets, users } from '@concord/db';
 import { newId } from '@concord/shared';
 import { hashToken } from '../src/services/auth/token-hash.ts';
 import { resetPasswordWithLink } from '../src/services/auth/password-reset-link.ts';
+import { NO_PASSWORD } from '../src/services/auth/password.ts';
 import { RESET_REQUESTS_PER_ADDRESS, RESET_REQUESTS_PER_EMAIL } from '../src/deps.ts';
 import { parseProxyTrust } from '../src/http/proxy-trust.ts';
 import { createHarness, signUp, uniqueEmail, type Harness, type Session } from './harness.ts';
@@ -85,6 +86,17 @@ describe('asking for a reset link', () => {
     await h.deps.events.idle();
     const links = await h.deps.database.db.select({ usedAt: passwordResets.usedAt }).from(passwordResets).where(eq(passwordResets.userId, asker.userId));
     expect(links).toEqual([{ usedAt: null }]);
+  });
+});
+
+describe('an account nobody signs in to', () => {
+  // The project's "Imported" coder: no password and a made-up address; whoever received mail
+  // for that domain would hold a coder of the project.
+  it('gets no reset link', async () => {
+    const [imported] = await h.deps.database.db.insert(users).values({ id: newId('user'), email: uniqueEmail('imported'), name: 'Imported', passwordHash: NO_PASSWORD }).returning();
+    expect((await h.request(null, 'POST', '/api/auth/password-reset/request', { email: imported!.email })).status).toBe(202);
+    await h.deps.events.idle();
+    expect(await h.deps.database.db.select().from(passwordResets).where(eq(passwordResets.userId, imported!.id))).toEqual([]);
   });
 });
 

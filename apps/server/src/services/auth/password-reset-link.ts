@@ -17,7 +17,7 @@ import { audit } from '../audit.ts';
 import { inTransaction, type ServiceContext } from '../context.ts';
 import type { DomainEvent } from '../events.ts';
 import { revokeUserTokens } from './api-tokens.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword, NO_PASSWORD } from './password.ts';
 import { endUserSessions, hashToken, openSession } from './sessions.ts';
 import { toUser } from './users.ts';
 
@@ -41,9 +41,11 @@ export function passwordResetOnEvents({ ctx }: { ctx: ServiceContext }): (event:
 
 /** Issues a link when the email has an active account; says nothing either way. */
 export async function requestPasswordReset({ ctx, input }: { ctx: ServiceContext; input: PasswordResetRequestInput }): Promise<void> {
-  const [user] = await ctx.db.select({ id: users.id, email: users.email, pending: users.pending }).from(users).where(eq(users.email, input.email));
-  // A pending account has no password to reset: its invitation link sets one.
-  if (!user || user.pending) return;
+  const [user] = await ctx.db.select({ id: users.id, email: users.email, pending: users.pending, passwordHash: users.passwordHash }).from(users).where(eq(users.email, input.email));
+  // A pending account has no password to reset: its invitation link sets one. An account made
+  // without one (a project's "Imported" coder) is signed in to by nobody: a link mailed to its
+  // made-up address would give whoever receives that domain's mail a member of the project.
+  if (!user || user.pending || user.passwordHash === NO_PASSWORD) return;
   await inTransaction(ctx, async (tx) => {
     const now = new Date();
     const [recent] = await tx.db
