@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODING_DOC, COLLAB_CLOSE_CODES, ITEM_DOC, codingDocName, itemDocName, presenceColor } from '@concord/shared';
-import { json } from './harness.ts';
+import { addToProject, json, signUp } from './harness.ts';
 import { collabSuite, connectRaw } from './collab-helpers.ts';
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../src/collab/protocol.ts';
 import { eventually } from './testing.ts';
 
 const t = collabSuite();
@@ -225,5 +226,37 @@ describe('documents as data', () => {
     const doc = new Y.Doc();
     doc.getMap(CODING_DOC.values).set('impact', 1);
     expect(doc.getMap(CODING_DOC.values).toJSON()).toEqual({ impact: 1 });
+  });
+});
+
+describe('a member who becomes a coder of the item', () => {
+  it('stops getting the shared item document at once when a round gives her the item to code blind', async () => {
+    const base = `/api/projects/${t.f.projectId}`;
+    const phase = await t.s.h.request(t.team.members.editor, 'POST', `${base}/items/${t.f.itemId}/phase`, { phase: 'independent' });
+    expect(phase.status).toBe(200);
+    const c = await signUp(t.s.h, 'coderC');
+    await addToProject(t.s.h, t.team.members.owner, t.f.projectId, c, 'coder');
+    // Not a coder of the item yet: she reads the document, as every member who does not code it.
+    const newcomer = connectRaw(t.s.wsUrl, itemDocName(t.f.itemId), { cookie: c.cookie });
+    await newcomer.opened;
+    const reader = client(itemDocName(t.f.itemId), { cookie: t.team.members.methodologist.cookie });
+    const editor = client(itemDocName(t.f.itemId), { cookie: t.team.members.editor.cookie });
+    await eventually(() => expect(reader.provider.synced && editor.provider.synced).toBe(true));
+    await eventually(() => expect(newcomer.received.length).toBeGreaterThan(0));
+
+    const round = await t.s.h.request(t.team.members.editor, 'POST', `${base}/assignments`, { roundName: 'late coder', coderIds: [c.userId], itemIds: [t.f.itemId], mode: { type: 'k', k: 1 } });
+    expect(round.status, await round.clone().text()).toBe(201);
+    const notes = reader.doc.getArray(ITEM_DOC.discussion).length;
+    const before = newcomer.received.length;
+    editor.doc.getArray(ITEM_DOC.discussion).push([{ text: 'the key frame is security', authorId: t.team.members.editor.userId }]);
+    await eventually(() => expect(reader.doc.getArray(ITEM_DOC.discussion).length).toBe(notes + 1));
+    // A round trip on her socket (messages on it keep their order): a relay of that change
+    // would have come before the answer to her awareness query.
+    const seen = newcomer.received.length;
+    newcomer.ws.send(Uint8Array.of(MESSAGE_QUERY_AWARENESS));
+    await eventually(() => expect(newcomer.received.slice(seen).some((m) => m[0] === MESSAGE_AWARENESS)).toBe(true));
+    const answered = seen + newcomer.received.slice(seen).findIndex((m) => m[0] === MESSAGE_AWARENESS);
+    expect(newcomer.received.slice(before, answered).filter((m) => m[0] === MESSAGE_SYNC)).toEqual([]);
+    newcomer.ws.close();
   });
 });

@@ -79,7 +79,7 @@ export async function createRound({ ctx, projectId, input }: { ctx: ServiceConte
   const { actor } = await authorize({ ctx, projectId, action: 'assignments.manage' });
   const { itemRows, plan } = await planRound(ctx, projectId, input);
   const codebook = await loadCodebook({ ctx, projectId });
-  return inTransaction(ctx, async (tx) => {
+  const made = await inTransaction(ctx, async (tx) => {
     const roundId = newId('round');
     await tx.db.insert(rounds).values({
       id: roundId,
@@ -107,6 +107,10 @@ export async function createRound({ ctx, projectId, input }: { ctx: ServiceConte
     await audit({ ctx: tx, entry: { projectId, entity: 'round', entityId: roundId, action: 'create', after: { name: input.roundName, type: input.type ?? 'production', codebookVersion: codebook.version, assignments: inserted } } });
     return { roundId, assignments: inserted, perCoder };
   });
+  // A new coder of an item codes it blind: a shared item document she has open stops showing
+  // her its content now (SECURITY.md rule 2), not at her next reconnect.
+  for (const [coderId, n] of Object.entries(made.perCoder)) if (n > 0) await ctx.collab?.memberAccessChanged({ projectId, userId: coderId });
+  return made;
 }
 
 /** Coders see their own assignments; managers see everyone's. */
