@@ -2,7 +2,7 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.ts';
 import { newRouter, type AppDeps } from './http/env.ts';
-import { requestContext, sessionAuth } from './http/middleware.ts';
+import { loggablePath, requestContext, sessionAuth } from './http/middleware.ts';
 import { isAttachmentUpload, isImportUpload, requireContentType } from './http/content-type.ts';
 import { originGuard } from './http/origin.ts';
 import { apiSecurityHeaders } from './http/security-headers.ts';
@@ -109,9 +109,9 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     const appError = toAppError(err);
     const logger = c.get('logger') ?? deps.logger;
-    if (appError.status >= 500) logger.error({ err, path: c.req.path }, 'unhandled error');
+    if (appError.status >= 500) logger.error({ err, path: loggablePath(c.req.path) }, 'unhandled error');
     // The message can quote the input (an unknown option, a duplicate id): the client gets it, the log only the code.
-    else logger.debug({ code: appError.code, path: c.req.path }, 'request refused');
+    else logger.debug({ code: appError.code, path: loggablePath(c.req.path) }, 'request refused');
     return c.json(appError.toBody(c.get('requestId')), appError.status);
   });
   return routes;

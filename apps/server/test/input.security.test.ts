@@ -105,6 +105,16 @@ describe('NUL bytes', () => {
 });
 
 describe('the logs', () => {
+  it('keep an invitation link’s token out of the request lines (it is the credential)', async () => {
+    const before = logLines.length;
+    const token = 'kq7Zr0aTnVb0ZL2-invitation-token-in-the-path';
+    expect((await h.request(null, 'GET', `/api/invites/${token}`)).status).toBe(404);
+    expect((await h.request(null, 'POST', `/api/invites/${token}/accept`, {})).status).toBe(404);
+    const lines = logLines.slice(before).join('\n');
+    expect(lines).toContain('/api/invites/…/accept');
+    expect(lines).not.toContain(token);
+  });
+
   it('keep a failed query’s code and SQL but neither its parameters nor the database’s quote of them', async () => {
     const before = logLines.length;
     const failure = await h.deps.database.db.execute(sql`select ${`${SECRET}\u0000`}::text as t`).then(

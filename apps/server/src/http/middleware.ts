@@ -25,12 +25,16 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     const ms = Math.round(performance.now() - started);
-    const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms, userId: c.get('actor')?.userId ?? null };
+    const line = { method: c.req.method, path: loggablePath(c.req.path), status: c.res.status, ms, userId: c.get('actor')?.userId ?? null };
     if (c.res.status >= 500) c.get('logger').error(line, 'request failed');
     else if (ms >= SLOW_REQUEST_MS) c.get('logger').warn(line, 'slow request');
     else c.get('logger').debug(line, 'request');
   };
 }
+
+/** An invitation's token is its credential, and it travels in the path: the log keeps it out. */
+const INVITE_TOKEN_IN_PATH = /^(\/api\/invites\/)[^/]+/;
+export const loggablePath = (path: string) => path.replace(INVITE_TOKEN_IN_PATH, '$1…');
 
 /** What an account whose password was generated may do until it changes it. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['POST /api/auth/password', 'GET /api/auth/me', 'POST /api/auth/logout']);
