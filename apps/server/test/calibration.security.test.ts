@@ -8,23 +8,21 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignments, codings } from '@concord/db';
-import type { ReopenSubmissionResult, Role } from '@concord/shared';
-import { codeItem, createProjectFixture, createTeamHarness, json, type Harness, type Session } from './harness.ts';
+import type { ReopenSubmissionResult } from '@concord/shared';
+import { codeItem, createProjectFixture, createTeamHarness, json, type TeamHarness } from './harness.ts';
 
-let h: Harness;
-let members: Record<Role, Session>;
-let coderB: Session;
-
+let t: TeamHarness<'coderB'>;
 beforeAll(async () => {
-  ({ h, members, others: { coderB } } = await createTeamHarness(['coderB']));
+  t = await createTeamHarness(['coderB']);
 });
-afterAll(() => h.close());
+afterAll(() => t.h.close());
 
 const rowsOf = (itemId: string, coderId: string) =>
-  h.deps.database.db.select({ status: codings.status, blind: codings.blind }).from(codings).where(and(eq(codings.itemId, itemId), eq(codings.coderId, coderId))).orderBy(asc(codings.fieldKey));
+  t.h.deps.database.db.select({ status: codings.status, blind: codings.blind }).from(codings).where(and(eq(codings.itemId, itemId), eq(codings.coderId, coderId))).orderBy(asc(codings.fieldKey));
 
 describe('a submission reopened after its coder was shown gold', () => {
   it('is no longer blind, though the item is still independent', async () => {
+    const { h, members, others: { coderB } } = t;
     // Two coders: the item stays independent after the first one submits.
     const f = await createProjectFixture(h, members, { extraCoders: [coderB] });
     const base = `/api/projects/${f.projectId}/items/${f.itemId}`;
