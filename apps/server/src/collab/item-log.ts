@@ -17,13 +17,27 @@
 import type { ItemDocBatch } from '../services/collab/persist.ts';
 
 export interface ItemLog {
-  /** Resolves once the batch is committed. */
-  append(batch: ItemDocBatch): Promise<void>;
+  /** Resolves once the batch is committed, with when its commit started and ended. */
+  append(batch: ItemDocBatch): Promise<CommitTiming>;
+}
+
+/** When a batch's group commit was handed to the driver and when the driver answered (`now()`'s clock). */
+export interface CommitTiming {
+  startedAt: number;
+  doneAt: number;
+}
+
+/** What the log tells the metrics (metrics.ts: `concord_live_group_commit_*`, `concord_live_batches_behind_commit_total`). */
+export interface ItemLogObserver {
+  /** A group commit of `batches` started; `overlapped`: beside another one in flight. */
+  liveGroupCommit(batches: number, overlapped: boolean): void;
+  /** A batch was handed in while a commit was in flight (it cannot start before that one ends or stalls). */
+  liveBatchBehindCommit(): void;
 }
 
 interface Queued {
   batch: ItemDocBatch;
-  resolve(): void;
+  resolve(timing: CommitTiming): void;
   reject(err: unknown): void;
 }
 
@@ -50,6 +64,8 @@ export interface CommitOptions {
   gatherMs?: number;
   /** The clock commits are timed with (tests drive it). */
   now?: () => number;
+  /** Told of every group commit and of every batch that waits behind one (the metrics). */
+  observer?: ItemLogObserver;
 }
 
 /** A commit of fewer batches than this is small: the next group may wait `gatherMs` for company. */
@@ -92,12 +108,14 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
     const group = queue;
     queue = [];
     lastGroupSize = group.length;
+    options.observer?.liveGroupCommit(group.length, running > 0);
     running++;
     const startedAt = (lastStartedAt = now());
     commit(group.map((q) => q.batch)).then(
       () => {
-        typicalMs += (now() - startedAt - typicalMs) / 8;
-        group.forEach((q) => q.resolve());
+        const doneAt = now();
+        typicalMs += (doneAt - startedAt - typicalMs) / 8;
+        group.forEach((q) => q.resolve({ startedAt, doneAt }));
       },
       (err: unknown) => group.forEach((q) => q.reject(err)),
     ).finally(() => {
@@ -108,8 +126,9 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
 
   return {
     append(batch) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<CommitTiming>((resolve, reject) => {
         queue.push({ batch, resolve, reject });
+        if (running > 0) options.observer?.liveBatchBehindCommit();
         if (scheduled || running >= slots) return;
         scheduled = true;
         // Rooms hand in their batches as the socket reads of this turn are handled: collect
