@@ -63,6 +63,27 @@ describe('item log (group commit)', () => {
   });
 });
 
+describe('item log (when a group starts)', () => {
+  it('with no commit in flight, hands the batch to the committer before the turn ends, not in a later callback', async () => {
+    // postgres.js writes a query from a setImmediate: a commit started from one waits for the next turn's socket reads.
+    const order: string[] = [];
+    const log = createItemLog(async () => {
+      order.push('commit');
+    });
+    let appended: Promise<unknown> = Promise.resolve();
+    await new Promise<void>((resolve) => {
+      setImmediate(() => {
+        order.push('setImmediate queued before');
+        resolve();
+      });
+      appended = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+      order.push('appended');
+    });
+    await appended;
+    expect(order).toEqual(['appended', 'commit', 'setImmediate queued before']);
+  });
+});
+
 describe('item log (commits in flight)', () => {
   /** A committer whose commits finish when the test releases them. */
   function heldCommit() {
@@ -195,9 +216,8 @@ describe('item log (what it tells about each commit)', () => {
     const log = createItemLog(commit, { inFlight: 2, now: () => clock, observer });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
-    clock = 1_001;
-    await turn(); // a's group starts at 1001
+    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] }); // nothing in flight: starts at 1000
+    await turn();
     clock = 1_002;
     const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
     const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
@@ -205,7 +225,7 @@ describe('item log (what it tells about each commit)', () => {
     expect(behind).toBe(2);
     clock = 1_003;
     releases[0]!(); // a answered at 1003; b and c start at once, together
-    expect(await a).toEqual({ startedAt: 1_001, doneAt: 1_003 });
+    expect(await a).toEqual({ startedAt: 1_000, doneAt: 1_003 });
     await turn();
     clock = 1_010;
     releases[1]!();
