@@ -27,8 +27,8 @@ import { itemDocName, type DocName } from '@concord/shared';
 import { DEFAULT_COLLAB_LIMITS } from '../apps/server/src/config.ts';
 import { createLocalFanout, createRedisFanout, type Fanout } from '../apps/server/src/collab/fanout.ts';
 import type { Peer } from '../apps/server/src/collab/peer.ts';
-import type { DocPersistence } from '../apps/server/src/collab/persistence.ts';
 import { loadRoom } from '../apps/server/src/collab/room-loader.ts';
+import { memoryStore } from '../apps/server/src/collab/room-testing.ts';
 import type { Room, RoomEnv } from '../apps/server/src/collab/room.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
 import { noopMetrics } from '../apps/server/src/metrics.ts';
@@ -86,14 +86,6 @@ function generate(): Round[] {
   }
   return rounds;
 }
-
-/** Stores nothing, at once: the database is the same work with one process or two. */
-const memoryStore: DocPersistence = {
-  onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onStoreDocument: () => Promise.resolve({ invalid: [] }),
-  onCompactDocument: () => Promise.resolve({ bytes: 0 }),
-};
 
 class FakePeer implements Peer {
   readonly clientIds = new Set<number>();

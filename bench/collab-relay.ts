@@ -30,8 +30,8 @@ import { DEFAULT_COLLAB_LIMITS } from '../apps/server/src/config.ts';
 import { Connection } from '../apps/server/src/collab/connection.ts';
 import { createLocalFanout } from '../apps/server/src/collab/fanout.ts';
 import type { Peer } from '../apps/server/src/collab/peer.ts';
-import type { DocPersistence } from '../apps/server/src/collab/persistence.ts';
 import { loadRoom } from '../apps/server/src/collab/room-loader.ts';
+import { memoryStore } from '../apps/server/src/collab/room-testing.ts';
 import type { Room, RoomEnv } from '../apps/server/src/collab/room.ts';
 import type { Frames } from '../apps/server/src/collab/ws-frame.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
@@ -77,13 +77,6 @@ function generate(): Arrival[] {
   }
   return arrivals;
 }
-
-const memoryStore: DocPersistence = {
-  onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onStoreDocument: () => Promise.resolve({ invalid: [] }),
-  onCompactDocument: () => Promise.resolve({ bytes: 0 }),
-};
 
 const env: RoomEnv = {
   logger,

@@ -45,7 +45,7 @@ export class RecordingPeer implements Peer {
 export const memoryStore: DocPersistence = {
   onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
   onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onStoreDocument: () => Promise.resolve({ invalid: [] }),
+  onStoreDocument: () => Promise.resolve({ invalid: [], timing: { startedAt: performance.now(), doneAt: performance.now() } }),
   onCompactDocument: () => Promise.resolve({ bytes: 0 }),
 };
 
