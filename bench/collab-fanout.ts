@@ -4,7 +4,7 @@
  * their clients its recording connections, and the fan-out through a real Redis.
  *
  *   pnpm exec tsx bench/collab-fanout.ts [--docs 50] [--clients 4] [--edits 25] [--reps 5]
- *     [--redis-url redis://127.0.0.1:6379]
+ *     [--redis-url redis://127.0.0.1:6379] [--only oneProcess|twoProcesses]
  *
  * The updates are bench/realtime.ts's edits (as bench/collab-apply.ts makes them), in rounds:
  * every client edits on what it had after the round before (as clients do that see the others'
@@ -38,6 +38,8 @@ const { values: flags } = parseArgs({
     reps: { type: 'string', default: '5' },
     'per-turn': { type: 'string', default: '4' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+    /** Runs one variant only (to profile it alone). */
+    only: { type: 'string' },
   },
 });
 const DOCS = Number(flags.docs);
@@ -160,8 +162,10 @@ const arrivals = rounds.flatMap((r) => r.arrivals);
 const prefix = `concord-bench-fanout:${process.pid}`;
 const redis = await Promise.all([0, 1].map(() => createRedisFanout({ url: flags['redis-url']!, prefix, logger })));
 const local = createLocalFanout();
-const variants: Record<string, Fanout[]> = { oneProcess: [local], twoProcesses: redis };
-const runs: Record<string, number[]> = { oneProcess: [], twoProcesses: [] };
+const variants: Record<string, Fanout[]> = Object.fromEntries(
+  Object.entries({ oneProcess: [local], twoProcesses: redis }).filter(([name]) => !flags.only || name === flags.only),
+);
+const runs: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 let n = 0;
 // Warm-up: each variant once, so the JIT has compiled both paths.
 for (const fanouts of Object.values(variants)) await run(rounds, fanouts, `w${n++}`);
@@ -170,8 +174,8 @@ for (let rep = 0; rep < REPS; rep++) {
   for (const [name, fanouts] of Object.entries(variants)) runs[name]!.push(await run(rounds, fanouts, `r${n++}`));
 }
 await Promise.all(redis.map((f) => f.close()));
-const one = median(runs.oneProcess!);
-const two = median(runs.twoProcesses!);
+const one = runs.oneProcess?.length ? median(runs.oneProcess) : NaN;
+const two = runs.twoProcesses?.length ? median(runs.twoProcesses) : NaN;
 const bytes = arrivals.reduce((s, a) => s + a.update.byteLength, 0);
 console.log(
   JSON.stringify({
