@@ -20,8 +20,10 @@
  * does not complete within 30 s fails the bench, naming the rooms short of it). Prints ONE JSON
  * line: microseconds of CPU per update (median over the repetitions) and the ratio, which is
  * what Redis and the second apply add on top of one process (the database and the sockets,
- * the same work in both, are left out).
+ * the same work in both, are left out), and the process's wake-ups per update (voluntary
+ * context switches: each socket read it waited for).
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { createLocalFanout, createRedisFanout, type Fanout } from '../apps/server/src/collab/fanout.ts';
@@ -125,8 +127,8 @@ function allHold(rooms: Room[][], state: Map<number, number>[]): Promise<void> {
 
 const ROUND_TIMEOUT_MS = 30_000;
 
-/** CPU microseconds per arrival of one replay onto fresh rooms of `fanouts` (one room per document on each). */
-async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promise<number> {
+/** Per arrival of one replay onto fresh rooms of `fanouts` (one room per document on each): CPU microseconds, and the times the process slept waiting (voluntary context switches: a wake-up each). */
+async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promise<{ cpuUs: number; wakeups: number }> {
   const rooms: Room[][] = [];
   const peers: RecordingPeer[][] = [];
   for (let d = 0; d < DOCS; d++) {
@@ -139,6 +141,7 @@ async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promi
   }
   await sleep(200); // hellos answered, subscriptions settled
   const before = process.cpuUsage();
+  const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
   for (const { arrivals, state } of rounds) {
     for (let i = 0; i < arrivals.length; i++) {
       const a = arrivals[i]!;
@@ -150,9 +153,11 @@ async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promi
   }
   await Promise.all(rooms.flat().map((room) => room.flushed()));
   const used = process.cpuUsage(before);
+  const switches = process.resourceUsage().voluntaryContextSwitches - switchesBefore;
   if (CLIENTS > 1 && peers.some((group) => group.some((p) => p.writes.length === 0))) throw new Error('a client was sent nothing');
   for (const group of rooms) for (const room of group) room.destroy();
-  return (used.user + used.system) / rounds.reduce((n, r) => n + r.arrivals.length, 0);
+  const count = rounds.reduce((n, r) => n + r.arrivals.length, 0);
+  return { cpuUs: (used.user + used.system) / count, wakeups: switches / count };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -166,12 +171,17 @@ const variants: Record<string, Fanout[]> = Object.fromEntries(
   Object.entries({ oneProcess: [local], twoProcesses: redis }).filter(([name]) => !flags.only || name === flags.only),
 );
 const runs: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+const wakeups: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 let n = 0;
 // Warm-up: each variant once, so the JIT has compiled both paths.
 for (const fanouts of Object.values(variants)) await run(rounds, fanouts, `w${n++}`);
 for (let rep = 0; rep < REPS; rep++) {
   // Interleaved, so a burst of load on the machine hits both alike.
-  for (const [name, fanouts] of Object.entries(variants)) runs[name]!.push(await run(rounds, fanouts, `r${n++}`));
+  for (const [name, fanouts] of Object.entries(variants)) {
+    const { cpuUs, wakeups: w } = await run(rounds, fanouts, `r${n++}`);
+    runs[name]!.push(cpuUs);
+    wakeups[name]!.push(w);
+  }
 }
 await Promise.all(redis.map((f) => f.close()));
 const one = runs.oneProcess?.length ? median(runs.oneProcess) : NaN;
@@ -190,6 +200,9 @@ console.log(
     cpuUsPerUpdate: { oneProcess: Number(one.toFixed(1)), twoProcesses: Number(two.toFixed(1)) },
     runs: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, xs.map((x) => Number(x.toFixed(1)))])),
     twoOverOne: Number((two / one).toFixed(2)),
+    /** Voluntary context switches per update (median): how often the process slept and was woken (socket reads, timers). */
+    wakeupsPerUpdate: Object.fromEntries(Object.entries(wakeups).map(([k, xs]) => [k, Number(median(xs).toFixed(3))])),
+    loadavg: loadavg().map((x) => Number(x.toFixed(1))),
   }),
 );
 process.exit(0);
