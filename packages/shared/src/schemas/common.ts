@@ -14,8 +14,8 @@ const textSchema = z.string().refine((s) => !hasNul(s), NUL_MESSAGE);
  *
  * One schema for every call: zod's schemas are immutable (`.max()`, `.optional()`, `.openapi()`
  * return new ones) and each keeps the one it was made from, so a new string and refinement per
- * call (about 470 calls) only added about 1,000 schemas, 1.2 KB each, to every server's heap
- * for as long as it runs (bench/README.md, "2026-12-07 evening (`mem7`)").
+ * call (about 470 calls) only added about 1,460 schemas (1.8 MB) to every server's heap for as
+ * long as it runs (bench/README.md, "2026-12-07 evening (`mem7`)").
  */
 export const text = () => textSchema;
 
