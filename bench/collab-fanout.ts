@@ -1,10 +1,10 @@
 /**
  * What a second process costs per live update, in process CPU time, without network clients
- * or database: the rooms of collab/room.ts with an in-memory store, their clients fake peers
- * that only count what they are sent, and the fan-out through a real Redis.
+ * or database: the rooms of collab/room.ts on the in-memory store of collab/room-testing.ts,
+ * their clients its recording connections, and the fan-out through a real Redis.
  *
  *   pnpm exec tsx bench/collab-fanout.ts [--docs 50] [--clients 4] [--edits 25] [--reps 5]
- *     [--redis-url redis://127.0.0.1:6379]
+ *     [--redis-url redis://127.0.0.1:6379] [--only oneProcess|twoProcesses]
  *
  * The updates are bench/realtime.ts's edits (as bench/collab-apply.ts makes them), in rounds:
  * every client edits on what it had after the round before (as clients do that see the others'
@@ -16,22 +16,20 @@
  *   (client c on process c % 2): every update is checked and applied where it arrived,
  *   published once, received by both subscribers (the sender drops its own), applied and
  *   relayed on the other.
- * A variant ends when every room holds every update and has stored its batches. Prints ONE JSON
+ * A variant ends when every room holds every update and has stored its batches (a round that
+ * does not complete within 30 s fails the bench, naming the rooms short of it). Prints ONE JSON
  * line: microseconds of CPU per update (median over the repetitions) and the ratio, which is
  * what Redis and the second apply add on top of one process (the database and the sockets,
- * the same work in both, are left out).
+ * the same work in both, are left out), and the process's wake-ups per update (voluntary
+ * context switches: each socket read it waited for).
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
-import { itemDocName, type DocName } from '@concord/shared';
-import { DEFAULT_COLLAB_LIMITS } from '../apps/server/src/config.ts';
 import { createLocalFanout, createRedisFanout, type Fanout } from '../apps/server/src/collab/fanout.ts';
-import type { Peer } from '../apps/server/src/collab/peer.ts';
-import type { DocPersistence } from '../apps/server/src/collab/persistence.ts';
-import { loadRoom } from '../apps/server/src/collab/room-loader.ts';
-import type { Room, RoomEnv } from '../apps/server/src/collab/room.ts';
+import { memoryRoom, RecordingPeer } from '../apps/server/src/collab/room-testing.ts';
+import type { Room } from '../apps/server/src/collab/room.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
-import { noopMetrics } from '../apps/server/src/metrics.ts';
 import { writeEdit } from './lib/bench-edit.ts';
 
 const { values: flags } = parseArgs({
@@ -42,6 +40,8 @@ const { values: flags } = parseArgs({
     reps: { type: 'string', default: '5' },
     'per-turn': { type: 'string', default: '4' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+    /** Runs one variant only (to profile it alone). */
+    only: { type: 'string' },
   },
 });
 const DOCS = Number(flags.docs);
@@ -65,7 +65,7 @@ interface Arrival {
  */
 interface Round {
   arrivals: Arrival[];
-  state: Buffer[];
+  state: Map<number, number>[];
 }
 
 function generate(): Round[] {
@@ -82,71 +82,66 @@ function generate(): Round[] {
       });
       group.forEach((doc, c) => updates.forEach((u, from) => from !== c && Y.applyUpdate(doc, u)));
     }
-    rounds.push({ arrivals, state: groups.map((group) => Buffer.from(Y.encodeStateVector(group[0]!))) });
+    rounds.push({ arrivals, state: groups.map((group) => Y.decodeStateVector(Y.encodeStateVector(group[0]!))) });
   }
   return rounds;
 }
 
-/** Stores nothing, at once: the database is the same work with one process or two. */
-const memoryStore: DocPersistence = {
-  onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onStoreDocument: () => Promise.resolve({ invalid: [] }),
-  onCompactDocument: () => Promise.resolve({ bytes: 0 }),
-};
-
-class FakePeer implements Peer {
-  readonly clientIds = new Set<number>();
-  readonly closed = false;
-  received = 0;
-  readonly access;
-  readonly actor;
-  constructor(userId: string, name: string, doc: DocName) {
-    this.actor = { userId, isAdmin: false };
-    this.access = { name, doc, projectId: 'prj_bench', itemId: doc.itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write' } as Peer['access'];
-  }
-  send(): void {
-    this.received++;
-  }
-  sendFrames(_frames: unknown, from: number, to: number): void {
-    this.received += to - from;
-  }
-  close(code: string, reason: string): void {
-    throw new Error(`bench peer closed: ${code} ${reason}`);
-  }
-}
-
-const env = (fanout: Fanout): RoomEnv => ({
-  logger,
-  limits: DEFAULT_COLLAB_LIMITS,
-  persistence: memoryStore,
-  itemPhase: () => Promise.resolve('joint'),
-  onBroken: () => {
-    throw new Error('a room broke');
-  },
-  fanout,
-  metrics: noopMetrics,
-});
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** CPU microseconds per arrival of one replay onto fresh rooms of `fanouts` (one room per document on each). */
-async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promise<number> {
+/** Whether `doc` holds everything of `state` (a state vector). */
+function holds(doc: Y.Doc, state: Map<number, number>): boolean {
+  for (const [client, clock] of state) if (Y.getState(doc.store, client) < clock) return false;
+  return true;
+}
+
+/**
+ * Resolves when every room holds `state` of its document: checked after each transaction of a
+ * room still short of it (no polling, so the wait costs next to nothing in either variant);
+ * fails after ROUND_TIMEOUT_MS, naming what is missing, instead of waiting for ever.
+ */
+function allHold(rooms: Room[][], state: Map<number, number>[]): Promise<void> {
+  const waits = rooms.flatMap((group, d) =>
+    group.map((room) => {
+      if (holds(room.doc, state[d]!)) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const check = () => {
+          if (!holds(room.doc, state[d]!)) return;
+          room.doc.off('afterTransaction', check);
+          resolve();
+        };
+        room.doc.on('afterTransaction', check);
+      });
+    }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const short = rooms.flatMap((group, d) => group.flatMap((room, p) => (holds(room.doc, state[d]!) ? [] : [`doc ${d} on process ${p}`])));
+      reject(new Error(`not every room got every update within ${ROUND_TIMEOUT_MS / 1000} s: ${short.slice(0, 5).join(', ')}${short.length > 5 ? ', …' : ''}`));
+    }, ROUND_TIMEOUT_MS);
+  });
+  return Promise.race([Promise.all(waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
+const ROUND_TIMEOUT_MS = 30_000;
+
+/** Per arrival of one replay onto fresh rooms of `fanouts` (one room per document on each): CPU microseconds, and the times the process slept waiting (voluntary context switches: a wake-up each). */
+async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promise<{ cpuUs: number; wakeups: number }> {
   const rooms: Room[][] = [];
-  const peers: FakePeer[][] = [];
+  const peers: RecordingPeer[][] = [];
   for (let d = 0; d < DOCS; d++) {
-    const itemId = `itm_${prefixRun}${String(d).padStart(4, '0')}`;
-    const target: DocName = { kind: 'item', itemId };
-    const name = itemDocName(itemId);
-    const docRooms = await Promise.all(fanouts.map((f) => loadRoom(name, target, env(f))));
-    const docPeers = Array.from({ length: CLIENTS }, (_, c) => new FakePeer(`usr_${c}`, name, target));
-    docPeers.forEach((p, c) => docRooms[c % fanouts.length]!.join(Object.assign(p, { start() {} })));
+    const target = { kind: 'item', itemId: `itm_${prefixRun}${String(d).padStart(4, '0')}` } as const;
+    const docRooms = await Promise.all(fanouts.map((f) => memoryRoom(target, f)));
+    const docPeers = Array.from({ length: CLIENTS }, (_, c) => new RecordingPeer(`usr_${c}`, target));
+    docPeers.forEach((p, c) => docRooms[c % fanouts.length]!.join(p));
     rooms.push(docRooms);
     peers.push(docPeers);
   }
   await sleep(200); // hellos answered, subscriptions settled
   const before = process.cpuUsage();
+  const switchesBefore = process.resourceUsage().voluntaryContextSwitches;
   for (const { arrivals, state } of rounds) {
     for (let i = 0; i < arrivals.length; i++) {
       const a = arrivals[i]!;
@@ -154,18 +149,15 @@ async function run(rounds: Round[], fanouts: Fanout[], prefixRun: string): Promi
       if (i % PER_TURN === PER_TURN - 1) await turn();
     }
     // The round is over when every room holds all of it (a room relays what it applies at once).
-    const deadline = Date.now() + 60_000;
-    const complete = () => rooms.every((group, d) => group.every((room) => Buffer.from(Y.encodeStateVector(room.doc)).equals(state[d]!)));
-    while (!complete()) {
-      if (Date.now() > deadline) throw new Error('not every room got every update within 60 s');
-      await sleep(1);
-    }
+    await allHold(rooms, state);
   }
   await Promise.all(rooms.flat().map((room) => room.flushed()));
-  if (peers.some((group) => group.some((p) => p.received === 0))) throw new Error('a client was sent nothing');
   const used = process.cpuUsage(before);
+  const switches = process.resourceUsage().voluntaryContextSwitches - switchesBefore;
+  if (CLIENTS > 1 && peers.some((group) => group.some((p) => p.writes.length === 0))) throw new Error('a client was sent nothing');
   for (const group of rooms) for (const room of group) room.destroy();
-  return (used.user + used.system) / rounds.reduce((n, r) => n + r.arrivals.length, 0);
+  const count = rounds.reduce((n, r) => n + r.arrivals.length, 0);
+  return { cpuUs: (used.user + used.system) / count, wakeups: switches / count };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -175,18 +167,25 @@ const arrivals = rounds.flatMap((r) => r.arrivals);
 const prefix = `concord-bench-fanout:${process.pid}`;
 const redis = await Promise.all([0, 1].map(() => createRedisFanout({ url: flags['redis-url']!, prefix, logger })));
 const local = createLocalFanout();
-const variants: Record<string, Fanout[]> = { oneProcess: [local], twoProcesses: redis };
-const runs: Record<string, number[]> = { oneProcess: [], twoProcesses: [] };
+const variants: Record<string, Fanout[]> = Object.fromEntries(
+  Object.entries({ oneProcess: [local], twoProcesses: redis }).filter(([name]) => !flags.only || name === flags.only),
+);
+const runs: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+const wakeups: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 let n = 0;
 // Warm-up: each variant once, so the JIT has compiled both paths.
 for (const fanouts of Object.values(variants)) await run(rounds, fanouts, `w${n++}`);
 for (let rep = 0; rep < REPS; rep++) {
   // Interleaved, so a burst of load on the machine hits both alike.
-  for (const [name, fanouts] of Object.entries(variants)) runs[name]!.push(await run(rounds, fanouts, `r${n++}`));
+  for (const [name, fanouts] of Object.entries(variants)) {
+    const { cpuUs, wakeups: w } = await run(rounds, fanouts, `r${n++}`);
+    runs[name]!.push(cpuUs);
+    wakeups[name]!.push(w);
+  }
 }
 await Promise.all(redis.map((f) => f.close()));
-const one = median(runs.oneProcess!);
-const two = median(runs.twoProcesses!);
+const one = runs.oneProcess?.length ? median(runs.oneProcess) : NaN;
+const two = runs.twoProcesses?.length ? median(runs.twoProcesses) : NaN;
 const bytes = arrivals.reduce((s, a) => s + a.update.byteLength, 0);
 console.log(
   JSON.stringify({
@@ -201,6 +200,9 @@ console.log(
     cpuUsPerUpdate: { oneProcess: Number(one.toFixed(1)), twoProcesses: Number(two.toFixed(1)) },
     runs: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, xs.map((x) => Number(x.toFixed(1)))])),
     twoOverOne: Number((two / one).toFixed(2)),
+    /** Voluntary context switches per update (median): how often the process slept and was woken (socket reads, timers). */
+    wakeupsPerUpdate: Object.fromEntries(Object.entries(wakeups).map(([k, xs]) => [k, Number(median(xs).toFixed(3))])),
+    loadavg: loadavg().map((x) => Number(x.toFixed(1))),
   }),
 );
 process.exit(0);

@@ -10,7 +10,7 @@
  * the rooms a few per turn of the event loop; a variant ends when the clients have received
  * every relayed message (each update goes to the document's other clients). Variants, on the
  * same rooms' code, interleaved:
- * - `noSockets`: peers that only count (the apply path, no relay writes: the baseline);
+ * - `noSockets`: the recording connections of collab/room-testing.ts (the apply path, no relay writes: the baseline);
  * - `wsSend`: each relayed message through ws.send, per receiver (how rooms relayed until
  *   2026-12-07: ws frames it for each receiver and writes header and payload corked);
  * - `framedOnce`: the batch framed once (collab/ws-frame.ts), one socket write per receiver.
@@ -25,17 +25,13 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { itemDocName, type DocName } from '@concord/shared';
 import { DEFAULT_COLLAB_LIMITS } from '../apps/server/src/config.ts';
 import { Connection } from '../apps/server/src/collab/connection.ts';
-import { createLocalFanout } from '../apps/server/src/collab/fanout.ts';
 import type { Peer } from '../apps/server/src/collab/peer.ts';
-import type { DocPersistence } from '../apps/server/src/collab/persistence.ts';
-import { loadRoom } from '../apps/server/src/collab/room-loader.ts';
-import type { Room, RoomEnv } from '../apps/server/src/collab/room.ts';
+import { itemWriterAccess, memoryRoom, RecordingPeer } from '../apps/server/src/collab/room-testing.ts';
+import type { Room } from '../apps/server/src/collab/room.ts';
 import type { Frames } from '../apps/server/src/collab/ws-frame.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
-import { noopMetrics } from '../apps/server/src/metrics.ts';
 import { writeEdit } from './lib/bench-edit.ts';
 
 const { values: flags } = parseArgs({
@@ -78,27 +74,8 @@ function generate(): Arrival[] {
   return arrivals;
 }
 
-const memoryStore: DocPersistence = {
-  onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onStoreDocument: () => Promise.resolve({ invalid: [] }),
-  onCompactDocument: () => Promise.resolve({ bytes: 0 }),
-};
-
-const env: RoomEnv = {
-  logger,
-  limits: { ...DEFAULT_COLLAB_LIMITS, maxMessagesPerSecond: 1e9 },
-  persistence: memoryStore,
-  itemPhase: () => Promise.resolve('joint'),
-  onBroken: () => {
-    throw new Error('a room broke');
-  },
-  fanout: createLocalFanout(),
-  metrics: noopMetrics,
-};
-
-const accessOf = (userId: string, name: string, doc: DocName) =>
-  ({ name, doc, projectId: 'prj_bench', itemId: doc.itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null }) as Peer['access'];
+/** The connections' limits: no rate limit (the bench sends faster than any client may). */
+const limits = { ...DEFAULT_COLLAB_LIMITS, maxMessagesPerSecond: 1e9 };
 
 /** How rooms relayed before: every message through ws.send, for every receiver. */
 class WsSendConnection extends Connection {
@@ -107,35 +84,22 @@ class WsSendConnection extends Connection {
   }
 }
 
-class CountingPeer implements Peer {
-  readonly clientIds = new Set<number>();
-  readonly closed = false;
-  received = 0;
-  constructor(
-    readonly actor: Peer['actor'],
-    readonly access: Peer['access'],
-  ) {}
-  start(): void {}
-  send(): void {
-    this.received++;
-  }
-  sendFrames(_frames: Frames, from: number, to: number): void {
-    this.received += to - from;
-  }
-  close(code: string, reason: string): void {
-    throw new Error(`bench peer closed: ${code} ${reason}`);
-  }
-}
-
 type Variant = 'noSockets' | 'wsSend' | 'framedOnce';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 const child = fork(new URL('./lib/relay-clients.ts', import.meta.url));
+/** How long the clients may take to open their sockets or receive what they wait for, before the bench fails. */
+const CHILD_TIMEOUT_MS = 30_000;
 const fromChild = (key: 'opened' | 'reached') =>
-  new Promise<void>((resolve) => {
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', on);
+      reject(new Error(`the clients did not report '${key}' within ${CHILD_TIMEOUT_MS / 1000} s (a message was not relayed?)`));
+    }, CHILD_TIMEOUT_MS);
     const on = (m: Record<string, unknown>) => {
       if (key in m) {
+        clearTimeout(timer);
         child.off('message', on);
         resolve();
       }
@@ -155,16 +119,15 @@ let messagesSoFar = 0;
 async function run(arrivals: Arrival[], variant: Variant, prefix: string): Promise<number> {
   const rooms: Room[] = [];
   const peers: Peer[][] = [];
-  for (let d = 0; d < DOCS; d++) {
-    const itemId = `itm_${prefix}${String(d).padStart(4, '0')}`;
-    const target: DocName = { kind: 'item', itemId };
-    rooms.push(await loadRoom(itemDocName(itemId), target, env));
+  const targets = Array.from({ length: DOCS }, (_, d) => ({ kind: 'item', itemId: `itm_${prefix}${String(d).padStart(4, '0')}` }) as const);
+  for (const target of targets) {
+    rooms.push(await memoryRoom(target));
     peers.push([]);
   }
   if (variant === 'noSockets') {
     rooms.forEach((room, d) => {
       for (let c = 0; c < CLIENTS; c++) {
-        const peer = new CountingPeer({ userId: `usr_${c}`, isAdmin: false }, accessOf(`usr_${c}`, room.name, room.target));
+        const peer = new RecordingPeer(`usr_${c}`, targets[d]!);
         peers[d]!.push(peer);
         room.join(peer);
       }
@@ -175,7 +138,7 @@ async function run(arrivals: Arrival[], variant: Variant, prefix: string): Promi
       const [, d, c] = path.split('/').map(Number) as [number, number, number];
       const room = rooms[d]!;
       const userId = `usr_${c}`;
-      const connection = new Kind(ws, socket, { userId, isAdmin: false }, accessOf(userId, room.name, room.target), room, env.limits, logger);
+      const connection = new Kind(ws, socket, { userId, isAdmin: false }, itemWriterAccess(userId, targets[d]!), room, limits, logger);
       ws.on('message', () => {});
       peers[d]![c] = connection;
       room.join(connection);

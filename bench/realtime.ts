@@ -48,6 +48,7 @@ import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
 import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
 import { perfSplit, recordPerf } from './lib/perf-split.ts';
+import { runQueueProbe } from './lib/run-queue.ts';
 import { BENCH_METRICS_TOKEN, liveFigures, metricsText } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, now, procSample, quantile, round, sleep, type BenchClient } from './lib/yjs-clients.ts';
 
@@ -205,6 +206,8 @@ async function main() {
     const scrape0 = await scrapesOf();
     // The servers' CPU and the edits sent are read together at both ends of the measured phase
     // (the scrapes and the memory probe outside it).
+    const runQueue = runQueueProbe(pids, flags['database-url'] ?? null);
+    const rq0 = await runQueue.sample();
     const cpu0 = await sampleAll();
     const sentBefore = sentSoFar();
     log.measuring = true;
@@ -221,6 +224,8 @@ async function main() {
     /** Edits of the measured phase (CPU per edit); every edit, warm-up included, must arrive. */
     const sent = sentSoFar() - sentBefore;
     const editS = (now() - tEdit) / 1000;
+    const runQueueWait = runQueue.figures(rq0, await runQueue.sample(), editS);
+    await runQueue.close();
     const measuredTo = monotonic();
     // Before the memory probe, which scrapes /metrics too (and so resets the event loop's delay).
     const scrape1 = await scrapesOf();
@@ -297,6 +302,8 @@ async function main() {
         undelivered: expected - log.delivered - log.coalesced,
         coalesced: log.coalesced,
       },
+      /** Waiting for a CPU over the measured phase (bench/lib/run-queue.ts): the servers, this client process, PostgreSQL's backends per commit. */
+      runQueueWait,
       drainMs: Math.round(drainMs),
       convergence: { ok: converged === DOCS && log.delivered + log.coalesced === expected, converged, docs: DOCS },
       server: perServer[0],

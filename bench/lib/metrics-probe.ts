@@ -33,11 +33,11 @@ export async function liveCounts(baseUrl: string): Promise<LiveCounts | null> {
   return documentsOpen === null || yjsConnections === null ? null : { documentsOpen, yjsConnections, heapUsedMb: heapUsed === null ? null : heapUsed / 2 ** 20 };
 }
 
-/** A histogram's cumulative bucket counts (upper bound in seconds → count), summed over its series. */
-function histogramBuckets(text: string, name: string): Map<number, number> {
+/** A histogram's cumulative bucket counts (upper bound in seconds → count), summed over its series (those with `label`, e.g. `phase="relay"`). */
+function histogramBuckets(text: string, name: string, label = ''): Map<number, number> {
   const buckets = new Map<number, number>();
   for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}_bucket{`)) continue;
+    if (!line.startsWith(`${name}_bucket{`) || !line.includes(label)) continue;
     const le = /le="([^"]+)"/.exec(line)?.[1];
     if (!le) continue;
     const bound = le === '+Inf' ? Infinity : Number(le);
@@ -47,9 +47,9 @@ function histogramBuckets(text: string, name: string): Map<number, number> {
 }
 
 /** The bucket bound (ms) under which a quantile of what was observed between two scrapes falls (null: nothing observed). */
-function quantileBound(before: string, after: string, name: string, q: number): number | null {
-  const b0 = histogramBuckets(before, name);
-  const b1 = [...histogramBuckets(after, name)].sort((x, y) => x[0] - y[0]).map(([bound, n]) => [bound, n - (b0.get(bound) ?? 0)] as const);
+function quantileBound(before: string, after: string, name: string, q: number, label = ''): number | null {
+  const b0 = histogramBuckets(before, name, label);
+  const b1 = [...histogramBuckets(after, name, label)].sort((x, y) => x[0] - y[0]).map(([bound, n]) => [bound, n - (b0.get(bound) ?? 0)] as const);
   const total = b1.at(-1)?.[1] ?? 0;
   if (!total) return null;
   const hit = b1.find(([, n]) => n >= q * total)!;
@@ -71,21 +71,48 @@ function gcSeconds(before: string, after: string): Record<string, number> {
   return Object.fromEntries([...s1].map(([kind, s]) => [kind, Number((s - (s0.get(kind) ?? 0)).toFixed(3))]));
 }
 
+/** The phases of `concord_live_delivery_phase_seconds` (apps/server/src/metrics.ts `LIVE_PHASES`). */
+const PHASES = ['room_wait', 'commit_queue', 'commit_driver', 'commit_siblings', 'relay'] as const;
+
+/** p50 and p99 as bucket bounds (ms) and the exact mean (ms, from the sum) of a histogram between two scrapes. */
+function spread(before: string, after: string, name: string, label = '') {
+  const series = (suffix: string) => `${name}_${suffix}${label ? `{${label}}` : ''}`;
+  const [count, sum] = [delta(before, after, series('count')), delta(before, after, series('sum'))];
+  return {
+    p50: quantileBound(before, after, name, 0.5, label),
+    p99: quantileBound(before, after, name, 0.99, label),
+    mean: count ? Number(((sum / count) * 1000).toFixed(3)) : null,
+  };
+}
+
+const share = (part: number, whole: number) => (whole ? Number((part / whole).toFixed(3)) : null);
+
 /**
  * Where a delivery's time goes inside the server, between two scrapes of its `/metrics`: the
  * relay latency (an update received → its batch relayed, after the commit) and the commit's
- * duration as bucket bounds (ms; the buckets are 0.5, 1, 2.5, 5, 10, 25 … ms), the updates
- * per stored batch, the garbage collector's time by kind, and the event loop's delay (p99 and
- * max, ms, since the scrape before: prom-client resets it at each scrape).
+ * duration (p50/p99 as bucket bounds in ms, buckets 0.05 … 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 7.5,
+ * 10, 15, 20, 30 … ms; and the exact mean), the same for each phase of a delivery
+ * (`phasesMs`: room_wait, commit_queue, commit_driver, commit_siblings, relay, which add up to
+ * the relay latency), the updates per stored batch, the group commits (how many, batches in
+ * each, the share started beside another in flight, the share of batches that waited behind a
+ * commit in flight), the garbage collector's time by kind, and the event loop's delay (p99 and
+ * max, ms, since the scrape before: prom-client resets it at each scrape; its samples include
+ * its 10 ms timer interval).
  */
 export function liveFigures(before: string, after: string) {
   const batches = delta(before, after, 'concord_live_commit_batch_updates_count');
+  const groupCommits = delta(before, after, 'concord_live_group_commit_batches_count');
   const ms = (s: number | null) => (s === null ? null : Number((s * 1000).toFixed(1)));
   return {
-    relayMs: { p50: quantileBound(before, after, 'concord_live_relay_latency_seconds', 0.5), p99: quantileBound(before, after, 'concord_live_relay_latency_seconds', 0.99) },
-    commitMs: { p50: quantileBound(before, after, 'concord_live_commit_duration_seconds', 0.5), p99: quantileBound(before, after, 'concord_live_commit_duration_seconds', 0.99) },
+    relayMs: spread(before, after, 'concord_live_relay_latency_seconds'),
+    commitMs: spread(before, after, 'concord_live_commit_duration_seconds'),
+    phasesMs: Object.fromEntries(PHASES.map((p) => [p, spread(before, after, 'concord_live_delivery_phase_seconds', `phase="${p}"`)])),
     batches,
     updatesPerBatch: batches ? Number((delta(before, after, 'concord_live_commit_batch_updates_sum') / batches).toFixed(2)) : null,
+    groupCommits,
+    batchesPerGroupCommit: groupCommits ? Number((delta(before, after, 'concord_live_group_commit_batches_sum') / groupCommits).toFixed(2)) : null,
+    overlappedShare: share(delta(before, after, 'concord_live_group_commits_overlapped_total'), groupCommits),
+    behindCommitShare: share(delta(before, after, 'concord_live_batches_behind_commit_total'), batches),
     gcS: gcSeconds(before, after),
     eventLoopDelayMs: { p99: ms(gauge(after, 'concord_nodejs_eventloop_lag_p99_seconds')), max: ms(gauge(after, 'concord_nodejs_eventloop_lag_max_seconds')) },
   };

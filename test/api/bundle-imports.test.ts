@@ -31,4 +31,10 @@ describe('the server bundle', () => {
       expect([...atStart].filter(within(specifier)), specifier).toEqual([]);
     }
   });
+
+  it('is Latin-1 throughout, so V8 keeps its source one byte per character (build.mjs `latin1Only`)', async () => {
+    const code = await readFile(BUNDLE, 'utf8');
+    const wide = [...code.matchAll(/[\u0100-\uffff]+/g)].map((m) => m[0]);
+    expect(wide).toEqual([]);
+  });
 });

@@ -9,9 +9,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
 
 /**
- * Opens a connection named for its role (shown in `CLIENT LIST`). Pub/sub needs its own
- * connections: a subscribed connection can run no other commands. Synchronous, so a caller
- * attaches its listeners before the connection can emit anything.
+ * Opens a connection named for its role (shown in `CLIENT LIST`). Synchronous, so a caller
+ * attaches its listeners before the connection can emit anything. RESP3 (ioredis's default,
+ * stated here because the fan-out relies on it): a subscribed connection may still run other
+ * commands, so the live-document fan-out publishes on the connection it subscribes with
+ * (collab/fanout.ts); under RESP2 it could run none.
  */
 export type ConnectRedis = (url: string, role: string, logger: Logger) => Redis;
 
@@ -19,7 +21,7 @@ export type ConnectRedis = (url: string, role: string, logger: Logger) => Redis;
 export async function loadRedis(): Promise<ConnectRedis> {
   const { Redis } = await import('ioredis');
   return (url, role, logger) => {
-    const redis = new Redis(url, { connectionName: `concord:${role}`, maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const redis = new Redis(url, { connectionName: `concord:${role}`, protocol: 3, maxRetriesPerRequest: null, enableAutoPipelining: true });
     let lastError = '';
     redis.on('error', (err: Error) => {
       // ioredis retries on its own; log each distinct failure once instead of every retry.

@@ -288,13 +288,13 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     extra.getMap('resync').set('stored', 'while B was away');
     await appendDocUpdates({ ctx: { db: db() }, input: { docName: name, itemId: f.itemId, updates: [Y.encodeStateAsUpdate(extra)] } });
     extra.destroy();
-    // Cut B's subscriber connection (only that one, found by its name); ioredis reconnects.
+    // Cut B's fan-out connection (only that one, found by its name); ioredis reconnects.
     const admin = new Redis(redisUrl!);
     try {
       const list = String(await admin.call('CLIENT', 'LIST'));
-      const line = list.split('\n').find((l) => l.includes(`name=concord:collab-sub:${b.server.deps.fanout.instanceId} `));
+      const line = list.split('\n').find((l) => l.includes(`name=concord:collab:${b.server.deps.fanout.instanceId} `));
       const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
-      expect(id, 'B subscribes under its own connection name').toBeDefined();
+      expect(id, 'B subscribes (and publishes) under its own connection name').toBeDefined();
       await admin.call('CLIENT', 'KILL', 'ID', id!);
     } finally {
       admin.disconnect();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { itemDocName } from '@concord/shared';
 import { createHarness, createProjectFixture, signUpTeam, type Harness, type ProjectFixture } from './harness.ts';
-import { appendDocUpdateRows, compactDoc, loadDocUpdates } from '../src/services/collab/store.ts';
+import { appendDocUpdateRows, compactDoc, loadDocUpdates, MERGE_SLICE_UPDATES, mergeStoredState } from '../src/services/collab/store.ts';
 
 let h: Harness;
 let fixture: ProjectFixture;
@@ -33,6 +33,31 @@ describe('update log', () => {
     expect(storedA.updates.map((u) => [...u])).toEqual([bytes(300), bytes(1), bytes(7), bytes(3)].map((u) => [...u]));
     expect(storedB.updates.map((u) => [...u])).toEqual([bytes(0), bytes(256)].map((u) => [...u]));
     expect(storedA.tailCount).toBe(4);
+  });
+
+  it('merges a long log in slices, other callbacks running between them, into the state of every update applied', async () => {
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 3.5 * MERGE_SLICE_UPDATES; i++) {
+      source.getText('memo').insert(i % 7, `e${i} `);
+      if (i % 5 === 0) source.getText('memo').delete(0, 2);
+      source.getMap('annotations').set(`a${i % 13}`, { from: i, to: i + 3 });
+    }
+    const snapshot = Y.encodeStateAsUpdate(new Y.Doc());
+    // Callbacks of other work (socket reads, relays) get turns while the compaction merges.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => (turns++, ticking && setImmediate(tick));
+    setImmediate(tick);
+    const state = await mergeStoredState(snapshot, updates);
+    ticking = false;
+    expect(turns).toBeGreaterThanOrEqual(3);
+    const merged = new Y.Doc();
+    Y.applyUpdate(merged, state);
+    expect(merged.getText('memo').toString()).toBe(source.getText('memo').toString());
+    expect(merged.getMap('annotations').toJSON()).toEqual(source.getMap('annotations').toJSON());
+    expect(Y.encodeStateVector(merged)).toEqual(Y.encodeStateVector(source));
   });
 
   it('compacts the log into a snapshot with the same document state', async () => {

@@ -86,6 +86,20 @@ describe('GET /metrics', () => {
     expect(sample(text, 'concord_live_commit_batch_updates_sum')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'concord_live_commit_duration_seconds_count')).toBe(sample(text, 'concord_live_commit_batch_updates_count'));
     expect(sample(text, 'concord_live_relay_latency_seconds_count')).toBe(sample(text, 'concord_live_commit_batch_updates_count'));
+    // A delivery's phases: one observation each per batch, adding up to the relay latency.
+    const batches = sample(text, 'concord_live_commit_batch_updates_count')!;
+    const phases = ['room_wait', 'commit_queue', 'commit_driver', 'commit_siblings', 'relay'];
+    for (const phase of phases) expect(sample(text, `concord_live_delivery_phase_seconds_count{phase="${phase}"}`), phase).toBe(batches);
+    const phaseSum = phases.reduce((sum, phase) => sum + sample(text, `concord_live_delivery_phase_seconds_sum{phase="${phase}"}`)!, 0);
+    expect(phaseSum).toBeCloseTo(sample(text, 'concord_live_relay_latency_seconds_sum')!, 9);
+    expect(sample(text, 'concord_live_delivery_phase_seconds_sum{phase="commit_driver"}')).toBeGreaterThan(0);
+    // Item documents' batches go through the group commit.
+    expect(sample(text, 'concord_live_group_commit_batches_count')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'concord_live_group_commit_batches_sum')).toBe(sample(text, 'concord_live_commit_batch_updates_count'));
+    expect(sample(text, 'concord_live_batches_behind_commit_total')).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'concord_live_group_commits_overlapped_total')).toBeGreaterThanOrEqual(0);
+    // Buckets fine enough for a delivery of 1-2 ms.
+    for (const le of ['0.00075', '0.0015', '0.003']) expect(sample(text, `concord_live_relay_latency_seconds_bucket{le="${le}"}`), le).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'concord_import_rows_total')).toBe(3);
     expect(sample(text, 'concord_reliability_computation_duration_seconds_count')).toBe(1);
     expect(sample(text, 'concord_redis_publish_lag_seconds_count')).toBe(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { bulkInsert } from './bulk-insert.ts';
-import { itemIncidents, items, projects } from './schema/index.ts';
+import { incidents, itemIncidents, items, projects } from './schema/index.ts';
 import { queryRows } from './query-rows.ts';
 import { createTestDb, type TestDatabase } from './testing.ts';
 
@@ -94,6 +94,26 @@ describe(`bulkInsert`, () => {
       ).rejects.toThrow(/lock/);
     });
     expect((await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, 'prj_locked'))).map((r) => r.id).sort()).toEqual(['itm_l1', 'itm_l2']);
+  });
+
+  it('on PostgreSQL, rows this transaction inserted are counted, not locked again (no WAL record per row), and a missing one still fails', async () => {
+    if (database.kind !== 'postgres') return; // PGlite takes no locks for verified references
+    await database.db.insert(projects).values({ id: 'prj_here', name: 'here' });
+    await database.db.insert(incidents).values({ id: 'inc_here', projectId: 'prj_here', name: 'here' });
+    const lockers = await database.db.transaction(async (tx) => {
+      await bulkInsert(tx as never, items, [{ id: 'itm_h1', projectId: 'prj_here', title: 'a' }, { id: 'itm_h2', projectId: 'prj_here', title: 'b' }], { referencesVerified: true });
+      const links = [{ itemId: 'itm_h1', incidentId: 'inc_here', position: 0 }, { itemId: 'itm_h2', incidentId: 'inc_here', position: 0 }];
+      await bulkInsert(tx as never, itemIncidents, links, { referencesVerified: true, referencesInsertedHere: ['itemId'] });
+      // A row only inserted has no locker (xmax 0); a FOR KEY SHARE lock would have set it to this transaction.
+      return queryRows<{ xmax: string }>(tx as never, sql`select xmax::text from ${items} where ${items.id} in ('itm_h1', 'itm_h2')`);
+    });
+    expect(lockers.map((r) => r.xmax)).toEqual(['0', '0']);
+    expect(await database.db.select({ itemId: itemIncidents.itemId }).from(itemIncidents).where(eq(itemIncidents.incidentId, 'inc_here')).orderBy(asc(itemIncidents.itemId))).toEqual([{ itemId: 'itm_h1' }, { itemId: 'itm_h2' }]);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bulkInsert(tx as never, itemIncidents, [{ itemId: 'itm_nowhere', incidentId: 'inc_here', position: 0 }], { referencesVerified: true, referencesInsertedHere: ['itemId'] });
+      }),
+    ).rejects.toMatchObject({ cause: { code: '23503' } });
   });
 
   it('on PostgreSQL, a missing reference still fails even when the caller says references are verified', async () => {

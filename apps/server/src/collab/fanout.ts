@@ -89,9 +89,11 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
   // The instance id as document messages carry it (fanout-wire.ts).
   const sender = newSender();
   const log = logger.child({ component: 'collab-fanout', instanceId });
-  // Named per instance (CLIENT LIST shows which process a connection belongs to).
-  const pub: Redis = connectRedis(url, `collab-pub:${instanceId}`, log);
-  const sub: Redis = connectRedis(url, `collab-sub:${instanceId}`, log);
+  // One connection subscribes and publishes (RESP3 allows commands on a subscribed connection):
+  // Redis answers a PUBLISH and delivers the publisher's own copy of the message on the same
+  // socket, in one write, so the process reads both at once instead of waking for each on two
+  // sockets. Named per instance (CLIENT LIST shows which process a connection belongs to).
+  const redis: Redis = connectRedis(url, `collab:${instanceId}`, log);
   const controlChannel = `${prefix}:yjs-control`;
   const docChannel = (name: string) => `${prefix}:yjs:${name}`;
   const handlers = new Map<string, (message: DocMessage) => void>();
@@ -104,7 +106,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
 
   const publish = (channel: string, data: Buffer | string) => {
     const startedAt = performance.now();
-    pub.publish(channel, data).then(
+    redis.publish(channel, data).then(
       () => metrics.redisPublished(startedAt),
       (err: unknown) => {
         if (!closed) log.warn({ err, channel }, 'fan-out publish failed');
@@ -112,7 +114,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
     );
   };
 
-  sub.on('ready', () => {
+  redis.on('ready', () => {
     // ioredis re-subscribes by itself; whatever was published meanwhile is gone.
     if (wasReady && !closed) {
       log.warn('redis reconnected: re-reading live documents from the database');
@@ -138,7 +140,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
     }
   }
 
-  sub.on('messageBuffer', (channelBuffer: Buffer, data: Buffer) => {
+  redis.on('messageBuffer', (channelBuffer: Buffer, data: Buffer) => {
     // Every subscriber gets what it published itself: dropped on the header, before anything is decoded.
     if (isFrom(data, sender)) return;
     const channel = channelBuffer.toString();
@@ -154,7 +156,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
     }
   });
 
-  const subscribed = withTimeout(sub.subscribe(controlChannel), log, controlChannel);
+  const subscribed = withTimeout(redis.subscribe(controlChannel), log, controlChannel);
 
   return {
     instanceId,
@@ -163,7 +165,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
     async openDoc(name, onMessage) {
       const channel = docChannel(name);
       handlers.set(channel, onMessage);
-      await withTimeout(sub.subscribe(channel), log, channel);
+      await withTimeout(redis.subscribe(channel), log, channel);
       let open = true;
       return {
         publish(message) {
@@ -175,7 +177,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
           // A newer room of the same document may already listen here: leave it alone.
           if (handlers.get(channel) !== onMessage) return;
           handlers.delete(channel);
-          if (!closed) sub.unsubscribe(channel).catch((err: unknown) => log.debug({ err, channel }, 'unsubscribe failed'));
+          if (!closed) redis.unsubscribe(channel).catch((err: unknown) => log.debug({ err, channel }, 'unsubscribe failed'));
         },
       };
     },
@@ -193,7 +195,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
       }, CONTROL_ACK_TIMEOUT_MS);
       timer.unref();
       // Not awaited by itself: while Redis is down the command waits in ioredis's queue, and the timeout still ends the wait.
-      pub.publish(controlChannel, JSON.stringify({ ...message, origin: instanceId, id } satisfies ControlEnvelope)).then(
+      redis.publish(controlChannel, JSON.stringify({ ...message, origin: instanceId, id } satisfies ControlEnvelope)).then(
         (receivers) => {
           // Every subscriber received it, this process included.
           pending.expected = receivers - 1;
@@ -220,7 +222,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
       resyncHandlers.push(handler);
     },
 
-    ping: () => pub.ping(),
+    ping: () => redis.ping(),
 
     async close() {
       if (closed) return;
@@ -228,7 +230,7 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
       for (const p of pendingAcks.values()) p.resolve();
       // QUIT goes after every queued publish (presence removals of this process's clients);
       // with Redis unreachable it would wait in the offline queue for ever, so not past QUIT_WAIT_MS.
-      await Promise.all([pub, sub].map(quitWithin));
+      await quitWithin(redis);
     },
   };
 }

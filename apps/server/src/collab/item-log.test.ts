@@ -63,6 +63,27 @@ describe('item log (group commit)', () => {
   });
 });
 
+describe('item log (when a group starts)', () => {
+  it('with no commit in flight, hands the batch to the committer before the turn ends, not in a later callback', async () => {
+    // postgres.js writes a query from a setImmediate: a commit started from one waits for the next turn's socket reads.
+    const order: string[] = [];
+    const log = createItemLog(async () => {
+      order.push('commit');
+    });
+    let appended: Promise<unknown> = Promise.resolve();
+    await new Promise<void>((resolve) => {
+      setImmediate(() => {
+        order.push('setImmediate queued before');
+        resolve();
+      });
+      appended = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] });
+      order.push('appended');
+    });
+    await appended;
+    expect(order).toEqual(['appended', 'commit', 'setImmediate queued before']);
+  });
+});
+
 describe('item log (commits in flight)', () => {
   /** A committer whose commits finish when the test releases them. */
   function heldCommit() {
@@ -79,8 +100,8 @@ describe('item log (commits in flight)', () => {
   }
   const turn = () => new Promise((resolve) => setImmediate(resolve));
   /** One batch per turn of the event loop, for documents a, b, c: their appends' promises. */
-  async function appendInTurns(log: ReturnType<typeof createItemLog>): Promise<Promise<void>[]> {
-    const appended: Promise<void>[] = [];
+  async function appendInTurns(log: ReturnType<typeof createItemLog>): Promise<Promise<unknown>[]> {
+    const appended: Promise<unknown>[] = [];
     for (const [i, name] of ['a', 'b', 'c'].entries()) {
       appended.push(log.append({ name: `item:${name}`, itemId: name, updates: [u(i + 1)] }));
       await turn();
@@ -181,5 +202,52 @@ describe('item log (commits in flight)', () => {
     const prompt = recordingCommit();
     await appendApart(createItemLog(prompt.commit));
     expect(prompt.commits.map((c) => rows(c).map((r) => r.docName))).toEqual([['item:a'], ['item:b']]);
+  });
+});
+
+describe('item log (what it tells about each commit)', () => {
+  it('resolves each batch with its commit’s start and end, and tells the observer of every group and of the batches behind a commit', async () => {
+    let clock = 1_000;
+    const releases: (() => void)[] = [];
+    const commit = () => new Promise<void>((resolve) => releases.push(resolve));
+    const groups: [number, boolean][] = [];
+    let behind = 0;
+    const observer = { liveGroupCommit: (batches: number, overlapped: boolean) => groups.push([batches, overlapped]), liveBatchBehindCommit: () => behind++ };
+    const log = createItemLog(commit, { inFlight: 2, now: () => clock, observer });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    const a = log.append({ name: 'item:a', itemId: 'a', updates: [u(1)] }); // nothing in flight: starts at 1000
+    await turn();
+    clock = 1_002;
+    const b = log.append({ name: 'item:b', itemId: 'b', updates: [u(2)] });
+    const c = log.append({ name: 'item:c', itemId: 'c', updates: [u(3)] });
+    await turn();
+    expect(behind).toBe(2);
+    clock = 1_003;
+    releases[0]!(); // a answered at 1003; b and c start at once, together
+    expect(await a).toEqual({ startedAt: 1_000, doneAt: 1_003 });
+    await turn();
+    clock = 1_010;
+    releases[1]!();
+    expect(await Promise.all([b, c])).toEqual([
+      { startedAt: 1_003, doneAt: 1_010 },
+      { startedAt: 1_003, doneAt: 1_010 },
+    ]);
+    expect(groups).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+
+    // A stalled commit is overlapped: that group is told as overlapped.
+    const d = log.append({ name: 'item:d', itemId: 'd', updates: [u(4)] });
+    await turn();
+    clock += 100;
+    const e = log.append({ name: 'item:e', itemId: 'e', updates: [u(5)] });
+    await turn();
+    expect(groups.at(-1)).toEqual([1, true]);
+    releases[2]!();
+    releases[3]!();
+    await Promise.all([d, e]);
+    expect(behind).toBe(3);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Group commit for item documents: the batches that rooms hand in during one turn of the
- * event loop are stored together in one commit. What arrives while a commit is in flight
- * waits for it and goes, as one group, in the next commit: each commit costs the server a
+ * Group commit for item documents: a batch handed in while no commit is in flight is committed
+ * at once (with whatever else is handed in before the current callback's microtasks end).
+ * What arrives while a commit is in flight waits for it and goes, as one group, in the next
+ * commit: each commit costs the server a
  * socket write, a read and the driver's work (about 170 µs of CPU, bench/README.md) whatever
  * its size, so under load fewer, larger commits are most of what one process saves.
  *
@@ -17,13 +18,27 @@
 import type { ItemDocBatch } from '../services/collab/persist.ts';
 
 export interface ItemLog {
-  /** Resolves once the batch is committed. */
-  append(batch: ItemDocBatch): Promise<void>;
+  /** Resolves once the batch is committed, with when its commit started and ended. */
+  append(batch: ItemDocBatch): Promise<CommitTiming>;
+}
+
+/** When a batch's group commit was handed to the driver and when the driver answered (`now()`'s clock). */
+export interface CommitTiming {
+  startedAt: number;
+  doneAt: number;
+}
+
+/** What the log tells the metrics (metrics.ts: `concord_live_group_commit_*`, `concord_live_batches_behind_commit_total`). */
+export interface ItemLogObserver {
+  /** A group commit of `batches` started; `overlapped`: beside another one in flight. */
+  liveGroupCommit(batches: number, overlapped: boolean): void;
+  /** A batch was handed in while a commit was in flight (it cannot start before that one ends or stalls). */
+  liveBatchBehindCommit(): void;
 }
 
 interface Queued {
   batch: ItemDocBatch;
-  resolve(): void;
+  resolve(timing: CommitTiming): void;
   reject(err: unknown): void;
 }
 
@@ -50,6 +65,8 @@ export interface CommitOptions {
   gatherMs?: number;
   /** The clock commits are timed with (tests drive it). */
   now?: () => number;
+  /** Told of every group commit and of every batch that waits behind one (the metrics). */
+  observer?: ItemLogObserver;
 }
 
 /** A commit of fewer batches than this is small: the next group may wait `gatherMs` for company. */
@@ -92,12 +109,14 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
     const group = queue;
     queue = [];
     lastGroupSize = group.length;
+    options.observer?.liveGroupCommit(group.length, running > 0);
     running++;
     const startedAt = (lastStartedAt = now());
     commit(group.map((q) => q.batch)).then(
       () => {
-        typicalMs += (now() - startedAt - typicalMs) / 8;
-        group.forEach((q) => q.resolve());
+        const doneAt = now();
+        typicalMs += (doneAt - startedAt - typicalMs) / 8;
+        group.forEach((q) => q.resolve({ startedAt, doneAt }));
       },
       (err: unknown) => group.forEach((q) => q.reject(err)),
     ).finally(() => {
@@ -108,13 +127,18 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
 
   return {
     append(batch) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<CommitTiming>((resolve, reject) => {
         queue.push({ batch, resolve, reject });
+        if (running > 0) options.observer?.liveBatchBehindCommit();
         if (scheduled || running >= slots) return;
         scheduled = true;
-        // Rooms hand in their batches as the socket reads of this turn are handled: collect
-        // every one of them first (and, while commits are small, those of the next `gatherMs`).
         if (gatherMs > 0 && running === 0 && lastGroupSize < GATHER_BELOW) setTimeout(start, gatherMs);
+        // Nothing in flight: start now, from the socket read that handed the batch in.
+        // postgres.js writes a query from a setImmediate, so a commit started in a setImmediate
+        // callback leaves only after the next turn's socket reads (bench/README.md, 2026-12-07
+        // evening); batches handed in later in this turn go in the next group.
+        else if (running === 0) queueMicrotask(start);
+        // A commit is in flight: the batches of this turn's socket reads wait for it together.
         else setImmediate(start);
       });
     },

@@ -11,7 +11,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { loadLiveDoc, persistCodingDocBatch, persistItemDocBatches } from '../services/collab/persist.ts';
 import type { InvalidValue } from '../services/collab/projection.ts';
 import { compactDoc, loadDocUpdates, type StoredDoc } from '../services/collab/store.ts';
-import { createItemLog, type CommitOptions } from './item-log.ts';
+import { createItemLog, type CommitOptions, type CommitTiming, type ItemLogObserver } from './item-log.ts';
 
 export type { StoredDoc };
 
@@ -29,8 +29,11 @@ export interface DocPersistence {
   onLoadDocument(name: string, doc: DocName): Promise<StoredDoc>;
   /** The stored state as it is, to re-apply after a Redis reconnect (never seeds). */
   onReloadDocument(name: string): Promise<StoredDoc>;
-  /** Stores one batch; resolves once it is durable. Values that could not be projected are returned. */
-  onStoreDocument(batch: StoreBatch): Promise<{ invalid: InvalidValue[] }>;
+  /**
+   * Stores one batch; resolves once it is durable, with when its commit went to the driver and
+   * when the driver answered. Values that could not be projected are returned.
+   */
+  onStoreDocument(batch: StoreBatch): Promise<{ invalid: InvalidValue[]; timing: CommitTiming }>;
   /** Merges the log into the snapshot; resolves with the snapshot's size. */
   onCompactDocument(name: string, itemId: string): Promise<{ bytes: number }>;
 }
@@ -39,16 +42,26 @@ export interface DocPersistence {
  * `commits`: how item documents' group commits may overlap (item-log.ts).
  * `shared`: other processes write the same documents, so coding projections read the stored state.
  */
-export function createDatabasePersistence(options: { db: Db; logger: Logger; commits?: CommitOptions; shared: boolean }): DocPersistence {
+export function createDatabasePersistence(options: {
+  db: Db;
+  logger: Logger;
+  commits?: CommitOptions;
+  shared: boolean;
+  observer?: ItemLogObserver;
+}): DocPersistence {
   const ctx: ServiceContext = { db: options.db, actor: null, logger: options.logger };
-  const itemLog = createItemLog((batches) => persistItemDocBatches({ ctx, batches }), options.commits);
+  const itemLog = createItemLog((batches) => persistItemDocBatches({ ctx, batches }), { ...options.commits, observer: options.observer });
   return {
     onLoadDocument: (name, doc) => loadLiveDoc({ ctx, name, doc }),
     onReloadDocument: (name) => loadDocUpdates({ ctx, docName: name }),
     async onStoreDocument({ name, doc, updates, codingValues }) {
-      if (doc.kind === 'coding') return persistCodingDocBatch({ ctx, input: { name, doc, updates, codingValues, fromStore: options.shared } });
-      await itemLog.append({ name, itemId: doc.itemId, updates });
-      return { invalid: [] };
+      if (doc.kind === 'coding') {
+        // Its own transaction: no queue before it.
+        const startedAt = performance.now();
+        const { invalid } = await persistCodingDocBatch({ ctx, input: { name, doc, updates, codingValues, fromStore: options.shared } });
+        return { invalid, timing: { startedAt, doneAt: performance.now() } };
+      }
+      return { invalid: [], timing: await itemLog.append({ name, itemId: doc.itemId, updates }) };
     },
     onCompactDocument: (name, itemId) => compactDoc({ ctx, input: { docName: name, itemId } }),
   };

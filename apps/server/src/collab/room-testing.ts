@@ -13,6 +13,12 @@ import { loadRoom } from './room-loader.ts';
 import type { Room } from './room.ts';
 import type { Frames } from './ws-frame.ts';
 
+/** What a writer of an item document in a joint session may do there (content shown, writes allowed). */
+export function itemWriterAccess(userId: string, target: DocName & { kind: 'item' }): Peer['access'] {
+  const { itemId } = target;
+  return { name: itemDocName(itemId), doc: target, projectId: 'prj_aaaaaaaaaaaaaaaa', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null, content: true };
+}
+
 /** A writer on an item document in a joint session; records each write (the very message objects it carried). */
 export class RecordingPeer implements Peer {
   readonly clientIds = new Set<number>();
@@ -22,8 +28,7 @@ export class RecordingPeer implements Peer {
   readonly access: Peer['access'];
   constructor(userId: string, target: DocName & { kind: 'item' }) {
     this.actor = { userId, isAdmin: false };
-    const { itemId } = target;
-    this.access = { name: itemDocName(itemId), doc: target, projectId: 'prj_aaaaaaaaaaaaaaaa', itemId, phase: 'joint', role: 'coder', userName: userId, moderates: false, mode: 'write', readOnly: null, content: true };
+    this.access = itemWriterAccess(userId, target);
   }
   /** Every message sent, in order, whatever write carried it. */
   get sent(): Uint8Array[] {
@@ -45,7 +50,7 @@ export class RecordingPeer implements Peer {
 export const memoryStore: DocPersistence = {
   onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
   onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
-  onStoreDocument: () => Promise.resolve({ invalid: [] }),
+  onStoreDocument: () => Promise.resolve({ invalid: [], timing: { startedAt: performance.now(), doneAt: performance.now() } }),
   onCompactDocument: () => Promise.resolve({ bytes: 0 }),
 };
 

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { CommitTiming } from './item-log.ts';
 import type { DocPersistence, StoreBatch } from './persistence.ts';
 import type { Peer } from './peer.ts';
 
@@ -115,22 +116,24 @@ export class RoomWriter {
 
   private async flushLoop(): Promise<void> {
     while (this.pending.length && !this.brokenBy) {
-      const [receivedAt, commitStartedAt] = [this.pendingSince, performance.now()];
+      const [receivedAt, handedAt] = [this.pendingSince, performance.now()];
       const batch = this.pending.splice(0);
       // Read now: the values after exactly this batch.
       const base = this.host.batch();
+      let timing: CommitTiming;
       try {
-        const { invalid } = await this.env.persistence.onStoreDocument({ ...base, updates: batch.map((p) => p.update) });
-        if (invalid.length) this.warnOnce(invalid.map((i) => i.fieldKey), base.codingValues());
+        const stored = await this.env.persistence.onStoreDocument({ ...base, updates: batch.map((p) => p.update) });
+        if (stored.invalid.length) this.warnOnce(stored.invalid.map((i) => i.fieldKey), base.codingValues());
+        timing = stored.timing;
       } catch (err) {
         this.fail(err, batch);
         return;
       }
-      this.env.metrics.liveCommit(batch.length, commitStartedAt);
+      const resumedAt = performance.now();
       this.tailCount += batch.length;
       this.host.committed(batch);
       for (const p of batch) if (p.origin.kind === 'server') p.origin.done.resolve();
-      this.env.metrics.liveRelay(receivedAt);
+      this.env.metrics.liveDelivered({ updates: batch.length, receivedAt, handedAt, ...timing, resumedAt });
       if (this.tailCount >= COMPACT_EVERY_UPDATES) await this.compact();
     }
   }

@@ -58,12 +58,13 @@ export function createRooms(options: { db: Db; logger: Logger; limits: CollabLim
   const connections = new Set<Connection>();
   let closing: Promise<void> | null = null;
 
+  const metrics = options.metrics ?? noopMetrics;
   const env: RoomEnv = {
     logger,
     limits,
     fanout,
-    metrics: options.metrics ?? noopMetrics,
-    persistence: createDatabasePersistence({ db, logger, commits: options.commits, shared: fanout.shared }),
+    metrics,
+    persistence: createDatabasePersistence({ db, logger, commits: options.commits, shared: fanout.shared, observer: metrics }),
     itemPhase: (itemId) => itemPhase({ ctx: { db, actor: null, logger }, itemId }),
     onBroken(room) {
       // New connections load a fresh room; this one is destroyed when its last lease is released.

@@ -64,7 +64,12 @@ const routes = {
 /** The request body as an import source, streamed (never buffered whole here). */
 function importSource(request: Request, query: z.infer<typeof importQuery>, maxBytes: number): ImportSource {
   const body = limitedBody(request, maxBytes);
-  return query.format === 'csv' ? { format: 'csv', body, mapping: query.mapping ?? {}, filename: query.filename } : { format: 'json', body, filename: query.filename };
+  // The declared length lets the import choose at its first row how much of each row to keep (collect.ts).
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  const size = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
+  return query.format === 'csv'
+    ? { format: 'csv', body, mapping: query.mapping ?? {}, filename: query.filename, size }
+    : { format: 'json', body, filename: query.filename, size };
 }
 
 const importOptions = (query: z.infer<typeof importQuery>) => ({ skipRows: query.skipRows ?? [], dateOrder: query.dateOrder, codes: query.codes });

@@ -5,12 +5,19 @@ export const NUL_MESSAGE = 'must not contain a NUL character (U+0000)';
 
 export const hasNul = (s: string): boolean => s.includes('\u0000');
 
+// eslint-disable-next-line no-restricted-syntax -- the one place the bare string schema is refined
+const textSchema = z.string().refine((s) => !hasNul(s), NUL_MESSAGE);
+
 /**
  * Every string the API, the sockets or the live documents take: a string without NUL. Use it
  * wherever a schema would say z.string() (lint enforces this in schemas and routes).
+ *
+ * One schema for every call: zod's schemas are immutable (`.max()`, `.optional()`, `.openapi()`
+ * return new ones) and each keeps the one it was made from, so a new string and refinement per
+ * call (about 470 calls) only added about 1,460 schemas (1.8 MB) to every server's heap for as
+ * long as it runs (bench/README.md, "2026-12-07 evening (`mem7`)").
  */
-// eslint-disable-next-line no-restricted-syntax -- the one place the bare string schema is refined
-export const text = () => z.string().refine((s) => !hasNul(s), NUL_MESSAGE);
+export const text = () => textSchema;
 
 export const idSchema = (prefix: string) =>
   text().regex(new RegExp(`^${prefix}_[a-z2-7]{16}$`), `must be a ${prefix}_ id`);

@@ -68,6 +68,21 @@ describe('collect (the first reading)', () => {
     expect(over.items[0]).toMatchObject({ externalId: 'rec0' });
     expect(WHOLE_ROWS_BUDGET).toBeGreaterThan(size);
   });
+
+  it('keeps summaries from the first row when the source declares a size over the budget (an upload\'s Content-Length)', async () => {
+    const size = chunks().reduce((sum, c) => sum + c.length, 0);
+    // Declared one byte over: the decision is the declared size's, made before any row is read.
+    const over = await collect({ ...source(chunks()), size: size + 1 }, {}, 'throw', false, size);
+    expect(over.whole).toBe(false);
+    expect(over.items).toHaveLength(ROWS);
+    expect(Object.keys(over.items[0]!).sort()).toEqual(['actorNames', 'externalId', 'incidentNames', 'pendingDate', 'publishedAt']);
+    const rows: ConvertedRow[] = [];
+    await replay({ source: source(over.body as string[]), options: {}, first: over, size: 100, onBatch: async (batch) => void rows.push(...batch) });
+    expect(rows.map((r) => r.item.title)).toEqual(Array.from({ length: ROWS }, (_, i) => `Post ${i}, a title`));
+
+    const within = await collect({ ...source(chunks()), size }, {}, 'throw', false, size);
+    expect(within.whole).toBe(true);
+  });
 });
 
 describe('replay (the second reading)', () => {

@@ -37,10 +37,15 @@ export const importSettings = { wholeRowsBudget: WHOLE_ROWS_BUDGET };
 /** The file's bytes or text, in chunks: a request body as it streams in, or strings. */
 export type ImportBody = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
+/**
+ * `size`: the source's length as declared before it is read (an upload's Content-Length), when
+ * known. Over the whole-rows budget, the first reading keeps summaries from its first row: whole
+ * rows kept up to the budget and then dropped were garbage that V8 had already copied and promoted.
+ */
 export type ImportSource =
-  | { format: 'csv'; body: ImportBody; mapping: ImportMapping; filename?: string | undefined }
+  | { format: 'csv'; body: ImportBody; mapping: ImportMapping; filename?: string | undefined; size?: number | undefined }
   /** The JSON text: an array of item objects. */
-  | { format: 'json'; body: ImportBody; filename?: string | undefined };
+  | { format: 'json'; body: ImportBody; filename?: string | undefined; size?: number | undefined };
 
 export interface ImportOptions {
   /** 1-based data rows to leave out; they are neither checked nor written. */
@@ -253,7 +258,8 @@ function resolveDates(out: RowCollector) {
  * and the source's chunks.
  */
 export async function collect(source: ImportSource, options: ImportOptions, headerProblems: 'throw' | 'collect', keepItems = false, budget = importSettings.wholeRowsBudget): Promise<RowCollector> {
-  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder, keepItems, budget);
+  const declaredOver = source.size !== undefined && source.size > budget;
+  const out = new RowCollector(new Set(options.skipRows ?? []), options.dateOrder, keepItems, declaredOver ? 0 : budget);
   const hash = createHash('sha256');
   const body = hashed(source.body, hash, out);
   if (source.format === 'csv') await collectCsv(body, source.mapping, out, headerProblems);

@@ -55,8 +55,8 @@ export async function insertItems({ ctx: tx, projectId, importId, rows: created,
     // The project was authorized by the caller; the import row and every incident were read or written in this transaction.
     { referencesVerified: true },
   );
-  // The items were inserted just above.
-  await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true });
+  // The items were inserted just above (so, on PostgreSQL, no other transaction can delete them: not locked again).
+  await bulkInsert(tx.db, itemIncidents, rows.flatMap((r) => links(r.item.id, r.incidentNames, incidentIds)), { referencesVerified: true, referencesInsertedHere: ['itemId'] });
   await insertAttachmentLinks({ ctx: tx, projectId, links: rows.flatMap((r) => r.attachmentLinks.map((link) => ({ itemId: r.item.id, ...link }))) });
   return ids;
 }
