@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDb, postgresTarget } from './client.ts';
 import { queryRows } from './query-rows.ts';
-import { testDatabaseUrl } from './testing.ts';
+import { createTestDb, testDatabaseUrl } from './testing.ts';
 
 /** Debian's PostgreSQL socket directory (the CI's cluster). */
 const SOCKET_DIR = '/var/run/postgresql';
@@ -26,6 +26,22 @@ describe('postgresTarget', () => {
       expect(row).toEqual({ address: null, ok: 1 });
       const release = await database.exclusive();
       await release();
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe.skipIf(testDatabaseUrl)('PGlite', () => {
+  // PGlite's in-memory file system serves posix_fallocate by copying the whole file each time
+  // a table grows by many pages (COPY, bulk inserts): quadratic in the table's size (client.ts).
+  it('grows tables by writing zeros, not by posix_fallocate', async () => {
+    const database = await createTestDb();
+    try {
+      expect(await queryRows(database.db, sql`select current_setting('file_extend_method') as method`)).toEqual([{ method: 'write_zeros' }]);
+      await database.db.execute(sql`create table grown (n int, padding text)`);
+      await database.db.execute(sql`insert into grown select g, repeat('x', 200) from generate_series(1, 5000) g`);
+      expect(await queryRows(database.db, sql`select count(*)::int as rows, sum(n)::int as total from grown`)).toEqual([{ rows: 5000, total: (5000 * 5001) / 2 }]);
     } finally {
       await database.close();
     }

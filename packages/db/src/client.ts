@@ -49,8 +49,15 @@ export type DbOptions =
  * starts (RSS 333 MB just opened with PostgreSQL's default 128 MB of buffers, 214 MB with 16 MB),
  * and its files are read through the operating system's page cache anyway, so a small buffer
  * pool costs a system call per page read, not a disk read. WAL buffers stay at what 128 MB gave.
+ *
+ * Tables grow by writing zeros, not by posix_fallocate: PostgreSQL 18 extends a table by many
+ * pages at once (COPY, bulk inserts) with fallocate, which PGlite's in-memory file system serves
+ * by copying the whole file into a new buffer of the exact new size, each time, so a growing
+ * table costs the square of its size (29 % of the 100,000-row import test's CPU). A write past
+ * the end grows the buffer by doubling instead. Either way the pages are zeros, and PostgreSQL
+ * 15 and older always wrote them (bench/README.md, "Test suite, 2026-12-07 evening").
  */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB', '-c', 'wal_buffers=4MB'];
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB', '-c', 'wal_buffers=4MB', '-c', 'file_extend_method=write_zeros'];
 
 /**
  * A PostgreSQL URL as postgres.js takes it. libpq's `?host=` (`postgres://user@localhost/db?host=/var/run/postgresql`:
