@@ -12,6 +12,27 @@ import type { Peer } from './peer.ts';
 /** Compact the log into the snapshot after this many persisted updates (and when the room unloads). */
 export const COMPACT_EVERY_UPDATES = 500;
 
+/**
+ * Compactions one process runs at once. Each holds a pool connection for its transaction; when
+ * every room reached COMPACT_EVERY_UPDATES together (50 documents edited at the same rate), their
+ * compactions took the whole pool and every commit waited behind them: deliveries stalled for up
+ * to a second (bench/README.md, "After the seventh session's merge").
+ */
+export const COMPACTIONS_AT_ONCE = 2;
+let compactionsRunning = 0;
+const compactionQueue: Array<() => void> = [];
+
+async function compactionSlot(): Promise<() => void> {
+  if (compactionsRunning >= COMPACTIONS_AT_ONCE) await new Promise<void>((resolve) => compactionQueue.push(resolve));
+  else compactionsRunning++;
+  return () => {
+    const next = compactionQueue.shift();
+    // The slot passes to the next compaction waiting, or is given back.
+    if (next) next();
+    else compactionsRunning--;
+  };
+}
+
 interface Deferred {
   resolve(): void;
   reject(err: unknown): void;
@@ -55,6 +76,8 @@ export class RoomWriter {
   /** When the first update of the pending batch arrived (performance.now()), for the relay latency. */
   private pendingSince = 0;
   private brokenBy: unknown = null;
+  /** The compaction running, if any (one per room at a time). */
+  private compacting: Promise<void> | null = null;
   private readonly warned = new Set<string>();
 
   constructor(
@@ -90,16 +113,29 @@ export class RoomWriter {
     if (this.brokenBy) throw this.brokenBy;
   }
 
-  /** Merges the log into the snapshot (when there is a log). */
+  /** Merges the log into the snapshot (when there is a log); waits for a compaction already running. */
   async compact(): Promise<void> {
+    while (this.compacting) await this.compacting;
     if (this.tailCount === 0 || this.brokenBy) return;
+    this.compacting = this.mergeLog().finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
+  }
+
+  private async mergeLog(): Promise<void> {
+    const release = await compactionSlot();
+    const [rows, bytesBefore] = [this.tailCount, this.approxBytes];
     try {
       const { bytes } = await this.env.persistence.onCompactDocument(this.host.name, this.host.itemId);
-      this.tailCount = 0;
-      this.approxBytes = bytes;
+      // Batches stored while it ran may stay in the log (it deletes exactly the rows it merged).
+      this.tailCount = Math.max(0, this.tailCount - rows);
+      this.approxBytes = bytes + (this.approxBytes - bytesBefore);
     } catch (err) {
       // The log is intact; the next compaction retries.
       this.env.logger.warn({ err, doc: this.host.name }, 'live document compaction failed');
+    } finally {
+      release();
     }
   }
 
@@ -134,7 +170,9 @@ export class RoomWriter {
       this.host.committed(batch);
       for (const p of batch) if (p.origin.kind === 'server') p.origin.done.resolve();
       this.env.metrics.liveDelivered({ updates: batch.length, receivedAt, handedAt, ...timing, resumedAt });
-      if (this.tailCount >= COMPACT_EVERY_UPDATES) await this.compact();
+      // Not awaited: the room's next batches commit while the log is merged (store.ts keeps
+      // rows appended meanwhile), and unload waits for it through compact().
+      if (this.tailCount >= COMPACT_EVERY_UPDATES && !this.compacting) void this.compact();
     }
   }
 
