@@ -99,6 +99,10 @@ const variants: Record<string, (arrivals: Arrival[]) => void> = {
       Y.applyUpdate(server[a.doc]!, a.update, 'client');
     }
   },
+  /** The protocol's validating decode alone (protocol.ts decodeMessage; the guard reads its result). */
+  decode(arrivals) {
+    for (const a of arrivals) Y.decodeUpdate(a.update);
+  },
   'shadow-follow'(arrivals) {
     const shadows = docs();
     for (const a of arrivals) Y.applyUpdate(shadows[a.doc]!, a.update);

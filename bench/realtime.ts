@@ -8,7 +8,7 @@
  *
  *   pnpm exec tsx bench/realtime.ts [--docs 50] [--clients 4] [--rate 2] [--duration 15]
  *     [--warmup 0] [--drain 10] [--server-cpus 0] [--max-seconds 120] [--database-url postgres://…]
- *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…'] [--perf]
+ *     [--processes 2 --redis-url redis://127.0.0.1:6379 [--spread clients|docs]] [--tsx] [--node-args '…'] [--perf [--perf-freq 499]]
  *
  * --warmup S: edits for S seconds before the measured phase (each process's JIT compiles its
  * hot paths in the first tens of seconds of edits, later at lower rates: bench/README.md,
@@ -74,6 +74,8 @@ const { values: flags } = parseArgs({
     'node-args': { type: 'string', default: '' },
     /** On-CPU samples of the first server over the edit phase (`perf record -e cpu-clock`, bench/lib/perf-split.ts): `server.onCpu`. */
     perf: { type: 'boolean', default: false },
+    /** Samples per second and thread for --perf (more resolve single functions; perf's own cost grows with them). */
+    'perf-freq': { type: 'string', default: '499' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -214,7 +216,7 @@ async function main() {
     const tEdit = now();
     // The first server's on-CPU samples over the edit phase (every thread: V8's GC and compiler helpers too).
     const perfData = flags.perf ? path.join(dataDir!, 'perf.data') : null;
-    const recording = perfData ? recordPerf(pids[0]!, DURATION_S, perfData) : null;
+    const recording = perfData ? recordPerf(pids[0]!, DURATION_S, perfData, num('perf-freq', 1, 10_000)) : null;
     if (WARMUP_S === 0) timers.push(...startEditing());
     // For profilers: the measured phase on CLOCK_MONOTONIC (`perf record -k CLOCK_MONOTONIC`).
     const monotonic = () => Number(process.hrtime.bigint() / 1000n) / 1e6;

@@ -20,12 +20,16 @@ export interface OnCpuSplit {
   samples: number;
   /** Percent of samples in each category (rounded to 0.1). */
   shares: Record<string, number>;
+  /** The innermost frames with the most samples (self time): "category | symbol" → percent. */
+  top: Record<string, number>;
+  /** JavaScript functions by the samples they are anywhere on the stack of (inclusive time): "symbol" → percent. */
+  inclusive: Record<string, number>;
 }
 
 /** Records `seconds` of on-CPU samples of every thread of `pid` into `out` (perf.data). */
-export function recordPerf(pid: number, seconds: number, out: string): Promise<void> {
+export function recordPerf(pid: number, seconds: number, out: string, frequency = 499): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '499', '-g', '-p', String(pid), '-o', out, '--', 'sleep', String(seconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(frequency), '-g', '-p', String(pid), '-o', out, '--', 'sleep', String(seconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     child.once('error', reject);
@@ -84,10 +88,22 @@ export function categoryOf(frames: { symbol: string; dso: string }[]): string {
   return firstJs ? `js:${packageOf(firstJs)}` : 'main:native';
 }
 
+/** A frame's symbol without V8's tier marker and the package store's path. */
+const shortName = (symbol: string) =>
+  symbol
+    .replace(/^JS:[*~^]?/, '')
+    .replace(/ [^ ]*node_modules\/\.pnpm\/([^/]+)\/.*\/([^/]+)$/, ' $1/$2')
+    .replace(/ file:\/\/\/[^ ]*\/dist\/main\.mjs:(\d+):\d+$/, ' main.mjs:$1');
+
+/** How many functions `top` lists. */
+const TOP_FUNCTIONS = 40;
+
 /** Reads a recording into shares by category. */
 export async function perfSplit(file: string): Promise<OnCpuSplit> {
   const text = await perfScript(file);
   const counts = new Map<string, number>();
+  const selfCounts = new Map<string, number>();
+  const inclusiveCounts = new Map<string, number>();
   let samples = 0;
   for (const block of text.split(/\n\s*\n/)) {
     const frames: { symbol: string; dso: string }[] = [];
@@ -99,9 +115,14 @@ export async function perfSplit(file: string): Promise<OnCpuSplit> {
     samples++;
     const category = categoryOf(frames);
     counts.set(category, (counts.get(category) ?? 0) + 1);
+    // Self time by function: the innermost frame, JavaScript names without their code address's prefix.
+    const self = `${category} | ${shortName(frames[0]!.symbol)}`;
+    selfCounts.set(self, (selfCounts.get(self) ?? 0) + 1);
+    for (const name of new Set(frames.filter((f) => f.symbol.startsWith('JS:')).map((f) => shortName(f.symbol)))) {
+      inclusiveCounts.set(name, (inclusiveCounts.get(name) ?? 0) + 1);
+    }
   }
-  const shares = Object.fromEntries(
-    [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, Math.round((1000 * n) / Math.max(1, samples)) / 10]),
-  );
-  return { samples, shares };
+  const percent = (entries: Iterable<[string, number]>, n: number) =>
+    Object.fromEntries([...entries].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, c]) => [k, Math.round((1000 * c) / Math.max(1, samples)) / 10]));
+  return { samples, shares: percent(counts, Infinity), top: percent(selfCounts, TOP_FUNCTIONS), inclusive: percent(inclusiveCounts, 2 * TOP_FUNCTIONS) };
 }
