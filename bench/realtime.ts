@@ -32,7 +32,8 @@
  * time, event loop delay: bench/lib/metrics-probe.ts `liveFigures`), to tell a delivery's p99
  * spent in the server from the clients' own. `--perf`: `server.onCpu`, the first server's CPU over
  * the edit phase split from on-CPU samples (`perf record -e cpu-clock` of all its threads:
- * bench/lib/perf-split.ts), unlike `--cpu-prof`'s wall-clock samples of the main thread.
+ * bench/lib/perf-split.ts; `top` and `inclusive` name the functions, `--perf-freq` samples more often),
+ * unlike `--cpu-prof`'s wall-clock samples of the main thread.
  * `--warmup S`: the clients edit S seconds before the measured phase, whose CPU, latencies,
  * `server.live`, `server.onCpu` and edits per second then leave the server's warm-up out
  * (TurboFan compiling is a quarter of its CPU in the first 20-30 s of editing); `edits.sent`
