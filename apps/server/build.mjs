@@ -23,6 +23,39 @@ import { build } from 'esbuild';
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const workspace = /^@concord\//;
 
+/**
+ * zod and the one package that imports it, bundled into the server instead of imported: zod's
+ * entry (`zod`, and every other entry through `zod/v4/core`) imports all 64 of its locales,
+ * 341 KB of source that V8 keeps for the life of the process, and the server only ever uses
+ * `en`, which zod configures itself. Bundled, `ZOD_LOCALES` below puts a module exporting `en` alone
+ * in their place, and esbuild drops the comments of zod's sources too (bench/README.md,
+ * "2026-12-07 night (`mem8`)"). Every importer of zod must be in this list: an external one
+ * would load a second zod, whose schemas the bundled one does not know.
+ */
+const BUNDLED_NPM = /^(zod|@hono\/zod-openapi|@hono\/zod-validator|@asteasolutions\/zod-to-openapi)(\/|$)/;
+/** zod's `locales/index.js`, imported by `v4/core/index.js` and `v4/classic/external.js`. */
+const ZOD_LOCALES = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+
+/** For the server's build, with zod inside: zod's locales cut to `en`. */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: ZOD_LOCALES }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Bare specifiers that are not ours are npm packages, resolved by Node at run time, but those `inside` matches. */
+const externalNpm = (inside) => ({
+  name: 'external-npm-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (workspace.test(args.path) || inside?.test(args.path) ? undefined : { path: args.path, external: true }));
+  },
+});
+
 const common = {
   absWorkingDir: serverDir,
   outdir: 'dist',
@@ -33,15 +66,7 @@ const common = {
   outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
   write: false,
-  plugins: [
-    {
-      name: 'external-npm-packages',
-      setup(b) {
-        // Bare specifiers that are not ours are npm packages: resolved by Node at run time.
-        b.onResolve({ filter: /^[^./]/ }, (args) => (workspace.test(args.path) ? undefined : { path: args.path, external: true }));
-      },
-    },
-  ],
+  plugins: [externalNpm()],
 };
 
 /**
@@ -70,7 +95,7 @@ function writeAtomically(files) {
 /** Builds the requested bundles (both by default). */
 export async function buildServer({ server = true, cli = true } = {}) {
   const builds = [];
-  if (server) builds.push(build({ ...common, entryPoints: { main: 'src/main.ts' }, sourcemap: 'linked' }));
+  if (server) builds.push(build({ ...common, entryPoints: { main: 'src/main.ts' }, sourcemap: 'linked', plugins: [externalNpm(BUNDLED_NPM), zodEnglishOnly] }));
   if (cli) {
     builds.push(
       build({

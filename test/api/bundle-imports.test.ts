@@ -32,6 +32,17 @@ describe('the server bundle', () => {
     }
   });
 
+  it('holds zod with its English locale only, and imports no zod (build.mjs `BUNDLED_NPM`, `zodEnglishOnly`)', async () => {
+    const code = await readFile(BUNDLE, 'utf8');
+    // esbuild heads each bundled module with a comment naming its file.
+    const zodModules = [...code.matchAll(/^\/\/ \S*\/node_modules\/zod\/(\S+)$/gm)].map((m) => m[1]!);
+    expect(zodModules).toContain('v4/classic/schemas.js');
+    expect(zodModules.filter((m) => m.startsWith('v4/locales/')).sort()).toEqual(['v4/locales/en.js', 'v4/locales/index.js']);
+    // A zod imported beside the bundled one would be a second zod, blind to the first one's schemas.
+    const imported = [...code.matchAll(/^import [^\n]*? from "([^"]+)";$/gm), ...code.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(imported.filter((s) => /zod/.test(s))).toEqual([]);
+  });
+
   it('is Latin-1 throughout, so V8 keeps its source one byte per character (build.mjs `latin1Only`)', async () => {
     const code = await readFile(BUNDLE, 'utf8');
     const wide = [...code.matchAll(/[\u0100-\uffff]+/g)].map((m) => m[0]);
