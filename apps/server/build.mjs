@@ -1,7 +1,8 @@
 /**
  * Production builds of the server, with the workspace packages (TypeScript sources) bundled in
- * and every npm dependency left as an import:
- * - `dist/main.mjs`, the server (`pnpm start`, the end-to-end tests, the benches);
+ * and the npm dependencies left as imports:
+ * - `dist/main.mjs`, the server (`pnpm start`, the end-to-end tests, the benches), with zod and
+ *   Yjs inside (`BUNDLED_NPM`);
  * - `dist/concord.mjs`, the command line (`pnpm concord`, the `concord` bin), with the
  *   database commands split into chunks loaded only when asked for, so `concord reliability`
  *   starts without drizzle or the database drivers.
@@ -24,15 +25,18 @@ const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const workspace = /^@concord\//;
 
 /**
- * zod and the one package that imports it, bundled into the server instead of imported: zod's
- * entry (`zod`, and every other entry through `zod/v4/core`) imports all 64 of its locales,
- * 341 KB of source that V8 keeps for the life of the process, and the server only ever uses
- * `en`, which zod configures itself. Bundled, `ZOD_LOCALES` below puts a module exporting `en` alone
- * in their place, and esbuild drops the comments of zod's sources too (bench/README.md,
- * "2026-12-07 night (`mem8`)"). Every importer of zod must be in this list: an external one
- * would load a second zod, whose schemas the bundled one does not know.
+ * npm packages bundled into the server instead of imported, for the heap: V8 keeps each module's
+ * source for the life of the process, and esbuild drops the comments of what it bundles (Yjs's
+ * one file is 600 KB with its doc comments; bench/README.md, "2026-12-07 night (`mem8`)").
+ * - zod and the one package that imports it: zod's entry (`zod`, and every other entry through
+ *   `zod/v4/core`) imports all 64 of its locales, 341 KB of source, and the server only ever uses
+ *   `en`, which zod configures itself; bundled, `zodEnglishOnly` puts a module exporting `en`
+ *   alone in their place.
+ * - Yjs, lib0 and y-protocols.
+ * Every importer of a bundled package must be bundled too: an external one would load a second
+ * copy, whose schemas or types (`instanceof`) the bundled one does not know.
  */
-const BUNDLED_NPM = /^(zod|@hono\/zod-openapi|@hono\/zod-validator|@asteasolutions\/zod-to-openapi)(\/|$)/;
+const BUNDLED_NPM = /^(zod|@hono\/zod-openapi|@hono\/zod-validator|@asteasolutions\/zod-to-openapi|yjs|y-protocols|lib0)(\/|$)/;
 /** zod's `locales/index.js`, imported by `v4/core/index.js` and `v4/classic/external.js`. */
 const ZOD_LOCALES = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
 
