@@ -115,6 +115,7 @@ export function liveFigures(before: string, after: string) {
     behindCommitShare: share(delta(before, after, 'concord_live_batches_behind_commit_total'), batches),
     /** PUBLISH commands to Redis answered (fan-out: batches, presence, membership, control). */
     redisPublishes: delta(before, after, 'concord_redis_publish_lag_seconds_count'),
+    updatesJoined: delta(before, after, 'concord_live_updates_joined_total'),
     gcS: gcSeconds(before, after),
     eventLoopDelayMs: { p99: ms(gauge(after, 'concord_nodejs_eventloop_lag_p99_seconds')), max: ms(gauge(after, 'concord_nodejs_eventloop_lag_max_seconds')) },
   };
