@@ -1,7 +1,8 @@
 /**
- * The binary messages on a document's Redis channel (fanout.ts). Every process subscribed to
- * a document receives every message on its channel, its own included, so the format is made
- * for the receiver: a fixed header it can test without decoding anything, then the payload.
+ * The binary messages of a document's Redis channels (fanout.ts): its membership channel
+ * (`join`, `leave`, every process's own `join` included, dropped on the header) and each
+ * process's inbox of the document (the rest). The format is made for the receiver: a fixed
+ * header it can test without decoding anything, then the payload.
  *
  *     [type: 1 byte][sender: 8 bytes][payload]
  *
@@ -12,6 +13,8 @@
  *   nothing again.
  * - `awareness`: an awareness update (visible states, already filtered by the sender).
  * - `hello`: no payload.
+ * - `join` (on the membership channel), `here` (to the joiner's inbox: "I have it open too"),
+ *   `leave` (membership): no payload; fanout.ts keeps them to itself.
  */
 import { randomBytes } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
@@ -31,15 +34,24 @@ export type DocMessage =
   /** The sender opened the document: the others answer with their connections' presence. */
   | { type: 'hello' };
 
-const DOC_TYPES = ['update', 'awareness', 'hello'] as const;
+/** Who has a document open (fanout.ts): never handed to a room. */
+export type MembershipMessage =
+  /** `id` names this join: its answers carry it back (an answer to an earlier join of the same process must not count). */
+  | { type: 'join'; id: Uint8Array }
+  | { type: 'here'; id: Uint8Array }
+  | { type: 'leave' };
+export type WireMessage = DocMessage | MembershipMessage;
+
+const DOC_TYPES = ['update', 'awareness', 'hello', 'join', 'here', 'leave'] as const;
 const SENDER_BYTES = 8;
 const HEADER_BYTES = 1 + SENDER_BYTES;
 
 /** A process's sender id on document channels (random, so two processes never share one). */
 export const newSender = (): Buffer => randomBytes(SENDER_BYTES);
 
-export function encodeDocMessage(sender: Uint8Array, message: DocMessage): Buffer {
-  const parts = message.type === 'update' ? message.updates.map((u) => u.frame) : message.type === 'awareness' ? [message.update] : [];
+export function encodeDocMessage(sender: Uint8Array, message: WireMessage): Buffer {
+  const parts =
+    message.type === 'update' ? message.updates.map((u) => u.frame) : message.type === 'awareness' ? [message.update] : message.type === 'join' || message.type === 'here' ? [message.id] : [];
   let length = HEADER_BYTES;
   for (const part of parts) length += part.byteLength;
   // One allocation, handed to ioredis as is.
@@ -61,12 +73,18 @@ export function isFrom(data: Uint8Array, sender: Uint8Array): boolean {
   return true;
 }
 
+/** The sender id of a document message, as hex (its inbox channels are named after it: fanout.ts). */
+export function senderOf(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset + 1, SENDER_BYTES).toString('hex');
+}
+
 /** The message in `data`; its frames and updates are views of `data`, not copies. */
-export function decodeDocMessage(data: Uint8Array): DocMessage {
+export function decodeDocMessage(data: Uint8Array): WireMessage {
   const type = DOC_TYPES[data[0] ?? DOC_TYPES.length];
   if (!type || data.byteLength < HEADER_BYTES) throw new Error('unknown fan-out message type');
   const payload = data.subarray(HEADER_BYTES);
-  if (type === 'hello') return { type };
+  if (type === 'hello' || type === 'leave') return { type };
+  if (type === 'join' || type === 'here') return { type, id: payload };
   if (type === 'awareness') return { type, update: payload };
   const updates: UpdateFrame[] = [];
   const decoder = decoding.createDecoder(payload);

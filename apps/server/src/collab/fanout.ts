@@ -1,21 +1,30 @@
 /**
  * Fan-out of live documents between server processes. Without REDIS_URL there is one
  * process and nothing to fan out (`createLocalFanout`). With it (`createRedisFanout`), every
- * loaded document has a Redis pub/sub channel `<prefix>:yjs:<docName>` carrying its persisted
- * updates and its (already filtered) presence, and one channel `<prefix>:yjs-control`
- * carries access re-checks to every process. Each process has an instance id; every message
- * carries its sender's (document messages as 8 bytes in a binary header, fanout-wire.ts), and
- * a process ignores its own.
+ * loaded document has, in each process that has it open, an inbox channel
+ * `<prefix>:yjs:<docName>@<sender>` carrying the other processes' persisted updates and
+ * their (already filtered) presence, and one membership channel `<prefix>:yjs:<docName>` on
+ * which a process says it opened (`join`) or closed (`leave`) the document. A process
+ * publishes to the inboxes of the processes it knows to have the document open, so it never
+ * receives what it publishes itself, and publishes nothing while no other process has it.
+ * One channel `<prefix>:yjs-control` carries access re-checks to every process.
  *
- * Redis pub/sub is at-most-once: after a reconnect (messages may have been lost) the
- * `onResync` handlers run, and rooms re-read their stored state from the database.
+ * Opening a document: subscribe to both channels, publish `join` (the answer of PUBLISH
+ * counts the subscribers), and wait for every other subscriber's `here` before the room
+ * reads the database. A process that gets a `join` adds the joiner to the document's peers
+ * before answering, so whatever it commits once the joiner reads the database goes to the
+ * joiner's inbox, and whatever it committed before is in what the joiner reads.
+ *
+ * Redis pub/sub is at-most-once: after a reconnect (messages may have been lost) the process
+ * joins every open document again, then the `onResync` handlers run, and rooms re-read their
+ * stored state from the database.
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { noopMetrics, type Metrics } from '../metrics.ts';
 import { loadRedis } from '../redis.ts';
-import { decodeDocMessage, encodeDocMessage, isFrom, newSender, type DocMessage } from './fanout-wire.ts';
+import { decodeDocMessage, encodeDocMessage, isFrom, newSender, senderOf, type DocMessage } from './fanout-wire.ts';
 
 export type { DocMessage, UpdateFrame } from './fanout-wire.ts';
 
@@ -81,6 +90,15 @@ interface PendingAck {
   resolve(): void;
 }
 
+/** A document this process has open. */
+interface OpenDoc {
+  onMessage: (message: DocMessage) => void;
+  /** The other processes that have it open (sender ids, hex): the inboxes its messages go to. */
+  peers: Set<string>;
+  /** Joins waiting for their answers, by join id (hex). */
+  joins: Map<string, PendingAck>;
+}
+
 /** Async only to import ioredis (redis.ts); everything after the import runs as one synchronous step. */
 export async function createRedisFanout(options: { url: string; prefix: string; logger: Logger; metrics?: Metrics }): Promise<Fanout> {
   const { url, prefix, logger, metrics = noopMetrics } = options;
@@ -95,8 +113,12 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
   // sockets. Named per instance (CLIENT LIST shows which process a connection belongs to).
   const redis: Redis = connectRedis(url, `collab:${instanceId}`, log);
   const controlChannel = `${prefix}:yjs-control`;
-  const docChannel = (name: string) => `${prefix}:yjs:${name}`;
-  const handlers = new Map<string, (message: DocMessage) => void>();
+  const membersChannel = (name: string) => `${prefix}:yjs:${name}`;
+  const inboxChannel = (name: string, senderHex: string) => `${prefix}:yjs:${name}@${senderHex}`;
+  const ownHex = sender.toString('hex');
+  const docs = new Map<string, OpenDoc>();
+  /** Channel → the document it belongs to (membership and this process's inbox). */
+  const routes = new Map<string, { name: string; doc: OpenDoc }>();
   const pendingAcks = new Map<string, PendingAck>();
   const controlHandlers: ((message: ControlMessage) => Promise<void>)[] = [];
   const resyncHandlers: (() => void)[] = [];
@@ -104,21 +126,65 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
   let closed = false;
   let nextId = 0;
 
-  const publish = (channel: string, data: Buffer | string) => {
+  /** Resolves with the number of receivers (0 when it failed). */
+  const publish = (channel: string, data: Buffer | string): Promise<number> => {
     const startedAt = performance.now();
-    redis.publish(channel, data).then(
-      () => metrics.redisPublished(startedAt),
+    return redis.publish(channel, data).then(
+      (receivers) => {
+        metrics.redisPublished(startedAt);
+        return receivers;
+      },
       (err: unknown) => {
         if (!closed) log.warn({ err, channel }, 'fan-out publish failed');
+        return 0;
       },
     );
   };
 
+  /** To another process's inbox of a document; a process no longer subscribed there (stopped, or closed it) is forgotten. */
+  const publishTo = (name: string, doc: OpenDoc, peer: string, data: Buffer) => {
+    void publish(inboxChannel(name, peer), data).then((receivers) => {
+      if (receivers === 0 && !closed) doc.peers.delete(peer);
+    });
+  };
+
+  /** Says this process opened the document; resolves once every other subscriber answered (or after SUBSCRIBE_TIMEOUT_MS). */
+  async function join(name: string, doc: OpenDoc): Promise<void> {
+    const id = newSender();
+    const key = id.toString('hex');
+    let resolve!: () => void;
+    const answered = new Promise<void>((r) => (resolve = r));
+    const pending: PendingAck = { received: 0, expected: Infinity, resolve };
+    doc.joins.set(key, pending);
+    redis.publish(membersChannel(name), encodeDocMessage(sender, { type: 'join', id })).then(
+      (receivers) => {
+        // Every subscriber received it, this process included.
+        pending.expected = receivers - 1;
+        if (pending.received >= pending.expected) resolve();
+      },
+      (err: unknown) => {
+        log.warn({ err, doc: name }, 'join could not be published');
+        resolve();
+      },
+    );
+    try {
+      // A process that does not answer in time has not added this one: what it publishes meanwhile is lost here until a resync.
+      await withTimeout(answered, log, `join ${name}`);
+    } finally {
+      doc.joins.delete(key);
+    }
+  }
+
   redis.on('ready', () => {
-    // ioredis re-subscribes by itself; whatever was published meanwhile is gone.
+    // ioredis re-subscribes by itself (after this event: the joins go after the SUBSCRIBEs);
+    // whatever was published meanwhile is gone, and the others may have forgotten this process.
     if (wasReady && !closed) {
       log.warn('redis reconnected: re-reading live documents from the database');
-      for (const h of resyncHandlers) h();
+      setImmediate(() => {
+        void Promise.all([...docs].map(([name, doc]) => join(name, doc))).then(() => {
+          for (const h of resyncHandlers) h();
+        });
+      });
     }
     wasReady = true;
   });
@@ -136,12 +202,37 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
       const { origin: _o, id: _i, ...message } = envelope;
       await Promise.all(controlHandlers.map((handler) => handler(message)));
     } finally {
-      publish(controlChannel, JSON.stringify({ type: 'ack', origin: instanceId, id: envelope.id, to: envelope.origin } satisfies ControlEnvelope));
+      void publish(controlChannel, JSON.stringify({ type: 'ack', origin: instanceId, id: envelope.id, to: envelope.origin } satisfies ControlEnvelope));
+    }
+  }
+
+  /** A message on a document's membership channel or this process's inbox of it. */
+  function onDocMessage(name: string, doc: OpenDoc, data: Buffer): void {
+    const message = decodeDocMessage(data);
+    switch (message.type) {
+      case 'join': {
+        // Added before answering: what this process commits from now on reaches the joiner.
+        const peer = senderOf(data);
+        doc.peers.add(peer);
+        void publish(inboxChannel(name, peer), encodeDocMessage(sender, { type: 'here', id: message.id }));
+        return;
+      }
+      case 'here': {
+        doc.peers.add(senderOf(data));
+        const pending = doc.joins.get(Buffer.from(message.id).toString('hex'));
+        if (pending && ++pending.received >= pending.expected) pending.resolve();
+        return;
+      }
+      case 'leave':
+        doc.peers.delete(senderOf(data));
+        return;
+      default:
+        doc.onMessage(message);
     }
   }
 
   redis.on('messageBuffer', (channelBuffer: Buffer, data: Buffer) => {
-    // Every subscriber gets what it published itself: dropped on the header, before anything is decoded.
+    // A process's own `join` comes back on the membership channel: dropped on the header, before anything is decoded.
     if (isFrom(data, sender)) return;
     const channel = channelBuffer.toString();
     try {
@@ -150,7 +241,8 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
         if (envelope.origin !== instanceId) void onControlMessage(envelope).catch((err: unknown) => log.error({ err }, 'control message failed'));
         return;
       }
-      handlers.get(channel)?.(decodeDocMessage(data));
+      const route = routes.get(channel);
+      if (route) onDocMessage(route.name, route.doc, data);
     } catch (err) {
       log.error({ err, channel }, 'malformed fan-out message dropped');
     }
@@ -163,21 +255,33 @@ export async function createRedisFanout(options: { url: string; prefix: string; 
     shared: true,
 
     async openDoc(name, onMessage) {
-      const channel = docChannel(name);
-      handlers.set(channel, onMessage);
-      await withTimeout(redis.subscribe(channel), log, channel);
+      const members = membersChannel(name);
+      const inbox = inboxChannel(name, ownHex);
+      // A room of the same document being closed keeps nothing: its peers stay (they still have it open).
+      const doc: OpenDoc = { onMessage, peers: docs.get(name)?.peers ?? new Set(), joins: new Map() };
+      docs.set(name, doc);
+      routes.set(members, { name, doc });
+      routes.set(inbox, { name, doc });
+      await withTimeout(redis.subscribe(members, inbox), log, members);
+      await join(name, doc);
       let open = true;
       return {
         publish(message) {
-          if (open) publish(channel, encodeDocMessage(sender, message));
+          if (!open || doc.peers.size === 0) return;
+          const data = encodeDocMessage(sender, message);
+          for (const peer of doc.peers) publishTo(name, doc, peer, data);
         },
         close() {
           if (!open) return;
           open = false;
           // A newer room of the same document may already listen here: leave it alone.
-          if (handlers.get(channel) !== onMessage) return;
-          handlers.delete(channel);
-          if (!closed) redis.unsubscribe(channel).catch((err: unknown) => log.debug({ err, channel }, 'unsubscribe failed'));
+          if (docs.get(name) !== doc) return;
+          docs.delete(name);
+          routes.delete(members);
+          routes.delete(inbox);
+          if (closed) return;
+          void publish(members, encodeDocMessage(sender, { type: 'leave' }));
+          redis.unsubscribe(members, inbox).catch((err: unknown) => log.debug({ err, channel: members }, 'unsubscribe failed'));
         },
       };
     },
@@ -243,6 +347,7 @@ async function quitWithin(redis: Redis): Promise<void> {
   redis.disconnect();
 }
 
+/** Waits for a subscription (or a join's answers) at most SUBSCRIBE_TIMEOUT_MS, logging when it went on without. */
 async function withTimeout(subscription: Promise<unknown>, log: Logger, channel: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -252,7 +357,7 @@ async function withTimeout(subscription: Promise<unknown>, log: Logger, channel:
   try {
     const result = await Promise.race([subscription, timeout]);
     // ioredis keeps the subscription queued; when Redis is back, the resync repairs what was missed.
-    if (result === 'timeout') log.warn({ channel }, 'redis subscription not confirmed in time; going on');
+    if (result === 'timeout') log.warn({ channel }, 'redis subscription (or the answers to a join) not confirmed in time; going on');
   } catch (err) {
     log.warn({ err, channel }, 'redis subscription failed; going on');
   } finally {

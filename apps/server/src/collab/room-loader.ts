@@ -1,6 +1,7 @@
 /**
- * Loading a room, and re-reading it after a Redis reconnect. The document's channel is
- * subscribed before the stored state is read: what other processes publish during the load
+ * Loading a room, and re-reading it after a Redis reconnect. The document's channels are
+ * subscribed, and the other processes that have it open know of this one (fanout.ts `join`),
+ * before the stored state is read: what other processes publish during the load
  * is kept and applied after it (Yjs updates are idempotent), so nothing falls in between.
  */
 import type { DocName } from '@concord/shared';
