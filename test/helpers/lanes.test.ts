@@ -27,7 +27,11 @@ it('runs the three long test lanes side by side, the PostgreSQL one after the we
   const waitsFor = (task: string): Set<string> => {
     const seen = new Set<string>();
     const visit = (t: string) => {
-      for (const d of direct.get(t) ?? []) if (!seen.has(d)) (seen.add(d), visit(d));
+      for (const d of direct.get(t) ?? []) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        visit(d);
+      }
     };
     visit(task);
     return seen;
