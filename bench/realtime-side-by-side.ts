@@ -27,7 +27,7 @@
  * refuses to run it otherwise.
  *
  * --database-url names a database to connect to for administration; the bench creates and drops
- * its own `concord_sbs_*` databases next to it.
+ * its own `concord_sbs_<pid>_*` databases next to it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -74,8 +74,9 @@ const servers = flags.servers.split(',').map((name) => {
 });
 const adminUrl = new URL(flags['database-url']);
 const dbUrl = (name: string) => Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-const TEMPLATE = 'concord_sbs_template';
-const RUN = 'concord_sbs_run';
+// Named after this process: two engineers' runs on one PostgreSQL must not drop each other's databases.
+const TEMPLATE = `concord_sbs_${process.pid}_template`;
+const RUN = `concord_sbs_${process.pid}_run`;
 
 const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
 const recreate = async (name: string, template?: string) => {

@@ -1,7 +1,8 @@
 /**
  * Production builds of the server, with the workspace packages (TypeScript sources) bundled in
- * and every npm dependency left as an import:
- * - `dist/main.mjs`, the server (`pnpm start`, the end-to-end tests, the benches);
+ * and the npm dependencies left as imports:
+ * - `dist/main.mjs`, the server (`pnpm start`, the end-to-end tests, the benches), with zod and
+ *   Yjs inside (`BUNDLED_NPM`);
  * - `dist/concord.mjs`, the command line (`pnpm concord`, the `concord` bin), with the
  *   database commands split into chunks loaded only when asked for, so `concord reliability`
  *   starts without drizzle or the database drivers.
@@ -23,6 +24,42 @@ import { build } from 'esbuild';
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const workspace = /^@concord\//;
 
+/**
+ * npm packages bundled into the server instead of imported, for the heap: V8 keeps each module's
+ * source for the life of the process, and esbuild drops the comments of what it bundles (Yjs's
+ * one file is 600 KB with its doc comments; bench/README.md, "2026-12-07 night (`mem8`)").
+ * - zod and the one package that imports it: zod's entry (`zod`, and every other entry through
+ *   `zod/v4/core`) imports all 64 of its locales, 341 KB of source, and the server only ever uses
+ *   `en`, which zod configures itself; bundled, `zodEnglishOnly` puts a module exporting `en`
+ *   alone in their place.
+ * - Yjs, lib0 and y-protocols.
+ * Every importer of a bundled package must be bundled too: an external one would load a second
+ * copy, whose schemas or types (`instanceof`) the bundled one does not know.
+ */
+const BUNDLED_NPM = /^(zod|@hono\/zod-openapi|@hono\/zod-validator|@asteasolutions\/zod-to-openapi|yjs|y-protocols|lib0)(\/|$)/;
+/** zod's `locales/index.js`, imported by `v4/core/index.js` and `v4/classic/external.js`. */
+const ZOD_LOCALES = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+
+/** For the server's build, with zod inside: zod's locales cut to `en`. */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: ZOD_LOCALES }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Bare specifiers that are not ours are npm packages, resolved by Node at run time, but those `inside` matches. */
+const externalNpm = (inside) => ({
+  name: 'external-npm-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (workspace.test(args.path) || inside?.test(args.path) ? undefined : { path: args.path, external: true }));
+  },
+});
+
 const common = {
   absWorkingDir: serverDir,
   outdir: 'dist',
@@ -33,15 +70,7 @@ const common = {
   outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
   write: false,
-  plugins: [
-    {
-      name: 'external-npm-packages',
-      setup(b) {
-        // Bare specifiers that are not ours are npm packages: resolved by Node at run time.
-        b.onResolve({ filter: /^[^./]/ }, (args) => (workspace.test(args.path) ? undefined : { path: args.path, external: true }));
-      },
-    },
-  ],
+  plugins: [externalNpm()],
 };
 
 /**
@@ -70,7 +99,7 @@ function writeAtomically(files) {
 /** Builds the requested bundles (both by default). */
 export async function buildServer({ server = true, cli = true } = {}) {
   const builds = [];
-  if (server) builds.push(build({ ...common, entryPoints: { main: 'src/main.ts' }, sourcemap: 'linked' }));
+  if (server) builds.push(build({ ...common, entryPoints: { main: 'src/main.ts' }, sourcemap: 'linked', plugins: [externalNpm(BUNDLED_NPM), zodEnglishOnly] }));
   if (cli) {
     builds.push(
       build({

@@ -113,6 +113,7 @@ export function liveFigures(before: string, after: string) {
     batchesPerGroupCommit: groupCommits ? Number((delta(before, after, 'concord_live_group_commit_batches_sum') / groupCommits).toFixed(2)) : null,
     overlappedShare: share(delta(before, after, 'concord_live_group_commits_overlapped_total'), groupCommits),
     behindCommitShare: share(delta(before, after, 'concord_live_batches_behind_commit_total'), batches),
+    updatesJoined: delta(before, after, 'concord_live_updates_joined_total'),
     gcS: gcSeconds(before, after),
     eventLoopDelayMs: { p99: ms(gauge(after, 'concord_nodejs_eventloop_lag_p99_seconds')), max: ms(gauge(after, 'concord_nodejs_eventloop_lag_max_seconds')) },
   };

@@ -9,7 +9,9 @@ import { createMetrics, noopMetrics } from './metrics.ts';
 import { lockDataDir } from './ops/data-dir-lock.ts';
 import { createLoginLimits } from './services/auth/login-limits.ts';
 import { passwordResetOnEvents } from './services/auth/password-reset-link.ts';
+import { createMemoryLimitStore, createRedisLimitStore } from './services/auth/rate-limiter.ts';
 import { createResetRequestLimits } from './services/auth/reset-request-limits.ts';
+import { loadRedis } from './redis.ts';
 import { createDomainEvents } from './services/events.ts';
 import { mailOnEvents } from './services/mail/on-events.ts';
 import { createMailer } from './services/mail/transport.ts';
@@ -62,6 +64,9 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
   const collab = createRooms({ db: database.db, logger, limits: config.collab, fanout, commits, metrics });
   const liveSessions = createLiveSessions({ db: database.db, logger, fanout });
   const events = createDomainEvents(logger);
+  // Sign-in and reset limits: one budget for all processes when there is Redis.
+  const limitsRedis = config.redisUrl ? (await loadRedis())(config.redisUrl, 'limits', logger) : null;
+  const limitStore = limitsRedis ? createRedisLimitStore({ redis: limitsRedis, prefix: config.redisPrefix, logger }) : createMemoryLimitStore();
   const mailer = createMailer(config, logger, metrics);
   // Mails leave after their transaction committed, from the event bus (services/mail/).
   const stopMail = events.subscribe(mailOnEvents({ ctx: { db: database.db, actor: null, logger, metrics }, mailer }));
@@ -76,8 +81,9 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       perAddress: LOGIN_FAILURES_PER_ADDRESS,
       windowMs: LOGIN_WINDOW_MS,
       knownAddressMs: LOGIN_KNOWN_ADDRESS_MS,
+      store: limitStore,
     }),
-    resetRequestLimits: createResetRequestLimits({ perEmail: RESET_REQUESTS_PER_EMAIL, perAddress: RESET_REQUESTS_PER_ADDRESS, windowMs: RESET_REQUEST_WINDOW_MS }),
+    resetRequestLimits: createResetRequestLimits({ perEmail: RESET_REQUESTS_PER_EMAIL, perAddress: RESET_REQUESTS_PER_ADDRESS, windowMs: RESET_REQUEST_WINDOW_MS, store: limitStore }),
     collab,
     events,
     mailer,
@@ -94,6 +100,7 @@ export async function createDeps(config: Config, options: { logger?: Logger; dat
       mailer.close();
       await collab.close();
       await fanout.close();
+      await limitsRedis?.quit().catch(() => limitsRedis.disconnect());
       await database.close();
       dirLock?.release();
     },

@@ -29,6 +29,8 @@ export interface Metrics {
   liveGroupCommit(batches: number, overlapped: boolean): void;
   /** A batch was handed to the group commit while a commit was in flight. */
   liveBatchBehindCommit(): void;
+  /** `updates` joined their room's batch waiting for its group commit. */
+  liveUpdatesJoined(updates: number): void;
   /** Redis acknowledged a fan-out publish started at `startedAt`. */
   redisPublished(startedAt: number): void;
   importedRows(rows: number): void;
@@ -71,6 +73,7 @@ export const noopMetrics: Metrics = {
   liveDelivered: noop,
   liveGroupCommit: noop,
   liveBatchBehindCommit: noop,
+  liveUpdatesJoined: noop,
   redisPublished: noop,
   importedRows: noop,
   reliabilityComputed: noop,
@@ -142,6 +145,11 @@ export async function createMetrics(): Promise<Metrics> {
     help: 'Batches handed to the group commit while a commit was in flight',
     registers,
   });
+  const joined = new Counter({
+    name: 'concord_live_updates_joined_total',
+    help: 'Updates that joined their room\'s batch waiting for its group commit',
+    registers,
+  });
   const publishSeconds = new Histogram({
     name: 'concord_redis_publish_lag_seconds',
     help: 'From a fan-out publish to its acknowledgement by Redis',
@@ -191,6 +199,7 @@ export async function createMetrics(): Promise<Metrics> {
       if (overlapped) groupOverlapped.inc();
     },
     liveBatchBehindCommit: () => behindCommit.inc(),
+    liveUpdatesJoined: (updates) => joined.inc(updates),
     redisPublished: (startedAt) => publishSeconds.observe(since(startedAt)),
     importedRows: (rows) => importRows.inc(rows),
     reliabilityComputed: (startedAt) => reliability.observe(since(startedAt)),

@@ -261,6 +261,19 @@ describe.skipIf(!redisUrl)('two server instances, one database, one Redis', { ti
     member.provider.disconnect();
   });
 
+  it("deleting a project through one instance closes its members' live documents held by the other", async () => {
+    const g = await createFixture(a.h, team);
+    const res = await a.h.request(team.members.editor, 'POST', `/api/projects/${g.projectId}/items/${g.itemId}/phase`, { phase: 'joint' });
+    expect(res.status).toBe(200);
+    const coder = client(b, codingDocName(g.itemId, team.members.coder.userId), team.members.coder);
+    const editor = client(b, itemDocName(g.itemId), team.members.editor);
+    await eventually(() => expect([coder.provider.synced, editor.provider.synced]).toEqual([true, true]));
+    expect((await a.h.request(team.members.owner, 'DELETE', `/api/projects/${g.projectId}`)).status).toBe(200);
+    for (const c of [coder, editor]) await eventually(() => expect(c.closes.map((x) => x.code)).toContain(COLLAB_CLOSE_CODES.FORBIDDEN));
+    coder.provider.disconnect();
+    editor.provider.disconnect();
+  });
+
   it("a logout through one instance closes that session's /yjs and /socket.io connections held by the other", async () => {
     const f = fixtures[1]!;
     const session: Session = { ...team.members.editor, cookie: await loginCookie(a.h, team.members.editor.email) };

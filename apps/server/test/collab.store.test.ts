@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { itemDocName } from '@concord/shared';
 import { createHarness, createProjectFixture, signUpTeam, type Harness, type ProjectFixture } from './harness.ts';
+import { createDatabasePersistence, type StoreBatch } from '../src/collab/persistence.ts';
 import { appendDocUpdateRows, compactDoc, loadDocUpdates, MERGE_SLICE_UPDATES, mergeStoredState } from '../src/services/collab/store.ts';
 
 let h: Harness;
@@ -33,6 +34,19 @@ describe('update log', () => {
     expect(storedA.updates.map((u) => [...u])).toEqual([bytes(300), bytes(1), bytes(7), bytes(3)].map((u) => [...u]));
     expect(storedB.updates.map((u) => [...u])).toEqual([bytes(0), bytes(256)].map((u) => [...u]));
     expect(storedA.tailCount).toBe(4);
+  });
+
+  it('stores updates joined to a batch still waiting for its group commit with it, in order (persistence.onJoinBatch)', async () => {
+    const ctx = h.ctx(null);
+    const persistence = createDatabasePersistence({ db: ctx.db, logger: ctx.logger, shared: false });
+    const batch: StoreBatch = { name: `${itemDocName(fixture.itemId)}:joined`, doc: { kind: 'item', itemId: fixture.itemId }, updates: [Uint8Array.of(1)], codingValues: () => ({}) };
+    const stored = persistence.onStoreDocument(batch);
+    // Nothing in flight: its commit starts a microtask from now, so it can still be joined.
+    expect(persistence.onJoinBatch(batch, [Uint8Array.of(2), Uint8Array.of(3)])).toBe(true);
+    await stored;
+    expect(persistence.onJoinBatch(batch, [Uint8Array.of(4)])).toBe(false);
+    const log = await loadDocUpdates({ ctx, docName: batch.name });
+    expect(log.updates.map((u) => [...u])).toEqual([[1], [2], [3]]);
   });
 
   it('merges a long log in slices, other callbacks running between them, into the state of every update applied', async () => {

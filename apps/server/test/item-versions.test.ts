@@ -43,6 +43,18 @@ describe('item text versions', () => {
     expect((await json<{ versions: unknown[] }>(await h.request(members.coder, 'GET', `${itemPath(created.id)}/versions`))).versions).toEqual([]);
   });
 
+  it("moves an assigned item's number whether or not its coders saved anything: the number tells a blind coder nothing of the others", async () => {
+    const newAssigned = async (title: string) => {
+      const item = await json<Item>(await h.request(members.editor, 'POST', `${base}/items`, { title, body: 'first' }));
+      await createRound({ ctx: h.ctx(actorOf(members.owner)), projectId: f.projectId, input: { roundName: `round ${title}`, coderIds: [members.coder.userId, coderB.userId], itemIds: [item.id], mode: { type: 'k', k: 2 }, seed: 1 } });
+      return item.id;
+    };
+    const [touched, untouched] = [await newAssigned('B saved on it'), await newAssigned('nobody saved on it')];
+    expect((await save(coderB, { frame: 'security' }, touched)).status).toBe(200);
+    for (const itemId of [touched, untouched]) expect((await edit({ body: 'second' }, itemId)).status).toBe(200);
+    expect([(await getItem(touched)).textVersion, (await getItem(untouched)).textVersion]).toEqual([2, 2]);
+  });
+
   it('keeps the text a coded item had when its title or body changes, and numbers the new one', async () => {
     expect((await save(members.coder, { frame: 'security', impact: -2 })).status).toBe(200);
     const original = await getItem();

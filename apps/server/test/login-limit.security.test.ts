@@ -1,12 +1,14 @@
 /**
  * Sign-in limits behind a reverse proxy, against the real server on a real port. The test
  * plays the proxy: it appends the address it "saw" as the right-most X-Forwarded-For entry,
- * and everything to its left is what the attacking client wrote.
+ * and everything to its left is what the attacking client wrote. Then two instances sharing
+ * one Redis count one budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProxyTrust } from '../src/http/proxy-trust.ts';
-import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS } from '../src/deps.ts';
-import { createTestStore, startCollabServer, type CollabServer, type TestStore } from './collab-helpers.ts';
+import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, RESET_REQUESTS_PER_EMAIL } from '../src/deps.ts';
+import { createTestStore, startCollabServer, uniqueRedisPrefix, type CollabServer, type TestStore } from './collab-helpers.ts';
+import { reachableRedis } from './testing.ts';
 import { PASSWORD, signUp, type Session } from './harness.ts';
 
 let store: TestStore;
@@ -50,5 +52,43 @@ describe('sign-in limits behind one trusted proxy', () => {
     expect((await login(victim.email, PASSWORD, '203.0.113.200')).status).toBe(429);
     // ...but the attacker cannot lock the owner out of her usual address.
     expect((await login(victim.email, PASSWORD, '192.0.2.10')).status).toBe(200);
+  }, 180_000);
+});
+
+/**
+ * Two instances (as behind nginx's round robin), each with its own database, sharing one Redis:
+ * a guesser alternating between them gets one budget, not one per process. Without a reachable
+ * Redis this half is skipped loudly (failed with CI=true).
+ */
+const redisUrl = await reachableRedis(process.env, 'the shared sign-in limit tests');
+describe.skipIf(!redisUrl)('limits shared by two processes through Redis', () => {
+  const stores: TestStore[] = [];
+  const servers: CollabServer[] = [];
+  beforeAll(async () => {
+    const shared = { redisUrl: redisUrl!, redisPrefix: uniqueRedisPrefix('limits') };
+    for (let i = 0; i < 2; i++) {
+      stores.push(await createTestStore());
+      servers.push(await startCollabServer(stores[i]!, shared));
+    }
+  }, 180_000);
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    for (const st of stores) await st.dispose();
+  });
+  const post = (i: number, path: string, body: object) =>
+    fetch(`${servers[i % 2]!.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('counts failed sign-ins of one account on both: the attempt past the budget is refused on either', async () => {
+    const email = `shared-guess-${Math.random().toString(36).slice(2)}@test.concord`;
+    for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++) expect((await post(i, '/api/auth/login', { email, password: `wrong ${i}` })).status).toBe(401);
+    expect((await post(0, '/api/auth/login', { email, password: 'wrong again' })).status).toBe(429);
+    expect((await post(1, '/api/auth/login', { email, password: 'wrong again' })).status).toBe(429);
+  }, 180_000);
+
+  it('counts password-reset requests of one email on both', async () => {
+    const email = `shared-reset-${Math.random().toString(36).slice(2)}@test.concord`;
+    for (let i = 0; i < RESET_REQUESTS_PER_EMAIL; i++) expect((await post(i, '/api/auth/password-reset/request', { email })).status).toBe(202);
+    expect((await post(0, '/api/auth/password-reset/request', { email })).status).toBe(429);
+    expect((await post(1, '/api/auth/password-reset/request', { email })).status).toBe(429);
   }, 180_000);
 });

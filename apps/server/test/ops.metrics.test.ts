@@ -98,6 +98,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'concord_live_group_commit_batches_sum')).toBe(sample(text, 'concord_live_commit_batch_updates_count'));
     expect(sample(text, 'concord_live_batches_behind_commit_total')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'concord_live_group_commits_overlapped_total')).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'concord_live_updates_joined_total')).toBeGreaterThanOrEqual(0);
     // Buckets fine enough for a delivery of 1-2 ms.
     for (const le of ['0.00075', '0.0015', '0.003']) expect(sample(text, `concord_live_relay_latency_seconds_bucket{le="${le}"}`), le).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'concord_import_rows_total')).toBe(3);

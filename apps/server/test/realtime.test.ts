@@ -283,6 +283,20 @@ describe('membership changes', () => {
     expect(await l.join(f.projectId)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 
+  it("deleting a project takes every member's sockets out of its rooms and closes their live documents", async () => {
+    const g = await createFixture(s.h, team);
+    const owner = await joined(team.members.owner, g.projectId);
+    const coder = await joined(team.members.coder, g.projectId);
+    const doc = connectClient(s.wsUrl, itemDocName(g.itemId), { cookie: team.members.editor.cookie });
+    clients.push(doc);
+    await eventually(() => expect(doc.provider.synced).toBe(true));
+
+    await ok(s.h.request(team.members.owner, 'DELETE', `/api/projects/${g.projectId}`));
+    for (const l of [owner, coder]) await eventually(() => expect(l.of('project:removed')).toEqual([{ projectId: g.projectId }]));
+    await eventually(() => expect(doc.closes.length).toBeGreaterThan(0));
+    doc.provider.disconnect();
+  });
+
   it('moves a member whose role changed to the rooms of the new role when they join again', async () => {
     const c = await signUp(s.h, 'coderD');
     await addMember({ ctx: s.h.ctx(actorOf(team.members.owner)), projectId: f.projectId, input: { email: c.email, role: 'coder' } });

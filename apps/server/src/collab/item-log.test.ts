@@ -21,6 +21,7 @@ function recordingCommit(options: { failOn?: number } = {}) {
 const rows = (batches: ItemDocBatch[]) => batches.flatMap((b) => b.updates.map((update) => ({ docName: b.name, update })));
 
 const u = (n: number) => new Uint8Array([n]);
+const firstBytes = (batch: ItemDocBatch) => batch.updates.map((update) => update[0]);
 
 describe('item log (group commit)', () => {
   it('stores the batches handed in during one turn in one transaction, each document in order', async () => {
@@ -171,6 +172,32 @@ describe('item log (commits in flight)', () => {
     expect(state.maxRunning).toBe(2);
   });
 
+  it('adds updates to a batch waiting behind the commit in flight, after its own, and refuses once its commit started', async () => {
+    const { commit, releases, groups } = heldCommit();
+    const joined: number[] = [];
+    const observer = { liveGroupCommit: () => {}, liveBatchBehindCommit: () => {}, liveUpdatesJoined: (n: number) => joined.push(n) };
+    const log = createItemLog(commit, { inFlight: 2, now: () => 1_000, observer });
+    const a = { name: 'item:a', itemId: 'a', updates: [u(1)] };
+    const b = { name: 'item:b', itemId: 'b', updates: [u(2)] };
+    const stored = [log.append(a)];
+    await turn();
+    // a's commit is in flight: it can no longer be joined; b waits behind it and can.
+    expect(log.join(a, [u(9)])).toBe(false);
+    stored.push(log.append(b));
+    await turn();
+    expect(log.join(b, [u(3), u(4)])).toBe(true);
+    expect(log.join({ name: 'item:c', itemId: 'c', updates: [] }, [u(5)])).toBe(false);
+    releases[0]!();
+    await stored[0];
+    await turn();
+    expect(log.join(b, [u(6)])).toBe(false);
+    releases[1]!();
+    await Promise.all(stored);
+    expect(groups()).toEqual([['item:a'], ['item:b', 'item:b', 'item:b']]);
+    expect(firstBytes(b)).toEqual([2, 3, 4]);
+    expect(joined).toEqual([2]);
+  });
+
   it('overlaps a stalled commit even when nothing more arrives (a timer, not the next append)', async () => {
     const { commit, releases, groups } = heldCommit();
     let clock = 1_000;
@@ -212,7 +239,11 @@ describe('item log (what it tells about each commit)', () => {
     const commit = () => new Promise<void>((resolve) => releases.push(resolve));
     const groups: [number, boolean][] = [];
     let behind = 0;
-    const observer = { liveGroupCommit: (batches: number, overlapped: boolean) => groups.push([batches, overlapped]), liveBatchBehindCommit: () => behind++ };
+    const observer = {
+      liveGroupCommit: (batches: number, overlapped: boolean) => groups.push([batches, overlapped]),
+      liveBatchBehindCommit: () => behind++,
+      liveUpdatesJoined: () => {},
+    };
     const log = createItemLog(commit, { inFlight: 2, now: () => clock, observer });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
 

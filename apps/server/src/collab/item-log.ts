@@ -13,13 +13,20 @@
  *
  * Order: one room has at most one batch here at a time (its flush loop waits for the
  * commit), so two commits in flight never hold batches of the same document and each
- * document's rows keep their order. If a commit fails, every batch in it fails.
+ * document's rows keep their order. A room's updates that arrive while its batch still waits
+ * for its commit join that batch (`join`), after its updates: they commit with it instead of
+ * waiting for it and then for a commit of their own. If a commit fails, every batch in it fails.
  */
 import type { ItemDocBatch } from '../services/collab/persist.ts';
 
 export interface ItemLog {
   /** Resolves once the batch is committed, with when its commit started and ended. */
   append(batch: ItemDocBatch): Promise<CommitTiming>;
+  /**
+   * Adds `updates` to the end of an appended batch whose commit has not started; false once it
+   * has (or the batch is not here), and the updates are left to the caller's next batch.
+   */
+  join(batch: ItemDocBatch, updates: readonly Uint8Array[]): boolean;
 }
 
 /** When a batch's group commit was handed to the driver and when the driver answered (`now()`'s clock). */
@@ -34,6 +41,8 @@ export interface ItemLogObserver {
   liveGroupCommit(batches: number, overlapped: boolean): void;
   /** A batch was handed in while a commit was in flight (it cannot start before that one ends or stalls). */
   liveBatchBehindCommit(): void;
+  /** `updates` joined a batch waiting for its commit. */
+  liveUpdatesJoined(updates: number): void;
 }
 
 interface Queued {
@@ -81,6 +90,8 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
   /** Batches in the last commit started (a large one says the rate groups them without waiting). */
   let lastGroupSize = 0;
   let queue: Queued[] = [];
+  /** The batches in `queue`: those that may still be joined. */
+  const waiting = new Set<ItemDocBatch>();
   let running = 0;
   let scheduled = false;
   /** When the newest commit in flight started. */
@@ -108,6 +119,7 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
     overlapTimer = null;
     const group = queue;
     queue = [];
+    waiting.clear();
     lastGroupSize = group.length;
     options.observer?.liveGroupCommit(group.length, running > 0);
     running++;
@@ -126,9 +138,16 @@ export function createItemLog(commit: (batches: ItemDocBatch[]) => Promise<void>
   }
 
   return {
+    join(batch, updates) {
+      if (!waiting.has(batch)) return false;
+      batch.updates.push(...updates);
+      options.observer?.liveUpdatesJoined(updates.length);
+      return true;
+    },
     append(batch) {
       return new Promise<CommitTiming>((resolve, reject) => {
         queue.push({ batch, resolve, reject });
+        waiting.add(batch);
         if (running > 0) options.observer?.liveBatchBehindCommit();
         if (scheduled || running >= slots) return;
         scheduled = true;

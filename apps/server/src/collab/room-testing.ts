@@ -51,6 +51,7 @@ export const memoryStore: DocPersistence = {
   onLoadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
   onReloadDocument: () => Promise.resolve({ updates: [], tailCount: 0, bytes: 0 }),
   onStoreDocument: () => Promise.resolve({ invalid: [], timing: { startedAt: performance.now(), doneAt: performance.now() } }),
+  onJoinBatch: () => false,
   onCompactDocument: () => Promise.resolve({ bytes: 0 }),
 };
 

@@ -2,6 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { itemDocName } from '@concord/shared';
 import { createLogger } from '../logger.ts';
 import { noopMetrics } from '../metrics.ts';
+import type { ItemDocBatch } from '../services/collab/persist.ts';
+import { createItemLog } from './item-log.ts';
+import type { DocPersistence, StoreBatch } from './persistence.ts';
 import { memoryStore } from './room-testing.ts';
 import { COMPACT_EVERY_UPDATES, COMPACTIONS_AT_ONCE, RoomWriter, type Pending, type WriterHost } from './room-writer.ts';
 
@@ -72,5 +75,78 @@ describe('RoomWriter compaction', () => {
     }
     await Promise.all(rooms.map((r) => r.writer.compact()));
     expect(rooms.map((r) => r.compactions.done)).toEqual(rooms.map(() => 1));
+  });
+});
+
+/**
+ * Item documents' batches through the real group commit (collab/item-log.ts), as
+ * persistence.ts hands them to it, with commits that finish when the test releases them.
+ */
+function heldGroupCommit() {
+  const releases: (() => void)[] = [];
+  const commits: string[][] = [];
+  const log = createItemLog(
+    (batches) => {
+      commits.push(batches.flatMap((b) => b.updates.map((u) => `${b.itemId}:${u[0]}`)));
+      return new Promise<void>((resolve) => releases.push(resolve));
+    },
+    { now: () => 1_000 }, // the commit in flight never looks stalled: the next group waits for it
+  );
+  const inLog = new WeakMap<StoreBatch, ItemDocBatch>();
+  const persistence: DocPersistence = {
+    ...memoryStore,
+    async onStoreDocument(batch) {
+      const logged = { name: batch.name, itemId: batch.doc.itemId, updates: [...batch.updates] };
+      inLog.set(batch, logged);
+      return { invalid: [], timing: await log.append(logged) };
+    },
+    onJoinBatch: (batch, updates) => log.join(inLog.get(batch)!, updates),
+  };
+  return { persistence, releases, commits };
+}
+
+function itemWriter(itemId: string, persistence: DocPersistence) {
+  const committed: number[][] = [];
+  const host: WriterHost = {
+    name: itemDocName(itemId),
+    itemId,
+    batch: () => ({ name: itemDocName(itemId), doc: { kind: 'item', itemId }, codingValues: () => ({}) }),
+    committed: (batch) => void committed.push(batch.map((p) => p.update[0]!)),
+    failed: (err) => {
+      throw err;
+    },
+  };
+  const writer = new RoomWriter(host, { persistence, metrics: noopMetrics, logger: createLogger({ logLevel: 'silent' }) });
+  const peer = { kind: 'client' } as unknown as Pending['origin'];
+  return { writer, committed, enqueue: (n: number) => writer.enqueue(new Uint8Array([n]), peer) };
+}
+
+describe('RoomWriter and the group commit', () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("commits and relays an update with its room's batch that still waits behind another commit, in order", async () => {
+    const { persistence, releases, commits } = heldGroupCommit();
+    const a = itemWriter('itm_join_a', persistence);
+    const b = itemWriter('itm_join_b', persistence);
+    a.enqueue(1);
+    await turn();
+    b.enqueue(2);
+    await turn();
+    // b's batch waits for a's commit: this update joins it instead of waiting for both commits.
+    b.enqueue(3);
+    await turn();
+    expect(commits).toEqual([['itm_join_a:1']]);
+    releases[0]!();
+    await vi.waitFor(() => expect(commits.length).toBe(2));
+    // Its commit has started: this one is the room's next batch.
+    b.enqueue(4);
+    await turn();
+    releases[1]!();
+    await vi.waitFor(() => expect(commits.length).toBe(3));
+    releases[2]!();
+    await b.writer.flushed();
+    expect(commits).toEqual([['itm_join_a:1'], ['itm_join_b:2', 'itm_join_b:3'], ['itm_join_b:4']]);
+    expect(b.committed).toEqual([[2, 3], [4]]);
+    expect(a.committed).toEqual([[1]]);
   });
 });

@@ -73,6 +73,8 @@ export class RoomWriter {
   private tailCount = 0;
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** The batch handed to the store and not yet committed: later updates may join it (`enqueue`). */
+  private storing: { batch: StoreBatch; pending: Pending[] } | null = null;
   /** When the first update of the pending batch arrived (performance.now()), for the relay latency. */
   private pendingSince = 0;
   private brokenBy: unknown = null;
@@ -103,6 +105,12 @@ export class RoomWriter {
 
   enqueue(update: Uint8Array, origin: LocalOrigin): void {
     this.approxBytes += update.byteLength;
+    // Joins the batch being stored while that still waits for its commit (nothing pending
+    // before it, so the order holds): committed and relayed with it, one commit sooner.
+    if (this.storing && !this.pending.length && this.env.persistence.onJoinBatch(this.storing.batch, [update])) {
+      this.storing.pending.push({ update, origin });
+      return;
+    }
     if (this.pending.push({ update, origin }) === 1) this.pendingSince = performance.now();
     this.scheduleFlush();
   }
@@ -156,14 +164,18 @@ export class RoomWriter {
       const batch = this.pending.splice(0);
       // Read now: the values after exactly this batch.
       const base = this.host.batch();
+      const store: StoreBatch = { ...base, updates: batch.map((p) => p.update) };
       let timing: CommitTiming;
+      this.storing = { batch: store, pending: batch };
       try {
-        const stored = await this.env.persistence.onStoreDocument({ ...base, updates: batch.map((p) => p.update) });
+        const stored = await this.env.persistence.onStoreDocument(store);
         if (stored.invalid.length) this.warnOnce(stored.invalid.map((i) => i.fieldKey), base.codingValues());
         timing = stored.timing;
       } catch (err) {
         this.fail(err, batch);
         return;
+      } finally {
+        this.storing = null;
       }
       const resumedAt = performance.now();
       this.tailCount += batch.length;

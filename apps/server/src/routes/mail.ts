@@ -57,7 +57,7 @@ export function mailRoutes(deps: AppDeps) {
       // Answered before any work for the address, so the answer's timing does not tell whether it
       // has an account (services/auth/password-reset-link.ts does the work from the event bus).
       const { email } = c.req.valid('json');
-      deps.resetRequestLimits.take(email, clientIp(c, config.trustProxy));
+      await deps.resetRequestLimits.take(email, clientIp(c, config.trustProxy));
       deps.events.publish({ type: 'passwordReset.asked', email });
       return c.json({ ok: true as const }, 202);
     })

@@ -8,7 +8,7 @@ describe('safeNext', () => {
   });
 
   it('refuses anything that could leave the site', () => {
-    for (const next of ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '', null, undefined]) {
+    for (const next of ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/\t/evil.example', '/\n/evil.example', '/\r\n/evil.example', '\\/evil.example', '', null, undefined]) {
       expect(safeNext(next)).toBe('/');
     }
   });

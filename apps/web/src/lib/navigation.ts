@@ -3,8 +3,12 @@
  * otherwise the project list. Never an absolute or protocol-relative URL (open redirect).
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next;
+  if (!next || !next.startsWith('/')) return '/';
+  // Parsed as the browser will: it drops tabs and line breaks and reads `\` as `/`, so a
+  // prefix test alone let `/\t/evil.example` through as `//evil.example`.
+  const here = 'http://concord.invalid';
+  const url = new URL(next, here);
+  return url.origin === here ? url.pathname + url.search + url.hash : '/';
 }
 
 /** The login URL that brings the user back to `path` afterwards. */

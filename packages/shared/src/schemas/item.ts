@@ -86,7 +86,7 @@ export const itemSchema = z.object({
   shares: z.number().nullable(),
   comments: z.number().nullable(),
   /**
-   * The number of the current title and body: it goes up when the text of an item with codings
+   * The number of the current title and body: it goes up when the text of an item that is assigned or has codings
    * changes (the earlier text is kept, `GET …/items/:itemId/versions/:version`).
    */
   textVersion: z.number().int(),

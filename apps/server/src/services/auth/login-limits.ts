@@ -7,13 +7,13 @@
  * has never been used from, and never the real user at their usual address.
  */
 import { AppError } from '../../errors.ts';
-import { createMemoryRateLimiter } from './rate-limiter.ts';
+import { createMemoryLimitStore, type LimitStore } from './rate-limiter.ts';
 
 export interface LoginLimits {
   /** Throws RATE_LIMITED when this attempt may not be made now. */
-  check(email: string, ip: string): void;
-  fail(email: string, ip: string): void;
-  succeed(email: string, ip: string): void;
+  check(email: string, ip: string): Promise<void>;
+  fail(email: string, ip: string): Promise<void>;
+  succeed(email: string, ip: string): Promise<void>;
 }
 
 export interface LoginLimitOptions {
@@ -22,42 +22,35 @@ export interface LoginLimitOptions {
   windowMs: number;
   /** How long a successful sign-in makes its address a known one for the account. */
   knownAddressMs: number;
+  /** Where the counts live (Redis with several processes); in this process' memory by default. */
+  store?: LimitStore;
   now?: () => number;
 }
 
-/** Known (account, address) pairs kept at most; the oldest is forgotten first. */
-const MAX_KNOWN_PAIRS = 100_000;
-
 export function createLoginLimits(options: LoginLimitOptions): LoginLimits {
-  const now = options.now ?? Date.now;
-  const clock = { now };
-  const account = createMemoryRateLimiter({ limit: options.perAccount, windowMs: options.windowMs, ...clock });
-  const address = createMemoryRateLimiter({ limit: options.perAddress, windowMs: options.windowMs, ...clock });
-  const pair = createMemoryRateLimiter({ limit: options.perAccount, windowMs: options.windowMs, ...clock });
-  const knownUntil = new Map<string, number>();
+  const store = options.store ?? createMemoryLimitStore(options.now ? { now: options.now } : {});
+  const window = { limit: options.perAccount, windowMs: options.windowMs };
+  const account = store.limiter({ name: 'login:account', ...window });
+  const address = store.limiter({ name: 'login:address', limit: options.perAddress, windowMs: options.windowMs });
+  const pair = store.limiter({ name: 'login:pair', ...window });
+  const known = store.marks({ name: 'login:known', ttlMs: options.knownAddressMs });
   const pairKey = (email: string, ip: string) => `${email}\n${ip}`;
-  const isKnown = (key: string) => (knownUntil.get(key) ?? 0) > now();
 
   return {
-    check(email, ip) {
+    async check(email, ip) {
       const key = pairKey(email, ip);
-      const verdicts = [address.check(ip), isKnown(key) ? pair.check(key) : account.check(email)];
+      const verdicts = await Promise.all([address.check(ip), (await known.has(key)) ? pair.check(key) : account.check(email)]);
       for (const verdict of verdicts) {
         if (!verdict.allowed) throw new AppError('RATE_LIMITED', `too many failed sign-ins; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s`);
       }
     },
-    fail(email, ip) {
-      address.fail(ip);
-      account.fail(email);
-      pair.fail(pairKey(email, ip));
+    async fail(email, ip) {
+      await Promise.all([address.fail(ip), account.fail(email), pair.fail(pairKey(email, ip))]);
     },
-    succeed(email, ip) {
+    async succeed(email, ip) {
       // The account's count stays: a success here must not give a guesser elsewhere new attempts.
       const key = pairKey(email, ip);
-      pair.reset(key);
-      knownUntil.delete(key);
-      knownUntil.set(key, now() + options.knownAddressMs);
-      if (knownUntil.size > MAX_KNOWN_PAIRS) knownUntil.delete(knownUntil.keys().next().value!);
+      await Promise.all([pair.reset(key), known.mark(key)]);
     },
   };
 }

@@ -7,31 +7,32 @@
  * one client cannot mail every account of the instance.
  */
 import { AppError } from '../../errors.ts';
-import { createMemoryRateLimiter } from './rate-limiter.ts';
+import { createMemoryLimitStore, type LimitStore } from './rate-limiter.ts';
 
 export interface ResetRequestLimits {
   /** Counts this request; throws RATE_LIMITED when the email or the address spent its budget. */
-  take(email: string, ip: string): void;
+  take(email: string, ip: string): Promise<void>;
 }
 
 export interface ResetRequestLimitOptions {
   perEmail: number;
   perAddress: number;
   windowMs: number;
+  /** Where the counts live (Redis with several processes); in this process' memory by default. */
+  store?: LimitStore;
   now?: () => number;
 }
 
 export function createResetRequestLimits(options: ResetRequestLimitOptions): ResetRequestLimits {
-  const clock = { windowMs: options.windowMs, ...(options.now ? { now: options.now } : {}) };
-  const byEmail = createMemoryRateLimiter({ limit: options.perEmail, ...clock });
-  const byAddress = createMemoryRateLimiter({ limit: options.perAddress, ...clock });
+  const store = options.store ?? createMemoryLimitStore(options.now ? { now: options.now } : {});
+  const byEmail = store.limiter({ name: 'reset:email', limit: options.perEmail, windowMs: options.windowMs });
+  const byAddress = store.limiter({ name: 'reset:address', limit: options.perAddress, windowMs: options.windowMs });
   return {
-    take(email, ip) {
-      for (const verdict of [byAddress.check(ip), byEmail.check(email)]) {
+    async take(email, ip) {
+      for (const verdict of await Promise.all([byAddress.check(ip), byEmail.check(email)])) {
         if (!verdict.allowed) throw new AppError('RATE_LIMITED', `too many password-reset requests; try again in ${Math.ceil(verdict.retryAfterMs / 60_000)} min`);
       }
-      byAddress.fail(ip);
-      byEmail.fail(email);
+      await Promise.all([byAddress.fail(ip), byEmail.fail(email)]);
     },
   };
 }

@@ -31,17 +31,17 @@ export async function login({ ctx, deps, input }: {
   deps: LoginDeps;
   input: LoginInput & { ip: string; userAgent: string | null; replaces: string | null };
 }) {
-  deps.limiters.check(input.email, input.ip);
+  await deps.limiters.check(input.email, input.ip);
   const [found] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   // A pending account (invited, no password yet) and one nobody signs in to (the "Imported"
   // coder: NO_PASSWORD, which verifies nothing at once) cost the same time as an unknown email.
   const user = found && !found.pending && found.passwordHash !== NO_PASSWORD ? found : undefined;
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash(ctx.passwordCost)));
   if (!user || !ok) {
-    deps.limiters.fail(input.email, input.ip);
+    await deps.limiters.fail(input.email, input.ip);
     throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   }
-  deps.limiters.succeed(input.email, input.ip);
+  await deps.limiters.succeed(input.email, input.ip);
   if (input.replaces) await endSessions(ctx, [hashToken(input.replaces)]);
   const { token, expiresAt } = await openSession({ ctx, userId: user.id, input: { sessionTtlMs: deps.sessionTtlMs, ip: input.ip, userAgent: input.userAgent } });
   return { token, expiresAt, user: { ...toUser(user), mustChangePassword: user.mustChangePassword } };
@@ -132,9 +132,9 @@ export async function changePassword({ ctx, deps, input }: {
   const actor = requireActor({ ctx });
   const [user] = await ctx.db.select().from(users).where(eq(users.id, actor.userId));
   if (!user) throw new AppError('UNAUTHENTICATED', 'sign in first');
-  deps.limiters.check(user.email, input.session.ip);
+  await deps.limiters.check(user.email, input.session.ip);
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    deps.limiters.fail(user.email, input.session.ip);
+    await deps.limiters.fail(user.email, input.session.ip);
     throw new AppError('FORBIDDEN', 'the current password is wrong');
   }
   if (input.currentPassword === input.newPassword) {

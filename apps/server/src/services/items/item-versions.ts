@@ -1,12 +1,14 @@
 /**
- * An item's text versions. Once an item has codings, a change of its title or body keeps the
- * text it replaces (item_versions, numbered as items.text_version was) and moves the item to
- * the next number, so every coding can be read against the text its coder submitted under
- * (codings.item_version, set at submit). An item nobody has coded changes in place: no coder
- * saw its text yet. Both the item edit and the import's updates go through keepTextVersions.
+ * An item's text versions. Once an item is assigned or has codings, a change of its title or
+ * body keeps the text it replaces (item_versions, numbered as items.text_version was) and moves
+ * the item to the next number, so every coding can be read against the text its coder submitted
+ * under (codings.item_version, set at submit). An item nobody codes changes in place: no coder
+ * saw its text yet. Not "has codings" alone: every member reads the number, and a coder would
+ * learn from it that another coder saved something on an item coded blind (SECURITY.md, Reviews).
+ * Both the item edit and the import's updates go through keepTextVersions.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { codings, itemVersions, items } from '@concord/db';
+import { assignments, codings, itemVersions, items } from '@concord/db';
 import type { ItemVersion, ItemVersionList } from '@concord/shared';
 import { notFound } from '../../errors.ts';
 import { authorize } from '../authz.ts';
@@ -18,7 +20,7 @@ const BATCH = 5000;
 
 /**
  * Call in the transaction, before writing new titles or bodies: for each of these items (of
- * the project) that has codings, keeps its current text as a version and advances its number.
+ * the project) that is assigned or has codings, keeps its current text as a version and advances its number.
  * Pass only items whose title or body is about to change.
  */
 export async function keepTextVersions({ ctx: tx, projectId, itemIds }: { ctx: ServiceContext; projectId: string; itemIds: readonly string[] }): Promise<void> {
@@ -32,7 +34,7 @@ export async function keepTextVersions({ ctx: tx, projectId, itemIds }: { ctx: S
         from ${items} as i
         where i.project_id = ${projectId}
           and i.id in (select jsonb_array_elements_text(${ids}::jsonb))
-          and exists (select 1 from ${codings} as c where c.item_id = i.id)
+          and (exists (select 1 from ${assignments} as a where a.item_id = i.id) or exists (select 1 from ${codings} as c where c.item_id = i.id))
         returning item_id
       )
       update ${items} set text_version = text_version + 1 where id in (select item_id from kept)`);

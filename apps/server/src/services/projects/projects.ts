@@ -110,5 +110,10 @@ export async function updateProject({ ctx, projectId, input }: { ctx: ServiceCon
 
 export async function deleteProject({ ctx, projectId }: { ctx: ServiceContext; projectId: string }): Promise<void> {
   await authorize({ ctx, projectId, action: 'project.delete' });
+  const members = await ctx.db.select({ userId: projectMembers.userId }).from(projectMembers).where(eq(projectMembers.projectId, projectId));
   await ctx.db.delete(projects).where(eq(projects.id, projectId));
+  // Every member lost the project: the removal's path closes their live documents and takes
+  // their sockets out of its rooms, on every process, instead of at their next reconnect.
+  await Promise.all(members.map(({ userId }) => ctx.collab?.memberAccessChanged({ projectId, userId })));
+  for (const { userId } of members) ctx.events?.publish({ type: 'member.accessChanged', projectId, userId });
 }
