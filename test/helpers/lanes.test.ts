@@ -4,6 +4,9 @@
  * time. None waits for another (the PostgreSQL lane used to wait for the whole PGlite lane, and
  * then ran alone on one core at the end of CI), turbo has a slot for each, and the PostgreSQL lane
  * starts after the web build, so the builds the e2e lane waits for never wait for a slot.
+ * The web package's own tests start after its build: their `svelte-kit sync` rewrites
+ * `.svelte-kit/generated`, which `vite build` reads, and a build that overlapped it (three slots
+ * made that likely) shipped a client that never hydrated.
  * Read from turbo's own plan (`--dry=json`), not from the JSON file's shape.
  */
 import { execFileSync } from 'node:child_process';
@@ -42,4 +45,5 @@ it('runs the three long test lanes side by side, the PostgreSQL one after the we
     expect(LANES.filter((other) => before.has(other)), `${lane} waits for`).toEqual([]);
   }
   expect(waitsFor('@concord/server#test:pg')).toContain('@concord/web#build');
+  expect(waitsFor('@concord/web#test')).toContain('@concord/web#build');
 });

@@ -13,6 +13,8 @@ import { createHarness, createProjectFixture, type Harness } from './harness.ts'
 import { clientsPerTest, createTeam, createTestStore, startCollabServer, uniqueRedisPrefix, type CollabServer, type TestStore } from './collab-helpers.ts';
 import { checkReadiness, READINESS_TIMEOUT_MS } from '../src/services/health.ts';
 import { eventually, reachableRedis } from './testing.ts';
+import { createRedisFanout, type DocMessage, type Fanout } from '../src/collab/fanout.ts';
+import { createLogger } from '../src/logger.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const clients = clientsPerTest();
@@ -139,15 +141,21 @@ describe('GET /metrics with REDIS_URL', () => {
   let store: TestStore;
   let s: CollabServer | undefined;
   let redisUrl: string | null = null;
+  let prefix = '';
+  /** Another process's fan-out on the same Redis: a process publishes only to processes that have the document open. */
+  let other: Fanout | undefined;
 
   beforeAll(async () => {
     redisUrl = await reachableRedis(process.env, 'the Redis metrics test');
     if (!redisUrl) return;
     store = await createTestStore();
-    s = await startCollabServer(store, { metricsToken: TOKEN, redisUrl, redisPrefix: uniqueRedisPrefix('metrics') });
+    prefix = uniqueRedisPrefix('metrics');
+    s = await startCollabServer(store, { metricsToken: TOKEN, redisUrl, redisPrefix: prefix });
+    other = await createRedisFanout({ url: redisUrl, prefix, logger: createLogger({ logLevel: 'silent' }) });
   });
   afterAll(async () => {
     clients.closeAll();
+    await other?.close();
     await s?.close();
     await store?.dispose();
   });
@@ -156,6 +164,8 @@ describe('GET /metrics with REDIS_URL', () => {
     if (!s) return context.skip();
     const team = await createTeam(s.h);
     const f = await createProjectFixture(s.h, team.members);
+    const received: DocMessage[] = [];
+    const channel = await other!.openDoc(itemDocName(f.itemId), (message) => received.push(message));
     const a = clients.connect(s.wsUrl, itemDocName(f.itemId), { cookie: team.members.owner.cookie });
     await eventually(() => expect(a.provider.synced).toBe(true));
     a.doc.getText('memo').insert(0, 'published after commit');
@@ -165,6 +175,8 @@ describe('GET /metrics with REDIS_URL', () => {
     const text = await scrape();
     expect(sample(text, 'concord_redis_publish_lag_seconds_sum')).toBeGreaterThan(0);
     expect(sample(text, 'concord_redis_publish_lag_seconds_bucket{le="+Inf"}')).toBe(sample(text, 'concord_redis_publish_lag_seconds_count'));
+    await eventually(() => expect(received.some((m) => m.type === 'update')).toBe(true));
+    channel.close();
   });
 });
 
