@@ -21,23 +21,29 @@ describe.skipIf(!redisUrl)('the fan-out on Redis', () => {
   const opened: Fanout[] = [];
   afterAll(() => Promise.all(opened.map((f) => f.close())));
 
-  it('publishes on the connection it subscribes with: one connection per process', async () => {
-    const prefix = uniqueRedisPrefix('fanout');
+  /** Two processes' fan-outs on one Redis, under a prefix of their own. */
+  async function twoProcesses(label: string): Promise<{ prefix: string; a: Fanout; b: Fanout }> {
+    const prefix = uniqueRedisPrefix(label);
     const logger = createLogger({ logLevel: 'silent' });
     const [a, b] = await Promise.all([0, 1].map(() => createRedisFanout({ url: redisUrl!, prefix, logger })));
-    opened.push(a!, b!);
+    return { prefix, a: a!, b: b! };
+  }
+
+  it('publishes on the connection it subscribes with: one connection per process', async () => {
+    const { a, b } = await twoProcesses('fanout');
+    opened.push(a, b);
     const name = itemDocName('itm_aaaaaaaaaaaaaaaa');
     const onB: DocMessage[] = [];
-    const channel = await a!.openDoc(name, () => {});
-    await b!.openDoc(name, (message) => onB.push(message));
+    const channel = await a.openDoc(name, () => {});
+    await b.openDoc(name, (message) => onB.push(message));
     channel.publish({ type: 'hello' });
     await eventually(() => expect(onB).toEqual([{ type: 'hello' }]));
-    await a!.ping(); // the publish is answered before the ping, on the same connection
+    await a.ping(); // the publish is answered before the ping, on the same connection
 
     const admin = new Redis(redisUrl!);
     try {
       const list = String(await admin.call('CLIENT', 'LIST'));
-      const ofA = list.split('\n').filter((line) => line.includes(`name=concord:collab`) && line.includes(a!.instanceId));
+      const ofA = list.split('\n').filter((line) => line.includes(`name=concord:collab`) && line.includes(a.instanceId));
       expect(ofA).toHaveLength(1);
       // Subscribed to the control channel and the document's two (membership, its inbox), and it ran the PUBLISH and the PING.
       expect(ofA[0]).toMatch(/ sub=3 /);
@@ -104,23 +110,21 @@ describe.skipIf(!redisUrl)('the fan-out on Redis', () => {
   }
 
   it('sends a process nothing of its own: no message while it alone has the document, then only to the inbox of the one that has it too', async () => {
-    const prefix = uniqueRedisPrefix('fanout-inbox');
-    const logger = createLogger({ logLevel: 'silent' });
-    const [a, b] = await Promise.all([0, 1].map(() => createRedisFanout({ url: redisUrl!, prefix, logger })));
-    opened.push(a!, b!);
+    const { prefix, a, b } = await twoProcesses('fanout-inbox');
+    opened.push(a, b);
     const name = itemDocName('itm_bbbbbbbbbbbbbbbb');
     const watcher = await watch(prefix);
     try {
       const onA: DocMessage[] = [];
-      const channelA = await a!.openDoc(name, (m) => onA.push(m));
+      const channelA = await a.openDoc(name, (m) => onA.push(m));
       // Alone: nothing goes to Redis (before, every batch went to the document's channel, and back to its publisher).
       channelA.publish(updateMessage(1));
-      await a!.ping();
+      await a.ping();
       await watcher.settled();
       expect(watcher.seen.filter((m) => m.type === 0)).toEqual([]);
 
       const onB: DocMessage[] = [];
-      const channelB = await b!.openDoc(name, (m) => onB.push(m));
+      const channelB = await b.openDoc(name, (m) => onB.push(m));
       // Once B's openDoc resolved, A knows it: the next batch reaches B, on B's inbox only.
       channelA.publish(updateMessage(2));
       await eventually(() => expect(onB.map((m) => m.type)).toEqual(['update']));
@@ -131,16 +135,16 @@ describe.skipIf(!redisUrl)('the fan-out on Redis', () => {
       // And A got nothing back.
       channelB.publish(updateMessage(3));
       await eventually(() => expect(onA.map((m) => m.type)).toEqual(['update']));
-      await a!.ping();
+      await a.ping();
       expect(onA).toHaveLength(1);
 
       // B closes the document: A publishes nothing any more.
       channelB.close();
-      await b!.ping();
-      await a!.ping();
+      await b.ping();
+      await a.ping();
       const before = watcher.seen.filter((m) => m.type === 0).length;
       channelA.publish(updateMessage(4));
-      await a!.ping();
+      await a.ping();
       await watcher.settled();
       expect(watcher.seen.filter((m) => m.type === 0)).toHaveLength(before);
     } finally {
@@ -149,14 +153,12 @@ describe.skipIf(!redisUrl)('the fan-out on Redis', () => {
   });
 
   it('two processes opening a document at the same time both learn of each other; a stopped one is forgotten', async () => {
-    const prefix = uniqueRedisPrefix('fanout-join');
-    const logger = createLogger({ logLevel: 'silent' });
-    const [a, b] = await Promise.all([0, 1].map(() => createRedisFanout({ url: redisUrl!, prefix, logger })));
-    opened.push(a!);
+    const { prefix, a, b } = await twoProcesses('fanout-join');
+    opened.push(a);
     const name = itemDocName('itm_cccccccccccccccc');
     const onA: DocMessage[] = [];
     const onB: DocMessage[] = [];
-    const [channelA, channelB] = (await Promise.all([a!.openDoc(name, (m) => onA.push(m)), b!.openDoc(name, (m) => onB.push(m))])) as [DocChannel, DocChannel];
+    const [channelA, channelB] = (await Promise.all([a.openDoc(name, (m) => onA.push(m)), b.openDoc(name, (m) => onB.push(m))])) as [DocChannel, DocChannel];
     channelA.publish({ type: 'hello' });
     channelB.publish({ type: 'hello' });
     await eventually(() => expect([onA, onB]).toEqual([[{ type: 'hello' }], [{ type: 'hello' }]]));
@@ -164,13 +166,13 @@ describe.skipIf(!redisUrl)('the fan-out on Redis', () => {
     // B stops without a word (no leave): A's next publish finds no subscriber on B's inbox and forgets B.
     const watcher = await watch(prefix);
     try {
-      await b!.close();
+      await b.close();
       // The first publish after the stop still goes to B's inbox (nobody there); the next ones do not.
       channelA.publish(updateMessage(5));
-      await a!.ping();
-      await a!.ping();
+      await a.ping();
+      await a.ping();
       channelA.publish(updateMessage(6));
-      await a!.ping();
+      await a.ping();
       await watcher.settled();
       expect(watcher.seen.filter((m) => m.type === 0)).toHaveLength(1);
     } finally {
