@@ -5,7 +5,7 @@
  *   pnpm exec tsx bench/realtime-side-by-side.ts --harness /tmp/yjs-bench [--levels 200x5]
  *     [--duration 30] [--reps 1] [--database-url postgres://postgres@127.0.0.1:5432/test]
  *     [--quiet-max 120] [--concord-env CONCORD_LIVE_COMMITS_IN_FLIGHT=1] [--durability]
- *     [--servers ywss,concord] [--edit-kind text]
+ *     [--servers ywss,concord] [--edit-kind text] [--node-args=--single-threaded-gc]
  *
  * --edit-kind goes to the harness for both servers. The default, `text` (the tracking map
  * key and a 3-character text insert per edit), because the harness's `mixed` edits put
@@ -19,6 +19,9 @@
  * document, a signed-in session): the harness's sequence numbers restart at 1 in every run, so
  * a document must not be reused. The connecting clients send the session cookie and use the
  * items' document names. Prints ONE JSON line: both servers' figures per level.
+ *
+ * --node-args: node options for Concord's process after the launcher's own (apps/server/bin/serve;
+ * a later option wins), with `=` because the value starts with dashes; they are in the JSON line.
  *
  * --durability also runs the harness's SIGKILL scenario against Concord (4 documents x 3
  * writers + 1 observer, 300 edits per writer at 10/s, SIGKILL at half, restart on the same
@@ -52,12 +55,18 @@ const { values: flags } = parseArgs({
     /** Which servers to run, in order (`concord` alone for an A/B of its settings). */
     servers: { type: 'string', default: 'ywss,concord' },
     'edit-kind': { type: 'string', default: 'text' },
+    /** Node options for Concord's process after the launcher's own (later ones win), for an A/B of the launcher's settings. */
+    'node-args': { type: 'string', default: '' },
   },
 });
 const concordEnv = flags['concord-env'].map((kv) => {
   if (!/^[A-Z_][A-Z0-9_]*=[^\s'"$`]*$/.test(kv)) throw new Error(`--concord-env expects NAME=value without spaces or quotes, got ${kv}`);
   return kv;
 });
+const nodeArgs = flags['node-args'].split(' ').filter(Boolean);
+for (const arg of nodeArgs) if (!/^--[a-z0-9-]+(=[\w.-]+)?$/.test(arg)) throw new Error(`--node-args expects node options like --flag or --flag=value, got ${arg}`);
+/** The command line that starts Concord's production bundle through its launcher. */
+const launch = (env: string) => `cd ${REPO_ROOT} && ${env} exec sh ${SERVER_LAUNCHER}${nodeArgs.map((a) => ` ${a}`).join('')}`;
 if (!flags.harness) throw new Error('--harness DIR is required: a writable copy of ../shared/yjs-bench after `npm ci`');
 const harness = path.resolve(flags.harness);
 const editKind = flags['edit-kind'];
@@ -110,7 +119,7 @@ interface HarnessRecord {
 async function runCell(server: 'ywss' | 'concord', level: string, rep: number, docNamesFile: string, cookie: string, out: string): Promise<void> {
   if (server === 'concord') await recreate(RUN, TEMPLATE);
   const env = [`DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
-  const command = `cd ${REPO_ROOT} && ${env} exec sh ${SERVER_LAUNCHER}`;
+  const command = launch(env);
   const args = [
     'scripts/run-anchors.mjs',
     ...['--servers', server, '--levels', level, '--reps', String(rep + 1), '--duration', flags.duration, '--out', out],
@@ -140,7 +149,7 @@ async function runDurability(docNamesFile: string, cookie: string, out: string) 
   const env = [`PORT=${port}`, 'HOST=127.0.0.1', `DATABASE_URL=${dbUrl(RUN)}`, 'CONCORD_DEMO=0', 'LOG_LEVEL=warn', 'CONCORD_WEB_BUILD_DIR=none', ...concordEnv].join(' ');
   const args = [
     'bench/yjs-durability.mjs',
-    ...['--url', `ws://127.0.0.1:${port}/yjs/{room}`, '--start-cmd', `cd ${REPO_ROOT} && ${env} exec sh ${SERVER_LAUNCHER}`],
+    ...['--url', `ws://127.0.0.1:${port}/yjs/{room}`, '--start-cmd', launch(env)],
     ...['--docs', '4', '--clients-per-doc', '3', '--edits', '300', '--rate', '10', '--kill-after', '0.5', '--expect', 'durable'],
     ...['--doc-names-file', docNamesFile, '--header', `Cookie=${cookie}`, '--out', out, '--quiet'],
   ];
@@ -198,6 +207,7 @@ async function main() {
     const result = {
       bench: 'realtime-side-by-side',
       concordEnv,
+      nodeArgs,
       editKind,
       durationS: Number(flags.duration),
       rate: 2,
