@@ -156,13 +156,15 @@ describe('events', () => {
     const editorComment = await json<Comment>(await ok(s.h.request(team.members.editor, 'POST', api(`/items/${itemId}/comments`), { body: 'Read the codebook note on frames' }), 201));
     await eventually(() => expect(b.of('comment:added').map((e) => e.comment.id)).toEqual([editorComment.id]));
 
-    // A submits: A and the managers hear it; B does not learn that A codes (or finished) this item.
+    // A submits: A and the managers hear it; B does not learn that A codes (or finished) this
+    // item, nor that anybody submitted anything just now (codings:changed, beside presence).
     await ok(s.h.request(team.members.coder, 'POST', api(`/items/${itemId}/codings/me/submit`)));
     await eventually(() => expect(editor.of('item:submitted')).toEqual([{ projectId: f.projectId, itemId, coderId: team.members.coder.userId }]));
     await eventually(() => expect(a.of('item:submitted')).toEqual([{ projectId: f.projectId, itemId, coderId: team.members.coder.userId }]));
-    await eventually(() => expect(b.of('codings:changed')).toEqual([{ projectId: f.projectId }]));
+    for (const l of [a, editor, methodologist]) await eventually(() => expect(l.of('codings:changed')).toEqual([{ projectId: f.projectId }]));
     await settled();
     await b.barrier();
+    expect(b.of('codings:changed')).toEqual([]);
     const seenByB = JSON.stringify(b.events);
     expect(seenByB).not.toContain(secret);
     expect(seenByB).not.toContain(aComment.id);
@@ -227,6 +229,22 @@ describe('events', () => {
     await eventually(() => expect(b.of('session:closed')).toEqual([{ projectId: f.projectId, itemId, phase: 'revealed' }]));
     expect(b.of('item:phase').map((e) => e.phase)).toEqual(['joint', 'revealed']);
     expect(b.of('codings:changed')).toEqual([{ projectId: f.projectId }]);
+  });
+
+  it('tells a reopened submission on an item coded blind to its coder and the managers, not to the other coders', async () => {
+    const itemId = await newItem('reopened while blind');
+    await ok(s.h.request(team.members.coder, 'PUT', api(`/items/${itemId}/codings/me`), { values: { frame: 'security', impact: 2 } }));
+    await ok(s.h.request(team.members.coder, 'POST', api(`/items/${itemId}/codings/me/submit`)));
+    await settled();
+    const a = await joined(team.members.coder);
+    const b = await joined(team.coderB);
+    const editor = await joined(team.members.editor);
+    const reopen = { reason: 'a field was skipped by mistake' };
+    await ok(s.h.request(team.members.editor, 'POST', api(`/items/${itemId}/codings/${team.members.coder.userId}/reopen`), reopen));
+    for (const l of [a, editor]) await eventually(() => expect(l.of('codings:changed')).toEqual([{ projectId: f.projectId }]));
+    await settled();
+    await b.barrier();
+    expect(b.of('codings:changed')).toEqual([]);
   });
 
   it('keeps the presence list: who is on which item, ids and names only', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberHandles, mentionHandles, resolveMentions } from './mentions.ts';
+import { memberHandles, mentionHandles, renameMentions, resolveMentions } from './mentions.ts';
 
 const members = [
   { userId: 'u1', email: 'coder1@demo.concord', name: 'Aida Coder' },
@@ -18,5 +18,12 @@ describe('mentions', () => {
     expect(memberHandles(members[1]!)).toEqual(['dana.k', 'danacoder']);
     expect(resolveMentions('@AidaCoder, @dana.k and @editor: is this satire? @nobody', members)).toEqual(['u1', 'u2', 'u3']);
     expect(resolveMentions('@coder1 @aidacoder', members)).toEqual(['u1']);
+  });
+
+  it('renames the handles it is told of, keeping the rest of the text and a sentence-ending dot', () => {
+    const names = new Map([['dana.k', 'C2'], ['aidacoder', 'C1']]);
+    const rename = (h: string) => names.get(h);
+    expect(renameMentions('@Dana.K. and @AidaCoder, not @nobody or x@dana.k', rename)).toBe('@C2. and @C1, not @nobody or x@dana.k');
+    expect(renameMentions('no mention', rename)).toBe('no mention');
   });
 });

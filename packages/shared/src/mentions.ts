@@ -38,3 +38,17 @@ export function resolveMentions(text: string, members: readonly { userId: string
   }
   return ids;
 }
+
+/**
+ * The text with each handle `rename` knows replaced by `@` and what it returns (handles it does
+ * not know, and the rest of the text, as they are). `rename` gets the handle as `mentionHandles`
+ * gives it (lower-cased, without a sentence-ending dot); the dot stays in the text. Exports use
+ * it to name mentioned people by pseudonym (SECURITY.md, "Exports name people by pseudonym").
+ */
+export function renameMentions(text: string, rename: (handle: string) => string | undefined): string {
+  return text.replace(HANDLE, (whole: string, raw: string) => {
+    const handle = raw.replace(/\.+$/, '');
+    const to = handle ? rename(handle.toLowerCase()) : undefined;
+    return to === undefined ? whole : `@${to}${raw.slice(handle.length)}`;
+  });
+}

@@ -59,7 +59,10 @@ export interface ServerToClientEvents {
    * item's coders and the managers) so everyone in it sees it live. No value: they read it.
    */
   'session:decision': (e: { projectId: string; itemId: string; fieldKey: string; status: 'decided' | 'reopened' }) => void;
-  /** Codings changed in a way dashboards show (a submit, a reveal); carries no values. */
+  /**
+   * Codings changed in a way dashboards show (a submit, a reopening, a reveal); carries no values.
+   * On an item coded blind, only its coder and the managers hear it (SECURITY.md rule 6).
+   */
   'codings:changed': (e: { projectId: string }) => void;
   /** The project's presence list, whole, after every change. Item ids only. */
   'project:presence': (e: { projectId: string; users: PresenceEntry[] }) => void;

@@ -35,13 +35,13 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
   const { io } = deps;
   switch (event.type) {
     case 'coding.submitted': {
-      const { projectId, itemId, coderId } = event;
+      const { projectId, itemId, coderId, phase } = event;
       send(io, 'item:submitted', { projectId, itemId, coderId });
-      send(io, 'codings:changed', { projectId });
+      send(io, 'codings:changed', { projectId }, { coderId, phase });
       return;
     }
     case 'codings.changed':
-      send(io, 'codings:changed', { projectId: event.projectId });
+      send(io, 'codings:changed', { projectId: event.projectId }, { coderId: event.coderId, phase: event.phase });
       return;
     case 'item.phaseChanged': {
       const { projectId, itemId, from, to } = event;
@@ -49,7 +49,7 @@ export async function deliver(deps: EventDeliveryDeps, event: DomainEvent): Prom
       if (to === 'joint') send(io, 'session:opened', { projectId, itemId });
       if (from === 'joint' && to !== 'joint') send(io, 'session:closed', { projectId, itemId, phase: to });
       // A reveal makes codings visible to more people; leaving 'revealed' hides them again.
-      if (to === 'revealed' || from === 'revealed') send(io, 'codings:changed', { projectId });
+      if (to === 'revealed' || from === 'revealed') send(io, 'codings:changed', { projectId }, null);
       return;
     }
     case 'comment.added': {

@@ -16,7 +16,7 @@ const BY_ROLE: Record<Exclude<ServerEventName, 'comment:added' | 'adjudication:c
   'item:phase': ROLES,
   'session:opened': ROLES,
   'session:closed': ROLES,
-  'codings:changed': ROLES,
+  'codings:changed': ['owner', 'methodologist', 'editor'],
   'project:presence': ROLES,
   'item:submitted': ['owner', 'methodologist', 'editor'],
   'project:removed': [],
@@ -26,7 +26,8 @@ const AUDIENCES: Record<keyof typeof BY_ROLE, EventAudience> = {
   'item:phase': audienceOf('item:phase', { projectId, itemId, phase: 'joint' }),
   'session:opened': audienceOf('session:opened', { projectId, itemId }),
   'session:closed': audienceOf('session:closed', { projectId, itemId, phase: 'revealed' }),
-  'codings:changed': audienceOf('codings:changed', { projectId }),
+  // A submission on an item coded blind (a reveal and items no longer blind: below).
+  'codings:changed': audienceOf('codings:changed', { projectId }, { coderId: SUBJECT, phase: 'independent' }),
   'project:presence': audienceOf('project:presence', { projectId, users: [] }),
   'item:submitted': audienceOf('item:submitted', { projectId, itemId, coderId: SUBJECT }),
   'project:removed': audienceOf('project:removed', { projectId }, { userId: SUBJECT }),
@@ -45,8 +46,15 @@ describe('event audiences by role', () => {
     });
   }
 
-  it('item:submitted and project:removed reach their subject, whatever the role', () => {
+  it('codings:changed reaches every member at a reveal and on items no longer blind', () => {
+    for (const audience of [audienceOf('codings:changed', { projectId }, null), audienceOf('codings:changed', { projectId }, { coderId: SUBJECT, phase: 'revealed' }), audienceOf('codings:changed', { projectId }, { coderId: SUBJECT, phase: 'joint' })]) {
+      expect(ROLES.filter((role) => inAudience(audience, { userId: `usr_${role}`, role }))).toEqual(ROLES);
+    }
+  });
+
+  it('item:submitted, codings:changed and project:removed reach their subject, whatever the role', () => {
     for (const role of ROLES) {
+      expect(inAudience(AUDIENCES['codings:changed'], { userId: SUBJECT, role })).toBe(true);
       expect(inAudience(AUDIENCES['item:submitted'], { userId: SUBJECT, role })).toBe(true);
       expect(inAudience(AUDIENCES['project:removed'], { userId: SUBJECT, role })).toBe(true);
     }

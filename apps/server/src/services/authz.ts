@@ -253,8 +253,15 @@ export const EVENT_AUDIENCES = {
   'item:phase': () => PROJECT,
   'session:opened': () => PROJECT,
   'session:closed': () => PROJECT,
-  /** Carries no values: dashboards of every member refresh. */
-  'codings:changed': () => PROJECT,
+  /**
+   * Carries no values: dashboards refresh. A submission or reopening on an item coded blind
+   * (`phase` independent) reaches its coder and those who manage assignments, like
+   * `item:submitted`: told to the room, it would tell every coder when somebody submits, and
+   * beside presence (who is on which item) whether a co-coder finished the item. A reveal (no
+   * facts) and changes on items no longer blind reach every member.
+   */
+  'codings:changed': (_e: ServerEventPayload<'codings:changed'>, facts: { coderId: string; phase: Phase } | null) =>
+    facts?.phase === 'independent' ? { kind: 'memberAndAction', userId: facts.coderId, action: 'assignments.manage' } : PROJECT,
   'project:presence': () => PROJECT,
   /** Not the whole project: "B submitted item X" would tell coders who else codes X. */
   'item:submitted': (e: ServerEventPayload<'item:submitted'>) => ({ kind: 'memberAndAction', userId: e.coderId, action: 'assignments.manage' }),

@@ -9,12 +9,15 @@ import type { Comment, Phase } from '@concord/shared';
 import type { Logger } from '../logger.ts';
 
 export type DomainEvent =
-  /** A coder submitted their codings of an item (`revealed`: that submit revealed the item). */
-  | { type: 'coding.submitted'; projectId: string; itemId: string; coderId: string; revealed: boolean }
+  /**
+   * A coder submitted their codings of an item (`revealed`: that submit revealed the item;
+   * `phase`: the item's phase when she submitted, before any reveal the submit made).
+   */
+  | { type: 'coding.submitted'; projectId: string; itemId: string; coderId: string; revealed: boolean; phase: Phase }
   /** An item's phase changed: a joint session opened (to 'joint') or closed (from 'joint'), a reveal, a reset. */
   | { type: 'item.phaseChanged'; projectId: string; itemId: string; from: Phase; to: Phase }
-  /** Codings changed in a way dashboards show, other than a submit (a reopened submission). */
-  | { type: 'codings.changed'; projectId: string }
+  /** Codings changed in a way dashboards show, other than a submit (a reopened submission): whose, and the item's phase then. */
+  | { type: 'codings.changed'; projectId: string; coderId: string; phase: Phase }
   | { type: 'comment.added'; projectId: string; itemId: string; comment: Comment }
   | { type: 'adjudication.changed'; projectId: string; itemId: string; fieldKey: string; status: 'decided' | 'reopened' }
   /** A member's role changed or they were removed. */

@@ -146,7 +146,7 @@ export async function submitMyCodings({ ctx, projectId, itemId, seenVersion }: {
     const now = new Date();
     const blind = await stillBlind(tx, assignment.id, itemId);
     // Locked for share: an edit of the text either committed before (its number is read) or waits for this submit.
-    const [current] = await tx.db.select({ textVersion: items.textVersion }).from(items).where(eq(items.id, itemId)).for('share');
+    const [current] = await tx.db.select({ textVersion: items.textVersion, phase: items.phase }).from(items).where(eq(items.id, itemId)).for('share');
     const itemVersion = current!.textVersion;
     if (seenVersion !== undefined && seenVersion !== itemVersion) {
       throw new AppError('CONFLICT', `the item's text changed while you coded it (you see version ${seenVersion}, it is now version ${itemVersion}): reload it and check your values before submitting`);
@@ -167,7 +167,7 @@ export async function submitMyCodings({ ctx, projectId, itemId, seenVersion }: {
           .returning({ id: items.id })
       ).length > 0;
     // Published when the transaction commits.
-    tx.events?.publish({ type: 'coding.submitted', projectId, itemId, coderId: actor.userId, revealed });
+    tx.events?.publish({ type: 'coding.submitted', projectId, itemId, coderId: actor.userId, revealed, phase: current!.phase });
     if (revealed) tx.events?.publish({ type: 'item.phaseChanged', projectId, itemId, from: 'independent', to: 'revealed' });
     return { revealed };
   });

@@ -54,7 +54,7 @@ export async function reopenSubmission({ ctx, projectId, itemId, coderId, input 
       after: { coderId, reason: input.reason, phase, goldShown, blind },
     } });
     // Dashboards and exports read submitted codings: hers are drafts again.
-    tx.events?.publish({ type: 'codings.changed', projectId });
+    tx.events?.publish({ type: 'codings.changed', projectId, coderId, phase });
     return { itemId, coderId, phase, blind };
   });
   // Her coding document is writable again.

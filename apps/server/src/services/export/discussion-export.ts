@@ -3,7 +3,8 @@
  * export": every comment and every step of every adjudication (decide, revise, reopen,
  * from the audit log) with who, when, the value and the rationale, in item order, then time.
  * People are named as every export names them (pseudonyms.ts): `byName` is the pseudonym, and
- * `byEmail` is empty, unless the project shows names.
+ * `byEmail` is empty, unless the project shows names; so are the people comments and rationales
+ * mention (`@dana.k` becomes `@C2`: `mentionLabeller`).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { auditLog, comments, items, users } from '@concord/db';
@@ -12,7 +13,7 @@ import { authorize } from '../authz.ts';
 import { iso, type ServiceContext } from '../context.ts';
 import { csvTable, type CsvText } from './csv.ts';
 import { itemCells, itemMetaById } from './item-meta.ts';
-import { loadCoderLabels } from './pseudonyms.ts';
+import { loadCoderLabels, mentionLabeller } from './pseudonyms.ts';
 
 interface DecisionState {
   value?: CodingValue | null;
@@ -30,28 +31,29 @@ export async function loadDiscussion({ ctx, projectId }: { ctx: ServiceContext; 
     .where(and(eq(items.projectId, projectId), eq(items.phase, 'revealed')));
   const itemById = new Map(revealed.map((i) => [i.id, i]));
   const entries: (DiscussionEntry & { seq: number })[] = [];
-  if (revealed.length) {
-    const commentRows = await ctx.db
-      .select({ row: comments, email: users.email })
-      .from(comments)
-      .leftJoin(users, eq(users.id, comments.authorId))
-      .where(and(eq(comments.projectId, projectId), inArray(comments.itemId, [...itemById.keys()])));
-    for (const { row, email } of commentRows) {
-      const item = itemById.get(row.itemId)!;
-      entries.push({
-        seq: item.seq,
-        kind: 'comment',
-        itemId: row.itemId,
-        externalId: item.externalId,
-        itemTitle: item.title,
-        fieldKey: row.fieldKey,
-        at: iso(row.createdAt)!,
-        ...who(row.authorId, email),
-        text: row.body,
-        value: null,
-        status: null,
-      });
-    }
+  const commentRows = !revealed.length
+    ? []
+    : await ctx.db
+        .select({ row: comments, email: users.email })
+        .from(comments)
+        .leftJoin(users, eq(users.id, comments.authorId))
+        .where(and(eq(comments.projectId, projectId), inArray(comments.itemId, [...itemById.keys()])));
+  const named = await mentionLabeller({ ctx, labels, mentioned: commentRows.flatMap((r) => r.row.mentions) });
+  for (const { row, email } of commentRows) {
+    const item = itemById.get(row.itemId)!;
+    entries.push({
+      seq: item.seq,
+      kind: 'comment',
+      itemId: row.itemId,
+      externalId: item.externalId,
+      itemTitle: item.title,
+      fieldKey: row.fieldKey,
+      at: iso(row.createdAt)!,
+      ...who(row.authorId, email),
+      text: named(row.body, row.mentions),
+      value: null,
+      status: null,
+    });
   }
   const steps = await ctx.db
     .select({ row: auditLog, email: users.email })
@@ -74,7 +76,7 @@ export async function loadDiscussion({ ctx, projectId }: { ctx: ServiceContext; 
       fieldKey: row.entityId.slice(sep + 1),
       at: iso(row.at)!,
       ...who(row.actorId, email),
-      text: after.rationale ?? '',
+      text: named(after.rationale ?? ''),
       value: after.value === undefined ? null : formatValue(after.value),
       status: after.status ?? null,
     });

@@ -1,6 +1,6 @@
 /**
  * The gold dataset, long: every final value of a revealed item (final-dataset.ts), the
- * editors' decisions with their rationale, who decided (by pseudonym) and when, and the
+ * editors' decisions with their rationale (mentions by pseudonym), who decided (by pseudonym) and when, and the
  * values the coders agreed on (`unanimous`, `majority`, `single`) with their provenance;
  * open fields are left out. The codings export still gives the codings unchanged. The wide
  * gold file is the final dataset (`export/final.csv`; the route redirects there).
@@ -12,7 +12,7 @@ import { loadAdjudications } from '../adjudications/list-adjudications.ts';
 import { csvTable, type CsvText } from './csv.ts';
 import { loadFinalDataset } from './final-dataset.ts';
 import { itemCells } from './item-meta.ts';
-import { loadCoderLabels } from './pseudonyms.ts';
+import { loadCoderLabels, mentionLabeller } from './pseudonyms.ts';
 
 export const GOLD_LONG_COLUMNS = ['unit', 'field', 'value', 'provenance', 'rationale', 'decided_by', 'decided_at', 'codebook_version', ...ITEM_EXPORT_COLUMNS] as const;
 
@@ -20,13 +20,15 @@ export async function exportGoldCsv({ ctx, projectId }: { ctx: ServiceContext; p
   const data = await loadFinalDataset({ ctx, projectId });
   const [decisions, labels] = await Promise.all([loadAdjudications({ ctx, projectId, filter: { status: 'decided', revealedOnly: true } }), loadCoderLabels({ ctx, projectId })]);
   const decided = new Map(decisions.map((d) => [`${d.row.itemId}\u0000${d.row.fieldKey}`, d]));
+  // A rationale's mentions by pseudonym, as in the discussion export.
+  const named = await mentionLabeller({ ctx, labels, mentioned: [] });
   const rows: string[][] = [];
   for (const item of data.items) {
     for (const f of data.fields) {
       const v = item.values[f.key];
       if (!v || v.provenance === 'open') continue;
       const d = decided.get(`${item.id}\u0000${f.key}`);
-      const decision = d ? [d.row.rationale, labels.label(d.row.decidedBy), d.row.decidedAt.toISOString(), String(d.version)] : ['', '', '', String(data.codebook.version)];
+      const decision = d ? [named(d.row.rationale), labels.label(d.row.decidedBy), d.row.decidedAt.toISOString(), String(d.version)] : ['', '', '', String(data.codebook.version)];
       rows.push([item.id, f.key, formatValue(v.value), v.provenance, ...decision, ...itemCells(item)]);
     }
   }

@@ -11,7 +11,8 @@
  * to the study's data: it is not audited. The owner downloads the key (`coderKey`); a project
  * setting (`showCoderNames`) makes the files use display names instead.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { memberHandles, renameMentions } from '@concord/shared';
 import { coderPseudonyms, projectMembers, projects, users } from '@concord/db';
 import { authorize } from '../authz.ts';
 import type { ServiceContext } from '../context.ts';
@@ -90,6 +91,39 @@ export async function loadCoderLabels({ ctx, projectId }: { ctx: ServiceContext;
     label: (userId) => (userId ? (byId.get(userId)?.label ?? '?') : ''),
     rank: (userId) => byId.get(userId)?.number ?? Number.MAX_SAFE_INTEGER,
   };
+}
+
+/** What a mention of a person without a pseudonym (removed before any export numbered her) becomes. */
+export const FORMER_MEMBER = 'former-member';
+
+/**
+ * Free text as the files show it (comments, rationales): a mention of one of the project's
+ * people (`@dana.k`, `@DanaCoder`: an email's local part or a display name, mentions.ts in
+ * @concord/shared) becomes her label, `@C2`, unless the project shows names. The returned
+ * function takes the comment's stored mentions (`mentioned`), which win a handle two people
+ * share and name people no longer in the project; a handle that names nobody stays as written.
+ * Names written without `@` are the writer's text and stay (SECURITY.md, Reviews).
+ */
+export async function mentionLabeller({ ctx, labels, mentioned }: {
+  ctx: ServiceContext;
+  labels: CoderLabels;
+  mentioned: Iterable<string>;
+}): Promise<(text: string, mentions?: readonly string[]) => string> {
+  if (labels.showNames) return (text) => text;
+  const ids = [...new Set([...labels.people.map((p) => p.userId), ...mentioned])];
+  const rows = ids.length ? await ctx.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(inArray(users.id, ids)) : [];
+  const handlesOf = new Map(rows.map((r) => [r.id, memberHandles(r)]));
+  const byHandle = new Map<string, string>();
+  for (const p of labels.people) for (const h of handlesOf.get(p.userId) ?? []) if (!byHandle.has(h)) byHandle.set(h, p.userId);
+  const labelOf = (id: string) => {
+    const label = labels.label(id);
+    return label === '?' ? FORMER_MEMBER : label;
+  };
+  return (text, mentions = []) =>
+    renameMentions(text, (handle) => {
+      const id = mentions.find((m) => handlesOf.get(m)?.includes(handle)) ?? byHandle.get(handle);
+      return id === undefined ? undefined : labelOf(id);
+    });
 }
 
 export const CODER_KEY_COLUMNS = ['pseudonym', 'user_id', 'name', 'email', 'role'] as const;
