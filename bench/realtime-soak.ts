@@ -18,6 +18,16 @@
  * `--node-args` go to node after the launcher's own (`--max-semi-space-size=16` is Node 20's
  * default, for an A/B of the launcher's settings; `MALLOC_ARENA_MAX` passes through the environment).
  * `memory` is the server's breakdown (bench/lib/memory-probe.ts) after warm-up and at the end.
+ *
+ * `afterGc` (on by default; `--no-after-gc` leaves the inspector off): what the server retains,
+ * without the garbage and the room V8 keeps between collections that the medians above include.
+ * The server runs with `--inspect=127.0.0.1:<free port>` (bench/lib/inspector.ts; no change to
+ * the server) and the bench forces a full collection (`HeapProfiler.collectGarbage`: compacting,
+ * young generation shrunk, free pages released), then reads RSS (/proc) and V8's used heap
+ * (`Runtime.getHeapUsage`) a second later: once at the end of the after-warm-up window (the
+ * median of that window is taken before it, so it is not disturbed) and once at the end of the
+ * run (after the last window). `rssGrowthPct` and `heapGrowthPct` compare the two; a leak grows
+ * `heapGrowthPct`, V8's schedule does not.
  */
 import * as Y from 'yjs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +36,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
+import { inspectorArgs, openInspector, type Inspector } from './lib/inspector.ts';
 import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
 import { BENCH_METRICS_TOKEN, liveCounts } from './lib/metrics-probe.ts';
 import { CLK_TCK, connectClient, DeliveryLog, editOnce, groupConverged, loadavg, median, now, procSample, quantile, round, sleep, type BenchClient, type EditKind } from './lib/yjs-clients.ts';
@@ -43,7 +54,9 @@ const { values: flags } = parseArgs({
     'database-url': { type: 'string' },
     edits: { type: 'string', default: 'bounded' },
     'node-args': { type: 'string', default: '' },
+    'after-gc': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
   const n = Number(flags[name]);
@@ -74,9 +87,10 @@ watchdog.unref();
 async function main() {
   buildServerBundle();
   const dataDir = (started.dataDir = await mkdtemp(path.join(tmpdir(), 'concord-soak-')));
+  const inspect = flags['after-gc'] ? await inspectorArgs() : null;
   const server = (started.server = await spawnServer({
     cpus: flags['server-cpus'],
-    nodeArgs: flags['node-args']!.split(' ').filter(Boolean),
+    nodeArgs: [...(inspect?.nodeArgs ?? []), ...flags['node-args']!.split(' ').filter(Boolean)],
     env: benchServerEnv({
       PORT: String(await freePort()),
       CONCORD_DATA_DIR: dataDir,
@@ -85,6 +99,15 @@ async function main() {
     }),
   }));
   const { baseUrl, pid } = server;
+  const inspector: Inspector | null = inspect ? await openInspector(inspect.port) : null;
+  /** RSS and V8's used heap a second after a forced full collection (null without the inspector). */
+  const afterFullGc = async () => {
+    if (!inspector) return null;
+    await inspector.collectGarbage();
+    await sleep(1000);
+    const [s, heap] = await Promise.all([procSample(pid), inspector.send<{ usedSize: number }>('Runtime.getHeapUsage')]);
+    return { rssMb: round(s?.rssMb ?? null), heapUsedMb: round(heap.usedSize / 2 ** 20) };
+  };
   const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/yjs`;
   const { cookie, userId, docNames } = await setUpBenchProject(baseUrl, DOCS);
   const log = new DeliveryLog();
@@ -134,6 +157,9 @@ async function main() {
   setTimeout(() => (log.measuring = true), WARMUP_S * 1000);
   let memoryWarm: MemoryBreakdown | null = null;
   const warmProbe = setTimeout(() => void memoryBreakdown(pid, baseUrl).then((m) => (memoryWarm = m)), (WARMUP_S + WINDOW_S / 2) * 1000);
+  // After the after-warm-up window (its median is not disturbed by the collection).
+  let gcWarm: Promise<Awaited<ReturnType<typeof afterFullGc>>> = Promise.resolve(null);
+  const warmGc = setTimeout(() => (gcWarm = afterFullGc()), (WARMUP_S + WINDOW_S) * 1000);
 
   // Churn: every CHURN_EVERY_S, the next share of documents is closed by all its clients
   // (the server unloads it) and reopened with fresh documents (the server loads it again).
@@ -159,11 +185,15 @@ async function main() {
 
   await sleep(DURATION_S * 1000);
   clearTimeout(warmProbe);
+  clearTimeout(warmGc);
   const memoryEnd = await memoryBreakdown(pid, baseUrl);
-  clearInterval(churn);
-  for (const c of [...timers.keys()]) stopEditing(c);
   const cpuEnd = await procSample(pid);
   clearInterval(sampler);
+  // While the clients still edit, as after warm-up (after the CPU sample: the collection is not the run's).
+  const gcEnd = await afterFullGc();
+  const gcAfterWarmup = await gcWarm;
+  clearInterval(churn);
+  for (const c of [...timers.keys()]) stopEditing(c);
   log.measuring = false;
 
   // Drain, then convergence of every document's current clients.
@@ -207,6 +237,7 @@ async function main() {
   const heapWarm = heapIn(WARMUP_S, WARMUP_S + WINDOW_S);
   const heapEnd = heapIn(DURATION_S - WINDOW_S, DURATION_S + 1);
   const sorted = [...log.latencies].sort((a, b) => a - b);
+  const pct = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(((b - a) / a) * 100) : null);
   const runS = (now() - t0) / 1000;
   const result = {
     bench: 'realtime-soak',
@@ -228,6 +259,9 @@ async function main() {
     },
     memory: { afterWarmup: memoryWarm, end: memoryEnd },
     heapUsedMb: { afterWarmup: round(heapWarm), end: round(heapEnd), growthPct: heapWarm && heapEnd ? round(((heapEnd - heapWarm) / heapWarm) * 100) : null },
+    afterGc: inspector
+      ? { afterWarmup: gcAfterWarmup, end: gcEnd, rssGrowthPct: pct(gcAfterWarmup?.rssMb, gcEnd?.rssMb), heapGrowthPct: pct(gcAfterWarmup?.heapUsedMb, gcEnd?.heapUsedMb) }
+      : null,
     cpuPct: cpuStart && cpuEnd ? round(((cpuEnd.cpuTicks - cpuStart.cpuTicks) / CLK_TCK / runS) * 100) : null,
     latencyMs: { samples: sorted.length, p50: round(quantile(sorted, 0.5), 2), p99: round(quantile(sorted, 0.99), 2) },
     delivered: log.delivered,
@@ -235,6 +269,7 @@ async function main() {
     afterLeave: left ? { documentsOpen: left.documentsOpen, yjsConnections: left.yjsConnections, leaked: left.documentsOpen + left.yjsConnections > 0 } : null,
     loadavg: await loadavg(),
   };
+  inspector?.close();
   console.log(JSON.stringify(result));
   process.exitCode = result.convergence.ok && !result.afterLeave?.leaked ? 0 : 1;
 }

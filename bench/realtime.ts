@@ -39,6 +39,12 @@
  * (TurboFan compiling is a quarter of its CPU in the first 20-30 s of editing); `edits.sent`
  * counts every edit (deliveries and convergence are checked for all), `edits.sentMeasured`
  * those of the measured phase.
+ * `--alloc`: `server.allocation`, what the first server allocates over the measured phase, dead
+ * or alive (V8's sampling heap profiler through the inspector, keeping the samples of collected
+ * objects: bench/lib/inspector.ts): MB, bytes per edit sent and the functions that allocate most
+ * (self). The server then runs with `--inspect` on a loopback port and the profiler costs CPU:
+ * compare its CPU figures only with other `--alloc` runs. `--alloc-interval` (bytes, 32768):
+ * the mean distance between samples.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -47,6 +53,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setUpBenchProject } from './lib/bench-project.ts';
 import { benchServerEnv, buildServerBundle, freePort, spawnServer, stopServer, type ServerProcess } from './lib/concord-process.ts';
+import { inspectorArgs, openInspector, type AllocationProfile, type Inspector } from './lib/inspector.ts';
 import { memoryBreakdown, type MemoryBreakdown } from './lib/memory-probe.ts';
 import { perfSplit, recordPerf } from './lib/perf-split.ts';
 import { runQueueProbe } from './lib/run-queue.ts';
@@ -77,6 +84,9 @@ const { values: flags } = parseArgs({
     perf: { type: 'boolean', default: false },
     /** Samples per second and thread for --perf (more resolve single functions; perf's own cost grows with them). */
     'perf-freq': { type: 'string', default: '499' },
+    /** What the first server allocates over the measured phase (the inspector's sampling heap profiler): `server.allocation`. */
+    alloc: { type: 'boolean', default: false },
+    'alloc-interval': { type: 'string', default: '32768' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -102,14 +112,18 @@ const processOf = (doc: number, client: number) => (flags.spread === 'docs' ? do
 
 const servers: ChildProcess[] = [];
 let dataDir: string | null = null;
+/** The first server's inspector (--alloc). */
+let inspector: Inspector | null = null;
 
 async function startServer(): Promise<ServerProcess> {
   dataDir ??= await mkdtemp(path.join(tmpdir(), 'concord-realtime-'));
   const port = await freePort();
+  const inspect = flags.alloc && servers.length === 0 ? await inspectorArgs() : null;
   const server = await spawnServer({
     tsx: flags.tsx,
     cpus: flags['server-cpus'],
     nodeArgs: [
+      ...(inspect?.nodeArgs ?? []),
       ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`] : []),
       // JavaScript frames by name in perf's samples (node writes /tmp/perf-PID.map; removed after the run).
       ...(flags.perf ? ['--perf-basic-prof'] : []),
@@ -124,10 +138,13 @@ async function startServer(): Promise<ServerProcess> {
     }),
   });
   servers.push(server.child);
+  if (inspect) inspector = await openInspector(inspect.port);
   return server;
 }
 
 async function stopServers(): Promise<void> {
+  inspector?.close();
+  inspector = null;
   // A profile is written on exit, after the shutdown (1,000 connections' rooms unload first).
   const pids = servers.map((s) => s.pid);
   await Promise.all(servers.splice(0).map((s) => stopServer(s, flags['cpu-prof'] ? 60_000 : 5_000)));
@@ -211,6 +228,7 @@ async function main() {
     // (the scrapes and the memory probe outside it).
     const runQueue = runQueueProbe(pids, flags['database-url'] ?? null);
     const rq0 = await runQueue.sample();
+    if (inspector) await inspector.startAllocationSampling(num('alloc-interval', 1, 2 ** 24));
     const cpu0 = await sampleAll();
     const sentBefore = sentSoFar();
     log.measuring = true;
@@ -226,6 +244,7 @@ async function main() {
     const cpu1 = await sampleAll();
     /** Edits of the measured phase (CPU per edit); every edit, warm-up included, must arrive. */
     const sent = sentSoFar() - sentBefore;
+    const allocation: AllocationProfile | null = inspector ? await inspector.stopAllocationSampling() : null;
     const editS = (now() - tEdit) / 1000;
     const runQueueWait = runQueue.figures(rq0, await runQueue.sample(), editS);
     await runQueue.close();
@@ -267,6 +286,9 @@ async function main() {
       memory: { idle: memoryIdle[i] ?? null, endOfEdits: memoryLoaded[i] ?? null },
       live: scrape0[i] && scrape1[i] ? liveFigures(scrape0[i]!, scrape1[i]!) : null,
       ...(i === 0 && onCpu ? { onCpu } : {}),
+      ...(i === 0 && allocation
+        ? { allocation: { mb: round(allocation.totalBytes / 2 ** 20), bytesPerEdit: Math.round(allocation.totalBytes / Math.max(1, sent)), top: allocation.top } }
+        : {}),
     }));
     const closes = clients.flatMap((c) => c.closes);
 
