@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { attachments, auditLog } from '@concord/db';
 import type { Attachment, AttachmentList, ErrorBody, Item, Role } from '@concord/shared';
-import { createHarness, createProjectFixture, createTeamHarness, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
+import { addToProject, createHarness, createProjectFixture, createTeamHarness, json, signUp, signUpTeam, type Harness, type ProjectFixture, type Session } from './harness.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
 const HTML = new TextEncoder().encode('<!DOCTYPE html><html><body><script>alert(document.cookie)</script>Saved post</body></html>');
@@ -88,6 +88,39 @@ describe('uploading and reading attachments', () => {
     const res = await upload(members.editor, '  ', PNG);
     expect(res.status).toBe(400);
     expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('browser caching (SECURITY.md, fourth review)', () => {
+  it('is private, no-cache with the SHA-256 as ETag: a 304 while the caller may read it, 404 once removed, 401 once signed out', async () => {
+    const a = await json<Attachment>(await upload(members.editor, 'kept.png', PNG));
+    const path = `${base}/items/${f.itemId}/attachments/${a.id}`;
+    const coder = await signUp(h, 'cache-coder');
+    await addToProject(h, members.owner, f.projectId, coder, 'coder');
+    const first = await h.request(coder, 'GET', path);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toBe(`"${a.sha256}"`);
+
+    // Revalidation: authorized and unchanged, no bytes; a list naming it (or a weak tag) too; another tag gets the file.
+    for (const tag of [etag, `W/${etag}`, `"other", ${etag}`]) {
+      const again = await h.request(coder, 'GET', path, undefined, { 'if-none-match': tag });
+      expect(again.status).toBe(304);
+      expect((await again.arrayBuffer()).byteLength).toBe(0);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(again.headers.get('cache-control')).toBe('private, no-cache');
+    }
+    expect((await h.request(coder, 'GET', path, undefined, { 'if-none-match': '"other"' })).status).toBe(200);
+
+    // Access gone: the browser's copy is not confirmed.
+    expect((await h.request(members.owner, 'DELETE', `${base}/members/${coder.userId}`)).status).toBe(200);
+    expect((await h.request(coder, 'GET', path, undefined, { 'if-none-match': etag })).status).toBe(404);
+    expect((await h.request(members.coder, 'GET', path, undefined, { 'if-none-match': etag })).status).toBe(304);
+    const out = await signUp(h, 'cache-signed-out');
+    await addToProject(h, members.owner, f.projectId, out, 'coder');
+    expect((await h.request(out, 'POST', '/api/auth/logout')).status).toBe(200);
+    expect((await h.request(out, 'GET', path, undefined, { 'if-none-match': etag })).status).toBe(401);
   });
 });
 

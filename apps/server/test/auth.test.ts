@@ -79,10 +79,13 @@ describe('sign-in and sessions', () => {
     expect((await json<{ error: { message: string } }>(wrong)).error.message).toBe((await json<{ error: { message: string } }>(unknown)).error.message);
   });
 
-  it('logs out: the old cookie no longer works', async () => {
+  it('logs out: the old cookie no longer works, and the browser is told to clear its cache', async () => {
     const s = await signUp(h, 'carol');
     expect((await h.request(s, 'GET', '/api/auth/me')).status).toBe(200);
-    expect((await h.request(s, 'POST', '/api/auth/logout')).status).toBe(200);
+    const out = await h.request(s, 'POST', '/api/auth/logout');
+    expect(out.status).toBe(200);
+    // A shared computer: the browser drops what it cached and kept for Back (SECURITY.md, fourth review).
+    expect(out.headers.get('clear-site-data')).toBe('"cache"');
     const after = await h.request(s, 'GET', '/api/auth/me');
     expect(after.status).toBe(401);
     expect((await json<{ error: { code: string } }>(after)).error.code).toBe('UNAUTHENTICATED');

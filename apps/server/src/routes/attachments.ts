@@ -28,7 +28,12 @@ const routes = {
     path: '/{projectId}/items/{itemId}/attachments/{attachmentId}',
     summary: 'Download an attachment\'s bytes: images inline, everything else (PDF, HTML, text) as a download, never rendered on this origin',
     request: { params: attachmentParams },
-    responses: { 200: { content: { 'application/octet-stream': { schema: text() } }, description: 'the file' }, ...errors, 409: errorResponse },
+    responses: {
+      200: { content: { 'application/octet-stream': { schema: text() } }, description: 'the file' },
+      304: { description: 'not modified: the caller may still read it, and its copy (If-None-Match, the SHA-256 ETag) is current' },
+      ...errors,
+      409: errorResponse,
+    },
   }),
   remove: createRoute({
     method: 'delete',
@@ -57,9 +62,22 @@ function fileHeaders(a: Attachment): Record<string, string> {
     'content-type': type,
     'content-disposition': contentDisposition(isInlineAttachment(a.mediaType) ? 'inline' : 'attachment', a.name),
     'x-content-type-options': 'nosniff',
-    'cache-control': 'private, max-age=3600',
-    etag: `"${a.sha256}"`,
+    // Revalidated at every use (a 304 when the ETag matches): a browser never shows a copy once
+    // its user lost access, was removed or signed out on a shared computer (SECURITY.md).
+    'cache-control': 'private, no-cache',
+    etag: etagOf(a),
   };
+}
+
+const etagOf = (a: Attachment) => `"${a.sha256}"`;
+
+/** If-None-Match (RFC 9110 13.1.2, weak comparison) names this ETag, or is `*`. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
 }
 
 export function attachmentRoutes(deps: AppDeps) {
@@ -76,9 +94,10 @@ export function attachmentRoutes(deps: AppDeps) {
     })
     .openapi(routes.download, async (c) => {
       const { projectId, itemId, attachmentId } = c.req.valid('param');
-      const { attachment, bytes } = await getAttachmentFile({ ctx: serviceContext(deps, c), projectId, itemId, attachmentId, settings });
+      const { attachment, readBytes } = await getAttachmentFile({ ctx: serviceContext(deps, c), projectId, itemId, attachmentId, settings });
+      if (matchesIfNoneMatch(c.req.header('if-none-match'), etagOf(attachment))) return c.body(null, 304, fileHeaders(attachment));
       // A copy on an ArrayBuffer of its own: what a response body takes (the driver may hand out a view of a larger buffer).
-      return c.body(new Uint8Array(bytes), 200, fileHeaders(attachment));
+      return c.body(new Uint8Array(await readBytes()), 200, fileHeaders(attachment));
     })
     .openapi(routes.remove, async (c) => {
       const { projectId, itemId, attachmentId } = c.req.valid('param');

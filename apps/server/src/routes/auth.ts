@@ -72,6 +72,9 @@ export function authRoutes(deps: AppDeps) {
       const token = c.get('sessionToken');
       if (token) await logout({ ctx: serviceContext(deps, c), token });
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      // A shared computer: the browser drops this origin's HTTP cache and the pages it kept for
+      // Back (an attachment opened as a page). Not "storage": another account's unsent offline work lives there.
+      c.header('clear-site-data', '"cache"');
       return c.json({ ok: true as const }, 200);
     })
     .openapi(routes.me, async (c) => c.json(await getMe({ ctx: serviceContext(deps, c) }), 200))

@@ -91,7 +91,7 @@ export async function addAttachment({ ctx, projectId, itemId, input, settings }:
   }
 }
 
-/** One attachment with its bytes, for the download route; a link has none (409: open its URL). */
+/** One attachment and how to read its bytes, for the download route; a link has none (409: open its URL). */
 export async function getAttachmentFile({ ctx, projectId, itemId, attachmentId, settings }: {
   ctx: ServiceContext;
   projectId: string;
@@ -102,7 +102,8 @@ export async function getAttachmentFile({ ctx, projectId, itemId, attachmentId, 
   await authorize({ ctx, projectId, action: 'items.read' });
   const row = await loadAttachment(ctx, projectId, itemId, attachmentId);
   if (row.url !== null) throw new AppError('CONFLICT', 'this attachment is a link: open its url');
-  return { attachment: toAttachment(row), bytes: await readAttachmentBytes(settings, row) };
+  // Read only when sent: a revalidation the browser's copy satisfies (304) needs the hash alone.
+  return { attachment: toAttachment(row), readBytes: () => readAttachmentBytes(settings, row) };
 }
 
 /** Deletes one attachment; the audit entry keeps its name, type, size and hash (not its bytes). */

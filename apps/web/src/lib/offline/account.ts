@@ -2,10 +2,11 @@
  * An account's offline data on this device, deleted when she signs out (a shared computer in a
  * newsroom): the kept API answers (the service worker's data cache), her own coding documents
  * in IndexedDB and the list of those with changes to send. What is pending is sent first while
- * the connection allows (offline/sync.ts), so signing out loses nothing that could be saved.
+ * the connection allows (offline/sync.ts); what still is not sent stops the sign-out until she
+ * chooses to discard it, so signing out never loses work silently.
  */
 import { DATA_CACHE } from './policy.ts';
-import { forgetPendingOf, isOwnCodingStore } from './pending.ts';
+import { forgetPendingOf, isOwnCodingStore, pendingOf } from './pending.ts';
 
 /** How long sign-out waits for one pending document to reach the server. */
 const FLUSH_WAIT_MS = 10_000;
@@ -17,6 +18,9 @@ export async function flushPending(coderId: string): Promise<void> {
   const { syncPending } = await import('./sync.ts');
   await syncPending(coderId, FLUSH_WAIT_MS).catch(() => 0);
 }
+
+/** How many of `coderId`'s coding documents still hold changes the server has not got: sign-out would delete them. */
+export const unsentCount = (coderId: string): number => pendingOf(localStorage, coderId).length;
 
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve) => {
