@@ -72,7 +72,7 @@ function fileHeaders(a: Attachment): Record<string, string> {
 const etagOf = (a: Attachment) => `"${a.sha256}"`;
 
 /** If-None-Match (RFC 9110 13.1.2, weak comparison) names this ETag, or is `*`. */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const t = tag.trim();
